@@ -1,0 +1,6 @@
+"""Runtime tests import `generator/runtime/` as the package `runtime`, exactly as the SDKs carry it."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "generator"))

@@ -1,0 +1,76 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything installs itself.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := mock/node_modules/.installed
+SDKS ?=
+URL ?=
+
+export PYTHONPATH := $(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install lint-spec lint generate check-generated mock demo test unit contract clean
+
+help:
+	@echo "make demo             start the mocks, run the MyRVM quickstart against them, stop them"
+	@echo "make test             lint, drift check, unit, Prism-backed and schemathesis tests"
+	@echo "make install          .venv with the pinned Python tools, and the pinned Node tools (npm ci)"
+	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
+	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
+	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
+	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
+	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
+	@echo "make clean            remove .venv, node_modules and scratch files"
+
+install: $(VENV_STAMP) $(NODE_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	@command -v $(PYTHON_BOOT) >/dev/null || { echo "install: $(PYTHON_BOOT) not found: install Python 3.11+"; exit 1; }
+	@$(PYTHON_BOOT) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "install: Python 3.11+ needed, found $$($(PYTHON_BOOT) --version)"; exit 1; }
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip==26.3
+	$(PY) -m pip install --quiet --disable-pip-version-check --group dev
+	@touch $@
+
+$(NODE_STAMP): mock/package.json mock/package-lock.json
+	@command -v node >/dev/null || { echo "install: node not found: install Node.js 18 or newer"; exit 1; }
+	@command -v npm >/dev/null || { echo "install: npm not found: install npm (it ships with Node.js)"; exit 1; }
+	cd mock && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint-spec: install
+	$(PY) -m generator.spec_check
+
+lint: install
+	$(PY) -m ruff check generator mock tests
+	$(PY) -m mypy --strict generator/runtime
+	$(PY) -m mypy --strict $$($(PY) -m generator.registry)
+
+generate: install
+	$(PY) -m generator.build $(SDKS)
+
+check-generated: install
+	$(PY) -m generator.check_generated
+
+mock: install
+	$(PY) -m mock.serve $(SDKS)
+
+demo: install
+	$(PY) -m mock.demo
+
+unit: install
+	$(PY) -m pytest tests -m "not prism" -q
+
+test: install lint-spec lint check-generated
+	$(PY) -m pytest tests -q
+
+contract: install
+	@test -n "$(URL)" || { echo "contract: give the server's base URL: make contract URL=https://api.example.com"; exit 2; }
+	$(PY) -m tests.contract.run --url "$(URL)" $(if $(SPEC),--spec $(SPEC),)
+
+clean:
+	rm -rf $(VENV) mock/node_modules .tmp .pytest_cache .mypy_cache .ruff_cache .hypothesis

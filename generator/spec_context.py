@@ -1,0 +1,162 @@
+"""What the templates need from the spec beyond openapi-python-client's model: our `x-` extensions.
+
+Extensions (documented in the README under "Spec extensions"):
+
+- `x-sdk-method` on an operation: the method name on its tag's resource (`client.<tag>.<method>()`).
+  Without it, the operationId in snake_case.
+- `x-idempotent: true` on a POST/PATCH: the server deduplicates by `Idempotency-Key`, so the SDK sends
+  a key (the caller's or a fresh one, the same on every attempt) and may retry the write.
+- `x-sdk-auth: login` / `x-sdk-auth: refresh` on the operations that issue and renew bearer tokens.
+- `x-sdk-deferrable: true` on writes that may be queued while offline.
+
+OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+from openapi_python_client import strings
+
+from generator.registry import SdkEntry
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class SpecContextError(Exception):
+    """An extension is used wrongly; the message names the operation and the extension."""
+
+
+@attrs.frozen(kw_only=True)
+class OperationInfo:
+    """One operation as the resource templates see it."""
+
+    key: str  # "<method> <path>", the way templates find it from an openapi-python-client Endpoint
+    operation_id: str
+    resource: str
+    method_name: str
+    sends_idempotency_key: bool  # an x-idempotent POST/PATCH: a key makes its retries safe
+    deferrable: bool
+    auth_role: str | None
+    deprecated: bool
+    requires_auth: bool
+
+
+@attrs.frozen(kw_only=True)
+class AuthInfo:
+    """How the spec says clients authenticate."""
+
+    bearer: bool
+    login_path: str | None
+    refresh_path: str | None
+    token_url: str | None
+    scopes: tuple[str, ...]
+
+    @property
+    def kind(self) -> str:
+        if self.token_url is not None:
+            return "client_credentials"
+        if self.login_path is not None:
+            return "login"
+        return "bearer" if self.bearer else "none"
+
+
+@attrs.frozen(kw_only=True)
+class SpecContext:
+    title: str
+    version: str
+    description: str
+    operations: Mapping[str, OperationInfo]
+    auth: AuthInfo
+
+    def op(self, method: object, path: object) -> OperationInfo:
+        """The operation an openapi-python-client Endpoint describes (its path is an UntrustedString)."""
+        return self.operations[f"{_plain(method).lower()} {_plain(path)}"]
+
+
+def _plain(value: object) -> str:
+    reveal = getattr(value, "get_untrusted_value", None)
+    return str(reveal() if callable(reveal) else value)
+
+
+def _resource_name(operation: Mapping[str, Any]) -> str:
+    tags = operation.get("tags") or ["default"]
+    return str(strings.PythonIdentifier(value=str(tags[0]), prefix="tag"))
+
+
+def _method_name(operation: Mapping[str, Any], method: str, path: str) -> str:
+    explicit = operation.get("x-sdk-method")
+    if explicit is None:
+        fallback = operation.get("operationId") or f"{method}_{path}"
+        return str(strings.PythonIdentifier(value=str(fallback), prefix="call"))
+    if not isinstance(explicit, str) or not explicit.isidentifier() or keyword.iskeyword(explicit):
+        raise SpecContextError(f"{method.upper()} {path}: x-sdk-method {explicit!r} is not a Python method name")
+    return explicit
+
+
+def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationInfo]) -> AuthInfo:
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    bearer = any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
+    token_url = None
+    scopes: tuple[str, ...] = ()
+    for scheme in schemes.values():
+        flow = (scheme.get("flows") or {}).get("clientCredentials") if scheme.get("type") == "oauth2" else None
+        if flow and flow.get("tokenUrl"):
+            token_url = str(flow["tokenUrl"])
+            scopes = tuple(sorted((flow.get("scopes") or {}).keys()))
+            break
+    paths = {info.auth_role: key.split(" ", 1)[1] for key, info in operations.items() if info.auth_role}
+    return AuthInfo(
+        bearer=bearer or token_url is not None,
+        login_path=paths.get("login"),
+        refresh_path=paths.get("refresh"),
+        token_url=token_url,
+        scopes=scopes,
+    )
+
+
+def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
+    """Collect the extensions of every operation; SpecContextError on misuse."""
+    global_security = document.get("security")
+    operations: dict[str, OperationInfo] = {}
+    seen: dict[tuple[str, str], str] = {}
+    for path, item in sorted((document.get("paths") or {}).items()):
+        for method in HTTP_METHODS:
+            operation = (item or {}).get(method)
+            if operation is None:
+                continue
+            resource = _resource_name(operation)
+            name = _method_name(operation, method, path)
+            where = f"{method.upper()} {path}"
+            if (resource, name) in seen:
+                raise SpecContextError(
+                    f"{entry.spec.name}: {where} and {seen[resource, name]} are both {resource}.{name}: "
+                    "give one of them another x-sdk-method"
+                )
+            seen[resource, name] = where
+            role = operation.get("x-sdk-auth")
+            if role not in (None, "login", "refresh"):
+                raise SpecContextError(f"{where}: x-sdk-auth must be 'login' or 'refresh', not {role!r}")
+            security = operation.get("security", global_security)
+            operations[f"{method} {path}"] = OperationInfo(
+                key=f"{method} {path}",
+                operation_id=str(operation.get("operationId") or f"{method}_{path}"),
+                resource=resource,
+                method_name=name,
+                sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
+                deferrable=bool(operation.get("x-sdk-deferrable", False)),
+                auth_role=role,
+                deprecated=bool(operation.get("deprecated", False)),
+                requires_auth=bool(security) and any(bool(req) for req in security),
+            )
+    info = document.get("info") or {}
+    return SpecContext(
+        title=str(info.get("title", entry.name)),
+        version=str(info.get("version", "0.0.0")),
+        description=str(info.get("description", "")),
+        operations=operations,
+        auth=_auth_info(document, operations),
+    )

@@ -1,0 +1,1 @@
+"""Local mocks: Prism for every OpenAPI spec (prism.py, serve.py)."""

@@ -1,0 +1,112 @@
+"""The Prism wrapper: clear errors for a busy port, every process stopped, fuzz-proof hardening."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import textwrap
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mock.prism import LOOPBACK, MockError, PrismServer, free_port, port_is_busy
+
+pytestmark = pytest.mark.prism
+
+SPEC = textwrap.dedent(
+    """
+    openapi: 3.1.0
+    info: {title: Hardening probe, version: 1.0.0}
+    paths:
+      /upload:
+        post:
+          operationId: upload
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  required: [archive]
+                  properties: {archive: {type: string, format: binary}}
+          responses:
+            '201': {description: ok, content: {application/json: {schema: {type: object}, example: {}}}}
+            '422': {description: bad, content: {application/json: {schema: {type: object}, example: {}}}}
+      /things:
+        post:
+          operationId: things
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema: {type: object, additionalProperties: false, properties: {a: {type: string}}}
+          responses:
+            '201': {description: ok, content: {application/json: {schema: {type: object}, example: {}}}}
+            '422': {description: bad, content: {application/json: {schema: {type: object}, example: {}}}}
+    """
+)
+
+
+@pytest.fixture
+def probe(tmp_path: Path):
+    spec = tmp_path / "probe.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    server = PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_multipart_part_without_content_type_gets_an_answer(probe: PrismServer) -> None:
+    """A file part with no Content-Type (which kills a bare Prism 5) is answered and the mock lives on."""
+    body = (
+        b'--XX\r\nContent-Disposition: form-data; name="archive"; filename="a.tgz"\r\n\r\nabc\r\n--XX--\r\n'
+    )
+    response = httpx.post(
+        f"{probe.url}/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=XX"}
+    )
+    assert response.status_code == 422
+    assert probe.alive()
+
+
+def test_non_latin1_text_in_a_violation_header_gets_an_answer(probe: PrismServer) -> None:
+    """Prism copies request text into the sl-violations header; non-Latin-1 text is encoded, not fatal."""
+    response = httpx.post(f"{probe.url}/things", json={"\u2603\U0001f600": 1})
+    assert response.status_code == 422
+    assert "%E2%98%83" in response.headers.get("sl-violations", "")
+    assert probe.alive()
+
+
+def test_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    """Starting on a port someone holds says which port and how to find the holder."""
+    spec = tmp_path / "probe.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    with socket.socket() as holder:
+        holder.bind((LOOPBACK, 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert port_is_busy(port)
+        with pytest.raises(MockError, match=f"port {port} on 127.0.0.1 is busy"):
+            PrismServer(spec, port=port).start()
+
+
+def test_stop_ends_the_process_and_is_idempotent(probe: PrismServer) -> None:
+    """stop() leaves no Prism behind (the port is free again) and may be called twice."""
+    port = probe.port
+    probe.stop()
+    probe.stop()
+    assert not probe.alive()
+    assert not port_is_busy(port)
+    leftover = subprocess.run(["pgrep", "-f", f"--port {port} "], capture_output=True, text=True, check=False)
+    assert leftover.stdout.strip() == ""
+
+
+def test_a_spec_prism_rejects_fails_fast_with_its_words(tmp_path: Path) -> None:
+    """A spec Prism cannot load makes start() raise with Prism's own message, not hang."""
+    spec = tmp_path / "broken.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: [not, a, mapping]\npaths: {}\n", encoding="utf-8")
+    with pytest.raises(MockError):
+        PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log").start(ready_timeout_s=30)

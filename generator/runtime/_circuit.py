@@ -1,0 +1,297 @@
+"""Circuit breaker: stop calling a host that keeps failing, then probe it before trusting it again.
+
+Per host (``host[:port]``), `HostCircuits` runs this state machine (pure, thread-safe, shared by the
+sync and async transports):
+
+```
+CLOSED --(failure_threshold consecutive failures)--> OPEN --(recovery_timeout_s elapsed)--> HALF_OPEN
+HALF_OPEN --(the one probe succeeds)--> CLOSED      HALF_OPEN --(the probe fails)--> OPEN
+```
+
+Open: calls fail fast with `CircuitOpenError`, no I/O. Half-open: exactly one probe goes through, other
+calls fail fast meanwhile. Failures are transient ones only: connect errors, timeouts, network errors,
+and statuses in `CircuitBreaker.failure_statuses` (500/502/503/504 by default, not 429: a rate limit
+says the host is alive). Other responses count as successes and reset the count; other exceptions
+count as neither.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import attrs
+import httpx
+
+from ._clock import Clock, SystemClock
+from ._defaults import (
+    DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+    DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S,
+    TRANSIENT_STATUSES,
+)
+from ._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
+from ._timeouts import positive_seconds
+
+__all__ = [
+    "Admission",
+    "AsyncCircuitBreakerTransport",
+    "CircuitBreaker",
+    "CircuitBreakerTransport",
+    "CircuitState",
+    "CircuitStateChanged",
+    "HostCircuits",
+    "Outcome",
+    "Permit",
+]
+
+
+class CircuitState(enum.Enum):
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+@attrs.frozen(kw_only=True)
+class CircuitStateChanged:
+    """The circuit for `host` moved from `old` to `new`."""
+
+    host: str
+    old: CircuitState
+    new: CircuitState
+
+
+def _positive_int(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a count >= 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{attribute.name} must be an int >= 1, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class CircuitBreaker:
+    """Opt-in breaker settings (None in `ClientSettings.circuit` means no breaker).
+
+    Defaults: `DEFAULT_CIRCUIT_FAILURE_THRESHOLD` consecutive failures open the circuit for
+    `DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S`; `failure_statuses` defaults to `TRANSIENT_STATUSES`.
+    """
+
+    failure_threshold: int = attrs.field(default=DEFAULT_CIRCUIT_FAILURE_THRESHOLD, validator=_positive_int)
+    recovery_timeout_s: float = attrs.field(default=DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S, validator=positive_seconds)
+    failure_statuses: frozenset[int] = TRANSIENT_STATUSES
+
+
+class Permit(enum.Enum):
+    """Why a call was let through."""
+
+    NORMAL = "normal"
+    PROBE = "probe"
+    """The single half-open trial call."""
+
+
+class Outcome(enum.Enum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    NEUTRAL = "neutral"
+    """Neither: e.g. cancelled or a local error; a probe's slot is simply given back."""
+
+
+@attrs.define
+class _Host:
+    """One host's mutable state, only touched under `HostCircuits._lock`."""
+
+    state: CircuitState = CircuitState.CLOSED
+    failures: int = 0
+    opened_at: float = 0.0
+    probe_in_flight: bool = False
+
+
+@attrs.frozen
+class Admission:
+    """`permit` None means fail fast; `retry_in_s` then says for how long the circuit stays open."""
+
+    permit: Permit | None
+    retry_in_s: float
+    changes: tuple[CircuitStateChanged, ...]
+
+
+class HostCircuits:
+    """The per-host state machines of one client. Times are `Clock.monotonic()` seconds."""
+
+    def __init__(self, config: CircuitBreaker) -> None:
+        self.config = config
+        self._hosts: dict[str, _Host] = {}
+        self._lock = threading.Lock()
+
+    def state(self, host: str) -> CircuitState:
+        with self._lock:
+            return self._hosts.get(host, _Host()).state
+
+    def admit(self, host: str, now: float) -> Admission:
+        """Let a call to `host` through (as a normal call or the probe), or say it must fail fast."""
+        with self._lock:
+            entry = self._hosts.setdefault(host, _Host())
+            if entry.state is CircuitState.CLOSED:
+                return Admission(Permit.NORMAL, 0.0, ())
+            if entry.state is CircuitState.OPEN:
+                left = entry.opened_at + self.config.recovery_timeout_s - now
+                if left > 0:
+                    return Admission(None, left, ())
+                entry.state, entry.probe_in_flight = CircuitState.HALF_OPEN, True
+                change = CircuitStateChanged(host=host, old=CircuitState.OPEN, new=CircuitState.HALF_OPEN)
+                return Admission(Permit.PROBE, 0.0, (change,))
+            if entry.probe_in_flight:
+                return Admission(None, 0.0, ())
+            entry.probe_in_flight = True
+            return Admission(Permit.PROBE, 0.0, ())
+
+    def record(self, host: str, permit: Permit, outcome: Outcome, now: float) -> tuple[CircuitStateChanged, ...]:
+        """Account for a finished call; returns the state changes it caused."""
+        with self._lock:
+            entry = self._hosts.setdefault(host, _Host())
+            old = entry.state
+            if permit is Permit.PROBE:
+                entry.probe_in_flight = False
+                if outcome is Outcome.SUCCESS:
+                    entry.state, entry.failures = CircuitState.CLOSED, 0
+                elif outcome is Outcome.FAILURE:
+                    entry.state, entry.opened_at = CircuitState.OPEN, now
+            elif entry.state is CircuitState.CLOSED:  # late results of calls admitted earlier are ignored
+                if outcome is Outcome.SUCCESS:
+                    entry.failures = 0
+                elif outcome is Outcome.FAILURE:
+                    entry.failures += 1
+                    if entry.failures >= self.config.failure_threshold:
+                        entry.state, entry.opened_at = CircuitState.OPEN, now
+            if entry.state is old:
+                return ()
+            return (CircuitStateChanged(host=host, old=old, new=entry.state),)
+
+
+_TRANSIENT_ERRORS = (
+    ConnectError,
+    RequestTimeout,
+    httpx.ConnectError,
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+
+
+def _outcome_of_response(config: CircuitBreaker, response: httpx.Response) -> Outcome:
+    return Outcome.FAILURE if response.status_code in config.failure_statuses else Outcome.SUCCESS
+
+
+def _outcome_of_error(exc: BaseException) -> Outcome:
+    return Outcome.FAILURE if isinstance(exc, _TRANSIENT_ERRORS) else Outcome.NEUTRAL
+
+
+def _host_of(request: httpx.Request) -> str:
+    return request.url.netloc.decode("ascii")
+
+
+def _give_back(circuits: HostCircuits, host: str, admission: Admission, clock: Clock) -> None:
+    """A failing state-change hook must not leave the probe slot taken forever."""
+    if admission.permit is not None:
+        circuits.record(host, admission.permit, Outcome.NEUTRAL, clock.monotonic())
+
+
+def _fail_fast(request: httpx.Request, host: str, retry_in_s: float) -> CircuitOpenError:
+    return CircuitOpenError(host, retry_in_s=retry_in_s, method=request.method, url=redact_url(request.url))
+
+
+class CircuitBreakerTransport(httpx.BaseTransport):
+    """Applies a `CircuitBreaker` per host around `inner`; `on_change` hears every state change."""
+
+    def __init__(
+        self,
+        breaker: CircuitBreaker,
+        *,
+        inner: httpx.BaseTransport,
+        clock: Clock | None = None,
+        on_change: Callable[[CircuitStateChanged], None] | None = None,
+    ) -> None:
+        self.circuits = HostCircuits(breaker)
+        self.inner = inner
+        self._clock = clock or SystemClock()
+        self._on_change = on_change
+
+    def _report(self, changes: tuple[CircuitStateChanged, ...]) -> None:
+        for change in changes:
+            if self._on_change is not None:
+                self._on_change(change)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        host = _host_of(request)
+        admission = self.circuits.admit(host, self._clock.monotonic())
+        try:
+            self._report(admission.changes)
+        except BaseException:
+            _give_back(self.circuits, host, admission, self._clock)
+            raise
+        if admission.permit is None:
+            raise _fail_fast(request, host, admission.retry_in_s)
+        try:
+            response = self.inner.handle_request(request)
+        except BaseException as exc:
+            self._report(self.circuits.record(host, admission.permit, _outcome_of_error(exc), self._clock.monotonic()))
+            raise
+        outcome = _outcome_of_response(self.circuits.config, response)
+        try:
+            self._report(self.circuits.record(host, admission.permit, outcome, self._clock.monotonic()))
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
+    """The async twin of `CircuitBreakerTransport`; `on_change` is awaited."""
+
+    def __init__(
+        self,
+        breaker: CircuitBreaker,
+        *,
+        inner: httpx.AsyncBaseTransport,
+        clock: Clock | None = None,
+        on_change: Callable[[CircuitStateChanged], Awaitable[None]] | None = None,
+    ) -> None:
+        self.circuits = HostCircuits(breaker)
+        self.inner = inner
+        self._clock = clock or SystemClock()
+        self._on_change = on_change
+
+    async def _report(self, changes: tuple[CircuitStateChanged, ...]) -> None:
+        for change in changes:
+            if self._on_change is not None:
+                await self._on_change(change)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = _host_of(request)
+        admission = self.circuits.admit(host, self._clock.monotonic())
+        try:
+            await self._report(admission.changes)
+        except BaseException:
+            _give_back(self.circuits, host, admission, self._clock)
+            raise
+        if admission.permit is None:
+            raise _fail_fast(request, host, admission.retry_in_s)
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException as exc:
+            changes = self.circuits.record(host, admission.permit, _outcome_of_error(exc), self._clock.monotonic())
+            await self._report(changes)
+            raise
+        outcome = _outcome_of_response(self.circuits.config, response)
+        try:
+            await self._report(self.circuits.record(host, admission.permit, outcome, self._clock.monotonic()))
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

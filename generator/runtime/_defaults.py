@@ -1,0 +1,76 @@
+"""Every default the runtime uses, named once.
+
+Docstrings elsewhere name these constants instead of repeating the numbers, so a change here is the
+whole change.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ATTEMPT_HEADER",
+    "DEFAULT_BACKOFF_FACTOR",
+    "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
+    "DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S",
+    "DEFAULT_CONNECT_TIMEOUT_S",
+    "DEFAULT_INITIAL_DELAY_S",
+    "DEFAULT_KEEPALIVE_EXPIRY_S",
+    "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_CONNECTIONS",
+    "DEFAULT_MAX_DELAY_S",
+    "DEFAULT_MAX_JITTER_S",
+    "DEFAULT_MAX_KEEPALIVE_CONNECTIONS",
+    "DEFAULT_MAX_RETRY_AFTER_S",
+    "DEFAULT_POOL_TIMEOUT_S",
+    "DEFAULT_READ_TIMEOUT_S",
+    "DEFAULT_RETRY_STATUSES",
+    "DEFAULT_TOTAL_TIMEOUT_S",
+    "DEFAULT_USER_AGENT",
+    "DEFAULT_WRITE_TIMEOUT_S",
+    "IDEMPOTENCY_KEY_HEADER",
+    "IDEMPOTENT_METHODS",
+    "MAX_BODY_IN_MESSAGE_CHARS",
+    "REQUEST_ID_HEADERS",
+    "RETRY_AFTER_STATUSES",
+    "TRANSIENT_STATUSES",
+]
+
+# Retries (_retry.py, _backoff.py)
+DEFAULT_MAX_ATTEMPTS = 3
+"""Attempts per request, the first one included."""
+DEFAULT_INITIAL_DELAY_S = 1.0
+DEFAULT_BACKOFF_FACTOR = 2.0
+DEFAULT_MAX_DELAY_S = 60.0
+DEFAULT_MAX_JITTER_S = 1.0
+"""Upper bound of the random delay added to each backoff."""
+DEFAULT_MAX_RETRY_AFTER_S = 60.0
+"""A server's Retry-After above this is not slept through: the 429/503 goes back to the caller."""
+DEFAULT_TOTAL_TIMEOUT_S = 120.0
+"""Deadline for all attempts of one request together, sleeps included."""
+DEFAULT_RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+"""Statuses whose Retry-After / retry-after-ms header is honoured."""
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+ATTEMPT_HEADER = "X-Attempt-Number"
+
+# Errors (_errors.py), circuit breaker (_circuit.py)
+TRANSIENT_STATUSES = frozenset({500, 502, 503, 504})
+"""5xx statuses that usually pass: retried, and counted by the circuit breaker."""
+REQUEST_ID_HEADERS = ("X-Request-ID", "Request-Id", "X-Correlation-ID")
+MAX_BODY_IN_MESSAGE_CHARS = 500
+DEFAULT_CIRCUIT_FAILURE_THRESHOLD = 5
+DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S = 30.0
+
+# Timeouts (_timeouts.py): never "no timeout" by default
+DEFAULT_CONNECT_TIMEOUT_S = 5.0
+DEFAULT_READ_TIMEOUT_S = 30.0
+DEFAULT_WRITE_TIMEOUT_S = 30.0
+DEFAULT_POOL_TIMEOUT_S = 10.0
+
+# Connection pool (_pool.py)
+DEFAULT_MAX_CONNECTIONS = 10
+DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 5
+DEFAULT_KEEPALIVE_EXPIRY_S = 5.0
+
+# Client (_settings.py)
+DEFAULT_USER_AGENT = "sdk-runtime"

@@ -1,0 +1,354 @@
+"""The one error tree every SDK raises, and the functions that map failures onto it.
+
+```
+SDKError
+├── TransportError               .method .url  (the request did not get an HTTP answer)
+│   ├── ConnectError             never reached the server; always safe to retry
+│   ├── RequestTimeout           a connect/read/write/pool timeout
+│   └── CircuitOpenError         .host .retry_in_s  failed fast, no I/O (never retried)
+├── APIStatusError               .status_code .request_id .body .problem .response .method .url
+│   ├── BadRequestError 400      ├── ConflictError 409
+│   ├── AuthenticationError 401  ├── PreconditionFailedError 412
+│   ├── PermissionDeniedError 403├── UnprocessableEntityError 422
+│   ├── NotFoundError 404        ├── RateLimitError 429  .retry_after_s
+│   └── ServerError 5xx          .is_transient (500/502/503/504: `TRANSIENT_STATUSES`)
+├── ResponseValidationError      .path .reason .status_code .request_id .body  (body did not match the spec)
+├── TokenRefreshError            getting or refreshing a credential failed
+├── ConfigurationError           .setting  (a setting is missing or malformed)
+└── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
+```
+
+Other statuses >= 400 raise `APIStatusError` itself. Messages name the method and the URL with query
+values redacted, show at most `MAX_BODY_IN_MESSAGE_CHARS` of the body, say what to do next, and never
+include request headers (so never a credential).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from types import TracebackType
+from typing import ClassVar
+
+import attrs
+import httpx
+
+from ._backoff import parse_retry_after
+from ._defaults import TRANSIENT_STATUSES
+from ._exchange import (
+    body_excerpt,
+    describe,
+    find_request_id,
+    id_part,
+    parse_body,
+    redact_url,
+    scrubbed,
+    server_now,
+    truncate,
+)
+
+__all__ = [
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "HookError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PreconditionFailedError",
+    "Problem",
+    "RateLimitError",
+    "RequestTimeout",
+    "ResponseValidationError",
+    "SDKError",
+    "ServerError",
+    "TokenRefreshError",
+    "TransportError",
+    "UnprocessableEntityError",
+    "araise_for_status",
+    "raise_for_status",
+    "redact_url",
+    "translate_transport_errors",
+]
+
+
+class SDKError(Exception):
+    """Base of every error the SDK raises: `except SDKError` catches them all."""
+
+
+class TransportError(SDKError):
+    """The request got no HTTP answer. `method` and `url` (query values redacted) when known."""
+
+    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class ConnectError(TransportError):
+    """Could not connect: the request was not sent, so retrying is always safe."""
+
+
+class RequestTimeout(TransportError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class CircuitOpenError(TransportError):
+    """The circuit breaker for `host` is open: the call failed fast without any I/O."""
+
+    def __init__(self, host: str, *, retry_in_s: float, method: str | None = None, url: str | None = None):
+        super().__init__(
+            f"The circuit breaker for {host} is open after repeated failures, so the call was not sent. "
+            f"The service looks unavailable; try again in {retry_in_s:.1f} s.",
+            method=method,
+            url=url,
+        )
+        self.host = host
+        self.retry_in_s = retry_in_s
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """The RFC 9457 problem-details members of an error body, each None when absent."""
+
+    title: str | None = None
+    detail: str | None = None
+    type: str | None = None
+    code: str | None = None
+    errors: object = None
+
+    @classmethod
+    def from_body(cls, body: object) -> Problem | None:
+        """Read the known members of a JSON object body; None when the body is not an object."""
+        if not isinstance(body, dict):
+            return None
+
+        def text(key: str) -> str | None:
+            value = body.get(key)
+            return None if value is None or isinstance(value, dict | list) else str(value)
+
+        return cls(
+            title=text("title"),
+            detail=text("detail"),
+            type=text("type"),
+            code=text("code"),
+            errors=body.get("errors"),
+        )
+
+
+class APIStatusError(SDKError):
+    """The server answered with a status >= 400.
+
+    `body` is the parsed JSON (usually a problem-details dict) or the text, None when empty;
+    `problem` holds its problem-details members; `retry_after_s` is the server's Retry-After, if any.
+    """
+
+    hint: ClassVar[str] = "See the response body for details."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object,
+        request_id: str | None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.problem = Problem.from_body(body)
+        self.request_id = request_id
+        self.retry_after_s = retry_after_s
+        self.method = response.request.method
+        self.url = redact_url(response.request.url)
+
+
+class BadRequestError(APIStatusError):
+    hint = "Check the request's parameters and body against the API reference."
+
+
+class AuthenticationError(APIStatusError):
+    hint = "Check the credentials (API token, client id/secret): they are missing, wrong or expired."
+
+
+class PermissionDeniedError(APIStatusError):
+    hint = "The credentials are valid but lack the permission (scope or role) this operation needs."
+
+
+class NotFoundError(APIStatusError):
+    hint = "Check the identifiers in the path; the resource does not exist or is not visible to you."
+
+
+class ConflictError(APIStatusError):
+    hint = "The resource's state conflicts with the request; fetch the current state and try again."
+
+
+class PreconditionFailedError(APIStatusError):
+    hint = "The resource changed since you read it; read it again and retry with its new ETag."
+
+
+class UnprocessableEntityError(APIStatusError):
+    hint = "The request was well-formed but invalid; see the errors listed in the body."
+
+
+class RateLimitError(APIStatusError):
+    hint = "Too many requests; wait `retry_after_s` (or back off) before trying again."
+
+
+class ServerError(APIStatusError):
+    hint = "The server failed; retry later, and report the request id if it persists."
+
+    @property
+    def is_transient(self) -> bool:
+        """True for 500/502/503/504 (`TRANSIENT_STATUSES`): trying again later may well succeed."""
+        return self.status_code in TRANSIENT_STATUSES
+
+
+class ResponseValidationError(SDKError):
+    """A success response's body did not match the spec at `path` (e.g. ``Pet.tag``)."""
+
+    def __init__(self, *, path: str, reason: str, response: httpx.Response) -> None:
+        self.path = path
+        self.reason = reason
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = find_request_id(response)
+        self.body = parse_body(response)
+        why = truncate(scrubbed(response, reason), 200)
+        super().__init__(
+            f"{describe(response)} returned HTTP {response.status_code}{id_part(self.request_id)}, but the "
+            f"body does not match the API description at {path}: {why}. The API may have changed; "
+            f"upgrade the SDK or report this with the request id. Body: {body_excerpt(response)}"
+        )
+
+    @classmethod
+    def from_exception(cls, response: httpx.Response, exc: Exception, *, schema: str) -> ResponseValidationError:
+        """Describe a parse failure of `schema` (a model name): a KeyError names the missing field."""
+        if isinstance(exc, KeyError) and exc.args:
+            return cls(path=f"{schema}.{exc.args[0]}", reason="a required field is missing", response=response)
+        return cls(path=schema, reason=f"{type(exc).__name__}: {exc}", response=response)
+
+
+class TokenRefreshError(SDKError):
+    """Getting or refreshing a credential failed; the message says which provider and why."""
+
+
+class ConfigurationError(SDKError):
+    """A setting is missing or malformed; `setting` names it (never its secret value)."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+
+class HookError(SDKError):
+    """A user hook raised. `hook` names the callable, `phase` the hook point; the exception is __cause__."""
+
+    def __init__(self, message: str, *, hook: str | None = None, phase: str | None = None) -> None:
+        super().__init__(message)
+        self.hook = hook
+        self.phase = phase
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: PreconditionFailedError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def raise_for_status(response: httpx.Response, *, now: float | None = None) -> None:
+    """Raise the most specific `APIStatusError` for a status >= 400; do nothing for 1xx-3xx (incl. 304).
+
+    Args:
+        response: the response; its body is read if it was not yet (sync streams only).
+        now: epoch seconds for an HTTP-date Retry-After; defaults to the response's ``Date`` header,
+            else the system clock.
+
+    Raises:
+        APIStatusError: or the subclass for the status (see the module docstring).
+    """
+    status = response.status_code
+    if status < 400:
+        return
+    cls = _STATUS_CLASSES.get(status) or (ServerError if status >= 500 else APIStatusError)
+    body = parse_body(response)
+    problem = Problem.from_body(body)
+    request_id = find_request_id(response)
+    if now is None:
+        now = server_now(response)
+    retry_after_s = parse_retry_after(response.headers, now=now)
+    summary = ""
+    if problem is not None and (problem.title or problem.detail):
+        summary = " " + scrubbed(response, ": ".join(p for p in (problem.title, problem.detail) if p)) + "."
+    wait = f" The server asked to wait {retry_after_s:g} s." if retry_after_s is not None else ""
+    message = (
+        f"{describe(response)} failed with HTTP {status} {response.reason_phrase}{id_part(request_id)}."
+        f"{summary}{wait} {cls.hint} Body: {body_excerpt(response)}"
+    )
+    raise cls(message, response=response, body=body, request_id=request_id, retry_after_s=retry_after_s)
+
+
+async def araise_for_status(response: httpx.Response, *, now: float | None = None) -> None:
+    """`raise_for_status` for an async response that may still be streaming: reads the body first."""
+    if response.status_code >= 400:
+        await response.aread()
+    raise_for_status(response, now=now)
+
+
+def _translate(exc: httpx.TransportError) -> TransportError:
+    """Our error for an httpx transport failure, with a next step."""
+    try:
+        method, url = exc.request.method, redact_url(exc.request.url)
+    except RuntimeError:  # httpx raises when the exception carries no request
+        method, url = None, None
+    where = f"{method} {url}" if method else "The request"
+    cause = truncate(f"{type(exc).__name__}: {exc}", 200)
+    if isinstance(exc, httpx.ConnectError):
+        return ConnectError(
+            f"{where} could not connect ({cause}); it was not sent. Check the base URL, network, "
+            "DNS and proxy settings.",
+            method=method,
+            url=url,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(
+            f"{where} timed out ({cause}). Raise the timeout (per call or in the settings) or try again later.",
+            method=method,
+            url=url,
+        )
+    return TransportError(
+        f"{where} failed before an HTTP answer arrived ({cause}). Try again; report it if it persists.",
+        method=method,
+        url=url,
+    )
+
+
+class translate_transport_errors(contextlib.AbstractContextManager[None]):
+    """Context manager turning httpx transport errors into ours (``raise ... from exc``).
+
+    Works as ``with`` in sync and async code (and as ``async with``). `SDKError`s pass through unchanged.
+    """
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if isinstance(exc, httpx.TransportError):
+            raise _translate(exc) from exc
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)

@@ -1,0 +1,146 @@
+"""Builds the one pooled httpx client of an SDK client, composing the transports (outermost first):
+
+```
+httpx.Client(base_url, headers (User-Agent + settings.headers), timeout, auth, transport=
+  RetryTransport(settings.retry, inner=
+    HooksTransport(hooks, inner=
+      CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
+        CachingTransport(inner=                            # only when settings.cache
+          LoggingTransport(logger, inner=
+            httpx.HTTPTransport(limits=settings.pool, verify=settings.verify)))))))
+```
+
+Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
+is given. The retry transport is always present (a per-call `RetryPolicy` works even when
+``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from pathlib import Path
+
+import httpx
+
+from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
+from ._clock import Clock, SystemClock
+from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._retry import AsyncRetryTransport, Jitter, RetryTransport
+from ._settings import ClientSettings
+
+__all__ = ["build_async_client", "build_sync_client"]
+
+
+def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
+    """httpx 0.28 deprecates ``verify=<path>``: a CA bundle path becomes an SSL context."""
+    if isinstance(settings.verify, bool):
+        return settings.verify
+    path = Path(settings.verify)
+    if path.is_dir():
+        return ssl.create_default_context(capath=str(path))
+    return ssl.create_default_context(cafile=str(path))
+
+
+_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING}
+_LEVELS |= {"ERROR": logging.ERROR, "CRITICAL": logging.CRITICAL}
+
+
+def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
+    """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it)."""
+    if settings.log_level is None:
+        return logging.getLogger(logger_name)
+    from ._logging import configure_logging
+
+    return configure_logging(logger_name, _LEVELS.get(settings.log_level))
+
+
+def _headers(settings: ClientSettings) -> dict[str, str]:
+    """Default headers: the User-Agent, then the configured ones (which may replace it)."""
+    return {"User-Agent": settings.user_agent, **settings.headers}
+
+
+def build_sync_client(
+    settings: ClientSettings,
+    *,
+    auth: httpx.Auth | None,
+    hooks: Hooks,
+    logger_name: str,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
+) -> httpx.Client:
+    """The `httpx.Client` for `settings`, composed as in the module docstring.
+
+    Args:
+        settings: from `load_settings`.
+        auth: the client's auth (above the retries: one refreshed token serves every retry), or None.
+        hooks: the user's hooks; they must all be sync functions.
+        logger_name: the SDK's logger name, e.g. the package name.
+        transport: the innermost transport instead of a pooled `httpx.HTTPTransport` (tests, benchmarks).
+        clock: time for retries, hooks, the breaker and logging (default `SystemClock`).
+        jitter: random source for backoff jitter (default `random.random`).
+
+    Raises:
+        ConfigurationError: a hook is async.
+    """
+    from ._logging import LoggingTransport  # imported here: owned by the logging module, built separately
+
+    hooks.check_sync()
+    clock = clock or SystemClock()
+    stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
+        limits=settings.pool.to_httpx(), verify=_verify(settings)
+    )
+    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    if settings.cache:
+        from ._cache import CachingTransport
+
+        stack = CachingTransport(inner=stack)
+    if settings.circuit is not None:
+        stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
+    stack = HooksTransport(hooks, inner=stack, clock=clock)
+    stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    return httpx.Client(
+        auth=auth,
+        transport=stack,
+        base_url=settings.base_url,
+        headers=_headers(settings),
+        timeout=settings.timeouts.to_httpx(),
+    )
+
+
+def build_async_client(
+    settings: ClientSettings,
+    *,
+    auth: httpx.Auth | None,
+    hooks: Hooks,
+    logger_name: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
+) -> httpx.AsyncClient:
+    """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async."""
+    from ._logging import AsyncLoggingTransport  # imported here: owned by the logging module
+
+    clock = clock or SystemClock()
+    stack: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(
+        limits=settings.pool.to_httpx(), verify=_verify(settings)
+    )
+    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    if settings.cache:
+        from ._cache import AsyncCachingTransport
+
+        stack = AsyncCachingTransport(inner=stack)
+    if settings.circuit is not None:
+        stack = AsyncCircuitBreakerTransport(
+            settings.circuit, inner=stack, clock=clock, on_change=hooks.aemit_circuit_change
+        )
+    stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
+    stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    return httpx.AsyncClient(
+        auth=auth,
+        transport=stack,
+        base_url=settings.base_url,
+        headers=_headers(settings),
+        timeout=settings.timeouts.to_httpx(),
+    )

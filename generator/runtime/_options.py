@@ -1,0 +1,122 @@
+"""Per-call options: what one call may override, and how it travels to the transports.
+
+The generated operation functions take ``options: RequestOptions | None`` and do::
+
+    extensions, headers = request_extensions("createPet", options, idempotent=True)
+    client.request(..., headers=headers, extensions=extensions, timeout=options.httpx_timeout())
+
+The timeout goes through httpx's own ``timeout=`` argument (httpx owns ``extensions["timeout"]``);
+the retry override travels as ``extensions["sdk.retry"]``.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import uuid
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+import attrs
+import httpx
+from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
+
+from ._defaults import IDEMPOTENCY_KEY_HEADER
+from ._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
+from ._timeouts import Timeouts
+
+__all__ = ["UNSET", "RequestOptions", "Unset", "new_idempotency_key", "request_extensions"]
+
+
+class Unset(enum.Enum):
+    """Type of the `UNSET` sentinel."""
+
+    UNSET = "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+"""Not given: keep the client's setting (None, by contrast, switches a feature off)."""
+
+
+def _frozen_headers(value: Mapping[str, str]) -> Mapping[str, str]:
+    """A read-only copy, so a shared RequestOptions never changes under a call."""
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise TypeError("headers must map str to str")
+    return MappingProxyType(dict(value))
+
+
+def _check_timeout(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a float must be a positive number of seconds."""
+    if isinstance(value, bool) or (isinstance(value, int | float) and (not math.isfinite(value) or value <= 0)):
+        raise ValueError(f"timeout must be seconds > 0, a Timeouts, None or UNSET, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class RequestOptions:
+    """Overrides for one call; every field defaults to "keep the client's setting".
+
+    Attributes:
+        timeout: a `Timeouts`, seconds for every phase, None for no timeout at all, or UNSET.
+        retry: a `RetryPolicy` for this call, None to send it exactly once, or UNSET.
+        idempotency_key: the ``Idempotency-Key`` to send (a fresh uuid4 when the operation takes one and
+            this is None); the same key is sent on every retry.
+        headers: extra headers for this call.
+    """
+
+    timeout: Timeouts | float | Unset | None = attrs.field(default=UNSET, validator=_check_timeout)
+    retry: RetryPolicy | Unset | None = UNSET
+    idempotency_key: str | None = attrs.field(default=None)
+    headers: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_headers, hash=False)
+
+    @idempotency_key.validator
+    def _check_key(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError("idempotency_key must be a non-empty str or None")
+
+    def httpx_timeout(self) -> httpx.Timeout | UseClientDefault | None:
+        """The value for httpx's ``timeout=`` argument (`httpx.USE_CLIENT_DEFAULT` when UNSET)."""
+        if self.timeout is UNSET:
+            return httpx.USE_CLIENT_DEFAULT
+        if self.timeout is None:
+            return None
+        if isinstance(self.timeout, Timeouts):
+            return self.timeout.to_httpx()
+        return Timeouts.uniform(self.timeout).to_httpx()
+
+
+def new_idempotency_key() -> str:
+    """A fresh random key (uuid4) for the ``Idempotency-Key`` header."""
+    return str(uuid.uuid4())
+
+
+def request_extensions(
+    operation_id: str, options: RequestOptions | None, *, idempotent: bool
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The httpx ``extensions`` and extra ``headers`` for one call.
+
+    Args:
+        operation_id: the spec's operationId, read by hooks and logging (``sdk.operation_id``).
+        options: the caller's overrides, or None.
+        idempotent: the operation accepts an ``Idempotency-Key``: send the caller's key or a fresh one.
+            A caller's key is sent even when this is False (the caller asked for it).
+
+    Returns:
+        ``(extensions, headers)``: extensions carry ``sdk.operation_id`` and, if overridden, ``sdk.retry``
+        (a `RetryPolicy` or `RETRY_DISABLED`); headers hold the options' headers and the idempotency key.
+    """
+    options = options or RequestOptions()
+    extensions: dict[str, object] = {"sdk.operation_id": operation_id}
+    retry: RetryPolicy | RetryDisabled | None = None
+    if options.retry is None:
+        retry = RETRY_DISABLED
+    elif isinstance(options.retry, RetryPolicy):
+        retry = options.retry
+    if retry is not None:
+        extensions["sdk.retry"] = retry
+    headers = dict(options.headers)
+    if options.idempotency_key is not None:
+        headers[IDEMPOTENCY_KEY_HEADER] = options.idempotency_key
+    elif idempotent:
+        headers[IDEMPOTENCY_KEY_HEADER] = new_idempotency_key()
+    return extensions, headers

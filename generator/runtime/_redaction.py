@@ -1,0 +1,228 @@
+"""What the logs may show of a request or response: allowlists for headers and query keys, masks for bodies.
+
+Rules (all pure functions over one frozen `Redaction` policy):
+
+- Headers: only names in `safe_headers` show their value; every other header shows ``REDACTED``.
+  `ALWAYS_MASKED_HEADERS` (Authorization, Cookie, Set-Cookie, X-Api-Key, Proxy-Authorization) are
+  masked even if someone adds them to the allowlist.
+- Query strings: keys are kept, values show only for keys in `safe_query_keys`.
+- Bodies: JSON is parsed and every field whose name looks secret (`is_secret_name`: password, token,
+  secret, api_key/apikey, authorization, cookie, credential, session, private key; any case, any
+  nesting, inside lists) is masked before rendering; form bodies likewise. Other text is scanned for
+  ``name=value`` / ``"name": "value"`` pairs with a secret-looking name, then truncated; binary
+  bodies show only their size. JSON that cannot be parsed is never shown raw.
+- Known values: the credentials found in the request (auth headers, secret-named query values and
+  body fields, at least `MIN_SCRUB_LENGTH` characters long) are also cut out of any other text shown
+  for that exchange, e.g. a problem body that echoes the token in its ``detail``.
+
+Masking happens before truncation, so a cut never exposes half a secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Iterable
+from typing import Final
+from urllib.parse import parse_qsl, unquote_plus, urlencode
+
+import attrs
+import httpx
+
+__all__ = [
+    "ALWAYS_MASKED_HEADERS",
+    "DEFAULT_SAFE_HEADERS",
+    "DEFAULT_SAFE_QUERY_KEYS",
+    "REDACTED",
+    "Redaction",
+    "is_secret_name",
+]
+
+REDACTED: Final = "REDACTED"
+MIN_SCRUB_LENGTH: Final = 8
+"""Shorter request values are not scrubbed from other text (too likely to hit innocent words)."""
+DEFAULT_MAX_BODY_CHARS: Final = 2_000
+DEFAULT_MAX_CAPTURED_BODY_BYTES: Final = 64 * 1024
+
+ALWAYS_MASKED_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
+DEFAULT_SAFE_HEADERS: Final = frozenset(
+    {
+        "accept", "accept-encoding", "accept-language", "age", "allow", "cache-control", "connection",
+        "content-encoding", "content-language", "content-length", "content-type", "date", "etag",
+        "expires", "host", "idempotency-key", "if-match", "if-none-match", "last-modified",
+        "request-id", "retry-after", "retry-after-ms", "server", "traceparent", "transfer-encoding",
+        "user-agent", "vary", "x-attempt-number", "x-cache", "x-correlation-id", "x-request-id",
+        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-limit",
+        "ratelimit-remaining", "ratelimit-reset",
+    }
+)  # fmt: skip
+DEFAULT_SAFE_QUERY_KEYS: Final = frozenset(
+    {"cursor", "days", "direction", "expand", "fields", "include", "limit", "offset", "order", "page",
+     "page_size", "per_page", "size", "sort", "sort_by"}
+)  # fmt: skip
+
+_SECRET_WORDS = ("password", "passwd", "passphrase", "token", "secret", "apikey", "authorization",
+                 "cookie", "credential", "session", "privatekey", "signature")  # fmt: skip
+_SEPARATORS = re.compile(r"[-_.\s]")
+_TEXT_PAIR = re.compile(
+    r"(?i)([\w.-]*(?:pass(?:word|wd|phrase)|token|secret|api[_-]?key|authorization|cookie|credential"
+    r"|session|private[_-]?key|signature)[\w.-]*)"
+    r"(\"?'?\s*[:=]\s*\"?'?)"
+    r"([^\"'&\s,;}]+)"
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_secret_name(name: str) -> bool:
+    """True when a field, header or parameter name looks like it holds a credential (any case)."""
+    normalised = _SEPARATORS.sub("", name.lower())
+    return any(word in normalised for word in _SECRET_WORDS)
+
+
+def _lowercase(names: Iterable[str]) -> frozenset[str]:
+    """Header names compare lowercased (httpx reports them that way)."""
+    return frozenset(name.lower() for name in names)
+
+
+@attrs.frozen(kw_only=True)
+class Redaction:
+    """The logging redaction policy. Defaults: `DEFAULT_SAFE_HEADERS`, `DEFAULT_SAFE_QUERY_KEYS`,
+    `DEFAULT_MAX_BODY_CHARS` shown per body, `DEFAULT_MAX_CAPTURED_BODY_BYTES` read for parsing."""
+
+    safe_headers: frozenset[str] = attrs.field(default=DEFAULT_SAFE_HEADERS, converter=_lowercase)
+    safe_query_keys: frozenset[str] = DEFAULT_SAFE_QUERY_KEYS
+    max_body_chars: int = attrs.field(default=DEFAULT_MAX_BODY_CHARS, validator=attrs.validators.ge(0))
+    max_captured_body_bytes: int = attrs.field(
+        default=DEFAULT_MAX_CAPTURED_BODY_BYTES, validator=attrs.validators.ge(0)
+    )
+
+    def target(self, url: httpx.URL) -> str:
+        """The path and query, each query value not in `safe_query_keys` replaced by ``REDACTED``.
+
+        The query is shown as sent (still percent-encoded, so no control characters reach a log); a
+        parameter without ``=`` counts as a value.
+        """
+        query = url.query
+        if not query:
+            return url.path
+        shown = []
+        for pair in query.decode("ascii", "replace").split("&"):
+            key, equals, value = pair.partition("=")
+            if not equals:
+                shown.append(pair if self._safe_key(unquote_plus(pair)) else REDACTED)
+            else:
+                shown.append(f"{key}={value if self._safe_key(unquote_plus(key)) else REDACTED}")
+        return f"{url.path}?{'&'.join(shown)}"
+
+    def _safe_key(self, key: str) -> bool:
+        return key in self.safe_query_keys and not is_secret_name(key)
+
+    def headers(self, headers: httpx.Headers, known: Iterable[str] = ()) -> dict[str, str]:
+        """Header name -> shown value (repeated headers joined with ``, ``)."""
+        shown: dict[str, str] = {}
+        for name, value in headers.multi_items():
+            if name in ALWAYS_MASKED_HEADERS or name not in self.safe_headers or is_secret_name(name):
+                value = REDACTED
+            else:
+                value = scrub(value, known)
+            shown[name] = f"{shown[name]}, {value}" if name in shown else value
+        return shown
+
+    def body(self, content: bytes, content_type: str, known: Iterable[str] = (), *, complete: bool = True) -> str:
+        """A loggable rendering of a body (see the module docstring); `complete` False if capped."""
+        if not content:
+            return "(empty)"
+        kind = content_type.split(";", 1)[0].strip().lower()
+        if "json" in kind:
+            if not complete:
+                return f"<{len(content)}+ bytes of JSON, too large to log>"
+            try:
+                data = json.loads(content)
+            except ValueError:
+                return f"<{len(content)} bytes of JSON that does not parse>"
+            rendered = json.dumps(_mask_json(data, tuple(known)), ensure_ascii=False)
+            return self._cut(rendered)
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"<{len(content)}{'' if complete else '+'} bytes of {kind or 'binary data'}>"
+        if kind == "application/x-www-form-urlencoded":
+            pairs = parse_qsl(text, keep_blank_values=True)
+            text = urlencode([(k, REDACTED if is_secret_name(k) else scrub(v, known)) for k, v in pairs])
+            return self._cut(text)
+        return self._cut(scrub(_TEXT_PAIR.sub(rf"\1\2{REDACTED}", text), known))
+
+    def _cut(self, text: str) -> str:
+        """Truncate after masking, so only harmless text is ever cut."""
+        if len(text) <= self.max_body_chars:
+            return text
+        return f"{text[: self.max_body_chars]}... ({len(text) - self.max_body_chars} more chars)"
+
+
+def _mask_json(value: object, known: tuple[str, ...]) -> object:
+    """A copy of the JSON value with secret-named fields masked and known secrets cut from strings."""
+    if isinstance(value, dict):
+        return {key: REDACTED if is_secret_name(str(key)) else _mask_json(item, known) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_json(item, known) for item in value]
+    if isinstance(value, str):
+        return scrub(value, known)
+    return value
+
+
+def scrub(text: str, known: Iterable[str]) -> str:
+    """`text` with every occurrence of each known secret value replaced by ``REDACTED``."""
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def known_secrets(request: httpx.Request) -> list[str]:
+    """Credential values carried by `request`, longest first, for `scrub` (only at DEBUG or on errors)."""
+    found: set[str] = set()
+    for name, value in request.headers.multi_items():
+        if name in ("cookie", "set-cookie"):
+            found.update(part.strip().partition("=")[2] for part in value.split(";"))
+        elif name in ALWAYS_MASKED_HEADERS or is_secret_name(name):
+            found.add(value.partition(" ")[2] if name.endswith("authorization") else value)
+        else:
+            continue
+        found.add(value)
+    for key, value in parse_qsl(request.url.query.decode("ascii", "replace"), keep_blank_values=True):
+        if is_secret_name(key):
+            found.add(value)
+    if isinstance(request.stream, httpx.ByteStream):
+        content = b"".join(request.stream)
+        if content:
+            found.update(_body_secrets(content, request.headers.get("content-type", "")))
+    return sorted((s for s in found if len(s) >= MIN_SCRUB_LENGTH), key=len, reverse=True)
+
+
+def _body_secrets(content: bytes, content_type: str) -> set[str]:
+    """String values of secret-named fields in a JSON or form request body."""
+    found: set[str] = set()
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return found
+    if "json" in content_type:
+        with contextlib.suppress(ValueError):
+            _collect_json(json.loads(text), found, secret_parent=False)
+    elif "x-www-form-urlencoded" in content_type:
+        found.update(v for k, v in parse_qsl(text, keep_blank_values=True) if is_secret_name(k))
+    return found
+
+
+def _collect_json(value: object, found: set[str], *, secret_parent: bool) -> None:
+    """Walk a JSON value, gathering every string under a secret-named field."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _collect_json(item, found, secret_parent=secret_parent or is_secret_name(str(key)))
+    elif isinstance(value, list):
+        for item in value:
+            _collect_json(item, found, secret_parent=secret_parent)
+    elif isinstance(value, str) and secret_parent:
+        found.add(value)

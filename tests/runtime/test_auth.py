@@ -1,0 +1,477 @@
+"""TokenRefreshAuth: proactive renewal, one renewal per 401, no loops, single flight (threads and asyncio)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import AsyncGenerator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from runtime._auth import TokenRefreshAuth
+from runtime._clock import FakeClock
+from runtime._errors import ConfigurationError, TokenRefreshError
+from runtime._secret import Secret
+from runtime._token import Token
+from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
+from runtime._token_store import MemoryTokenStore
+
+BASE = "https://api.test"
+PASSWORD = "hunter2-very-secret"
+
+
+class TokenServer:
+    """A login/refresh endpoint that issues numbered tokens and counts its calls."""
+
+    def __init__(self, *, expires_in: float = 3600.0, fail_with: int | None = None) -> None:
+        self.expires_in = expires_in
+        self.fail_with = fail_with
+        self.logins = 0
+        self.refreshes = 0
+        self.issued = 0
+        self.lock = threading.Lock()
+        self.gate: threading.Event | None = None
+        self.async_gate: asyncio.Event | None = None
+
+    @property
+    def calls(self) -> int:
+        return self.logins + self.refreshes
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            if request.url.path == "/auth/login":
+                self.logins += 1
+            else:
+                self.refreshes += 1
+            if self.fail_with is not None:
+                return httpx.Response(self.fail_with, json={"error": "nope"})
+            self.issued += 1
+            n = self.issued
+        body = {"access_token": f"access-{n}", "refresh_token": f"refresh-{n}", "expires_in": self.expires_in}
+        return httpx.Response(200, json=body)
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        if self.gate is not None:
+            assert self.gate.wait(10), "the concurrent callers never all arrived"
+        return self._answer(request)
+
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        if self.async_gate is not None:
+            await asyncio.wait_for(self.async_gate.wait(), 10)
+        return self._answer(request)
+
+    @property
+    def current(self) -> str:
+        return f"Bearer access-{self.issued}"
+
+
+class Api:
+    """An API endpoint accepting only the newest token (or always refusing)."""
+
+    def __init__(self, server: TokenServer, *, always_401: bool = False) -> None:
+        self.server = server
+        self.always_401 = always_401
+        self.calls = 0
+        self.seen: list[str | None] = []
+        self.lock = threading.Lock()
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            self.calls += 1
+            self.seen.append(request.headers.get("authorization"))
+        ok = not self.always_401 and request.headers.get("authorization") == self.server.current
+        return httpx.Response(200, json={"ok": True}) if ok else httpx.Response(401)
+
+    async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        return self.handler(request)
+
+
+def provider() -> LoginTokenProvider:
+    return LoginTokenProvider("/auth/login", "/auth/refresh", {"username": Secret("ann"), "password": Secret(PASSWORD)})
+
+
+def make_auth(server: TokenServer, clock: FakeClock, **kwargs: object) -> TokenRefreshAuth:
+    token_client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(server.handler))
+    async_token_client = httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(server.async_handler))
+    return TokenRefreshAuth(
+        kwargs.pop("provider", provider()),  # type: ignore[arg-type]
+        clock=clock,
+        token_client=token_client,
+        async_token_client=async_token_client,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def api_client(auth: httpx.Auth, api: Api) -> httpx.Client:
+    return httpx.Client(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.handler))
+
+
+def async_api_client(auth: httpx.Auth, api: Api) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.async_handler))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def test_first_request_logs_in_and_later_requests_reuse_the_token(clock: FakeClock) -> None:
+    """The first request fetches a token; the following ones reuse it without any token call."""
+    server = TokenServer()
+    api = Api(server)
+    with api_client(make_auth(server, clock), api) as client:
+        assert [client.get("/items").status_code for _ in range(3)] == [200, 200, 200]
+    assert (server.logins, server.refreshes, api.calls) == (1, 0, 3)
+
+
+def test_proactive_refresh_inside_the_skew(clock: FakeClock) -> None:
+    """A token within skew_s of expiry is refreshed before the request; one outside the skew is not."""
+    server = TokenServer(expires_in=300)
+    api = Api(server)
+    with api_client(make_auth(server, clock, skew_s=60.0), api) as client:
+        client.get("/items")
+        clock.advance(239)  # 61 s left: outside the skew
+        client.get("/items")
+        assert server.refreshes == 0
+        clock.advance(2)  # 59 s left: inside the skew
+        assert client.get("/items").status_code == 200
+    assert (server.logins, server.refreshes, api.calls) == (1, 1, 3)
+    assert api.seen[-1] == "Bearer access-2"
+
+
+def test_401_refreshes_once_and_replays(clock: FakeClock) -> None:
+    """A 401 on a token the clock thinks valid causes one refresh and one replay with the new token."""
+    server = TokenServer()
+    api = Api(server)
+    auth = make_auth(server, clock)
+    with api_client(auth, api) as client:
+        client.get("/items")
+        server.issued += 1  # the server revoked access-1 behind our back
+        response = client.post("/items", json={"name": "x"})
+    assert response.status_code == 200
+    assert (server.refreshes, api.calls) == (1, 3)
+    assert api.seen[1:] == ["Bearer access-1", "Bearer access-3"]
+
+
+def test_second_401_is_returned_not_looped(clock: FakeClock) -> None:
+    """When the replay is refused too, that 401 goes back to the caller: one refresh, two sends."""
+    server = TokenServer()
+    api = Api(server, always_401=True)
+    with api_client(make_auth(server, clock), api) as client:
+        response = client.get("/items")
+    assert response.status_code == 401
+    assert (server.logins, server.refreshes, api.calls) == (1, 1, 2)
+
+
+def test_refresh_failure_raises_token_refresh_error_without_loop(clock: FakeClock) -> None:
+    """A failing token endpoint raises TokenRefreshError (no secret in it) and the API is not retried."""
+    server = TokenServer()
+    api = Api(server, always_401=True)
+    with api_client(make_auth(server, clock), api) as client:
+        client.get("/items")
+        server.fail_with = 500
+        with pytest.raises(TokenRefreshError) as info:
+            client.get("/items")
+    assert api.calls == 3  # 2 for the first get, 1 for the second: its refresh failed, nothing replayed
+    assert "try again later" in str(info.value)
+    assert PASSWORD not in str(info.value) and "refresh-1" not in str(info.value)
+
+
+def test_login_failure_names_the_credential_fields_but_no_values(clock: FakeClock) -> None:
+    """A refused login says to check the credentials, naming the fields, never their values."""
+    server = TokenServer(fail_with=401)
+    with (
+        api_client(make_auth(server, clock), Api(server)) as client,
+        pytest.raises(TokenRefreshError) as info,
+    ):
+        client.get("/items")
+    message = str(info.value)
+    assert "HTTP 401" in message and "password, username" in message
+    assert PASSWORD not in message
+
+
+def test_static_token_401_is_final(clock: FakeClock) -> None:
+    """A fixed token cannot be refreshed, so its 401 is returned after a single send."""
+    calls: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.headers.get("authorization"))
+        return httpx.Response(401)
+
+    auth = TokenRefreshAuth(StaticTokenProvider(Secret("key-123")), clock=clock)
+    with httpx.Client(base_url=BASE, auth=auth, transport=httpx.MockTransport(handler)) as client:
+        assert client.get("/items").status_code == 401
+    auth.close()
+    assert calls == ["Bearer key-123"]
+
+
+async def test_close_only_closes_clients_it_built(clock: FakeClock) -> None:
+    """Borrowed token clients stay open; a bare client built for lack of one is closed by aclose()."""
+    borrowed = httpx.Client(base_url=BASE)
+    auth = TokenRefreshAuth(StaticTokenProvider(Secret("k")), clock=clock, token_client=borrowed)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200))
+    async with httpx.AsyncClient(base_url=BASE, auth=auth, transport=transport) as client:
+        await client.get("/items")  # no async token client given: a bare one is built
+    built = auth._async_token_client
+    assert built is not None and not built.is_closed
+    await auth.aclose()
+    assert built.is_closed and not borrowed.is_closed
+    borrowed.close()
+
+
+def test_streamed_body_is_not_replayed(clock: FakeClock) -> None:
+    """A request whose body was a one-shot stream gets its 401 back instead of a refresh and replay."""
+    server = TokenServer()
+    api = Api(server, always_401=True)
+
+    def chunks() -> Iterator[bytes]:
+        yield b"data"
+
+    class WireTransport(httpx.BaseTransport):
+        """Consumes the body like a socket would (MockTransport buffers it, which makes it replayable)."""
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            assert b"".join(request.stream) == b"data"  # type: ignore[arg-type]
+            return api.handler(request)
+
+    auth = make_auth(server, clock)
+    with httpx.Client(base_url=BASE, auth=auth, transport=WireTransport()) as client:
+        assert client.post("/upload", content=chunks()).status_code == 401
+    assert (server.refreshes, api.calls) == (0, 1)
+
+
+def test_failed_early_renewal_keeps_the_unexpired_token(clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
+    """Inside the skew but not expired, a failed renewal logs a warning and the current token is used."""
+    server = TokenServer(expires_in=300)
+    api = Api(server)
+    with api_client(make_auth(server, clock), api) as client:
+        client.get("/items")
+        clock.advance(250)
+        server.fail_with = 503
+        with caplog.at_level(logging.WARNING):
+            assert client.get("/items").status_code == 200
+    assert api.seen[-1] == "Bearer access-1"
+    assert "current one is kept" in caplog.text
+
+
+def test_stored_token_is_used_without_login(clock: FakeClock) -> None:
+    """A token already in the store (e.g. a file from an earlier run) is used without a token call."""
+    server = TokenServer()
+    server.issued = 7
+    store = MemoryTokenStore()
+    store.save(Token(access_token=Secret("access-7"), expires_at=clock.time() + 3600))
+    api = Api(server)
+    with api_client(make_auth(server, clock, store=store), api) as client:
+        assert client.get("/items").status_code == 200
+    assert server.calls == 0
+
+
+def test_new_tokens_are_saved_and_clear_forgets(clock: FakeClock) -> None:
+    """Each new token is saved to the store; clear() empties it and the next request logs in."""
+    server = TokenServer()
+    store = MemoryTokenStore()
+    auth = make_auth(server, clock, store=store)
+    with api_client(auth, Api(server)) as client:
+        client.get("/items")
+        saved = store.load()
+        assert saved is not None and saved.access_token == Secret("access-1")
+        auth.clear()
+        assert store.load() is None and auth.token is None
+        client.get("/items")
+    assert server.logins == 2
+
+
+def test_plain_http_to_a_remote_host_is_refused(clock: FakeClock) -> None:
+    """The token is never sent over plain HTTP to another machine; loopback is fine."""
+    auth = TokenRefreshAuth(StaticTokenProvider(Secret("key")), clock=clock)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200))
+    with httpx.Client(auth=auth, transport=transport) as client:
+        with pytest.raises(ConfigurationError):
+            client.get("http://api.example.com/items")
+        assert client.get("http://127.0.0.1:4010/items").status_code == 200
+
+
+def test_auth_flow_driven_by_hand(clock: FakeClock) -> None:
+    """Driven with next()/send(): a 401 yields one replay with the new token, then the flow ends."""
+    server = TokenServer()
+    auth = make_auth(server, clock)
+    request = httpx.Request("GET", f"{BASE}/items")
+    flow = auth.sync_auth_flow(request)
+    first = next(flow)
+    assert first.headers["authorization"] == "Bearer access-1"
+    second = flow.send(httpx.Response(401))
+    assert second.headers["authorization"] == "Bearer access-2"
+    with pytest.raises(StopIteration):
+        flow.send(httpx.Response(401))
+
+
+class CountingAuth(httpx.Auth):
+    """Counts tasks entering the wrapped flow and opens the token server's gate once all arrived.
+
+    A task runs without suspension from entering the flow to waiting on the lock, so all have taken
+    their token snapshot when the gate opens.
+    """
+
+    def __init__(self, inner: TokenRefreshAuth, expected: int, server: TokenServer) -> None:
+        self.inner, self.expected, self.server = inner, expected, server
+        self.entered = 0
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        self.entered += 1
+        if self.entered == self.expected and self.server.async_gate is not None:
+            self.server.async_gate.set()
+        flow = self.inner.async_auth_flow(request)
+        response = yield await flow.__anext__()
+        while True:
+            try:
+                response = yield await flow.asend(response)
+            except StopAsyncIteration:
+                return
+
+
+N = 100
+
+
+class ThreadTrackingClock(FakeClock):
+    """Opens `gate` once `expected` distinct threads have read the time, i.e. taken their token snapshot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+        self.expected = 0
+        self.gate: threading.Event | None = None
+        self.lock = threading.Lock()
+
+    def arm(self, expected: int, gate: threading.Event) -> None:
+        self.threads, self.expected, self.gate = set(), expected, gate
+
+    def time(self) -> float:
+        with self.lock:
+            self.threads.add(threading.get_ident())
+            if self.gate is not None and len(self.threads) >= self.expected:
+                self.gate.set()
+        return super().time()
+
+
+def test_concurrent_threads_with_expired_token_refresh_once() -> None:
+    """100 threads holding an expired token cause exactly one refresh; all succeed with the new token."""
+    server = TokenServer(expires_in=100)
+    api = Api(server)
+    clock = ThreadTrackingClock()
+    with api_client(make_auth(server, clock), api) as client:
+        client.get("/items")
+        clock.advance(200)
+        server.gate = threading.Event()
+        clock.arm(N, server.gate)
+        with ThreadPoolExecutor(max_workers=N) as pool:
+            statuses = list(pool.map(lambda _: client.get("/items").status_code, range(N)))
+    assert statuses == [200] * N
+    assert (server.logins, server.refreshes) == (1, 1)
+
+
+def test_concurrent_threads_after_401_refresh_once(clock: FakeClock) -> None:
+    """100 threads refused with the same revoked token share one refresh (the generation check)."""
+    server = TokenServer()
+    api = Api(server)
+    inner = make_auth(server, clock)
+    with api_client(inner, api) as client:
+        client.get("/items")
+        server.issued += 1  # revoke access-1
+        with ThreadPoolExecutor(max_workers=N) as pool:
+            statuses = list(pool.map(lambda _: client.get("/items").status_code, range(N)))
+    assert statuses == [200] * N
+    assert server.refreshes == 1
+
+
+def test_concurrent_threads_share_one_failure() -> None:
+    """When the one refresh fails, the threads that waited for it get that failure without calling again."""
+    server = TokenServer(expires_in=100)
+    api = Api(server)
+    clock = ThreadTrackingClock()
+    with api_client(make_auth(server, clock), api) as client:
+        client.get("/items")
+        clock.advance(200)
+        server.fail_with = 500
+        server.gate = threading.Event()
+        clock.arm(N, server.gate)
+
+        def call(_: int) -> str:
+            try:
+                client.get("/items")
+            except TokenRefreshError:
+                return "error"
+            return "ok"
+
+        with ThreadPoolExecutor(max_workers=N) as pool:
+            outcomes = list(pool.map(call, range(N)))
+    assert outcomes == ["error"] * N
+    assert server.refreshes == 1
+
+
+async def test_concurrent_tasks_with_expired_token_refresh_once(clock: FakeClock) -> None:
+    """100 asyncio tasks holding an expired token cause exactly one refresh."""
+    server = TokenServer(expires_in=100)
+    api = Api(server)
+    auth = CountingAuth(make_auth(server, clock), N, server)
+    async with async_api_client(auth, api) as client:
+        await client.get("/items")
+        clock.advance(200)
+        server.async_gate = asyncio.Event()
+        auth.entered = 0
+        responses = await asyncio.gather(*(client.get("/items") for _ in range(N)))
+    assert [r.status_code for r in responses] == [200] * N
+    assert (server.logins, server.refreshes) == (1, 1)
+
+
+async def test_async_401_refreshes_once_and_second_401_is_final(clock: FakeClock) -> None:
+    """The async flow follows the same rules: one refresh and replay; a second 401 is returned."""
+    server = TokenServer()
+    api = Api(server)
+    async with async_api_client(make_auth(server, clock), api) as client:
+        await client.get("/items")
+        server.issued += 1
+        assert (await client.get("/items")).status_code == 200
+        api.always_401 = True
+        assert (await client.get("/items")).status_code == 401
+    assert server.refreshes == 2
+    assert api.calls == 5
+
+
+async def test_async_refresh_failure_raises(clock: FakeClock) -> None:
+    """An async refresh failure raises TokenRefreshError and sends nothing more."""
+    server = TokenServer(fail_with=503)
+    api = Api(server)
+    async with async_api_client(make_auth(server, clock), api) as client:
+        with pytest.raises(TokenRefreshError, match="HTTP 503"):
+            await client.get("/items")
+    assert api.calls == 0
+
+
+def test_one_lock_per_event_loop(clock: FakeClock) -> None:
+    """The same auth serves clients on successive event loops (an asyncio.Lock is bound to one loop)."""
+    server = TokenServer(expires_in=10)
+    api = Api(server)
+    auth = make_auth(server, clock)
+
+    async def one_call() -> int:
+        async with async_api_client(auth, api) as client:
+            return (await client.get("/items")).status_code
+
+    for _ in range(2):
+        clock.advance(100)
+        assert asyncio.run(one_call()) == 200
+    assert server.calls == 2
+
+
+def test_repr_shows_no_secret(clock: FakeClock) -> None:
+    """Neither the auth nor its token shows a secret in repr."""
+    server = TokenServer()
+    auth = make_auth(server, clock)
+    with api_client(auth, Api(server)) as client:
+        client.get("/items")
+    assert "access-1" not in repr(auth) and "access-1" not in repr(auth.token)
+    assert PASSWORD not in repr(provider())
+    json.dumps(repr(auth.token))  # plain text

@@ -1,0 +1,269 @@
+"""The error tree: status mapping, problem details, request ids, safe messages, transport translation."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from runtime import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    CircuitOpenError,
+    ConfigurationError,
+    ConflictError,
+    ConnectError,
+    HookError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    RateLimitError,
+    RequestTimeout,
+    ResponseValidationError,
+    SDKError,
+    ServerError,
+    TokenRefreshError,
+    TransportError,
+    UnprocessableEntityError,
+    araise_for_status,
+    raise_for_status,
+    redact_url,
+    translate_transport_errors,
+)
+
+SECRET_TOKEN = "sk-live-very-secret"
+URL = f"https://api.example.com/v1/pets?api_key={SECRET_TOKEN}&limit=5"
+
+
+def response(status: int, *, headers: dict[str, str] | None = None, **kwargs: object) -> httpx.Response:
+    request = httpx.Request("GET", URL, headers={"Authorization": f"Bearer {SECRET_TOKEN}"})
+    return httpx.Response(status, headers=headers, request=request, **kwargs)  # type: ignore[arg-type]
+
+
+def raised(resp: httpx.Response) -> APIStatusError:
+    with pytest.raises(APIStatusError) as caught:
+        raise_for_status(resp)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, BadRequestError),
+        (401, AuthenticationError),
+        (403, PermissionDeniedError),
+        (404, NotFoundError),
+        (409, ConflictError),
+        (412, PreconditionFailedError),
+        (422, UnprocessableEntityError),
+        (429, RateLimitError),
+        (500, ServerError),
+        (502, ServerError),
+        (503, ServerError),
+        (504, ServerError),
+        (501, ServerError),
+        (418, APIStatusError),
+        (410, APIStatusError),
+    ],
+)
+def test_status_maps_to_the_most_specific_class(status: int, cls: type[APIStatusError]) -> None:
+    """Each status raises exactly its class; unlisted 4xx fall back to APIStatusError itself."""
+    error = raised(response(status))
+    assert type(error) is cls
+    assert error.status_code == status
+    assert isinstance(error, SDKError)
+
+
+@pytest.mark.parametrize("status", [200, 201, 204, 301, 304])
+def test_success_and_redirects_do_not_raise(status: int) -> None:
+    """raise_for_status is a no-op below 400, 304 Not Modified included."""
+    raise_for_status(response(status))
+
+
+@pytest.mark.parametrize(("status", "transient"), [(500, True), (502, True), (503, True), (504, True), (501, False)])
+def test_server_error_is_transient(status: int, transient: bool) -> None:
+    """ServerError.is_transient is true for 500/502/503/504 only."""
+    error = raised(response(status))
+    assert isinstance(error, ServerError)
+    assert error.is_transient is transient
+
+
+@pytest.mark.parametrize("header", ["X-Request-ID", "Request-Id", "X-Correlation-ID"])
+def test_request_id_is_read_from_known_headers(header: str) -> None:
+    """The request id comes from X-Request-ID, Request-Id or X-Correlation-ID and appears in the message."""
+    error = raised(response(500, headers={header: "req-42"}))
+    assert error.request_id == "req-42"
+    assert "req-42" in str(error)
+
+
+def test_problem_details_are_parsed() -> None:
+    """A problem+json body is parsed: .body is the dict, .problem exposes title/detail/type/code/errors."""
+    body = {
+        "type": "https://example.com/probs/invalid",
+        "title": "Invalid pet",
+        "detail": "name is required",
+        "code": "E_INVALID",
+        "errors": [{"field": "name", "message": "required"}],
+    }
+    error = raised(response(422, json=body, headers={"Content-Type": "application/problem+json"}))
+    assert error.body == body
+    assert error.problem is not None
+    assert error.problem.title == "Invalid pet"
+    assert error.problem.detail == "name is required"
+    assert error.problem.type == "https://example.com/probs/invalid"
+    assert error.problem.code == "E_INVALID"
+    assert error.problem.errors == [{"field": "name", "message": "required"}]
+    assert "Invalid pet: name is required" in str(error)
+
+
+def test_text_body_and_empty_body() -> None:
+    """A non-JSON body is kept as text with no problem; an empty body is None."""
+    error = raised(response(502, text="<html>Bad gateway</html>"))
+    assert error.body == "<html>Bad gateway</html>"
+    assert error.problem is None
+    assert raised(response(404)).body is None
+
+
+def test_message_names_method_and_redacted_url_and_never_secrets() -> None:
+    """The message shows method + URL with query values REDACTED; no Authorization value, no query secret."""
+    error = raised(response(401, json={"title": "Unauthorized"}))
+    message = str(error)
+    assert "GET https://api.example.com/v1/pets?api_key=REDACTED&limit=REDACTED" in message
+    assert SECRET_TOKEN not in message
+    assert SECRET_TOKEN not in repr(error)
+    assert "Authorization" not in message
+    assert "credentials" in message  # says what to do next
+    assert error.method == "GET"
+    assert error.url == "https://api.example.com/v1/pets?api_key=REDACTED&limit=REDACTED"
+
+
+def test_long_bodies_are_truncated_in_the_message() -> None:
+    """At most about 500 characters of the body appear in the message; .body keeps it all."""
+    error = raised(response(500, text="x" * 5000))
+    assert "x" * 500 in str(error)
+    assert "x" * 501 not in str(error)
+    assert "4500 more chars" in str(error)
+    assert error.body == "x" * 5000
+
+
+def test_rate_limit_error_carries_retry_after() -> None:
+    """RateLimitError.retry_after_s reads Retry-After seconds or an HTTP-date against `now`."""
+    assert raised(response(429, headers={"Retry-After": "12"})).retry_after_s == 12.0
+    date = email.utils.formatdate(1_000_030, usegmt=True)
+    with pytest.raises(RateLimitError) as caught:
+        raise_for_status(response(429, headers={"Retry-After": date}), now=1_000_000)
+    assert caught.value.retry_after_s == 30.0
+    assert raised(response(429)).retry_after_s is None
+
+
+def test_redact_url_drops_userinfo_and_fragment() -> None:
+    """redact_url keeps scheme, host, port and path only, query values REDACTED."""
+    assert redact_url("https://u:pw@h.example:8443/a?t=1#frag") == "https://h.example:8443/a?t=REDACTED"
+    assert redact_url("http://h.example/a") == "http://h.example/a"
+
+
+async def test_araise_for_status_reads_an_async_stream() -> None:
+    """araise_for_status reads a not-yet-read async body before mapping it."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"title": "Gone"}'
+
+    resp = httpx.Response(
+        404,
+        content=chunks(),
+        headers={"content-type": "application/json"},
+        request=httpx.Request("GET", "https://api.example.com/x"),
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await araise_for_status(resp)
+    assert caught.value.body == {"title": "Gone"}
+
+
+def test_response_validation_error_names_the_field() -> None:
+    """A KeyError while parsing Pet names Pet.<field>; status, request id and body are kept."""
+    resp = response(200, json={"id": 1}, headers={"X-Request-ID": "r-1"})
+    error = ResponseValidationError.from_exception(resp, KeyError("name"), schema="Pet")
+    assert error.path == "Pet.name"
+    assert error.status_code == 200
+    assert error.request_id == "r-1"
+    assert error.body == {"id": 1}
+    assert "Pet.name" in str(error)
+    assert SECRET_TOKEN not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("exc", "cls"),
+    [
+        (httpx.ConnectError("refused"), ConnectError),
+        (httpx.ConnectTimeout("slow"), RequestTimeout),
+        (httpx.ReadTimeout("slow"), RequestTimeout),
+        (httpx.PoolTimeout("busy"), RequestTimeout),
+        (httpx.RemoteProtocolError("closed"), TransportError),
+        (httpx.ReadError("reset"), TransportError),
+    ],
+)
+def test_translate_transport_errors(exc: httpx.TransportError, cls: type[TransportError]) -> None:
+    """httpx transport errors become ours, chained with `from`, naming the redacted URL."""
+    exc.request = httpx.Request("POST", URL)
+    with pytest.raises(cls) as caught, translate_transport_errors():
+        raise exc
+    assert type(caught.value) is cls
+    assert caught.value.__cause__ is exc
+    assert caught.value.method == "POST"
+    assert caught.value.url is not None and SECRET_TOKEN not in caught.value.url
+    assert SECRET_TOKEN not in str(caught.value)
+
+
+def test_translate_lets_sdk_errors_and_others_pass() -> None:
+    """SDKErrors (e.g. CircuitOpenError) and non-httpx exceptions pass through unchanged."""
+    circuit = CircuitOpenError("api.example.com", retry_in_s=4.0)
+    with pytest.raises(CircuitOpenError) as caught, translate_transport_errors():
+        raise circuit
+    assert caught.value is circuit
+    with pytest.raises(KeyError), translate_transport_errors():
+        raise KeyError("x")
+    with translate_transport_errors():
+        pass
+
+
+async def test_translate_works_in_async_code() -> None:
+    """Both `with` and `async with` translate errors raised across an await."""
+
+    async def fail() -> None:
+        raise httpx.ConnectError("refused")
+
+    with pytest.raises(ConnectError), translate_transport_errors():
+        await fail()
+    with pytest.raises(ConnectError):
+        async with translate_transport_errors():
+            await fail()
+
+
+def test_tree_shape() -> None:
+    """Every error is an SDKError; the transport, status and other branches are as documented."""
+    transport_errors: list[type[Exception]] = [ConnectError, RequestTimeout, CircuitOpenError]
+    assert all(issubclass(cls, TransportError) for cls in transport_errors)
+    others: list[type[Exception]] = [
+        ResponseValidationError,
+        TokenRefreshError,
+        ConfigurationError,
+        HookError,
+        APIStatusError,
+        TransportError,
+    ]
+    assert all(issubclass(cls, SDKError) for cls in others)
+    assert ConfigurationError("bad", setting="timeout_s").setting == "timeout_s"
+    error = CircuitOpenError("h.example", retry_in_s=2.5)
+    assert (error.host, error.retry_in_s) == ("h.example", 2.5)
+    assert "try again in 2.5 s" in str(error)
+
+
+def test_secrets_echoed_by_the_server_are_cut_from_the_message() -> None:
+    """A body that echoes the request's token (header or query) shows REDACTED in the message."""
+    body = {"title": "Bad token", "detail": f"token {SECRET_TOKEN} is revoked"}
+    error = raised(response(401, json=body))
+    assert SECRET_TOKEN not in str(error)
+    assert "token REDACTED is revoked" in str(error)
+    assert error.body == body  # the attribute keeps what the server sent

@@ -1,0 +1,40 @@
+"""The package re-exports every public name of its modules, with a complete `__all__`."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+import runtime
+
+# Modules whose names are all public (helpers such as _exchange.py and _setting_values.py are internal).
+PUBLIC_MODULES = [
+    "_backoff",
+    "_circuit",
+    "_clock",
+    "_errors",
+    "_factory",
+    "_hooks",
+    "_options",
+    "_pool",
+    "_retry",
+    "_secret",
+    "_settings",
+    "_timeouts",
+]
+
+
+def test_every_name_in_all_exists() -> None:
+    """Each name in runtime.__all__ is importable from the package."""
+    missing = [name for name in runtime.__all__ if not hasattr(runtime, name)]
+    assert missing == []
+    assert len(set(runtime.__all__)) == len(runtime.__all__)
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_module_names_are_re_exported(module_name: str) -> None:
+    """A module's __all__ is part of the package's __all__, bound to the same objects."""
+    module = importlib.import_module(f"runtime.{module_name}")
+    for name in module.__all__:
+        assert name in runtime.__all__, f"{module_name}.{name} is not re-exported"
+        assert getattr(runtime, name) is getattr(module, name)

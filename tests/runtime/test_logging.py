@@ -1,0 +1,319 @@
+"""Wire logging: the INFO line, DEBUG detail with redaction, env configuration, and no secret ever logged."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from urllib.parse import quote, quote_plus
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from runtime import _logging
+from runtime._clock import FakeClock
+from runtime._errors import ConfigurationError
+from runtime._logging import (
+    AsyncLoggingTransport,
+    LoggingTransport,
+    configure_logging,
+    configure_logging_from_env,
+)
+
+BASE = "https://api.test"
+
+
+class Capture(logging.Handler):
+    """Keeps every record and its formatted line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    @property
+    def lines(self) -> list[str]:
+        return [self.format(record) for record in self.records]
+
+
+_counter = 0
+
+
+def make_logger(level: int) -> tuple[logging.Logger, Capture]:
+    global _counter
+    _counter += 1
+    logger = logging.getLogger(f"sdk_test_logging_{_counter}")
+    logger.setLevel(level)
+    logger.propagate = False
+    capture = Capture()
+    logger.addHandler(capture)
+    return logger, capture
+
+
+def client_for(handler: object, logger: logging.Logger, clock: FakeClock) -> httpx.Client:
+    transport = LoggingTransport(inner=httpx.MockTransport(handler), logger=logger, clock=clock)  # type: ignore[arg-type]
+    return httpx.Client(base_url=BASE, transport=transport)
+
+
+def test_info_line_format() -> None:
+    """One INFO line: method, path with query values redacted, status, duration, attempt, request id."""
+    logger, capture = make_logger(logging.INFO)
+    clock = FakeClock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        clock.advance(0.0123)
+        return httpx.Response(201, headers={"X-Request-ID": "req-42"}, json={"access_token": "x"})
+
+    with client_for(handler, logger, clock) as client:
+        client.get(
+            "/v1/pets",
+            params={"limit": 10, "token": "t0ps3cret", "q": "john"},
+            extensions={"sdk.attempt": 2, "sdk.operation_id": "list_pets"},
+        )
+    assert capture.lines == [
+        f"INFO {logger.name} GET /v1/pets?limit=10&token=REDACTED&q=REDACTED -> 201 in 12.3 ms "
+        "(attempt 2, request id req-42)"
+    ]
+    record = capture.records[0]
+    assert (record.sdk_status, record.sdk_attempt, record.sdk_request_id, record.sdk_operation_id) == (  # type: ignore[attr-defined]
+        201,
+        2,
+        "req-42",
+        "list_pets",
+    )
+    assert record.sdk_duration_ms == pytest.approx(12.3)  # type: ignore[attr-defined]
+
+
+def test_attempt_defaults_to_one_and_no_request_id() -> None:
+    """Without a retry transport the attempt is 1; without a request id header it is left out."""
+    logger, capture = make_logger(logging.INFO)
+    with client_for(lambda r: httpx.Response(204), logger, FakeClock()) as client:
+        client.delete("/v1/pets/1")
+    assert capture.lines == [f"INFO {logger.name} DELETE /v1/pets/1 -> 204 in 0.0 ms (attempt 1)"]
+
+
+def test_nothing_is_built_when_logging_is_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below WARNING-enabled, the transport only checks isEnabledFor: no exchange object, no records."""
+    logger, capture = make_logger(logging.ERROR)
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built an exchange while logging is off")
+
+    monkeypatch.setattr(_logging, "_Exchange", explode)
+    with client_for(lambda r: httpx.Response(200), logger, FakeClock()) as client:
+        assert client.get("/v1/pets").status_code == 200
+    assert capture.records == []
+
+
+def test_debug_shows_redacted_headers_and_bodies() -> None:
+    """At DEBUG the headers (allowlist) and bodies (secret fields masked) of both sides are logged."""
+    logger, capture = make_logger(logging.DEBUG)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            headers={"Set-Cookie": "sid=abc", "X-Internal": "v", "Content-Type": "application/json"},
+            json={"access_token": "resp-secret", "name": "Rex"},
+        )
+
+    with client_for(handler, logger, FakeClock()) as client:
+        client.post(
+            "/v1/login",
+            headers={"Authorization": "Bearer hdr-secret", "X-Trace-Thing": "t"},
+            json={"user": "ann", "password": "pw-secret", "nested": [{"client_secret": "cs-secret"}]},
+        )
+    text = "\n".join(capture.lines)
+    for secret in ("resp-secret", "hdr-secret", "pw-secret", "cs-secret", "sid=abc"):
+        assert secret not in text
+    assert "'authorization': 'REDACTED'" in text and "'x-trace-thing': 'REDACTED'" in text
+    assert "'content-type': 'application/json'" in text and "'x-internal': 'REDACTED'" in text
+    assert '"user": "ann"' in text and '"password": "REDACTED"' in text and '"name": "Rex"' in text
+    assert sum(r.levelno == logging.INFO for r in capture.records) == 1
+
+
+class ChunkStream(httpx.SyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
+
+
+def test_streamed_response_body_is_logged_once_read_and_stays_streamable() -> None:
+    """A streamed body is logged when the caller finishes reading it; the caller still gets every byte."""
+    logger, capture = make_logger(logging.DEBUG)
+    chunks = [b'{"token": "stream-secret", ', b'"n": 1}']
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "application/json"}, stream=ChunkStream(chunks))
+
+    with client_for(handler, logger, FakeClock()) as client, client.stream("GET", "/v1/pets") as response:
+        assert not any("response body" in line for line in capture.lines)
+        assert b"".join(response.iter_raw()) == b"".join(chunks)
+    bodies = [line for line in capture.lines if "response body" in line]
+    assert len(bodies) == 1 and '{"token": "REDACTED", "n": 1}' in bodies[0]
+
+
+def test_unread_stream_is_noted_not_dumped() -> None:
+    """A stream closed before its end logs a note, not a partial body."""
+    logger, capture = make_logger(logging.DEBUG)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=ChunkStream([b"abc"]))
+
+    with client_for(handler, logger, FakeClock()) as client, client.stream("GET", "/v1/file"):
+        pass
+    assert any("not read to the end" in line for line in capture.lines)
+
+
+def test_non_json_bodies_are_truncated() -> None:
+    """Long text bodies are cut at the policy's limit."""
+    logger, capture = make_logger(logging.DEBUG)
+    with client_for(lambda r: httpx.Response(200, text="x" * 5000), logger, FakeClock()) as client:
+        client.get("/v1/text")
+    body_line = next(line for line in capture.lines if "response body" in line)
+    assert "(3000 more chars)" in body_line and len(body_line) < 2200
+
+
+def test_connect_errors_are_logged_at_warning_and_reraised() -> None:
+    """A failure without an answer is logged at WARNING with the redacted target, then propagates."""
+    logger, capture = make_logger(logging.INFO)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused to token=abc12345678", request=request)
+
+    with client_for(handler, logger, FakeClock()) as client, pytest.raises(httpx.ConnectError):
+        client.get("/v1/pets", params={"token": "abc12345678"})
+    assert capture.lines == [
+        f"WARNING {logger.name} GET /v1/pets?token=REDACTED -> ConnectError after 0.0 ms (attempt 1): "
+        "connection refused to token=REDACTED"
+    ]
+
+
+async def test_async_transport_logs_the_same_line() -> None:
+    """The async twin writes the same INFO line and watches async streams at DEBUG."""
+    logger, capture = make_logger(logging.DEBUG)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"X-Request-ID": "r1"}, json={"secret": "async-secret"})
+
+    transport = AsyncLoggingTransport(inner=httpx.MockTransport(handler), logger=logger, clock=FakeClock())
+    async with httpx.AsyncClient(base_url=BASE, transport=transport) as client:
+        await client.get("/v1/pets", params={"limit": 5})
+    assert f"INFO {logger.name} GET /v1/pets?limit=5 -> 200 in 0.0 ms (attempt 1, request id r1)" in capture.lines
+    assert "async-secret" not in "\n".join(capture.lines)
+
+
+# -- configuration -------------------------------------------------------------------------------------
+
+
+def _ours(logger: logging.Logger) -> list[logging.Handler]:
+    return [h for h in logger.handlers if getattr(h, "_sdk_runtime_handler", False)]
+
+
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("debug", logging.DEBUG),
+        ("INFO", logging.INFO),
+        (" warning ", logging.WARNING),
+        ("off", logging.CRITICAL + 1),
+    ],
+)
+def test_env_sets_the_level_and_one_stderr_handler(value: str, level: int) -> None:
+    """<PREFIX>_LOG sets the level; the stderr handler is attached once however often it is applied."""
+    name = f"sdk_env_{value.strip().lower()}"
+    for _ in range(3):
+        logger = configure_logging_from_env("ACME", name, environ={"ACME_LOG": value})
+    assert logger is not None and logger.level == level
+    expected = 0 if value == "off" else 1
+    assert len(_ours(logger)) == expected
+    if expected:
+        handler = _ours(logger)[0]
+        assert isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr
+
+
+def test_env_unset_or_empty_leaves_logging_alone() -> None:
+    """No variable (or an empty one) changes nothing and returns None."""
+    assert configure_logging_from_env("ACME", "sdk_env_unset", environ={}) is None
+    assert configure_logging_from_env("ACME_", "sdk_env_unset", environ={"ACME_LOG": ""}) is None
+    assert logging.getLogger("sdk_env_unset").level == logging.NOTSET
+
+
+def test_env_invalid_value_names_the_variable() -> None:
+    """An invalid value raises ConfigurationError naming the variable and the valid values."""
+    with pytest.raises(ConfigurationError) as info:
+        configure_logging_from_env("ACME", "sdk_env_bad", environ={"ACME_LOG": "verbose"})
+    assert info.value.setting == "ACME_LOG"
+    assert "ACME_LOG='verbose'" in str(info.value)
+    assert "debug, info, warning, error, critical, off" in str(info.value)
+
+
+def test_configure_logging_off_then_on() -> None:
+    """configure_logging(name, None) silences the logger; a level afterwards turns it back on."""
+    logger = configure_logging("sdk_cfg_toggle", None)
+    assert not logger.isEnabledFor(logging.CRITICAL)
+    configure_logging("sdk_cfg_toggle", logging.INFO)
+    assert logger.isEnabledFor(logging.INFO) and not logger.isEnabledFor(logging.DEBUG)
+
+
+# -- the property: no secret reaches any log line ---------------------------------------------------------
+
+SECRETS = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40)
+
+
+def _exchange_logs(secret: str) -> list[str]:
+    """Log one DEBUG exchange carrying `secret` everywhere a credential goes, and return the lines."""
+    logger, capture = make_logger(logging.DEBUG)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        problem = {
+            "type": "about:blank",
+            "title": "Unauthorized",
+            "detail": f"token {secret} is not valid",
+            "access_token": secret,
+            "errors": [{"field": "password", "apiKey": secret}],
+        }
+        return httpx.Response(
+            401,
+            headers={
+                "Set-Cookie": f"sid={secret}; HttpOnly",
+                "Content-Type": "application/problem+json",
+                "X-Debug-Info": secret,
+            },
+            content=json.dumps(problem).encode(),
+        )
+
+    with client_for(handler, logger, FakeClock()) as client:
+        client.post(
+            "/v1/login",
+            params={"token": secret, "api_key": secret, "limit": 5},
+            headers={
+                "Authorization": f"Bearer {secret}",
+                "Cookie": f"session={secret}; theme=dark",
+                "X-Client-Data": secret,
+            },
+            json={"user": "ann", "password": secret, "client_secret": secret, "nested": {"tokens": [secret]}},
+        )
+    return capture.lines
+
+
+BASELINE = "\n".join(_exchange_logs("PLACEHOLDER-SECRET"))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(secret=SECRETS)
+def test_no_secret_reaches_any_log_line(secret: str) -> None:
+    """Whatever the secret, it never appears (raw, JSON-escaped or URL-encoded) in a DEBUG log line."""
+    assume(secret not in BASELINE)
+    forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
+    lines = _exchange_logs(secret)
+    assert len(lines) >= 5
+    for line in lines:
+        for form in forms:
+            assert form not in line, (form, line)

@@ -1,0 +1,84 @@
+"""Per-call options: RequestOptions, request_extensions and idempotency keys."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from runtime import (
+    RETRY_DISABLED,
+    UNSET,
+    RequestOptions,
+    RetryPolicy,
+    Timeouts,
+    new_idempotency_key,
+    request_extensions,
+)
+
+
+def test_defaults_keep_client_settings() -> None:
+    """No options: only the operation id travels; no retry override, httpx's client-default timeout."""
+    extensions, headers = request_extensions("listPets", None, idempotent=False)
+    assert extensions == {"sdk.operation_id": "listPets"}
+    assert headers == {}
+    assert RequestOptions().httpx_timeout() is httpx.USE_CLIENT_DEFAULT
+
+
+def test_retry_none_means_disabled_and_a_policy_overrides() -> None:
+    """retry=None puts RETRY_DISABLED in sdk.retry; a RetryPolicy goes there as is; UNSET puts nothing."""
+    assert request_extensions("op", RequestOptions(retry=None), idempotent=False)[0]["sdk.retry"] is RETRY_DISABLED
+    policy = RetryPolicy(max_attempts=7)
+    assert request_extensions("op", RequestOptions(retry=policy), idempotent=False)[0]["sdk.retry"] is policy
+    assert "sdk.retry" not in request_extensions("op", RequestOptions(retry=UNSET), idempotent=False)[0]
+
+
+def test_idempotent_operations_get_a_fresh_key_or_the_callers() -> None:
+    """Idempotent operations carry Idempotency-Key: the caller's, else a fresh uuid4 per call."""
+    _, first = request_extensions("createPet", None, idempotent=True)
+    _, second = request_extensions("createPet", None, idempotent=True)
+    assert uuid.UUID(first["Idempotency-Key"]).version == 4
+    assert first["Idempotency-Key"] != second["Idempotency-Key"]
+    _, mine = request_extensions("createPet", RequestOptions(idempotency_key="k-1"), idempotent=True)
+    assert mine["Idempotency-Key"] == "k-1"
+
+
+def test_callers_key_is_sent_even_for_other_operations() -> None:
+    """A key the caller gives is sent even when the operation is not marked idempotent."""
+    _, headers = request_extensions("op", RequestOptions(idempotency_key="k-2"), idempotent=False)
+    assert headers == {"Idempotency-Key": "k-2"}
+
+
+def test_extra_headers_are_copied_and_frozen() -> None:
+    """Extra headers reach the result; the options' own mapping cannot be changed."""
+    options = RequestOptions(headers={"X-Tenant": "a"})
+    _, headers = request_extensions("op", options, idempotent=False)
+    headers["X-Other"] = "b"
+    assert dict(options.headers) == {"X-Tenant": "a"}
+    with pytest.raises(TypeError):
+        options.headers["X-Tenant"] = "z"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("timeout", "expected"),
+    [
+        (Timeouts(read_s=90), httpx.Timeout(connect=5, read=90, write=30, pool=10)),
+        (2.5, httpx.Timeout(2.5)),
+        (None, None),
+    ],
+)
+def test_per_call_timeout_for_httpx(timeout: Timeouts | float | None, expected: httpx.Timeout | None) -> None:
+    """A Timeouts, a number of seconds (every phase) or None (no timeout) become httpx's timeout= value."""
+    assert RequestOptions(timeout=timeout).httpx_timeout() == expected
+
+
+@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1.0}, {"idempotency_key": ""}, {"headers": {"a": 1}}])
+def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
+    """Options validate when built."""
+    with pytest.raises((ValueError, TypeError)):
+        RequestOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_new_idempotency_key_is_uuid4() -> None:
+    """new_idempotency_key returns a random uuid4 string."""
+    assert uuid.UUID(new_idempotency_key()).version == 4

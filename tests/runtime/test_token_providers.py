@@ -1,0 +1,144 @@
+"""Static and login/refresh token providers, sync and async, over MockTransport."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from runtime._errors import TokenRefreshError
+from runtime._secret import Secret
+from runtime._token import Token
+from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
+
+BASE = "https://api.test/v1"
+NOW = 1_700_000_000.0
+
+
+class Server:
+    """Records token calls; answers the refresh endpoint with `refresh_status`."""
+
+    def __init__(self, refresh_status: int = 200) -> None:
+        self.refresh_status = refresh_status
+        self.requests: list[tuple[str, dict[str, object]]] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        self.requests.append((request.url.path, body))
+        if request.url.path.endswith("/refresh"):
+            if self.refresh_status != 200:
+                return httpx.Response(self.refresh_status)
+            return httpx.Response(200, json={"token": "from-refresh", "ttl": 60})
+        return httpx.Response(200, json={"token": "from-login", "renew": "r-1", "ttl": 900})
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=BASE, transport=httpx.MockTransport(self.handler))
+
+    def async_client(self) -> httpx.AsyncClient:
+        async def handler(request: httpx.Request) -> httpx.Response:
+            return self.handler(request)
+
+        return httpx.AsyncClient(base_url=BASE, transport=httpx.MockTransport(handler))
+
+
+def login_provider(refresh_path: str | None = "/auth/refresh") -> LoginTokenProvider:
+    return LoginTokenProvider(
+        "/auth/login",
+        refresh_path,
+        {"email": Secret("a@example.com"), "password": Secret("pw-secret-1")},
+        access_token_field="token",
+        refresh_token_field="renew",
+        expires_in_field="ttl",
+    )
+
+
+def test_login_posts_credentials_as_json_under_the_base_url() -> None:
+    """Login POSTs the revealed credentials as JSON to base_url + login_path and reads the fields."""
+    server = Server()
+    token = login_provider().fetch(server.client(), now=NOW)
+    assert server.requests == [("/v1/auth/login", {"email": "a@example.com", "password": "pw-secret-1"})]
+    assert token == Token(access_token=Secret("from-login"), refresh_token=Secret("r-1"), expires_at=NOW + 900)
+
+
+def test_refresh_posts_the_refresh_token_and_keeps_it_if_not_reissued() -> None:
+    """Refresh POSTs {refresh_token_field: value}; a missing new refresh token keeps the old one."""
+    server = Server()
+    old = Token(access_token=Secret("old"), refresh_token=Secret("r-1"))
+    token = login_provider().refresh(server.client(), old, now=NOW)
+    assert server.requests == [("/v1/auth/refresh", {"renew": "r-1"})]
+    assert token == Token(access_token=Secret("from-refresh"), refresh_token=Secret("r-1"), expires_at=NOW + 60)
+
+
+@pytest.mark.parametrize("status", [400, 401])
+def test_rejected_refresh_falls_back_to_login(status: int) -> None:
+    """A refresh answered 400/401 means the refresh token is dead: the provider logs in again."""
+    server = Server(refresh_status=status)
+    old = Token(access_token=Secret("old"), refresh_token=Secret("r-1"))
+    token = login_provider().refresh(server.client(), old, now=NOW)
+    assert [path for path, _ in server.requests] == ["/v1/auth/refresh", "/v1/auth/login"]
+    assert token is not None and token.access_token == Secret("from-login")
+
+
+def test_refresh_server_error_raises() -> None:
+    """A 5xx refresh is not papered over with a login: it raises TokenRefreshError."""
+    server = Server(refresh_status=502)
+    old = Token(access_token=Secret("old"), refresh_token=Secret("r-1"))
+    with pytest.raises(TokenRefreshError, match=r"Token refresh \(POST /auth/refresh\) failed with HTTP 502"):
+        login_provider().refresh(server.client(), old, now=NOW)
+
+
+@pytest.mark.parametrize("provider_refresh_path", [None, "/auth/refresh"])
+def test_refresh_without_path_or_refresh_token_logs_in(provider_refresh_path: str | None) -> None:
+    """No refresh operation, or no refresh token, means renewal is a login."""
+    server = Server()
+    old = Token(access_token=Secret("old"), refresh_token=None)
+    login_provider(provider_refresh_path).refresh(server.client(), old, now=NOW)
+    assert [path for path, _ in server.requests] == ["/v1/auth/login"]
+
+
+async def test_async_login_and_refresh_fallback() -> None:
+    """The async methods follow the same rules as the sync ones."""
+    server = Server(refresh_status=401)
+    async with server.async_client() as client:
+        token = await login_provider().async_fetch(client, now=NOW)
+        renewed = await login_provider().async_refresh(client, token, now=NOW)
+    assert [path for path, _ in server.requests] == ["/v1/auth/login", "/v1/auth/refresh", "/v1/auth/login"]
+    assert renewed is not None and renewed.access_token == Secret("from-login")
+
+
+def test_unreachable_token_endpoint_raises_token_refresh_error() -> None:
+    """A connect error during login becomes TokenRefreshError saying to check the URL and network."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(handler))
+    with pytest.raises(TokenRefreshError, match="Check the base URL and the network"):
+        login_provider().fetch(client, now=NOW)
+
+
+def test_non_json_answer_raises() -> None:
+    """A 200 that is not JSON (e.g. an HTML login page) raises TokenRefreshError."""
+    client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(lambda r: httpx.Response(200, text="<html>")))
+    with pytest.raises(TokenRefreshError, match="not JSON"):
+        login_provider().fetch(client, now=NOW)
+
+
+def test_credentials_must_be_secrets_and_stay_out_of_repr() -> None:
+    """Plain-string credentials are refused; the provider's repr masks them."""
+    with pytest.raises(TypeError, match="password"):
+        LoginTokenProvider("/login", None, {"password": "plain"})  # type: ignore[dict-item]
+    assert "pw-secret-1" not in repr(login_provider())
+
+
+async def test_static_provider_never_refreshes() -> None:
+    """A static token never expires and refresh() gives None (a 401 is final)."""
+    provider = StaticTokenProvider(Secret("k-1"))
+    client = httpx.Client()
+    token = provider.fetch(client, now=NOW)
+    assert token.authorization() == "Bearer k-1" and token.expires_at is None
+    assert provider.refresh(client, token, now=NOW) is None
+    async with httpx.AsyncClient() as async_client:
+        assert await provider.async_fetch(async_client, now=NOW) == token
+        assert await provider.async_refresh(async_client, token, now=NOW) is None
+    assert "k-1" not in repr(provider)

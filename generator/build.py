@@ -23,8 +23,8 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
-from generator.spec_context import SpecContext, spec_context
 from generator.spec_check import SpecError, load_spec
+from generator.spec_context import SpecContext, spec_context
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"

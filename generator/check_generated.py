@@ -35,7 +35,10 @@ def differences(expected: Path, actual: Path) -> list[str]:
             diff = difflib.unified_diff(
                 (actual / name).read_text(encoding="utf-8", errors="replace").splitlines(),
                 (expected / name).read_text(encoding="utf-8", errors="replace").splitlines(),
-                fromfile=f"sdk/{name}", tofile="generated", lineterm="", n=1,
+                fromfile=f"sdk/{name}",
+                tofile="generated",
+                lineterm="",
+                n=1,
             )
             problems.append(f"differs: {name}\n" + "\n".join(list(diff)[:30]))
     return problems
@@ -55,8 +58,10 @@ def main() -> int:
         return 2
     if problems:
         print("\n".join(problems), file=sys.stderr)
-        print(f"check-generated: sdk/ is out of date ({len(problems)} difference(s)): run `make generate`",
-              file=sys.stderr)
+        print(
+            f"check-generated: sdk/ is out of date ({len(problems)} difference(s)): run `make generate`",
+            file=sys.stderr,
+        )
         return 1
     print(f"check-generated: sdk/ matches a fresh generation ({', '.join(registry)})")
     return 0

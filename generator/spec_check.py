@@ -72,9 +72,7 @@ def load_spec(path: Path) -> dict[str, Any]:
 
 def structural_findings(path: Path, document: dict[str, Any]) -> Iterator[Finding]:
     """Violations of the OpenAPI schema itself (wrong types, unknown fields, broken $refs)."""
-    validator_class = (
-        OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
-    )
+    validator_class = OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
     validator = validator_class(document, base_uri=path.resolve().as_uri())
     for error in validator.iter_errors():
         yield Finding(
@@ -91,8 +89,16 @@ def spectral_findings(paths: Sequence[Path]) -> list[Finding]:
         raise SpecError("Spectral is not installed: run `make install` (it runs `npm ci` in mock/)")
     if shutil.which("node") is None:
         raise SpecError("node is not on PATH: install Node.js 18 or newer, then run `make install`")
-    command = [str(SPECTRAL), "lint", "--ruleset", str(RULESET), "--format", "json", "--quiet",
-               *[str(p) for p in paths]]
+    command = [
+        str(SPECTRAL),
+        "lint",
+        "--ruleset",
+        str(RULESET),
+        "--format",
+        "json",
+        "--quiet",
+        *[str(p) for p in paths],
+    ]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     output = result.stdout.strip()
     if not output.startswith("["):
@@ -125,7 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Lint the given specs (default: every *.yaml in openapi/ that is an OpenAPI document)."""
     args = list(sys.argv[1:] if argv is None else argv)
     paths = [Path(a) for a in args] or sorted(
-        p for p in (ROOT / "openapi").glob("*.yaml") if not p.name.endswith(".asyncapi.yaml")
+        p
+        for p in (ROOT / "openapi").glob("*.yaml")
+        if not p.name.startswith(".") and not p.name.endswith(".asyncapi.yaml")
     )
     findings: list[Finding] = []
     try:

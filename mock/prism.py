@@ -56,7 +56,7 @@ class PrismServer:
     """One Prism process serving `spec` on 127.0.0.1:`port`; a context manager that always stops it."""
 
     def __init__(self, spec: Path, *, port: int, log_path: Path | None = None, extra_args: Sequence[str] = ()):
-        self.spec = spec
+        self.spec = spec.resolve()
         self.port = port
         self.log_path = log_path
         self.extra_args = tuple(extra_args)
@@ -80,15 +80,27 @@ class PrismServer:
         env = dict(os.environ)
         env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING}".strip()
         command = [
-            str(PRISM_BIN), "mock", "--host", LOOPBACK, "--port", str(self.port), "--errors",
-            *self.extra_args, str(self.spec),
+            str(PRISM_BIN),
+            "mock",
+            "--host",
+            LOOPBACK,
+            "--port",
+            str(self.port),
+            "--errors",
+            *self.extra_args,
+            str(self.spec),
         ]
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (kept open while running)
         self._log_handle = log
         # A session of its own, so stop() can end Prism and every child it forks.
         self._process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=MOCK_DIR, env=env, start_new_session=True,
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=MOCK_DIR,
+            env=env,
+            start_new_session=True,
         )
         try:
             self._wait_ready(ready_timeout_s)

@@ -10,7 +10,6 @@ import argparse
 import signal
 import sys
 import time
-from pathlib import Path
 from types import FrameType
 
 from generator.registry import ROOT, RegistryError, load_registry, select

@@ -62,9 +62,7 @@ def probe(tmp_path: Path):
 
 def test_multipart_part_without_content_type_gets_an_answer(probe: PrismServer) -> None:
     """A file part with no Content-Type (which kills a bare Prism 5) is answered and the mock lives on."""
-    body = (
-        b'--XX\r\nContent-Disposition: form-data; name="archive"; filename="a.tgz"\r\n\r\nabc\r\n--XX--\r\n'
-    )
+    body = b'--XX\r\nContent-Disposition: form-data; name="archive"; filename="a.tgz"\r\n\r\nabc\r\n--XX--\r\n'
     response = httpx.post(
         f"{probe.url}/upload", content=body, headers={"Content-Type": "multipart/form-data; boundary=XX"}
     )
@@ -77,6 +75,15 @@ def test_non_latin1_text_in_a_violation_header_gets_an_answer(probe: PrismServer
     response = httpx.post(f"{probe.url}/things", json={"\u2603\U0001f600": 1})
     assert response.status_code == 422
     assert "%E2%98%83" in response.headers.get("sl-violations", "")
+    assert probe.alive()
+
+
+def test_unparseable_json_body_gets_an_answer_instead_of_a_hang(probe: PrismServer) -> None:
+    """A body that is not JSON under a JSON content type is answered at once (a bare Prism 5 hangs)."""
+    response = httpx.post(
+        f"{probe.url}/things", content=b"xx{", headers={"Content-Type": "application/json"}, timeout=5
+    )
+    assert 400 <= response.status_code < 500
     assert probe.alive()
 
 

@@ -36,6 +36,7 @@ from ._circuit import (
     Permit,
 )
 from ._clock import Clock, FakeClock, SystemClock
+from ._connection import AsyncConnection, AuthSpec, ClientOptions, SdkIdentity, SyncConnection, token_provider
 from ._errors import (
     APIStatusError,
     AuthenticationError,
@@ -62,7 +63,7 @@ from ._errors import (
     redact_url,
     translate_transport_errors,
 )
-from ._factory import build_async_client, build_sync_client
+from ._factory import build_async_client, build_async_token_client, build_sync_client, build_token_client
 from ._hooks import (
     AsyncHooksTransport,
     CircuitHook,
@@ -83,7 +84,7 @@ from ._logging import (
     configure_logging_from_env,
 )
 from ._oauth2 import ClientCredentialsProvider, resolve_token_url
-from ._options import UNSET, RequestOptions, Unset, new_idempotency_key, request_extensions
+from ._options import UNSET, RequestOptions, Unset, apply_request_options, new_idempotency_key, request_extensions
 from ._pool import PoolLimits
 from ._redaction import (
     ALWAYS_MASKED_HEADERS,
@@ -107,8 +108,10 @@ __all__ = [
     "APIStatusError",
     "Admission",
     "AsyncCircuitBreakerTransport",
+    "AsyncConnection",
     "AsyncHooksTransport",
     "AsyncRetryTransport",
+    "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
     "CircuitBreaker",
@@ -117,6 +120,7 @@ __all__ = [
     "CircuitOpenError",
     "CircuitState",
     "CircuitStateChanged",
+    "ClientOptions",
     "ClientSettings",
     "Clock",
     "ConfigurationError",
@@ -150,18 +154,23 @@ __all__ = [
     "RetryPolicy",
     "RetryTransport",
     "SDKError",
+    "SdkIdentity",
     "Secret",
     "ServerError",
+    "SyncConnection",
     "SystemClock",
     "Timeouts",
     "TokenRefreshError",
     "TransportError",
     "UnprocessableEntityError",
     "Unset",
+    "apply_request_options",
     "araise_for_status",
     "backoff_delay_s",
     "build_async_client",
+    "build_async_token_client",
     "build_sync_client",
+    "build_token_client",
     "decide_retry",
     "is_idempotent",
     "load_settings",
@@ -171,6 +180,7 @@ __all__ = [
     "raise_for_status",
     "redact_url",
     "request_extensions",
+    "token_provider",
     "translate_transport_errors",
 ]
 

@@ -34,6 +34,7 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 
 from ._clock import Clock, SystemClock
+from ._defaults import ANONYMOUS_EXTENSION
 from ._errors import ConfigurationError, TokenRefreshError
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
@@ -125,6 +126,9 @@ class TokenRefreshAuth(httpx.Auth):
     # -- the flows ---------------------------------------------------------------------------------
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if request.extensions.get(ANONYMOUS_EXTENSION):
+            yield request  # the spec says this operation takes no credentials: send none, fetch none
+            return
         self._check_scheme(request)
         token, generation = _present(self._sync_obtain(rejected=None))
         request.headers["Authorization"] = token.authorization()
@@ -138,6 +142,9 @@ class TokenRefreshAuth(httpx.Auth):
         yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        if request.extensions.get(ANONYMOUS_EXTENSION):
+            yield request  # the spec says this operation takes no credentials: send none, fetch none
+            return
         self._check_scheme(request)
         token, generation = _present(await self._async_obtain(rejected=None))
         request.headers["Authorization"] = token.authorization()

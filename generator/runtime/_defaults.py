@@ -7,6 +7,7 @@ whole change.
 from __future__ import annotations
 
 __all__ = [
+    "ANONYMOUS_EXTENSION",
     "ATTEMPT_HEADER",
     "DEFAULT_BACKOFF_FACTOR",
     "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
@@ -74,3 +75,6 @@ DEFAULT_KEEPALIVE_EXPIRY_S = 5.0
 
 # Client (_settings.py)
 DEFAULT_USER_AGENT = "sdk-runtime"
+
+ANONYMOUS_EXTENSION = "sdk.anonymous"
+"""Request extension set on operations the spec marks ``security: []``: the auth flow leaves them alone."""

@@ -23,9 +23,11 @@ from pathlib import Path
 
 import httpx
 
+from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
 from ._settings import ClientSettings
 
@@ -50,8 +52,6 @@ def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
     """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it)."""
     if settings.log_level is None:
         return logging.getLogger(logger_name)
-    from ._logging import configure_logging
-
     return configure_logging(logger_name, _LEVELS.get(settings.log_level))
 
 
@@ -84,8 +84,6 @@ def build_sync_client(
     Raises:
         ConfigurationError: a hook is async.
     """
-    from ._logging import LoggingTransport  # imported here: owned by the logging module, built separately
-
     hooks.check_sync()
     clock = clock or SystemClock()
     stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
@@ -93,8 +91,6 @@ def build_sync_client(
     )
     stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
     if settings.cache:
-        from ._cache import CachingTransport
-
         stack = CachingTransport(inner=stack)
     if settings.circuit is not None:
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
@@ -120,16 +116,12 @@ def build_async_client(
     jitter: Jitter | None = None,
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async."""
-    from ._logging import AsyncLoggingTransport  # imported here: owned by the logging module
-
     clock = clock or SystemClock()
     stack: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(
         limits=settings.pool.to_httpx(), verify=_verify(settings)
     )
     stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
     if settings.cache:
-        from ._cache import AsyncCachingTransport
-
         stack = AsyncCachingTransport(inner=stack)
     if settings.circuit is not None:
         stack = AsyncCircuitBreakerTransport(
@@ -143,4 +135,34 @@ def build_async_client(
         base_url=settings.base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
+    )
+
+
+def build_token_client(
+    settings: ClientSettings, *, logger_name: str, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """A plain client for token calls: the same base URL, TLS, timeouts and User-Agent; no auth, no retries.
+
+    Token calls must not pass through the auth flow they feed. They are logged with secrets masked.
+    The caller owns the client and closes it.
+    """
+    inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    return httpx.Client(
+        base_url=settings.base_url,
+        headers=_headers(settings),
+        timeout=settings.timeouts.to_httpx(),
+        transport=LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+    )
+
+
+def build_async_token_client(
+    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """The async twin of `build_token_client`."""
+    inner = transport or httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    return httpx.AsyncClient(
+        base_url=settings.base_url,
+        headers=_headers(settings),
+        timeout=settings.timeouts.to_httpx(),
+        transport=AsyncLoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
     )

@@ -22,7 +22,7 @@ import attrs
 import httpx
 from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
 
-from ._defaults import IDEMPOTENCY_KEY_HEADER
+from ._defaults import ANONYMOUS_EXTENSION, IDEMPOTENCY_KEY_HEADER
 from ._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
@@ -120,3 +120,37 @@ def request_extensions(
     elif idempotent:
         headers[IDEMPOTENCY_KEY_HEADER] = new_idempotency_key()
     return extensions, headers
+
+
+def apply_request_options(
+    kwargs: dict[str, Any],
+    *,
+    operation_id: str,
+    options: RequestOptions | None,
+    sends_idempotency_key: bool,
+    requires_auth: bool = True,
+) -> dict[str, Any]:
+    """Fold one call's options into the keyword arguments for ``httpx.Client.request``.
+
+    Sets the ``extensions`` (operation id, per-call retry), merges the options' headers and the
+    idempotency key over the operation's own headers, and sets ``timeout`` when the call overrides it
+    (httpx reads timeouts from its own argument, not from extensions). The idempotency key is, in order:
+    ``options.idempotency_key``, the operation's own ``Idempotency-Key`` header argument, a fresh uuid4.
+    """
+    existing = kwargs.get("headers", {})
+    # A key the caller passed as the operation's own header parameter counts as the caller's key.
+    has_own_key = any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)
+    own_key_wins = has_own_key and (options is None or options.idempotency_key is None)
+    extensions, headers = request_extensions(
+        operation_id, options, idempotent=sends_idempotency_key and not own_key_wins
+    )
+    if not requires_auth:
+        extensions[ANONYMOUS_EXTENSION] = True
+    kwargs["extensions"] = extensions
+    if headers:
+        kwargs["headers"] = {**existing, **headers}
+    if options is not None:
+        timeout = options.httpx_timeout()
+        if not isinstance(timeout, UseClientDefault):
+            kwargs["timeout"] = timeout
+    return kwargs

@@ -475,3 +475,27 @@ def test_repr_shows_no_secret(clock: FakeClock) -> None:
     assert "access-1" not in repr(auth) and "access-1" not in repr(auth.token)
     assert PASSWORD not in repr(provider())
     json.dumps(repr(auth.token))  # plain text
+
+
+def test_operations_without_security_get_no_token_and_cause_no_login() -> None:
+    """A request marked sdk.anonymous (spec: security: []) is sent as is: no Authorization, no token call."""
+    from runtime import FakeClock, TokenRefreshAuth
+    from runtime._defaults import ANONYMOUS_EXTENSION
+
+    class Unreachable:
+        def fetch(self, client: object, *, now: float) -> None:
+            raise AssertionError("no token may be fetched for an anonymous operation")
+
+        refresh = async_fetch = async_refresh = fetch
+
+    auth = TokenRefreshAuth(Unreachable(), clock=FakeClock())  # type: ignore[arg-type]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"status": "ok"})
+
+    with httpx.Client(base_url="http://127.0.0.1", auth=auth, transport=httpx.MockTransport(handler)) as client:
+        response = client.get("/health", extensions={ANONYMOUS_EXTENSION: True})
+    assert response.status_code == 200
+    assert "Authorization" not in seen[0].headers

@@ -82,3 +82,61 @@ def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
 def test_new_idempotency_key_is_uuid4() -> None:
     """new_idempotency_key returns a random uuid4 string."""
     assert uuid.UUID(new_idempotency_key()).version == 4
+
+
+class TestApplyRequestOptions:
+    """apply_request_options folds one call's options into httpx's request keyword arguments."""
+
+    def test_operation_id_always_travels_in_extensions(self) -> None:
+        """Every request carries its operation id for hooks and logging, options or not."""
+        from runtime import apply_request_options
+
+        kwargs = apply_request_options(
+            {"method": "get", "url": "/x"}, operation_id="op", options=None, sends_idempotency_key=False
+        )
+        assert kwargs["extensions"]["sdk.operation_id"] == "op"
+        assert "headers" not in kwargs and "timeout" not in kwargs
+
+    def test_idempotent_write_gets_a_fresh_key(self) -> None:
+        """An operation marked x-idempotent sends a generated Idempotency-Key when nobody gave one."""
+        from runtime import apply_request_options
+
+        kwargs = apply_request_options(
+            {"headers": {"Content-Type": "application/json"}},
+            operation_id="op",
+            options=None,
+            sends_idempotency_key=True,
+        )
+        assert len(kwargs["headers"]["Idempotency-Key"]) == 36
+        assert kwargs["headers"]["Content-Type"] == "application/json"
+
+    def test_own_header_argument_beats_a_generated_key(self) -> None:
+        """A key passed as the operation's Idempotency-Key parameter is kept, not replaced."""
+        from runtime import apply_request_options
+
+        kwargs = apply_request_options(
+            {"headers": {"Idempotency-Key": "mine"}}, operation_id="op", options=None, sends_idempotency_key=True
+        )
+        assert kwargs["headers"] == {"Idempotency-Key": "mine"}
+
+    def test_options_key_beats_the_header_argument(self) -> None:
+        """RequestOptions.idempotency_key is the most specific choice and wins."""
+        from runtime import RequestOptions, apply_request_options
+
+        kwargs = apply_request_options(
+            {"headers": {"Idempotency-Key": "param"}},
+            operation_id="op",
+            options=RequestOptions(idempotency_key="opt"),
+            sends_idempotency_key=True,
+        )
+        assert kwargs["headers"]["Idempotency-Key"] == "opt"
+
+    def test_per_call_timeout_and_retry_off(self) -> None:
+        """A per-call timeout goes to httpx's timeout argument; retry=None disables retries for the call."""
+        from runtime import RETRY_DISABLED, RequestOptions, apply_request_options
+
+        kwargs = apply_request_options(
+            {}, operation_id="op", options=RequestOptions(timeout=2.5, retry=None), sends_idempotency_key=False
+        )
+        assert kwargs["timeout"].read == 2.5
+        assert kwargs["extensions"]["sdk.retry"] is RETRY_DISABLED

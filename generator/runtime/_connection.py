@@ -1,0 +1,193 @@
+"""What one generated SDK client owns: its settings, hooks, auth, and the pooled httpx client.
+
+The generated `<Api>` / `Async<Api>` classes stay thin: they describe the API once (`SdkIdentity`, from
+the spec) and hand the caller's keyword arguments to `SyncConnection` / `AsyncConnection`, which load
+the settings (arguments > environment > TOML file), pick a token provider from what the spec and the
+settings offer, and build the composed httpx client (see `_factory.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal, TypedDict
+
+import attrs
+import httpx
+
+from ._auth import TokenRefreshAuth
+from ._circuit import CircuitBreaker
+from ._clock import Clock
+from ._errors import ConfigurationError
+from ._factory import build_async_client, build_async_token_client, build_sync_client, build_token_client
+from ._hooks import Hooks
+from ._oauth2 import ClientCredentialsProvider
+from ._pool import PoolLimits
+from ._retry import Jitter, RetryPolicy
+from ._settings import ClientSettings, load_settings
+from ._timeouts import Timeouts
+from ._token import TokenProvider
+from ._token_providers import LoginTokenProvider, StaticTokenProvider
+from ._token_store import TokenStore
+
+__all__ = ["AsyncConnection", "AuthSpec", "ClientOptions", "SdkIdentity", "SyncConnection", "token_provider"]
+
+AuthKind = Literal["none", "bearer", "login", "client_credentials"]
+
+
+class ClientOptions(TypedDict, total=False):
+    """The settings a caller may pass to a generated client (each also has a `<PREFIX>_*` variable)."""
+
+    api_token: str | None
+    credentials: Mapping[str, str]
+    client_id: str | None
+    client_secret: str | None
+    timeouts: Timeouts
+    timeout_s: float
+    retry: RetryPolicy | None
+    max_retries: int
+    circuit: CircuitBreaker | None
+    pool: PoolLimits
+    cache: bool
+    headers: Mapping[str, str]
+    verify: bool | str
+    user_agent: str
+    log_level: str | None
+
+
+@attrs.frozen(kw_only=True)
+class AuthSpec:
+    """How the spec says clients authenticate.
+
+    `login_path`/`refresh_path` are the operations marked ``x-sdk-auth: login|refresh``; `token_url` is
+    ``securitySchemes.*.flows.clientCredentials.tokenUrl``.
+    """
+
+    kind: AuthKind = "none"
+    login_path: str | None = None
+    refresh_path: str | None = None
+    token_url: str | None = None
+    scopes: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class SdkIdentity:
+    """One generated SDK, as its clients describe themselves to the runtime."""
+
+    package: str  # also the logger name
+    env_prefix: str
+    user_agent: str
+    auth: AuthSpec
+
+
+def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:
+    """The provider the settings make possible: a static token wins, then the spec's own flow.
+
+    Raises:
+        ConfigurationError: half of a credential pair is given.
+    """
+    if settings.api_token is not None:
+        return StaticTokenProvider(settings.api_token)
+    if auth.kind == "client_credentials" and auth.token_url is not None:
+        if settings.client_id is None and settings.client_secret is None:
+            return None
+        if settings.client_id is None or settings.client_secret is None:
+            missing = "client_id" if settings.client_id is None else "client_secret"
+            raise ConfigurationError(f"{missing} is not set, but the other half of the OAuth2 pair is", setting=missing)
+        return ClientCredentialsProvider(
+            auth.token_url, settings.client_id, settings.client_secret, scope=" ".join(auth.scopes) or None
+        )
+    if auth.kind == "login" and auth.login_path is not None and settings.credentials:
+        return LoginTokenProvider(auth.login_path, auth.refresh_path, settings.credentials)
+    return None
+
+
+def _settings(
+    identity: SdkIdentity, base_url: str | None, options: ClientOptions, config_file: str | Path | None
+) -> ClientSettings:
+    explicit: dict[str, object] = {"user_agent": identity.user_agent, **options}
+    if base_url is not None:
+        explicit["base_url"] = base_url
+    return load_settings(identity.env_prefix, explicit, toml_path=config_file)
+
+
+class SyncConnection:
+    """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one."""
+
+    def __init__(
+        self,
+        identity: SdkIdentity,
+        *,
+        base_url: str | None,
+        options: ClientOptions,
+        config_file: str | Path | None = None,
+        token_store: TokenStore | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+        jitter: Jitter | None = None,
+    ) -> None:
+        self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.hooks = Hooks()
+        provider = token_provider(self.settings, identity.auth)
+        self._token_client: httpx.Client | None = None
+        self.auth: TokenRefreshAuth | None = None
+        if provider is not None:
+            self._token_client = build_token_client(self.settings, logger_name=identity.package, transport=transport)
+            self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
+        self.http = build_sync_client(
+            self.settings,
+            auth=self.auth,
+            hooks=self.hooks,
+            logger_name=identity.package,
+            transport=transport,
+            clock=clock,
+            jitter=jitter,
+        )
+
+    def close(self) -> None:
+        self.http.close()
+        if self._token_client is not None:
+            self._token_client.close()
+
+
+class AsyncConnection:
+    """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed."""
+
+    def __init__(
+        self,
+        identity: SdkIdentity,
+        *,
+        base_url: str | None,
+        options: ClientOptions,
+        config_file: str | Path | None = None,
+        token_store: TokenStore | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        jitter: Jitter | None = None,
+    ) -> None:
+        self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.hooks = Hooks()
+        provider = token_provider(self.settings, identity.auth)
+        self._token_client: httpx.AsyncClient | None = None
+        self.auth: TokenRefreshAuth | None = None
+        if provider is not None:
+            self._token_client = build_async_token_client(
+                self.settings, logger_name=identity.package, transport=transport
+            )
+            self.auth = TokenRefreshAuth(
+                provider, store=token_store, clock=clock, async_token_client=self._token_client
+            )
+        self.http = build_async_client(
+            self.settings,
+            auth=self.auth,
+            hooks=self.hooks,
+            logger_name=identity.package,
+            transport=transport,
+            clock=clock,
+            jitter=jitter,
+        )
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+        if self._token_client is not None:
+            await self._token_client.aclose()

@@ -108,7 +108,11 @@ def _stamp(project_dir: Path, entry: SdkEntry) -> None:
 
 def _format(project_dir: Path) -> None:
     ruff = [sys.executable, "-m", "ruff"]
-    for args in (["check", "--fix-only", "--quiet", "--select", "I,F401,UP"], ["format", "--quiet"]):
+    passes = (
+        ["check", "--fix-only", "--quiet", "--no-cache", "--select", "I,F401,UP"],
+        ["format", "--quiet", "--no-cache"],
+    )
+    for args in passes:
         result = subprocess.run([*ruff, *args, str(project_dir)], capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise BuildError(f"ruff {args[0]} failed on {project_dir}: {result.stderr.strip() or result.stdout}")

@@ -15,12 +15,15 @@ from pathlib import Path
 from generator.build import SDK_ROOT, BuildError, build
 from generator.registry import RegistryError, load_registry
 
+# Caches that tools leave beside the code (git ignores them too); never part of what we generate.
+IGNORED_PARTS = frozenset({"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"})
+
 
 def _files(root: Path) -> set[str]:
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+        if p.is_file() and not IGNORED_PARTS.intersection(p.parts) and not p.name.endswith(".pyc")
     }
 
 

@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "sdk" / entry.name), env.get("PYTHONPATH")]))
         result = subprocess.run([sys.executable, str(quickstart)], env=env, check=False)
         if result.returncode != 0:
-            print(f"\ndemo: the quickstart failed (exit {result.returncode}); mock log: {server.log_path}",
-                  file=sys.stderr)
+            print(
+                f"\ndemo: the quickstart failed (exit {result.returncode}); mock log: {server.log_path}",
+                file=sys.stderr,
+            )
         return result.returncode
     except MockError as exc:
         print(f"demo: {exc}", file=sys.stderr)

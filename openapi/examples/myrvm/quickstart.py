@@ -35,7 +35,10 @@ def main() -> None:
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
 
     # The SDK logs in with these credentials on the first call and refreshes the token before it expires.
-    with MyRVM(base_url, credentials={"rvm_id": RVM_ID, "api_key": os.environ.get("MYRVM_API_KEY", "demo-key-for-the-local-mock")}) as client:
+    with MyRVM(
+        base_url,
+        credentials={"rvm_id": RVM_ID, "api_key": os.environ.get("MYRVM_API_KEY", "demo-key-for-the-local-mock")},
+    ) as client:
         client.after_response(show)
 
         print(f"health: {client.health.check().status}")
@@ -45,8 +48,10 @@ def main() -> None:
         config = current.parsed
         assert config is not None
         etag = current.headers.get("ETag")
-        print(f"  confidence threshold {config.confidence_threshold}, model {config.detection_model} "
-              f"{config.model_version}, timezone {config.timezone}, ETag {etag}")
+        print(
+            f"  confidence threshold {config.confidence_threshold}, model {config.detection_model} "
+            f"{config.model_version}, timezone {config.timezone}, ETag {etag}"
+        )
 
         print("config: update (If-Match makes a concurrent change fail with 412 instead of being overwritten)")
         updated = client.config.update(
@@ -67,8 +72,13 @@ def main() -> None:
         accepted = client.metrics.create(
             RVM_ID,
             body=MetricSample(
-                timestamp=now, cpu_percent=37.5, memory_percent=61.2, disk_percent=48.0,
-                temperature_c=54.5, uptime_s=86_400, items_processed=1_204,
+                timestamp=now,
+                cpu_percent=37.5,
+                memory_percent=61.2,
+                disk_percent=48.0,
+                temperature_c=54.5,
+                uptime_s=86_400,
+                items_processed=1_204,
             ),
             request_options=RequestOptions(idempotency_key=f"metrics-{RVM_ID}-{now:%Y%m%dT%H%M%S}"),
         )
@@ -79,14 +89,21 @@ def main() -> None:
         print("timezone: sync, then status")
         result = client.timezone.sync(
             body=TimezoneSyncRequest(
-                device_id=RVM_ID, event=TimezoneSyncEvent.BOOT, timezone="Asia/Jakarta",
-                timestamp=now, sync_method=SyncMethod.AUTOMATIC, country="ID", city="Jakarta",
+                device_id=RVM_ID,
+                event=TimezoneSyncEvent.BOOT,
+                timezone="Asia/Jakarta",
+                timestamp=now,
+                sync_method=SyncMethod.AUTOMATIC,
+                country="ID",
+                city="Jakarta",
             )
         )
         print(f"  synced to {result.timezone} (UTC{result.utc_offset}), changed={result.changed}")
         status = client.timezone.status(RVM_ID)
-        print(f"  {status.timezone}, local time {status.local_time}, {status.sync_status}, "
-              f"{status.success_count} ok / {status.failure_count} failed")
+        print(
+            f"  {status.timezone}, local time {status.local_time}, {status.sync_status}, "
+            f"{status.success_count} ok / {status.failure_count} failed"
+        )
 
         print("errors are typed: ask the mock for its documented 404")
         try:

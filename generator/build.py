@@ -24,7 +24,7 @@ from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.spec_check import SpecError, load_spec
-from generator.spec_context import SpecContext, spec_context
+from generator.spec_context import SpecContext, SpecContextError, spec_context
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -41,6 +41,13 @@ EXTRA_TEMPLATES = {
 
 class BuildError(Exception):
     """Generation failed; the message names the SDK and what to fix."""
+
+
+def markdown_cell(value: object) -> str:
+    """Spec text (an UntrustedString or str) made safe for one Markdown table cell."""
+    reveal = getattr(value, "get_untrusted_value", None)
+    text = str(reveal() if callable(reveal) else value or "")
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
 
 
 def generated_header(source: str) -> str:
@@ -65,6 +72,7 @@ def _render_package(entry: SdkEntry, context: SpecContext, package_dir: Path) ->
     if isinstance(project, GeneratorError):
         raise BuildError(f"{entry.name}: {project.header}: {project.detail or ''}".strip())
     project.env.globals.update(sdk=entry, spec=context)
+    project.env.filters["md_cell"] = markdown_cell
     problems = project.build()
     warnings = [
         f"{entry.name}: {problem.header}: {(problem.detail or '').strip()}"
@@ -124,7 +132,10 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
         document: dict[str, Any] = load_spec(entry.spec)
     except SpecError as exc:
         raise BuildError(str(exc)) from None
-    context = spec_context(document, entry)
+    try:
+        context = spec_context(document, entry)
+    except SpecContextError as exc:
+        raise BuildError(f"{entry.spec.name}: {exc}") from None
     project_dir.mkdir(parents=True)
     package_dir = project_dir / entry.package
     warnings = _render_package(entry, context, package_dir)

@@ -33,47 +33,69 @@ class SdkEntry:
     env_prefix: str
     mock_port: int
     examples: Path | None = None
+    asyncapi: Path | None = None  # the real-time events document, if the API has one
 
     @property
     def async_client_class(self) -> str:
         return f"Async{self.client_class}"
 
 
-def _field(name: str, table: dict[str, object], key: str, pattern: re.Pattern[str] | None = None) -> str:
+def _field(where: str, name: str, table: dict[str, object], key: str, pattern: re.Pattern[str] | None = None) -> str:
     value = table.get(key)
     if not isinstance(value, str) or not value:
-        raise RegistryError(f"{REGISTRY_FILE.name}: [sdk.{name}] needs a string '{key}'")
+        raise RegistryError(f"{where}: [sdk.{name}] needs a string '{key}'")
     if pattern is not None and not pattern.match(value):
-        raise RegistryError(f"{REGISTRY_FILE.name}: [sdk.{name}] {key}={value!r} must match {pattern.pattern}")
+        raise RegistryError(f"{where}: [sdk.{name}] {key}={value!r} must match {pattern.pattern}")
     return value
 
 
-def _entry(name: str, table: dict[str, object]) -> SdkEntry:
-    spec = ROOT / _field(name, table, "spec")
+def _entry(where: str, name: str, table: object) -> SdkEntry:
+    if not isinstance(table, dict):
+        raise RegistryError(f"{where}: [sdk.{name}] must be a table of settings")
+    if not _IDENTIFIER.match(name):
+        raise RegistryError(f"{where}: [sdk.{name}] the name must match {_IDENTIFIER.pattern} (it names sdk/<name>/)")
+    spec = ROOT / _field(where, name, table, "spec")
     if not spec.is_file():
-        raise RegistryError(f"{REGISTRY_FILE.name}: [sdk.{name}] spec {spec.relative_to(ROOT)} does not exist")
+        raise RegistryError(f"{where}: [sdk.{name}] spec {_field(where, name, table, 'spec')} does not exist")
     port = table.get("mock_port")
     if not isinstance(port, int) or not 1024 <= port <= 65535:
-        raise RegistryError(f"{REGISTRY_FILE.name}: [sdk.{name}] mock_port must be an integer 1024-65535")
+        raise RegistryError(f"{where}: [sdk.{name}] mock_port must be an integer 1024-65535")
     examples = table.get("examples")
+    if isinstance(examples, str) and not (ROOT / examples).is_dir():
+        raise RegistryError(f"{where}: [sdk.{name}] examples folder {examples} does not exist")
+    asyncapi = table.get("asyncapi")
+    if isinstance(asyncapi, str) and not (ROOT / asyncapi).is_file():
+        raise RegistryError(f"{where}: [sdk.{name}] asyncapi {asyncapi} does not exist")
     return SdkEntry(
         name=name,
         spec=spec,
-        distribution=_field(name, table, "distribution", _DISTRIBUTION),
-        package=_field(name, table, "package", _IDENTIFIER),
-        client_class=_field(name, table, "client_class", _CLASS),
-        env_prefix=_field(name, table, "env_prefix", _PREFIX),
+        distribution=_field(where, name, table, "distribution", _DISTRIBUTION),
+        package=_field(where, name, table, "package", _IDENTIFIER),
+        client_class=_field(where, name, table, "client_class", _CLASS),
+        env_prefix=_field(where, name, table, "env_prefix", _PREFIX),
         mock_port=port,
         examples=ROOT / examples if isinstance(examples, str) else None,
+        asyncapi=ROOT / asyncapi if isinstance(asyncapi, str) else None,
     )
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, SdkEntry]:
     """Every SDK entry, by name, in file order."""
-    with path.open("rb") as handle:
-        data = tomllib.load(handle)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RegistryError(f"{path.name}: cannot be read as TOML: {exc}") from None
     tables = data.get("sdk", {})
-    return {name: _entry(name, table) for name, table in tables.items()}
+    if not isinstance(tables, dict):
+        raise RegistryError(f"{path.name}: [sdk] must hold one table per SDK")
+    entries = {name: _entry(path.name, name, table) for name, table in tables.items()}
+    for key in ("package", "distribution", "mock_port"):
+        values = [getattr(entry, key) for entry in entries.values()]
+        clashes = sorted({str(v) for v in values if values.count(v) > 1})
+        if clashes:
+            raise RegistryError(f"{path.name}: two SDKs share the {key} {', '.join(clashes)}")
+    return entries
 
 
 def select(names: list[str], registry: dict[str, SdkEntry]) -> list[SdkEntry]:

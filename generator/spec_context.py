@@ -15,6 +15,7 @@ OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCr
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from openapi_python_client import strings
 from generator.registry import SdkEntry
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 
 
 class SpecContextError(Exception):
@@ -34,7 +36,8 @@ class SpecContextError(Exception):
 class OperationInfo:
     """One operation as the resource templates see it."""
 
-    key: str  # "<method> <path>", the way templates find it from an openapi-python-client Endpoint
+    key: str  # see operation_key(): how templates find it from an openapi-python-client Endpoint
+    path: str
     operation_id: str
     resource: str
     method_name: str
@@ -74,7 +77,35 @@ class SpecContext:
 
     def op(self, method: object, path: object) -> OperationInfo:
         """The operation an openapi-python-client Endpoint describes (its path is an UntrustedString)."""
-        return self.operations[f"{_plain(method).lower()} {_plain(path)}"]
+        return self.operations[operation_key(_plain(method), _plain(path))]
+
+
+def operation_key(method: str, path: str) -> str:
+    """`<method> <path>` with parameter names blanked: openapi-python-client renames `{petId}` to
+    `{pet_id}` in Endpoint.path, and OpenAPI forbids paths that differ only in parameter names."""
+    return f"{method.lower()} {_PATH_PARAMETER.sub('{}', path)}"
+
+
+# Client members a tag must not overwrite; such a tag's resource gets a trailing underscore.
+RESERVED_RESOURCE_NAMES = frozenset(
+    {
+        "settings",
+        "low_level",
+        "close",
+        "aclose",
+        "before_request",
+        "after_response",
+        "on_error",
+        "on_circuit_change",
+        "outbox",
+        "realtime",
+    }
+)
+
+
+def resource_attribute(tag: str) -> str:
+    """The client attribute for a tag's resource: the tag, or `<tag>_` when it would hide a client member."""
+    return f"{tag}_" if tag in RESERVED_RESOURCE_NAMES or tag.startswith("_") else tag
 
 
 def _plain(value: object) -> str:
@@ -108,7 +139,7 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
             token_url = str(flow["tokenUrl"])
             scopes = tuple(sorted((flow.get("scopes") or {}).keys()))
             break
-    paths = {info.auth_role: key.split(" ", 1)[1] for key, info in operations.items() if info.auth_role}
+    paths = {info.auth_role: info.path for info in operations.values() if info.auth_role}
     return AuthInfo(
         bearer=bearer or token_url is not None,
         login_path=paths.get("login"),
@@ -131,18 +162,20 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             resource = _resource_name(operation)
             name = _method_name(operation, method, path)
             where = f"{method.upper()} {path}"
-            if (resource, name) in seen:
-                raise SpecContextError(
-                    f"{entry.spec.name}: {where} and {seen[resource, name]} are both {resource}.{name}: "
-                    "give one of them another x-sdk-method"
-                )
-            seen[resource, name] = where
+            for taken in (name, f"{name}_detailed"):  # each operation also defines <name>_detailed
+                if (resource, taken) in seen:
+                    raise SpecContextError(
+                        f"{where} and {seen[resource, taken]} both define {resource}.{taken}: "
+                        "give one of them another x-sdk-method"
+                    )
+            seen[resource, name] = seen[resource, f"{name}_detailed"] = where
             role = operation.get("x-sdk-auth")
             if role not in (None, "login", "refresh"):
                 raise SpecContextError(f"{where}: x-sdk-auth must be 'login' or 'refresh', not {role!r}")
             security = operation.get("security", global_security)
-            operations[f"{method} {path}"] = OperationInfo(
-                key=f"{method} {path}",
+            operations[operation_key(method, path)] = OperationInfo(
+                key=operation_key(method, path),
+                path=path,
                 operation_id=str(operation.get("operationId") or f"{method}_{path}"),
                 resource=resource,
                 method_name=name,

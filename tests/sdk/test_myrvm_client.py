@@ -187,6 +187,8 @@ def test_deprecated_operations_warn_when_called(myrvm_mock) -> None:
     import pytest as _pytest
     from myrvm_sdk import MyRVM
 
-    with MyRVM(myrvm_mock.url, api_token="tok-for-deprecation-test") as client:
-        with _pytest.warns(DeprecationWarning, match="getTimezoneStatusLegacy is deprecated"):
-            client.timezone.status_legacy("rvm-0042")
+    with (
+        MyRVM(myrvm_mock.url, api_token="tok-for-deprecation-test") as client,
+        _pytest.warns(DeprecationWarning, match="getTimezoneStatusLegacy is deprecated"),
+    ):
+        client.timezone.status_legacy("rvm-0042")

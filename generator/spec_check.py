@@ -23,6 +23,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from generator.registry import ROOT
 
 RULESET = ROOT / "openapi" / ".spectral.yaml"
+ASYNCAPI_RULESET = ROOT / "openapi" / ".spectral-asyncapi.yaml"
 SPECTRAL = ROOT / "mock" / "node_modules" / ".bin" / "spectral"
 
 
@@ -83,7 +84,19 @@ def structural_findings(path: Path, document: dict[str, Any]) -> Iterator[Findin
         )
 
 
-def spectral_findings(paths: Sequence[Path]) -> list[Finding]:
+def asyncapi_findings(path: Path) -> Iterator[Finding]:
+    """What keeps an AsyncAPI document from driving the generator and the WebSocket mock."""
+    from generator.asyncapi import AsyncAPIError, load_asyncapi, realtime_context
+
+    try:
+        realtime_context(load_asyncapi(path))
+    except AsyncAPIError as exc:
+        where, _, message = str(exc).partition(": ")
+        pointer = where.partition("#")[2] if "#" in where else ""
+        yield Finding(file=_display(path), pointer=pointer, rule="sdk-asyncapi", message=message or str(exc))
+
+
+def spectral_findings(paths: Sequence[Path], ruleset: Path = RULESET) -> list[Finding]:
     """What Spectral reports with our ruleset, at warning level and above."""
     if not SPECTRAL.exists():
         raise SpecError("Spectral is not installed: run `make install` (it runs `npm ci` in mock/)")
@@ -93,7 +106,7 @@ def spectral_findings(paths: Sequence[Path]) -> list[Finding]:
         str(SPECTRAL),
         "lint",
         "--ruleset",
-        str(RULESET),
+        str(ruleset),
         "--format",
         "json",
         "--quiet",
@@ -130,25 +143,30 @@ def _display(path: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Lint the given specs (default: every *.yaml in openapi/ that is an OpenAPI document)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    paths = [Path(a) for a in args] or sorted(
-        p
-        for p in (ROOT / "openapi").glob("*.yaml")
-        if not p.name.startswith(".") and not p.name.endswith(".asyncapi.yaml")
+    chosen = [Path(a) for a in args] or sorted(
+        p for p in (ROOT / "openapi").glob("*.yaml") if not p.name.startswith(".")
     )
+    asyncapi = [p for p in chosen if p.name.endswith(".asyncapi.yaml")]
+    paths = [p for p in chosen if p not in asyncapi]
     findings: list[Finding] = []
     try:
         for path in paths:
             findings.extend(structural_findings(path, load_spec(path)))
-        findings.extend(spectral_findings(paths))
+        if paths:
+            findings.extend(spectral_findings(paths))
+        for path in asyncapi:
+            findings.extend(asyncapi_findings(path))
+        if asyncapi:
+            findings.extend(spectral_findings(asyncapi, ASYNCAPI_RULESET))
     except SpecError as exc:
         print(f"lint-spec: {exc}", file=sys.stderr)
         return 2
     for finding in findings:
         print(finding, file=sys.stderr)
     if findings:
-        print(f"lint-spec: {len(findings)} problem(s) in {len(paths)} spec(s)", file=sys.stderr)
+        print(f"lint-spec: {len(findings)} problem(s) in {len(chosen)} document(s)", file=sys.stderr)
         return 1
-    print(f"lint-spec: {len(paths)} spec(s) clean: " + ", ".join(_display(p) for p in paths))
+    print(f"lint-spec: {len(chosen)} document(s) clean: " + ", ".join(_display(p) for p in chosen))
     return 0
 
 

@@ -7,7 +7,8 @@ Extensions (documented in the README under "Spec extensions"):
 - `x-idempotent: true` on a POST/PATCH: the server deduplicates by `Idempotency-Key`, so the SDK sends
   a key (the caller's or a fresh one, the same on every attempt) and may retry the write.
 - `x-sdk-auth: login` / `x-sdk-auth: refresh` on the operations that issue and renew bearer tokens.
-- `x-sdk-deferrable: true` on writes that may be queued while offline.
+- `x-sdk-deferrable: true` on writes that may be queued while offline (`deliver="queued"`).
+- `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
 """
@@ -46,6 +47,7 @@ class OperationInfo:
     auth_role: str | None
     deprecated: bool
     requires_auth: bool
+    health: bool  # x-sdk-health: a cheap GET that says the API is reachable (the outbox probes it)
 
 
 @attrs.frozen(kw_only=True)
@@ -74,6 +76,11 @@ class SpecContext:
     description: str
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
+
+    @property
+    def health(self) -> OperationInfo | None:
+        """The operation marked x-sdk-health (the first, if several are)."""
+        return next((op for op in self.operations.values() if op.health), None)
 
     def op(self, method: object, path: object) -> OperationInfo:
         """The operation an openapi-python-client Endpoint describes (its path is an UntrustedString)."""
@@ -183,6 +190,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 deferrable=bool(operation.get("x-sdk-deferrable", False)),
                 auth_role=role,
                 deprecated=bool(operation.get("deprecated", False)),
+                health=bool(operation.get("x-sdk-health", False)) and method == "get",
                 requires_auth=bool(security) and any(bool(req) for req in security),
             )
     info = document.get("info") or {}

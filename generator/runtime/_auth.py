@@ -123,6 +123,24 @@ class TokenRefreshAuth(httpx.Auth):
             self._loaded = True
         self._store.clear()
 
+    def access_token(self) -> str:
+        """The access token's value (without the scheme word), renewed first exactly as before a request.
+
+        For credentials sent outside an HTTP header, e.g. a WebSocket auth frame. It shares the
+        single-flight renewal of the flows: concurrent callers cause one provider call. Reveals the
+        secret, so call it only to send it.
+
+        Raises:
+            TokenRefreshError: getting or renewing the token failed.
+        """
+        token, _ = _present(self._sync_obtain(rejected=None))
+        return token.access_token.reveal()
+
+    async def async_access_token(self) -> str:
+        """`access_token` for async code (renews through the async token client, under the loop's lock)."""
+        token, _ = _present(await self._async_obtain(rejected=None))
+        return token.access_token.reveal()
+
     # -- the flows ---------------------------------------------------------------------------------
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

@@ -15,7 +15,9 @@ SDKError
 ├── ResponseValidationError      .path .reason .status_code .request_id .body  (body did not match the spec)
 ├── TokenRefreshError            getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
-└── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
+├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
+└── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
+    └── OutboxFullError          .rows .bytes_used .size_bytes .max_rows .max_bytes  (no room, overflow="reject")
 ```
 
 Other statuses >= 400 raise `APIStatusError` itself. Messages name the method and the URL with query
@@ -56,10 +58,19 @@ __all__ = [
     "ConnectError",
     "HookError",
     "NotFoundError",
+    "OutboxError",
+    "OutboxFullError",
     "PermissionDeniedError",
     "PreconditionFailedError",
     "Problem",
     "RateLimitError",
+    "RealtimeAuthError",
+    "RealtimeClosedError",
+    "RealtimeConnectionError",
+    "RealtimeError",
+    "RealtimeQueueFullError",
+    "RealtimeRequestError",
+    "RealtimeTimeoutError",
     "RequestTimeout",
     "ResponseValidationError",
     "SDKError",
@@ -254,6 +265,36 @@ class HookError(SDKError):
         self.phase = phase
 
 
+class OutboxError(SDKError):
+    """The offline outbox cannot be used; `path` names its file (never overwritten by the SDK)."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class OutboxFullError(OutboxError):
+    """The outbox has no room for one more request (``OutboxPolicy(overflow="reject")``); it was not stored."""
+
+    def __init__(
+        self, *, path: str, rows: int, bytes_used: int, size_bytes: int, max_rows: int | None, max_bytes: int | None
+    ) -> None:
+        limits = ", ".join(
+            f"{name} {value}" for name, value in (("max_rows", max_rows), ("max_bytes", max_bytes)) if value is not None
+        )
+        super().__init__(
+            f"The outbox {path} is full ({rows} requests, {bytes_used} bytes queued; limits: {limits}), so this "
+            f"{size_bytes}-byte request was not queued. Deliver the queue first (Outbox.flush() once online), "
+            'raise the limits, or choose OutboxPolicy(overflow="drop_oldest").',
+            path=path,
+        )
+        self.rows = rows
+        self.bytes_used = bytes_used
+        self.size_bytes = size_bytes
+        self.max_rows = max_rows
+        self.max_bytes = max_bytes
+
+
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -289,7 +330,8 @@ def raise_for_status(response: httpx.Response, *, now: float | None = None) -> N
     retry_after_s = parse_retry_after(response.headers, now=now)
     summary = ""
     if problem is not None and (problem.title or problem.detail):
-        summary = " " + scrubbed(response, ": ".join(p for p in (problem.title, problem.detail) if p)) + "."
+        text = scrubbed(response, ": ".join(p for p in (problem.title, problem.detail) if p)).rstrip()
+        summary = " " + text + ("" if text.endswith((".", "!", "?")) else ".")
     wait = f" The server asked to wait {retry_after_s:g} s." if retry_after_s is not None else ""
     message = (
         f"{describe(response)} failed with HTTP {status} {response.reason_phrase}{id_part(request_id)}."
@@ -352,3 +394,59 @@ class translate_transport_errors(contextlib.AbstractContextManager[None]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.__exit__(exc_type, exc, tb)
+
+
+class RealtimeError(SDKError):
+    """Base of the real-time (WebSocket) client's errors::
+
+    RealtimeError
+    ├── RealtimeConnectionError  .attempts  could not (re)connect; the client gave up
+    ├── RealtimeAuthError        .code  the server refused the token (never retried)
+    ├── RealtimeRequestError     .code .request .channel  the server refused a subscribe/unsubscribe
+    ├── RealtimeTimeoutError     an answer (auth_ok, an ack, a pong) did not come in time
+    ├── RealtimeQueueFullError   .max_messages .max_bytes  the outbound queue is full
+    └── RealtimeClosedError      the client was closed
+    """
+
+
+class RealtimeConnectionError(RealtimeError):
+    """The client could not connect, or gave up reconnecting; the last failure is __cause__."""
+
+    def __init__(self, message: str, *, attempts: int) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class RealtimeAuthError(RealtimeError):
+    """The server refused the credential (error `code`, or a 4401 close); the client does not reconnect."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class RealtimeRequestError(RealtimeError):
+    """The server answered a `request` (subscribe, unsubscribe) on `channel` with an error `code`."""
+
+    def __init__(self, message: str, *, code: str | None, request: str, channel: str | None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.request = request
+        self.channel = channel
+
+
+class RealtimeTimeoutError(RealtimeError):
+    """An expected answer did not arrive in time."""
+
+
+class RealtimeQueueFullError(RealtimeError):
+    """The outbound queue holds `max_messages` messages or `max_bytes` bytes; the message was not queued."""
+
+    def __init__(self, message: str, *, max_messages: int, max_bytes: int) -> None:
+        super().__init__(message)
+        self.max_messages = max_messages
+        self.max_bytes = max_bytes
+
+
+class RealtimeClosedError(RealtimeError):
+    """The real-time client is closed; connect a new one."""

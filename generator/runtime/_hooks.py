@@ -8,7 +8,8 @@ breaker (the factory wires it). Hooks run in registration order.
 A hook may be a plain function or an ``async def``. The async client awaits either kind; the sync client
 cannot run a coroutine, so it raises `ConfigurationError` (when the client is built, and again at call
 time for hooks registered later) instead of silently skipping it. A hook that raises is never swallowed:
-the call fails with `HookError`, whose ``__cause__`` is the hook's exception.
+the call fails with `HookError`, whose ``__cause__`` is the hook's exception. A phase without hooks costs
+one list check per attempt: no event is built for it.
 """
 
 from __future__ import annotations
@@ -155,6 +156,10 @@ class Hooks:
     def _registered(self, phase: str) -> Sequence[_AnyHook]:
         return tuple(self._hooks[phase])  # a snapshot: registering during a call is safe
 
+    def has(self, phase: str) -> bool:
+        """Whether any hook is registered for `phase`: the transports build no event for a phase without one."""
+        return bool(self._hooks[phase])
+
     def check_sync(self) -> None:
         """Raise `ConfigurationError` if any hook is async (a sync client cannot run it)."""
         for phase in self._hooks:
@@ -209,18 +214,24 @@ class HooksTransport(httpx.BaseTransport):
         self._clock = clock or SystemClock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        hooks = self._hooks
         operation_id, attempt = _ids(request)
-        self._hooks.run("before_request", RequestEvent(operation_id=operation_id, attempt=attempt, request=request))
+        if hooks.has("before_request"):
+            hooks.run("before_request", RequestEvent(operation_id=operation_id, attempt=attempt, request=request))
         started = self._clock.monotonic()
         try:
             response = self.inner.handle_request(request)
         except Exception as exc:
-            event = ErrorEvent(operation_id=operation_id, attempt=attempt, request=request, error=exc)
-            self._hooks.run("on_error", event)
+            if hooks.has("on_error"):
+                hooks.run(
+                    "on_error", ErrorEvent(operation_id=operation_id, attempt=attempt, request=request, error=exc)
+                )
             raise
+        if not hooks.has("after_response"):
+            return response
         elapsed_s = self._clock.monotonic() - started
         try:
-            self._hooks.run(
+            hooks.run(
                 "after_response",
                 ResponseEvent(
                     operation_id=operation_id,
@@ -248,20 +259,25 @@ class AsyncHooksTransport(httpx.AsyncBaseTransport):
         self._clock = clock or SystemClock()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        hooks = self._hooks
         operation_id, attempt = _ids(request)
-        event = RequestEvent(operation_id=operation_id, attempt=attempt, request=request)
-        await self._hooks.arun("before_request", event)
+        if hooks.has("before_request"):
+            await hooks.arun(
+                "before_request", RequestEvent(operation_id=operation_id, attempt=attempt, request=request)
+            )
         started = self._clock.monotonic()
         try:
             response = await self.inner.handle_async_request(request)
         except Exception as exc:
-            await self._hooks.arun(
-                "on_error", ErrorEvent(operation_id=operation_id, attempt=attempt, request=request, error=exc)
-            )
+            if hooks.has("on_error"):
+                event = ErrorEvent(operation_id=operation_id, attempt=attempt, request=request, error=exc)
+                await hooks.arun("on_error", event)
             raise
+        if not hooks.has("after_response"):
+            return response
         elapsed_s = self._clock.monotonic() - started
         try:
-            await self._hooks.arun(
+            await hooks.arun(
                 "after_response",
                 ResponseEvent(
                     operation_id=operation_id,

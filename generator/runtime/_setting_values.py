@@ -31,7 +31,7 @@ _SECRET_KEYS = frozenset({"api_token", "client_secret", "credentials", "headers"
 
 @attrs.frozen(kw_only=True)
 class Given:
-    """One setting as a source gave it: `label` is how that source names it (e.g. ``MYRVM_TIMEOUT_S``)."""
+    """One setting as a source gave it: `label` is how that source names it (e.g. ``ACME_TIMEOUT_S``)."""
 
     key: str
     value: object

@@ -165,7 +165,7 @@ def load_settings(
     """Build `ClientSettings` from explicit arguments, the environment, a TOML file and defaults.
 
     Args:
-        env_prefix: upper-case prefix of the environment variables, e.g. ``MYRVM``.
+        env_prefix: upper-case prefix of the environment variables, e.g. ``ACME``.
         explicit: settings passed by the caller (see the module docstring for keys; UNSET = not given).
         toml_path: the config file; when None, ``<PREFIX>_CONFIG_FILE`` may name one.
         environ: the environment (default `os.environ`).

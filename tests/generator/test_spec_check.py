@@ -133,7 +133,7 @@ def test_broken_spec_prints_file_pointer_rule_lines(tmp_path: Path, capsys: pyte
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert re.fullmatch(r"lint-spec: \d+ problem\(s\) in 1 spec\(s\)", lines[-1])
+    assert re.fullmatch(r"lint-spec: \d+ problem\(s\) in 1 document\(s\)", lines[-1])
     findings = [FINDING_LINE.match(line) for line in lines[:-1]]
     assert all(findings), [line for line, match in zip(lines, findings, strict=False) if not match]
     assert {match["file"] for match in findings if match} == {str(path)}
@@ -154,7 +154,7 @@ def test_repository_spec_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(ROOT / "openapi" / "myrvm.yaml")]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out == "lint-spec: 1 spec(s) clean: openapi/myrvm.yaml\n"
+    assert captured.out == "lint-spec: 1 document(s) clean: openapi/myrvm.yaml\n"
 
 
 # --- Known spec_check bug (reported; the xfail turns into a failure once it is fixed) ---------------------

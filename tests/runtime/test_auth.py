@@ -499,3 +499,46 @@ def test_operations_without_security_get_no_token_and_cause_no_login() -> None:
         response = client.get("/health", extensions={ANONYMOUS_EXTENSION: True})
     assert response.status_code == 200
     assert "Authorization" not in seen[0].headers
+
+
+def test_access_token_fetches_once_and_renews_inside_the_skew(clock: FakeClock) -> None:
+    """access_token() returns the bare token value, logs in on first use, reuses it, refreshes near expiry."""
+    server = TokenServer(expires_in=300)
+    auth = make_auth(server, clock, skew_s=60.0)
+    assert auth.access_token() == "access-1"
+    assert auth.access_token() == "access-1"
+    clock.advance(241)  # 59 s left: inside the skew
+    assert auth.access_token() == "access-2"
+    assert (server.logins, server.refreshes) == (1, 1)
+    assert auth.token is not None and "access-2" not in repr(auth.token)
+
+
+def test_access_token_failure_raises_token_refresh_error(clock: FakeClock) -> None:
+    """A failed login behind access_token() raises TokenRefreshError, naming no secret."""
+    server = TokenServer(fail_with=503)
+    auth = make_auth(server, clock)
+    with pytest.raises(TokenRefreshError) as caught:
+        auth.access_token()
+    assert PASSWORD not in str(caught.value)
+
+
+async def test_async_access_token_shares_one_renewal_between_tasks(clock: FakeClock) -> None:
+    """Concurrent async_access_token() calls with an expired token cause one refresh and get the same value."""
+    server = TokenServer(expires_in=100)
+    auth = make_auth(server, clock)
+    assert await auth.async_access_token() == "access-1"
+    clock.advance(200)
+    tokens = await asyncio.gather(*(auth.async_access_token() for _ in range(20)))
+    assert tokens == ["access-2"] * 20
+    assert (server.logins, server.refreshes) == (1, 1)
+
+
+async def test_async_access_token_and_requests_share_the_token(clock: FakeClock) -> None:
+    """The token handed to a WebSocket is the one the HTTP requests carry: no second login."""
+    server = TokenServer()
+    api = Api(server)
+    auth = make_auth(server, clock)
+    async with async_api_client(auth, api) as client:
+        await client.get("/items")
+        assert await auth.async_access_token() == "access-1"
+    assert server.calls == 1

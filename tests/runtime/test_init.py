@@ -9,6 +9,20 @@ import runtime
 
 # Modules whose names are all public (helpers such as _exchange.py and _setting_values.py are internal).
 PUBLIC_MODULES = [
+    "_auth",
+    "_cache",
+    "_connection",
+    "_logging",
+    "_oauth2",
+    "_outbox",
+    "_outbox_policy",
+    "_realtime_protocol",
+    "_redaction",
+    "_token",
+    "_token_providers",
+    "_token_store",
+    "_websocket",
+    "_websocket_sync",
     "_backoff",
     "_circuit",
     "_clock",

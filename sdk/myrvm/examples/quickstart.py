@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime
 import os
+import tempfile
+import time
+from pathlib import Path
 
 from myrvm_sdk import MyRVM, RequestOptions
-from myrvm_sdk._runtime import ResponseEvent
+from myrvm_sdk._runtime import OutboxPolicy, QueuedReceipt, ResponseEvent
 from myrvm_sdk.errors import NotFoundError
 from myrvm_sdk.models import (
     MetricSample,
@@ -112,7 +115,50 @@ def main() -> None:
         except NotFoundError as error:
             print(f"  NotFoundError: status {error.status_code}, request id {error.request_id}")
 
+        if os.environ.get("MYRVM_WS_URL"):
+            print("real-time: subscribe to timezone_update and wait for one event (pip install 'myrvm-sdk[realtime]')")
+            with client.realtime() as events:  # connects; the same login token authenticates the WebSocket
+                events.subscribe("timezone_update")
+                for event in events.events(timeout=5):
+                    print(
+                        f"  {type(event).__name__}: {event.device_id} is now on {event.data.timezone} "
+                        f"(local time {event.data.local_time})"
+                    )
+                    break
+
+    outbox_url = os.environ.get("MYRVM_OUTBOX_URL")
+    if outbox_url:
+        offline_outbox(outbox_url, now)
+
     print("done: every call above went through retries, token refresh, logging and typed errors")
+
+
+def offline_outbox(url: str, now: datetime.datetime) -> None:
+    """Metrics posted while the uplink is down are kept on disk and delivered, once, when it is back."""
+    print(f"offline outbox: the uplink ({url}) is down; metrics are kept on disk, then delivered")
+    with tempfile.TemporaryDirectory() as scratch:
+        policy = OutboxPolicy(path=Path(scratch) / "outbox.sqlite3", probe_interval_s=0.5, max_probe_interval_s=1.0)
+        with MyRVM(url, api_token="device-token", outbox=policy, max_retries=0) as device:
+            for minute in range(3):
+                sample = MetricSample(
+                    timestamp=now + datetime.timedelta(minutes=minute),
+                    cpu_percent=30.0 + minute,
+                    memory_percent=60.0,
+                    disk_percent=48.0,
+                    temperature_c=55.0,
+                    uptime_s=86_400 + 60 * minute,
+                    items_processed=1_204 + minute,
+                )
+                receipt = device.metrics.create(RVM_ID, body=sample, deliver="queued")
+                assert isinstance(receipt, QueuedReceipt)
+                print(f"  queued #{receipt.outbox_id} ({receipt.operation_id}, key {receipt.idempotency_key[:8]}...)")
+            assert device.outbox is not None
+            print(f"  {device.outbox.stats().queued} waiting for the uplink", flush=True)
+            deadline = time.monotonic() + 30
+            while device.outbox.stats().queued and time.monotonic() < deadline:
+                time.sleep(0.2)
+            stats = device.outbox.stats()
+            print(f"  delivered {stats.delivered}, still queued {stats.queued}, dead letters {stats.dead}")
 
 
 if __name__ == "__main__":

@@ -37,8 +37,11 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Outbox,
+    RealtimeConnector,
     SdkIdentity,
     SyncConnection,
+    SyncRealtimeClient,
     TokenStore,
 )
 from .client import Client
@@ -56,6 +59,8 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    health_path="/api/v2/health",
+    health_operation_id="getHealth",
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 
@@ -96,7 +101,10 @@ class MyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(httpx_client=self._connection.http)
+        self.low_level = Client(
+            httpx_client=self._connection.http,
+            deferral=self._connection.deferral,
+        )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
         self.config = ConfigResource(self.low_level)
@@ -105,6 +113,11 @@ class MyRVM:
         self.backup = BackupResource(self.low_level)
         self.timezone = TimezoneResource(self.low_level)
         self.health = HealthResource(self.low_level)
+
+    @property
+    def outbox(self) -> Outbox | None:
+        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
+        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -126,6 +139,16 @@ class MyRVM:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
+
+    def realtime(self, url: str | None = None, **options: Any) -> SyncRealtimeClient:
+        """Real-time events over WebSocket for code that is not async (a background thread).
+
+        `with client.realtime() as ws: ws.subscribe("..."); for event in ws.events(timeout=5): ...`
+        See `myrvm_sdk.realtime.connect_sync`.
+        """
+        from .realtime import connect_sync
+
+        return connect_sync(self, url, **options)
 
     def close(self) -> None:
         """Close the connection pool; the client cannot be used afterwards."""
@@ -179,7 +202,10 @@ class AsyncMyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(async_httpx_client=self._connection.http)
+        self.low_level = Client(
+            async_httpx_client=self._connection.http,
+            deferral=self._connection.deferral,
+        )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)
         self.config = AsyncConfigResource(self.low_level)
@@ -188,6 +214,11 @@ class AsyncMyRVM:
         self.backup = AsyncBackupResource(self.low_level)
         self.timezone = AsyncTimezoneResource(self.low_level)
         self.health = AsyncHealthResource(self.low_level)
+
+    @property
+    def outbox(self) -> Outbox | None:
+        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
+        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -209,6 +240,16 @@ class AsyncMyRVM:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
+
+    def realtime(self, url: str | None = None, **options: Any) -> RealtimeConnector:
+        """Real-time events over WebSocket with this client's token (needs the `realtime` extra).
+
+        `async with client.realtime() as ws: await ws.subscribe("..."); async for event in ws.events(): ...`
+        See `myrvm_sdk.realtime.connect`.
+        """
+        from .realtime import connect
+
+        return connect(self, url, **options)
 
     async def aclose(self) -> None:
         """Close the connection pool; the client cannot be used afterwards."""

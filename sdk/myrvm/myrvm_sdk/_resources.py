@@ -8,7 +8,9 @@ around the same parsed body.
 
 from __future__ import annotations
 
-from ._runtime import RequestOptions
+import warnings
+
+from ._runtime import DeliveryMode, QueuedReceipt, RequestOptions
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
 from .api.config import get_confidence_threshold, get_rvm_config, update_confidence_threshold, update_rvm_config
@@ -1614,7 +1616,8 @@ class MetricsResource:
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> MetricsAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> MetricsAccepted | QueuedReceipt:
         """Report system metrics
 
         Records one metrics sample, or a batch of up to 500 samples (for example those a machine
@@ -1628,6 +1631,8 @@ class MetricsResource:
             idempotency_key (str | Unset):
             body (MetricBatch | MetricSample):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1635,8 +1640,23 @@ class MetricsResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            MetricsAccepted
+            MetricsAccepted | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                submit_metrics._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=submit_metrics.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return submit_metrics._build_response(response=result).parsed
         return submit_metrics.sync(
             client=self._client,
             id=id,
@@ -1766,7 +1786,8 @@ class AsyncMetricsResource:
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> MetricsAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> MetricsAccepted | QueuedReceipt:
         """Report system metrics
 
         Records one metrics sample, or a batch of up to 500 samples (for example those a machine
@@ -1780,6 +1801,8 @@ class AsyncMetricsResource:
             idempotency_key (str | Unset):
             body (MetricBatch | MetricSample):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1787,8 +1810,23 @@ class AsyncMetricsResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            MetricsAccepted
+            MetricsAccepted | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                submit_metrics._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=submit_metrics.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return submit_metrics._build_response(response=result).parsed
         return await submit_metrics.asyncio(
             client=self._client,
             id=id,
@@ -2279,7 +2317,8 @@ class TimezoneResource:
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> TimezoneSyncResult:
+        deliver: DeliveryMode | None = None,
+    ) -> TimezoneSyncResult | QueuedReceipt:
         """Report a time-zone synchronisation
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
@@ -2293,6 +2332,8 @@ class TimezoneResource:
             body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2300,8 +2341,22 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            TimezoneSyncResult
+            TimezoneSyncResult | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                sync_timezone._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=sync_timezone.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return sync_timezone._build_response(response=result).parsed
         return sync_timezone.sync(
             client=self._client,
             body=body,
@@ -2411,7 +2466,8 @@ class TimezoneResource:
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ManualTimezoneSyncAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
@@ -2424,6 +2480,8 @@ class TimezoneResource:
             body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2431,8 +2489,22 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ManualTimezoneSyncAccepted
+            ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                request_manual_timezone_sync._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=request_manual_timezone_sync.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return request_manual_timezone_sync._build_response(response=result).parsed
         return request_manual_timezone_sync.sync(
             client=self._client,
             body=body,
@@ -2481,7 +2553,8 @@ class TimezoneResource:
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> TimezoneSyncResult:
+        deliver: DeliveryMode | None = None,
+    ) -> TimezoneSyncResult | QueuedReceipt:
         """Report a time-zone synchronisation (deprecated alias)
 
         Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
@@ -2494,6 +2567,8 @@ class TimezoneResource:
             body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2501,8 +2576,25 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            TimezoneSyncResult
+            TimezoneSyncResult | QueuedReceipt
         """
+        warnings.warn(
+            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                sync_timezone_legacy._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=sync_timezone_legacy.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return sync_timezone_legacy._build_response(response=result).parsed
         return sync_timezone_legacy.sync(
             client=self._client,
             body=body,
@@ -2538,6 +2630,9 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return sync_timezone_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -2570,6 +2665,9 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
+        warnings.warn(
+            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return get_timezone_status_legacy.sync(
             client=self._client,
             device_id=device_id,
@@ -2601,6 +2699,9 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return get_timezone_status_legacy.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -2613,7 +2714,8 @@ class TimezoneResource:
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ManualTimezoneSyncAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
         """Request a manual time-zone synchronisation (deprecated alias)
 
         Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
@@ -2626,6 +2728,8 @@ class TimezoneResource:
             body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2633,8 +2737,27 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ManualTimezoneSyncAccepted
+            ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        warnings.warn(
+            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                request_manual_timezone_sync_legacy._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
         return request_manual_timezone_sync_legacy.sync(
             client=self._client,
             body=body,
@@ -2670,6 +2793,11 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return request_manual_timezone_sync_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -2693,7 +2821,8 @@ class AsyncTimezoneResource:
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> TimezoneSyncResult:
+        deliver: DeliveryMode | None = None,
+    ) -> TimezoneSyncResult | QueuedReceipt:
         """Report a time-zone synchronisation
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
@@ -2707,6 +2836,8 @@ class AsyncTimezoneResource:
             body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2714,8 +2845,22 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            TimezoneSyncResult
+            TimezoneSyncResult | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                sync_timezone._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=sync_timezone.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return sync_timezone._build_response(response=result).parsed
         return await sync_timezone.asyncio(
             client=self._client,
             body=body,
@@ -2825,7 +2970,8 @@ class AsyncTimezoneResource:
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ManualTimezoneSyncAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
@@ -2838,6 +2984,8 @@ class AsyncTimezoneResource:
             body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2845,8 +2993,22 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ManualTimezoneSyncAccepted
+            ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                request_manual_timezone_sync._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=request_manual_timezone_sync.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return request_manual_timezone_sync._build_response(response=result).parsed
         return await request_manual_timezone_sync.asyncio(
             client=self._client,
             body=body,
@@ -2895,7 +3057,8 @@ class AsyncTimezoneResource:
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> TimezoneSyncResult:
+        deliver: DeliveryMode | None = None,
+    ) -> TimezoneSyncResult | QueuedReceipt:
         """Report a time-zone synchronisation (deprecated alias)
 
         Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
@@ -2908,6 +3071,8 @@ class AsyncTimezoneResource:
             body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2915,8 +3080,25 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            TimezoneSyncResult
+            TimezoneSyncResult | QueuedReceipt
         """
+        warnings.warn(
+            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                sync_timezone_legacy._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=sync_timezone_legacy.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return sync_timezone_legacy._build_response(response=result).parsed
         return await sync_timezone_legacy.asyncio(
             client=self._client,
             body=body,
@@ -2952,6 +3134,9 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return await sync_timezone_legacy.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2984,6 +3169,9 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
+        warnings.warn(
+            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return await get_timezone_status_legacy.asyncio(
             client=self._client,
             device_id=device_id,
@@ -3015,6 +3203,9 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
         return await get_timezone_status_legacy.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -3027,7 +3218,8 @@ class AsyncTimezoneResource:
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ManualTimezoneSyncAccepted:
+        deliver: DeliveryMode | None = None,
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
         """Request a manual time-zone synchronisation (deprecated alias)
 
         Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
@@ -3040,6 +3232,8 @@ class AsyncTimezoneResource:
             body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -3047,8 +3241,27 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ManualTimezoneSyncAccepted
+            ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        warnings.warn(
+            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                request_manual_timezone_sync_legacy._get_kwargs(
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
         return await request_manual_timezone_sync_legacy.asyncio(
             client=self._client,
             body=body,
@@ -3084,6 +3297,11 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        warnings.warn(
+            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return await request_manual_timezone_sync_legacy.asyncio_detailed(
             client=self._client,
             body=body,

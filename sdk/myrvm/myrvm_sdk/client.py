@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError
+from ._runtime import ConfigurationError, Deferral
 
 
 class Client:
@@ -21,9 +21,12 @@ class Client:
         *,
         httpx_client: httpx.Client | None = None,
         async_httpx_client: httpx.AsyncClient | None = None,
+        deferral: Deferral | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
+        self.deferral = deferral or Deferral()
+        """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

@@ -116,6 +116,10 @@ class Admission:
     changes: tuple[CircuitStateChanged, ...]
 
 
+_ADMIT_NORMAL = Admission(Permit.NORMAL, 0.0, ())
+"""What `admit` answers for a closed circuit (the common case): immutable, so one object serves all."""
+
+
 class HostCircuits:
     """The per-host state machines of one client. Times are `Clock.monotonic()` seconds."""
 
@@ -128,12 +132,19 @@ class HostCircuits:
         with self._lock:
             return self._hosts.get(host, _Host()).state
 
+    def _entry(self, host: str) -> _Host:
+        """`host`'s state, created closed on first sight (call with the lock held)."""
+        entry = self._hosts.get(host)
+        if entry is None:
+            entry = self._hosts[host] = _Host()
+        return entry
+
     def admit(self, host: str, now: float) -> Admission:
         """Let a call to `host` through (as a normal call or the probe), or say it must fail fast."""
         with self._lock:
-            entry = self._hosts.setdefault(host, _Host())
+            entry = self._entry(host)
             if entry.state is CircuitState.CLOSED:
-                return Admission(Permit.NORMAL, 0.0, ())
+                return _ADMIT_NORMAL
             if entry.state is CircuitState.OPEN:
                 left = entry.opened_at + self.config.recovery_timeout_s - now
                 if left > 0:
@@ -149,7 +160,7 @@ class HostCircuits:
     def record(self, host: str, permit: Permit, outcome: Outcome, now: float) -> tuple[CircuitStateChanged, ...]:
         """Account for a finished call; returns the state changes it caused."""
         with self._lock:
-            entry = self._hosts.setdefault(host, _Host())
+            entry = self._entry(host)
             old = entry.state
             if permit is Permit.PROBE:
                 entry.probe_in_flight = False
@@ -226,7 +237,8 @@ class CircuitBreakerTransport(httpx.BaseTransport):
         host = _host_of(request)
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
-            self._report(admission.changes)
+            if admission.changes:
+                self._report(admission.changes)
         except BaseException:
             _give_back(self.circuits, host, admission, self._clock)
             raise
@@ -239,7 +251,9 @@ class CircuitBreakerTransport(httpx.BaseTransport):
             raise
         outcome = _outcome_of_response(self.circuits.config, response)
         try:
-            self._report(self.circuits.record(host, admission.permit, outcome, self._clock.monotonic()))
+            changes = self.circuits.record(host, admission.permit, outcome, self._clock.monotonic())
+            if changes:
+                self._report(changes)
         except BaseException:
             response.close()
             raise
@@ -274,7 +288,8 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
         host = _host_of(request)
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
-            await self._report(admission.changes)
+            if admission.changes:
+                await self._report(admission.changes)
         except BaseException:
             _give_back(self.circuits, host, admission, self._clock)
             raise
@@ -288,7 +303,9 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
             raise
         outcome = _outcome_of_response(self.circuits.config, response)
         try:
-            await self._report(self.circuits.record(host, admission.permit, outcome, self._clock.monotonic()))
+            changes = self.circuits.record(host, admission.permit, outcome, self._clock.monotonic())
+            if changes:
+                await self._report(changes)
         except BaseException:
             await response.aclose()
             raise

@@ -19,10 +19,13 @@ import httpx
 from ._auth import TokenRefreshAuth
 from ._circuit import CircuitBreaker
 from ._clock import Clock
+from ._deferral import Deferral
 from ._errors import ConfigurationError
 from ._factory import build_async_client, build_async_token_client, build_sync_client, build_token_client
 from ._hooks import Hooks
 from ._oauth2 import ClientCredentialsProvider
+from ._outbox import Outbox
+from ._outbox_policy import DeliveryMode, OutboxPolicy
 from ._pool import PoolLimits
 from ._retry import Jitter, RetryPolicy
 from ._settings import ClientSettings, load_settings
@@ -54,6 +57,8 @@ class ClientOptions(TypedDict, total=False):
     verify: bool | str
     user_agent: str
     log_level: str | None
+    outbox: OutboxPolicy | None
+    deliver: DeliveryMode
 
 
 @attrs.frozen(kw_only=True)
@@ -79,6 +84,8 @@ class SdkIdentity:
     env_prefix: str
     user_agent: str
     auth: AuthSpec
+    health_path: str | None = None  # the operation marked x-sdk-health: the outbox probes it
+    health_operation_id: str = "probe"
 
 
 def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:
@@ -107,9 +114,25 @@ def _settings(
     identity: SdkIdentity, base_url: str | None, options: ClientOptions, config_file: str | Path | None
 ) -> ClientSettings:
     explicit: dict[str, object] = {"user_agent": identity.user_agent, **options}
+    explicit.pop("outbox", None)  # not connection settings: see _deferral()
+    explicit.pop("deliver", None)
     if base_url is not None:
         explicit["base_url"] = base_url
     return load_settings(identity.env_prefix, explicit, toml_path=config_file)
+
+
+def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None) -> Deferral:
+    """The outbox the options ask for (none by default) and the default delivery mode."""
+    policy = options.get("outbox")
+    if policy is not None and not isinstance(policy, OutboxPolicy):
+        raise ConfigurationError("outbox must be an OutboxPolicy or None", setting="outbox")
+    outbox = Outbox(policy, package=identity.package, clock=clock) if policy is not None else None
+    return Deferral(
+        outbox,
+        default=options.get("deliver", "direct"),
+        probe_path=identity.health_path,
+        probe_operation_id=identity.health_operation_id,
+    )
 
 
 class SyncConnection:
@@ -129,6 +152,7 @@ class SyncConnection:
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.hooks = Hooks()
+        self.deferral = _deferral(identity, options, clock)
         provider = token_provider(self.settings, identity.auth)
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
@@ -144,8 +168,10 @@ class SyncConnection:
             clock=clock,
             jitter=jitter,
         )
+        self.deferral.start(self.http)
 
     def close(self) -> None:
+        self.deferral.close()  # first: it may be delivering through the pool
         self.http.close()
         if self._token_client is not None:
             self._token_client.close()
@@ -168,6 +194,7 @@ class AsyncConnection:
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.hooks = Hooks()
+        self.deferral = _deferral(identity, options, clock)  # its delivery task starts on first use
         provider = token_provider(self.settings, identity.auth)
         self._token_client: httpx.AsyncClient | None = None
         self.auth: TokenRefreshAuth | None = None
@@ -189,6 +216,7 @@ class AsyncConnection:
         )
 
     async def aclose(self) -> None:
+        await self.deferral.aclose()
         await self.http.aclose()
         if self._token_client is not None:
             await self._token_client.aclose()

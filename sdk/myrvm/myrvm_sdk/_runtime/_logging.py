@@ -15,7 +15,8 @@ once it has been read (the stream is watched as the caller consumes it, so strea
 A request that fails without an answer (connect error, timeout) is logged at WARNING with the same
 target, then the exception propagates unchanged.
 
-Cost when disabled: one `isEnabledFor` check per request; nothing is formatted or copied.
+Cost when disabled: one `isEnabledFor` check per request; nothing is formatted or copied. At WARNING
+(failures only) an attempt that gets a response costs two checks and a clock read.
 """
 
 from __future__ import annotations
@@ -235,8 +236,15 @@ class LoggingTransport(httpx.BaseTransport):
         self._redaction = redaction if redaction is not None else _DEFAULT_REDACTION
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if not self._logger.isEnabledFor(logging.WARNING):
-            return self._inner.handle_request(request)
+        if not self._logger.isEnabledFor(logging.INFO):
+            if not self._logger.isEnabledFor(logging.WARNING):
+                return self._inner.handle_request(request)
+            start = self._clock.monotonic()  # only a failure is logged: describe the attempt only then
+            try:
+                return self._inner.handle_request(request)
+            except Exception as exc:
+                _Exchange(request, self._logger, self._redaction, start).failure(exc, self._clock.monotonic())
+                raise
         exchange = _start(request, self._logger, self._redaction, self._clock)
         try:
             response = self._inner.handle_request(request)
@@ -269,8 +277,15 @@ class AsyncLoggingTransport(httpx.AsyncBaseTransport):
         self._redaction = redaction if redaction is not None else _DEFAULT_REDACTION
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not self._logger.isEnabledFor(logging.WARNING):
-            return await self._inner.handle_async_request(request)
+        if not self._logger.isEnabledFor(logging.INFO):
+            if not self._logger.isEnabledFor(logging.WARNING):
+                return await self._inner.handle_async_request(request)
+            start = self._clock.monotonic()  # only a failure is logged: describe the attempt only then
+            try:
+                return await self._inner.handle_async_request(request)
+            except Exception as exc:
+                _Exchange(request, self._logger, self._redaction, start).failure(exc, self._clock.monotonic())
+                raise
         exchange = _start(request, self._logger, self._redaction, self._clock)
         try:
             response = await self._inner.handle_async_request(request)

@@ -86,6 +86,10 @@ class RequestOptions:
         return Timeouts.uniform(self.timeout).to_httpx()
 
 
+_NO_OPTIONS = RequestOptions()
+"""What a call without options uses: frozen, so one instance serves every call."""
+
+
 def new_idempotency_key() -> str:
     """A fresh random key (uuid4) for the ``Idempotency-Key`` header."""
     return str(uuid.uuid4())
@@ -106,7 +110,7 @@ def request_extensions(
         ``(extensions, headers)``: extensions carry ``sdk.operation_id`` and, if overridden, ``sdk.retry``
         (a `RetryPolicy` or `RETRY_DISABLED`); headers hold the options' headers and the idempotency key.
     """
-    options = options or RequestOptions()
+    options = options or _NO_OPTIONS
     extensions: dict[str, object] = {"sdk.operation_id": operation_id}
     retry: RetryPolicy | RetryDisabled | None = None
     if options.retry is None:
@@ -140,7 +144,7 @@ def apply_request_options(
     """
     existing = kwargs.get("headers", {})
     # A key the caller passed as the operation's own header parameter counts as the caller's key.
-    has_own_key = any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)
+    has_own_key = bool(existing) and any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)
     own_key_wins = has_own_key and (options is None or options.idempotency_key is None)
     extensions, headers = request_extensions(
         operation_id, options, idempotent=sends_idempotency_key and not own_key_wins

@@ -1,0 +1,128 @@
+"""RealtimeProtocol: parsing `x-ws-protocol`, its defaults and checks; the pure reconnect delays."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import attrs
+import pytest
+from runtime._errors import ConfigurationError
+from runtime._realtime_protocol import (
+    DEFAULT_HEARTBEAT_INTERVAL_S,
+    DEFAULT_RECONNECT_INITIAL_DELAY_S,
+    DEFAULT_RECONNECT_MAX_ATTEMPTS,
+    AckShape,
+    AuthExchange,
+    ErrorShape,
+    HeartbeatPolicy,
+    RealtimeProtocol,
+    ReconnectPolicy,
+    RequestExchange,
+    backoff_delays,
+    reconnect_delay_s,
+)
+
+CONTRACT: dict[str, Any] = {
+    "discriminator": "kind",
+    "channel_field": "topic",
+    "auth": {"send": "hello", "token_field": "bearer", "ok": "welcome"},
+    "subscribe": {"send": "sub", "ok": "sub_ok"},
+    "unsubscribe": {"send": "unsub", "ok": "unsub_ok"},
+    "ping": {"send": "hb", "reply": "hb_ok", "interval_s": 15, "timeout_s": 5},
+    "error": {"kind": "oops", "code_field": "c", "message_field": "m", "auth_failed_code": "denied"},
+    "reconnect": {"initial_delay_s": 2, "max_delay_s": 30, "max_attempts": None},
+    "x-future-extension": {"ignored": True},
+}
+
+
+def test_every_section_of_the_contract_is_read() -> None:
+    """Each key of x-ws-protocol lands in its field; unknown keys are ignored."""
+    protocol = RealtimeProtocol.from_mapping(CONTRACT)
+    assert protocol == RealtimeProtocol(
+        discriminator="kind",
+        channel_field="topic",
+        auth=AuthExchange(send="hello", token_field="bearer", ok="welcome"),
+        subscribe=RequestExchange(send="sub", ok="sub_ok"),
+        unsubscribe=RequestExchange(send="unsub", ok="unsub_ok"),
+        heartbeat=HeartbeatPolicy(send="hb", reply="hb_ok", interval_s=15, timeout_s=5),
+        error=ErrorShape(kind="oops", code_field="c", message_field="m", auth_failed_code="denied"),
+        reconnect=ReconnectPolicy(initial_delay_s=2, max_delay_s=30, max_attempts=None),
+    )
+    assert protocol.control_kinds == frozenset({"welcome", "sub_ok", "unsub_ok", "hb_ok", "ack"})
+
+
+def test_missing_sections_take_the_documented_defaults() -> None:
+    """An almost empty mapping gives the contract's defaults (30 s pings, 5 s first delay, 10 attempts)."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "type"})
+    assert protocol == RealtimeProtocol()
+    assert protocol.heartbeat is not None and protocol.heartbeat.interval_s == DEFAULT_HEARTBEAT_INTERVAL_S == 30
+    assert protocol.reconnect.initial_delay_s == DEFAULT_RECONNECT_INITIAL_DELAY_S == 5
+    assert protocol.reconnect.max_attempts == DEFAULT_RECONNECT_MAX_ATTEMPTS == 10
+    assert protocol.ack == AckShape(kind="ack", id_field="id")
+
+
+def test_partial_sections_override_field_by_field() -> None:
+    """A section with some keys keeps the defaults of the others."""
+    protocol = RealtimeProtocol.from_mapping({"ping": {"interval_s": 1}, "ack": {"kind": "received"}})
+    assert protocol.heartbeat == HeartbeatPolicy(interval_s=1)
+    assert protocol.ack == AckShape(kind="received", id_field="id")
+
+
+def test_null_switches_auth_and_ping_off() -> None:
+    """auth: null means no auth frame; ping: null means no heartbeat."""
+    protocol = RealtimeProtocol.from_mapping({"auth": None, "ping": None})
+    assert protocol.auth is None and protocol.heartbeat is None
+    assert protocol.control_kinds == frozenset({"subscribed", "unsubscribed", "ack"})
+
+
+@pytest.mark.parametrize(
+    ("mapping", "setting"),
+    [
+        ({"discriminator": ""}, "x-ws-protocol.discriminator"),
+        ({"ping": {"interval_s": -1}}, "x-ws-protocol.ping.interval_s"),
+        ({"ping": {"timeout_s": "soon"}}, "x-ws-protocol.ping.timeout_s"),
+        ({"reconnect": {"max_attempts": 0}}, "x-ws-protocol.reconnect.max_attempts"),
+        ({"reconnect": {"initial_delay_s": float("nan")}}, "x-ws-protocol.reconnect.initial_delay_s"),
+        ({"auth": "yes"}, "x-ws-protocol.auth"),
+        ({"error": None}, "x-ws-protocol.error"),
+        ({"subscribe": {"send": 3}}, "x-ws-protocol.subscribe.send"),
+    ],
+)
+def test_bad_values_raise_configuration_error_naming_the_key(mapping: dict[str, Any], setting: str) -> None:
+    """A wrong type or range raises ConfigurationError whose `setting` is the dotted key."""
+    with pytest.raises(ConfigurationError) as caught:
+        RealtimeProtocol.from_mapping(mapping)
+    assert caught.value.setting == setting
+
+
+def test_the_value_objects_are_frozen_and_evolve() -> None:
+    """Policies are immutable; variants come from attrs.evolve."""
+    policy = ReconnectPolicy()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        policy.max_attempts = 3  # type: ignore[misc]
+    assert attrs.evolve(policy, max_attempts=None).max_attempts is None
+
+
+@pytest.mark.parametrize(
+    ("retry_number", "jitter", "expected"),
+    [(1, 0.0, 5.0), (2, 0.0, 10.0), (3, 0.0, 20.0), (4, 0.0, 40.0), (5, 0.0, 60.0), (50, 0.0, 60.0), (1, 0.5, 5.5)],
+)
+def test_reconnect_delay_formula(retry_number: int, jitter: float, expected: float) -> None:
+    """delay = min(max_delay_s, initial_delay_s * 2**(n-1)) + jitter * max_jitter_s."""
+    assert reconnect_delay_s(ReconnectPolicy(), retry_number, jitter) == pytest.approx(expected)
+
+
+def test_reconnect_delay_needs_a_positive_retry_number() -> None:
+    """Retry numbers start at 1."""
+    with pytest.raises(ValueError, match="starts at 1"):
+        reconnect_delay_s(ReconnectPolicy(), 0, 0.0)
+
+
+def test_backoff_delays_is_an_endless_sequence_with_injected_jitter() -> None:
+    """backoff_delays yields the formula for 1, 2, 3, ... with the injected random source; jitter None adds none."""
+    draws = iter([0.0, 1.0, 0.5, 0.25])
+    policy = ReconnectPolicy(initial_delay_s=1, max_delay_s=8, max_jitter_s=2)
+    assert list(itertools.islice(backoff_delays(policy, jitter=lambda: next(draws)), 4)) == [1.0, 4.0, 5.0, 8.5]
+    no_jitter = ReconnectPolicy(initial_delay_s=1, max_delay_s=4, max_jitter_s=None)
+    assert list(itertools.islice(backoff_delays(no_jitter), 5)) == [1, 2, 4, 4, 4]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from myrvm_sdk import MyRVM
 from myrvm_sdk._runtime import ConfigurationError, OutboxPolicy, QueuedReceipt
-from myrvm_sdk.models import MetricSample, MetricsAccepted
+from myrvm_sdk.models import MetricsAccepted, MetricSample
 
 from mock.prism import PrismServer, free_port
 

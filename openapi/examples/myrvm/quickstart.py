@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from myrvm_sdk import MyRVM, RequestOptions
-from myrvm_sdk._runtime import OutboxPolicy, QueuedReceipt, ResponseEvent
+from myrvm_sdk import MyRVM, OutboxPolicy, QueuedReceipt, RequestOptions, ResponseEvent
 from myrvm_sdk.errors import NotFoundError
 from myrvm_sdk.models import (
     MetricSample,

@@ -6,8 +6,13 @@ Extensions (documented in the README under "Spec extensions"):
   Without it, the operationId in snake_case.
 - `x-idempotent: true` on a POST/PATCH: the server deduplicates by `Idempotency-Key`, so the SDK sends
   a key (the caller's or a fresh one, the same on every attempt) and may retry the write.
-- `x-sdk-auth: login` / `x-sdk-auth: refresh` on the operations that issue and renew bearer tokens.
+- `x-sdk-auth: login` / `refresh` / `logout` on the operations that issue, renew and revoke bearer
+  tokens (`client.logout()` calls the last one, which must take no arguments, then forgets the token).
 - `x-sdk-deferrable: true` on writes that may be queued while offline (`deliver="queued"`).
+- `info.x-sdk-envelope: {data_field: data, ...}`: every success body wraps its payload; resource
+  methods return the payload (`<method>_detailed` keeps the whole envelope, message included).
+- `x-sdk-pagination: {style: page|cursor|next_link, ...}` on a list operation: `<method>_all()` iterates
+  every item across pages (see runtime/_pagination.py for the keys of each style).
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
@@ -39,6 +44,7 @@ class OperationInfo:
 
     key: str  # see operation_key(): how templates find it from an openapi-python-client Endpoint
     path: str
+    method: str
     operation_id: str
     resource: str
     method_name: str
@@ -48,6 +54,7 @@ class OperationInfo:
     deprecated: bool
     requires_auth: bool
     health: bool  # x-sdk-health: a cheap GET that says the API is reachable (the outbox probes it)
+    pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
 
 
 @attrs.frozen(kw_only=True)
@@ -76,11 +83,17 @@ class SpecContext:
     description: str
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
+    envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
 
     @property
     def health(self) -> OperationInfo | None:
         """The operation marked x-sdk-health (the first, if several are)."""
         return next((op for op in self.operations.values() if op.health), None)
+
+    @property
+    def logout(self) -> OperationInfo | None:
+        """The operation marked x-sdk-auth: logout, if the spec has one."""
+        return next((op for op in self.operations.values() if op.auth_role == "logout"), None)
 
     def op(self, method: object, path: object) -> OperationInfo:
         """The operation an openapi-python-client Endpoint describes (its path is an UntrustedString)."""
@@ -98,6 +111,9 @@ RESERVED_RESOURCE_NAMES = frozenset(
     {
         "settings",
         "low_level",
+        "download",
+        "logout",
+        "is_authenticated",
         "close",
         "aclose",
         "before_request",
@@ -133,6 +149,15 @@ def _method_name(operation: Mapping[str, Any], method: str, path: str) -> str:
     if not isinstance(explicit, str) or not explicit.isidentifier() or keyword.iskeyword(explicit):
         raise SpecContextError(f"{method.upper()} {path}: x-sdk-method {explicit!r} is not a Python method name")
     return explicit
+
+
+def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
+    value = operation.get("x-sdk-pagination")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or "style" not in value:
+        raise SpecContextError(f"{where}: x-sdk-pagination must be a mapping with a style (page, cursor, next_link)")
+    return dict(value)
 
 
 def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationInfo]) -> AuthInfo:
@@ -177,12 +202,13 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                     )
             seen[resource, name] = seen[resource, f"{name}_detailed"] = where
             role = operation.get("x-sdk-auth")
-            if role not in (None, "login", "refresh"):
-                raise SpecContextError(f"{where}: x-sdk-auth must be 'login' or 'refresh', not {role!r}")
+            if role not in (None, "login", "refresh", "logout"):
+                raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
             security = operation.get("security", global_security)
             operations[operation_key(method, path)] = OperationInfo(
                 key=operation_key(method, path),
                 path=path,
+                method=method,
                 operation_id=str(operation.get("operationId") or f"{method}_{path}"),
                 resource=resource,
                 method_name=name,
@@ -191,10 +217,15 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 auth_role=role,
                 deprecated=bool(operation.get("deprecated", False)),
                 health=bool(operation.get("x-sdk-health", False)) and method == "get",
+                pagination=_pagination(operation, where),
                 requires_auth=bool(security) and any(bool(req) for req in security),
             )
     info = document.get("info") or {}
+    envelope = info.get("x-sdk-envelope")
+    if envelope is not None and not isinstance(envelope, Mapping):
+        raise SpecContextError("info.x-sdk-envelope must be a mapping (see README, Spec extensions)")
     return SpecContext(
+        envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),
         description=str(info.get("description", "")),

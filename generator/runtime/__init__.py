@@ -38,14 +38,31 @@ from ._circuit import (
 from ._clock import Clock, FakeClock, SystemClock
 from ._connection import AsyncConnection, AuthSpec, ClientOptions, SdkIdentity, SyncConnection, token_provider
 from ._deferral import Deferral
+from ._download import (
+    DEFAULT_DOWNLOAD_CHUNK_BYTES,
+    DEFAULT_DOWNLOAD_RETRY,
+    DownloadResult,
+    ProgressCallback,
+    adownload,
+    download,
+)
+from ._envelope import (
+    DEFAULT_ENVELOPE,
+    Envelope,
+    Enveloped,
+    EnvelopeError,
+    unwrap,
+)
 from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
     ConflictError,
     ConnectError,
+    DownloadError,
     HookError,
     NotFoundError,
     OutboxError,
@@ -93,6 +110,11 @@ from ._logging import (
     configure_logging,
     configure_logging_from_env,
 )
+from ._model_fields import (
+    is_absent,
+    python_name,
+    read_field,
+)
 from ._oauth2 import ClientCredentialsProvider, resolve_token_url
 from ._options import UNSET, RequestOptions, Unset, apply_request_options, new_idempotency_key, request_extensions
 from ._outbox import (
@@ -135,7 +157,28 @@ from ._outbox_worker import (
     http_probe,
     probe_delay_s,
 )
+from ._pagination import (
+    NEXT_URL,
+    PageArgs,
+    Pagination,
+    PaginationError,
+    aiterate_items,
+    aiterate_pages,
+    iterate_items,
+    iterate_pages,
+    page_items,
+)
 from ._pool import PoolLimits
+from ._ratelimit import (
+    DEFAULT_LOW_WATER,
+    DEFAULT_MAX_PAUSE_S,
+    EPOCH_THRESHOLD_S,
+    AsyncRateLimitTransport,
+    RateLimit,
+    RateLimitTransport,
+    TokenBucket,
+    read_quota,
+)
 from ._realtime_protocol import (
     DEFAULT_HEARTBEAT_INTERVAL_S,
     DEFAULT_HEARTBEAT_TIMEOUT_S,
@@ -168,6 +211,17 @@ from ._timeouts import Timeouts
 from ._token import Token, TokenProvider, token_from_payload
 from ._token_providers import LoginTokenProvider, StaticTokenProvider
 from ._token_store import FileTokenStore, MemoryTokenStore, TokenStore
+from ._versions import (
+    Fallback,
+    UnsupportedOperationError,
+    VersionedOperation,
+    afind_item,
+    find_item,
+    legacy_fields_for,
+    parse_version,
+    strip_legacy_fields,
+    version_at_least,
+)
 from ._websocket import (
     ConnectionState,
     ConnectionStateChanged,
@@ -185,8 +239,13 @@ from ._websocket import (
 from ._websocket_sync import SyncRealtimeClient
 
 __all__ = [
+    "DEFAULT_DOWNLOAD_CHUNK_BYTES",
+    "DEFAULT_DOWNLOAD_RETRY",
+    "DEFAULT_ENVELOPE",
     "DEFAULT_HEARTBEAT_INTERVAL_S",
     "DEFAULT_HEARTBEAT_TIMEOUT_S",
+    "DEFAULT_LOW_WATER",
+    "DEFAULT_MAX_PAUSE_S",
     "DEFAULT_OUTBOX_BATCH_SIZE",
     "DEFAULT_OUTBOX_CLOSE_TIMEOUT_S",
     "DEFAULT_OUTBOX_MAX_BYTES",
@@ -199,7 +258,9 @@ __all__ = [
     "DEFAULT_RECONNECT_MAX_ATTEMPTS",
     "DEFAULT_RECONNECT_MAX_DELAY_S",
     "DEFAULT_RECONNECT_MAX_JITTER_S",
+    "EPOCH_THRESHOLD_S",
     "MAX_DEAD_LETTER_ERROR_CHARS",
+    "NEXT_URL",
     "OUTBOX_FILE_NAME",
     "OUTBOX_ID_EXTENSION",
     "QUEUEABLE_STATUSES",
@@ -212,11 +273,13 @@ __all__ = [
     "AsyncConnection",
     "AsyncHooksTransport",
     "AsyncProbe",
+    "AsyncRateLimitTransport",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
     "CircuitHook",
@@ -236,12 +299,18 @@ __all__ = [
     "Decode",
     "Deferral",
     "DeliveryMode",
+    "DownloadError",
+    "DownloadResult",
+    "Envelope",
+    "EnvelopeError",
+    "Enveloped",
     "ErrorEvent",
     "ErrorHook",
     "ErrorShape",
     "EventHandler",
     "Failure",
     "FakeClock",
+    "Fallback",
     "FlushSummary",
     "HeartbeatPolicy",
     "HookError",
@@ -258,14 +327,20 @@ __all__ = [
     "OutboxStats",
     "Outcome",
     "Overflow",
+    "PageArgs",
+    "Pagination",
+    "PaginationError",
     "PermissionDeniedError",
     "Permit",
     "PoolLimits",
     "PreconditionFailedError",
     "Probe",
     "Problem",
+    "ProgressCallback",
     "QueuedReceipt",
+    "RateLimit",
     "RateLimitError",
+    "RateLimitTransport",
     "RealtimeAuthError",
     "RealtimeClient",
     "RealtimeClosedError",
@@ -300,11 +375,18 @@ __all__ = [
     "SyncRealtimeClient",
     "SystemClock",
     "Timeouts",
+    "TokenBucket",
     "TokenRefreshError",
     "TokenSource",
     "TransportError",
     "UnprocessableEntityError",
     "Unset",
+    "UnsupportedOperationError",
+    "VersionedOperation",
+    "adownload",
+    "afind_item",
+    "aiterate_items",
+    "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
     "async_http_probe",
@@ -318,20 +400,34 @@ __all__ = [
     "connect",
     "decide_retry",
     "default_outbox_path",
+    "download",
+    "find_item",
     "http_probe",
+    "is_absent",
     "is_idempotent",
     "is_offline",
+    "iterate_items",
+    "iterate_pages",
+    "legacy_fields_for",
     "load_settings",
     "new_idempotency_key",
+    "page_items",
     "parse_retry_after",
+    "parse_version",
     "plan_wait_s",
     "probe_delay_s",
+    "python_name",
     "raise_for_status",
+    "read_field",
+    "read_quota",
     "reconnect_delay_s",
     "redact_url",
     "request_extensions",
+    "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "unwrap",
+    "version_at_least",
 ]
 
 # __all__ entries for auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)

@@ -73,6 +73,7 @@ class AuthSpec:
     refresh_path: str | None = None
     token_url: str | None = None
     scopes: tuple[str, ...] = ()
+    token_root: str | None = None  # login/refresh answers wrap the token here (an envelope's data field)
 
 
 @attrs.frozen(kw_only=True)
@@ -105,7 +106,15 @@ def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | 
             auth.token_url, settings.client_id, settings.client_secret, scope=" ".join(auth.scopes) or None
         )
     if auth.kind == "login" and auth.login_path is not None and settings.credentials:
-        return LoginTokenProvider(auth.login_path, auth.refresh_path, settings.credentials)
+        if auth.token_root is None:
+            return LoginTokenProvider(auth.login_path, auth.refresh_path, settings.credentials)
+        return LoginTokenProvider(
+            auth.login_path,
+            auth.refresh_path,
+            settings.credentials,
+            access_token_field=f"{auth.token_root}.access_token",
+            expires_in_field=f"{auth.token_root}.expires_in",
+        )
     return None
 
 
@@ -150,6 +159,7 @@ class SyncConnection:
         jitter: Jitter | None = None,
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.clock = clock
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         provider = token_provider(self.settings, identity.auth)
@@ -192,6 +202,7 @@ class AsyncConnection:
         jitter: Jitter | None = None,
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.clock = clock
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)  # its delivery task starts on first use
         provider = token_provider(self.settings, identity.auth)

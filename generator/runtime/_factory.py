@@ -35,13 +35,29 @@ __all__ = ["build_async_client", "build_sync_client"]
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
-    """httpx 0.28 deprecates ``verify=<path>``: a CA bundle path becomes an SSL context."""
-    if isinstance(settings.verify, bool):
-        return settings.verify
-    path = Path(settings.verify)
-    if path.is_dir():
-        return ssl.create_default_context(capath=str(path))
-    return ssl.create_default_context(cafile=str(path))
+    """The TLS context: TLS 1.2 or newer, certificates verified unless ``verify=False``.
+
+    ``verify=True`` trusts the operating system's store through `truststore` when it is installed (it
+    sees root CAs an IT department added), else certifi's bundle (httpx's own default, always there);
+    a path trusts that CA file or directory. httpx 0.28 deprecates ``verify=<path>``, hence the context.
+    """
+    if settings.verify is False:
+        return False
+    if settings.verify is True:
+        try:
+            import truststore  # type: ignore[import-not-found,unused-ignore]  # optional "system-certs" extra
+
+            context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        except ImportError:
+            import certifi
+
+            context = ssl.create_default_context(cafile=certifi.where())
+    else:
+        path = Path(settings.verify)
+        directory, file = (str(path), None) if path.is_dir() else (None, str(path))
+        context = ssl.create_default_context(cafile=file, capath=directory)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
 
 
 _LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING}

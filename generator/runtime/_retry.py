@@ -143,6 +143,8 @@ def _policy_for(default: RetryPolicy | None, request: httpx.Request) -> RetryPol
 class _Attempts:
     """One request's attempt state; the sync and async shells only do the I/O and the sleeping."""
 
+    __slots__ = ("attempt", "clock", "header", "idempotent", "jitter", "policy", "replayable", "request", "started")
+
     def __init__(self, default: RetryPolicy | None, request: httpx.Request, clock: Clock, jitter: Jitter) -> None:
         self.policy = _policy_for(default, request)
         self.request = request

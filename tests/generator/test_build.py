@@ -464,9 +464,9 @@ def test_two_operations_with_one_method_name_are_rejected(tmp_path: Path, first:
     assert not (tmp_path / "out").exists()  # rejected before anything is written
 
 
-@pytest.mark.parametrize("role", ["logout", "LOGIN", True])
+@pytest.mark.parametrize("role", ["revoke", "LOGIN", True])
 def test_unknown_x_sdk_auth_is_rejected_naming_the_operation(tmp_path: Path, role: object) -> None:
-    """x-sdk-auth accepts only `login` and `refresh`; anything else fails the build naming the operation."""
+    """x-sdk-auth accepts only `login`, `refresh` and `logout`; anything else fails the build naming the operation."""
     spec = write_spec(
         tmp_path,
         f"""

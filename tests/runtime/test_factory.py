@@ -110,6 +110,16 @@ def test_pool_limits_and_verify_land_on_the_innermost_transport(tmp_path: Path) 
     assert context.verify_mode is ssl.CERT_NONE
 
 
+def test_tls_is_verified_and_at_least_1_2_by_default() -> None:
+    """By default certificates are verified against a trust store and nothing older than TLS 1.2 is spoken."""
+    client = build_sync_client(settings(), auth=None, hooks=Hooks(), logger_name="sdk")
+    context = chain(client)[-1]._pool._ssl_context  # type: ignore[attr-defined]
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
+    assert context.cert_store_stats()["x509_ca"] > 0  # a real trust store was loaded
+
+
 def test_client_defaults_base_url_headers_timeout_auth() -> None:
     """Base URL, User-Agent + default headers, the timeout and auth are set on the httpx client."""
     seen: list[httpx.Request] = []

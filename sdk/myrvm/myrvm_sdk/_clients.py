@@ -8,6 +8,7 @@ environment variables, then a TOML file (`config_file=` or `MYRVM_CONFIG_FILE`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -32,17 +33,24 @@ from ._resources import (
     TimezoneResource,
 )
 from ._runtime import (
+    DEFAULT_DOWNLOAD_CHUNK_BYTES,
+    DEFAULT_DOWNLOAD_RETRY,
     AsyncConnection,
     AuthSpec,
     ClientOptions,
     ClientSettings,
     Clock,
+    DownloadResult,
     Outbox,
+    ProgressCallback,
     RealtimeConnector,
+    RetryPolicy,
     SdkIdentity,
     SyncConnection,
     SyncRealtimeClient,
     TokenStore,
+    adownload,
+    download,
 )
 from .client import Client
 
@@ -139,6 +147,40 @@ class MyRVM:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
+
+    def download(
+        self,
+        url: str,
+        path: str | os.PathLike[str],
+        *,
+        expected_sha256: str | None,
+        expected_size: int | None = None,
+        progress: ProgressCallback | None = None,
+        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
+        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+    ) -> DownloadResult:
+        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
+        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
+
+        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
+        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
+        """
+        return download(
+            self._connection.http,
+            url,
+            path,
+            expected_sha256=expected_sha256,
+            expected_size=expected_size,
+            progress=progress,
+            chunk_size=chunk_size,
+            retry=retry,
+            clock=self._connection.clock,
+        )
+
+    def is_authenticated(self) -> bool:
+        """True when the client holds a token that has not expired (no request is made)."""
+        auth = self._connection.auth
+        return auth is not None and auth.is_authenticated()
 
     def realtime(self, url: str | None = None, **options: Any) -> SyncRealtimeClient:
         """Real-time events over WebSocket for code that is not async (a background thread).
@@ -240,6 +282,40 @@ class AsyncMyRVM:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
+
+    async def download(
+        self,
+        url: str,
+        path: str | os.PathLike[str],
+        *,
+        expected_sha256: str | None,
+        expected_size: int | None = None,
+        progress: ProgressCallback | None = None,
+        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
+        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+    ) -> DownloadResult:
+        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
+        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
+
+        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
+        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
+        """
+        return await adownload(
+            self._connection.http,
+            url,
+            path,
+            expected_sha256=expected_sha256,
+            expected_size=expected_size,
+            progress=progress,
+            chunk_size=chunk_size,
+            retry=retry,
+            clock=self._connection.clock,
+        )
+
+    def is_authenticated(self) -> bool:
+        """True when the client holds a token that has not expired (no request is made)."""
+        auth = self._connection.auth
+        return auth is not None and auth.is_authenticated()
 
     def realtime(self, url: str | None = None, **options: Any) -> RealtimeConnector:
         """Real-time events over WebSocket with this client's token (needs the `realtime` extra).

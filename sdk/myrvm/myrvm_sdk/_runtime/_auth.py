@@ -116,6 +116,16 @@ class TokenRefreshAuth(httpx.Auth):
         current = self._current
         return current[0] if current is not None else None
 
+    def is_authenticated(self) -> bool:
+        """True when a token is held (in memory, or in the store from an earlier run) and has not expired.
+
+        No request is made and nothing is renewed: a token within `skew_s` of expiry still counts (the
+        next request renews it), an expired one does not, even if its refresh token could renew it.
+        """
+        self._load_once()
+        current = self._current
+        return current is not None and not current[0].is_expired(now=self._clock.time())
+
     def clear(self) -> None:
         """Forget the token here and in the store (log out); the next request gets a new one."""
         with self._guard:

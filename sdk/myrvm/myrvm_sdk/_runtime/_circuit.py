@@ -119,6 +119,12 @@ class Admission:
 _ADMIT_NORMAL = Admission(Permit.NORMAL, 0.0, ())
 """What `admit` answers for a closed circuit (the common case): immutable, so one object serves all."""
 
+# Module-level aliases for the hot path: reading an Enum member off its class costs an attribute lookup
+# through the enum machinery on every call (Python 3.11).
+_CLOSED, _OPEN, _HALF_OPEN = CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN
+_PROBE = Permit.PROBE
+_SUCCESS, _FAILURE, _NEUTRAL = Outcome.SUCCESS, Outcome.FAILURE, Outcome.NEUTRAL
+
 
 class HostCircuits:
     """The per-host state machines of one client. Times are `Clock.monotonic()` seconds."""
@@ -143,38 +149,38 @@ class HostCircuits:
         """Let a call to `host` through (as a normal call or the probe), or say it must fail fast."""
         with self._lock:
             entry = self._entry(host)
-            if entry.state is CircuitState.CLOSED:
+            if entry.state is _CLOSED:
                 return _ADMIT_NORMAL
-            if entry.state is CircuitState.OPEN:
+            if entry.state is _OPEN:
                 left = entry.opened_at + self.config.recovery_timeout_s - now
                 if left > 0:
                     return Admission(None, left, ())
-                entry.state, entry.probe_in_flight = CircuitState.HALF_OPEN, True
-                change = CircuitStateChanged(host=host, old=CircuitState.OPEN, new=CircuitState.HALF_OPEN)
-                return Admission(Permit.PROBE, 0.0, (change,))
+                entry.state, entry.probe_in_flight = _HALF_OPEN, True
+                change = CircuitStateChanged(host=host, old=_OPEN, new=_HALF_OPEN)
+                return Admission(_PROBE, 0.0, (change,))
             if entry.probe_in_flight:
                 return Admission(None, 0.0, ())
             entry.probe_in_flight = True
-            return Admission(Permit.PROBE, 0.0, ())
+            return Admission(_PROBE, 0.0, ())
 
     def record(self, host: str, permit: Permit, outcome: Outcome, now: float) -> tuple[CircuitStateChanged, ...]:
         """Account for a finished call; returns the state changes it caused."""
         with self._lock:
             entry = self._entry(host)
             old = entry.state
-            if permit is Permit.PROBE:
+            if permit is _PROBE:
                 entry.probe_in_flight = False
-                if outcome is Outcome.SUCCESS:
-                    entry.state, entry.failures = CircuitState.CLOSED, 0
-                elif outcome is Outcome.FAILURE:
-                    entry.state, entry.opened_at = CircuitState.OPEN, now
-            elif entry.state is CircuitState.CLOSED:  # late results of calls admitted earlier are ignored
-                if outcome is Outcome.SUCCESS:
+                if outcome is _SUCCESS:
+                    entry.state, entry.failures = _CLOSED, 0
+                elif outcome is _FAILURE:
+                    entry.state, entry.opened_at = _OPEN, now
+            elif entry.state is _CLOSED:  # late results of calls admitted earlier are ignored
+                if outcome is _SUCCESS:
                     entry.failures = 0
-                elif outcome is Outcome.FAILURE:
+                elif outcome is _FAILURE:
                     entry.failures += 1
                     if entry.failures >= self.config.failure_threshold:
-                        entry.state, entry.opened_at = CircuitState.OPEN, now
+                        entry.state, entry.opened_at = _OPEN, now
             if entry.state is old:
                 return ()
             return (CircuitStateChanged(host=host, old=old, new=entry.state),)
@@ -191,11 +197,11 @@ _TRANSIENT_ERRORS = (
 
 
 def _outcome_of_response(config: CircuitBreaker, response: httpx.Response) -> Outcome:
-    return Outcome.FAILURE if response.status_code in config.failure_statuses else Outcome.SUCCESS
+    return _FAILURE if response.status_code in config.failure_statuses else _SUCCESS
 
 
 def _outcome_of_error(exc: BaseException) -> Outcome:
-    return Outcome.FAILURE if isinstance(exc, _TRANSIENT_ERRORS) else Outcome.NEUTRAL
+    return _FAILURE if isinstance(exc, _TRANSIENT_ERRORS) else _NEUTRAL
 
 
 def _host_of(request: httpx.Request) -> str:
@@ -205,7 +211,7 @@ def _host_of(request: httpx.Request) -> str:
 def _give_back(circuits: HostCircuits, host: str, admission: Admission, clock: Clock) -> None:
     """A failing state-change hook must not leave the probe slot taken forever."""
     if admission.permit is not None:
-        circuits.record(host, admission.permit, Outcome.NEUTRAL, clock.monotonic())
+        circuits.record(host, admission.permit, _NEUTRAL, clock.monotonic())
 
 
 def _fail_fast(request: httpx.Request, host: str, retry_in_s: float) -> CircuitOpenError:

@@ -74,6 +74,7 @@ class AuthSpec:
     refresh_path: str | None = None
     token_url: str | None = None
     scopes: tuple[str, ...] = ()
+    token_root: str | None = None  # login/refresh answers wrap the token here (an envelope's data field)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,7 +107,15 @@ def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | 
             auth.token_url, settings.client_id, settings.client_secret, scope=" ".join(auth.scopes) or None
         )
     if auth.kind == "login" and auth.login_path is not None and settings.credentials:
-        return LoginTokenProvider(auth.login_path, auth.refresh_path, settings.credentials)
+        if auth.token_root is None:
+            return LoginTokenProvider(auth.login_path, auth.refresh_path, settings.credentials)
+        return LoginTokenProvider(
+            auth.login_path,
+            auth.refresh_path,
+            settings.credentials,
+            access_token_field=f"{auth.token_root}.access_token",
+            expires_in_field=f"{auth.token_root}.expires_in",
+        )
     return None
 
 
@@ -151,6 +160,7 @@ class SyncConnection:
         jitter: Jitter | None = None,
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.clock = clock
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         provider = token_provider(self.settings, identity.auth)
@@ -193,6 +203,7 @@ class AsyncConnection:
         jitter: Jitter | None = None,
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.clock = clock
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)  # its delivery task starts on first use
         provider = token_provider(self.settings, identity.auth)

@@ -7,7 +7,7 @@ SDKError
 │   ├── ConnectError             never reached the server; always safe to retry
 │   ├── RequestTimeout           a connect/read/write/pool timeout
 │   └── CircuitOpenError         .host .retry_in_s  failed fast, no I/O (never retried)
-├── APIStatusError               .status_code .request_id .body .problem .response .method .url
+├── APIStatusError               .status_code .request_id .body .problem .errors .response .method .url
 │   ├── BadRequestError 400      ├── ConflictError 409
 │   ├── AuthenticationError 401  ├── PreconditionFailedError 412
 │   ├── PermissionDeniedError 403├── UnprocessableEntityError 422
@@ -17,8 +17,10 @@ SDKError
 ├── TokenRefreshError            getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
-└── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
-    └── OutboxFullError          .rows .bytes_used .size_bytes .max_rows .max_bytes  (no room, overflow="reject")
+├── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
+│   └── OutboxFullError          .rows .bytes_used .size_bytes .max_rows .max_bytes  (no room, overflow="reject")
+└── DownloadError                .url .path  (a file download could not complete; nothing was kept)
+    └── ChecksumMismatchError    .expected .actual  (the bytes did not hash to the expected SHA-256)
 ```
 
 Other statuses >= 400 raise `APIStatusError` itself. Messages name the method and the URL with query
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 from types import TracebackType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import httpx
@@ -53,10 +55,12 @@ __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "ChecksumMismatchError",
     "CircuitOpenError",
     "ConfigurationError",
     "ConflictError",
     "ConnectError",
+    "DownloadError",
     "HookError",
     "NotFoundError",
     "OutboxError",
@@ -123,7 +127,11 @@ class CircuitOpenError(TransportError):
 
 @attrs.frozen(kw_only=True)
 class Problem:
-    """The RFC 9457 problem-details members of an error body, each None when absent."""
+    """The RFC 9457 problem-details members of an error body, each None when absent.
+
+    Bodies of APIs with their own error envelope (``{"status": "error", "message": ..., "errors":
+    [...]}``) read the same way: without a ``detail``, their ``message`` is the detail.
+    """
 
     title: str | None = None
     detail: str | None = None
@@ -143,7 +151,7 @@ class Problem:
 
         return cls(
             title=text("title"),
-            detail=text("detail"),
+            detail=text("detail") or text("message"),
             type=text("type"),
             code=text("code"),
             errors=body.get("errors"),
@@ -154,7 +162,8 @@ class APIStatusError(SDKError):
     """The server answered with a status >= 400.
 
     `body` is the parsed JSON (usually a problem-details dict) or the text, None when empty;
-    `problem` holds its problem-details members; `retry_after_s` is the server's Retry-After, if any.
+    `problem` holds its problem-details members (an error envelope's `message` is `problem.detail`);
+    `errors` is the body's list of field errors, if any; `retry_after_s` is the server's Retry-After.
     """
 
     hint: ClassVar[str] = "See the response body for details."
@@ -177,6 +186,12 @@ class APIStatusError(SDKError):
         self.retry_after_s = retry_after_s
         self.method = response.request.method
         self.url = redact_url(response.request.url)
+
+    @property
+    def errors(self) -> list[Any] | None:
+        """The body's ``errors`` list, as parsed JSON (``[{"field": ..., "message": ...}]``); None without one."""
+        errors = self.problem.errors if self.problem is not None else None
+        return errors if isinstance(errors, list) else None
 
 
 class BadRequestError(APIStatusError):
@@ -451,3 +466,37 @@ class RealtimeQueueFullError(RealtimeError):
 
 class RealtimeClosedError(RealtimeError):
     """The real-time client is closed; connect a new one."""
+
+
+class DownloadError(SDKError):
+    """A file download could not complete, and nothing was left behind: not at `path`, no partial file.
+
+    `url` is the download URL with query values redacted (a signed URL's signature never shows).
+    Transport failures and error statuses that outlast the download's retries surface as their own
+    classes (`TransportError`, `APIStatusError`); this one covers what is wrong with the file itself
+    (its size, its checksum, a server that answers ranges inconsistently).
+    """
+
+    def __init__(self, message: str, *, url: str, path: str) -> None:
+        super().__init__(message)
+        self.url = url
+        self.path = path
+
+
+class ChecksumMismatchError(DownloadError):
+    """The downloaded bytes hash to `actual`, not to the `expected` SHA-256 (both lowercase hex).
+
+    The file was corrupted in transit or on the server, or the checksum belongs to another file. The
+    bytes were discarded; download again, and report it with the URL if it persists.
+    """
+
+    def __init__(self, *, url: str, path: str, expected: str, actual: str) -> None:
+        super().__init__(
+            f"The download from {url} does not match its checksum: expected SHA-256 {expected}, got {actual}. "
+            f"Nothing was written to {path}. Download it again; if it fails the same way, the file on the server "
+            "or the expected checksum is wrong: report it.",
+            url=url,
+            path=path,
+        )
+        self.expected = expected
+        self.actual = actual

@@ -145,7 +145,15 @@ def apply_request_options(
     existing = kwargs.get("headers", {})
     # A key the caller passed as the operation's own header parameter counts as the caller's key.
     has_own_key = bool(existing) and any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)
-    own_key_wins = has_own_key and (options is None or options.idempotency_key is None)
+    if options is None:  # the common call: no overrides, so no timeout, retry or extra headers to fold in
+        extensions: dict[str, object] = {"sdk.operation_id": operation_id}
+        if not requires_auth:
+            extensions[ANONYMOUS_EXTENSION] = True
+        kwargs["extensions"] = extensions
+        if sends_idempotency_key and not has_own_key:
+            kwargs["headers"] = {**existing, IDEMPOTENCY_KEY_HEADER: new_idempotency_key()}
+        return kwargs
+    own_key_wins = has_own_key and options.idempotency_key is None
     extensions, headers = request_extensions(
         operation_id, options, idempotent=sends_idempotency_key and not own_key_wins
     )
@@ -154,8 +162,7 @@ def apply_request_options(
     kwargs["extensions"] = extensions
     if headers:
         kwargs["headers"] = {**existing, **headers}
-    if options is not None:
-        timeout = options.httpx_timeout()
-        if not isinstance(timeout, UseClientDefault):
-            kwargs["timeout"] = timeout
+    timeout = options.httpx_timeout()
+    if not isinstance(timeout, UseClientDefault):
+        kwargs["timeout"] = timeout
     return kwargs

@@ -1,0 +1,409 @@
+"""The Xoohoox operations as the tests see them: read from openapi/xoohoox.yaml, and how to call each one.
+
+The SDK under test is generated per session into a scratch folder (see `test_xoohoox_prism.py`), so
+nothing here imports it: each call receives the generated `models` module. `CASES` says how to call
+every operation with valid arguments and which values of the spec's example `data` the result must
+hold; `documented_errors()` lists every (operationId, status) the spec documents as 4xx/5xx, and
+`documented_error()` what that response's example carries. Not a test module: the test modules import
+it as ``tests.sdk.xoohoox_operations``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC_PATH = ROOT / "openapi" / "xoohoox.yaml"
+ASYNCAPI_PATH = ROOT / "openapi" / "xoohoox.asyncapi.yaml"
+SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+
+BATCH = "BAT-2026-0142"
+CHECK = "QC-2026-0917"
+MACHINE = "EQ-PRESS-01"
+AT = datetime.datetime(2026, 3, 14, 9, 15, tzinfo=datetime.UTC)
+
+
+def data_of(result: Any) -> Any:
+    """The operation's result inside what a resource method returns: the envelope's data, unwrapped by the
+    generator (`<method>_detailed().parsed` keeps the whole envelope)."""
+    return result
+
+
+# --- the spec, read the way a reader of the spec would -------------------------------------------------
+
+
+def resolve(node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local ``$ref`` (``#/components/...``) until a real object is reached."""
+    while "$ref" in node:
+        target: Any = SPEC
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def operations() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (operationId, operation object) of the spec."""
+    for item in SPEC["paths"].values():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield item[method]["operationId"], item[method]
+
+
+def responses(operation_id: str) -> dict[str, dict[str, Any]]:
+    """The operation's responses by status, each resolved."""
+    return {status: resolve(response) for status, response in dict(operations())[operation_id]["responses"].items()}
+
+
+def success_example(operation_id: str) -> dict[str, Any]:
+    """The example body of the operation's (single) documented 2xx response."""
+    [body] = [
+        response["content"]["application/json"]["example"]
+        for status, response in responses(operation_id).items()
+        if status.startswith("2")
+    ]
+    return dict(body)
+
+
+def documented_errors() -> list[tuple[str, int]]:
+    """Every (operationId, status) pair the spec documents with a 4xx or 5xx response."""
+    return [
+        (operation_id, int(status))
+        for operation_id, operation in operations()
+        for status in operation["responses"]
+        if status.isdigit() and int(status) >= 400
+    ]
+
+
+@attrs.frozen
+class DocumentedError:
+    """What the spec's example says an error response carries."""
+
+    envelope: dict[str, Any]
+    request_id: str | None
+    retry_after_s: float | None
+
+
+def documented_error(operation_id: str, status: int) -> DocumentedError:
+    """The example error envelope and header values of one documented error response."""
+    response = responses(operation_id)[str(status)]
+    headers = {name.lower(): resolve(header) for name, header in response.get("headers", {}).items()}
+    retry_after = headers.get("retry-after", {}).get("example")
+    return DocumentedError(
+        envelope=response["content"]["application/json"]["example"],
+        request_id=headers.get("x-request-id", {}).get("example"),
+        retry_after_s=None if retry_after is None else float(retry_after),
+    )
+
+
+# --- how to call each operation ------------------------------------------------------------------------
+
+Arguments = Callable[[ModuleType], tuple[tuple[Any, ...], dict[str, Any]]]
+"""``arguments(models)``: the positional and keyword arguments of a valid call."""
+
+
+def no_arguments(models: ModuleType) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    return (), {}
+
+
+@attrs.frozen
+class Case:
+    """One way to call an operation, what its `data` must be, and fields (dotted paths) from the example.
+
+    `data_model` names the class in the generated `models` (None: `data` is null; "list": a list).
+    """
+
+    operation_id: str
+    resource: str
+    method: str
+    arguments: Arguments
+    data_model: str | None
+    expected: dict[str, object]
+
+    def call(self, client: Any, models: ModuleType, options: Any = None, *, detailed: bool = False) -> Any:
+        """Call ``client.<resource>.<method>[_detailed](...)`` with this case's arguments."""
+        args, kwargs = self.arguments(models)
+        method = getattr(getattr(client, self.resource), self.method + ("_detailed" if detailed else ""))
+        return method(*args, **kwargs, request_options=options)
+
+    def check(self, data: object, models: ModuleType) -> None:
+        """`data` has the documented type and holds the example's values."""
+        if self.data_model is None:
+            assert data is None, f"{self.operation_id}: data should be null, got {data!r}"
+            return
+        expected_type = list if self.data_model == "list" else getattr(models, self.data_model)
+        assert isinstance(data, expected_type), f"{self.operation_id} returned {type(data).__name__} data"
+        assert {path: field(data, path) for path in self.expected} == self.expected
+
+
+def field(value: object, path: str) -> object:
+    """`path` ("items.0.id", "status") read from a model: attributes, list indexes for digits, enum values."""
+    for part in path.split("."):
+        value = value[int(part)] if part.isdigit() else getattr(value, part)  # type: ignore[index]
+    return getattr(value, "value", value)  # enums compare by their wire value
+
+
+CASES = [
+    # --- auth
+    Case(
+        "login",
+        "auth",
+        "login",
+        lambda m: (
+            (),
+            {"body": m.LoginRequest(email="mia.chen@xoohoox.example", password="correct-horse-battery-staple")},
+        ),
+        "TokenPair",
+        {"token_type": "Bearer", "expires_in": 1800, "refresh_token": "rt_5c1e9a7b3d2f4e6a8b0c1d2e3f4a5b6c7d8e9f0a"},
+    ),
+    Case(
+        "register",
+        "auth",
+        "register",
+        lambda m: (
+            (),
+            {
+                "body": m.RegisterRequest(
+                    email="mia.chen@xoohoox.example", password="correct-horse-battery-staple", full_name="Mia Chen"
+                )
+            },
+        ),
+        "User",
+        {"id": "USR-0042", "role": "operator", "is_active": True},
+    ),
+    Case(
+        "refreshToken",
+        "auth",
+        "refresh",
+        lambda m: ((), {"body": m.RefreshRequest(refresh_token="rt_5c1e9a7b3d2f4e6a8b0c1d2e3f4a5b6c7d8e9f0a")}),
+        "TokenPair",
+        {"token_type": "Bearer", "expires_in": 1800},
+    ),
+    Case("logout", "auth", "logout", no_arguments, None, {}),
+    # --- batches
+    Case(
+        "listBatches",
+        "batches",
+        "list",
+        lambda m: ((), {"status": m.BatchStatus.IN_PROGRESS, "product_type": m.ProductType.FRESH_JUICE, "size": 20}),
+        "BatchPage",
+        {
+            "total": 2,
+            "page": 1,
+            "items.0.id": BATCH,
+            "items.0.status": "in_progress",
+            "items.1.actual_volume_liters": 784.5,
+        },
+    ),
+    Case(
+        "createBatch",
+        "batches",
+        "create",
+        lambda m: (
+            (),
+            {
+                "body": m.BatchCreate(
+                    name="Valencia orange, morning run",
+                    product_type=m.ProductType.FRESH_JUICE,
+                    fruit_variety="Valencia orange",
+                    volume_liters=1200.0,
+                    supplier="Riverland Citrus Co-op",
+                    expected_completion_at=AT,
+                )
+            },
+        ),
+        "Batch",
+        {"id": "BAT-2026-0143", "status": "pending", "volume_liters": 1200.0, "started_at": None},
+    ),
+    Case(
+        "getBatch",
+        "batches",
+        "get",
+        lambda m: ((BATCH,), {}),
+        "Batch",
+        {"id": BATCH, "product_type": "fresh_juice", "status": "in_progress", "actual_volume_liters": None},
+    ),
+    Case(
+        "updateBatch",
+        "batches",
+        "update",
+        lambda m: (
+            (BATCH,),
+            {"body": m.BatchUpdate(status=m.BatchStatus.COMPLETED, actual_volume_liters=1176.0)},
+        ),
+        "Batch",
+        {"status": "completed", "actual_volume_liters": 1176.0, "notes": "Yield 98 % of target."},
+    ),
+    Case("deleteBatch", "batches", "delete", lambda m: ((BATCH,), {}), None, {}),
+    Case(
+        "listBatchQualityChecks",
+        "batches",
+        "list_quality_checks",
+        lambda m: ((BATCH,), {}),
+        "list",
+        {"0.id": "QC-2026-0911", "0.status": "pass", "1.status": "warning", "1.brix": 10.2},
+    ),
+    Case(
+        "listBatchEquipment",
+        "batches",
+        "list_equipment",
+        lambda m: ((BATCH,), {}),
+        "list",
+        {"0.id": MACHINE, "0.type_": "press", "1.type_": "pasteurizer"},
+    ),
+    # --- quality
+    Case(
+        "listQualityChecks",
+        "quality",
+        "list",
+        lambda m: ((), {"batch_id": BATCH, "status": m.QualityStatus.WARNING, "page": 1}),
+        "QualityCheckPage",
+        {"total": 1, "items.0.id": CHECK, "items.0.status": "warning", "items.0.ph": 3.9},
+    ),
+    Case(
+        "createQualityCheck",
+        "quality",
+        "create",
+        lambda m: (
+            (),
+            {
+                "body": m.QualityCheckCreate(
+                    batch_id=BATCH,
+                    brix=10.2,
+                    ph=3.9,
+                    acidity_g_per_l=7.1,
+                    temperature_c=4.5,
+                    checked_by="Mia Chen",
+                    checked_at=AT,
+                    notes="Sample from tank 3.",
+                )
+            },
+        ),
+        "QualityCheck",
+        {"id": CHECK, "batch_id": BATCH, "status": "warning", "brix": 10.2, "checked_at": AT},
+    ),
+    Case(
+        "getQualityCheck",
+        "quality",
+        "get",
+        lambda m: ((CHECK,), {}),
+        "QualityCheck",
+        {"id": CHECK, "status": "warning", "acidity_g_per_l": 7.1, "temperature_c": 4.5},
+    ),
+    Case(
+        "updateQualityCheck",
+        "quality",
+        "update",
+        lambda m: ((CHECK,), {"body": m.QualityCheckUpdate(brix=10.6, notes="Re-measured.")}),
+        "QualityCheck",
+        {"status": "pass", "brix": 10.6},
+    ),
+    Case("deleteQualityCheck", "quality", "delete", lambda m: ((CHECK,), {}), None, {}),
+    Case(
+        "listQualityChecksForBatch",
+        "quality",
+        "list_for_batch",
+        lambda m: ((BATCH,), {}),
+        "list",
+        {"0.batch_id": BATCH, "1.id": CHECK},
+    ),
+    # --- equipment
+    Case(
+        "listEquipment",
+        "equipment",
+        "list",
+        lambda m: ((), {"status": m.EquipmentStatus.OPERATIONAL, "type_": m.EquipmentType.PRESS}),
+        "EquipmentPage",
+        {"total": 2, "items.0.id": MACHINE, "items.1.status": "maintenance"},
+    ),
+    Case(
+        "createEquipment",
+        "equipment",
+        "create",
+        lambda m: (
+            (),
+            {
+                "body": m.EquipmentCreate(
+                    name="Cold press 4",
+                    type_=m.EquipmentType.PRESS,
+                    location="Line C",
+                    manufacturer="Goodnature",
+                    serial_number="GN-X6-10488",
+                )
+            },
+        ),
+        "Equipment",
+        {"id": "EQ-PRESS-04", "status": "operational", "last_maintenance_at": None},
+    ),
+    Case(
+        "getEquipment",
+        "equipment",
+        "get",
+        lambda m: ((MACHINE,), {}),
+        "Equipment",
+        {"id": MACHINE, "name": "Belt press 1", "status": "operational"},
+    ),
+    Case(
+        "updateEquipment",
+        "equipment",
+        "update",
+        lambda m: ((MACHINE,), {"body": m.EquipmentUpdate(status=m.EquipmentStatus.MAINTENANCE)}),
+        "Equipment",
+        {"id": MACHINE, "status": "maintenance", "location": "Line B"},
+    ),
+    Case("deleteEquipment", "equipment", "delete", lambda m: ((MACHINE,), {}), None, {}),
+    Case(
+        "listMaintenanceRecords",
+        "equipment",
+        "list_maintenance",
+        lambda m: (
+            (),
+            {
+                "equipment_id": "EQ-FILL-03",
+                "type_": m.MaintenanceType.CORRECTIVE,
+                "status": m.MaintenanceStatus.IN_PROGRESS,
+            },
+        ),
+        "MaintenanceRecordPage",
+        {"total": 1, "items.0.type_": "corrective", "items.0.cost": 1840.0, "items.0.currency": "AUD"},
+    ),
+    Case(
+        "scheduleMaintenance",
+        "equipment",
+        "schedule_maintenance",
+        lambda m: (
+            (),
+            {
+                "body": m.MaintenanceRecordCreate(
+                    equipment_id=MACHINE,
+                    type_=m.MaintenanceType.PREVENTIVE,
+                    description="Monthly belt tension check and filter cloth replacement.",
+                    technician="Sam Okafor",
+                    scheduled_for=datetime.datetime(2026, 3, 28, 9, 0, tzinfo=datetime.UTC),
+                    cost=420.0,
+                    currency="AUD",
+                )
+            },
+        ),
+        "MaintenanceRecord",
+        {"id": "MNT-2026-0032", "status": "scheduled", "type_": "preventive", "cost": 420.0},
+    ),
+]
+
+CASE_FOR = {case.operation_id: case for case in CASES}
+
+
+def call_for(operation_id: str) -> Case:
+    """The table entry for an operation the spec documents; a clear failure when nobody added one."""
+    if operation_id not in CASE_FOR:
+        pytest.fail(f"operation {operation_id!r} is in the spec but not in CASES: add how to call it")
+    return CASE_FOR[operation_id]

@@ -107,10 +107,10 @@ def test_200_mb_download_grows_peak_rss_by_less_than_50_mb(tmp_path: Path) -> No
 
 
 def test_the_rss_probe_sees_a_body_held_in_memory(tmp_path: Path) -> None:
-    """Control: reading a 64 MiB body into memory grows the same probe's peak well past the 50 MB bound.
+    """Control: reading a 128 MiB body into memory grows the same probe's peak well past the 50 MB bound.
 
     (Not by the full 67 MB: the allocator reuses pages the probe's own start-up already grew into.)"""
-    report = probe_peak_rss("read", ServedFile(64 * BLOCK, seed=9), tmp_path)
+    report = probe_peak_rss("read", ServedFile(128 * BLOCK, seed=9), tmp_path)
     assert (report["after"] - report["before"]) / 1e6 > 50
 
 

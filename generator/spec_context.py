@@ -13,6 +13,10 @@ Extensions (documented in the README under "Spec extensions"):
   methods return the payload (`<method>_detailed` keeps the whole envelope, message included).
 - `x-sdk-pagination: {style: page|cursor|next_link, ...}` on a list operation: `<method>_all()` iterates
   every item across pages (see runtime/_pagination.py for the keys of each style).
+- `info.x-sdk-defaults: {retry: {...}, circuit: {...}, rate_limit: {...}}`: the API's own defaults,
+  below the caller's settings and the environment (runtime/_sdk_defaults.py).
+- `x-sdk-since: "1.1.0"` and `x-sdk-fallback: {via: <list operationId>, match: id}` on an operation
+  newer API versions added: a client made with `api_version="1.0"` serves it by walking the list.
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
@@ -55,6 +59,8 @@ class OperationInfo:
     requires_auth: bool
     health: bool  # x-sdk-health: a cheap GET that says the API is reachable (the outbox probes it)
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
+    since: str | None = None  # x-sdk-since: the first API version with this operation
+    fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
 
 
 @attrs.frozen(kw_only=True)
@@ -84,11 +90,15 @@ class SpecContext:
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
+    sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
 
     @property
     def health(self) -> OperationInfo | None:
         """The operation marked x-sdk-health (the first, if several are)."""
         return next((op for op in self.operations.values() if op.health), None)
+
+    def by_id(self, operation_id: str) -> OperationInfo | None:
+        return next((op for op in self.operations.values() if op.operation_id == operation_id), None)
 
     @property
     def logout(self) -> OperationInfo | None:
@@ -149,6 +159,10 @@ def _method_name(operation: Mapping[str, Any], method: str, path: str) -> str:
     if not isinstance(explicit, str) or not explicit.isidentifier() or keyword.iskeyword(explicit):
         raise SpecContextError(f"{method.upper()} {path}: x-sdk-method {explicit!r} is not a Python method name")
     return explicit
+
+
+def _mapping(value: object) -> Mapping[str, Any] | None:
+    return dict(value) if isinstance(value, Mapping) else None
 
 
 def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] | None:
@@ -218,13 +232,28 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 deprecated=bool(operation.get("deprecated", False)),
                 health=bool(operation.get("x-sdk-health", False)) and method == "get",
                 pagination=_pagination(operation, where),
+                since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
+                fallback=_mapping(operation.get("x-sdk-fallback")),
                 requires_auth=bool(security) and any(bool(req) for req in security),
+            )
+    for info_op in operations.values():
+        if info_op.fallback is None:
+            continue
+        via = next((o for o in operations.values() if o.operation_id == info_op.fallback.get("via")), None)
+        if via is None or via.pagination is None or via.resource != info_op.resource:
+            raise SpecContextError(
+                f"{info_op.method.upper()} {info_op.path}: x-sdk-fallback.via must name a paginated list "
+                f"operation of the same tag ({info_op.resource})"
             )
     info = document.get("info") or {}
     envelope = info.get("x-sdk-envelope")
     if envelope is not None and not isinstance(envelope, Mapping):
         raise SpecContextError("info.x-sdk-envelope must be a mapping (see README, Spec extensions)")
+    defaults = info.get("x-sdk-defaults")
+    if defaults is not None and not isinstance(defaults, Mapping):
+        raise SpecContextError("info.x-sdk-defaults must be a mapping (see runtime/_sdk_defaults.py)")
     return SpecContext(
+        sdk_defaults=dict(defaults) if defaults else None,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),

@@ -25,6 +25,7 @@ PUBLIC_MODULES = [
     "_websocket_sync",
     "_download",
     "_envelope",
+    "_sdk_defaults",
     "_pagination",
     "_ratelimit",
     "_versions",

@@ -51,3 +51,64 @@ async def test_async_list_all_is_an_async_iterator(cloudconnexa_mock: PrismServe
         client.before_request(ask_for_page_examples)
         items = [item async for item in client.networks.list_all(max_items=2)]
     assert len(items) == 2
+
+
+def test_the_design_defaults_come_from_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CloudConnexa's x-sdk-defaults: 5 retries on 408/429/5xx from 0.5 s up to 120 s, a 10-failure/300 s
+    breaker on by default, and its recommended rate limit when the caller asks for rate limiting."""
+    for name in ("CLOUDCONNEXA_MAX_RETRIES", "CLOUDCONNEXA_CONFIG_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    with CloudConnexa("https://example.invalid", client_id="id", client_secret="secret") as client:
+        retry = client.settings.retry
+        assert retry is not None
+        assert (retry.max_attempts, retry.initial_delay_s, retry.max_delay_s) == (6, 0.5, 120)
+        assert retry.retry_statuses == frozenset({408, 429, 500, 502, 503, 504})
+        assert client.settings.circuit is not None
+        assert (client.settings.circuit.failure_threshold, client.settings.circuit.recovery_timeout_s) == (10, 300)
+        assert client.settings.rate_limit is None
+    with CloudConnexa("https://example.invalid", client_id="id", client_secret="secret", rate_limit=True) as limited:
+        assert limited.settings.rate_limit is not None and limited.settings.rate_limit.burst == 5
+
+
+@pytest.fixture(scope="module")
+def cloudconnexa_v1_0_mock(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from mock.prism import free_port
+
+    server = PrismServer(
+        ROOT / "openapi" / "cloudconnexa-v1.0.yaml",
+        port=free_port(),
+        log_path=tmp_path_factory.mktemp("v1_0") / "prism.log",
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("api_version", ["1.0", "1.1.0"])
+def test_same_calls_work_on_both_api_versions(
+    api_version: str, cloudconnexa_mock: PrismServer, cloudconnexa_v1_0_mock: PrismServer
+) -> None:
+    """dns_records.get(id) and user_groups.get(id) read the same on both versions: on 1.0, which has no
+    such endpoints, the client finds the item through the paginated list instead."""
+    mock = cloudconnexa_v1_0_mock if api_version == "1.0" else cloudconnexa_mock
+    paths: list[str] = []
+    with CloudConnexa(mock.url, client_id="id", client_secret="secret", api_version=api_version) as client:
+        client.before_request(lambda event: paths.append(event.request.url.path))
+        record = next(iter(client.dns_records.list_all(max_items=1)))
+        group = next(iter(client.user_groups.list_all(max_items=1)))
+        paths.clear()
+        assert client.dns_records.get(record.id).id == record.id
+        assert client.user_groups.get(group.id).id == group.id
+    single = [p for p in paths if p.rstrip("/").endswith((record.id, group.id))]
+    assert (single == []) == (api_version == "1.0")
+
+
+async def test_async_fallback_on_1_0(cloudconnexa_v1_0_mock: PrismServer) -> None:
+    """The async client's fallback walks the list the same way."""
+    async with AsyncCloudConnexa(
+        cloudconnexa_v1_0_mock.url, client_id="id", client_secret="secret", api_version="1.0"
+    ) as client:
+        (first,) = [item async for item in client.dns_records.list_all(max_items=1)]
+        assert (await client.dns_records.get(first.id)).id == first.id

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
-from ._runtime import Pagination, RequestOptions, aiterate_items, iterate_items
+from ._runtime import (
+    Fallback,
+    Pagination,
+    RequestOptions,
+    VersionedOperation,
+    afind_item,
+    aiterate_items,
+    find_item,
+    iterate_items,
+)
 from .api.connectors import create_connector, delete_connector, get_connector, list_connectors, update_connector
 from .api.dns_records import create_dns_record, delete_dns_record, get_dns_record, list_dns_records, update_dns_record
 from .api.ip_services import create_ip_service, delete_ip_service, get_ip_service, list_ip_services, update_ip_service
@@ -127,6 +136,11 @@ _PAGE_ARGS_LIST_USER_GROUPS = {
     "page": "page",
     "size": "size",
 }
+_VERSIONED_GET_USER_GROUP = VersionedOperation(
+    operation_id="getUserGroup",
+    since="1.1.0",
+    fallback=Fallback(via="listUserGroups", match="id"),
+)
 _PAGES_LIST_DNS_RECORDS = Pagination.from_extension(
     {
         "style": "page",
@@ -142,6 +156,11 @@ _PAGE_ARGS_LIST_DNS_RECORDS = {
     "page": "page",
     "size": "size",
 }
+_VERSIONED_GET_DNS_RECORD = VersionedOperation(
+    operation_id="getDnsRecord",
+    since="1.1.0",
+    fallback=Fallback(via="listDnsRecords", match="id"),
+)
 _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
     {
         "style": "page",
@@ -3327,6 +3346,23 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
+            # This server predates the operation: serve it from the list operation, page by page.
+            def fetch(page: dict[str, Any]) -> Any:
+                return self.list_detailed(
+                    **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
+                    request_options=request_options,
+                )
+
+            found = find_item(
+                fetch,
+                _PAGES_LIST_USER_GROUPS,
+                match="id",
+                value=id,
+                url="/api/v1/user-groups/{id}",
+                via="listUserGroups",
+            )
+            return cast(UserGroup, found)
         return get_user_group.sync(
             client=self._client,
             id=id,
@@ -3675,6 +3711,23 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
+            # This server predates the operation: serve it from the list operation, page by page.
+            async def fetch(page: dict[str, Any]) -> Any:
+                return await self.list_detailed(
+                    **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
+                    request_options=request_options,
+                )
+
+            found = await afind_item(
+                fetch,
+                _PAGES_LIST_USER_GROUPS,
+                match="id",
+                value=id,
+                url="/api/v1/user-groups/{id}",
+                via="listUserGroups",
+            )
+            return cast(UserGroup, found)
         return await get_user_group.asyncio(
             client=self._client,
             id=id,
@@ -4022,6 +4075,23 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
+            # This server predates the operation: serve it from the list operation, page by page.
+            def fetch(page: dict[str, Any]) -> Any:
+                return self.list_detailed(
+                    **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
+                    request_options=request_options,
+                )
+
+            found = find_item(
+                fetch,
+                _PAGES_LIST_DNS_RECORDS,
+                match="id",
+                value=id,
+                url="/api/v1/dns-records/{id}",
+                via="listDnsRecords",
+            )
+            return cast(DnsRecord, found)
         return get_dns_record.sync(
             client=self._client,
             id=id,
@@ -4370,6 +4440,23 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
+            # This server predates the operation: serve it from the list operation, page by page.
+            async def fetch(page: dict[str, Any]) -> Any:
+                return await self.list_detailed(
+                    **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
+                    request_options=request_options,
+                )
+
+            found = await afind_item(
+                fetch,
+                _PAGES_LIST_DNS_RECORDS,
+                match="id",
+                value=id,
+                url="/api/v1/dns-records/{id}",
+                via="listDnsRecords",
+            )
+            return cast(DnsRecord, found)
         return await get_dns_record.asyncio(
             client=self._client,
             id=id,

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import warnings
 
-from ._runtime import DeliveryMode, QueuedReceipt, RequestOptions
+from ._runtime import (
+    DeliveryMode,
+    QueuedReceipt,
+    RequestOptions,
+)
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
 from .api.config import get_confidence_threshold, get_rvm_config, update_confidence_threshold, update_rvm_config

@@ -22,11 +22,14 @@ class Client:
         httpx_client: httpx.Client | None = None,
         async_httpx_client: httpx.AsyncClient | None = None,
         deferral: Deferral | None = None,
+        api_version: str | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
         self.deferral = deferral or Deferral()
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
+        self.api_version = api_version
+        """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

@@ -9,7 +9,9 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
-from ._runtime import RequestOptions
+from ._runtime import (
+    RequestOptions,
+)
 from .api.auth import login, logout, refresh_token
 from .api.health import get_health
 from .api.licenses import get_license_info, renew_license, validate_license

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import builtins
 
-from ._runtime import RequestOptions
+from ._runtime import (
+    RequestOptions,
+)
 from .api.auth import login, logout, refresh_token, register
 from .api.batches import (
     create_batch,

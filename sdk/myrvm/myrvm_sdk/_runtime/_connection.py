@@ -9,9 +9,10 @@ settings offer, and build the composed httpx client (see `_factory.py`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 import attrs
 import httpx
@@ -21,13 +22,21 @@ from ._circuit import CircuitBreaker
 from ._clock import Clock
 from ._deferral import Deferral
 from ._errors import ConfigurationError
-from ._factory import build_async_client, build_async_token_client, build_sync_client, build_token_client
+from ._factory import (
+    AsyncBackend,
+    build_async_client,
+    build_async_token_client,
+    build_sync_client,
+    build_token_client,
+)
 from ._hooks import Hooks
 from ._oauth2 import ClientCredentialsProvider
 from ._outbox import Outbox
 from ._outbox_policy import DeliveryMode, OutboxPolicy
 from ._pool import PoolLimits
+from ._ratelimit import RateLimit
 from ._retry import Jitter, RetryPolicy
+from ._sdk_defaults import rate_limit_default, settings_defaults
 from ._settings import ClientSettings, load_settings
 from ._timeouts import Timeouts
 from ._token import TokenProvider
@@ -59,6 +68,8 @@ class ClientOptions(TypedDict, total=False):
     log_level: str | None
     outbox: OutboxPolicy | None
     deliver: DeliveryMode
+    rate_limit: RateLimit | bool | None  # True: the spec's recommended limit (x-sdk-defaults.rate_limit)
+    api_version: str | None  # the server's API version, for operations marked x-sdk-since (None: the newest)
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +98,7 @@ class SdkIdentity:
     auth: AuthSpec
     health_path: str | None = None  # the operation marked x-sdk-health: the outbox probes it
     health_operation_id: str = "probe"
+    defaults: Mapping[str, Any] = attrs.field(factory=dict)  # the spec's info.x-sdk-defaults
 
 
 def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:
@@ -125,9 +137,19 @@ def _settings(
     explicit: dict[str, object] = {"user_agent": identity.user_agent, **options}
     explicit.pop("outbox", None)  # not connection settings: see _deferral()
     explicit.pop("deliver", None)
+    explicit.pop("api_version", None)
+    if explicit.get("rate_limit") is True:
+        recommended = rate_limit_default(identity.defaults)
+        if recommended is None:
+            raise ConfigurationError("rate_limit=True needs the spec's x-sdk-defaults.rate_limit: pass a RateLimit")
+        explicit["rate_limit"] = recommended
+    elif explicit.get("rate_limit") is False:
+        explicit["rate_limit"] = None
     if base_url is not None:
         explicit["base_url"] = base_url
-    return load_settings(identity.env_prefix, explicit, toml_path=config_file)
+    return load_settings(
+        identity.env_prefix, explicit, toml_path=config_file, defaults=settings_defaults(identity.defaults)
+    )
 
 
 def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None) -> Deferral:
@@ -142,6 +164,14 @@ def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None
         probe_path=identity.health_path,
         probe_operation_id=identity.health_operation_id,
     )
+
+
+def _api_version(identity: SdkIdentity, options: ClientOptions) -> str | None:
+    """The caller's `api_version`, else `<PREFIX>_API_VERSION`, else None (the newest the spec describes)."""
+    chosen = options.get("api_version") or os.environ.get(f"{identity.env_prefix}_API_VERSION") or None
+    if chosen is not None and not all(part.isdigit() for part in str(chosen).split(".")):
+        raise ConfigurationError(f"api_version={chosen!r} must look like 1.0 or 1.1.0", setting="api_version")
+    return chosen
 
 
 class SyncConnection:
@@ -161,6 +191,7 @@ class SyncConnection:
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.clock = clock
+        self.api_version = _api_version(identity, options)
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         provider = token_provider(self.settings, identity.auth)
@@ -188,7 +219,11 @@ class SyncConnection:
 
 
 class AsyncConnection:
-    """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed."""
+    """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed.
+
+    `transport` is the innermost transport of both clients, or an `AsyncBackend` name that each of them
+    builds its own pool from: ``"httpx"`` (the default) or ``"aiohttp"`` (`AiohttpTransport`).
+    """
 
     def __init__(
         self,
@@ -198,12 +233,13 @@ class AsyncConnection:
         options: ClientOptions,
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.clock = clock
+        self.api_version = _api_version(identity, options)
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)  # its delivery task starts on first use
         provider = token_provider(self.settings, identity.auth)

@@ -51,6 +51,7 @@ from ._defaults import DEFAULT_USER_AGENT
 from ._errors import ConfigurationError
 from ._options import UNSET
 from ._pool import PoolLimits
+from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._secret import Secret
 from ._setting_values import PARSERS, Given, check_base_url, check_log_level
@@ -70,7 +71,7 @@ _ENV_SUFFIXES = {
     "CACHE": "cache",
     "USER_AGENT": "user_agent",
 }
-_EXPLICIT_ONLY = frozenset({"timeouts", "pool", "retry", "circuit"})
+_EXPLICIT_ONLY = frozenset({"timeouts", "pool", "retry", "circuit", "rate_limit"})
 
 
 def _header_names(headers: Mapping[str, str]) -> str:
@@ -91,6 +92,7 @@ class ClientSettings:
     pool: PoolLimits = attrs.Factory(PoolLimits)
     retry: RetryPolicy | None = attrs.Factory(RetryPolicy)
     circuit: CircuitBreaker | None = None
+    rate_limit: RateLimit | None = None  # client-side token bucket (opt-in); None sends as fast as asked
     cache: bool = False
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, repr=_header_names)
     verify: bool | str = True
@@ -161,7 +163,7 @@ def load_settings(
     *,
     toml_path: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
-    defaults: ClientSettings | None = None,
+    defaults: ClientSettings | Mapping[str, Any] | None = None,
 ) -> ClientSettings:
     """Build `ClientSettings` from explicit arguments, the environment, a TOML file and defaults.
 
@@ -170,7 +172,8 @@ def load_settings(
         explicit: settings passed by the caller (see the module docstring for keys; UNSET = not given).
         toml_path: the config file; when None, ``<PREFIX>_CONFIG_FILE`` may name one.
         environ: the environment (default `os.environ`).
-        defaults: the SDK's defaults, e.g. the spec's server URL as base_url.
+        defaults: the SDK's defaults (a `ClientSettings`, or field values such as the spec's
+            ``x-sdk-defaults`` retry policy and circuit breaker), below every other layer.
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names the setting and where
@@ -187,7 +190,10 @@ def load_settings(
     layers.append(_env_layer(env_prefix, environ))
     layers.append(_explicit_layer(explicit))
 
-    fields: dict[str, Any] = attrs.asdict(defaults, recurse=False) if defaults is not None else {}
+    if isinstance(defaults, ClientSettings):
+        fields: dict[str, Any] = attrs.asdict(defaults, recurse=False)
+    else:  # an SDK's own defaults (from its spec), as ClientSettings field values
+        fields = dict(defaults or {})
     for layer in layers:  # lowest precedence first, so later layers overwrite
         for item in layer:
             field, parse = PARSERS[item.key]

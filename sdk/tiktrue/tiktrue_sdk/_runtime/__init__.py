@@ -6,6 +6,7 @@ contract with the generated code).
 """
 
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
+from ._aiohttp_transport import AiohttpTransport
 from ._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
 from ._backoff import (
     Failure,
@@ -91,7 +92,13 @@ from ._errors import (
     redact_url,
     translate_transport_errors,
 )
-from ._factory import build_async_client, build_async_token_client, build_sync_client, build_token_client
+from ._factory import (
+    AsyncBackend,
+    build_async_client,
+    build_async_token_client,
+    build_sync_client,
+    build_token_client,
+)
 from ._hooks import (
     AsyncHooksTransport,
     CircuitHook,
@@ -206,6 +213,10 @@ from ._redaction import (
     is_secret_name,
 )
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
+from ._sdk_defaults import (
+    rate_limit_default,
+    settings_defaults,
+)
 from ._secret import Secret
 from ._settings import ClientSettings, load_settings
 from ._timeouts import Timeouts
@@ -270,6 +281,8 @@ __all__ = [
     "APIStatusError",
     "AckShape",
     "Admission",
+    "AiohttpTransport",
+    "AsyncBackend",
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
@@ -419,11 +432,13 @@ __all__ = [
     "probe_delay_s",
     "python_name",
     "raise_for_status",
+    "rate_limit_default",
     "read_field",
     "read_quota",
     "reconnect_delay_s",
     "redact_url",
     "request_extensions",
+    "settings_defaults",
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",

@@ -14,6 +14,10 @@ httpx.Client(base_url, headers (User-Agent + settings.headers), timeout, auth, t
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
 is given. The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
+
+The async client's innermost transport may instead be aiohttp's (``transport="aiohttp"``, an
+`AsyncBackend`): `AiohttpTransport` from `_aiohttp_transport.py`, built with the same pool limits and TLS
+context, under the same stack. The client stays an `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
@@ -21,18 +25,25 @@ from __future__ import annotations
 import logging
 import ssl
 from pathlib import Path
+from typing import Literal
 
 import httpx
 
+from ._aiohttp_transport import AiohttpTransport
 from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
+from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
+from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
 from ._settings import ClientSettings
 
-__all__ = ["build_async_client", "build_sync_client"]
+__all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
+
+AsyncBackend = Literal["httpx", "aiohttp"]
+"""Who does an async client's I/O: httpx's own pool (the default) or aiohttp's (the SDK's ``fast`` extra)."""
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
@@ -72,6 +83,21 @@ def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
     return configure_logging(logger_name, _LEVELS.get(settings.log_level))
 
 
+def _async_pool(
+    settings: ClientSettings, transport: httpx.AsyncBaseTransport | AsyncBackend | None
+) -> httpx.AsyncBaseTransport:
+    """The innermost async transport: the one given, or a pool of the named backend (None: httpx's)."""
+    if isinstance(transport, httpx.AsyncBaseTransport):
+        return transport
+    if transport is None or transport == "httpx":
+        return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    if transport == "aiohttp":
+        return AiohttpTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    raise ConfigurationError(
+        f'transport must be an httpx.AsyncBaseTransport, "httpx" or "aiohttp", not {transport!r}', setting="transport"
+    )
+
+
 def _headers(settings: ClientSettings) -> dict[str, str]:
     """Default headers: the User-Agent, then the configured ones (which may replace it)."""
     return {"User-Agent": settings.user_agent, **settings.headers}
@@ -106,6 +132,8 @@ def build_sync_client(
     stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
         limits=settings.pool.to_httpx(), verify=_verify(settings)
     )
+    if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
+        stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
     if settings.cache:
         stack = CachingTransport(inner=stack)
@@ -128,15 +156,22 @@ def build_async_client(
     auth: httpx.Auth | None,
     hooks: Hooks,
     logger_name: str,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
 ) -> httpx.AsyncClient:
-    """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async."""
+    """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
+
+    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` (the default, None) or
+    ``"aiohttp"`` for a pooled `AiohttpTransport` built from the same settings.
+
+    Raises:
+        ConfigurationError: `transport` names no backend, or ``"aiohttp"`` without aiohttp installed.
+    """
     clock = clock or SystemClock()
-    stack: httpx.AsyncBaseTransport = transport or httpx.AsyncHTTPTransport(
-        limits=settings.pool.to_httpx(), verify=_verify(settings)
-    )
+    stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    if settings.rate_limit is not None:
+        stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
     if settings.cache:
         stack = AsyncCachingTransport(inner=stack)
@@ -173,10 +208,10 @@ def build_token_client(
 
 
 def build_async_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | None = None
+    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | AsyncBackend | None = None
 ) -> httpx.AsyncClient:
-    """The async twin of `build_token_client`."""
-    inner = transport or httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
+    inner = _async_pool(settings, transport)
     return httpx.AsyncClient(
         base_url=settings.base_url,
         headers=_headers(settings),

@@ -18,6 +18,7 @@ import httpx
 from ._circuit import CircuitBreaker
 from ._errors import ConfigurationError
 from ._pool import PoolLimits
+from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 from ._secret import Secret
 from ._timeouts import Timeouts
@@ -180,6 +181,7 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "max_retries": ("retry", _retries),
     "retry": ("retry", _instance(RetryPolicy, optional=True)),
     "circuit": ("circuit", _instance(CircuitBreaker, optional=True)),
+    "rate_limit": ("rate_limit", _instance(RateLimit, optional=True)),
     "pool": ("pool", _instance(PoolLimits, optional=False)),
     "log_level": ("log_level", _log_level),
     "client_id": ("client_id", _optional_text),

@@ -1,0 +1,90 @@
+"""An API's own defaults, from its spec's ``info.x-sdk-defaults``, below every setting the caller gives.
+
+```yaml
+info:
+  x-sdk-defaults:
+    retry: {max_retries: 5, statuses: [408, 429, 500, 502, 503, 504], backoff_factor: 0.5,
+            max_backoff_s: 120, jitter: true, total_timeout_s: 600}
+    circuit: {failure_threshold: 10, recovery_timeout_s: 300}
+    rate_limit: {rate_per_s: 1.0, burst: 5, low_water: 1}
+```
+
+`retry` becomes the `RetryPolicy` (``backoff_factor`` is the first delay in seconds, doubling after
+that), `circuit` switches the breaker on by default, and `rate_limit` is what ``rate_limit=True``
+means on the client (rate limiting stays opt-in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._circuit import CircuitBreaker
+from ._errors import ConfigurationError
+from ._ratelimit import RateLimit
+from ._retry import RetryPolicy
+
+__all__ = ["rate_limit_default", "settings_defaults"]
+
+
+def _table(extension: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+    value = extension.get(key)
+    if value is not None and not isinstance(value, Mapping):
+        raise ConfigurationError(f"x-sdk-defaults.{key} must be a mapping", setting=key)
+    return value
+
+
+def _retry(table: Mapping[str, Any]) -> RetryPolicy:
+    policy = RetryPolicy()
+    changes: dict[str, Any] = {}
+    if "max_retries" in table:
+        changes["max_attempts"] = int(table["max_retries"]) + 1
+    if "statuses" in table:
+        changes["retry_statuses"] = frozenset(int(status) for status in table["statuses"])
+    if "backoff_factor" in table:
+        changes["initial_delay_s"] = float(table["backoff_factor"])
+        changes["backoff_factor"] = 2.0
+    if "max_backoff_s" in table:
+        changes["max_delay_s"] = float(table["max_backoff_s"])
+    if table.get("jitter") is False:
+        changes["max_jitter_s"] = None
+    if "total_timeout_s" in table:
+        changes["total_timeout_s"] = None if table["total_timeout_s"] is None else float(table["total_timeout_s"])
+    try:
+        return RetryPolicy(**{**_fields(policy), **changes})
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"x-sdk-defaults.retry is malformed: {exc}", setting="retry") from exc
+
+
+def _fields(policy: RetryPolicy) -> dict[str, Any]:
+    import attrs
+
+    return attrs.asdict(policy, recurse=False)
+
+
+def settings_defaults(extension: Mapping[str, Any] | None) -> dict[str, Any]:
+    """`ClientSettings` field values for `load_settings(defaults=...)` (retry and circuit)."""
+    if not extension:
+        return {}
+    defaults: dict[str, Any] = {}
+    retry = _table(extension, "retry")
+    if retry is not None:
+        defaults["retry"] = _retry(retry)
+    circuit = _table(extension, "circuit")
+    if circuit is not None:
+        try:
+            defaults["circuit"] = CircuitBreaker(**dict(circuit))
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"x-sdk-defaults.circuit is malformed: {exc}", setting="circuit") from exc
+    return defaults
+
+
+def rate_limit_default(extension: Mapping[str, Any] | None) -> RateLimit | None:
+    """The API's recommended client-side rate limit, or None when the spec gives none."""
+    table = _table(extension or {}, "rate_limit")
+    if table is None:
+        return None
+    try:
+        return RateLimit(**dict(table))
+    except (TypeError, ValueError) as exc:
+        raise ConfigurationError(f"x-sdk-defaults.rate_limit is malformed: {exc}", setting="rate_limit") from exc

@@ -34,6 +34,7 @@ class SdkEntry:
     mock_port: int
     examples: Path | None = None
     asyncapi: Path | None = None  # the real-time events document, if the API has one
+    other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
 
     @property
     def async_client_class(self) -> str:
@@ -66,7 +67,16 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     asyncapi = table.get("asyncapi")
     if isinstance(asyncapi, str) and not (ROOT / asyncapi).is_file():
         raise RegistryError(f"{where}: [sdk.{name}] asyncapi {asyncapi} does not exist")
+    versions = table.get("other_versions", [])
+    if not isinstance(versions, list) or not all(
+        isinstance(v, dict) and isinstance(v.get("spec"), str) and isinstance(v.get("mock_port"), int) for v in versions
+    ):
+        raise RegistryError(f"{where}: [sdk.{name}] other_versions must be a list of {{spec, mock_port}} tables")
+    for version in versions:
+        if not (ROOT / version["spec"]).is_file():
+            raise RegistryError(f"{where}: [sdk.{name}] other_versions spec {version['spec']} does not exist")
     return SdkEntry(
+        other_versions=tuple((ROOT / v["spec"], int(v["mock_port"])) for v in versions),
         name=name,
         spec=spec,
         distribution=_field(where, name, table, "distribution", _DISTRIBUTION),
@@ -92,6 +102,8 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, SdkEntry]:
     entries = {name: _entry(path.name, name, table) for name, table in tables.items()}
     for key in ("package", "distribution", "mock_port"):
         values = [getattr(entry, key) for entry in entries.values()]
+        if key == "mock_port":
+            values += [port for entry in entries.values() for _, port in entry.other_versions]
         clashes = sorted({str(v) for v in values if values.count(v) > 1})
         if clashes:
             raise RegistryError(f"{path.name}: two SDKs share the {key} {', '.join(clashes)}")

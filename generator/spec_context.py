@@ -17,6 +17,8 @@ Extensions (documented in the README under "Spec extensions"):
   below the caller's settings and the environment (runtime/_sdk_defaults.py).
 - `x-sdk-since: "1.1.0"` and `x-sdk-fallback: {via: <list operationId>, match: id}` on an operation
   newer API versions added: a client made with `api_version="1.0"` serves it by walking the list.
+- `info.x-sdk-error-names: {ResourceNotFoundError: NotFoundError, ...}`: the API's own names for the
+  runtime's error classes, exported by the SDK's `errors` module as aliases.
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
@@ -90,6 +92,7 @@ class SpecContext:
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
+    error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
 
     @property
@@ -252,7 +255,28 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     defaults = info.get("x-sdk-defaults")
     if defaults is not None and not isinstance(defaults, Mapping):
         raise SpecContextError("info.x-sdk-defaults must be a mapping (see runtime/_sdk_defaults.py)")
+    error_names = info.get("x-sdk-error-names") or {}
+    known_errors = {
+        "APIStatusError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "PreconditionFailedError",
+        "RateLimitError",
+        "ServerError",
+        "UnprocessableEntityError",
+        "TransportError",
+        "ConnectError",
+        "RequestTimeout",
+        "ResponseValidationError",
+    }
+    for alias, target in error_names.items():
+        if not str(alias).isidentifier() or target not in known_errors or alias == target:
+            raise SpecContextError(f"info.x-sdk-error-names: {alias}: {target} is not one of {sorted(known_errors)}")
     return SpecContext(
+        error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),

@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     servers = {e.name: PrismServer(e.spec, port=e.mock_port, log_path=LOG_DIR / f"{e.name}.log") for e in entries}
+    for entry in entries:
+        for spec, port in entry.other_versions:
+            label = f"{entry.name} {spec.stem}"
+            servers[label] = PrismServer(spec, port=port, log_path=LOG_DIR / f"{spec.stem}.log")
 
     def stop_all(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

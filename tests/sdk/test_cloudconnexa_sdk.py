@@ -112,3 +112,13 @@ async def test_async_fallback_on_1_0(cloudconnexa_v1_0_mock: PrismServer) -> Non
     ) as client:
         (first,) = [item async for item in client.dns_records.list_all(max_items=1)]
         assert (await client.dns_records.get(first.id)).id == first.id
+
+
+def test_design_error_names_are_the_runtime_classes() -> None:
+    """The design's ResourceNotFoundError & co. (info.x-sdk-error-names) are the runtime's typed errors."""
+    from cloudconnexa_sdk import errors
+
+    assert errors.ResourceNotFoundError is errors.NotFoundError
+    assert errors.RateLimitExceededError is errors.RateLimitError
+    assert errors.AuthorizationError is errors.PermissionDeniedError
+    assert issubclass(errors.ResourceNotFoundError, errors.CloudConnexaError)

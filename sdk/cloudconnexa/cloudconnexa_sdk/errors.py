@@ -30,9 +30,24 @@ from ._runtime import (
 
 CloudConnexaError = SDKError
 """Every error this SDK raises is one of these."""
+CloudConnexaAPIError = APIStatusError
+"""The API's name for `APIStatusError` (info.x-sdk-error-names)."""
+AuthorizationError = PermissionDeniedError
+"""The API's name for `PermissionDeniedError` (info.x-sdk-error-names)."""
+ResourceNotFoundError = NotFoundError
+"""The API's name for `NotFoundError` (info.x-sdk-error-names)."""
+ValidationError = UnprocessableEntityError
+"""The API's name for `UnprocessableEntityError` (info.x-sdk-error-names)."""
+RateLimitExceededError = RateLimitError
+"""The API's name for `RateLimitError` (info.x-sdk-error-names)."""
 
 __all__ = [
     "CloudConnexaError",
+    "CloudConnexaAPIError",
+    "AuthorizationError",
+    "ResourceNotFoundError",
+    "ValidationError",
+    "RateLimitExceededError",
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",

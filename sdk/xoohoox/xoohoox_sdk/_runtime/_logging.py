@@ -25,6 +25,7 @@ import contextlib
 import logging
 import os
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 
 import httpx
@@ -56,6 +57,25 @@ the SDK's logger."""
 _DEFAULT_REDACTION = Redaction()
 _HANDLER_MARK = "_sdk_runtime_handler"
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _Formatter(logging.Formatter):
+    """`logging.Formatter` with `_FORMAT` and the same output; the date and time of day are formatted once
+    per second instead of once per record (`time.strftime` is a large part of a line's cost)."""
+
+    def __init__(self) -> None:
+        super().__init__(_FORMAT)
+        self._stamp: tuple[int, str] = (-1, "")  # (whole second, its formatted stamp), swapped as one
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        second, stamp = self._stamp
+        if int(record.created) != second:
+            stamp = time.strftime(self.default_time_format, self.converter(record.created))
+            self._stamp = (int(record.created), stamp)
+        msec_format = self.default_msec_format
+        return stamp if msec_format is None else msec_format % (stamp, record.msecs)
 
 
 class _Exchange:
@@ -331,7 +351,7 @@ def configure_logging(logger_name: str, level: int | None) -> logging.Logger:
     logger.setLevel(level)
     if not any(getattr(handler, _HANDLER_MARK, False) for handler in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.setFormatter(_Formatter())
         setattr(handler, _HANDLER_MARK, True)
         logger.addHandler(handler)
     return logger

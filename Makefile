@@ -13,7 +13,7 @@ URL ?=
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install lint-spec lint generate check-generated mock demo test unit contract clean
+.PHONY: help install lint-spec lint generate check-generated mock demo test unit contract bench clean
 
 help:
 	@echo "make demo             start the mocks, run the MyRVM quickstart against them, stop them"
@@ -24,6 +24,7 @@ help:
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
 	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
 	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
+	@echo "make bench            performance: our SDK against raw httpx/urllib3/aiohttp and other generators on nginx"
 	@echo "make clean            remove .venv, node_modules and scratch files"
 
 install: $(VENV_STAMP) $(NODE_STAMP)
@@ -74,3 +75,6 @@ contract: install
 
 clean:
 	rm -rf $(VENV) mock/node_modules .tmp .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+bench: install
+	$(PY) -m tests.bench.run

@@ -12,13 +12,16 @@ See README.md for configuration, retries, errors, logging and hooks.
 from ._clients import AsyncBench, Bench
 from ._runtime import (
     CircuitBreaker,
+    ErrorEvent,
     FileTokenStore,
     MemoryTokenStore,
     OutboxPolicy,
     PoolLimits,
     QueuedReceipt,
     ReconnectPolicy,
+    RequestEvent,
     RequestOptions,
+    ResponseEvent,
     RetryPolicy,
     Timeouts,
 )
@@ -28,6 +31,7 @@ from .types import Response
 __all__ = [
     "AsyncBench",
     "CircuitBreaker",
+    "ErrorEvent",
     "FileTokenStore",
     "MemoryTokenStore",
     "Bench",
@@ -36,7 +40,9 @@ __all__ = [
     "ReconnectPolicy",
     "BenchError",
     "PoolLimits",
+    "RequestEvent",
     "RequestOptions",
+    "ResponseEvent",
     "Response",
     "RetryPolicy",
     "Timeouts",

@@ -174,7 +174,26 @@ def _api_version(identity: SdkIdentity, options: ClientOptions) -> str | None:
     return chosen
 
 
-class SyncConnection:
+class _ConnectionState:
+    """What both connections derive the same way from the identity and the options (no I/O)."""
+
+    def __init__(
+        self,
+        identity: SdkIdentity,
+        base_url: str | None,
+        options: ClientOptions,
+        config_file: str | Path | None,
+        clock: Clock | None,
+    ) -> None:
+        self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
+        self.clock = clock
+        self.api_version = _api_version(identity, options)
+        self.hooks = Hooks()
+        self.deferral = _deferral(identity, options, clock)
+        self.provider = token_provider(self.settings, identity.auth)
+
+
+class SyncConnection(_ConnectionState):
     """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one."""
 
     def __init__(
@@ -189,12 +208,8 @@ class SyncConnection:
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
-        self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
-        self.clock = clock
-        self.api_version = _api_version(identity, options)
-        self.hooks = Hooks()
-        self.deferral = _deferral(identity, options, clock)
-        provider = token_provider(self.settings, identity.auth)
+        super().__init__(identity, base_url, options, config_file, clock)
+        provider = self.provider
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
@@ -218,7 +233,7 @@ class SyncConnection:
             self._token_client.close()
 
 
-class AsyncConnection:
+class AsyncConnection(_ConnectionState):
     """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed.
 
     `transport` is the innermost transport of both clients, or an `AsyncBackend` name that each of them
@@ -237,12 +252,8 @@ class AsyncConnection:
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
-        self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
-        self.clock = clock
-        self.api_version = _api_version(identity, options)
-        self.hooks = Hooks()
-        self.deferral = _deferral(identity, options, clock)  # its delivery task starts on first use
-        provider = token_provider(self.settings, identity.auth)
+        super().__init__(identity, base_url, options, config_file, clock)  # the outbox task starts on first use
+        provider = self.provider
         self._token_client: httpx.AsyncClient | None = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:

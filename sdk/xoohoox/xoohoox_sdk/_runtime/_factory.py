@@ -2,7 +2,7 @@
 """Builds the one pooled httpx client of an SDK client, composing the transports (outermost first):
 
 ```
-httpx.Client(base_url, headers (User-Agent + settings.headers), timeout, auth, transport=
+LeanClient(base_url, headers (User-Agent + settings.headers), timeout, auth, transport=
   RetryTransport(settings.retry, inner=
     HooksTransport(hooks, inner=
       CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
@@ -12,7 +12,8 @@ httpx.Client(base_url, headers (User-Agent + settings.headers), timeout, auth, t
 ```
 
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
-is given. The retry transport is always present (a per-call `RetryPolicy` works even when
+is given. `LeanClient` is an `httpx.Client` whose `request()` skips httpx's per-request work the SDK
+never needs (`_lean_client.py`). The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
 The async client's innermost transport may instead be aiohttp's (``transport="aiohttp"``, an
@@ -35,6 +36,7 @@ from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
@@ -141,7 +143,7 @@ def build_sync_client(
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
     stack = HooksTransport(hooks, inner=stack, clock=clock)
     stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
-    return httpx.Client(
+    return LeanClient(
         auth=auth,
         transport=stack,
         base_url=settings.base_url,
@@ -181,7 +183,7 @@ def build_async_client(
         )
     stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
     stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
-    return httpx.AsyncClient(
+    return AsyncLeanClient(
         auth=auth,
         transport=stack,
         base_url=settings.base_url,

@@ -1,0 +1,261 @@
+"""`LeanClient` / `AsyncLeanClient` send what httpx would send and return what httpx would return.
+
+Each case runs the same call through a plain `httpx.Client` and through the lean one, both on an
+`httpx.MockTransport` that records requests, and compares the requests on the wire and the responses.
+Whether the short path was taken is seen by counting calls of httpx's own `send`, which only the full
+path uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from runtime._lean_client import AsyncLeanClient, LeanClient
+
+BASE = "https://api.example.test/v1"
+
+
+def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
+    return request.method, str(request.url), request.headers.raw, request.read(), dict(request.extensions)
+
+
+class Recorder:
+    """A MockTransport handler: records each request and answers from `replies` (then 200 JSON)."""
+
+    def __init__(self, *replies: httpx.Response) -> None:
+        self.seen: list[httpx.Request] = []
+        self.authorization: list[str | None] = []  # as sent: an auth flow may change the request afterwards
+        self.replies = list(replies)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(request)
+        self.authorization.append(request.headers.get("Authorization"))
+        if self.replies:
+            return self.replies.pop(0)
+        return httpx.Response(200, json={"ok": True}, headers={"X-Request-Id": "r-1"})
+
+
+@pytest.fixture
+def full_sends(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts httpx's own `send` (the full path), sync and async."""
+    calls: list[str] = []
+    sync_send, async_send = httpx.Client.send, httpx.AsyncClient.send
+
+    def counted_send(self: httpx.Client, *args: Any, **kwargs: Any) -> httpx.Response:
+        calls.append("sync")
+        return sync_send(self, *args, **kwargs)
+
+    async def counted_asend(self: httpx.AsyncClient, *args: Any, **kwargs: Any) -> httpx.Response:
+        calls.append("async")
+        return await async_send(self, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", counted_send)
+    monkeypatch.setattr(httpx.AsyncClient, "send", counted_asend)
+    return calls
+
+
+CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("GET", {"url": "/items/5"}),
+    ("GET", {"url": "/items", "params": {"limit": 10, "tag": ["a b", "ü"]}}),
+    ("GET", {"url": "/items?fixed=1", "params": {"extra": "2"}}),
+    ("POST", {"url": "/items", "json": {"name": "x", "n": [1, 2]}, "headers": {"Idempotency-Key": "k-1"}}),
+    ("PUT", {"url": "/items/5", "content": b"raw", "headers": {"Content-Type": "application/octet-stream"}}),
+    ("POST", {"url": "/form", "data": {"a": "1"}}),
+    ("POST", {"url": "/upload", "files": {"file": ("a.txt", b"hello", "text/plain")}}),
+    ("GET", {"url": "/slow", "timeout": 1.5, "extensions": {"sdk.operation": "get_slow"}}),
+    ("GET", {"url": "/items/%2Fodd%20id"}),
+]
+
+
+def _normalised(wire: tuple[str, str, list[tuple[bytes, bytes]], bytes, dict[str, Any]]) -> Any:
+    method, url, headers, body, extensions = wire
+    boundary = dict(headers).get(b"Content-Type", b"").partition(b"boundary=")[2]
+    if boundary:  # a multipart boundary is random per request
+        headers = [(k, v.replace(boundary, b"B")) for k, v in headers]
+        body = body.replace(boundary, b"B")
+    return method, url, headers, body, extensions
+
+
+@pytest.mark.parametrize(("method", "call"), CALLS, ids=[f"{m} {c['url']}" for m, c in CALLS])
+def test_sync_short_path_sends_what_httpx_sends(method: str, call: dict[str, Any], full_sends: list[str]) -> None:
+    options: dict[str, Any] = {"base_url": BASE, "headers": {"User-Agent": "sdk/1", "X-Default": "d"}, "timeout": 7.0}
+    plain_seen, lean_seen = Recorder(), Recorder()
+    with httpx.Client(transport=httpx.MockTransport(plain_seen), **options) as plain:
+        expected = plain.request(method, **call)
+    full_sends.clear()
+    with LeanClient(transport=httpx.MockTransport(lean_seen), **options) as lean:
+        got = lean.request(method, **call)
+    assert full_sends == []
+    assert [_normalised(_wire(r)) for r in lean_seen.seen] == [_normalised(_wire(r)) for r in plain_seen.seen]
+    assert (got.status_code, got.headers.raw, got.content) == (
+        expected.status_code,
+        expected.headers.raw,
+        expected.content,
+    )
+    assert got.request is lean_seen.seen[0]
+    assert got.elapsed.total_seconds() >= 0
+    assert got.is_closed
+
+
+@pytest.mark.parametrize(("method", "call"), CALLS, ids=[f"{m} {c['url']}" for m, c in CALLS])
+async def test_async_short_path_sends_what_httpx_sends(
+    method: str, call: dict[str, Any], full_sends: list[str]
+) -> None:
+    options: dict[str, Any] = {"base_url": BASE, "headers": {"User-Agent": "sdk/1"}, "timeout": 7.0}
+    plain_seen, lean_seen = Recorder(), Recorder()
+    async with httpx.AsyncClient(transport=httpx.MockTransport(plain_seen), **options) as plain:
+        expected = await plain.request(method, **call)
+    full_sends.clear()
+    async with AsyncLeanClient(transport=httpx.MockTransport(lean_seen), **options) as lean:
+        got = await lean.request(method, **call)
+    assert full_sends == []
+    assert [_normalised(_wire(r)) for r in lean_seen.seen] == [_normalised(_wire(r)) for r in plain_seen.seen]
+    assert (got.status_code, got.headers.raw, got.content) == (
+        expected.status_code,
+        expected.headers.raw,
+        expected.content,
+    )
+    assert got.request is lean_seen.seen[0]
+
+
+class _RetryOn401(httpx.Auth):
+    """Sends token "old"; on a 401, reads the body (like a refresh would) and sends once more with "new"."""
+
+    requires_response_body = True
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = "Bearer old"
+        response = yield request
+        if response.status_code == 401:
+            assert response.json() == {"error": "expired"}
+            request.headers["Authorization"] = "Bearer new"
+            yield request
+
+
+def test_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> None:
+    seen = Recorder(httpx.Response(401, json={"error": "expired"}))
+    with LeanClient(base_url=BASE, auth=_RetryOn401(), transport=httpx.MockTransport(seen)) as lean:
+        response = lean.get("/items/1")
+    assert full_sends == []
+    assert seen.authorization == ["Bearer old", "Bearer new"]
+    assert response.status_code == 200
+
+
+async def test_async_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> None:
+    seen = Recorder(httpx.Response(401, json={"error": "expired"}))
+    async with AsyncLeanClient(base_url=BASE, auth=_RetryOn401(), transport=httpx.MockTransport(seen)) as lean:
+        response = await lean.get("/items/1")
+    assert full_sends == []
+    assert seen.authorization == ["Bearer old", "Bearer new"]
+    assert response.status_code == 200
+
+
+def _hook(_: object) -> None:
+    return None
+
+
+FALLBACKS: list[tuple[str, dict[str, Any], Callable[[httpx.Client], None], dict[str, Any]]] = [
+    ("absolute URL", {}, lambda client: None, {"url": f"{BASE}/items"}),
+    ("per-call auth", {}, lambda client: None, {"url": "/items", "auth": ("u", "p")}),
+    ("per-call cookies", {}, lambda client: None, {"url": "/items", "cookies": {"c": "1"}}),
+    ("per-call redirects", {}, lambda client: None, {"url": "/items", "follow_redirects": True}),
+    ("client params", {"params": {"key": "v"}}, lambda client: None, {"url": "/items"}),
+    ("follows redirects", {"follow_redirects": True}, lambda client: None, {"url": "/items"}),
+    ("event hooks", {"event_hooks": {"request": [_hook]}}, lambda client: None, {"url": "/items"}),
+    ("cookie in jar", {}, lambda client: client.cookies.set("c", "1", domain="api.example.test"), {"url": "/items"}),
+    ("user info in base URL", {"base_url": "https://u:p@api.example.test/v1"}, lambda client: None, {"url": "/items"}),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Setting per-request cookies:DeprecationWarning")
+@pytest.mark.parametrize(("case", "options", "prepare", "call"), FALLBACKS, ids=[f[0] for f in FALLBACKS])
+def test_anything_else_takes_httpx_own_path(
+    case: str,
+    options: dict[str, Any],
+    prepare: Callable[[httpx.Client], None],
+    call: dict[str, Any],
+    full_sends: list[str],
+) -> None:
+    plain_seen, lean_seen = Recorder(), Recorder()
+    settings = {"base_url": BASE, **options}
+    with httpx.Client(transport=httpx.MockTransport(plain_seen), **settings) as plain:
+        prepare(plain)
+        plain.request("GET", **call)
+    full_sends.clear()
+    with LeanClient(transport=httpx.MockTransport(lean_seen), **settings) as lean:
+        prepare(lean)
+        lean.request("GET", **call)
+    assert full_sends == ["sync"]
+    assert [_wire(r)[:4] for r in lean_seen.seen] == [_wire(r)[:4] for r in plain_seen.seen]
+
+
+def test_a_set_cookie_answer_is_kept_and_sent_back(full_sends: list[str]) -> None:
+    seen = Recorder(httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}))
+    with LeanClient(base_url=BASE, transport=httpx.MockTransport(seen)) as lean:
+        lean.get("/login")
+        assert full_sends == []
+        lean.get("/items")
+    assert full_sends == ["sync"]  # the jar is no longer empty: httpx's path sends the cookie
+    assert seen.seen[1].headers["Cookie"] == "session=abc"
+
+
+def test_a_redirect_answer_offers_the_next_request_like_httpx() -> None:
+    answers: Iterator[httpx.Response] = iter([httpx.Response(302, headers={"Location": "/v1/elsewhere"})] * 2)
+    with httpx.Client(base_url=BASE, transport=httpx.MockTransport(lambda r: next(answers))) as plain:
+        expected = plain.get("/items")
+    with LeanClient(base_url=BASE, transport=httpx.MockTransport(lambda r: next(answers))) as lean:
+        got = lean.get("/items")
+    assert got.next_request is not None and expected.next_request is not None
+    assert str(got.next_request.url) == str(expected.next_request.url) == f"{BASE}/elsewhere"
+
+
+def test_changing_the_base_url_or_timeout_is_seen() -> None:
+    seen = Recorder()
+    with LeanClient(base_url=BASE, timeout=5.0, transport=httpx.MockTransport(seen)) as lean:
+        lean.get("/a")
+        lean.base_url = httpx.URL("https://other.example.test/v2")
+        lean.timeout = httpx.Timeout(9.0)
+        lean.get("/b")
+    assert [str(r.url) for r in seen.seen] == [f"{BASE}/a", "https://other.example.test/v2/b"]
+    assert seen.seen[1].extensions["timeout"] == httpx.Timeout(9.0).as_dict()
+
+
+def test_a_closed_client_refuses_like_httpx() -> None:
+    lean = LeanClient(base_url=BASE, transport=httpx.MockTransport(Recorder()))
+    lean.close()
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        lean.get("/items")
+
+
+def test_transport_errors_propagate_and_the_auth_flow_is_closed() -> None:
+    closed: list[bool] = []
+
+    class Tracking(httpx.Auth):
+        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+            try:
+                yield request
+            finally:
+                closed.append(True)
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")  # transports raise without the request; the client adds it
+
+    lean = LeanClient(base_url=BASE, auth=Tracking(), transport=httpx.MockTransport(refuse))
+    with lean, pytest.raises(httpx.ConnectError) as caught:
+        lean.get("/items")
+    assert closed == [True]
+    assert str(caught.value.request.url) == f"{BASE}/items"
+
+
+async def test_async_transport_errors_name_the_request() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    lean = AsyncLeanClient(base_url=BASE, transport=httpx.MockTransport(refuse))
+    async with lean:
+        with pytest.raises(httpx.ConnectError) as caught:
+            await lean.get("/items")
+    assert str(caught.value.request.url) == f"{BASE}/items"

@@ -1,13 +1,14 @@
 """`LeanClient` / `AsyncLeanClient` send what httpx would send and return what httpx would return.
 
-Each case runs the same call through a plain `httpx.Client` and through the lean one, both on an
-`httpx.MockTransport` that records requests, and compares the requests on the wire and the responses.
+Each case runs the same call through a plain `httpx.Client` and through the lean one, both on a
+transport that records requests, and compares the requests on the wire and the responses.
 Whether the short path was taken is seen by counting calls of httpx's own `send`, which only the full
 path uses.
 """
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -18,19 +19,37 @@ from runtime._lean_client import AsyncLeanClient, LeanClient
 BASE = "https://api.example.test/v1"
 
 
+class Transport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Like `httpx.MockTransport`, but without reading the request first (so `Recorder` sees it as built)."""
+
+    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.handler = handler
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.handler(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self.handler(request)
+
+
 def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[bytes, bytes]], bytes, dict[str, Any]]:
     return request.method, str(request.url), request.headers.raw, request.read(), dict(request.extensions)
 
 
 class Recorder:
-    """A MockTransport handler: records each request and answers from `replies` (then 200 JSON)."""
+    """A transport handler: records each request and answers from `replies` (then 200 JSON)."""
 
     def __init__(self, *replies: httpx.Response) -> None:
         self.seen: list[httpx.Request] = []
+        self.loaded: list[int | None] = []
         self.authorization: list[str | None] = []  # as sent: an auth flow may change the request afterwards
         self.replies = list(replies)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        try:
+            self.loaded.append(len(request.content))  # httpx loads an in-memory body when building the request
+        except httpx.RequestNotRead:
+            self.loaded.append(None)
         self.seen.append(request)
         self.authorization.append(request.headers.get("Authorization"))
         if self.replies:
@@ -67,6 +86,12 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("POST", {"url": "/upload", "files": {"file": ("a.txt", b"hello", "text/plain")}}),
     ("GET", {"url": "/slow", "timeout": 1.5, "extensions": {"sdk.operation": "get_slow"}}),
     ("GET", {"url": "/items/%2Fodd%20id"}),
+    ("GET", {"url": "/items/5", "headers": {"X-Trace": "t", "Accept": "application/json", "user-agent": "me"}}),
+    ("GET", {"url": "/items/5", "headers": {"Host": "other.example.test"}}),
+    ("DELETE", {"url": "/items/5", "params": {"force": True}}),
+    ("HEAD", {"url": "/items/5"}),
+    ("OPTIONS", {"url": "/items"}),
+    ("POST", {"url": "/items/5/touch"}),
 ]
 
 
@@ -83,11 +108,12 @@ def _normalised(wire: tuple[str, str, list[tuple[bytes, bytes]], bytes, dict[str
 def test_sync_short_path_sends_what_httpx_sends(method: str, call: dict[str, Any], full_sends: list[str]) -> None:
     options: dict[str, Any] = {"base_url": BASE, "headers": {"User-Agent": "sdk/1", "X-Default": "d"}, "timeout": 7.0}
     plain_seen, lean_seen = Recorder(), Recorder()
-    with httpx.Client(transport=httpx.MockTransport(plain_seen), **options) as plain:
+    with httpx.Client(transport=Transport(plain_seen), **options) as plain:
         expected = plain.request(method, **call)
     full_sends.clear()
-    with LeanClient(transport=httpx.MockTransport(lean_seen), **options) as lean:
+    with LeanClient(transport=Transport(lean_seen), **options) as lean:
         got = lean.request(method, **call)
+    assert lean_seen.loaded == plain_seen.loaded
     assert full_sends == []
     assert [_normalised(_wire(r)) for r in lean_seen.seen] == [_normalised(_wire(r)) for r in plain_seen.seen]
     assert (got.status_code, got.headers.raw, got.content) == (
@@ -106,10 +132,10 @@ async def test_async_short_path_sends_what_httpx_sends(
 ) -> None:
     options: dict[str, Any] = {"base_url": BASE, "headers": {"User-Agent": "sdk/1"}, "timeout": 7.0}
     plain_seen, lean_seen = Recorder(), Recorder()
-    async with httpx.AsyncClient(transport=httpx.MockTransport(plain_seen), **options) as plain:
+    async with httpx.AsyncClient(transport=Transport(plain_seen), **options) as plain:
         expected = await plain.request(method, **call)
     full_sends.clear()
-    async with AsyncLeanClient(transport=httpx.MockTransport(lean_seen), **options) as lean:
+    async with AsyncLeanClient(transport=Transport(lean_seen), **options) as lean:
         got = await lean.request(method, **call)
     assert full_sends == []
     assert [_normalised(_wire(r)) for r in lean_seen.seen] == [_normalised(_wire(r)) for r in plain_seen.seen]
@@ -137,7 +163,7 @@ class _RetryOn401(httpx.Auth):
 
 def test_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> None:
     seen = Recorder(httpx.Response(401, json={"error": "expired"}))
-    with LeanClient(base_url=BASE, auth=_RetryOn401(), transport=httpx.MockTransport(seen)) as lean:
+    with LeanClient(base_url=BASE, auth=_RetryOn401(), transport=Transport(seen)) as lean:
         response = lean.get("/items/1")
     assert full_sends == []
     assert seen.authorization == ["Bearer old", "Bearer new"]
@@ -146,7 +172,7 @@ def test_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> None:
 
 async def test_async_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> None:
     seen = Recorder(httpx.Response(401, json={"error": "expired"}))
-    async with AsyncLeanClient(base_url=BASE, auth=_RetryOn401(), transport=httpx.MockTransport(seen)) as lean:
+    async with AsyncLeanClient(base_url=BASE, auth=_RetryOn401(), transport=Transport(seen)) as lean:
         response = await lean.get("/items/1")
     assert full_sends == []
     assert seen.authorization == ["Bearer old", "Bearer new"]
@@ -181,11 +207,11 @@ def test_anything_else_takes_httpx_own_path(
 ) -> None:
     plain_seen, lean_seen = Recorder(), Recorder()
     settings = {"base_url": BASE, **options}
-    with httpx.Client(transport=httpx.MockTransport(plain_seen), **settings) as plain:
+    with httpx.Client(transport=Transport(plain_seen), **settings) as plain:
         prepare(plain)
         plain.request("GET", **call)
     full_sends.clear()
-    with LeanClient(transport=httpx.MockTransport(lean_seen), **settings) as lean:
+    with LeanClient(transport=Transport(lean_seen), **settings) as lean:
         prepare(lean)
         lean.request("GET", **call)
     assert full_sends == ["sync"]
@@ -194,7 +220,7 @@ def test_anything_else_takes_httpx_own_path(
 
 def test_a_set_cookie_answer_is_kept_and_sent_back(full_sends: list[str]) -> None:
     seen = Recorder(httpx.Response(200, headers={"Set-Cookie": "session=abc; Path=/"}))
-    with LeanClient(base_url=BASE, transport=httpx.MockTransport(seen)) as lean:
+    with LeanClient(base_url=BASE, transport=Transport(seen)) as lean:
         lean.get("/login")
         assert full_sends == []
         lean.get("/items")
@@ -204,9 +230,9 @@ def test_a_set_cookie_answer_is_kept_and_sent_back(full_sends: list[str]) -> Non
 
 def test_a_redirect_answer_offers_the_next_request_like_httpx() -> None:
     answers: Iterator[httpx.Response] = iter([httpx.Response(302, headers={"Location": "/v1/elsewhere"})] * 2)
-    with httpx.Client(base_url=BASE, transport=httpx.MockTransport(lambda r: next(answers))) as plain:
+    with httpx.Client(base_url=BASE, transport=Transport(lambda r: next(answers))) as plain:
         expected = plain.get("/items")
-    with LeanClient(base_url=BASE, transport=httpx.MockTransport(lambda r: next(answers))) as lean:
+    with LeanClient(base_url=BASE, transport=Transport(lambda r: next(answers))) as lean:
         got = lean.get("/items")
     assert got.next_request is not None and expected.next_request is not None
     assert str(got.next_request.url) == str(expected.next_request.url) == f"{BASE}/elsewhere"
@@ -214,7 +240,7 @@ def test_a_redirect_answer_offers_the_next_request_like_httpx() -> None:
 
 def test_changing_the_base_url_or_timeout_is_seen() -> None:
     seen = Recorder()
-    with LeanClient(base_url=BASE, timeout=5.0, transport=httpx.MockTransport(seen)) as lean:
+    with LeanClient(base_url=BASE, timeout=5.0, transport=Transport(seen)) as lean:
         lean.get("/a")
         lean.base_url = httpx.URL("https://other.example.test/v2")
         lean.timeout = httpx.Timeout(9.0)
@@ -224,7 +250,7 @@ def test_changing_the_base_url_or_timeout_is_seen() -> None:
 
 
 def test_a_closed_client_refuses_like_httpx() -> None:
-    lean = LeanClient(base_url=BASE, transport=httpx.MockTransport(Recorder()))
+    lean = LeanClient(base_url=BASE, transport=Transport(Recorder()))
     lean.close()
     with pytest.raises(RuntimeError, match="client has been closed"):
         lean.get("/items")
@@ -243,7 +269,7 @@ def test_transport_errors_propagate_and_the_auth_flow_is_closed() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")  # transports raise without the request; the client adds it
 
-    lean = LeanClient(base_url=BASE, auth=Tracking(), transport=httpx.MockTransport(refuse))
+    lean = LeanClient(base_url=BASE, auth=Tracking(), transport=Transport(refuse))
     with lean, pytest.raises(httpx.ConnectError) as caught:
         lean.get("/items")
     assert closed == [True]
@@ -254,8 +280,63 @@ async def test_async_transport_errors_name_the_request() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")
 
-    lean = AsyncLeanClient(base_url=BASE, transport=httpx.MockTransport(refuse))
+    lean = AsyncLeanClient(base_url=BASE, transport=Transport(refuse))
     async with lean:
         with pytest.raises(httpx.ConnectError) as caught:
             await lean.get("/items")
     assert str(caught.value.request.url) == f"{BASE}/items"
+
+
+def _answers() -> list[httpx.Response]:
+    compressed = gzip.compress(b'{"zipped": true}')
+    return [
+        httpx.Response(200, content=b'{"plain": 1}', headers={"Content-Type": "application/json"}),
+        httpx.Response(200, content=compressed, headers={"Content-Encoding": "gzip"}),
+        httpx.Response(200, stream=httpx.ByteStream(b"chunk")),
+        httpx.Response(204),
+        httpx.Response(200, text="caf\u00e9", headers={"Content-Type": "text/plain; charset=latin-1"}),
+    ]
+
+
+def _seen_as(response: httpx.Response) -> tuple[Any, ...]:
+    return (
+        response.status_code,
+        response.headers.raw,
+        response.content,
+        response.text,
+        response.num_bytes_downloaded,
+        response.is_closed,
+        response.is_stream_consumed,
+    )
+
+
+def test_responses_read_like_httpx_reads_them() -> None:
+    with httpx.Client(base_url=BASE, transport=Transport(Recorder(*_answers()))) as plain:
+        expected = [_seen_as(plain.get("/x")) for _ in range(5)]
+    with LeanClient(base_url=BASE, transport=Transport(Recorder(*_answers()))) as lean:
+        got = [_seen_as(lean.get("/x")) for _ in range(5)]
+    assert got == expected
+    assert got[1][2] == b'{"zipped": true}'
+
+
+async def test_async_responses_read_like_httpx_reads_them() -> None:
+    async with httpx.AsyncClient(base_url=BASE, transport=Transport(Recorder(*_answers()))) as plain:
+        expected = [_seen_as(await plain.get("/x")) for _ in range(5)]
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(Recorder(*_answers()))) as lean:
+        got = [_seen_as(await lean.get("/x")) for _ in range(5)]
+    assert got == expected
+
+
+def test_a_host_default_header_is_left_where_the_caller_put_it() -> None:
+    plain_seen, lean_seen = Recorder(), Recorder()
+    options: dict[str, Any] = {"base_url": BASE, "headers": {"Accept": "*/*", "Host": "front.example.test"}}
+    with httpx.Client(transport=Transport(plain_seen), **options) as plain:
+        plain.get("/items")
+    with LeanClient(transport=Transport(lean_seen), **options) as lean:
+        lean.get("/items")
+        lean.headers["X-Later"] = "changed defaults are seen"
+        del lean.headers["Host"]
+        lean.get("/items")
+    assert lean_seen.seen[0].headers.raw == plain_seen.seen[0].headers.raw
+    assert lean_seen.seen[1].headers.raw[0] == (b"Host", b"api.example.test")
+    assert lean_seen.seen[1].headers["X-Later"] == "changed defaults are seen"

@@ -190,7 +190,22 @@ def clients(opc: tuple[Path | None, str | None], oag: tuple[Path | None, str | N
         Client("oag", "OpenAPI Generator python (urllib3)", "oag", *oag_dir, group="sync", missing=oag[1]),
         Client("aiohttp", "raw aiohttp", "aiohttp_async", group="async"),
         Client(
-            "sdk-async", "our SDK, async, aiohttp transport", "sdk_async", *sdk, "--transport", "aiohttp", group="async"
+            "sdk-async",
+            "our SDK, async, httptools transport",
+            "sdk_async",
+            *sdk,
+            "--transport",
+            "httptools",
+            group="async",
+        ),
+        Client(
+            "sdk-async-aiohttp",
+            "our SDK, async, aiohttp transport",
+            "sdk_async",
+            *sdk,
+            "--transport",
+            "aiohttp",
+            group="async",
         ),
         Client(
             "sdk-async-httpx",
@@ -202,7 +217,22 @@ def clients(opc: tuple[Path | None, str | None], oag: tuple[Path | None, str | N
             group="async",
         ),
         Client(
-            "httpx-on-aiohttp", "raw httpx.AsyncClient on our AiohttpTransport", "httpx_aiohttp", *sdk, group="async"
+            "httpx-on-httptools",
+            "raw httpx.AsyncClient on our HttptoolsTransport",
+            "httpx_runtime_transport",
+            *sdk,
+            "--transport",
+            "httptools",
+            group="async",
+        ),
+        Client(
+            "httpx-on-aiohttp",
+            "raw httpx.AsyncClient on our AiohttpTransport",
+            "httpx_runtime_transport",
+            *sdk,
+            "--transport",
+            "aiohttp",
+            group="async",
         ),
         Client("httpx-async", "raw httpx.AsyncClient", "httpx_async", group="async"),
         Client(
@@ -337,7 +367,7 @@ def summary(
         assert value is not None
         best = best_of(aiohttp, "wall_s") / best_of(sdk_async, "wall_s")
         lines.append(
-            f"- Async throughput, our SDK (aiohttp transport) / raw aiohttp: {fmt_ratio(value)} over pairs, "
+            f"- Async throughput, our SDK (httptools transport) / raw aiohttp: {fmt_ratio(value)} over pairs, "
             f"{best:.2f}x best run against best run; goal ≥ {GOAL_ASYNC_THROUGHPUT}: "
             f"{verdict(value[0] >= GOAL_ASYNC_THROUGHPUT)}"
         )

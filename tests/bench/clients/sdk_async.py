@@ -1,7 +1,8 @@
 """Our generated SDK (sdk/bench), async, 32 requests in flight, with the same stack as `sdk_sync.py`.
 
-`--transport aiohttp` (the default) runs it on the runtime's aiohttp transport (``transport="aiohttp"``,
-the SDK's `fast` extra); `--transport httpx` on httpx's own pool. The pool holds `--concurrency`
+`--transport httptools` (the default) runs it on the runtime's asyncio + httptools transport
+(``transport="httptools"``, the SDK's `fast` extra), `--transport aiohttp` on its aiohttp transport (the
+same extra), `--transport httpx` on httpx's own pool. The pool holds `--concurrency`
 connections, like the raw clients'.
 """
 
@@ -18,7 +19,7 @@ from tests.bench.clients.sdk_sync import sdk_options
 
 def _options(parser: argparse.ArgumentParser) -> None:
     sdk_options(parser)
-    parser.add_argument("--transport", choices=("httpx", "aiohttp"), default="aiohttp")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp", "httptools"), default="httptools")
 
 
 async def amain() -> None:

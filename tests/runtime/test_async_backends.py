@@ -1,10 +1,12 @@
-"""The async stack on both innermost transports, httpx's pool and `AiohttpTransport`, over real sockets.
+"""The async stack on every innermost transport (httpx's pool, `AiohttpTransport`, `HttptoolsTransport`),
+over real sockets.
 
-Every test takes the `backend` fixture ("httpx" or "aiohttp"), builds the SDK's async client with
-``build_async_client(..., transport=backend)`` as the generated client does, and talks to a scripted
+Every test takes the `backend` fixture ("httpx", "aiohttp" or "httptools"), builds the SDK's async client
+with ``build_async_client(..., transport=backend)`` as the generated client does, and talks to a scripted
 HTTP/1.1 server on 127.0.0.1 (`ScriptedServer`, below). So each runtime behaviour (retries, hooks, the
-circuit breaker, logging, token refresh, timeouts, pooling) is shown to hold on aiohttp exactly as on
-httpx, and the aiohttp transport sends what httpx would send.
+circuit breaker, logging, token refresh, timeouts, pooling) is shown to hold on aiohttp and httptools
+exactly as on httpx, and those transports send what httpx would send. Behaviour only `HttptoolsTransport`
+has (its pool, framing, TLS, backpressure) is tested in test_httptools_transport.py.
 """
 
 from __future__ import annotations
@@ -151,7 +153,7 @@ async def server() -> AsyncIterator[ScriptedServer]:
         await scripted.stop()
 
 
-@pytest.fixture(params=["httpx", "aiohttp"])
+@pytest.fixture(params=["httpx", "aiohttp", "httptools"])
 def backend(request: pytest.FixtureRequest) -> AsyncBackend:
     """The innermost transport the async client is built with."""
     return cast(AsyncBackend, request.param)
@@ -175,7 +177,7 @@ def client_for(
         settings(server, **changes),
         auth=auth,
         hooks=hooks or Hooks(),
-        logger_name="sdk.aiohttp_test",
+        logger_name="sdk.backend_test",
         transport=backend,
         clock=clock or FakeClock(),
         jitter=lambda: 0.0,
@@ -193,7 +195,7 @@ def closed_port() -> int:
 
 
 async def test_sends_exactly_the_request_httpx_built(server: ScriptedServer, backend: AsyncBackend) -> None:
-    """The server sees httpx's headers and nothing else (aiohttp adds none of its own); the answer comes back whole."""
+    """The server sees httpx's headers and nothing else (no transport adds its own); the answer comes back whole."""
     server.default = Reply(headers=(("Content-Type", "application/json"), ("X-Request-ID", "req-1")))
     async with client_for(server, backend) as client:
         response = await client.get("/items/7?q=1", headers={"X-Custom": "yes"})
@@ -274,7 +276,7 @@ async def test_refused_connection_is_a_connect_error_retried_even_for_post(backe
         ClientSettings(base_url=f"http://127.0.0.1:{closed_port()}", retry=RetryPolicy(max_attempts=2)),
         auth=None,
         hooks=hooks,
-        logger_name="sdk.aiohttp_test",
+        logger_name="sdk.backend_test",
         transport=backend,
         clock=FakeClock(),
         jitter=lambda: 0.0,
@@ -353,10 +355,10 @@ async def test_info_logging_one_line_per_attempt(
 ) -> None:
     """At INFO each attempt is one line with the status and the server's request id."""
     server.default = Reply(headers=(("X-Request-ID", "req-9"),))
-    caplog.set_level(logging.INFO, logger="sdk.aiohttp_test")
+    caplog.set_level(logging.INFO, logger="sdk.backend_test")
     async with client_for(server, backend) as client:
         await client.get("/logged?token=s3cret")
-    lines = [r.getMessage() for r in caplog.records if r.name == "sdk.aiohttp_test"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "sdk.backend_test"]
     assert len(lines) == 1
     assert "GET /logged?token=REDACTED -> 200 in" in lines[0] and "request id req-9" in lines[0]
     assert "s3cret" not in lines[0]
@@ -400,7 +402,7 @@ async def test_token_refreshed_once_on_401(server: ScriptedServer, backend: Asyn
 
 
 def test_unknown_backend_is_a_configuration_error() -> None:
-    """transport= takes a transport, "httpx" or "aiohttp"; anything else names the setting."""
+    """transport= takes a transport, "httpx", "aiohttp" or "httptools"; anything else names the setting."""
     with pytest.raises(ConfigurationError) as caught:
         build_async_client(
             ClientSettings(base_url="http://127.0.0.1:1"),

@@ -1,9 +1,12 @@
-"""Raw `httpx.AsyncClient` on the runtime's `AiohttpTransport` (no SDK stack): the floor for any
-httpx-based async client on aiohttp, between raw aiohttp and our async SDK.
+"""Raw `httpx.AsyncClient` on one of the runtime's innermost transports (no SDK stack): the floor for any
+httpx-based async client on that transport, between the raw library and our async SDK.
+
+`--transport aiohttp` uses `AiohttpTransport`, `--transport httptools` uses `HttptoolsTransport`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 
@@ -13,13 +16,20 @@ from tests.bench.canned import TOKEN, check_item_dict, check_page_ids, check_sta
 from tests.bench.clients._common import parse_args, run_async, use_generated_package
 from tests.bench.clients.sdk_sync import sdk_options
 
+TRANSPORT_CLASSES = {"aiohttp": "AiohttpTransport", "httptools": "HttptoolsTransport"}
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    sdk_options(parser)
+    parser.add_argument("--transport", choices=sorted(TRANSPORT_CLASSES), default="httptools")
+
 
 async def amain() -> None:
-    args = parse_args(__doc__ or "", sdk_options)
+    args = parse_args(__doc__ or "", _options)
     use_generated_package(args.sdk_dir)
     runtime = importlib.import_module("bench_sdk._runtime")
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
-    transport = runtime.AiohttpTransport(limits=limits)
+    transport = getattr(runtime, TRANSPORT_CLASSES[args.transport])(limits=limits)
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with httpx.AsyncClient(base_url=args.base_url, headers=headers, transport=transport) as client:
 
@@ -33,7 +43,7 @@ async def amain() -> None:
             check_status(-1, response.status_code)
             check_page_ids([item["id"] for item in response.json()["items"]])
 
-        await run_async("httpx-on-aiohttp", args, get_item, check_page)
+        await run_async(f"httpx-on-{args.transport}", args, get_item, check_page, transport=args.transport)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import os
 import sys
+import threading
 from collections.abc import Iterator
 from urllib.parse import quote, quote_plus
 
@@ -12,9 +15,10 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from runtime import _logging
+from runtime import _log_lines, _logging
 from runtime._clock import FakeClock
 from runtime._errors import ConfigurationError
+from runtime._log_output import BatchingStreamHandler
 from runtime._logging import (
     AsyncLoggingTransport,
     LoggingTransport,
@@ -89,6 +93,105 @@ def test_info_line_format() -> None:
     assert record.sdk_duration_ms == pytest.approx(12.3)  # type: ignore[attr-defined]
 
 
+def test_info_record_is_a_standard_record() -> None:
+    """The INFO record carries the standard fields and every sdk_* attribute; its source is _log_lines.log_info."""
+    logger, capture = make_logger(logging.INFO)
+    with client_for(lambda r: httpx.Response(200, headers={"Request-Id": "r-7"}), logger, FakeClock()) as client:
+        client.get("/v1/pets/7", extensions={"sdk.operation_id": "get_pet"})
+    (record,) = capture.records
+    code = _log_lines.log_info.__code__
+    assert (record.pathname, record.lineno, record.funcName) == (code.co_filename, code.co_firstlineno, "log_info")
+    assert (record.filename, record.module) == ("_log_lines.py", "_log_lines")
+    assert record.getMessage() == "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1, request id r-7)"
+    assert record.levelname == "INFO" and record.name == logger.name and record.created > 0
+    assert record.thread == threading.get_ident() and record.process == os.getpid()
+    assert {key: getattr(record, key) for key in vars(record) if key.startswith("sdk_")} == {
+        "sdk_method": "GET",
+        "sdk_target": "/v1/pets/7",
+        "sdk_status": 200,
+        "sdk_duration_ms": 0.0,
+        "sdk_attempt": 1,
+        "sdk_request_id": "r-7",
+        "sdk_operation_id": "get_pet",
+    }
+
+
+def test_info_record_goes_through_filters_and_propagation() -> None:
+    """The logger's filters and propagation to ancestors apply to the INFO record as with Logger.info."""
+    parent, capture = make_logger(logging.INFO)
+    child = logging.getLogger(f"{parent.name}.http")
+    seen: list[str] = []
+
+    def only_errors(record: logging.LogRecord) -> bool:
+        seen.append(record.getMessage())
+        return getattr(record, "sdk_status", 0) >= 400
+
+    child.addFilter(only_errors)
+    answers = iter([httpx.Response(200), httpx.Response(503)])
+    with client_for(lambda r: next(answers), child, FakeClock()) as client:
+        client.get("/a")
+        client.get("/b")
+    assert len(seen) == 2
+    assert [r.getMessage() for r in capture.records] == ["GET /b -> 503 in 0.0 ms (attempt 1)"]
+    child.propagate = False
+    with client_for(lambda r: httpx.Response(503), child, FakeClock()) as client:
+        client.get("/c")
+    assert len(capture.records) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "shown"),
+    [
+        ([], None),
+        ([("Request-Id", "r1")], "r1"),
+        ([("X-Correlation-ID", "c1"), ("X-Request-ID", "x1")], "x1"),  # the order of REQUEST_ID_HEADERS wins
+        ([("X-Request-ID", ""), ("Request-Id", "r2")], "r2"),  # an empty value is skipped
+        ([("X-Request-ID", "a"), ("X-Request-ID", "b")], "a, b"),  # repeated: joined, as Headers.get does
+        ([("x-request-id", "caf\u00e9".encode())], "caf\u00e9"),
+    ],
+)
+def test_request_id_header(headers: list[tuple[str, str | bytes]], shown: str | None) -> None:
+    """The request id is the first of REQUEST_ID_HEADERS with a value, decoded as httpx decodes headers."""
+    logger, capture = make_logger(logging.INFO)
+    with client_for(lambda r: httpx.Response(200, headers=headers), logger, FakeClock()) as client:
+        client.get("/v1/pets")
+    assert capture.records[0].sdk_request_id == shown  # type: ignore[attr-defined]
+    assert capture.lines[0].endswith(f"(attempt 1, request id {shown})" if shown else "(attempt 1)")
+
+
+def our_handler_only(stream: io.StringIO) -> tuple[logging.Logger, BatchingStreamHandler]:
+    """A logger whose only handler is the runtime's own (writing to `stream`), so lines skip the record."""
+    logger, capture = make_logger(logging.INFO)
+    logger.removeHandler(capture)
+    handler = BatchingStreamHandler(stream)  # type: ignore[arg-type]
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def test_line_without_record_matches_the_record_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With only our handler, no record is built, and the line written is the one the record would give."""
+    stream = io.StringIO()
+    logger, ours = our_handler_only(stream)
+    request = {"params": {"limit": 3, "token": "t0ps3cret"}, "extensions": {"sdk.attempt": 2}}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"X-Request-ID": "req-1"})
+
+    monkeypatch.setattr(logger, "makeRecord", None)  # would fail if a record were made
+    with client_for(handler, logger, FakeClock()) as client:
+        client.get("/v1/pets", **request)  # type: ignore[arg-type]
+    monkeypatch.undo()
+    logger.addHandler(Capture())  # someone else listens: records again, through our formatter too
+    with client_for(handler, logger, FakeClock()) as client:
+        client.get("/v1/pets", **request)  # type: ignore[arg-type]
+    ours.close()  # writes the queue (and ends the flusher thread)
+    direct, via_record = stream.getvalue().splitlines()
+    expected = (
+        f" INFO {logger.name}: GET /v1/pets?limit=3&token=REDACTED -> 200 in 0.0 ms (attempt 2, request id req-1)"
+    )
+    assert direct[23:] == via_record[23:] == expected  # after the timestamp
+
+
 def test_attempt_defaults_to_one_and_no_request_id() -> None:
     """Without a retry transport the attempt is 1; without a request id header it is left out."""
     logger, capture = make_logger(logging.INFO)
@@ -104,7 +207,7 @@ def test_nothing_is_built_when_logging_is_off(monkeypatch: pytest.MonkeyPatch) -
     def explode(*args: object, **kwargs: object) -> None:
         raise AssertionError("built an exchange while logging is off")
 
-    monkeypatch.setattr(_logging, "_Exchange", explode)
+    monkeypatch.setattr(_logging, "Exchange", explode)
     with client_for(lambda r: httpx.Response(200), logger, FakeClock()) as client:
         assert client.get("/v1/pets").status_code == 200
     assert capture.records == []
@@ -317,3 +420,19 @@ def test_no_secret_reaches_any_log_line(secret: str) -> None:
     for line in lines:
         for form in forms:
             assert form not in line, (form, line)
+
+
+@settings(max_examples=100, deadline=None)
+@given(secret=SECRETS)
+def test_no_secret_reaches_a_line_without_record(secret: str) -> None:
+    """The line queued without a record is redacted exactly like the record's message."""
+    assume(secret not in "GET /v1/login?token=REDACTED&api_key=REDACTED&limit=5 -> 401 in 0.0 ms (attempt 1)")
+    stream = io.StringIO()
+    logger, ours = our_handler_only(stream)
+    with client_for(lambda r: httpx.Response(401), logger, FakeClock()) as client:
+        client.get("/v1/login", params={"token": secret, "api_key": secret, "limit": 5})
+    ours.close()
+    line = stream.getvalue()
+    assert line.count("\n") == 1
+    for form in {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}:
+        assert form not in line.split(": ", 1)[1]

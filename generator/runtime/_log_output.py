@@ -1,0 +1,258 @@
+"""The runtime's own log output: the stderr handler `configure_logging` attaches, and its line format.
+
+Lines read ``2026-01-02 03:04:05,678 INFO acme_sdk: GET /v1/pets -> 200 in 12.3 ms (attempt 1)``: the
+same text as ``logging.Formatter(LINE_FORMAT)``, built without the generic machinery, with the date and
+time of day formatted once per second (`time.strftime` was a large part of a line's cost).
+
+Lines are written in batches. stderr is line-buffered, so writing each line as it comes costs a system
+call per line, about a fifth of what an INFO line cost. Instead a line is queued, and the queue is
+written, oldest first, in one call:
+
+- at once when a record at WARNING or above arrives (after the lines queued before it);
+- `FLUSH_INTERVAL_S` after the first line of a batch was queued, by a daemon thread the handler starts
+  on first use: someone tailing the output sees every line within that delay, even when the program
+  goes idle right after logging it (one wake-up per batch, none while nothing is queued);
+- when `MAX_PENDING_LINES` are queued;
+- on ``flush()`` and ``close()``, which `logging.shutdown` calls at interpreter exit.
+
+What this costs: a process that ends without running exit handlers (``os._exit``, SIGKILL, a SIGTERM
+nobody handles, a crash of the interpreter) loses at most `FLUSH_INTERVAL_S` of INFO and DEBUG lines,
+never a warning. Other writers to stderr (``print``, other handlers, a traceback) are not part of the
+batch, so their output can appear before an INFO line logged slightly earlier; code that reads stderr
+right after a call (a test with ``capfd``) should call the handler's ``flush()`` first. A forked child drops
+the lines it inherited queued: the parent writes them. Handlers users attach themselves are not affected.
+
+A line may also come without a record (`emit_message`, used when `direct_sink` finds this handler is the
+only one a record would reach): its values are queued and the message and line are made when the batch
+is written, which costs less than making them one by one between requests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import traceback
+import weakref
+from collections.abc import Callable
+from typing import Final, TextIO
+
+__all__ = [
+    "FLUSH_INTERVAL_S",
+    "LINE_FORMAT",
+    "MAX_PENDING_LINES",
+    "BatchingStreamHandler",
+    "LineFormatter",
+    "direct_sink",
+]
+
+LINE_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+FLUSH_INTERVAL_S: Final = 0.1
+"""Longest a queued INFO or DEBUG line waits before it is written."""
+MAX_PENDING_LINES: Final = 64
+"""A batch this long is written at once, however young. Bounds the queue under a burst, and the pause of
+the thread that writes it, which also makes the lines queued without a record (a few µs each)."""
+
+
+class LineFormatter(logging.Formatter):
+    """`logging.Formatter` with `LINE_FORMAT` and the same output, built directly (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(LINE_FORMAT)
+        self._stamp: tuple[int, str] = (-1, "")  # (whole second, its formatted stamp), swapped as one
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info or record.exc_text or record.stack_info:
+            return super().format(record)  # tracebacks: the standard layout
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record)
+        return f"{record.asctime} {record.levelname} {record.name}: {record.message}"
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        return self._asctime(record.created, record.msecs)
+
+    def line(self, created: float, levelno: int, name: str, message: str) -> str:
+        """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
+        msecs = int((created - int(created)) * 1000) + 0.0  # as `LogRecord` computes it
+        return f"{self._asctime(created, msecs)} {logging.getLevelName(levelno)} {name}: {message}"
+
+    def _asctime(self, created: float, msecs: float) -> str:
+        second, stamp = self._stamp
+        if int(created) != second:
+            stamp = time.strftime(self.default_time_format, self.converter(created))
+            self._stamp = (int(created), stamp)
+        msec_format = self.default_msec_format
+        return stamp if msec_format is None else msec_format % (stamp, msecs)
+
+
+class BatchingStreamHandler(logging.StreamHandler[TextIO]):
+    """A `logging.StreamHandler` that writes its lines in batches (the rules are in the module docstring).
+
+    Args:
+        stream: where the lines go (the runtime passes ``sys.stderr``).
+        flush_interval_s: the longest an INFO or DEBUG line waits; default `FLUSH_INTERVAL_S`.
+    """
+
+    def __init__(self, stream: TextIO, *, flush_interval_s: float = FLUSH_INTERVAL_S) -> None:
+        super().__init__(stream)
+        self.flush_interval_s = flush_interval_s
+        self.line_formatter = LineFormatter()  # also renders the lines `emit_message` queues
+        self.setFormatter(self.line_formatter)
+        # `emit_message` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
+        # per line); it is always set by now, and a forked child re-initialises it in place.
+        self._queue_lock: threading.RLock = self.lock or threading.RLock()
+        self._pending: list[str | _Deferred] = []
+        self._closed = False
+        self._due = threading.Event()  # set while a batch waits for the flusher thread
+        self._flusher: threading.Thread | None = None
+        _live_handlers.add(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # `Handler.handle` holds `self.lock` around this call, so the queue needs no lock of its own.
+        try:
+            self._queue(self.format(record), record.levelno)
+        except RecursionError:  # the same policy as `StreamHandler.emit`
+            raise
+        except Exception:
+            self.handleError(record)
+
+    def emit_message(self, name: str, levelno: int, message: Callable[..., str], args: tuple[object, ...]) -> None:
+        """Queue the line `emit` would write for a record from logger `name` made now, with the message
+        ``message(*args)``, without building the record: only when `direct_sink` returned this handler, so
+        nothing else would see it.
+
+        The message and the line are made when the batch is written, in one pass over the batch, which
+        costs less than making each as it comes; so `args` must be values that do not change.
+        """
+        deferred = (time.time(), levelno, name, message, args)
+        with self._queue_lock:
+            try:
+                self._queue(deferred, levelno)
+            except Exception:
+                _report_error()
+
+    def _queue(self, line: str | _Deferred, levelno: int) -> None:
+        """With the lock held: queue `line`, then write the batch now or make sure it will be."""
+        pending = self._pending
+        pending.append(line)
+        if levelno >= logging.WARNING or len(pending) >= MAX_PENDING_LINES or self._closed:
+            self.flush()
+        elif len(pending) == 1:
+            self._start_batch()
+
+    def flush(self) -> None:
+        """Write the queued lines, then flush the stream."""
+        self.acquire()
+        try:
+            if self._pending:
+                batch, self._pending = self._pending, []  # first: a failing write must not repeat the batch
+                lines = [line if isinstance(line, str) else self._render(line) for line in batch]
+                text = self.terminator.join(line for line in lines if line is not None)
+                if text:
+                    self.stream.write(text + self.terminator)
+            super().flush()
+        finally:
+            self.release()
+
+    def _render(self, deferred: _Deferred) -> str | None:
+        """The line for an `emit_message` entry; None (reported) if it cannot be made, as `emit` drops a
+        record it cannot format, without losing the rest of the batch."""
+        created, levelno, name, message, args = deferred
+        try:
+            return self.line_formatter.line(created, levelno, name, message(*args))
+        except Exception:
+            _report_error()
+            return None
+
+    def close(self) -> None:
+        self.acquire()
+        try:
+            self._closed = True  # later records are written at once: no thread is left to do it
+            self.flush()
+            self._due.set()  # lets the flusher thread see `_closed` and end
+        finally:
+            self.release()
+        super().close()
+
+    def _start_batch(self) -> None:
+        """The first line of a batch was queued: wake the flusher thread, starting it if needed."""
+        flusher = self._flusher
+        if flusher is None or not flusher.is_alive():  # first use, or a forked child (threads don't fork)
+            flusher = threading.Thread(target=self._flush_when_due, name="sdk-log-flush", daemon=True)
+            self._flusher = flusher
+            try:
+                flusher.start()
+            except RuntimeError:  # interpreter shutting down: no new threads, so write now
+                self.flush()
+                return
+        self._due.set()
+
+    def _flush_when_due(self) -> None:
+        """The flusher thread: sleep until a batch starts, wait `flush_interval_s`, write it."""
+        while not self._closed:
+            self._due.wait()
+            time.sleep(self.flush_interval_s)
+            self.acquire()
+            try:
+                self._due.clear()
+                self.flush()
+            except Exception:
+                _report_error()
+            finally:
+                self.release()
+
+    def _after_fork_in_child(self) -> None:
+        """The parent writes the lines queued at fork time; the child starts afresh (no thread, fresh event)."""
+        self._pending.clear()
+        self._due = threading.Event()
+        self._flusher = None
+
+
+_Deferred = tuple[float, int, str, Callable[..., str], tuple[object, ...]]
+"""A line queued by `emit_message`: (created, levelno, logger name, message function, its arguments)."""
+
+
+def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler | None:
+    """The runtime's handler if it is the only handler a `levelno` record from `logger` would reach, and
+    nothing else could see or change that record on its way (no filters, the standard record factory and
+    logger class). The caller can then queue the line with `emit_message` and skip building the record,
+    which no one could observe; the caller has already checked `logger.isEnabledFor(levelno)`.
+    """
+    if type(logger) is not logging.Logger or logger.filters or logger.disabled:
+        return None
+    if logging.getLogRecordFactory() is not logging.LogRecord:
+        return None
+    sink: BatchingStreamHandler | None = None
+    current: logging.Logger | None = logger
+    while current is not None:  # the walk `Logger.callHandlers` does
+        for handler in current.handlers:
+            if levelno < handler.level:
+                continue  # never sees this record
+            if sink is not None or type(handler) is not BatchingStreamHandler:
+                return None
+            if handler.filters or handler.formatter is not handler.line_formatter:
+                return None  # then `emit_message` would not write what `emit` writes
+            sink = handler
+        current = current.parent if current.propagate else None
+    return sink
+
+
+def _report_error() -> None:
+    """A write failed where there is no record for `Handler.handleError`: report it the way it would."""
+    if logging.raiseExceptions:
+        traceback.print_exc()
+
+
+_live_handlers: weakref.WeakSet[BatchingStreamHandler] = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for handler in list(_live_handlers):
+        handler._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX only; elsewhere nothing forks
+    os.register_at_fork(after_in_child=_reset_after_fork)

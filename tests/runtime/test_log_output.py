@@ -1,0 +1,316 @@
+"""The runtime's stderr handler: the standard line format, batched writes that never lose or repeat a line."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from runtime._log_output import (
+    LINE_FORMAT,
+    MAX_PENDING_LINES,
+    BatchingStreamHandler,
+    LineFormatter,
+    direct_sink,
+)
+
+GENERATOR = Path(__file__).resolve().parents[2] / "generator"
+SLOW_S = 60.0  # a flush interval no test waits for
+
+
+def record(msg: str, *args: object, level: int = logging.INFO, created: float | None = None) -> logging.LogRecord:
+    made = logging.LogRecord("acme_sdk", level, __file__, 1, msg, args, None)
+    if created is not None:
+        made.created = created
+        made.msecs = int((created - int(created)) * 1000) + 0.0
+    return made
+
+
+def percent(template: str) -> Callable[..., str]:
+    """A message function for `emit_message`: the template filled in as a record's message would be."""
+    return lambda *args: template % args
+
+
+def handler_on(stream: io.StringIO, flush_interval_s: float = SLOW_S) -> BatchingStreamHandler:
+    return BatchingStreamHandler(stream, flush_interval_s=flush_interval_s)  # type: ignore[arg-type]
+
+
+def wait_for(predicate: object, timeout_s: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.005)
+    return False
+
+
+# -- the line format ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("created", [1_700_000_000.0, 1_700_000_000.999, 1_700_000_001.0005, 1_800_000_059.5])
+def test_lines_match_the_standard_formatter(created: float) -> None:
+    """LineFormatter writes what logging.Formatter(LINE_FORMAT) writes, also across second boundaries."""
+    ours, standard = LineFormatter(), logging.Formatter(LINE_FORMAT)
+    for level in (logging.DEBUG, logging.INFO, logging.WARNING):
+        for at in (created, created + 0.25, created + 1.0):
+            made = record("GET %s -> %d in %.1f ms", "/v1/pets", 200, 12.345, level=level, created=at)
+            assert ours.format(made) == standard.format(made)
+            assert ours.line(at, level, "acme_sdk", made.getMessage()) == standard.format(made)
+
+
+def test_tracebacks_keep_the_standard_layout() -> None:
+    """A record with exc_info or stack_info is formatted exactly as the standard formatter does it."""
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        made = logging.LogRecord("acme_sdk", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    with_stack = record("here")
+    with_stack.stack_info = "Stack (most recent call last):\n  frame"
+    for item in (made, with_stack):
+        assert LineFormatter().format(item) == logging.Formatter(LINE_FORMAT).format(item)
+    assert "ValueError: boom" in LineFormatter().format(made)
+
+
+# -- batching ----------------------------------------------------------------------------------------------
+
+
+def test_info_lines_wait_for_the_interval_then_all_appear() -> None:
+    """INFO lines are queued, then written together within the flush interval, with nothing flushed by hand."""
+    stream = io.StringIO()
+    handler = handler_on(stream, flush_interval_s=0.5)
+    handler.handle(record("one"))
+    handler.handle(record("two"))
+    assert stream.getvalue() == ""
+    assert wait_for(lambda: stream.getvalue().count("\n") == 2)
+    assert [line.split(" INFO acme_sdk: ")[1] for line in stream.getvalue().splitlines()] == ["one", "two"]
+    handler.handle(record("three"))  # a new batch after an idle spell gets its own wake-up
+    assert wait_for(lambda: "three" in stream.getvalue())
+    handler.close()
+
+
+def test_a_warning_writes_the_queue_at_once_in_order() -> None:
+    """A WARNING (or worse) is written immediately, after the lines queued before it."""
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    handler.handle(record("first"))
+    handler.handle(record("careful", level=logging.WARNING))
+    lines = stream.getvalue().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == ["first", "careful"]
+    assert " WARNING acme_sdk: " in lines[1]
+    handler.close()
+
+
+def test_a_full_queue_is_written_at_once() -> None:
+    """MAX_PENDING_LINES queued lines are written without waiting for the interval."""
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    for n in range(MAX_PENDING_LINES - 1):
+        handler.handle(record("line %d", n))
+    assert stream.getvalue() == ""
+    handler.handle(record("last"))
+    assert stream.getvalue().count("\n") == MAX_PENDING_LINES
+    handler.close()
+
+
+def test_flush_and_close_write_everything_and_later_lines_go_at_once() -> None:
+    """flush() and close() write the queue; a record after close is written immediately."""
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    handler.handle(record("queued"))
+    handler.flush()
+    assert stream.getvalue().endswith("queued\n")
+    handler.handle(record("before close"))
+    handler.close()
+    assert stream.getvalue().endswith("before close\n")
+    handler.handle(record("after close"))
+    assert stream.getvalue().endswith("after close\n")
+
+
+def test_emit_message_writes_what_emit_writes() -> None:
+    """A line queued without a record renders its message at write time, identical to the record's line."""
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    handler.emit_message("acme_sdk", logging.INFO, percent("%s %s -> %d in %.1f ms"), ("GET", "/v1/pets", 200, 1.25))
+    handler.handle(record("%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25))
+    handler.close()
+    direct, standard = stream.getvalue().splitlines()
+    assert direct[23:] == standard[23:] == " INFO acme_sdk: GET /v1/pets -> 200 in 1.2 ms"  # after the time
+
+
+def test_a_line_that_cannot_be_made_is_dropped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A queued line whose message fails is reported and dropped; the rest of its batch is written."""
+    monkeypatch.setattr(logging, "raiseExceptions", False)
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    handler.emit_message("acme_sdk", logging.INFO, percent("before"), ())
+    handler.emit_message("acme_sdk", logging.INFO, percent("%d"), ("not a number",))
+    handler.emit_message("acme_sdk", logging.INFO, percent("after"), ())
+    handler.close()
+    assert [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()] == ["before", "after"]
+
+
+def test_lines_from_many_threads_are_written_once_each() -> None:
+    """Concurrent loggers (and the flusher thread) never drop or repeat a line."""
+    stream = io.StringIO()
+    handler = handler_on(stream, flush_interval_s=0.001)
+
+    def work(worker: int) -> None:
+        for n in range(300):
+            if n % 2:
+                handler.handle(record("w%d n%d", worker, n))
+            else:
+                handler.emit_message("acme_sdk", logging.INFO, percent("w%d n%d"), (worker, n))
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handler.close()
+    messages = [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert sorted(messages) == sorted(f"w{w} n{n}" for w in range(6) for n in range(300))
+
+
+class BrokenStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise OSError("disk full")
+
+
+def test_a_failing_stream_never_breaks_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Write errors are reported like logging reports them (here: silenced), never raised to the caller."""
+    monkeypatch.setattr(logging, "raiseExceptions", False)
+    handler = handler_on(BrokenStream(), flush_interval_s=0.01)
+    handler.handle(record("queued"))
+    handler.handle(record("bad", level=logging.ERROR))
+    for _ in range(MAX_PENDING_LINES + 1):
+        handler.emit_message("acme_sdk", logging.INFO, percent("x"), ())
+    assert wait_for(lambda: handler._pending == [])  # the flusher thread met the error too; nothing is retried
+    handler.close()
+
+
+# -- when a line may skip the record -------------------------------------------------------------------------
+
+
+_counter = 0
+
+
+def fresh_logger(*, propagate: bool = False) -> tuple[logging.Logger, BatchingStreamHandler]:
+    global _counter
+    _counter += 1
+    logger = logging.getLogger(f"sdk_direct_{_counter}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = propagate
+    handler = handler_on(io.StringIO())
+    logger.addHandler(handler)
+    return logger, handler
+
+
+def test_direct_sink_is_our_handler_when_it_alone_listens() -> None:
+    """Our handler alone (a quieter handler elsewhere does not count) takes lines without a record."""
+    logger, handler = fresh_logger()
+    assert direct_sink(logger, logging.INFO) is handler
+    quiet = logging.NullHandler(logging.WARNING)
+    logger.addHandler(quiet)
+    assert direct_sink(logger, logging.INFO) is handler
+    assert direct_sink(logger, logging.WARNING) is None
+    logger.removeHandler(quiet)
+
+
+class OtherLogger(logging.Logger):
+    pass
+
+
+class CustomRecord(logging.LogRecord):
+    pass
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "extra handler",
+        "ancestor handler",
+        "logger filter",
+        "handler filter",
+        "other formatter",
+        "record factory",
+        "logger class",
+        "disabled",
+        "handler level",
+    ],
+)
+def test_records_are_built_whenever_anyone_else_could_see_them(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any other handler, filter, formatter, record factory or logger class brings the record back."""
+    logger, handler = fresh_logger(propagate=change == "ancestor handler")
+    if change == "extra handler":
+        logger.addHandler(logging.NullHandler())
+    elif change == "ancestor handler":
+        monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
+    elif change == "logger filter":
+        logger.addFilter(lambda r: True)
+    elif change == "handler filter":
+        handler.addFilter(lambda r: True)
+    elif change == "other formatter":
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    elif change == "record factory":
+        monkeypatch.setattr(logging, "getLogRecordFactory", lambda: CustomRecord)
+    elif change == "logger class":
+        monkeypatch.setattr(logger, "__class__", OtherLogger)
+    elif change == "disabled":
+        logger.disabled = True
+    elif change == "handler level":
+        handler.setLevel(logging.WARNING)
+    assert direct_sink(logger, logging.INFO) is None
+
+
+# -- process life: exit and fork -----------------------------------------------------------------------------
+
+
+def run_script(body: str) -> subprocess.CompletedProcess[str]:
+    script = f"import sys\nsys.path.insert(0, {str(GENERATOR)!r})\n" + textwrap.dedent(body)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_queued_lines_are_written_at_exit() -> None:
+    """A normal exit (also by an uncaught exception) writes the queued lines: logging.shutdown flushes."""
+    result = run_script(
+        """
+        import logging
+        from runtime._logging import configure_logging
+        logger = configure_logging("acme_sdk", logging.INFO)
+        logger.info("last words")
+        raise SystemExit(3)
+        """
+    )
+    assert result.returncode == 3
+    assert result.stderr.count(" INFO acme_sdk: last words\n") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_does_not_repeat_the_parents_lines() -> None:
+    """Lines queued before a fork are written once, by the parent; the child's own lines still appear."""
+    result = run_script(
+        """
+        import logging, os
+        from runtime._logging import configure_logging
+        logger = configure_logging("acme_sdk", logging.INFO)
+        logger.info("before fork")
+        pid = os.fork()
+        if pid == 0:
+            logger.info("in child")
+            logging.shutdown()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        logger.info("in parent")
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    for line in ("before fork", "in child", "in parent"):
+        assert result.stderr.count(f" INFO acme_sdk: {line}\n") == 1, result.stderr

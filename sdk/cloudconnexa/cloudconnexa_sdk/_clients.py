@@ -221,8 +221,9 @@ class AsyncCloudConnexa:
         config_file: a TOML file with further settings (or `CLOUDCONNEXA_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httpx" (the
-            default) or "aiohttp" (several times less CPU per request under concurrency; needs the `fast`
-            extra: pip install "cloudconnexa-sdk[fast]").
+            default), "aiohttp" (several times less CPU per request under concurrency) or "httptools"
+            (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
+            pip install "cloudconnexa-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,

@@ -111,6 +111,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
     AsyncLoggingTransport,
@@ -331,6 +332,7 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HttptoolsTransport",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",

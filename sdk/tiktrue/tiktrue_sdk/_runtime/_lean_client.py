@@ -28,6 +28,9 @@ from typing import Any
 
 import httpx
 
+from ._lean_exchange import HostHeaders, bodyless_request, read_in_memory
+from ._request_url import PathJoiner
+
 __all__ = ["AsyncLeanClient", "LeanClient"]
 
 _DEFAULT = httpx.USE_CLIENT_DEFAULT
@@ -38,12 +41,19 @@ _BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to ht
 class _Plan:
     """What every short-path request of one client shares; rebuilt when the client's settings change."""
 
-    __slots__ = ("base", "base_url", "timeout", "timeout_dict")
+    __slots__ = ("base", "base_url", "host_headers", "joiner", "timeout", "timeout_dict")
 
     def __init__(self, base_url: httpx.URL, timeout: httpx.Timeout) -> None:
         self.base_url, self.timeout = base_url, timeout
         self.base = str(base_url).rstrip("/")  # httpx keeps a trailing slash; relative URLs start with one
+        self.joiner = PathJoiner(base_url)
+        self.host_headers = HostHeaders(base_url.netloc)
         self.timeout_dict = timeout.as_dict()
+
+    def url(self, path: str) -> httpx.URL | str:
+        """The request URL for `path`: built from the parsed base when it can be, else for httpx to parse."""
+        joined = self.joiner.join(path)
+        return self.base + path if joined is None else joined
 
 
 def _plan(client: httpx.Client | httpx.AsyncClient, cached: _Plan | None) -> _Plan | None:
@@ -79,25 +89,48 @@ def _short_path(
     plan = client._lean_plan = _plan(client, client._lean_plan)
     if plan is None:
         return None
-    headers = client.headers.copy()
-    if options["headers"] is not None:
-        headers.update(options["headers"])
     timeout, extensions = options["timeout"], options["extensions"]
     timeouts = plan.timeout_dict if timeout is _DEFAULT else httpx.Timeout(timeout).as_dict()
+    extensions = {**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts}
     body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
-    return httpx.Request(
-        method,
-        plan.base + url,
-        headers=headers,
-        extensions={**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts},
-        **body,
-    )
+    target, extra = plan.url(url), options["headers"]
+    if body.keys() <= {"params"}:
+        request = _bodyless(plan, client.headers, method, target, extra, body.get("params"), extensions)
+        if request is not None:
+            return request
+    headers = client.headers  # httpx.Request copies it
+    if extra is not None:
+        headers = headers.copy()
+        headers.update(extra)
+    return httpx.Request(method, target, headers=headers, extensions=extensions, **body)
+
+
+def _bodyless(
+    plan: _Plan,
+    defaults: httpx.Headers,
+    method: str,
+    target: httpx.URL | str,
+    extra: Any,
+    params: Any,
+    extensions: dict[str, Any],
+) -> httpx.Request | None:
+    """A request without a body, its headers ready with ``Host`` (`_lean_exchange.py`), or None."""
+    headers = plan.host_headers.for_defaults(defaults)
+    if headers is None:
+        return None
+    if extra is not None:
+        extra = httpx.Headers(extra)
+        if "host" in extra:  # httpx would keep the caller's Host where the caller put it
+            return None
+        headers = headers.copy()
+        headers.update(extra)
+    return bodyless_request(method, target, headers, params, extensions)
 
 
 def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> None:
     """What httpx records on every response it hands out."""
     response.request = request
-    if "set-cookie" in response.headers:
+    if any(name.lower() == b"set-cookie" for name, _ in response.headers.raw):
         client.cookies.extract_cookies(response)
     if response.has_redirect_location:  # rare: httpx offers the next request even when not following
         response.next_request = client._build_redirect_request(request, response)
@@ -171,7 +204,8 @@ class LeanClient(httpx.Client):
                         next_request = flow.send(response)
                     except StopIteration:
                         next_request = None
-                    response.read()
+                    if not read_in_memory(response):
+                        response.read()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
                         return response
@@ -242,7 +276,8 @@ class AsyncLeanClient(httpx.AsyncClient):
                         next_request = await flow.asend(response)
                     except StopAsyncIteration:
                         next_request = None
-                    await response.aread()
+                    if not read_in_memory(response):
+                        await response.aread()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
                         return response

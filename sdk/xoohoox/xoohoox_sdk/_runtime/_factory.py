@@ -16,9 +16,10 @@ is given. `LeanClient` is an `httpx.Client` whose `request()` skips httpx's per-
 never needs (`_lean_client.py`). The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
-The async client's innermost transport may instead be aiohttp's (``transport="aiohttp"``, an
-`AsyncBackend`): `AiohttpTransport` from `_aiohttp_transport.py`, built with the same pool limits and TLS
-context, under the same stack. The client stays an `httpx.AsyncClient` either way.
+The async client's innermost transport may instead be named by an `AsyncBackend`: ``transport="aiohttp"``
+builds `AiohttpTransport` (`_aiohttp_transport.py`), ``transport="httptools"`` builds `HttptoolsTransport`
+(`_httptools_transport.py`, HTTP/1.1 on asyncio with httptools' parser), each with the same pool limits and
+TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
@@ -44,8 +46,9 @@ from ._settings import ClientSettings
 
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
 
-AsyncBackend = Literal["httpx", "aiohttp"]
-"""Who does an async client's I/O: httpx's own pool (the default) or aiohttp's (the SDK's ``fast`` extra)."""
+AsyncBackend = Literal["httpx", "aiohttp", "httptools"]
+"""Who does an async client's I/O: httpx's own pool (the default), aiohttp's, or `HttptoolsTransport`'s
+(both of the last need the SDK's ``fast`` extra)."""
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
@@ -95,8 +98,11 @@ def _async_pool(
         return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
     if transport == "aiohttp":
         return AiohttpTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    if transport == "httptools":
+        return HttptoolsTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
     raise ConfigurationError(
-        f'transport must be an httpx.AsyncBaseTransport, "httpx" or "aiohttp", not {transport!r}', setting="transport"
+        f'transport must be an httpx.AsyncBaseTransport, "httpx", "aiohttp" or "httptools", not {transport!r}',
+        setting="transport",
     )
 
 
@@ -164,11 +170,13 @@ def build_async_client(
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
 
-    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` (the default, None) or
-    ``"aiohttp"`` for a pooled `AiohttpTransport` built from the same settings.
+    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` (the default, None),
+    ``"aiohttp"`` for a pooled `AiohttpTransport` or ``"httptools"`` for a pooled `HttptoolsTransport`,
+    built from the same settings.
 
     Raises:
-        ConfigurationError: `transport` names no backend, or ``"aiohttp"`` without aiohttp installed.
+        ConfigurationError: `transport` names no backend, or ``"aiohttp"`` / ``"httptools"`` without that
+            library installed.
     """
     clock = clock or SystemClock()
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)

@@ -45,7 +45,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "7"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "100000"))
 LOG_REQUESTS = int(os.environ.get("BENCH_LOG_REQUESTS", "150"))
-LOG_ROUNDS = int(os.environ.get("BENCH_LOG_ROUNDS", "30"))
+LOG_ROUNDS = int(os.environ.get("BENCH_LOG_ROUNDS", "60"))  # 30 left +-3% of noise on a shared machine
 LOG_BLOCKS = 6  # the logging rounds are reported as this many blocks of consecutive rounds
 INSTRUCTIONS = os.environ.get("BENCH_INSTRUCTIONS", "1") != "0"
 INSTRUCTION_RUNS = (50, 250)  # requests per callgrind run; the difference cancels start-up and imports
@@ -393,10 +393,12 @@ def summary(
         for target, words in (("loopback", "loopback nginx"), ("delay_1ms", "server answering after 1 ms")):
             entry = log[target]
             overall, (median, low, high) = entry["overall"], entry["blocks"]
+            # The goal is set against loopback; the 1 ms server is reported, as a real network would be.
+            judged = f"goal ≤ +5%: {verdict(overall <= GOAL_LOG_OVERHEAD)}" if target == "loopback" else "reported"
             lines.append(
                 f"- Logging at INFO vs off, sync SDK, {words}: {overall:+.1%} CPU per request over the run "
                 f"({entry['off_us']:.0f} -> {entry['info_us']:.0f} µs); per block of rounds median {median:+.1%}, "
-                f"{low:+.1%} to {high:+.1%}; goal ≤ +5%: {verdict(overall <= GOAL_LOG_OVERHEAD)}"
+                f"{low:+.1%} to {high:+.1%}; {judged}"
             )
     if memory is not None:
         growth = memory["rss_end_kb"] - memory["rss_after_warmup_kb"]

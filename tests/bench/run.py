@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.server import DelayServer, NginxServer, ServerError, ensure_nginx
+from tests.support.fault_server import BLOCK, FaultServer, ServedFile
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "tests" / "bench" / "bench.yaml"
@@ -44,6 +45,7 @@ BIN = Path(sys.executable).parent
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1500"))
 PAIRS = int(os.environ.get("BENCH_PAIRS", "7"))
 MEMORY_REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "100000"))
+DOWNLOAD_MIB = int(os.environ.get("BENCH_DOWNLOAD_MIB", "200"))
 LOG_REQUESTS = int(os.environ.get("BENCH_LOG_REQUESTS", "150"))
 LOG_ROUNDS = int(os.environ.get("BENCH_LOG_ROUNDS", "60"))  # 30 left +-3% of noise on a shared machine
 LOG_BLOCKS = 6  # the logging rounds are reported as this many blocks of consecutive rounds
@@ -412,6 +414,17 @@ def summary(
     return lines
 
 
+def download_summary(download: dict[str, Any] | None) -> list[str]:
+    if download is None:
+        return []
+    size_mib = download["size"] / 2**20
+    return [
+        f"- Memory, streaming download of {size_mib:.0f} MiB (runtime `download()`, checksum on the fly): "
+        f"peak RSS {download['before'] / 2**20:.1f} MiB before, {download['after'] / 2**20:.1f} MiB after "
+        f"({(download['after'] - download['before']) / 2**20:+.1f} MiB), {size_mib / download['seconds']:.0f} MiB/s"
+    ]
+
+
 def instructions_per_request(module: str, base_url: str, *extra: str) -> float | str:
     """Instructions one request costs a client, counted by callgrind: unlike CPU time, load cannot move it.
 
@@ -458,6 +471,26 @@ def run_aux(command: list[str], *, stderr_path: Path, what: str) -> dict[str, An
         return None
     parsed: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return parsed
+
+
+def download_memory(scratch: Path) -> dict[str, Any] | None:
+    """Peak RSS of the runtime's streaming download (`client.download()`, the TikTrue model files) for a
+    `DOWNLOAD_MIB` file from a local server, in a child process after a warm-up download
+    (`tests/support/download_rss_probe.py`, also used by the runtime's memory test)."""
+    served = ServedFile(DOWNLOAD_MIB * BLOCK, seed=11)
+    target = scratch / "download"
+    target.mkdir(exist_ok=True)
+    with FaultServer({"/big.bin": served, "/warm.bin": ServedFile(8 * BLOCK, seed=8)}) as server:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "generator")])}
+        command = [sys.executable, "-m", "tests.support.download_rss_probe", "download", server.url, "/warm.bin"]
+        command += ["/big.bin", served.sha256, str(served.size), str(target)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=ROOT, env=env)
+    shutil.rmtree(target, ignore_errors=True)
+    if result.returncode != 0:
+        say(f"bench: the download run FAILED: {result.stderr.strip().splitlines()[-1:]}")
+        return None
+    report: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -539,6 +572,8 @@ def main() -> int:
             stderr_path=scratch / "memory-stderr.txt",
             what="the memory run",
         )
+        say(f"bench: memory of a streaming download ({DOWNLOAD_MIB} MiB)")
+        download = download_memory(scratch)
         instructions: dict[str, float | str] = {}
         if INSTRUCTIONS:
             say("bench: instructions per request under callgrind (raw httpx, our SDK sync; BENCH_INSTRUCTIONS=0 skips)")
@@ -562,7 +597,7 @@ def main() -> int:
     for line in lines:
         say(line)
     say("")
-    for line in summary(everyone, log, memory, instructions):
+    for line in summary(everyone, log, memory, instructions) + download_summary(download):
         say(line)
     say("")
     say(f"bench: finished in {elapsed:.0f} s")
@@ -581,8 +616,9 @@ def main() -> int:
                 "logging": log_run,
                 "instructions": instructions,
                 "memory": memory,
+                "download": download,
                 "table": lines,
-                "summary": summary(everyone, log, memory, instructions),
+                "summary": summary(everyone, log, memory, instructions) + download_summary(download),
             },
             indent=1,
         ),
@@ -590,6 +626,7 @@ def main() -> int:
     )
     failed = [c.label for c in everyone if c.failure] + (["logging"] if log_run is None else [])
     failed += ["memory"] if memory is None else []
+    failed += ["download"] if download is None else []
     if failed:
         say(f"bench: FAILED: {', '.join(failed)}")
         return 1

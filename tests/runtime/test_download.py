@@ -93,7 +93,9 @@ def probe_peak_rss(mode: str, served: ServedFile, directory: Path) -> dict[str, 
 
 
 def test_200_mb_download_grows_peak_rss_by_less_than_50_mb(tmp_path: Path) -> None:
-    """A 200 MB file streams to disk in constant memory: the child's peak RSS grows < 50 MB, and it is quick.
+    """A 200 MB file streams to disk in constant memory: the child's peak RSS grows < 50 MB.
+
+    (How fast it goes is for `make bench` to report; tests assert no timings.)
 
     Measured in a subprocess (ru_maxrss is per process and only ever grows) after a warm-up download.
     """
@@ -102,7 +104,6 @@ def test_200_mb_download_grows_peak_rss_by_less_than_50_mb(tmp_path: Path) -> No
     before_mb, after_mb = report["before"] / 1e6, report["after"] / 1e6
     print(f"\n200 MiB in {report['seconds']:.2f} s; peak RSS {before_mb:.1f} -> {after_mb:.1f} MB")
     assert growth_mb < 50, f"peak RSS grew by {growth_mb:.1f} MB"
-    assert report["seconds"] < 20
     assert leftovers(tmp_path) == []
 
 

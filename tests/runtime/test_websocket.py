@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import socket
-import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
@@ -194,15 +193,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def test_connects_and_authenticates_well_under_two_seconds(server: Loopback) -> None:
-    """connect() returns an authenticated client (auth frame carries the token) in well under 2 s."""
-    started = time.monotonic()
+async def test_connects_and_authenticates(server: Loopback) -> None:
+    """connect() returns an authenticated client (the auth frame carries the token). No timing is asserted
+    here: tests use injectable clocks, and speed is for `make bench`."""
     ws = await connect(server.url, protocol=PROTOCOL, token_source=token_source, heartbeat=None)
-    elapsed = time.monotonic() - started
     try:
         assert ws.state is ConnectionState.OPEN
         assert server.tokens == [TOKEN]
-        assert elapsed < 1.0
     finally:
         assert await ws.close() == []
     assert state_of(ws) is ConnectionState.CLOSED

@@ -115,7 +115,15 @@ def machine() -> dict[str, str]:
                 break
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
     versions = {}
-    for name in ("httpx", "httpcore", "aiohttp", "urllib3", "openapi-python-client", "openapi-generator-cli"):
+    for name in (
+        "httpx",
+        "httpcore",
+        "aiohttp",
+        "httptools",
+        "urllib3",
+        "openapi-python-client",
+        "openapi-generator-cli",
+    ):
         try:
             versions[name] = version(name)
         except PackageNotFoundError:

@@ -57,10 +57,12 @@ class _Plan:
 
 def _plan(client: httpx.Client | httpx.AsyncClient, cached: _Plan | None) -> _Plan | None:
     """The shared pieces, or None when this client's settings rule the short path out."""
+    if client.params or client.follow_redirects:  # settable at any time: checked on every request
+        return None
     base_url, timeout = client.base_url, client.timeout
     if cached is not None and cached.base_url is base_url and cached.timeout is timeout:
         return cached
-    if base_url.userinfo or not base_url.is_absolute_url or client.params or client.follow_redirects:
+    if base_url.userinfo or not base_url.is_absolute_url:
         return None
     if client._mounts:  # proxies or user mounts choose the transport per URL: that is httpx's own path
         return None

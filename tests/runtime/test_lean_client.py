@@ -340,3 +340,21 @@ def test_a_host_default_header_is_left_where_the_caller_put_it() -> None:
     assert lean_seen.seen[0].headers.raw == plain_seen.seen[0].headers.raw
     assert lean_seen.seen[1].headers.raw[0] == (b"Host", b"api.example.test")
     assert lean_seen.seen[1].headers["X-Later"] == "changed defaults are seen"
+
+
+def test_settings_changed_after_a_request_are_seen(full_sends: list[str]) -> None:
+    """A client's redirect and query-param settings can change at any time; the short path rechecks them."""
+    answers = iter([httpx.Response(200), httpx.Response(302, headers={"Location": "/v1/next"}), httpx.Response(200)])
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return next(answers)
+
+    with LeanClient(base_url=BASE, transport=Transport(answer)) as lean:
+        lean.get("/first")
+        lean.follow_redirects = True
+        lean.params = httpx.QueryParams({"key": "v"})
+        lean.get("/second")
+    assert full_sends == ["sync"]
+    assert seen == [f"{BASE}/first", f"{BASE}/second?key=v", f"{BASE}/next"]

@@ -162,6 +162,7 @@ def test_redact_url_drops_userinfo_and_fragment() -> None:
     """redact_url keeps scheme, host, port and path only, query values REDACTED."""
     assert redact_url("https://u:pw@h.example:8443/a?t=1#frag") == "https://h.example:8443/a?t=REDACTED"
     assert redact_url("http://h.example/a") == "http://h.example/a"
+    assert redact_url("http://h.example/a/x%0Ay") == "http://h.example/a/x%0Ay"  # no newline in a message
 
 
 async def test_araise_for_status_reads_an_async_stream() -> None:

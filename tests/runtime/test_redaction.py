@@ -34,6 +34,13 @@ def test_target_keeps_keys_and_allowlisted_values_only() -> None:
     assert POLICY.target(httpx.URL("https://x.test/v1/pets")) == "/v1/pets"
 
 
+def test_target_keeps_the_path_percent_encoded_so_no_line_can_be_forged() -> None:
+    """A path parameter with a newline (quoted by the generated code) must not split a log line."""
+    url = httpx.URL("https://x.test/v1/pets/evil%0AINFO%20forged%20line/toys?limit=1")
+    assert POLICY.target(url) == "/v1/pets/evil%0AINFO%20forged%20line/toys?limit=1"
+    assert "\n" not in POLICY.target(httpx.URL("https://x.test/a%0Db%0Ac"))
+
+
 def test_allowlisting_a_secret_looking_key_does_not_expose_it() -> None:
     """A secret-looking key stays masked even if allowlisted by mistake."""
     policy = Redaction(safe_query_keys=frozenset({"page_token"}))

@@ -38,7 +38,8 @@ def redact_url(url: httpx.URL | str) -> str:
     url = httpx.URL(url)
     port = f":{url.port}" if url.port is not None else ""
     query = "&".join(f"{key}={_REDACTED}" for key, _ in url.params.multi_items())
-    return f"{url.scheme}://{url.host}{port}{url.path}" + (f"?{query}" if query else "")
+    path = url.raw_path.partition(b"?")[0].decode("ascii", "replace")  # percent-encoded: no control characters
+    return f"{url.scheme}://{url.host}{port}{path}" + (f"?{query}" if query else "")
 
 
 def find_request_id(response: httpx.Response) -> str | None:

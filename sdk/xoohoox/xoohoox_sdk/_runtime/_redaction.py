@@ -102,12 +102,13 @@ class Redaction:
     def target(self, url: httpx.URL) -> str:
         """The path and query, each query value not in `safe_query_keys` replaced by ``REDACTED``.
 
-        The query is shown as sent (still percent-encoded, so no control characters reach a log); a
-        parameter without ``=`` counts as a value.
+        Path and query are shown as sent, still percent-encoded, so no control character (a path parameter
+        holding a newline, say) reaches a log line; a parameter without ``=`` counts as a value.
         """
+        path = url.raw_path.partition(b"?")[0].decode("ascii", "replace")
         query = url.query
         if not query:
-            return url.path
+            return path
         shown = []
         for pair in query.decode("ascii", "replace").split("&"):
             key, equals, value = pair.partition("=")
@@ -115,7 +116,7 @@ class Redaction:
                 shown.append(pair if self._safe_key(unquote_plus(pair)) else REDACTED)
             else:
                 shown.append(f"{key}={value if self._safe_key(unquote_plus(key)) else REDACTED}")
-        return f"{url.path}?{'&'.join(shown)}"
+        return f"{path}?{'&'.join(shown)}"
 
     def _safe_key(self, key: str) -> bool:
         return key in self.safe_query_keys and not is_secret_name(key)

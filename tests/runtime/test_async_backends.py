@@ -33,6 +33,7 @@ from runtime import (
     ErrorEvent,
     FakeClock,
     Hooks,
+    HttptoolsTransport,
     PoolLimits,
     RequestEvent,
     ResponseEvent,
@@ -414,21 +415,27 @@ def test_unknown_backend_is_a_configuration_error() -> None:
     assert caught.value.setting == "transport"
 
 
-def test_missing_aiohttp_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without aiohttp, asking for it raises ConfigurationError pointing at the SDK's fast extra."""
+@pytest.mark.parametrize(
+    ("package", "transport_class"), [("aiohttp", AiohttpTransport), ("httptools", HttptoolsTransport)]
+)
+def test_missing_package_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, package: str, transport_class: type[httpx.AsyncBaseTransport]
+) -> None:
+    """Without its package, asking for a transport raises ConfigurationError pointing at the SDK's fast extra."""
     import builtins
 
     real_import = builtins.__import__
 
-    def no_aiohttp(name: str, *args: object, **kwargs: object) -> object:
-        if name == "aiohttp" or name.startswith("aiohttp."):
+    def without_package(name: str, *args: object, **kwargs: object) -> object:
+        if name == package or name.startswith(f"{package}."):
             raise ImportError(name)
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(builtins, "__import__", no_aiohttp)
+    monkeypatch.setattr(builtins, "__import__", without_package)
     with pytest.raises(ConfigurationError, match=r"fast") as caught:
-        AiohttpTransport()
+        transport_class()
     assert caught.value.setting == "transport"
+    assert f'transport="{package}" needs {package}' in str(caught.value)
 
 
 async def test_transport_serves_one_event_loop(server: ScriptedServer) -> None:

@@ -20,7 +20,7 @@ import attrs
 import httpx
 import pytest
 import trustme
-from runtime import ConfigurationError, HttptoolsTransport
+from runtime import HttptoolsTransport
 from runtime._httptools_connection import READ_HIGH_WATER_BYTES
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -577,23 +577,6 @@ async def test_stalled_handshake_is_a_connect_timeout(ca: trustme.CA) -> None:
 def test_repr_names_the_pool_size() -> None:
     """The repr shows the connection cap."""
     assert repr(HttptoolsTransport(limits=httpx.Limits(max_connections=7))) == "HttptoolsTransport(max_connections=7)"
-
-
-def test_missing_httptools_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without httptools, building the transport raises ConfigurationError pointing at the SDK's fast extra."""
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_httptools(name: str, *args: object, **kwargs: object) -> object:
-        if name == "httptools" or name.startswith("httptools."):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", no_httptools)
-    with pytest.raises(ConfigurationError, match=r"fast") as caught:
-        HttptoolsTransport()
-    assert caught.value.setting == "transport"
 
 
 def test_transport_serves_one_event_loop() -> None:

@@ -272,6 +272,15 @@ class ConfigurationError(SDKError):
         self.setting = setting
 
 
+def fast_extra_missing(package: str) -> ConfigurationError:
+    """The error for ``transport="<package>"`` when that optional package (the SDK's `fast` extra) is absent."""
+    return ConfigurationError(
+        f'transport="{package}" needs {package}: install the SDK\'s "fast" extra (pip install "<sdk>[fast]") '
+        f"or {package} itself, or use the default httpx transport.",
+        setting="transport",
+    )
+
+
 class HookError(SDKError):
     """A user hook raised. `hook` names the callable, `phase` the hook point; the exception is __cause__."""
 

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._errors import ConfigurationError
+from ._errors import fast_extra_missing
 
 if TYPE_CHECKING:
     import aiohttp
@@ -60,11 +60,7 @@ def _import_aiohttp() -> tuple[Any, Any]:
         import aiohttp
         from yarl import URL
     except ImportError:
-        raise ConfigurationError(
-            'transport="aiohttp" needs aiohttp: install the SDK\'s "fast" extra (pip install "<sdk>[fast]") '
-            "or aiohttp itself, or use the default httpx transport.",
-            setting="transport",
-        ) from None
+        raise fast_extra_missing("aiohttp") from None
     return aiohttp, URL
 
 

@@ -52,7 +52,7 @@ class PathJoiner:
     def __init__(self, base_url: httpx.URL) -> None:
         reference: Any = getattr(base_url, "_uri_reference", None)
         self._reference = reference
-        self._prefix = base_url.path.rstrip("/") if reference is None else reference.path.rstrip("/")
+        self._prefix = "" if reference is None else reference.path.rstrip("/")  # unused unless usable
         self._usable = self.available and reference is not None and base_url.query == b"" and base_url.fragment == ""
 
     def join(self, path: str) -> httpx.URL | None:

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from ._errors import ConfigurationError
+from ._errors import fast_extra_missing
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -71,11 +71,7 @@ def _import_pool() -> type[ConnectionPool]:
     try:
         import httptools  # noqa: F401  # imported here first so a missing extra is told apart from a bug
     except ImportError:
-        raise ConfigurationError(
-            'transport="httptools" needs httptools: install the SDK\'s "fast" extra (pip install "<sdk>[fast]") '
-            "or httptools itself, or use the default httpx transport.",
-            setting="transport",
-        ) from None
+        raise fast_extra_missing("httptools") from None
     from ._httptools_pool import ConnectionPool
 
     return ConnectionPool

@@ -120,6 +120,18 @@ def _copy_examples(entry: SdkEntry, project_dir: Path) -> None:
         (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def _copy_modules(entry: SdkEntry, package_dir: Path) -> None:
+    """The API's hand-written modules go into the package as they are; a clash with a generated file is an error."""
+    if entry.modules is None:
+        return
+    for source in sorted(entry.modules.glob("*.py")):
+        target = package_dir / source.name
+        if target.exists():
+            generated = f"{entry.package}/{source.name}"
+            raise BuildError(f"{entry.name}: {_source_name(source)} would replace the generated {generated}: rename it")
+        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 def _source_name(path: Path) -> str:
     """How a generated file names its source: repository-relative, or the bare name for outside files."""
     return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
@@ -135,6 +147,12 @@ def _stamp(project_dir: Path, entry: SdkEntry) -> None:
             source = _source_name(entry.asyncapi)
         elif relative.startswith("examples/") and entry.examples is not None:
             source = _source_name(entry.examples / path.name)
+        elif (
+            entry.modules is not None
+            and (entry.modules / path.name).is_file()
+            and relative == f"{entry.package}/{path.name}"
+        ):
+            source = _source_name(entry.modules / path.name)
         else:
             source = spec
         path.write_text(generated_header(source) + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -169,6 +187,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
     package_dir = project_dir / entry.package
     warnings = _render_package(entry, context, realtime, package_dir)
     _copy_runtime(package_dir)
+    _copy_modules(entry, package_dir)
     _copy_examples(entry, project_dir)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     _stamp(project_dir, entry)

@@ -33,6 +33,8 @@ class SdkEntry:
     env_prefix: str
     mock_port: int
     examples: Path | None = None
+    # Hand-written modules of this API's own shape (openapi/modules/<name>/*.py), copied into the package.
+    modules: Path | None = None
     asyncapi: Path | None = None  # the real-time events document, if the API has one
     other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
 
@@ -64,6 +66,9 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     examples = table.get("examples")
     if isinstance(examples, str) and not (ROOT / examples).is_dir():
         raise RegistryError(f"{where}: [sdk.{name}] examples folder {examples} does not exist")
+    modules = table.get("modules")
+    if isinstance(modules, str) and not (ROOT / modules).is_dir():
+        raise RegistryError(f"{where}: [sdk.{name}] modules folder {modules} does not exist")
     asyncapi = table.get("asyncapi")
     if isinstance(asyncapi, str) and not (ROOT / asyncapi).is_file():
         raise RegistryError(f"{where}: [sdk.{name}] asyncapi {asyncapi} does not exist")
@@ -85,6 +90,7 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
         env_prefix=_field(where, name, table, "env_prefix", _PREFIX),
         mock_port=port,
         examples=ROOT / examples if isinstance(examples, str) else None,
+        modules=ROOT / modules if isinstance(modules, str) else None,
         asyncapi=ROOT / asyncapi if isinstance(asyncapi, str) else None,
     )
 

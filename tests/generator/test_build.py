@@ -13,6 +13,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
 
 from generator.build import BuildError, build, build_into
@@ -362,6 +363,31 @@ def test_build_into_refuses_an_existing_folder(tmp_path: Path) -> None:
     entry = widget_entry(write_spec(tmp_path, WIDGET_SPEC))
     (tmp_path / "out").mkdir()
     with pytest.raises(FileExistsError):
+        build_into(entry, tmp_path / "out")
+
+
+def test_hand_written_modules_are_copied_into_the_package_and_stamped(tmp_path: Path) -> None:
+    """An entry's modules folder lands in the package as it is, stamped with its source, and imports."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "legacy.py").write_text("from widget_sdk import Widget\n\nLegacyWidget = Widget\n", encoding="utf-8")
+    entry = attrs.evolve(widget_entry(write_spec(tmp_path, WIDGET_SPEC)), modules=modules)
+    project = tmp_path / "out"
+    build_into(entry, project)
+    copied = (project / "widget_sdk" / "legacy.py").read_text(encoding="utf-8")
+    assert copied.splitlines()[0] == f"{HEADER}legacy.py; do not edit by hand."
+    result = python_in(project, "from widget_sdk.legacy import LegacyWidget; print(LegacyWidget.__name__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Widget"
+
+
+def test_hand_written_module_may_not_replace_a_generated_one(tmp_path: Path) -> None:
+    """A hand-written module named like a generated file is a build error naming both, never a silent swap."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "errors.py").write_text("X = 1\n", encoding="utf-8")
+    entry = attrs.evolve(widget_entry(write_spec(tmp_path, WIDGET_SPEC)), modules=modules)
+    with pytest.raises(BuildError, match=r"errors\.py would replace the generated widget_sdk/errors\.py"):
         build_into(entry, tmp_path / "out")
 
 

@@ -95,6 +95,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -157,6 +160,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.refresh(body=...)
 
         Returns:
             TokenPair
@@ -231,6 +237,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -293,6 +302,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.refresh(body=...)
 
         Returns:
             TokenPair
@@ -367,6 +379,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.get(id=...)
 
         Returns:
             None | RvmConfig
@@ -444,6 +459,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.update(id=..., body=...)
 
         Returns:
             RvmConfig
@@ -524,6 +542,9 @@ class ConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.config.get_confidence_threshold(id=...)
+
         Returns:
             ConfidenceThreshold
         """
@@ -592,6 +613,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
             ConfidenceThreshold
@@ -680,6 +704,9 @@ class AsyncConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.config.get(id=...)
+
         Returns:
             None | RvmConfig
         """
@@ -756,6 +783,9 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.config.update(id=..., body=...)
 
         Returns:
             RvmConfig
@@ -836,6 +866,9 @@ class AsyncConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.config.get_confidence_threshold(id=...)
+
         Returns:
             ConfidenceThreshold
         """
@@ -904,6 +937,9 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
             ConfidenceThreshold
@@ -996,6 +1032,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.start(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1070,6 +1109,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.stop(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1135,6 +1177,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.status(id=...)
+
         Returns:
             RemoteAccessStatus
         """
@@ -1199,6 +1244,9 @@ class RemoteAccessResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.remote_access.history(id=...)
 
         Returns:
             RemoteAccessHistoryPage
@@ -1286,6 +1334,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.start(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1360,6 +1411,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.stop(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1425,6 +1479,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.status(id=...)
+
         Returns:
             RemoteAccessStatus
         """
@@ -1489,6 +1546,9 @@ class AsyncRemoteAccessResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.remote_access.history(id=...)
 
         Returns:
             RemoteAccessHistoryPage
@@ -1571,6 +1631,9 @@ class MetricsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.metrics.list(id=...)
+
         Returns:
             MetricSeries
         """
@@ -1643,6 +1706,9 @@ class MetricsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.metrics.create(id=..., body=...)
 
         Returns:
             MetricsAccepted | QueuedReceipt
@@ -1741,6 +1807,9 @@ class AsyncMetricsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.metrics.list(id=...)
+
         Returns:
             MetricSeries
         """
@@ -1813,6 +1882,9 @@ class AsyncMetricsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.metrics.create(id=..., body=...)
 
         Returns:
             MetricsAccepted | QueuedReceipt
@@ -1913,6 +1985,9 @@ class BackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.backup.start(id=...)
+
         Returns:
             BackupJob
         """
@@ -1979,6 +2054,9 @@ class BackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.backup.status(id=...)
+
         Returns:
             BackupJob
         """
@@ -2044,6 +2122,9 @@ class BackupResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.backup.upload(id=..., body=...)
 
         Returns:
             BackupArchive
@@ -2127,6 +2208,9 @@ class AsyncBackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.backup.start(id=...)
+
         Returns:
             BackupJob
         """
@@ -2193,6 +2277,9 @@ class AsyncBackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.backup.status(id=...)
+
         Returns:
             BackupJob
         """
@@ -2258,6 +2345,9 @@ class AsyncBackupResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.backup.upload(id=..., body=...)
 
         Returns:
             BackupArchive
@@ -2345,6 +2435,9 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.sync(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
@@ -2426,6 +2519,9 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.status(device_id=...)
+
         Returns:
             TimezoneStatus
         """
@@ -2492,6 +2588,9 @@ class TimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.timezone.sync_manual(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -2580,6 +2679,9 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.sync_legacy(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
@@ -2667,6 +2769,9 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.status_legacy(device_id=...)
+
         Returns:
             TimezoneStatus
         """
@@ -2740,6 +2845,9 @@ class TimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.timezone.sync_manual_legacy(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -2849,6 +2957,9 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.sync(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
@@ -2930,6 +3041,9 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.status(device_id=...)
+
         Returns:
             TimezoneStatus
         """
@@ -2996,6 +3110,9 @@ class AsyncTimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.timezone.sync_manual(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -3084,6 +3201,9 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.sync_legacy(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
@@ -3171,6 +3291,9 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.status_legacy(device_id=...)
+
         Returns:
             TimezoneStatus
         """
@@ -3244,6 +3367,9 @@ class AsyncTimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.timezone.sync_manual_legacy(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -3344,6 +3470,9 @@ class HealthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.health.check()
+
         Returns:
             HealthStatus
         """
@@ -3409,6 +3538,9 @@ class AsyncHealthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.health.check()
 
         Returns:
             HealthStatus

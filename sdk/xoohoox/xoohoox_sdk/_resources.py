@@ -116,6 +116,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -179,6 +182,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.register(body=...)
 
         Returns:
             User
@@ -244,6 +250,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -305,6 +314,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.logout()
 
         Returns:
             None
@@ -376,6 +388,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -439,6 +454,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.register(body=...)
 
         Returns:
             User
@@ -504,6 +522,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -565,6 +586,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.logout()
 
         Returns:
             None
@@ -643,6 +667,9 @@ class BatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.batches.list()
+
         Returns:
             BatchPage
         """
@@ -720,6 +747,9 @@ class BatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.batches.create(body=...)
+
         Returns:
             Batch
         """
@@ -782,6 +812,9 @@ class BatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.get(id=...)
 
         Returns:
             Batch
@@ -848,6 +881,9 @@ class BatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.update(id=..., body=...)
 
         Returns:
             Batch
@@ -918,6 +954,9 @@ class BatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.batches.delete(id=...)
+
         Returns:
             None
         """
@@ -981,6 +1020,9 @@ class BatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.batches.list_quality_checks(id=...)
+
         Returns:
             list[QualityCheck]
         """
@@ -1042,6 +1084,9 @@ class BatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.list_equipment(id=...)
 
         Returns:
             list[Equipment]
@@ -1123,6 +1168,9 @@ class AsyncBatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.batches.list()
+
         Returns:
             BatchPage
         """
@@ -1200,6 +1248,9 @@ class AsyncBatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.batches.create(body=...)
+
         Returns:
             Batch
         """
@@ -1262,6 +1313,9 @@ class AsyncBatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.get(id=...)
 
         Returns:
             Batch
@@ -1328,6 +1382,9 @@ class AsyncBatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.update(id=..., body=...)
 
         Returns:
             Batch
@@ -1398,6 +1455,9 @@ class AsyncBatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.batches.delete(id=...)
+
         Returns:
             None
         """
@@ -1461,6 +1521,9 @@ class AsyncBatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.batches.list_quality_checks(id=...)
+
         Returns:
             list[QualityCheck]
         """
@@ -1522,6 +1585,9 @@ class AsyncBatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.list_equipment(id=...)
 
         Returns:
             list[Equipment]
@@ -1603,6 +1669,9 @@ class QualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.quality.list()
+
         Returns:
             QualityCheckPage
         """
@@ -1681,6 +1750,9 @@ class QualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.quality.create(body=...)
+
         Returns:
             QualityCheck
         """
@@ -1744,6 +1816,9 @@ class QualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.get(id=...)
 
         Returns:
             QualityCheck
@@ -1810,6 +1885,9 @@ class QualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.update(id=..., body=...)
 
         Returns:
             QualityCheck
@@ -1879,6 +1957,9 @@ class QualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.quality.delete(id=...)
+
         Returns:
             None
         """
@@ -1940,6 +2021,9 @@ class QualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.list_for_batch(batch_id=...)
 
         Returns:
             list[QualityCheck]
@@ -2021,6 +2105,9 @@ class AsyncQualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.quality.list()
+
         Returns:
             QualityCheckPage
         """
@@ -2099,6 +2186,9 @@ class AsyncQualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.quality.create(body=...)
+
         Returns:
             QualityCheck
         """
@@ -2162,6 +2252,9 @@ class AsyncQualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.get(id=...)
 
         Returns:
             QualityCheck
@@ -2228,6 +2321,9 @@ class AsyncQualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.update(id=..., body=...)
 
         Returns:
             QualityCheck
@@ -2297,6 +2393,9 @@ class AsyncQualityResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.quality.delete(id=...)
+
         Returns:
             None
         """
@@ -2358,6 +2457,9 @@ class AsyncQualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.list_for_batch(batch_id=...)
 
         Returns:
             list[QualityCheck]
@@ -2438,6 +2540,9 @@ class EquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.equipment.list()
+
         Returns:
             EquipmentPage
         """
@@ -2513,6 +2618,9 @@ class EquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.equipment.create(body=...)
+
         Returns:
             Equipment
         """
@@ -2574,6 +2682,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.get(id=...)
 
         Returns:
             Equipment
@@ -2639,6 +2750,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.update(id=..., body=...)
 
         Returns:
             Equipment
@@ -2707,6 +2821,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.delete(id=...)
 
         Returns:
             None
@@ -2779,6 +2896,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.list_maintenance()
 
         Returns:
             MaintenanceRecordPage
@@ -2860,6 +2980,9 @@ class EquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.equipment.schedule_maintenance(body=...)
+
         Returns:
             MaintenanceRecord
         """
@@ -2940,6 +3063,9 @@ class AsyncEquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.equipment.list()
+
         Returns:
             EquipmentPage
         """
@@ -3015,6 +3141,9 @@ class AsyncEquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.equipment.create(body=...)
+
         Returns:
             Equipment
         """
@@ -3076,6 +3205,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.get(id=...)
 
         Returns:
             Equipment
@@ -3141,6 +3273,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.update(id=..., body=...)
 
         Returns:
             Equipment
@@ -3209,6 +3344,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.delete(id=...)
 
         Returns:
             None
@@ -3281,6 +3419,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.list_maintenance()
 
         Returns:
             MaintenanceRecordPage
@@ -3361,6 +3502,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.schedule_maintenance(body=...)
 
         Returns:
             MaintenanceRecord

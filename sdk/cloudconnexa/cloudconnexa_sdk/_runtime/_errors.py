@@ -195,38 +195,56 @@ class APIStatusError(SDKError):
 
 
 class BadRequestError(APIStatusError):
+    """400 Bad Request: the server could not use the request as sent."""
+
     hint = "Check the request's parameters and body against the API reference."
 
 
 class AuthenticationError(APIStatusError):
+    """401 Unauthorized: the credentials are missing, wrong or expired."""
+
     hint = "Check the credentials (API token, client id/secret): they are missing, wrong or expired."
 
 
 class PermissionDeniedError(APIStatusError):
+    """403 Forbidden: the credentials lack the permission this operation needs."""
+
     hint = "The credentials are valid but lack the permission (scope or role) this operation needs."
 
 
 class NotFoundError(APIStatusError):
+    """404 Not Found: the resource does not exist or is not visible to these credentials."""
+
     hint = "Check the identifiers in the path; the resource does not exist or is not visible to you."
 
 
 class ConflictError(APIStatusError):
+    """409 Conflict: the request conflicts with the resource's current state."""
+
     hint = "The resource's state conflicts with the request; fetch the current state and try again."
 
 
 class PreconditionFailedError(APIStatusError):
+    """412 Precondition Failed: the resource changed since the ETag sent with If-Match."""
+
     hint = "The resource changed since you read it; read it again and retry with its new ETag."
 
 
 class UnprocessableEntityError(APIStatusError):
+    """422 Unprocessable Entity: the request was well-formed but failed validation."""
+
     hint = "The request was well-formed but invalid; see the errors listed in the body."
 
 
 class RateLimitError(APIStatusError):
+    """429 Too Many Requests: the server asks to slow down (see retry_after_s)."""
+
     hint = "Too many requests; wait `retry_after_s` (or back off) before trying again."
 
 
 class ServerError(APIStatusError):
+    """5xx: the server failed to answer the request."""
+
     hint = "The server failed; retry later, and report the request id if it persists."
 
     @property

@@ -280,7 +280,7 @@ def _check(entries: Sequence[SdkEntry]) -> int:
     for problem in problems:
         print(f"release gate: {problem}", file=sys.stderr)
     if not problems:
-        print(f"release gate: {len(entries)} SDKs match their released version")
+        print(f"release gate: every SDK matches its released version ({len(entries)} checked)")
     return 1 if problems else 0
 
 

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             sockets.append(socket_mock)
             print(
                 f"mock: {entry.name + ' events':<14} {socket_mock.url}   (spec {entry.asyncapi.relative_to(ROOT)}; "
-                f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|silence?on=1)"
+                f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|once=1|silence?on=1)"
             )
         print("mock: all mocks answer; any bearer token is accepted. Ctrl-C stops them.", flush=True)
         while True:

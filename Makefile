@@ -9,6 +9,8 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := mock/node_modules/.installed
 SDKS ?=
 URL ?=
+PORTS ?=
+PORT_OFFSET ?=
 
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
@@ -22,7 +24,7 @@ help:
 	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
 	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
-	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
+	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C (PORT_OFFSET=1000, PORTS=myrvm=5010)"
 	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
 	@echo "make bench            performance: our SDK against raw httpx/urllib3/aiohttp and other generators on nginx"
 	@echo "make clean            remove .venv, node_modules and scratch files"
@@ -58,7 +60,7 @@ check-generated: install
 	$(PY) -m generator.check_generated
 
 mock: install
-	$(PY) -m mock.serve $(SDKS)
+	$(PY) -m mock.serve $(SDKS) $(if $(PORTS),--ports '$(PORTS)',) $(if $(PORT_OFFSET),--port-offset '$(PORT_OFFSET)',)
 
 demo: install
 	$(PY) -m mock.demo

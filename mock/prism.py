@@ -139,6 +139,11 @@ class PrismServer:
                 time.sleep(0.2)
         raise MockError(f"Prism did not answer on {self.url} within {timeout_s:.0f}s: {self.last_log_lines()}")
 
+    @property
+    def pid(self) -> int | None:
+        """Prism's process id while started, else None."""
+        return self._process.pid if self._process is not None else None
+
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -49,8 +49,8 @@ async def control_response(mock: WebSocketMock, connection: ServerConnection, ta
         return _json(connection, HTTPStatus.OK, {"dropped": await mock.drop_all(abort=_flag(query, "abort"))})
     if action == "refuse-auth":
         mock.refuse_auth(_flag(query, "on", default=True), once=_flag(query, "once"))
-        body = {"auth_refused": mock.auth_refused, "refuse_next_auth": mock.refuse_next_auth}
-        return _json(connection, HTTPStatus.OK, body)
+        refusal = {"auth_refused": mock.auth_refused, "refuse_next_auth": mock.refuse_next_auth}
+        return _json(connection, HTTPStatus.OK, refusal)
     if action == "silence":
         mock.silence(_flag(query, "on", default=True))
         return _json(connection, HTTPStatus.OK, {"silent": mock.silent})

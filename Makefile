@@ -24,7 +24,7 @@ help:
 	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
 	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
-	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C (PORT_OFFSET=1000, PORTS=myrvm=5010)"
+	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
 	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
 	@echo "make bench            performance: our SDK against raw httpx/urllib3/aiohttp and other generators on nginx"
 	@echo "make clean            remove .venv, node_modules and scratch files"

@@ -3,7 +3,9 @@
 `tick()` (serve.py calls it every second) reads the source spec. A saved version that does not lint
 clean is reported with its findings while Prism goes on serving the last good one; a clean version is
 snapshotted and Prism restarted on it (only this API's Prism: the others never notice); a version Prism
-itself will not load is reported and the previous snapshot served again. A Prism that died is restarted.
+itself will not load is reported and the previous snapshot served again. A Prism that died is restarted;
+when that fails too (its port taken meanwhile), the next attempts wait 1, 2, 4 ... up to
+`MAX_RETRY_TICKS` ticks, so the log is not flooded.
 A spec broken at start is reported and served from its first clean save.
 """
 
@@ -17,6 +19,7 @@ from mock.prism import LOOPBACK, MockError, PrismServer
 from mock.spec_snapshot import Candidate, Rejected, SpecSnapshot
 
 Report = Callable[[str], None]
+MAX_RETRY_TICKS = 32
 
 
 class ReloadingPrism:
@@ -32,6 +35,8 @@ class ReloadingPrism:
         self.snapshot = SpecSnapshot(source=source, folder=snapshot_folder)
         self._report = report
         self._server: PrismServer | None = None
+        self._retry_wait_ticks = 0  # ticks to wait before the next restart attempt
+        self._retry_backoff_ticks = 1  # the wait after the next failed attempt
 
     @property
     def url(self) -> str:
@@ -66,6 +71,9 @@ class ReloadingPrism:
         elif isinstance(verdict, Candidate):
             self._serve(verdict)
         elif self.snapshot.current is not None and not self.serving:
+            if self._retry_wait_ticks > 0:
+                self._retry_wait_ticks -= 1
+                return
             last = self._server.last_log_lines(3) if self._server is not None else "(not started)"
             self._report(f"mock: {self.name} died ({last}); restarting")
             self._restart(self.snapshot.current)
@@ -93,9 +101,12 @@ class ReloadingPrism:
         except MockError as exc:
             if quiet:
                 raise
-            self._report(f"mock: {self.name}: {exc}")
+            self._retry_wait_ticks = self._retry_backoff_ticks
+            self._retry_backoff_ticks = min(2 * self._retry_backoff_ticks, MAX_RETRY_TICKS)
+            self._report(f"mock: {self.name}: {exc}; trying again in {self._retry_wait_ticks} s")
             return
         self._server = server
+        self._retry_wait_ticks, self._retry_backoff_ticks = 0, 1
 
     def stop(self) -> None:
         """Stop this API's Prism, if it runs."""

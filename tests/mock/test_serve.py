@@ -126,6 +126,27 @@ def test_a_dead_prism_is_restarted_on_the_last_good_version(two_mocks: tuple[lis
     assert _version(a) == 1
 
 
+def test_a_restart_that_fails_is_retried_ever_less_often(two_mocks: tuple[list[ReloadingPrism], list[str]]) -> None:
+    """A dead Prism whose port was taken meanwhile is retried after 1, then 2 ... ticks, each failure said once."""
+    (a, _), reports = two_mocks
+    assert a.server is not None and a.server.pid is not None
+    a.stop()
+    with socket.socket() as thief:
+        thief.bind((LOOPBACK, a.port))
+        thief.listen()
+        attempts = []
+        for tick in range(7):
+            before = len(reports)
+            a.tick()
+            if len(reports) > before:
+                attempts.append(tick)
+        assert attempts == [0, 2, 5]  # waits of 1 and 2 ticks between the attempts
+        assert "is busy" in reports[-1] and "trying again in 4 s" in reports[-1]
+    for _ in range(4):
+        a.tick()
+    assert _version(a) == 1
+
+
 # --- ports --------------------------------------------------------------------------------------------
 
 DEFAULTS = [

@@ -40,19 +40,23 @@ function namedProperty(message) {
   return match ? match[1] ?? match[2] : null;
 }
 
+/** The violations that make a request invalid: errors (not warnings) about the request, not the response. */
+function requestErrors(violations) {
+  if (!Array.isArray(violations)) return [];
+  return violations.filter((v) => v && Array.isArray(v.location) && v.location[0] === 'request' && v.severity === 'Error');
+}
+
 /** Prism's violations (the sl-violations list) as {where, path, field, pointer, message, code}. */
 function describeViolations(violations) {
-  return violations
-    .filter((v) => v && Array.isArray(v.location) && v.location[0] === 'request' && v.severity === 'Error')
-    .map((v) => {
-      const where = String(v.location[1] ?? 'request');
-      const path = v.location.slice(2).map(String);
-      const message = ownMessage(where, path, String(v.message ?? ''));
-      const extra = namedProperty(message);
-      const full = extra === null ? path : [...path, extra];
-      const field = where === 'body' ? full.join('.') || 'body' : full.join('.') || where;
-      return { where, path: full, field, pointer: pointer(full), message, code: String(v.code ?? '') };
-    });
+  return requestErrors(violations).map((v) => {
+    const where = String(v.location[1] ?? 'request');
+    const path = v.location.slice(2).map(String);
+    const message = ownMessage(where, path, String(v.message ?? ''));
+    const extra = namedProperty(message);
+    const full = extra === null ? path : [...path, extra];
+    const field = where === 'body' ? full.join('.') || 'body' : full.join('.') || where;
+    return { where, path: full, field, pointer: pointer(full), message, code: String(v.code ?? '') };
+  });
 }
 
 function locate(violation) {
@@ -141,4 +145,4 @@ function parseViolations(value) {
   }
 }
 
-module.exports = { describeViolations, errorBody, parseViolations, summary };
+module.exports = { describeViolations, errorBody, parseViolations, requestErrors, summary };

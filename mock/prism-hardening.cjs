@@ -24,7 +24,7 @@
 const Module = require('module');
 const http = require('http');
 const { AsyncLocalStorage } = require('async_hooks');
-const { errorBody, parseViolations } = require('./prism-error-body.cjs');
+const { errorBody, parseViolations, requestErrors } = require('./prism-error-body.cjs');
 
 const SHAPE = readShape(process.env.PRISM_ERROR_SHAPE);
 
@@ -153,9 +153,7 @@ http.ServerResponse.prototype.end = function endWithViolations(chunk, encoding, 
   if (SHAPE === null || this.headersSent || !REWRITTEN_STATUSES.has(this.statusCode) || !this[VIOLATIONS]) {
     return end.apply(this, arguments);
   }
-  const violations = parseViolations(this[VIOLATIONS]).filter(
-    (v) => v && Array.isArray(v.location) && v.location[0] === 'request' && v.severity === 'Error'
-  );
+  const violations = requestErrors(parseViolations(this[VIOLATIONS]));
   if (violations.length === 0) {
     return end.apply(this, arguments);
   }

@@ -146,3 +146,18 @@ def test_lengths_and_counts_follow_the_schema() -> None:
     assert shape.list["max_items"] == 100
     assert shape.list["field_max_length"] == 256
     assert shape.text[0] == {"member": "detail", "max_length": 4096}
+
+
+def test_violations_prism_cut_short_still_name_the_whole_ones(prism: MockFactory) -> None:
+    """Over 8 KiB of violations Prism cuts its header ("Too many violations! [..."); the body lists the
+    violations that arrived whole, within the schema's maxItems."""
+    mock = prism("myrvm")
+    body = {f"bogus_{index:03d}": 1 for index in range(300)}
+    response = httpx.patch(
+        f"{mock.url}/api/v2/rvms/{RVM}/config", json=body, headers={**AUTH, "If-Match": '"cfg-1"'}
+    )
+    assert response.status_code == 422
+    assert response.headers["sl-violations"].startswith("Too many violations!")
+    errors = response.json()["errors"]
+    assert 10 < len(errors) <= 100
+    assert all(error["field"].startswith("bogus_") for error in errors)

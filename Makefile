@@ -9,6 +9,8 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := mock/node_modules/.installed
 SDKS ?=
 URL ?=
+PORTS ?=
+PORT_OFFSET ?=
 
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
@@ -74,7 +76,7 @@ docs: install
 	$(PY) -m generator.docs $(SDKS)
 
 mock: install
-	$(PY) -m mock.serve $(SDKS)
+	$(PY) -m mock.serve $(SDKS) $(if $(PORTS),--ports '$(PORTS)',) $(if $(PORT_OFFSET),--port-offset '$(PORT_OFFSET)',)
 
 demo: install
 	$(PY) -m mock.demo

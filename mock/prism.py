@@ -2,7 +2,9 @@
 
 Used by `make mock` (serve.py) and by the test suite's session fixture. Prism is the pinned
 @stoplight/prism-cli from mock/package.json, preloaded with prism-hardening.cjs so fuzzed input gets an
-error answer instead of killing the process. `alive()` lets a test run notice a mock that died anyway.
+error answer instead of killing the process, and an invalid request gets a 400/422 naming its actual
+violations in the error shape the spec documents (error_shape.py, handed over in PRISM_ERROR_SHAPE).
+`alive()` lets a test run notice a mock that died anyway.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+
+import yaml
+
+from mock.error_shape import error_shape
 
 MOCK_DIR = Path(__file__).resolve().parent
 PRISM_BIN = MOCK_DIR / "node_modules" / ".bin" / "prism"
@@ -52,6 +58,16 @@ def check_toolchain() -> None:
         raise MockError("Prism is not installed: run `make install` (it runs `npm ci` in mock/)")
 
 
+def _spec_error_shape(spec: Path) -> str | None:
+    """PRISM_ERROR_SHAPE for `spec`; None when it documents none or cannot be read (Prism then says why)."""
+    try:
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    shape = error_shape(document) if isinstance(document, dict) else None
+    return shape.to_json() if shape is not None else None
+
+
 class PrismServer:
     """One Prism process serving `spec` on 127.0.0.1:`port`; a context manager that always stops it."""
 
@@ -79,6 +95,9 @@ class PrismServer:
             )
         env = dict(os.environ)
         env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING}".strip()
+        shape = _spec_error_shape(self.spec)
+        if shape is not None:
+            env["PRISM_ERROR_SHAPE"] = shape
         command = [
             str(PRISM_BIN),
             "mock",
@@ -119,6 +138,11 @@ class PrismServer:
             except OSError:
                 time.sleep(0.2)
         raise MockError(f"Prism did not answer on {self.url} within {timeout_s:.0f}s: {self.last_log_lines()}")
+
+    @property
+    def pid(self) -> int | None:
+        """Prism's process id while started, else None."""
+        return self._process.pid if self._process is not None else None
 
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None

@@ -6,6 +6,7 @@ With `http_control=True` (the CLI's default) the mock also answers plain GET req
     GET /_mock/push?channel=NAME         send the channel's examples to its subscribers
     GET /_mock/drop[?abort=1]            close every connection (code 1012), or abort it
     GET /_mock/refuse-auth?on=1|0        refuse (or accept again) every token
+    GET /_mock/refuse-auth?once=1        refuse the next connection's token only
     GET /_mock/silence?on=1|0            stop (or resume) reading from clients, pings included
 
 Answers are JSON. GET changes state here on purpose: `curl` or a browser's address bar is enough. The
@@ -47,8 +48,9 @@ async def control_response(mock: WebSocketMock, connection: ServerConnection, ta
     if action == "drop":
         return _json(connection, HTTPStatus.OK, {"dropped": await mock.drop_all(abort=_flag(query, "abort"))})
     if action == "refuse-auth":
-        mock.refuse_auth(_flag(query, "on", default=True))
-        return _json(connection, HTTPStatus.OK, {"auth_refused": mock.auth_refused})
+        mock.refuse_auth(_flag(query, "on", default=True), once=_flag(query, "once"))
+        refusal = {"auth_refused": mock.auth_refused, "refuse_next_auth": mock.refuse_next_auth}
+        return _json(connection, HTTPStatus.OK, refusal)
     if action == "silence":
         mock.silence(_flag(query, "on", default=True))
         return _json(connection, HTTPStatus.OK, {"silent": mock.silent})
@@ -63,6 +65,7 @@ def state(mock: WebSocketMock) -> dict[str, Any]:
         "channels": sorted(mock.document.channels),
         "connections": mock.connections,
         "auth_refused": mock.auth_refused,
+        "refuse_next_auth": mock.refuse_next_auth,
         "silent": mock.silent,
         "received": mock.received,
         "duplicates": mock.duplicates,

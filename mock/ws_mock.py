@@ -157,9 +157,9 @@ class ThreadedWebSocketMock:
         """See `WebSocketMock.drop_all`."""
         return self._run(self.mock.drop_all(abort=abort))
 
-    def refuse_auth(self, refused: bool = True) -> None:
+    def refuse_auth(self, refused: bool = True, *, once: bool = False) -> None:
         """See `WebSocketMock.refuse_auth`."""
-        self._in_loop(lambda: self.mock.refuse_auth(refused))
+        self._in_loop(lambda: self.mock.refuse_auth(refused, once=once))
 
     def silence(self, silent: bool = True) -> None:
         """See `WebSocketMock.silence`."""

@@ -155,14 +155,28 @@ class WebSocketMock:
             await session.connection.wait_closed()
         return len(targets)
 
-    def refuse_auth(self, refused: bool = True) -> None:
-        """While refused, every `auth` frame gets error `auth_failed` and close code 4401."""
+    def refuse_auth(self, refused: bool = True, *, once: bool = False) -> None:
+        """While refused, every `auth` frame gets error `auth_failed` and close code 4401.
+
+        With `once`, only the next `auth` frame is refused (a client's reconnect then gets in), whatever
+        `refused` says; `refuse_auth(False)` also cancels a pending `once`.
+        """
+        if once:
+            self._handler.refuse_next_auth = True
+            return
         self._handler.auth_refused = refused
+        if not refused:
+            self._handler.refuse_next_auth = False
 
     @property
     def auth_refused(self) -> bool:
         """Whether `refuse_auth` is on."""
         return self._handler.auth_refused
+
+    @property
+    def refuse_next_auth(self) -> bool:
+        """Whether `refuse_auth(once=True)` is waiting for the next `auth` frame."""
+        return self._handler.refuse_next_auth
 
     def silence(self, silent: bool = True) -> None:
         """While silent, the mock reads nothing from clients, like a dead link.

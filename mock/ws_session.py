@@ -58,6 +58,7 @@ class FrameHandler:
     document: AsyncApiDocument
     interval_s: float | None
     auth_refused: bool = False
+    refuse_next_auth: bool = False  # refuse one `auth` frame, then accept again
     received: list[dict[str, Any]] = attrs.field(factory=list)
     duplicates: list[dict[str, Any]] = attrs.field(factory=list)
     seen_ids: set[str] = attrs.field(factory=set)
@@ -102,6 +103,9 @@ class FrameHandler:
         reason = None
         if self.auth_refused:
             reason = "The token was refused (the mock is set to refuse every token)."
+        elif self.refuse_next_auth:
+            self.refuse_next_auth = False
+            reason = "The token was refused (the mock was set to refuse the next connection's token)."
         elif not isinstance(token, str) or not token.strip():
             reason = f"Field {p.token_field!r} must carry a non-empty token."
         if reason is not None:

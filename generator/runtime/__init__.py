@@ -211,6 +211,7 @@ from ._redaction import (
     REDACTED,
     Redaction,
     is_secret_name,
+    mask_userinfo,
 )
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
@@ -477,6 +478,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "mask_userinfo",
     "resolve_token_url",
     "token_from_payload",
 ]

@@ -38,6 +38,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -175,7 +176,7 @@ class Bench:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Bench(base_url={self.settings.base_url!r})"
+        return f"Bench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncBench:
@@ -298,7 +299,7 @@ class AsyncBench:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncBench(base_url={self.settings.base_url!r})"
+        return f"AsyncBench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncBench", "IDENTITY", "Bench"]

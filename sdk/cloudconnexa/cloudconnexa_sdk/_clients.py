@@ -54,6 +54,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -210,7 +211,7 @@ class CloudConnexa:
         self.close()
 
     def __repr__(self) -> str:
-        return f"CloudConnexa(base_url={self.settings.base_url!r})"
+        return f"CloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncCloudConnexa:
@@ -341,7 +342,7 @@ class AsyncCloudConnexa:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncCloudConnexa(base_url={self.settings.base_url!r})"
+        return f"AsyncCloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncCloudConnexa", "IDENTITY", "CloudConnexa"]

@@ -52,6 +52,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -207,7 +208,7 @@ class MyRVM:
         self.close()
 
     def __repr__(self) -> str:
-        return f"MyRVM(base_url={self.settings.base_url!r})"
+        return f"MyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncMyRVM:
@@ -346,7 +347,7 @@ class AsyncMyRVM:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncMyRVM(base_url={self.settings.base_url!r})"
+        return f"AsyncMyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncMyRVM", "IDENTITY", "MyRVM"]

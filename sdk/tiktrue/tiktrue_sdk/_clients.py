@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -206,7 +207,7 @@ class TikTrue:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TikTrue(base_url={self.settings.base_url!r})"
+        return f"TikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncTikTrue:
@@ -349,7 +350,7 @@ class AsyncTikTrue:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncTikTrue(base_url={self.settings.base_url!r})"
+        return f"AsyncTikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncTikTrue", "IDENTITY", "TikTrue"]

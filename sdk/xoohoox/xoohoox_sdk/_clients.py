@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -214,7 +215,7 @@ class Xoohoox:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Xoohoox(base_url={self.settings.base_url!r})"
+        return f"Xoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncXoohoox:
@@ -366,7 +367,7 @@ class AsyncXoohoox:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncXoohoox(base_url={self.settings.base_url!r})"
+        return f"AsyncXoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncXoohoox", "IDENTITY", "Xoohoox"]

@@ -106,6 +106,20 @@ def _async_pool(
     )
 
 
+def _base_url_and_auth(settings: ClientSettings, auth: httpx.Auth | None) -> tuple[str, httpx.Auth | None]:
+    """The base URL without its ``user:password@``, and the auth that user info stood for.
+
+    httpx logs every request URL in full (its ``httpx`` logger, INFO), so user info in the base URL
+    would reach an application's logs. It is taken off the URL and becomes the Basic auth httpx derives
+    from it anyway, unless the client has its own auth (which httpx would prefer too).
+    """
+    url = httpx.URL(settings.base_url)
+    if not url.userinfo:
+        return settings.base_url, auth
+    basic = httpx.BasicAuth(url.username, url.password)
+    return str(url.copy_with(userinfo=b"")), auth if auth is not None else basic
+
+
 def _headers(settings: ClientSettings) -> dict[str, str]:
     """Default headers: the User-Agent, then the configured ones (which may replace it)."""
     return {"User-Agent": settings.user_agent, **settings.headers}
@@ -149,10 +163,11 @@ def build_sync_client(
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
     stack = HooksTransport(hooks, inner=stack, clock=clock)
     stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    base_url, auth = _base_url_and_auth(settings, auth)
     return LeanClient(
         auth=auth,
         transport=stack,
-        base_url=settings.base_url,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
     )
@@ -191,10 +206,11 @@ def build_async_client(
         )
     stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
     stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    base_url, auth = _base_url_and_auth(settings, auth)
     return AsyncLeanClient(
         auth=auth,
         transport=stack,
-        base_url=settings.base_url,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
     )
@@ -209,8 +225,10 @@ def build_token_client(
     The caller owns the client and closes it.
     """
     inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    base_url, auth = _base_url_and_auth(settings, None)
     return httpx.Client(
-        base_url=settings.base_url,
+        auth=auth,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
         transport=LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
@@ -222,8 +240,10 @@ def build_async_token_client(
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
     inner = _async_pool(settings, transport)
+    base_url, auth = _base_url_and_auth(settings, None)
     return httpx.AsyncClient(
-        base_url=settings.base_url,
+        auth=auth,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
         transport=AsyncLoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),

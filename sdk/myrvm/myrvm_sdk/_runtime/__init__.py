@@ -212,6 +212,7 @@ from ._redaction import (
     REDACTED,
     Redaction,
     is_secret_name,
+    mask_userinfo,
 )
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
@@ -478,6 +479,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "mask_userinfo",
     "resolve_token_url",
     "token_from_payload",
 ]

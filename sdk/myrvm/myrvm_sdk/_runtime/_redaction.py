@@ -12,6 +12,8 @@ Rules (all pure functions over one frozen `Redaction` policy):
   nesting, inside lists) is masked before rendering; form bodies likewise. Other text is scanned for
   ``name=value`` / ``"name": "value"`` pairs with a secret-looking name, then truncated; binary
   bodies show only their size. JSON that cannot be parsed is never shown raw.
+- URLs given as text (a base URL in a repr or a settings error) show their user info, the
+  ``user:password@`` part, as ``REDACTED@`` (`mask_userinfo`).
 - Known values: the credentials found in the request (auth headers, secret-named query values and
   body fields, at least `MIN_SCRUB_LENGTH` characters long) are also cut out of any other text shown
   for that exchange, e.g. a problem body that echoes the token in its ``detail``.
@@ -39,6 +41,7 @@ __all__ = [
     "REDACTED",
     "Redaction",
     "is_secret_name",
+    "mask_userinfo",
 ]
 
 REDACTED: Final = "REDACTED"
@@ -66,6 +69,8 @@ DEFAULT_SAFE_QUERY_KEYS: Final = frozenset(
 
 _SECRET_WORDS = ("password", "passwd", "passphrase", "token", "secret", "apikey", "authorization",
                  "cookie", "credential", "session", "privatekey", "signature")  # fmt: skip
+_USERINFO = re.compile(r"^(?P<scheme>\s*[A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+"""The user info of an absolute URL: from ``//`` to the last ``@`` of the authority (RFC 3986 3.2)."""
 _SEPARATORS = re.compile(r"[-_.\s]")
 _TEXT_PAIR = re.compile(
     r"(?i)([\w.-]*(?:pass(?:word|wd|phrase)|token|secret|api[_-]?key|authorization|cookie|credential"
@@ -80,6 +85,11 @@ def is_secret_name(name: str) -> bool:
     """True when a field, header or parameter name looks like it holds a credential (any case)."""
     normalised = _SEPARATORS.sub("", name.lower())
     return any(word in normalised for word in _SECRET_WORDS)
+
+
+def mask_userinfo(url: str) -> str:
+    """`url` with its user info (``user:password@``) shown as ``REDACTED@``; other URLs unchanged."""
+    return _USERINFO.sub(rf"\g<scheme>{REDACTED}@", url)
 
 
 def _lowercase(names: Iterable[str]) -> frozenset[str]:

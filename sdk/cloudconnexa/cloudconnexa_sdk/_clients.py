@@ -82,6 +82,7 @@ IDENTITY = SdkIdentity(
         "circuit": {"failure_threshold": 10, "recovery_timeout_s": 300},
         "rate_limit": {"rate_per_s": 1.0, "burst": 5, "low_water": 1},
     },
+    secret_fields=("client_secret",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 

@@ -69,6 +69,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    secret_fields=("api_key",),
     health_path="/api/v2/health",
     health_operation_id="getHealth",
 )

@@ -64,6 +64,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    secret_fields=("hardware_fingerprint", "password"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )

@@ -41,6 +41,7 @@ from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
+from ._redaction import Redaction
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
 from ._settings import ClientSettings
 
@@ -134,6 +135,7 @@ def build_sync_client(
     transport: httpx.BaseTransport | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.Client:
     """The `httpx.Client` for `settings`, composed as in the module docstring.
 
@@ -145,6 +147,8 @@ def build_sync_client(
         transport: the innermost transport instead of a pooled `httpx.HTTPTransport` (tests, benchmarks).
         clock: time for retries, hooks, the breaker and logging (default `SystemClock`).
         jitter: random source for backoff jitter (default `random.random`).
+        redaction: what log lines and error messages may show (default `DEFAULT_REDACTION`); an SDK
+            passes its spec's password fields.
 
     Raises:
         ConfigurationError: a hook is async.
@@ -156,7 +160,7 @@ def build_sync_client(
     )
     if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
         stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
-    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
     if settings.cache:
         stack = CachingTransport(inner=stack)
     if settings.circuit is not None:
@@ -182,6 +186,7 @@ def build_async_client(
     transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
 
@@ -197,7 +202,7 @@ def build_async_client(
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
     if settings.rate_limit is not None:
         stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
-    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
     if settings.cache:
         stack = AsyncCachingTransport(inner=stack)
     if settings.circuit is not None:
@@ -217,7 +222,11 @@ def build_async_client(
 
 
 def build_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.BaseTransport | None = None
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.BaseTransport | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.Client:
     """A plain client for token calls: the same base URL, TLS, timeouts and User-Agent; no auth, no retries.
 
@@ -231,12 +240,18 @@ def build_token_client(
         base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=LoggingTransport(
+            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
+        ),
     )
 
 
 def build_async_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | AsyncBackend | None = None
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
     inner = _async_pool(settings, transport)
@@ -246,5 +261,7 @@ def build_async_token_client(
         base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=AsyncLoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=AsyncLoggingTransport(
+            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
+        ),
     )

@@ -32,6 +32,7 @@ __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
     "IDEMPOTENT_METHODS",
     "MAX_BODY_IN_MESSAGE_CHARS",
+    "REDACTION_EXTENSION",
     "REFRESH_LIFETIME_FRACTION",
     "REQUEST_ID_HEADERS",
     "RETRY_AFTER_STATUSES",
@@ -88,3 +89,7 @@ DEFAULT_USER_AGENT = "sdk-runtime"
 
 ANONYMOUS_EXTENSION = "sdk.anonymous"
 """Request extension set on operations the spec marks ``security: []``: the auth flow leaves them alone."""
+
+REDACTION_EXTENSION = "sdk.redaction"
+"""Request extension holding the client's `Redaction` policy (set by the logging transport), so error
+messages built from a response mask the same fields its log lines mask."""

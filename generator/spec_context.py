@@ -22,9 +22,10 @@ Extensions (documented in the README under "Spec extensions"):
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
-Fields and parameters whose schema says ``format: password`` or ``writeOnly: true`` are credentials:
-their names go to the runtime's redaction policy (`secret_fields`), which masks them in DEBUG logs and
-error messages like fields named ``password`` or ``token``.
+Fields and parameters whose schema says ``format: password`` or ``writeOnly: true``, and the API keys
+of ``type: apiKey`` security schemes, are credentials: their names go to the runtime's redaction policy
+(`secret_fields`), which masks them in DEBUG logs and error messages like fields named ``password`` or
+``token``, and strips such headers from downloads that leave the API's origin.
 """
 
 from __future__ import annotations
@@ -228,8 +229,14 @@ def _is_credential(document: Mapping[str, Any], schema: object) -> bool:
 
 
 def secret_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
-    """Names of every property and parameter anywhere in the document whose schema is a credential, sorted."""
-    found: set[str] = set()
+    """Names of every property and parameter anywhere in the document whose schema is a credential, and of
+    the `securitySchemes`' API keys (``type: apiKey``: the header, query or cookie name), sorted."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = {
+        str(s["name"])
+        for s in schemes.values()
+        if isinstance(s, Mapping) and s.get("type") == "apiKey" and s.get("name")
+    }
     stack: list[object] = [document]
     while stack:
         node = stack.pop()

@@ -34,6 +34,10 @@ DOCUMENT: dict[str, Any] = {
         }
     },
     "components": {
+        "securitySchemes": {
+            "tenantKey": {"type": "apiKey", "in": "header", "name": "X-Tenant-Key"},
+            "bearer": {"type": "http", "scheme": "bearer"},
+        },
         "schemas": {
             "Fingerprint": {"$ref": "#/components/schemas/Hex"},
             "Hex": {"type": "string", "writeOnly": True},
@@ -56,8 +60,10 @@ DOCUMENT: dict[str, Any] = {
 
 def test_secret_fields_are_the_password_and_write_only_fields_of_the_whole_spec() -> None:
     """Properties and parameters whose schema says format: password or writeOnly: true (beside a $ref, or
-    behind a chain of them) are secret fields, sorted; cyclic or broken $refs end the search quietly."""
-    assert secret_fields(DOCUMENT) == ("X-Device-Pin", "fingerprint", "pass_phrase", "pin", "recovery_code")
+    behind a chain of them), and the apiKey security schemes' names, are secret fields, sorted; cyclic or
+    broken $refs end the search quietly."""
+    expected = ("X-Device-Pin", "X-Tenant-Key", "fingerprint", "pass_phrase", "pin", "recovery_code")
+    assert secret_fields(DOCUMENT) == expected
 
 
 def test_a_spec_without_credentials_fields_has_none() -> None:

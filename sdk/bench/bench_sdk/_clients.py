@@ -156,6 +156,7 @@ class Bench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -279,6 +280,7 @@ class AsyncBench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:

@@ -192,6 +192,7 @@ class CloudConnexa:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -323,6 +324,7 @@ class AsyncCloudConnexa:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:

@@ -179,6 +179,7 @@ class MyRVM:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -318,6 +319,7 @@ class AsyncMyRVM:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:

@@ -64,7 +64,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
-    secret_fields=("hardware_fingerprint", "password"),
+    secret_fields=("hardware_fingerprint", "password", "signature"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )
@@ -172,6 +172,7 @@ class TikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -315,6 +316,7 @@ class AsyncTikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:

@@ -169,6 +169,7 @@ class Xoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -321,6 +322,7 @@ class AsyncXoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:

@@ -143,6 +143,10 @@ class Redaction:
         """True when a field, header or parameter of this name holds a credential under this policy."""
         return is_secret_name(name) or (bool(self.secret_fields) and _normalised(name) in self.secret_fields)
 
+    def is_credential_header(self, name: str) -> bool:
+        """True for a header that carries a credential: `ALWAYS_MASKED_HEADERS` or a secret field's name."""
+        return name.lower() in ALWAYS_MASKED_HEADERS or self.is_secret_field(name)
+
     def target(self, url: httpx.URL) -> str:
         """The path and query, each query value not in `safe_query_keys` replaced by ``REDACTED``.
 

@@ -53,7 +53,7 @@ DOCUMENT: dict[str, Any] = {
                     "note": {"type": "string", "writeOnly": False},
                 },
             },
-        }
+        },
     },
 }
 

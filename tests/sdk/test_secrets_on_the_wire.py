@@ -11,7 +11,7 @@ import logging
 import httpx
 import pytest
 from myrvm_sdk import AsyncMyRVM, MyRVM
-from myrvm_sdk.errors import SDKError
+from myrvm_sdk.errors import ConfigurationError, SDKError
 from tiktrue_sdk import TikTrue
 from tiktrue_sdk.errors import APIStatusError
 from tiktrue_sdk.models import LicenseValidationRequest
@@ -90,3 +90,15 @@ def test_fields_the_spec_marks_write_only_are_masked_in_debug_logs_and_errors(ca
     for text in (str(caught.value), caplog.text):
         assert FINGERPRINT not in text and PASSWORD not in text
     assert "machine REDACTED is bound" in str(caught.value)
+
+
+def test_the_realtime_client_refuses_plain_ws_to_another_host_like_the_http_side() -> None:
+    """A generated client's realtime() refuses ws:// to a remote host before any connection (its token would
+    travel in clear), as its HTTP calls refuse http://; ws:// to the loopback mock stays allowed."""
+    with MyRVM(
+        "https://api.example.com", api_token="tok_0123456789", transport=httpx.MockTransport(server_error)
+    ) as client:
+        with pytest.raises(ConfigurationError) as caught:
+            client.realtime("ws://events.example.com/ws")
+        assert caught.value.setting == "url" and "require_https=False" in str(caught.value)
+        client.realtime("ws://127.0.0.1:4011/ws").close()

@@ -40,15 +40,14 @@ import httpx
 
 from ._clock import Clock, SystemClock
 from ._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
-from ._errors import ConfigurationError, TokenRefreshError
+from ._errors import TokenRefreshError
+from ._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
 
 __all__ = ["DEFAULT_REFRESH_SKEW_S", "TokenRefreshAuth"]
 
 _logger = logging.getLogger(__name__)
-
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 _Current = tuple[Token, int]
 """The token in use and its generation, swapped as one reference."""
@@ -320,20 +319,16 @@ class TokenRefreshAuth(httpx.Auth):
             self._owned.append(self._async_token_client)
         return self._async_token_client
 
+    @property
+    def require_https(self) -> bool:
+        """Whether the token is refused to plain-text hosts that are not loopback (`_plaintext_guard.py`)."""
+        return self._require_https
+
     def _check_scheme(self, request: httpx.Request) -> None:
         """Refuse to put a credential on an unencrypted connection to another machine."""
-        host = request.url.host
-        if (
-            self._require_https
-            and request.url.scheme != "https"
-            and host not in _LOOPBACK_HOSTS
-            and not host.endswith(".localhost")
-        ):
-            raise ConfigurationError(
-                f"Refusing to send a token over plain HTTP to {host}. Use an https:// base URL, or pass "
-                "require_https=False to TokenRefreshAuth for a trusted network.",
-                setting="base_url",
-            )
+        refuse_token_in_clear(
+            request.url, require_https=self._require_https, setting="base_url", fix="Use an https:// base URL"
+        )
 
     def close(self) -> None:
         """Close the sync token client this object built itself (borrowed clients are left open)."""

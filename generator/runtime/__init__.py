@@ -206,11 +206,14 @@ from ._realtime_protocol import (
 )
 from ._redaction import (
     ALWAYS_MASKED_HEADERS,
+    DEFAULT_REDACTION,
     DEFAULT_SAFE_HEADERS,
     DEFAULT_SAFE_QUERY_KEYS,
     REDACTED,
     Redaction,
     is_secret_name,
+    mask_userinfo,
+    redaction_for,
 )
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
@@ -454,6 +457,7 @@ __all__ += [
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",
     "DEFAULT_CACHE_MAX_ENTRIES",
+    "DEFAULT_REDACTION",
     "DEFAULT_REFRESH_SKEW_S",
     "DEFAULT_SAFE_HEADERS",
     "DEFAULT_SAFE_QUERY_KEYS",
@@ -477,6 +481,8 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "mask_userinfo",
+    "redaction_for",
     "resolve_token_url",
     "token_from_payload",
 ]

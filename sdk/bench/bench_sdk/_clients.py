@@ -38,6 +38,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -155,6 +156,7 @@ class Bench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -175,7 +177,7 @@ class Bench:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Bench(base_url={self.settings.base_url!r})"
+        return f"Bench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncBench:
@@ -278,6 +280,7 @@ class AsyncBench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -298,7 +301,7 @@ class AsyncBench:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncBench(base_url={self.settings.base_url!r})"
+        return f"AsyncBench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncBench", "IDENTITY", "Bench"]

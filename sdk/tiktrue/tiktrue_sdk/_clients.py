@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -63,6 +64,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    secret_fields=("hardware_fingerprint", "password", "signature"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )
@@ -170,6 +172,7 @@ class TikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -206,7 +209,7 @@ class TikTrue:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TikTrue(base_url={self.settings.base_url!r})"
+        return f"TikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncTikTrue:
@@ -313,6 +316,7 @@ class AsyncTikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -349,7 +353,7 @@ class AsyncTikTrue:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncTikTrue(base_url={self.settings.base_url!r})"
+        return f"AsyncTikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncTikTrue", "IDENTITY", "TikTrue"]

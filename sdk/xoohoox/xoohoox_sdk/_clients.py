@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -168,6 +169,7 @@ class Xoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -214,7 +216,7 @@ class Xoohoox:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Xoohoox(base_url={self.settings.base_url!r})"
+        return f"Xoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncXoohoox:
@@ -320,6 +322,7 @@ class AsyncXoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -366,7 +369,7 @@ class AsyncXoohoox:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncXoohoox(base_url={self.settings.base_url!r})"
+        return f"AsyncXoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncXoohoox", "IDENTITY", "Xoohoox"]

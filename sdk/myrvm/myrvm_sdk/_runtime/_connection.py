@@ -35,6 +35,7 @@ from ._outbox import Outbox
 from ._outbox_policy import DeliveryMode, OutboxPolicy
 from ._pool import PoolLimits
 from ._ratelimit import RateLimit
+from ._redaction import Redaction
 from ._retry import Jitter, RetryPolicy
 from ._sdk_defaults import rate_limit_default, settings_defaults
 from ._settings import ClientSettings, load_settings
@@ -99,6 +100,7 @@ class SdkIdentity:
     health_path: str | None = None  # the operation marked x-sdk-health: the outbox probes it
     health_operation_id: str = "probe"
     defaults: Mapping[str, Any] = attrs.field(factory=dict)  # the spec's info.x-sdk-defaults
+    secret_fields: tuple[str, ...] = ()  # fields the spec marks format: password or writeOnly: masked like tokens
 
 
 def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:
@@ -191,6 +193,7 @@ class _ConnectionState:
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         self.provider = token_provider(self.settings, identity.auth)
+        self.redaction = Redaction(secret_fields=identity.secret_fields)
 
 
 class SyncConnection(_ConnectionState):
@@ -213,7 +216,9 @@ class SyncConnection(_ConnectionState):
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
-            self._token_client = build_token_client(self.settings, logger_name=identity.package, transport=transport)
+            self._token_client = build_token_client(
+                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+            )
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
             self.settings,
@@ -223,6 +228,7 @@ class SyncConnection(_ConnectionState):
             transport=transport,
             clock=clock,
             jitter=jitter,
+            redaction=self.redaction,
         )
         self.deferral.start(self.http)
 
@@ -258,7 +264,7 @@ class AsyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(
-                self.settings, logger_name=identity.package, transport=transport
+                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
             )
             self.auth = TokenRefreshAuth(
                 provider, store=token_store, clock=clock, async_token_client=self._token_client
@@ -271,6 +277,7 @@ class AsyncConnection(_ConnectionState):
             transport=transport,
             clock=clock,
             jitter=jitter,
+            redaction=self.redaction,
         )
 
     async def aclose(self) -> None:

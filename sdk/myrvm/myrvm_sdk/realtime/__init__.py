@@ -126,6 +126,8 @@ def connect(client: AsyncMyRVM, url: str | None = None, **options: Any) -> Realt
         ConfigurationError: no URL, or the `realtime` extra (websockets) is not installed.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return _connect(
         _url(url),
         protocol=PROTOCOL_VALUE,
@@ -141,6 +143,8 @@ def connect_sync(client: MyRVM, url: str | None = None, **options: Any) -> SyncR
     Call `.connect()` on the result (or use it in a `with` block); `close()` hands back unsent messages.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
         _url(url),
         protocol=PROTOCOL_VALUE,

@@ -119,6 +119,8 @@ def connect(client: AsyncXoohoox, url: str | None = None, **options: Any) -> Rea
         ConfigurationError: no URL, or the `realtime` extra (websockets) is not installed.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return _connect(
         _url(url),
         protocol=PROTOCOL_VALUE,
@@ -134,6 +136,8 @@ def connect_sync(client: Xoohoox, url: str | None = None, **options: Any) -> Syn
     Call `.connect()` on the result (or use it in a `with` block); `close()` hands back unsent messages.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
         _url(url),
         protocol=PROTOCOL_VALUE,

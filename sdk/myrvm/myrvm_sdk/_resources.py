@@ -9,8 +9,6 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
-import warnings
-
 from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
@@ -29,11 +27,11 @@ from .api.remote_access import (
 )
 from .api.timezone import (
     get_timezone_status,
-    get_timezone_status_legacy,
+    get_timezone_status_alias,
     request_manual_timezone_sync,
-    request_manual_timezone_sync_legacy,
+    request_manual_timezone_sync_alias,
     sync_timezone,
-    sync_timezone_legacy,
+    sync_timezone_alias,
 )
 from .client import Client
 from .models.backup_archive import BackupArchive
@@ -2328,9 +2326,13 @@ class TimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2380,9 +2382,13 @@ class TimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2413,9 +2419,11 @@ class TimezoneResource:
     ) -> TimezoneStatus:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2443,9 +2451,11 @@ class TimezoneResource:
     ) -> Response[TimezoneStatus]:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2476,9 +2486,11 @@ class TimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2527,9 +2539,11 @@ class TimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2552,7 +2566,7 @@ class TimezoneResource:
             request_options=request_options,
         )
 
-    def sync_legacy(
+    def sync_alias(
         self,
         *,
         body: TimezoneSyncRequest,
@@ -2560,12 +2574,12 @@ class TimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2583,43 +2597,40 @@ class TimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
                 self._client.get_httpx_client(),
-                sync_timezone_legacy._get_kwargs(
+                sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=sync_timezone_legacy.OPERATION_ID,
+                operation_id=sync_timezone_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
-        return sync_timezone_legacy.sync(
+            return sync_timezone_alias._build_response(response=result).parsed
+        return sync_timezone_alias.sync(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def sync_legacy_detailed(
+    def sync_alias_detailed(
         self,
         *,
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneSyncResult]:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2635,28 +2646,25 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return sync_timezone_legacy.sync_detailed(
+        return sync_timezone_alias.sync_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def status_legacy(
+    def status_alias(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2670,27 +2678,24 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return get_timezone_status_legacy.sync(
+        return get_timezone_status_alias.sync(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    def status_legacy_detailed(
+    def status_alias_detailed(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneStatus]:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2704,16 +2709,13 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return get_timezone_status_legacy.sync_detailed(
+        return get_timezone_status_alias.sync_detailed(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    def sync_manual_legacy(
+    def sync_manual_alias(
         self,
         *,
         body: ManualTimezoneSyncRequest,
@@ -2721,12 +2723,12 @@ class TimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2744,45 +2746,40 @@ class TimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
                 self._client.get_httpx_client(),
-                request_manual_timezone_sync_legacy._get_kwargs(
+                request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+                operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
-        return request_manual_timezone_sync_legacy.sync(
+            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+        return request_manual_timezone_sync_alias.sync(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def sync_manual_legacy_detailed(
+    def sync_manual_alias_detailed(
         self,
         *,
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[ManualTimezoneSyncAccepted]:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2798,12 +2795,7 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return request_manual_timezone_sync_legacy.sync_detailed(
+        return request_manual_timezone_sync_alias.sync_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
@@ -2832,9 +2824,13 @@ class AsyncTimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2884,9 +2880,13 @@ class AsyncTimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2917,9 +2917,11 @@ class AsyncTimezoneResource:
     ) -> TimezoneStatus:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2947,9 +2949,11 @@ class AsyncTimezoneResource:
     ) -> Response[TimezoneStatus]:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2980,9 +2984,11 @@ class AsyncTimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3031,9 +3037,11 @@ class AsyncTimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3056,7 +3064,7 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
-    async def sync_legacy(
+    async def sync_alias(
         self,
         *,
         body: TimezoneSyncRequest,
@@ -3064,12 +3072,12 @@ class AsyncTimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -3087,43 +3095,40 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
                 self._client.get_async_httpx_client(),
-                sync_timezone_legacy._get_kwargs(
+                sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=sync_timezone_legacy.OPERATION_ID,
+                operation_id=sync_timezone_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
-        return await sync_timezone_legacy.asyncio(
+            return sync_timezone_alias._build_response(response=result).parsed
+        return await sync_timezone_alias.asyncio(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def sync_legacy_detailed(
+    async def sync_alias_detailed(
         self,
         *,
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneSyncResult]:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -3139,28 +3144,25 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await sync_timezone_legacy.asyncio_detailed(
+        return await sync_timezone_alias.asyncio_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def status_legacy(
+    async def status_alias(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -3174,27 +3176,24 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await get_timezone_status_legacy.asyncio(
+        return await get_timezone_status_alias.asyncio(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    async def status_legacy_detailed(
+    async def status_alias_detailed(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneStatus]:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -3208,16 +3207,13 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await get_timezone_status_legacy.asyncio_detailed(
+        return await get_timezone_status_alias.asyncio_detailed(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    async def sync_manual_legacy(
+    async def sync_manual_alias(
         self,
         *,
         body: ManualTimezoneSyncRequest,
@@ -3225,12 +3221,12 @@ class AsyncTimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3248,45 +3244,40 @@ class AsyncTimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
                 self._client.get_async_httpx_client(),
-                request_manual_timezone_sync_legacy._get_kwargs(
+                request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+                operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
-        return await request_manual_timezone_sync_legacy.asyncio(
+            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+        return await request_manual_timezone_sync_alias.asyncio(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def sync_manual_legacy_detailed(
+    async def sync_manual_alias_detailed(
         self,
         *,
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[ManualTimezoneSyncAccepted]:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3302,12 +3293,7 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return await request_manual_timezone_sync_legacy.asyncio_detailed(
+        return await request_manual_timezone_sync_alias.asyncio_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,

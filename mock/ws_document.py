@@ -51,6 +51,18 @@ class Protocol:
     auth_failed_code: str
     ack_kind: str = DEFAULT_ACK_KIND
     id_field: str = DEFAULT_ID_FIELD
+    payload_field: str | None = None  # set: every field but the discriminator sits in this object
+
+    def frame(self, kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A server frame of `kind` carrying `fields`, shaped as the document's frames are."""
+        if self.payload_field is None:
+            return {self.discriminator: kind, **fields}
+        return {self.discriminator: kind, self.payload_field: dict(fields)}
+
+    def field(self, message: Mapping[str, Any], name: str) -> Any:
+        """A field of a client frame (None when absent), beside the discriminator or in `payload_field`."""
+        body = message if self.payload_field is None else message.get(self.payload_field)
+        return body.get(name) if isinstance(body, Mapping) else None
 
     @property
     def control_kinds(self) -> frozenset[str]:
@@ -148,6 +160,9 @@ def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
     for key, value in top.items():
         if not isinstance(value, str) or not value:
             raise DocumentError(f"{path}#/info/x-ws-protocol/{key}: missing or not a string")
+    payload_field = ext.get("payload_field")
+    if payload_field is not None and (not isinstance(payload_field, str) or not payload_field):
+        raise DocumentError(f"{path}#/info/x-ws-protocol/payload_field: not a string (leave it out for flat frames)")
     return Protocol(
         discriminator=str(top["discriminator"]),
         channel_field=str(top["channel_field"]),
@@ -166,6 +181,7 @@ def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
         auth_failed_code=get("error", "auth_failed_code"),
         ack_kind=get("ack", "kind", DEFAULT_ACK_KIND),
         id_field=get("ack", "id_field", DEFAULT_ID_FIELD),
+        payload_field=payload_field,
     )
 
 

@@ -74,7 +74,7 @@ class FrameHandler:
         if not isinstance(message, dict):
             return await self.error(session, INVALID_MESSAGE, "A frame must be a JSON object.")
         kind = message.get(p.discriminator)
-        message_id = message.get(p.id_field)
+        message_id = p.field(message, p.id_field)
         ref = {p.id_field: message_id} if isinstance(message_id, str | int) and not isinstance(message_id, bool) else {}
         if kind == p.auth_kind:
             return await self._authenticate(session, message)
@@ -92,13 +92,13 @@ class FrameHandler:
         if kind in (p.subscribe_kind, p.unsubscribe_kind):
             await self._subscription(session, message, subscribe=kind == p.subscribe_kind)
         elif kind == p.ping_kind:
-            await send(session, {p.discriminator: p.pong_kind, **ref})
+            await send(session, p.frame(p.pong_kind, ref))
         else:
             await self._store(session, message, ref)
 
     async def _authenticate(self, session: ClientSession, message: dict[str, Any]) -> None:
         p = self.document.protocol
-        token = message.get(p.token_field)
+        token = p.field(message, p.token_field)
         reason = None
         if self.auth_refused:
             reason = "The token was refused (the mock is set to refuse every token)."
@@ -112,11 +112,11 @@ class FrameHandler:
         if problems:
             return await self.error(session, INVALID_MESSAGE, f"{p.auth_kind}: {'; '.join(problems)}")
         session.token, session.authenticated = token, True
-        await send(session, {p.discriminator: p.auth_ok_kind})
+        await send(session, p.frame(p.auth_ok_kind, {}))
 
     async def _subscription(self, session: ClientSession, message: dict[str, Any], *, subscribe: bool) -> None:
         p = self.document.protocol
-        channel = message.get(p.channel_field)
+        channel = p.field(message, p.channel_field)
         if not isinstance(channel, str):  # only reachable when the document's schema does not require it
             return await self.error(session, INVALID_MESSAGE, f"Field {p.channel_field!r} must name a channel.")
         if channel not in self.document.channels:
@@ -125,8 +125,8 @@ class FrameHandler:
         if not subscribe:
             task = session.subscriptions.pop(channel, None)
             await _cancel(task)
-            return await send(session, {p.discriminator: p.unsubscribed_kind, p.channel_field: channel})
-        await send(session, {p.discriminator: p.subscribed_kind, p.channel_field: channel})
+            return await send(session, p.frame(p.unsubscribed_kind, {p.channel_field: channel}))
+        await send(session, p.frame(p.subscribed_kind, {p.channel_field: channel}))
         if channel in session.subscriptions:
             return
         session.subscriptions[channel] = None
@@ -145,11 +145,11 @@ class FrameHandler:
 
     async def _store(self, session: ClientSession, message: dict[str, Any], ref: dict[str, Any]) -> None:
         p = self.document.protocol
-        message_id = message.get(p.id_field)
+        message_id = p.field(message, p.id_field)
         if not isinstance(message_id, str) or not message_id:
             text = f"Client messages carry a non-empty string {p.id_field!r}."
             return await self.error(session, INVALID_MESSAGE, text, **ref)
-        ack: dict[str, Any] = {p.discriminator: p.ack_kind, p.id_field: message_id}
+        ack: dict[str, Any] = {p.id_field: message_id}
         if message_id in self.seen_ids:
             self.duplicates.append(message)
             ack["duplicate"] = True
@@ -157,12 +157,12 @@ class FrameHandler:
             self.seen_ids.add(message_id)
             self.received.append(message)
             session.received.append(message)
-        await send(session, ack)
+        await send(session, p.frame(p.ack_kind, ack))
 
     async def error(self, session: ClientSession, code: str, text: str, **extra: Any) -> None:
         """Send the protocol's error message with `code`, `text` and any extra fields."""
         p = self.document.protocol
-        await send(session, {p.discriminator: p.error_kind, p.code_field: code, p.message_field: text, **extra})
+        await send(session, p.frame(p.error_kind, {p.code_field: code, p.message_field: text, **extra}))
 
 
 def examples(specs: Sequence[MessageSpec]) -> list[Mapping[str, Any]]:

@@ -76,6 +76,25 @@ def test_null_switches_auth_and_ping_off() -> None:
     assert protocol.control_kinds == frozenset({"subscribed", "unsubscribed", "ack"})
 
 
+def test_flat_frames_keep_their_fields_beside_the_discriminator() -> None:
+    """Without payload_field a frame is {discriminator: kind, **fields} and fields are read from its top."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "type"})
+    assert protocol.payload_field is None
+    assert protocol.frame("subscribe", {"channel": "a"}) == {"type": "subscribe", "channel": "a"}
+    assert protocol.field({"type": "subscribed", "channel": "a"}, "channel") == "a"
+
+
+def test_payload_field_nests_every_field_but_the_kind() -> None:
+    """payload_field: data builds {event: kind, data: {...}} and reads fields inside data (None when absent)."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "event", "payload_field": "data"})
+    assert protocol.payload_field == "data"
+    assert protocol.frame("subscribe", {"channel": "batches"}) == {"event": "subscribe", "data": {"channel": "batches"}}
+    assert protocol.frame("auth_ok", {}) == {"event": "auth_ok", "data": {}}
+    assert protocol.field({"event": "error", "data": {"type": "auth"}}, "type") == "auth"
+    assert protocol.field({"event": "error", "type": "auth"}, "type") is None
+    assert protocol.field({"event": "pong", "data": "not an object"}, "id") is None
+
+
 @pytest.mark.parametrize(
     ("mapping", "setting"),
     [
@@ -87,6 +106,7 @@ def test_null_switches_auth_and_ping_off() -> None:
         ({"auth": "yes"}, "x-ws-protocol.auth"),
         ({"error": None}, "x-ws-protocol.error"),
         ({"subscribe": {"send": 3}}, "x-ws-protocol.subscribe.send"),
+        ({"payload_field": ""}, "x-ws-protocol.payload_field"),
     ],
 )
 def test_bad_values_raise_configuration_error_naming_the_key(mapping: dict[str, Any], setting: str) -> None:

@@ -712,7 +712,9 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -745,7 +747,9 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -834,7 +838,7 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
@@ -871,7 +875,7 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
@@ -1192,7 +1196,9 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1225,7 +1231,9 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1314,7 +1322,7 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
@@ -1351,7 +1359,7 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
@@ -1673,7 +1681,7 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1707,7 +1715,7 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1802,7 +1810,7 @@ class QualityResource:
 
         Args:
             id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1839,7 +1847,7 @@ class QualityResource:
 
         Args:
             id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2091,7 +2099,7 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2125,7 +2133,7 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2220,7 +2228,7 @@ class AsyncQualityResource:
 
         Args:
             id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2257,7 +2265,7 @@ class AsyncQualityResource:
 
         Args:
             id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -84,7 +84,7 @@ def sync_detailed(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
@@ -122,7 +122,7 @@ def sync(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
@@ -158,7 +158,7 @@ async def asyncio_detailed(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
@@ -196,7 +196,7 @@ async def asyncio(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`

@@ -90,7 +90,7 @@ def sync_detailed(
 
     Args:
         id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -128,7 +128,7 @@ def sync(
 
     Args:
         id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -164,7 +164,7 @@ async def asyncio_detailed(
 
     Args:
         id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -202,7 +202,7 @@ async def asyncio(
 
     Args:
         id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

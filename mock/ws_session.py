@@ -39,6 +39,7 @@ class ClientSession:
     authenticated: bool = False
     subscriptions: dict[str, asyncio.Task[None] | None] = attrs.field(factory=dict, repr=False)
     received: list[dict[str, Any]] = attrs.field(factory=list)
+    stream: str | None = None  # the stream's URL path, for a connection opened on one (see open_stream)
 
     @property
     def open(self) -> bool:
@@ -129,18 +130,26 @@ class FrameHandler:
         await send(session, p.frame(p.subscribed_kind, {p.channel_field: channel}))
         if channel in session.subscriptions:
             return
-        session.subscriptions[channel] = None
-        for example in examples(self.document.channels[channel]):
+        await self._start_events(session, channel, self.document.channels[channel])
+
+    async def open_stream(self, session: ClientSession, address: str) -> None:
+        """A connection on a stream's path: its events at once and every `interval_s`, nothing asked."""
+        session.stream = address
+        await self._start_events(session, address, self.document.streams[address])
+
+    async def _start_events(self, session: ClientSession, key: str, specs: Sequence[MessageSpec]) -> None:
+        session.subscriptions[key] = None
+        for example in examples(specs):
             await send(session, example)
         if self.interval_s is not None:
-            session.subscriptions[channel] = asyncio.create_task(self._repeat(session, channel, self.interval_s))
+            session.subscriptions[key] = asyncio.create_task(self._repeat(session, specs, self.interval_s))
 
-    async def _repeat(self, session: ClientSession, channel: str, interval_s: float) -> None:
-        """Send the channel's examples to one subscriber every `interval_s` until cancelled."""
+    async def _repeat(self, session: ClientSession, specs: Sequence[MessageSpec], interval_s: float) -> None:
+        """Send the examples of `specs` to one connection every `interval_s` until cancelled."""
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await asyncio.sleep(interval_s)
-                for example in examples(self.document.channels[channel]):
+                for example in examples(specs):
                     await send(session, example)
 
     async def _store(self, session: ClientSession, message: dict[str, Any], ref: dict[str, Any]) -> None:

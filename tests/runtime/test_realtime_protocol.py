@@ -21,6 +21,7 @@ from runtime._realtime_protocol import (
     RequestExchange,
     backoff_delays,
     reconnect_delay_s,
+    stream_url,
 )
 
 CONTRACT: dict[str, Any] = {
@@ -93,6 +94,38 @@ def test_payload_field_nests_every_field_but_the_kind() -> None:
     assert protocol.field({"event": "error", "data": {"type": "auth"}}, "type") == "auth"
     assert protocol.field({"event": "error", "type": "auth"}, "type") is None
     assert protocol.field({"event": "pong", "data": "not an object"}, "id") is None
+
+
+def test_a_stream_sends_no_auth_frame_and_no_ping_but_keeps_the_frame_shape() -> None:
+    """for_stream() drops auth and heartbeat (the client sends nothing) and keeps kinds and fields."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "event", "payload_field": "data"})
+    stream = protocol.for_stream()
+    assert stream.auth is None and stream.heartbeat is None
+    assert (stream.discriminator, stream.payload_field, stream.reconnect) == ("event", "data", protocol.reconnect)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("ws://127.0.0.1:4011/ws", "ws://127.0.0.1:4011/ws/timezone"),
+        ("wss://api.example/ws?x=1#f", "wss://api.example/ws/timezone"),
+        ("ws://h", "ws://h/ws/timezone"),
+    ],
+)
+def test_stream_url_keeps_scheme_and_host_and_takes_the_streams_path(url: str, expected: str) -> None:
+    """The stream's path replaces the server URL's path; query and fragment are dropped."""
+    assert stream_url(url, "/ws/timezone") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "setting"),
+    [("http://h/ws", "/s", "url"), ("ws:///ws", "/s", "url"), ("ws://h/ws", "s", "path")],
+)
+def test_stream_url_refuses_what_is_not_a_websocket_url_or_a_path(url: str, path: str, setting: str) -> None:
+    """A non-ws URL, a URL without host or a relative path is a ConfigurationError naming the setting."""
+    with pytest.raises(ConfigurationError) as caught:
+        stream_url(url, path)
+    assert caught.value.setting == setting
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -49,6 +50,7 @@ __all__ = [
     "RequestExchange",
     "backoff_delays",
     "reconnect_delay_s",
+    "stream_url",
 ]
 
 DEFAULT_HEARTBEAT_INTERVAL_S: Final = 30.0
@@ -279,6 +281,11 @@ class RealtimeProtocol:
         """One field of a received frame (None when absent), wherever the protocol keeps it."""
         return self.fields(frame).get(name)
 
+    def for_stream(self) -> RealtimeProtocol:
+        """This protocol on a stream endpoint (an ``x-ws-stream`` channel): the client sends no frame at
+        all, so no auth frame and no heartbeat; frames keep their shape."""
+        return attrs.evolve(self, auth=None, heartbeat=None)
+
     @property
     def control_kinds(self) -> frozenset[str]:
         """Kinds the client consumes itself (auth, subscription and heartbeat answers, acks)."""
@@ -288,6 +295,20 @@ class RealtimeProtocol:
         if self.heartbeat is not None:
             kinds.add(self.heartbeat.reply)
         return frozenset(kinds)
+
+
+def stream_url(url: str, path: str) -> str:
+    """The URL of a stream: `url`'s scheme and host with the stream's `path` (query and fragment dropped).
+
+    Raises:
+        ConfigurationError: `url` is not a ws/wss URL with a host, or `path` does not start with '/'.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.netloc:
+        raise ConfigurationError(f"a WebSocket URL is ws://host[:port]/... or wss://..., not {url!r}", setting="url")
+    if not path.startswith("/"):
+        raise ConfigurationError(f"a stream's path starts with '/', not {path!r}", setting="path")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _pick(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

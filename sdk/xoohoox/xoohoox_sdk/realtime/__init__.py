@@ -61,6 +61,9 @@ CHANNELS: Mapping[str, tuple[str, ...]] = {
 }
 """Channel name (what `subscribe()` takes) → the event kinds the server pushes on it."""
 
+STREAMS: Mapping[str, tuple[str, ...]] = {}
+"""Stream path (an `x-ws-stream` channel's address) → the event kinds every connection there receives."""
+
 MESSAGE_MODELS: Mapping[str, Any] = {
     "auth": Auth,
     "auth_ok": AuthOk,

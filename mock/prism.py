@@ -16,10 +16,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
+
+import yaml
 
 MOCK_DIR = Path(__file__).resolve().parent
 PRISM_BIN = MOCK_DIR / "node_modules" / ".bin" / "prism"
 HARDENING = MOCK_DIR / "prism-hardening.cjs"
+BASE_PATH = MOCK_DIR / "prism-base-path.cjs"  # serves the spec's server base paths too (see the file)
 LOOPBACK = "127.0.0.1"
 
 
@@ -52,6 +56,22 @@ def check_toolchain() -> None:
         raise MockError("Prism is not installed: run `make install` (it runs `npm ci` in mock/)")
 
 
+def server_base_paths(spec: Path) -> list[str]:
+    """The paths of the spec's server URLs (`/api/v1`), which Prism itself ignores; [] when unreadable."""
+    try:
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []  # Prism reports the unreadable spec itself
+    servers = document.get("servers") if isinstance(document, dict) else None
+    paths = []
+    for server in servers if isinstance(servers, list) else []:
+        url = server.get("url") if isinstance(server, dict) else None
+        path = urlsplit(url).path.rstrip("/") if isinstance(url, str) and "{" not in url else ""
+        if path and path not in paths:
+            paths.append(path)
+    return paths
+
+
 class PrismServer:
     """One Prism process serving `spec` on 127.0.0.1:`port`; a context manager that always stops it."""
 
@@ -78,7 +98,8 @@ class PrismServer:
                 f"(`lsof -i :{self.port}`) or choose another port"
             )
         env = dict(os.environ)
-        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING}".strip()
+        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH}".strip()
+        env["PRISM_BASE_PATHS"] = ",".join(server_base_paths(self.spec))
         command = [
             str(PRISM_BIN),
             "mock",

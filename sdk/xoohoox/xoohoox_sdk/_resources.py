@@ -779,7 +779,7 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -811,7 +811,7 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -844,7 +844,7 @@ class BatchesResource:
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -881,7 +881,7 @@ class BatchesResource:
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -914,7 +914,7 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -947,7 +947,7 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -977,7 +977,7 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1009,7 +1009,7 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1039,7 +1039,7 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1071,7 +1071,7 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1263,7 +1263,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1295,7 +1295,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1328,7 +1328,7 @@ class AsyncBatchesResource:
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1365,7 +1365,7 @@ class AsyncBatchesResource:
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1398,7 +1398,7 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1431,7 +1431,7 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1461,7 +1461,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1493,7 +1493,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1523,7 +1523,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1555,7 +1555,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1745,7 +1745,7 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1777,7 +1777,7 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1809,7 +1809,7 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -1846,7 +1846,7 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -1879,7 +1879,7 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1911,7 +1911,7 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1941,7 +1941,8 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1973,7 +1974,8 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2163,7 +2165,7 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2195,7 +2197,7 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2227,7 +2229,7 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -2264,7 +2266,7 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -2297,7 +2299,7 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2329,7 +2331,7 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2359,7 +2361,8 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2391,7 +2394,8 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2575,7 +2579,7 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2607,7 +2611,7 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2639,7 +2643,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2675,7 +2679,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2708,7 +2712,7 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2741,7 +2745,7 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3077,7 +3081,7 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3109,7 +3113,7 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3141,7 +3145,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3177,7 +3181,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3210,7 +3214,7 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3243,7 +3247,7 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:

@@ -154,7 +154,7 @@ def test_sdk_sends_a_naive_datetime_as_local_time(myrvm_mock: PrismServer) -> No
     """A datetime without tzinfo is sent without offset, as the device's local clock gives it, and accepted."""
     sent: list[dict[str, Any]] = []
     with MyRVM(myrvm_mock.url, api_token=TOKEN) as client:
-        client.after_response(lambda event: sent.append(json.loads(event.request.content)))
+        client.after_response(lambda event: sent.append(json.loads(event.request.content or b"null")))
         client.timezone.sync(
             body=TimezoneSyncRequest(
                 device_id=DEVICE_ID,

@@ -90,7 +90,7 @@ def sync_detailed(
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -128,7 +128,7 @@ def sync(
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -164,7 +164,7 @@ async def asyncio_detailed(
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -202,7 +202,7 @@ async def asyncio(
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -89,7 +89,7 @@ def sync_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -127,7 +127,7 @@ def sync(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -163,7 +163,7 @@ async def asyncio_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
@@ -201,7 +201,7 @@ async def asyncio(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.

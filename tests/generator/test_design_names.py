@@ -10,7 +10,7 @@ import yaml
 
 from generator.build import BuildError, build_into
 from generator.design_names import DesignDocument, DesignName, DesignNamesError, parse_design_names
-from generator.registry import SdkEntry
+from tests.generator.test_build import widget_entry as entry
 
 NAMES = [
     {
@@ -31,18 +31,6 @@ SPEC: dict[str, Any] = {
         }
     },
 }
-
-
-def entry(spec: Path) -> SdkEntry:
-    return SdkEntry(
-        name="widget",
-        spec=spec,
-        distribution="widget-sdk",
-        package="widget_sdk",
-        client_class="Widget",
-        env_prefix="WIDGET",
-        mock_port=4099,
-    )
 
 
 def test_the_extension_is_read_in_order() -> None:

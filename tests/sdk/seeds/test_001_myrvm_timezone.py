@@ -24,6 +24,7 @@ from myrvm_sdk.models import (
     ManualSyncTrigger,
     ManualTimezoneSyncRequest,
     SyncMethod,
+    TimezoneStatus,
     TimezoneSyncEvent,
     TimezoneSyncRequest,
 )
@@ -165,6 +166,31 @@ def test_sdk_sends_a_naive_datetime_as_local_time(myrvm_mock: PrismServer) -> No
             )
         )
     assert sent[0]["timestamp"] == "2025-09-19T03:03:31"
+
+
+def test_answers_with_local_times_without_offset_parse_too() -> None:
+    """A server answering in the device's local time (no offset) parses: models read any ISO 8601 date-time."""
+    status = TimezoneStatus.from_dict(
+        {
+            "device_id": DEVICE_ID,
+            "timezone": "Asia/Jakarta",
+            "utc_offset": "+07:00",
+            "local_time": "2025-09-19T03:03:31",
+            "last_sync": "2025-09-19 03:03:31",
+            "sync_status": "synced",
+            "success_count": 1,
+            "failure_count": 0,
+        }
+    )
+    assert status.local_time == datetime.datetime(2025, 9, 19, 3, 3, 31) == status.last_sync
+    update = TimezoneUpdate.from_dict(
+        {
+            "type": "timezone_update",
+            "device_id": DEVICE_ID,
+            "data": {**SYNC_BODY, "local_time": "2025-09-19T03:03:31", "last_sync": None},
+        }
+    )
+    assert update.data.local_time == datetime.datetime(2025, 9, 19, 3, 3, 31)
 
 
 # --- 2.B Real-time Timezone Updates: the dashboard's WebSocket ------------------------------------------

@@ -29,6 +29,7 @@ from xoohoox_sdk.realtime import PROTOCOL_VALUE
 from xoohoox_sdk.realtime.models import BatchUpdate
 
 from mock.prism import PrismServer
+from mock.ws_document import load_document
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -279,6 +280,17 @@ async def test_websocket_error_example_sees_an_auth_error_type() -> None:
         await emit(socket, "auth", {"token": TOKEN})
         error = await on(socket, "error")
         assert error["type"] == "auth"
+
+
+def test_every_message_example_of_the_asyncapi_document_matches_its_schema() -> None:
+    """The frames the mock sends and the document shows (`{"event", "data"}`) are valid for their schemas."""
+    document = load_document(ASYNCAPI)
+    specs = {**document.client_messages, **document.server_messages}
+    assert all(spec.examples for spec in specs.values())
+    for kind, spec in specs.items():
+        for example in spec.examples:
+            assert spec.validate(example) == [], (kind, example)
+            assert example["event"] == kind and set(example) <= {"event", "data"}
 
 
 def test_connection_management_follows_the_document() -> None:

@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
 from generator.registry import SdkEntry
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -93,6 +94,7 @@ class SpecContext:
     title: str
     version: str
     description: str
+    design_names: tuple[DesignDocument, ...] = ()  # info.x-sdk-design-names: design documents' names -> the SDK's
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
@@ -340,6 +342,14 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),
         description=str(info.get("description", "")),
+        design_names=_design_names(info),
         operations=operations,
         auth=_auth_info(document, operations),
     )
+
+
+def _design_names(info: Mapping[str, Any]) -> tuple[DesignDocument, ...]:
+    try:
+        return parse_design_names(info)
+    except DesignNamesError as exc:
+        raise SpecContextError(str(exc)) from None

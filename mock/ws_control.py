@@ -3,7 +3,7 @@
 With `http_control=True` (the CLI's default) the mock also answers plain GET requests on its port:
 
     GET /_mock/state                     connections, switches, channels and what clients sent
-    GET /_mock/push?channel=NAME         send the channel's examples to its subscribers
+    GET /_mock/push?channel=NAME         send the channel's examples to its subscribers (or a stream's path)
     GET /_mock/drop[?abort=1]            close every connection (code 1012), or abort it
     GET /_mock/refuse-auth?on=1|0        refuse (or accept again) every token
     GET /_mock/refuse-auth?once=1        refuse the next connection's token only
@@ -41,7 +41,7 @@ async def control_response(mock: WebSocketMock, connection: ServerConnection, ta
         return _json(connection, HTTPStatus.OK, state(mock))
     if action == "push":
         channel = query.get("channel", "")
-        if channel not in mock.document.channels:
+        if channel not in mock.document.channels and channel not in mock.document.streams:
             body = {"error": f"no channel {channel!r}", "channels": sorted(mock.document.channels)}
             return _json(connection, HTTPStatus.NOT_FOUND, body)
         return _json(connection, HTTPStatus.OK, {"delivered": await mock.push(channel)})
@@ -63,6 +63,7 @@ def state(mock: WebSocketMock) -> dict[str, Any]:
     return {
         "url": mock.url,
         "channels": sorted(mock.document.channels),
+        "streams": sorted(mock.document.streams),
         "connections": mock.connections,
         "auth_refused": mock.auth_refused,
         "refuse_next_auth": mock.refuse_next_auth,

@@ -241,6 +241,8 @@ async def _serve(mock: WebSocketMock, port: int) -> int:
     try:
         channels = ", ".join(sorted(mock.document.channels))
         print(f"ws-mock: {mock.url}   (document {mock.document.path}; channels: {channels})")
+        for path in sorted(mock.document.streams):
+            print(f"ws-mock: stream ws://{LOOPBACK}:{mock.port}{path}   (events at once, no frames needed)")
         if mock.http_control:
             print(f"ws-mock: control: http://{LOOPBACK}:{mock.port}{CONTROL_PREFIX}state (see mock/ws_control.py)")
         interval = "never" if mock.interval_s is None else f"every {mock.interval_s:g}s"

@@ -203,6 +203,7 @@ from ._realtime_protocol import (
     RequestExchange,
     backoff_delays,
     reconnect_delay_s,
+    stream_url,
 )
 from ._redaction import (
     ALWAYS_MASKED_HEADERS,
@@ -443,6 +444,7 @@ __all__ = [
     "redact_url",
     "request_extensions",
     "settings_defaults",
+    "stream_url",
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",

@@ -739,7 +739,9 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -775,7 +777,9 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -805,7 +809,7 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -840,7 +844,7 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -867,13 +871,13 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -907,13 +911,13 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -946,7 +950,7 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -982,7 +986,7 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1012,7 +1016,7 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1047,7 +1051,7 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1077,7 +1081,7 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1112,7 +1116,7 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1240,7 +1244,9 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1276,7 +1282,9 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1306,7 +1314,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1341,7 +1349,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1368,13 +1376,13 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1408,13 +1416,13 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1447,7 +1455,7 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1483,7 +1491,7 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1513,7 +1521,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1548,7 +1556,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1578,7 +1586,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1613,7 +1621,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1742,7 +1750,7 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1779,7 +1787,7 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1809,7 +1817,7 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1844,7 +1852,7 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1876,8 +1884,8 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1916,8 +1924,8 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1949,7 +1957,7 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1984,7 +1992,7 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2014,7 +2022,8 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2049,7 +2058,8 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2178,7 +2188,7 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2215,7 +2225,7 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2245,7 +2255,7 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2280,7 +2290,7 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2312,8 +2322,8 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2352,8 +2362,8 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2385,7 +2395,7 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2420,7 +2430,7 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2450,7 +2460,8 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2485,7 +2496,8 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2675,7 +2687,7 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2710,7 +2722,7 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2742,7 +2754,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2781,7 +2793,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2814,7 +2826,7 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2850,7 +2862,7 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3198,7 +3210,7 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3233,7 +3245,7 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3265,7 +3277,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3304,7 +3316,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3337,7 +3349,7 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3373,7 +3385,7 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:

@@ -31,7 +31,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone/sync/manual",
+        "url": "/api/v2/timezone-sync/manual",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -83,9 +83,11 @@ def sync_detailed(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -121,9 +123,11 @@ def sync(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -157,9 +161,11 @@ async def asyncio_detailed(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -195,9 +201,11 @@ async def asyncio(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):

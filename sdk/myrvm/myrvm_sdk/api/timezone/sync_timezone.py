@@ -31,7 +31,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone/sync",
+        "url": "/api/v2/timezone-sync",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -84,9 +84,13 @@ def sync_detailed(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -123,9 +127,13 @@ def sync(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -160,9 +168,13 @@ async def asyncio_detailed(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -199,9 +211,13 @@ async def asyncio(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):

@@ -84,7 +84,9 @@ def sync_detailed(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -118,7 +120,9 @@ def sync(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -150,7 +154,9 @@ async def asyncio_detailed(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -184,7 +190,9 @@ async def asyncio(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

@@ -80,7 +80,7 @@ def sync_detailed(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -114,7 +114,7 @@ def sync(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -180,7 +180,7 @@ async def asyncio(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

@@ -89,7 +89,7 @@ def sync_detailed(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -126,7 +126,7 @@ def sync(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -161,7 +161,7 @@ async def asyncio_detailed(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -198,7 +198,7 @@ async def asyncio(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -85,7 +85,7 @@ def sync_detailed(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -120,7 +120,7 @@ def sync(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -153,7 +153,7 @@ async def asyncio_detailed(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -188,7 +188,7 @@ async def asyncio(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

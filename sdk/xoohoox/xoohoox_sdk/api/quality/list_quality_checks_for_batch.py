@@ -79,7 +79,8 @@ def sync_detailed(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -112,7 +113,8 @@ def sync(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -143,7 +145,8 @@ async def asyncio_detailed(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -176,7 +179,8 @@ async def asyncio(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

@@ -89,8 +89,8 @@ def sync_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -127,8 +127,8 @@ def sync(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -163,8 +163,8 @@ async def asyncio_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -201,8 +201,8 @@ async def asyncio(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -16,7 +16,7 @@ from ...models.timezone_sync_request import TimezoneSyncRequest
 from ...models.timezone_sync_result import TimezoneSyncResult
 from ...types import UNSET, Response, Unset
 
-OPERATION_ID = "syncTimezoneLegacy"
+OPERATION_ID = "syncTimezoneAlias"
 
 
 def _get_kwargs(
@@ -31,7 +31,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone-sync",
+        "url": "/api/v2/timezone/sync",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -80,12 +80,12 @@ def sync_detailed(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[TimezoneSyncResult]:
-    """Report a time-zone synchronisation (deprecated alias)
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-    older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -118,12 +118,12 @@ def sync(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> TimezoneSyncResult:
-    """Report a time-zone synchronisation (deprecated alias)
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-    older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -154,12 +154,12 @@ async def asyncio_detailed(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[TimezoneSyncResult]:
-    """Report a time-zone synchronisation (deprecated alias)
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-    older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -192,12 +192,12 @@ async def asyncio(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> TimezoneSyncResult:
-    """Report a time-zone synchronisation (deprecated alias)
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-    older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):

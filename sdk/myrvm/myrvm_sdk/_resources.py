@@ -2694,7 +2694,7 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = client.timezone.sync_legacy(body=...)
+            result = client.timezone.sync_alias(body=...)
 
         Returns:
             TimezoneSyncResult | QueuedReceipt
@@ -2778,7 +2778,7 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = client.timezone.status_legacy(device_id=...)
+            result = client.timezone.status_alias(device_id=...)
 
         Returns:
             TimezoneStatus
@@ -2849,7 +2849,7 @@ class TimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = client.timezone.sync_manual_legacy(body=...)
+            result = client.timezone.sync_manual_alias(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -3210,7 +3210,7 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = await client.timezone.sync_legacy(body=...)
+            result = await client.timezone.sync_alias(body=...)
 
         Returns:
             TimezoneSyncResult | QueuedReceipt
@@ -3294,7 +3294,7 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = await client.timezone.status_legacy(device_id=...)
+            result = await client.timezone.status_alias(device_id=...)
 
         Returns:
             TimezoneStatus
@@ -3365,7 +3365,7 @@ class AsyncTimezoneResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Example:
-            result = await client.timezone.sync_manual_legacy(body=...)
+            result = await client.timezone.sync_manual_alias(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt

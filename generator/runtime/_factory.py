@@ -38,7 +38,7 @@ from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
 from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
-from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
+from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
 from ._settings import ClientSettings
@@ -81,9 +81,12 @@ _LEVELS |= {"ERROR": logging.ERROR, "CRITICAL": logging.CRITICAL}
 
 
 def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
-    """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it)."""
+    """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it).
+
+    Unset, the application's logging decides, and nothing reaches stderr without it (`library_logger`).
+    """
     if settings.log_level is None:
-        return logging.getLogger(logger_name)
+        return library_logger(logger_name)
     return configure_logging(logger_name, _LEVELS.get(settings.log_level))
 
 

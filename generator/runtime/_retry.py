@@ -22,6 +22,7 @@ import httpx
 
 from ._backoff import Failure, RetryDecision, decide_retry, is_idempotent, plan_wait_s
 from ._clock import Clock, SystemClock
+from ._connect_failure import permanent_connect_failure
 from ._defaults import (
     ATTEMPT_HEADER,
     DEFAULT_BACKOFF_FACTOR,
@@ -34,7 +35,15 @@ from ._defaults import (
     DEFAULT_TOTAL_TIMEOUT_S,
     IDEMPOTENT_METHODS,
 )
-from ._errors import CircuitOpenError, ConfigurationError, ConnectError, RequestTimeout, TransportError
+from ._errors import (
+    CertificateError,
+    CircuitOpenError,
+    ConfigurationError,
+    ConnectError,
+    NameResolutionError,
+    RequestTimeout,
+    TransportError,
+)
 from ._timeouts import positive_seconds
 
 __all__ = ["RETRY_DISABLED", "AsyncRetryTransport", "RetryDisabled", "RetryPolicy", "RetryTransport"]
@@ -113,8 +122,8 @@ class RetryPolicy:
 
 def _failure_of(exc: Exception) -> Failure | None:
     """How an attempt's exception counts for retrying; None: not retryable at all."""
-    if isinstance(exc, CircuitOpenError):
-        return None
+    if isinstance(exc, CircuitOpenError | NameResolutionError | CertificateError) or permanent_connect_failure(exc):
+        return None  # failing fast, or a failure that the same request can never get past
     if isinstance(exc, ConnectError | httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return Failure.CONNECT  # the request never left: safe even for POST
     if isinstance(

@@ -94,6 +94,7 @@ from ._errors import (
     raise_for_status,
     redact_url,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -452,6 +453,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]

@@ -212,7 +212,9 @@ class SyncConnection(_ConnectionState):
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
-            self._token_client = build_token_client(self.settings, logger_name=identity.package, transport=transport)
+            self._token_client = build_token_client(
+                self.settings, logger_name=identity.package, transport=transport, clock=clock, jitter=jitter
+            )
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
             self.settings,
@@ -257,7 +259,7 @@ class AsyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(
-                self.settings, logger_name=identity.package, transport=transport
+                self.settings, logger_name=identity.package, transport=transport, clock=clock, jitter=jitter
             )
             self.auth = TokenRefreshAuth(
                 provider, store=token_store, clock=clock, async_token_client=self._token_client

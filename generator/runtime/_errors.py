@@ -95,6 +95,7 @@ __all__ = [
     "raise_for_status",
     "redact_url",
     "translate_transport_errors",
+    "transport_error",
 ]
 
 
@@ -415,8 +416,8 @@ async def araise_for_status(response: httpx.Response, *, now: float | None = Non
     raise_for_status(response, now=now)
 
 
-def _translate(exc: httpx.TransportError) -> TransportError:
-    """Our error for an httpx transport failure, with a next step."""
+def transport_error(exc: httpx.TransportError) -> TransportError:
+    """Our error for an httpx transport failure (the most specific class), with a next step."""
     try:
         method, url = exc.request.method, redact_url(exc.request.url)
     except RuntimeError:  # httpx raises when the exception carries no request
@@ -468,7 +469,7 @@ class translate_transport_errors(contextlib.AbstractContextManager[None]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if isinstance(exc, httpx.TransportError):
-            raise _translate(exc) from exc
+            raise transport_error(exc) from exc
 
     async def __aenter__(self) -> None:
         return None

@@ -28,6 +28,7 @@ import ssl
 from pathlib import Path
 from typing import Literal
 
+import attrs
 import httpx
 
 from ._aiohttp_transport import AiohttpTransport
@@ -40,7 +41,7 @@ from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
-from ._retry import AsyncRetryTransport, Jitter, RetryTransport
+from ._retry import AsyncRetryTransport, Jitter, RetryPolicy, RetryTransport
 from ._settings import ClientSettings
 
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
@@ -202,31 +203,54 @@ def build_async_client(
     )
 
 
-def build_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.BaseTransport | None = None
-) -> httpx.Client:
-    """A plain client for token calls: the same base URL, TLS, timeouts and User-Agent; no auth, no retries.
+def _token_retry(policy: RetryPolicy | None) -> RetryPolicy | None:
+    """The client's retry policy with POST allowed: asking for a token again repeats no effect, so a token
+    request is retried like any idempotent call (connect failures, timeouts, `retry_statuses`)."""
+    return None if policy is None else attrs.evolve(policy, retry_methods=policy.retry_methods | {"POST"})
 
-    Token calls must not pass through the auth flow they feed. They are logged with secrets masked.
-    The caller owns the client and closes it.
+
+def build_token_client(
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
+) -> httpx.Client:
+    """A plain client for token calls: the same base URL, TLS, timeouts, User-Agent and retries; no auth.
+
+    Token calls must not pass through the auth flow they feed. They are retried per `settings.retry` with
+    POST counted as idempotent (`_token_retry`), and logged with secrets masked. The caller owns the client
+    and closes it.
     """
+    clock = clock or SystemClock()
     inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    stack: httpx.BaseTransport = LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=clock)
     return httpx.Client(
         base_url=settings.base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=RetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter),
     )
 
 
 def build_async_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | AsyncBackend | None = None
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
+    clock = clock or SystemClock()
     inner = _async_pool(settings, transport)
+    stack: httpx.AsyncBaseTransport = AsyncLoggingTransport(
+        inner=inner, logger=_logger(logger_name, settings), clock=clock
+    )
     return httpx.AsyncClient(
         base_url=settings.base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=AsyncLoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=AsyncRetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter),
     )

@@ -68,6 +68,8 @@ class ClientOptions(TypedDict, total=False):
     outbox: OutboxPolicy | None
     deliver: DeliveryMode
     rate_limit: RateLimit | bool | None  # True: the spec's recommended limit (x-sdk-defaults.rate_limit)
+    deadline_s: float | None  # total seconds per call, retries included (None: none)
+    max_response_bytes: int | None  # largest in-memory response body (None: no limit)
     api_version: str | None  # the server's API version, for operations marked x-sdk-since (None: the newest)
 
 

@@ -2,12 +2,14 @@
 
 ```
 LeanClient(base_url, headers (User-Agent + settings.headers), timeout, auth, transport=
-  RetryTransport(settings.retry, inner=
-    HooksTransport(hooks, inner=
-      CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
-        CachingTransport(inner=                            # only when settings.cache
-          LoggingTransport(logger, inner=
-            httpx.HTTPTransport(limits=settings.pool, verify=settings.verify)))))))
+  DeadlineTransport(settings.deadline_s, inner=
+    RetryTransport(settings.retry, inner=
+      HooksTransport(hooks, inner=
+        CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
+          CachingTransport(inner=                            # only when settings.cache
+            LoggingTransport(logger, inner=
+              ResponseBodyTransport(settings.max_response_bytes, inner=   # the body read in the attempt
+                httpx.HTTPTransport(limits=settings.pool, verify=settings.verify)))))))))
 ```
 
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
@@ -35,12 +37,14 @@ from ._aiohttp_transport import AiohttpTransport
 from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
+from ._deadline import AsyncDeadlineTransport, DeadlineTransport
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
 from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
+from ._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 from ._retry import AsyncRetryTransport, Jitter, RetryPolicy, RetryTransport
 from ._settings import ClientSettings
 
@@ -143,6 +147,7 @@ def build_sync_client(
     stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
         limits=settings.pool.to_httpx(), verify=_verify(settings)
     )
+    stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
         stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
@@ -152,6 +157,7 @@ def build_sync_client(
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
     stack = HooksTransport(hooks, inner=stack, clock=clock)
     stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    stack = DeadlineTransport(settings.deadline_s, inner=stack, clock=clock)
     return LeanClient(
         auth=auth,
         transport=stack,
@@ -183,6 +189,7 @@ def build_async_client(
     """
     clock = clock or SystemClock()
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    stack = AsyncResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:
         stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
@@ -194,6 +201,7 @@ def build_async_client(
         )
     stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
     stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    stack = AsyncDeadlineTransport(settings.deadline_s, inner=stack, clock=clock)
     return AsyncLeanClient(
         auth=auth,
         transport=stack,
@@ -224,13 +232,17 @@ def build_token_client(
     and closes it.
     """
     clock = clock or SystemClock()
-    inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
-    stack: httpx.BaseTransport = LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=clock)
+    stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
+        limits=settings.pool.to_httpx(), verify=_verify(settings)
+    )
+    stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
+    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = RetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter)
     return httpx.Client(
         base_url=settings.base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=RetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter),
+        transport=DeadlineTransport(settings.deadline_s, inner=stack, clock=clock),
     )
 
 
@@ -244,13 +256,13 @@ def build_async_token_client(
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
     clock = clock or SystemClock()
-    inner = _async_pool(settings, transport)
-    stack: httpx.AsyncBaseTransport = AsyncLoggingTransport(
-        inner=inner, logger=_logger(logger_name, settings), clock=clock
-    )
+    stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    stack = AsyncResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
+    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = AsyncRetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter)
     return httpx.AsyncClient(
         base_url=settings.base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=AsyncRetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter),
+        transport=AsyncDeadlineTransport(settings.deadline_s, inner=stack, clock=clock),
     )

@@ -33,7 +33,9 @@ from runtime import (
     build_sync_client,
 )
 from runtime._cache import AsyncCachingTransport, CachingTransport
+from runtime._deadline import AsyncDeadlineTransport, DeadlineTransport
 from runtime._logging import AsyncLoggingTransport, LoggingTransport
+from runtime._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 
 BASE = "https://api.example.com/v1"
 
@@ -63,7 +65,7 @@ def settings(**changes: object) -> ClientSettings:
 
 
 def test_composition_order_with_everything_on() -> None:
-    """Retry → Hooks → Circuit → Caching → Logging → innermost, as in the README diagram."""
+    """Deadline → Retry → Hooks → Circuit → Caching → Logging → ResponseBody → innermost, as in the README diagram."""
     mock = httpx.MockTransport(lambda r: httpx.Response(200))
     client = build_sync_client(
         settings(circuit=CircuitBreaker(), cache=True),
@@ -73,11 +75,13 @@ def test_composition_order_with_everything_on() -> None:
         transport=mock,
     )
     assert [type(t) for t in chain(client)] == [
+        DeadlineTransport,
         RetryTransport,
         HooksTransport,
         CircuitBreakerTransport,
         CachingTransport,
         LoggingTransport,
+        ResponseBodyTransport,
         httpx.MockTransport,
     ]
 
@@ -87,9 +91,11 @@ def test_circuit_and_cache_are_opt_in() -> None:
     mock = httpx.MockTransport(lambda r: httpx.Response(200))
     client = build_sync_client(settings(retry=None), auth=None, hooks=Hooks(), logger_name="sdk", transport=mock)
     assert [type(t) for t in chain(client)] == [
+        DeadlineTransport,
         RetryTransport,
         HooksTransport,
         LoggingTransport,
+        ResponseBodyTransport,
         httpx.MockTransport,
     ]
 
@@ -218,11 +224,13 @@ async def test_async_twin_composes_and_awaits_hooks() -> None:
         clock=clock,
     )
     assert [type(t) for t in chain(client)] == [
+        AsyncDeadlineTransport,
         AsyncRetryTransport,
         AsyncHooksTransport,
         AsyncCircuitBreakerTransport,
         AsyncCachingTransport,
         AsyncLoggingTransport,
+        AsyncResponseBodyTransport,
         httpx.MockTransport,
     ]
     async with client:

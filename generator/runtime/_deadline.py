@@ -1,0 +1,129 @@
+"""A total deadline per call: `DeadlineTransport` starts it, the layers below keep to it.
+
+The phase timeouts (`_timeouts.py`) bound each single wait; nothing bounds their sum, so a server that
+trickles a byte a second holds a call for as long as it likes. `DeadlineTransport` (outermost, above the
+retries) starts a `Deadline` for each call: ``settings.deadline_s`` (`DEFAULT_DEADLINE_S`), or the call's
+own ``extensions["sdk.deadline_s"]`` (`DEADLINE_EXTENSION`, None: no deadline). It travels in
+``request.extensions["sdk.deadline"]`` and is kept by:
+
+- the retry transport, which starts no attempt and no backoff sleep that would end past it;
+- `_response_body.py`, which shortens each attempt's phase timeouts to the time left (`clamped`) and
+  stops reading a body once the deadline has passed (between chunks);
+- in async code, this transport too: the whole call runs under ``asyncio.timeout``, so the deadline holds
+  to the event loop's precision whatever the wait.
+
+When it passes, `RequestTimeout` (with `deadline_s`) names it. Streaming calls (`STREAM_EXTENSION`,
+`download()`) have no deadline: their body is read by the caller, for as long as a file takes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Final
+
+import attrs
+import httpx
+
+from ._clock import Clock, SystemClock
+from ._defaults import DEADLINE_EXTENSION, STREAM_EXTENSION
+from ._errors import RequestTimeout, redact_url
+
+__all__ = ["AsyncDeadlineTransport", "Deadline", "DeadlineTransport", "deadline_of"]
+
+_KEY: Final = "sdk.deadline"
+_PHASES: Final = ("connect", "read", "write", "pool")
+
+
+@attrs.frozen(kw_only=True)
+class Deadline:
+    """One call's deadline: `budget_s` seconds from its start, ending at `expires_at` (the clock's monotonic)."""
+
+    budget_s: float
+    expires_at: float
+    timeouts: dict[str, float | None] = attrs.field(factory=dict, eq=False)  # the call's own phase timeouts
+
+    def remaining_s(self, clock: Clock) -> float:
+        return self.expires_at - clock.monotonic()
+
+    def passed(self, clock: Clock) -> bool:
+        return clock.monotonic() >= self.expires_at
+
+    def clamped(self, clock: Clock) -> dict[str, float | None]:
+        """The phase timeouts for an attempt starting now: none longer than the time left."""
+        left = max(self.remaining_s(clock), 0.001)  # 0 would mean "no wait at all" to some transports
+        return {phase: left if (t := self.timeouts.get(phase)) is None else min(t, left) for phase in _PHASES}
+
+    def error(self, request: httpx.Request, *, during: str = "") -> RequestTimeout:
+        """The `RequestTimeout` saying this deadline passed."""
+        url = redact_url(request.url)
+        return RequestTimeout(
+            f"{request.method} {url} did not complete within its deadline of {self.budget_s:g} s{during}. Raise "
+            "deadline_s (per call with RequestOptions(deadline_s=...), or in the client settings), or try later.",
+            method=request.method,
+            url=url,
+            deadline_s=self.budget_s,
+        )
+
+
+def deadline_of(request: httpx.Request) -> Deadline | None:
+    """The call's deadline, if it has one."""
+    deadline = request.extensions.get(_KEY)
+    return deadline if isinstance(deadline, Deadline) else None
+
+
+def _start(request: httpx.Request, default_s: float | None, clock: Clock) -> Deadline | None:
+    """Start the call's deadline (once: an auth replay of the same call keeps the first one)."""
+    extensions = request.extensions
+    if extensions.get(STREAM_EXTENSION):
+        return None
+    existing = deadline_of(request)
+    if existing is not None:
+        return existing
+    budget: Any = extensions.get(DEADLINE_EXTENSION, default_s)
+    if budget is None:
+        return None
+    timeouts = dict(extensions.get("timeout") or {})
+    deadline = Deadline(budget_s=float(budget), expires_at=clock.monotonic() + budget, timeouts=timeouts)
+    extensions[_KEY] = deadline
+    return deadline
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """Gives each call through `inner` a `Deadline` of `default_s` seconds (None: only calls that ask)."""
+
+    def __init__(self, default_s: float | None, *, inner: httpx.BaseTransport, clock: Clock | None = None) -> None:
+        self._default_s = default_s
+        self.inner = inner
+        self._clock = clock or SystemClock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        _start(request, self._default_s, self._clock)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
+    """The async twin of `DeadlineTransport`; the call also runs under ``asyncio.timeout`` of its deadline."""
+
+    def __init__(self, default_s: float | None, *, inner: httpx.AsyncBaseTransport, clock: Clock | None = None) -> None:
+        self._default_s = default_s
+        self.inner = inner
+        self._clock = clock or SystemClock()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        deadline = _start(request, self._default_s, self._clock)
+        if deadline is None:
+            return await self.inner.handle_async_request(request)
+        scope = asyncio.timeout(max(deadline.remaining_s(self._clock), 0.0))
+        try:
+            async with scope:
+                return await self.inner.handle_async_request(request)
+        except TimeoutError as exc:
+            if scope.expired():
+                raise deadline.error(request) from exc
+            raise
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

@@ -59,6 +59,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
@@ -66,6 +67,8 @@ from ._errors import (
     ConnectError,
     DownloadError,
     HookError,
+    IncompleteResponseError,
+    NameResolutionError,
     NotFoundError,
     OutboxError,
     OutboxFullError,
@@ -81,6 +84,7 @@ from ._errors import (
     RealtimeRequestError,
     RealtimeTimeoutError,
     RequestTimeout,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     ServerError,
@@ -91,6 +95,7 @@ from ._errors import (
     raise_for_status,
     redact_url,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -118,6 +123,7 @@ from ._logging import (
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
+    library_logger,
 )
 from ._model_fields import (
     is_absent,
@@ -294,6 +300,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -333,6 +340,8 @@ __all__ = [
     "HooksTransport",
     "HostCircuits",
     "HttptoolsTransport",
+    "IncompleteResponseError",
+    "NameResolutionError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -376,6 +385,7 @@ __all__ = [
     "RequestTimeout",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",
@@ -444,6 +454,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]
@@ -478,6 +489,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "library_logger",
     "resolve_token_url",
     "token_from_payload",
 ]

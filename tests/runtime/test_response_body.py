@@ -77,11 +77,13 @@ def test_cut_body_of_a_plain_post_raises_and_is_never_resent(backend: str) -> No
     assert f"after 100 of {len(BODY)} body bytes" in message and "not re-sent" in message
 
 
+@pytest.mark.parametrize("close_delimited", [False, True], ids=["content-length", "until-close"])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_body_over_the_limit_raises_response_too_large(backend: str) -> None:
-    """A body one byte over max_response_bytes raises ResponseTooLargeError naming the limit; not retried."""
+def test_body_over_the_limit_raises_response_too_large(backend: str, close_delimited: bool) -> None:
+    """A body one byte over max_response_bytes raises ResponseTooLargeError naming the limit, not retried:
+    at once for a Content-Length over it, as the bytes arrive for a body that ends when the server closes."""
     with WireServer() as server:
-        server.default = Answer(body=b"x" * 2049, headers=())
+        server.default = Answer(body=b"x" * 2049, headers=(), close_delimited=close_delimited)
         with pytest.raises(ResponseTooLargeError) as caught:
             call(server.url, backend, clock=FakeClock(), settings={"max_response_bytes": 2048, **RETRYING})
         assert call(server.url, backend, "GET", settings={"max_response_bytes": 2049}).content == b"x" * 2049

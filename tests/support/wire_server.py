@@ -46,6 +46,7 @@ class Answer:
     cut_after: int | None = None
     trickle_s: float | None = None
     length: int | None = None  # the Content-Length to announce (default: len(body))
+    close_delimited: bool = False  # no Content-Length: the body ends when the server closes
 
 
 @attrs.frozen
@@ -101,7 +102,6 @@ class WireServer:
             self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(0.1)
         buffered = b""
         with conn:
             while not self._stop.is_set():
@@ -118,9 +118,10 @@ class WireServer:
         """Send `answer`; False when the connection was (or must be) closed."""
         length = len(answer.body) if answer.length is None else answer.length
         head = f"HTTP/1.1 {answer.status} Whatever\r\n" + "".join(f"{k}: {v}\r\n" for k, v in answer.headers)
-        head += f"Content-Length: {length}\r\n\r\n"
+        head += "Connection: close\r\n\r\n" if answer.close_delimited else f"Content-Length: {length}\r\n\r\n"
         body = answer.body if answer.cut_after is None else answer.body[: answer.cut_after]
         sent = 0
+        conn.settimeout(10)  # a slow reader is not a gone one (reads poll with a short timeout instead)
         try:
             conn.sendall(head.encode("latin-1"))
             if answer.trickle_s is None:
@@ -137,7 +138,7 @@ class WireServer:
             self.body_bytes_sent.append(sent)
             return False
         self.body_bytes_sent.append(sent)
-        if answer.cut_after is not None or sent < length:
+        if answer.cut_after is not None or sent < length or answer.close_delimited:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
             return False
@@ -165,6 +166,7 @@ def _read_request(conn: socket.socket, buffered: bytes, stop: threading.Event) -
 
 
 def _recv(conn: socket.socket, stop: threading.Event) -> bytes:
+    conn.settimeout(0.1)  # short, so a stopping server does not wait on an idle keep-alive connection
     while not stop.is_set():
         try:
             return conn.recv(65536)

@@ -9,9 +9,10 @@ handing the response up, as an `httpx.ByteStream` (which the lean client stores 
 - a body cut off mid-way raises `IncompleteResponseError` (a `TransportError`): the retry transport
   retries it for idempotent requests and keyed POSTs, and never re-sends any other request;
 - at most `max_bytes` (`DEFAULT_MAX_RESPONSE_BYTES`, None: no limit) are read; one byte more raises
-  `ResponseTooLargeError` and the rest is never read. A ``Content-Encoding`` body is then decompressed
-  once in small slices, keeping nothing, to check that its decoded size is within the limit too (a 200 KB
-  gzip body may expand to 200 MB); httpx decodes it again when the caller reads it, then known to fit;
+  `ResponseTooLargeError` and the rest is never read (a ``Content-Length`` over it fails before any).
+  A ``Content-Encoding`` body is then decompressed once in small slices, keeping nothing, to check that
+  its decoded size is within the limit too (a 200 KB gzip body may expand to 200 MB); httpx decodes it
+  again when the caller reads it, then known to fit;
 - the attempt's phase timeouts are shortened to the time left before the call's deadline
   (`_deadline.py`), and reading stops once the deadline has passed.
 
@@ -46,6 +47,12 @@ class _Body:
         self.deadline: Deadline | None = deadline_of(request)
         self.chunks: list[bytes] = []
         self.size = 0
+
+    def check_declared(self) -> None:
+        """A ``Content-Length`` over the limit fails before a byte of the body is read."""
+        declared = self.response.headers.get("content-length", "")
+        if self.limit is not None and declared.isdigit() and int(declared) > self.limit:
+            raise _too_large(self.request, self.limit, f" of {declared} bytes")
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -153,6 +160,7 @@ class ResponseBodyTransport(httpx.BaseTransport):
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
         try:
+            body.check_declared()
             for chunk in stream:
                 body.add(chunk)
         except httpx.TransportError as exc:
@@ -184,6 +192,7 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
         try:
+            body.check_declared()
             async for chunk in stream:
                 body.add(chunk)
         except httpx.TransportError as exc:

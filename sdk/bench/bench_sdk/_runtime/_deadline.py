@@ -20,9 +20,10 @@ When it passes, `RequestTimeout` (with `deadline_s`) names it. Streaming calls (
 from __future__ import annotations
 
 import asyncio
+import math
+from collections.abc import Mapping
 from typing import Any, Final
 
-import attrs
 import httpx
 
 from ._clock import Clock, SystemClock
@@ -35,13 +36,30 @@ _KEY: Final = "sdk.deadline"
 _PHASES: Final = ("connect", "read", "write", "pool")
 
 
-@attrs.frozen(kw_only=True)
 class Deadline:
-    """One call's deadline: `budget_s` seconds from its start, ending at `expires_at` (the clock's monotonic)."""
+    """One call's deadline: `budget_s` seconds from its start, ending at `expires_at` (the clock's monotonic).
 
-    budget_s: float
-    expires_at: float
-    timeouts: dict[str, float | None] = attrs.field(factory=dict, eq=False)  # the call's own phase timeouts
+    `timeouts` are the call's own phase timeouts (httpx's ``extensions["timeout"]``). A plain slotted class:
+    one is made per call, on the hot path.
+    """
+
+    __slots__ = ("budget_s", "expires_at", "longest_s", "timeouts")
+
+    def __init__(
+        self,
+        *,
+        budget_s: float,
+        expires_at: float,
+        timeouts: Mapping[str, float | None],
+        longest_s: float | None = None,
+    ) -> None:
+        self.budget_s = budget_s
+        self.expires_at = expires_at
+        self.timeouts = timeouts
+        self.longest_s = _longest_s(timeouts) if longest_s is None else longest_s
+
+    def __repr__(self) -> str:
+        return f"Deadline(budget_s={self.budget_s!r}, expires_at={self.expires_at!r})"
 
     def remaining_s(self, clock: Clock) -> float:
         return self.expires_at - clock.monotonic()
@@ -49,9 +67,11 @@ class Deadline:
     def passed(self, clock: Clock) -> bool:
         return clock.monotonic() >= self.expires_at
 
-    def clamped(self, clock: Clock) -> dict[str, float | None]:
+    def clamped(self, clock: Clock) -> Mapping[str, float | None]:
         """The phase timeouts for an attempt starting now: none longer than the time left."""
         left = max(self.remaining_s(clock), 0.001)  # 0 would mean "no wait at all" to some transports
+        if left >= self.longest_s:
+            return self.timeouts  # the usual case: every phase ends before the deadline anyway
         return {phase: left if (t := self.timeouts.get(phase)) is None else min(t, left) for phase in _PHASES}
 
     def error(self, request: httpx.Request, *, during: str = "") -> RequestTimeout:
@@ -66,13 +86,34 @@ class Deadline:
         )
 
 
+def _longest_s(timeouts: Mapping[str, float | None]) -> float:
+    """The longest single wait the phase timeouts allow (infinite when a phase has none)."""
+    phases = [timeouts.get(phase) for phase in _PHASES]
+    return math.inf if None in phases else max(p for p in phases if p is not None)
+
+
 def deadline_of(request: httpx.Request) -> Deadline | None:
-    """The call's deadline, if it has one."""
-    deadline = request.extensions.get(_KEY)
-    return deadline if isinstance(deadline, Deadline) else None
+    """The call's deadline, if it has one (only `DeadlineTransport` sets the key)."""
+    deadline: Deadline | None = request.extensions.get(_KEY)
+    return deadline
 
 
-def _start(request: httpx.Request, default_s: float | None, clock: Clock) -> Deadline | None:
+class _Longest:
+    """`_longest_s` of the last timeouts seen: clients pass the same dict on every call."""
+
+    __slots__ = ("seconds", "timeouts")
+
+    def __init__(self) -> None:
+        self.timeouts: object = None
+        self.seconds = math.inf
+
+    def of(self, timeouts: Mapping[str, float | None]) -> float:
+        if timeouts is not self.timeouts:
+            self.seconds, self.timeouts = _longest_s(timeouts), timeouts
+        return self.seconds
+
+
+def _start(request: httpx.Request, default_s: float | None, clock: Clock, longest: _Longest) -> Deadline | None:
     """Start the call's deadline (once: an auth replay of the same call keeps the first one)."""
     extensions = request.extensions
     if extensions.get(STREAM_EXTENSION):
@@ -83,8 +124,10 @@ def _start(request: httpx.Request, default_s: float | None, clock: Clock) -> Dea
     budget: Any = extensions.get(DEADLINE_EXTENSION, default_s)
     if budget is None:
         return None
-    timeouts = dict(extensions.get("timeout") or {})
-    deadline = Deadline(budget_s=float(budget), expires_at=clock.monotonic() + budget, timeouts=timeouts)
+    timeouts = extensions.get("timeout") or {}  # replaced per attempt, never changed in place
+    deadline = Deadline(
+        budget_s=budget, expires_at=clock.monotonic() + budget, timeouts=timeouts, longest_s=longest.of(timeouts)
+    )
     extensions[_KEY] = deadline
     return deadline
 
@@ -96,9 +139,10 @@ class DeadlineTransport(httpx.BaseTransport):
         self._default_s = default_s
         self.inner = inner
         self._clock = clock or SystemClock()
+        self._longest = _Longest()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        _start(request, self._default_s, self._clock)
+        _start(request, self._default_s, self._clock, self._longest)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -112,9 +156,10 @@ class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
         self._default_s = default_s
         self.inner = inner
         self._clock = clock or SystemClock()
+        self._longest = _Longest()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = _start(request, self._default_s, self._clock)
+        deadline = _start(request, self._default_s, self._clock, self._longest)
         if deadline is None:
             return await self.inner.handle_async_request(request)
         scope = asyncio.timeout(max(deadline.remaining_s(self._clock), 0.0))

@@ -40,19 +40,34 @@ _NO_DECODING: Final = frozenset({"", "identity"})
 class _Body:
     """One attempt's body as it arrives: counted against the limit, the deadline checked per chunk."""
 
-    __slots__ = ("chunks", "clock", "deadline", "limit", "request", "response", "size")
+    __slots__ = ("chunks", "clock", "deadline", "declared", "encoding", "limit", "request", "response", "size")
 
-    def __init__(self, request: httpx.Request, response: httpx.Response, limit: int | None, clock: Clock) -> None:
+    def __init__(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        limit: int | None,
+        clock: Clock,
+        deadline: Deadline | None,
+    ) -> None:
         self.request, self.response, self.limit, self.clock = request, response, limit, clock
-        self.deadline: Deadline | None = deadline_of(request)
+        self.deadline = deadline
         self.chunks: list[bytes] = []
         self.size = 0
+        self.declared = ""  # the Content-Length header, as sent
+        self.encoding = ""  # the Content-Encoding header, lower case
 
     def check_declared(self) -> None:
-        """A ``Content-Length`` over the limit fails before a byte of the body is read."""
-        declared = self.response.headers.get("content-length", "")
-        if self.limit is not None and declared.isdigit() and int(declared) > self.limit:
-            raise _too_large(self.request, self.limit, f" of {declared} bytes")
+        """Note the framing headers (one pass over the raw list: httpx's lookups normalize every name), and
+        fail before a byte of the body is read when the ``Content-Length`` is over the limit."""
+        for name, value in self.response.headers.raw:
+            lowered = name.lower()
+            if lowered == b"content-encoding":
+                self.encoding = value.strip().lower().decode("latin-1")
+            elif lowered == b"content-length":
+                self.declared = value.decode("latin-1").strip()
+        if self.limit is not None and self.declared.isdigit() and int(self.declared) > self.limit:
+            raise _too_large(self.request, self.limit, f" of {self.declared} bytes")
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -71,8 +86,7 @@ class _Body:
             return self.deadline.error(self.request, during=f" (still reading the body after {self.size} bytes)")
         if isinstance(exc, httpx.TimeoutException):
             return exc
-        expected = self.response.headers.get("content-length")
-        of = f" of {expected}" if expected else ""
+        of = f" of {self.declared}" if self.declared else ""
         url = redact_url(self.request.url)
         return IncompleteResponseError(
             f"{self.request.method} {url} answered HTTP {self.response.status_code}, but the connection closed "
@@ -83,20 +97,19 @@ class _Body:
         )
 
     def finish(self) -> httpx.Response:
-        """The response with its whole body in memory, once its decoded size is known to fit."""
-        content = b"".join(self.chunks)
-        self.chunks.clear()
+        """The response with its whole body in memory, once its decoded size is known to fit.
+
+        The transport's response is kept (its stream replaced, as `LoggingTransport` does): no copy of
+        its headers, and a body of one chunk is not copied either.
+        """
+        chunks = self.chunks
+        content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        chunks.clear()
         response = self.response
-        encoding = response.headers.get("content-encoding", "").strip().lower()
-        if self.limit is not None and encoding not in _NO_DECODING:
-            _check_decoded_size(self.request, response, content, self.limit)
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=httpx.ByteStream(content),
-            extensions=response.extensions,
-            request=self.request,
-        )
+        if self.limit is not None and self.encoding not in _NO_DECODING:
+            _check_decoded_size(self.request, self.encoding, content, self.limit)
+        response.stream = httpx.ByteStream(content)
+        return response
 
 
 def _too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:
@@ -117,9 +130,8 @@ def _slices(content: bytes) -> Iterator[bytes]:
         yield bytes(view[start : start + _DECODE_SLICE_BYTES])
 
 
-def _check_decoded_size(request: httpx.Request, response: httpx.Response, content: bytes, limit: int) -> None:
+def _check_decoded_size(request: httpx.Request, encoding: str, content: bytes, limit: int) -> None:
     """Decode `content` as httpx will, slice by slice, keeping nothing: over `limit` decoded bytes raises."""
-    encoding = response.headers["content-encoding"]
     probe = httpx.Response(200, headers={"content-encoding": encoding}, stream=_Slices(_slices(content)))
     decoded = 0
     try:
@@ -156,7 +168,7 @@ class ResponseBodyTransport(httpx.BaseTransport):
         if deadline is not None:
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = self.inner.handle_request(request)
-        body = _Body(request, response, self._max_bytes, self._clock)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline)
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
         try:
@@ -166,7 +178,7 @@ class ResponseBodyTransport(httpx.BaseTransport):
         except httpx.TransportError as exc:
             raise body.failed(exc) from exc
         finally:
-            response.close()
+            stream.close()  # hands the connection back; the response itself stays open for its new stream
         return body.finish()
 
     def close(self) -> None:
@@ -188,7 +200,7 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         if deadline is not None:
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = await self.inner.handle_async_request(request)
-        body = _Body(request, response, self._max_bytes, self._clock)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline)
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
         try:
@@ -198,7 +210,7 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         except httpx.TransportError as exc:
             raise body.failed(exc) from exc
         finally:
-            await response.aclose()
+            await stream.aclose()
         return body.finish()
 
     async def aclose(self) -> None:

@@ -32,14 +32,17 @@ BODY = b'{"items": [' + b", ".join(b'"%d"' % n for n in range(400)) + b"]}"
 RETRYING = {"retry": RetryPolicy(max_attempts=3)}
 
 
+@pytest.mark.parametrize("lean", [True, False], ids=["lean-path", "httpx-path"])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_cut_body_of_a_get_is_retried(backend: str) -> None:
-    """A GET whose body stops half way is retried (one backoff sleep) and returns the whole body."""
+def test_cut_body_of_a_get_is_retried(backend: str, lean: bool) -> None:
+    """A GET whose body stops half way is retried (one backoff sleep) and returns the whole body, on the
+    lean client's short path (a relative URL) and on httpx's own (an absolute one)."""
     clock = FakeClock()
     with WireServer() as server:
         server.answers.append(Answer(body=BODY, cut_after=len(BODY) // 2))
         server.default = Answer(body=BODY)
-        response = call(server.url, backend, clock=clock, settings=RETRYING)
+        path = "/items" if lean else f"{server.url}/items"
+        response = call(server.url, backend, path=path, clock=clock, settings=RETRYING)
     assert response.content == BODY
     assert [r.method for r in server.received] == ["GET", "GET"]
     assert clock.sleeps == [1.0]

@@ -42,6 +42,18 @@ def test_trickling_body_is_cut_at_the_deadline(backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_stalled_body_times_out_at_the_deadline_not_the_read_timeout(backend: str) -> None:
+    """A server that stops sending after one byte: the attempt's 30 s read timeout is shortened to the time
+    left, so the call raises RequestTimeout naming the 0.5 s deadline, not a read timeout 30 s later."""
+    with WireServer() as server:
+        server.default = Answer(body=b"x" * 10, headers=(), trickle_s=60.0)
+        with pytest.raises(RequestTimeout) as caught:
+            call(server.url, backend, settings={"deadline_s": 0.5, "retry": RetryPolicy(max_attempts=3)})
+    assert caught.value.deadline_s == 0.5
+    assert len(server.received) == 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_per_call_deadline_wins_over_the_client_setting(backend: str) -> None:
     """RequestOptions(deadline_s=...) sets this call's deadline; the client's (none here) applies otherwise."""
     kwargs = apply_request_options(

@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import socket
 import threading
-import time
 from collections import deque
 from types import TracebackType
 from typing import Any
@@ -133,7 +132,7 @@ class WireServer:
                         break
                     conn.sendall(body[index : index + 1])
                     sent += 1
-                    time.sleep(answer.trickle_s)
+                    self._stop.wait(answer.trickle_s)  # a stopping server does not sit out the pause
         except OSError:
             self.body_bytes_sent.append(sent)
             return False

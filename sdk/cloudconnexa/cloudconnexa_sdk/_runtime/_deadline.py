@@ -9,9 +9,12 @@ own ``extensions["sdk.deadline_s"]`` (`DEADLINE_EXTENSION`, None: no deadline). 
 
 - the retry transport, which starts no attempt and no backoff sleep that would end past it;
 - `_response_body.py`, which shortens each attempt's phase timeouts to the time left (`clamped`) and
-  stops reading a body once the deadline has passed (between chunks);
-- in async code, this transport too: the whole call runs under ``asyncio.timeout``, so the deadline holds
-  to the event loop's precision whatever the wait.
+  stops reading a body once the deadline has passed (between chunks).
+
+So no single wait (connect, pool slot, each read) outlasts the time left when its attempt began, and a
+body that keeps arriving is cut at the first chunk after the deadline. Sync and async keep it the same
+way: an ``asyncio.timeout`` around each async call would be stricter, but costs more CPU per request
+than the rest of the deadline (measured: about a quarter of the runtime's own per-request work).
 
 When it passes, `RequestTimeout` (with `deadline_s`) names it. Streaming calls (`STREAM_EXTENSION`,
 `download()`) have no deadline: their body is read by the caller, for as long as a file takes.
@@ -19,7 +22,6 @@ When it passes, `RequestTimeout` (with `deadline_s`) names it. Streaming calls (
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Mapping
 from typing import Any, Final
@@ -150,7 +152,7 @@ class DeadlineTransport(httpx.BaseTransport):
 
 
 class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
-    """The async twin of `DeadlineTransport`; the call also runs under ``asyncio.timeout`` of its deadline."""
+    """The async twin of `DeadlineTransport`."""
 
     def __init__(self, default_s: float | None, *, inner: httpx.AsyncBaseTransport, clock: Clock | None = None) -> None:
         self._default_s = default_s
@@ -159,17 +161,8 @@ class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
         self._longest = _Longest()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        deadline = _start(request, self._default_s, self._clock, self._longest)
-        if deadline is None:
-            return await self.inner.handle_async_request(request)
-        scope = asyncio.timeout(max(deadline.remaining_s(self._clock), 0.0))
-        try:
-            async with scope:
-                return await self.inner.handle_async_request(request)
-        except TimeoutError as exc:
-            if scope.expired():
-                raise deadline.error(request) from exc
-            raise
+        _start(request, self._default_s, self._clock, self._longest)
+        return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

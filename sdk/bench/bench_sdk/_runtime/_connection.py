@@ -70,6 +70,8 @@ class ClientOptions(TypedDict, total=False):
     outbox: OutboxPolicy | None
     deliver: DeliveryMode
     rate_limit: RateLimit | bool | None  # True: the spec's recommended limit (x-sdk-defaults.rate_limit)
+    deadline_s: float | None  # total seconds per call, retries included (None: none)
+    max_response_bytes: int | None  # largest in-memory response body (None: no limit)
     api_version: str | None  # the server's API version, for operations marked x-sdk-since (None: the newest)
 
 
@@ -217,7 +219,12 @@ class SyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_token_client(
-                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+                self.settings,
+                logger_name=identity.package,
+                transport=transport,
+                redaction=self.redaction,
+                clock=clock,
+                jitter=jitter,
             )
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
@@ -264,7 +271,12 @@ class AsyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(
-                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+                self.settings,
+                logger_name=identity.package,
+                transport=transport,
+                redaction=self.redaction,
+                clock=clock,
+                jitter=jitter,
             )
             self.auth = TokenRefreshAuth(
                 provider, store=token_store, clock=clock, async_token_client=self._token_client

@@ -35,6 +35,7 @@ import attrs
 from openapi_python_client import strings
 
 from generator.registry import SdkEntry
+from generator.response_schemas import response_schemas
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
@@ -63,6 +64,8 @@ class OperationInfo:
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
+    # status pattern ("200", "2XX") -> compact schema of its JSON success body (generator/response_schemas.py)
+    response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -94,6 +97,7 @@ class SpecContext:
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
+    schema_definitions: Mapping[str, Any] = attrs.field(factory=dict)  # $ref targets of the response schemas
 
     @property
     def health(self) -> OperationInfo | None:
@@ -201,6 +205,7 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
 def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     """Collect the extensions of every operation; SpecContextError on misuse."""
     global_security = document.get("security")
+    checks = response_schemas(document, HTTP_METHODS)
     operations: dict[str, OperationInfo] = {}
     seen: dict[tuple[str, str], str] = {}
     for path, item in sorted((document.get("paths") or {}).items()):
@@ -238,6 +243,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
                 fallback=_mapping(operation.get("x-sdk-fallback")),
                 requires_auth=bool(security) and any(bool(req) for req in security),
+                response_schemas=checks.by_operation.get((method, path), {}),
             )
     for info_op in operations.values():
         if info_op.fallback is None:
@@ -278,6 +284,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     return SpecContext(
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
+        schema_definitions=checks.definitions,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),

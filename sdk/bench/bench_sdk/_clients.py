@@ -69,7 +69,8 @@ class Bench:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `validate_responses` (False skips the check of
+            success bodies against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -98,6 +99,7 @@ class Bench:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = ItemsResource(self.low_level)
@@ -192,7 +194,8 @@ class AsyncBench:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `validate_responses` (False skips the check of
+            success bodies against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -221,6 +224,7 @@ class AsyncBench:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = AsyncItemsResource(self.low_level)

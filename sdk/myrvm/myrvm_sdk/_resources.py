@@ -1661,7 +1661,7 @@ class MetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return submit_metrics.sync(
             client=self._client,
             id=id,
@@ -1831,7 +1831,7 @@ class AsyncMetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return await submit_metrics.asyncio(
             client=self._client,
             id=id,
@@ -2361,7 +2361,7 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return sync_timezone.sync(
             client=self._client,
             body=body,
@@ -2509,7 +2509,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync.sync(
             client=self._client,
             body=body,
@@ -2599,7 +2601,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
+            return sync_timezone_legacy._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return sync_timezone_legacy.sync(
             client=self._client,
             body=body,
@@ -2762,7 +2766,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
+            return request_manual_timezone_sync_legacy._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync_legacy.sync(
             client=self._client,
             body=body,
@@ -2865,7 +2871,7 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return await sync_timezone.asyncio(
             client=self._client,
             body=body,
@@ -3013,7 +3019,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync.asyncio(
             client=self._client,
             body=body,
@@ -3103,7 +3111,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
+            return sync_timezone_legacy._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await sync_timezone_legacy.asyncio(
             client=self._client,
             body=body,
@@ -3266,7 +3276,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
+            return request_manual_timezone_sync_legacy._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync_legacy.asyncio(
             client=self._client,
             body=body,

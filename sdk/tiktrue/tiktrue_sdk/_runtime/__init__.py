@@ -213,6 +213,7 @@ from ._redaction import (
     Redaction,
     is_secret_name,
 )
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -374,8 +375,10 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",

@@ -239,3 +239,27 @@ def test_log_words(word: str, expected: str) -> None:
     """<PREFIX>_LOG takes a level name in any case, or off (the factory then silences the SDK logger)."""
     env = {"MYRVM_BASE_URL": "https://x.example", "MYRVM_LOG": word}
     assert load_settings("MYRVM", {}, environ=env).log_level == expected
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        ({}, {}, True),
+        ({}, {"MYRVM_VALIDATE_RESPONSES": "false"}, False),
+        ({"validate_responses": True}, {"MYRVM_VALIDATE_RESPONSES": "off"}, True),
+        ({"validate_responses": False}, {}, False),
+    ],
+)
+def test_validate_responses_is_on_unless_switched_off(
+    explicit: dict[str, object], env: dict[str, str], expected: bool
+) -> None:
+    """Response validation is on by default; MYRVM_VALIDATE_RESPONSES or the argument (which wins) switch it."""
+    settings = load_settings("MYRVM", {"base_url": "https://x.example", **explicit}, environ=env)
+    assert settings.validate_responses is expected
+
+
+def test_a_malformed_validate_responses_names_the_setting() -> None:
+    """MYRVM_VALIDATE_RESPONSES=maybe raises ConfigurationError naming validate_responses."""
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings("MYRVM", {"base_url": "https://x.example"}, environ={"MYRVM_VALIDATE_RESPONSES": "maybe"})
+    assert caught.value.setting == "validate_responses"

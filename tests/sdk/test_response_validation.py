@@ -1,11 +1,15 @@
 """Success bodies are checked against the spec before a model is built (issue 13): through the real generated
 SDKs, sync and async, resource methods, `_detailed` and the functional modules; `validate_responses=False`
-(or `<PREFIX>_VALIDATE_RESPONSES=false`) switches the check off. The server is an `httpx.MockTransport`."""
+(or `<PREFIX>_VALIDATE_RESPONSES=false`) switches the check off. The server is an `httpx.MockTransport`, and
+once a real loopback HTTP server (so the pooled transport and the body read of a live connection are in the path)."""
 
 from __future__ import annotations
 
 import copy
 import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -142,3 +146,45 @@ def test_an_enveloped_answer_is_checked_inside_its_data() -> None:
         client.batches.get(body["data"]["id"])
     assert caught.value.pointer == "/data/volume_liters"
     assert caught.value.expected == "number"
+
+
+@pytest.fixture
+def licence_server() -> Iterator[str]:
+    """A loopback HTTP server on a free port answering every GET with a licence whose max_clients is "three";
+    stopped after the test whatever happens."""
+    content = json.dumps(licence_with(max_clients="three")).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            for name, value in (("Content-Type", "application/json"), ("X-Request-ID", REQUEST_ID)):
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+async def test_a_real_server_answer_is_checked_sync_and_async(licence_server: str) -> None:
+    """Over a live loopback connection, sync and async clients raise ResponseValidationError for max_clients."""
+    with tiktrue_sdk.TikTrue(licence_server, api_token=TOKEN) as client, pytest.raises(ResponseValidationError) as sync:
+        client.licenses.info()
+    async with tiktrue_sdk.AsyncTikTrue(licence_server, api_token=TOKEN) as aclient:
+        with pytest.raises(ResponseValidationError) as in_async:
+            await aclient.licenses.info()
+    for caught in (sync, in_async):
+        assert (caught.value.pointer, caught.value.request_id) == ("/max_clients", REQUEST_ID)

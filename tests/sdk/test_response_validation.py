@@ -6,16 +6,22 @@ once a real loopback HTTP server (so the pooled transport and the body read of a
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import tiktrue_sdk
 import xoohoox_sdk
+from myrvm_sdk import MyRVM
+from myrvm_sdk._runtime import OutboxPolicy
+from myrvm_sdk.errors import ResponseValidationError as MyRVMValidationError
+from myrvm_sdk.models import MetricSample
 from tiktrue_sdk.api.licenses import get_license_info
 from tiktrue_sdk.errors import ResponseValidationError
 
@@ -35,13 +41,13 @@ LICENSE = {
 }
 
 
-def serving(body: object) -> httpx.MockTransport:
-    """A server answering every request with 200, `body` as JSON and a request id."""
+def serving(body: object, status: int = 200) -> httpx.MockTransport:
+    """A server answering every request with `status`, `body` as JSON and a request id."""
     content = json.dumps(body).encode()
 
     def answer(request: httpx.Request) -> httpx.Response:
         headers = {"Content-Type": "application/json", "X-Request-ID": REQUEST_ID}
-        return httpx.Response(200, content=content, headers=headers)
+        return httpx.Response(status, content=content, headers=headers)
 
     return httpx.MockTransport(answer)
 
@@ -188,3 +194,25 @@ async def test_a_real_server_answer_is_checked_sync_and_async(licence_server: st
             await aclient.licenses.info()
     for caught in (sync, in_async):
         assert (caught.value.pointer, caught.value.request_id) == ("/max_clients", REQUEST_ID)
+
+
+def test_a_write_sent_through_the_outbox_path_is_checked(tmp_path: Path) -> None:
+    """deliver="queued" with the network up sends at once; its answer is checked like any other."""
+    sample = MetricSample(
+        timestamp=datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC),
+        cpu_percent=10.0,
+        memory_percent=20.0,
+        disk_percent=30.0,
+        temperature_c=40.0,
+        uptime_s=5,
+        items_processed=1,
+    )
+    policy = OutboxPolicy(path=tmp_path / "outbox.sqlite3")
+    with (
+        MyRVM(
+            "https://api.myrvm.test", api_token=TOKEN, transport=serving({"accepted": "1"}, 202), outbox=policy
+        ) as client,
+        pytest.raises(MyRVMValidationError) as caught,
+    ):
+        client.metrics.create("rvm-0042", body=sample, deliver="queued")
+    assert (caught.value.pointer, caught.value.expected) == ("/accepted", "integer")

@@ -22,6 +22,8 @@ Extensions (documented in the README under "Spec extensions"):
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
+Each operation's JSON success schemas, compacted for the runtime's response check, come from
+generator/response_schemas.py (`OperationInfo.response_schemas`, `SpecContext.schema_definitions`).
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ class Mismatch:
 
     @property
     def reason(self) -> str:
+        """``expected <what the schema allows>, got <what came>``, for messages."""
         return f"expected {self.expected}, got {self.actual}"
 
 
@@ -90,10 +91,13 @@ def describe(value: object) -> str:
 
 
 def accept(value: object) -> Mismatch | None:
+    """The check of an empty schema; compilers compare against it to leave it out of a chain."""
     return None
 
 
 def fail(expected: str) -> Check:
+    """A check no value passes (``false`` schemas, fields ``additionalProperties: false`` forbids)."""
+
     def check(value: object) -> Mismatch | None:
         return Mismatch((), expected, describe(value))
 
@@ -135,6 +139,7 @@ def or_null(check: Check) -> Check:
 
 
 def type_step(names: Sequence[str]) -> Check:
+    """``type``: one JSON type name or several (3.1 lists); JSON's 3.0 counts as an integer, true does not."""
     allowed = frozenset(python for name in names for python in _PYTHON_TYPES.get(name, ()))
     integral_floats = "integer" in names and "number" not in names  # JSON Schema: 3.0 is an integer
     expected = " or ".join(names)
@@ -159,6 +164,7 @@ def json_key(value: object) -> object:
 
 
 def enum_step(values: Sequence[object]) -> Check:
+    """``enum`` (and ``const``, an enum of one): a set lookup, by JSON equality (1 == 1.0, 1 != true)."""
     shown = ", ".join(json.dumps(value) for value in values[:10]) + (", ..." if len(values) > 10 else "")
     expected = f"one of {shown}" if len(values) != 1 else shown
     if all(isinstance(value, str) for value in values):
@@ -179,6 +185,7 @@ def enum_step(values: Sequence[object]) -> Check:
 
 
 def string_step(schema: Mapping[str, Any]) -> Check | None:
+    """``minLength``, ``maxLength`` (code points), ``pattern`` (searched, as JSON Schema says) and ``format``."""
     min_length: int = schema.get("minLength", 0)
     max_length: int | None = schema.get("maxLength")
     pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
@@ -231,6 +238,7 @@ def _bound_failures(schema: Mapping[str, Any]) -> list[tuple[Callable[[float], b
 
 
 def number_step(schema: Mapping[str, Any]) -> Check | None:
+    """``minimum``, ``maximum``, their exclusive forms and ``multipleOf``; None when the schema sets none."""
     bounds = tuple(_bound_failures(schema))
     if not bounds:
         return None

@@ -6,7 +6,6 @@ once a real loopback HTTP server (so the pooled transport and the body read of a
 from __future__ import annotations
 
 import copy
-import datetime
 import json
 import threading
 from collections.abc import Iterator
@@ -21,10 +20,10 @@ import xoohoox_sdk
 from myrvm_sdk import MyRVM
 from myrvm_sdk._runtime import OutboxPolicy
 from myrvm_sdk.errors import ResponseValidationError as MyRVMValidationError
-from myrvm_sdk.models import MetricSample
 from tiktrue_sdk.api.licenses import get_license_info
 from tiktrue_sdk.errors import ResponseValidationError
 
+from tests.sdk.myrvm_operations import sample
 from tests.sdk.xoohoox_operations import success_example
 
 TOKEN = "test-token"
@@ -198,15 +197,6 @@ async def test_a_real_server_answer_is_checked_sync_and_async(licence_server: st
 
 def test_a_write_sent_through_the_outbox_path_is_checked(tmp_path: Path) -> None:
     """deliver="queued" with the network up sends at once; its answer is checked like any other."""
-    sample = MetricSample(
-        timestamp=datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC),
-        cpu_percent=10.0,
-        memory_percent=20.0,
-        disk_percent=30.0,
-        temperature_c=40.0,
-        uptime_s=5,
-        items_processed=1,
-    )
     policy = OutboxPolicy(path=tmp_path / "outbox.sqlite3")
     with (
         MyRVM(
@@ -214,5 +204,5 @@ def test_a_write_sent_through_the_outbox_path_is_checked(tmp_path: Path) -> None
         ) as client,
         pytest.raises(MyRVMValidationError) as caught,
     ):
-        client.metrics.create("rvm-0042", body=sample, deliver="queued")
+        client.metrics.create("rvm-0042", body=sample(), deliver="queued")
     assert (caught.value.pointer, caught.value.expected) == ("/accepted", "integer")

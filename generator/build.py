@@ -37,6 +37,7 @@ SDK_ROOT = ROOT / "sdk"
 EXTRA_TEMPLATES = {
     "sdk_resources.py.jinja": "{package}/_resources.py",
     "sdk_clients.py.jinja": "{package}/_clients.py",
+    "sdk_response_schemas.py.jinja": "{package}/_response_schemas.py",
     "sdk_readme.md.jinja": "README.md",
     "sdk_pyproject.toml.jinja": "pyproject.toml",
 }

@@ -26,6 +26,9 @@ Fields and parameters whose schema says ``format: password`` or ``writeOnly: tru
 of ``type: apiKey`` security schemes, are credentials: their names go to the runtime's redaction policy
 (`secret_fields`), which masks them in DEBUG logs and error messages like fields named ``password`` or
 ``token``, and strips such headers from downloads that leave the API's origin.
+
+Each operation's JSON success schemas, compacted for the runtime's response check, come from
+generator/response_schemas.py (`OperationInfo.response_schemas`, `SpecContext.schema_definitions`).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from openapi_python_client import strings
 
 from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
 from generator.registry import SdkEntry
+from generator.response_schemas import response_schemas
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
@@ -68,6 +72,8 @@ class OperationInfo:
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
+    # status pattern ("200", "2XX") -> compact schema of its JSON success body (generator/response_schemas.py)
+    response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -101,6 +107,7 @@ class SpecContext:
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     secret_fields: tuple[str, ...] = ()  # fields/parameters marked format: password or writeOnly (see secret_fields())
+    schema_definitions: Mapping[str, Any] = attrs.field(factory=dict)  # $ref targets of the response schemas
 
     @property
     def health(self) -> OperationInfo | None:
@@ -260,6 +267,7 @@ def secret_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
 def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     """Collect the extensions of every operation; SpecContextError on misuse."""
     global_security = document.get("security")
+    checks = response_schemas(document, HTTP_METHODS)
     operations: dict[str, OperationInfo] = {}
     seen: dict[tuple[str, str], str] = {}
     for path, item in sorted((document.get("paths") or {}).items()):
@@ -297,6 +305,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
                 fallback=_mapping(operation.get("x-sdk-fallback")),
                 requires_auth=bool(security) and any(bool(req) for req in security),
+                response_schemas=checks.by_operation.get((method, path), {}),
             )
     for info_op in operations.values():
         if info_op.fallback is None:
@@ -338,6 +347,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
         secret_fields=secret_fields(document),
+        schema_definitions=checks.definitions,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),

@@ -217,6 +217,7 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "client_secret": ("client_secret", _secret),
     "verify": ("verify", _verify),
     "cache": ("cache", _flag),
+    "validate_responses": ("validate_responses", _flag),
     "user_agent": ("user_agent", _text),
     "headers": ("headers", _string_map),
     "credentials": ("credentials", _credentials),

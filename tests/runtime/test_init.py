@@ -18,6 +18,7 @@ PUBLIC_MODULES = [
     "_outbox_policy",
     "_realtime_protocol",
     "_redaction",
+    "_response_schemas",
     "_token",
     "_token_providers",
     "_token_store",

@@ -278,3 +278,27 @@ def test_deadline_and_response_size_limit(
     either off."""
     settings = load_settings("MYRVM", {"base_url": "https://x.example"}, environ=env)
     assert (settings.deadline_s, settings.max_response_bytes) == (deadline_s, max_response_bytes)
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        ({}, {}, True),
+        ({}, {"MYRVM_VALIDATE_RESPONSES": "false"}, False),
+        ({"validate_responses": True}, {"MYRVM_VALIDATE_RESPONSES": "off"}, True),
+        ({"validate_responses": False}, {}, False),
+    ],
+)
+def test_validate_responses_is_on_unless_switched_off(
+    explicit: dict[str, object], env: dict[str, str], expected: bool
+) -> None:
+    """Response validation is on by default; MYRVM_VALIDATE_RESPONSES or the argument (which wins) switch it."""
+    settings = load_settings("MYRVM", {"base_url": "https://x.example", **explicit}, environ=env)
+    assert settings.validate_responses is expected
+
+
+def test_a_malformed_validate_responses_names_the_setting() -> None:
+    """MYRVM_VALIDATE_RESPONSES=maybe raises ConfigurationError naming validate_responses."""
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings("MYRVM", {"base_url": "https://x.example"}, environ={"MYRVM_VALIDATE_RESPONSES": "maybe"})
+    assert caught.value.setting == "validate_responses"

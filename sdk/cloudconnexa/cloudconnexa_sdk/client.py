@@ -23,6 +23,7 @@ class Client:
         async_httpx_client: httpx.AsyncClient | None = None,
         deferral: Deferral | None = None,
         api_version: str | None = None,
+        validate_responses: bool = True,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -30,6 +31,8 @@ class Client:
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
+        self.validate_responses = validate_responses
+        """Check every success body against the spec's schema (ResponseValidationError on a mismatch)."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

@@ -1725,7 +1725,7 @@ class MetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return submit_metrics.sync(
             client=self._client,
             id=id,
@@ -1901,7 +1901,7 @@ class AsyncMetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return await submit_metrics.asyncio(
             client=self._client,
             id=id,
@@ -2456,7 +2456,7 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return sync_timezone.sync(
             client=self._client,
             body=body,
@@ -2620,7 +2620,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync.sync(
             client=self._client,
             body=body,
@@ -2712,7 +2714,7 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_alias._build_response(response=result).parsed
+            return sync_timezone_alias._build_response(response=result, validate=self._client.validate_responses).parsed
         return sync_timezone_alias.sync(
             client=self._client,
             body=body,
@@ -2867,7 +2869,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+            return request_manual_timezone_sync_alias._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync_alias.sync(
             client=self._client,
             body=body,
@@ -2972,7 +2976,7 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return await sync_timezone.asyncio(
             client=self._client,
             body=body,
@@ -3136,7 +3140,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync.asyncio(
             client=self._client,
             body=body,
@@ -3228,7 +3234,7 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_alias._build_response(response=result).parsed
+            return sync_timezone_alias._build_response(response=result, validate=self._client.validate_responses).parsed
         return await sync_timezone_alias.asyncio(
             client=self._client,
             body=body,
@@ -3383,7 +3389,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+            return request_manual_timezone_sync_alias._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync_alias.asyncio(
             client=self._client,
             body=body,

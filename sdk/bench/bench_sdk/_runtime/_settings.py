@@ -16,6 +16,7 @@ client_id          ``<PREFIX>_CLIENT_ID``    OAuth2 client id
 client_secret      ``<PREFIX>_CLIENT_SECRET``  OAuth2 client secret (a `Secret`)
 verify             ``<PREFIX>_VERIFY``       true, false, or a CA bundle path
 cache              ``<PREFIX>_CACHE``        true/false: the conditional-GET cache
+validate_responses ``<PREFIX>_VALIDATE_RESPONSES``  true/false: check success bodies against the spec (default true)
 user_agent         ``<PREFIX>_USER_AGENT``   the User-Agent header
 deadline_s         ``<PREFIX>_DEADLINE_S``   total seconds per call, retries and sleeps included (None: none)
 max_response_bytes ``<PREFIX>_MAX_RESPONSE_BYTES``  largest in-memory body, decompressed too (None: none)
@@ -72,6 +73,7 @@ _ENV_SUFFIXES = {
     "CLIENT_SECRET": "client_secret",
     "VERIFY": "verify",
     "CACHE": "cache",
+    "VALIDATE_RESPONSES": "validate_responses",
     "USER_AGENT": "user_agent",
     "DEADLINE_S": "deadline_s",
     "MAX_RESPONSE_BYTES": "max_response_bytes",
@@ -110,6 +112,7 @@ class ClientSettings:
     circuit: CircuitBreaker | None = None
     rate_limit: RateLimit | None = None  # client-side token bucket (opt-in); None sends as fast as asked
     cache: bool = False
+    validate_responses: bool = True  # success bodies are checked against the spec's schemas (_response_schemas.py)
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, repr=_header_names)
     verify: bool | str = True
     user_agent: str = DEFAULT_USER_AGENT

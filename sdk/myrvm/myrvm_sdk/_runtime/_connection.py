@@ -63,6 +63,7 @@ class ClientOptions(TypedDict, total=False):
     circuit: CircuitBreaker | None
     pool: PoolLimits
     cache: bool
+    validate_responses: bool
     headers: Mapping[str, str]
     verify: bool | str
     user_agent: str

@@ -223,6 +223,7 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -387,8 +388,10 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",

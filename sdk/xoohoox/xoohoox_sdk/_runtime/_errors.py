@@ -17,7 +17,8 @@ SDKError
 │   ├── NotFoundError 404        ├── RateLimitError 429  .retry_after_s
 │   └── ServerError 5xx          .is_transient (500/502/503/504: `TRANSIENT_STATUSES`)
 ├── ResponseTooLargeError        .limit_bytes  (an in-memory body, or its decompressed form, is over the limit)
-├── ResponseValidationError      .path .reason .status_code .request_id .body  (body did not match the spec)
+├── ResponseValidationError      .pointer .expected .actual .path .reason .status_code .request_id .body
+│                                (a success body did not match the spec)
 ├── TokenRefreshError            getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
@@ -299,19 +300,38 @@ class ServerError(APIStatusError):
 
 
 class ResponseValidationError(SDKError):
-    """A success response's body did not match the spec at `path` (e.g. ``Pet.tag``)."""
+    """A success response's body did not match the spec.
 
-    def __init__(self, *, path: str, reason: str, response: httpx.Response) -> None:
+    `pointer` is the JSON pointer of the first bad value in the body (``/licenses/0/max_clients``; ``""``
+    for the whole body), `expected` what the spec allows there and `actual` what came; all three are None
+    when a model could not be built for another reason (`path` then names the model and field, e.g.
+    ``Pet.tag``). Clients made with ``validate_responses=False`` skip the schema check.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        reason: str,
+        response: httpx.Response,
+        pointer: str | None = None,
+        expected: str | None = None,
+        actual: str | None = None,
+    ) -> None:
         self.path = path
         self.reason = reason
+        self.pointer = pointer
+        self.expected = expected
+        self.actual = actual
         self.response = response
         self.status_code = response.status_code
         self.request_id = find_request_id(response)
         self.body = parse_body(response)
         why = truncate(scrubbed(response, reason), 200)
+        where = path or "the top level"
         super().__init__(
             f"{describe(response)} returned HTTP {response.status_code}{id_part(self.request_id)}, but the "
-            f"body does not match the API description at {path}: {why}. The API may have changed; "
+            f"body does not match the API description at {where}: {why}. The API may have changed; "
             f"upgrade the SDK or report this with the request id. Body: {body_excerpt(response)}"
         )
 

@@ -98,7 +98,7 @@ def test_an_envelope_api_gets_its_envelope(prism: MockFactory) -> None:
     assert body["status"] == "error"
     assert set(body) == {"status", "message", "errors"}
     fields = {error["field"] for error in body["errors"]}
-    assert "name" in fields and "volume_liters" in fields  # wrong type, and a required field missing
+    assert "name" in fields and "quantity" in fields  # wrong type, and a required field missing
     assert body["message"].startswith(f"{len(body['errors'])} request values are invalid: ")
     with pytest.raises(UnprocessableEntityError) as caught:
         raise_for_status(response)

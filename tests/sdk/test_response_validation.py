@@ -143,13 +143,13 @@ def test_the_environment_switches_validation_off(monkeypatch: pytest.MonkeyPatch
 def test_an_enveloped_answer_is_checked_inside_its_data() -> None:
     """Xoohoox wraps bodies in an envelope (info.x-sdk-envelope): the pointer runs through `data`."""
     body = copy.deepcopy(success_example("getBatch"))
-    body["data"]["volume_liters"] = "lots"
+    body["data"]["quantity"] = "lots"
     with (
         xoohoox_sdk.Xoohoox("https://x.test/api/v1", api_token=TOKEN, transport=serving(body)) as client,
         pytest.raises(xoohoox_sdk.errors.ResponseValidationError) as caught,
     ):
         client.batches.get(body["data"]["id"])
-    assert caught.value.pointer == "/data/volume_liters"
+    assert caught.value.pointer == "/data/quantity"
     assert caught.value.expected == "number"
 
 

@@ -110,6 +110,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -286,6 +287,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -331,6 +333,7 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
     "NotFoundError",
     "Outbox",

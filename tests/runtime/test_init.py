@@ -36,6 +36,7 @@ PUBLIC_MODULES = [
     "_errors",
     "_factory",
     "_hooks",
+    "_host_limit",
     "_options",
     "_pool",
     "_retry",

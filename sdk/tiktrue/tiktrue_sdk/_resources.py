@@ -9,8 +9,14 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
 from ._runtime import (
+    Pagination,
     RequestOptions,
+    aiterate_items,
+    iterate_items,
 )
 from .api.auth import login, logout, refresh_token
 from .api.health import get_health
@@ -35,6 +41,14 @@ from .models.refresh_request import RefreshRequest
 from .models.token_pair import TokenPair
 from .models.webhook_receipt import WebhookReceipt
 from .types import UNSET, File, Response, Unset
+
+_PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
+    {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
+)
+_PAGE_ARGS_LIST_PAYMENT_HISTORY = {
+    "limit": "limit",
+    "cursor": "cursor",
+}
 
 
 class AuthResource:
@@ -1619,6 +1633,29 @@ class PaymentsResource:
             request_options=request_options,
         )
 
+    def history_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        request_options: RequestOptions | None = None,
+        **arguments: Any,
+    ) -> Iterator[Any]:
+        """Every item `history` returns, page after page, fetching the next page only when needed.
+
+        Args:
+            page_size: items per page to ask for (default: the server's).
+            max_items: stop after this many items (no page beyond them is fetched); None for all.
+            request_options: applied to every page request.
+            **arguments: the other arguments of `history` (path parameters, filters).
+        """
+
+        def fetch(page: dict[str, Any]) -> Any:
+            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
+            return self.history_detailed(**arguments, **names, request_options=request_options)
+
+        yield from iterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items)
+
     def history_detailed(
         self,
         *,
@@ -1852,6 +1889,30 @@ class AsyncPaymentsResource:
             cursor=cursor,
             request_options=request_options,
         )
+
+    async def history_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        request_options: RequestOptions | None = None,
+        **arguments: Any,
+    ) -> AsyncIterator[Any]:
+        """Every item `history` returns, page after page, fetching the next page only when needed.
+
+        Args:
+            page_size: items per page to ask for (default: the server's).
+            max_items: stop after this many items (no page beyond them is fetched); None for all.
+            request_options: applied to every page request.
+            **arguments: the other arguments of `history` (path parameters, filters).
+        """
+
+        async def fetch(page: dict[str, Any]) -> Any:
+            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
+            return await self.history_detailed(**arguments, **names, request_options=request_options)
+
+        async for item in aiterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items):
+            yield item
 
     async def history_detailed(
         self,

@@ -111,6 +111,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -287,6 +288,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -332,6 +334,7 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
     "NotFoundError",
     "Outbox",

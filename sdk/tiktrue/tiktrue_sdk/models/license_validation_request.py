@@ -14,7 +14,12 @@ class LicenseValidationRequest:
     """The machine to check the licence for. Closed (`additionalProperties false`).
 
     Attributes:
-        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication").
+        hardware_fingerprint (str): The machine's fingerprint: the desktop app sends the lowercase hex SHA-256 of the
+            machine's
+            stable identifiers (see "Authentication"); the backend client guide's opaque form
+            (`hw_abc123`: letters, digits, `_`, `-`, `.`, `:`) is accepted as well. The server compares
+            fingerprints as opaque strings.
+             Example: hw_abc123.
     """
 
     hardware_fingerprint: str

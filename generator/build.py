@@ -26,7 +26,7 @@ from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.spec_check import SpecError, load_spec
-from generator.spec_context import SpecContext, SpecContextError, resource_attribute, spec_context
+from generator.spec_context import SpecContext, SpecContextError, plain_text, resource_attribute, spec_context
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -86,6 +86,7 @@ def _render_package(
     project.env.globals.update(sdk=entry, spec=context, realtime=realtime)
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
+    project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     problems = project.build()

@@ -177,6 +177,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -213,6 +214,7 @@ from ._redaction import (
     Redaction,
     is_secret_name,
 )
+from ._request_checks import RequestValidationError, check_request
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -348,6 +350,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PoolLimits",
@@ -376,6 +379,7 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
     "ResponseEvent",
     "ResponseHook",
     "ResponseValidationError",
@@ -414,6 +418,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",

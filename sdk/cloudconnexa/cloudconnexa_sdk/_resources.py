@@ -20,6 +20,7 @@ from ._runtime import (
     VersionedOperation,
     afind_item,
     aiterate_items,
+    check_request,
     find_item,
     iterate_items,
 )
@@ -61,6 +62,19 @@ from .models.user_update_request import UserUpdateRequest
 from .models.vpn_region import VpnRegion
 from .types import UNSET, Response, Unset
 
+_CHECKS_REQUEST_TOKEN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "grant_type": {"enum": ["client_credentials"]},
+            "client_id": {"minLength": 1, "maxLength": 255},
+            "client_secret": {"minLength": 1, "maxLength": 255},
+            "scope": {"maxLength": 255},
+        }
+    }
+}
+_CHECKS_LIST_NETWORKS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_NETWORKS = Pagination.from_extension(
     {
         "style": "page",
@@ -75,6 +89,80 @@ _PAGES_LIST_NETWORKS = Pagination.from_extension(
 _PAGE_ARGS_LIST_NETWORKS = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_NETWORK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "routes": {
+                "maxItems": 100,
+                "items": {
+                    "properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}
+                },
+            },
+            "connectors": {
+                "minItems": 1,
+                "maxItems": 10,
+                "items": {
+                    "properties": {
+                        "name": {"minLength": 1, "maxLength": 40},
+                        "description": {"maxLength": 120},
+                        "vpnRegionId": {"minLength": 1, "maxLength": 64},
+                    }
+                },
+            },
+            "tunnelingProtocol": {"enum": ["OPENVPN", "IPSEC"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    }
+}
+_CHECKS_GET_NETWORK: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_NETWORK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_NETWORK: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_CONNECTORS: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
 }
 _PAGES_LIST_CONNECTORS = Pagination.from_extension(
     {
@@ -91,6 +179,67 @@ _PAGE_ARGS_LIST_CONNECTORS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_CONNECTOR: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "vpnRegionId": {"minLength": 1, "maxLength": 64},
+        }
+    },
+    "parameters": {
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_CONNECTOR: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_CONNECTOR: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "vpnRegionId": {"minLength": 1, "maxLength": 64},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_CONNECTOR: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_ROUTES: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
+}
 _PAGES_LIST_ROUTES = Pagination.from_extension(
     {
         "style": "page",
@@ -105,6 +254,47 @@ _PAGES_LIST_ROUTES = Pagination.from_extension(
 _PAGE_ARGS_LIST_ROUTES = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_ROUTE: dict[str, Any] = {
+    "body": {"properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}},
+    "parameters": {
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_ROUTE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_ROUTE: dict[str, Any] = {
+    "body": {"properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}},
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_ROUTE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_USERS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
 }
 _PAGES_LIST_USERS = Pagination.from_extension(
     {
@@ -121,6 +311,66 @@ _PAGE_ARGS_LIST_USERS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_USER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "firstName": {"maxLength": 64},
+            "lastName": {"maxLength": 64},
+            "username": {"minLength": 1, "maxLength": 64},
+            "email": {"minLength": 3, "maxLength": 254},
+            "groupId": {
+                "minLength": 36,
+                "maxLength": 36,
+                "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            },
+            "role": {"enum": ["ADMIN", "MEMBER"]},
+        }
+    }
+}
+_CHECKS_GET_USER: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_USER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "firstName": {"maxLength": 64},
+            "lastName": {"maxLength": 64},
+            "email": {"minLength": 3, "maxLength": 254},
+            "groupId": {
+                "minLength": 36,
+                "maxLength": 36,
+                "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            },
+            "status": {"enum": ["ACTIVE", "SUSPENDED"]},
+            "role": {"enum": ["ADMIN", "MEMBER"]},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_USER: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_USER_GROUPS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
     {
         "style": "page",
@@ -136,11 +386,63 @@ _PAGE_ARGS_LIST_USER_GROUPS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_USER_GROUP: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "vpnRegionIds": {"maxItems": 100, "items": {"maxLength": 255}},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "maxDevice": {"minimum": 1, "maximum": 1000},
+            "connectAuth": {"enum": ["NO_AUTH", "ON_PRIOR_AUTH", "EVERY_TIME"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    }
+}
 _VERSIONED_GET_USER_GROUP = VersionedOperation(
     operation_id="getUserGroup",
     since="1.1.0",
     fallback=Fallback(via="listUserGroups", match="id"),
 )
+_CHECKS_GET_USER_GROUP: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_USER_GROUP: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "vpnRegionIds": {"maxItems": 100, "items": {"maxLength": 255}},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "maxDevice": {"minimum": 1, "maximum": 1000},
+            "connectAuth": {"enum": ["NO_AUTH", "ON_PRIOR_AUTH", "EVERY_TIME"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_USER_GROUP: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_DNS_RECORDS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_DNS_RECORDS = Pagination.from_extension(
     {
         "style": "page",
@@ -156,11 +458,67 @@ _PAGE_ARGS_LIST_DNS_RECORDS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_DNS_RECORD: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "domain": {"minLength": 1, "maxLength": 253},
+            "description": {"maxLength": 120},
+            "ipv4Addresses": {"maxItems": 100, "items": {"maxLength": 15}},
+            "ipv6Addresses": {"maxItems": 100, "items": {"maxLength": 45}},
+        }
+    }
+}
 _VERSIONED_GET_DNS_RECORD = VersionedOperation(
     operation_id="getDnsRecord",
     since="1.1.0",
     fallback=Fallback(via="listDnsRecords", match="id"),
 )
+_CHECKS_GET_DNS_RECORD: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_DNS_RECORD: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "domain": {"minLength": 1, "maxLength": 253},
+            "description": {"maxLength": 120},
+            "ipv4Addresses": {"maxItems": 100, "items": {"maxLength": 15}},
+            "ipv6Addresses": {"maxItems": 100, "items": {"maxLength": 45}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_DNS_RECORD: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_IP_SERVICES: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "hostId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
+}
 _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
     {
         "style": "page",
@@ -175,6 +533,170 @@ _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
 _PAGE_ARGS_LIST_IP_SERVICES = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_IP_SERVICE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "config": {
+                "properties": {
+                    "serviceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "enum": [
+                                "ANY",
+                                "BGP",
+                                "CUSTOM",
+                                "DHCP",
+                                "DNS",
+                                "FTP",
+                                "HTTP",
+                                "HTTPS",
+                                "IMAP",
+                                "IMAPS",
+                                "NTP",
+                                "POP3",
+                                "POP3S",
+                                "SMTP",
+                                "SMTPS",
+                                "SNMP",
+                                "SSH",
+                                "TELNET",
+                                "TFTP",
+                            ]
+                        },
+                    },
+                    "customServiceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "properties": {
+                                "protocol": {"enum": ["TCP", "UDP", "ICMP"]},
+                                "port": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                                "icmpType": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    },
+                }
+            },
+        }
+    },
+    "parameters": {
+        "hostId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_IP_SERVICE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_IP_SERVICE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "config": {
+                "properties": {
+                    "serviceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "enum": [
+                                "ANY",
+                                "BGP",
+                                "CUSTOM",
+                                "DHCP",
+                                "DNS",
+                                "FTP",
+                                "HTTP",
+                                "HTTPS",
+                                "IMAP",
+                                "IMAPS",
+                                "NTP",
+                                "POP3",
+                                "POP3S",
+                                "SMTP",
+                                "SMTPS",
+                                "SNMP",
+                                "SSH",
+                                "TELNET",
+                                "TFTP",
+                            ]
+                        },
+                    },
+                    "customServiceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "properties": {
+                                "protocol": {"enum": ["TCP", "UDP", "ICMP"]},
+                                "port": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                                "icmpType": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    },
+                }
+            },
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_IP_SERVICE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
 }
 
 
@@ -214,6 +736,11 @@ class OauthResource:
         Returns:
             Token
         """
+        check_request(
+            _CHECKS_REQUEST_TOKEN,
+            operation_id="requestToken",
+            body=body,
+        )
         return request_token.sync(
             client=self._client,
             body=body,
@@ -247,6 +774,11 @@ class OauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REQUEST_TOKEN,
+            operation_id="requestToken",
+            body=body,
+        )
         return request_token.sync_detailed(
             client=self._client,
             body=body,
@@ -290,6 +822,11 @@ class AsyncOauthResource:
         Returns:
             Token
         """
+        check_request(
+            _CHECKS_REQUEST_TOKEN,
+            operation_id="requestToken",
+            body=body,
+        )
         return await request_token.asyncio(
             client=self._client,
             body=body,
@@ -323,6 +860,11 @@ class AsyncOauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REQUEST_TOKEN,
+            operation_id="requestToken",
+            body=body,
+        )
         return await request_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -366,6 +908,14 @@ class NetworksResource:
         Returns:
             NetworkPage
         """
+        check_request(
+            _CHECKS_LIST_NETWORKS,
+            operation_id="listNetworks",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_networks.sync(
             client=self._client,
             page=page,
@@ -423,6 +973,14 @@ class NetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_NETWORKS,
+            operation_id="listNetworks",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_networks.sync_detailed(
             client=self._client,
             page=page,
@@ -454,6 +1012,11 @@ class NetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_CREATE_NETWORK,
+            operation_id="createNetwork",
+            body=body,
+        )
         return create_network.sync(
             client=self._client,
             body=body,
@@ -484,6 +1047,11 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_NETWORK,
+            operation_id="createNetwork",
+            body=body,
+        )
         return create_network.sync_detailed(
             client=self._client,
             body=body,
@@ -514,6 +1082,13 @@ class NetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_GET_NETWORK,
+            operation_id="getNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return get_network.sync(
             client=self._client,
             id=id,
@@ -544,6 +1119,13 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_NETWORK,
+            operation_id="getNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return get_network.sync_detailed(
             client=self._client,
             id=id,
@@ -577,6 +1159,14 @@ class NetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_UPDATE_NETWORK,
+            operation_id="updateNetwork",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_network.sync(
             client=self._client,
             id=id,
@@ -611,6 +1201,14 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_NETWORK,
+            operation_id="updateNetwork",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_network.sync_detailed(
             client=self._client,
             id=id,
@@ -642,6 +1240,13 @@ class NetworksResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_NETWORK,
+            operation_id="deleteNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_network.sync(
             client=self._client,
             id=id,
@@ -672,6 +1277,13 @@ class NetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_NETWORK,
+            operation_id="deleteNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_network.sync_detailed(
             client=self._client,
             id=id,
@@ -715,6 +1327,14 @@ class AsyncNetworksResource:
         Returns:
             NetworkPage
         """
+        check_request(
+            _CHECKS_LIST_NETWORKS,
+            operation_id="listNetworks",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_networks.asyncio(
             client=self._client,
             page=page,
@@ -773,6 +1393,14 @@ class AsyncNetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_NETWORKS,
+            operation_id="listNetworks",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_networks.asyncio_detailed(
             client=self._client,
             page=page,
@@ -804,6 +1432,11 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_CREATE_NETWORK,
+            operation_id="createNetwork",
+            body=body,
+        )
         return await create_network.asyncio(
             client=self._client,
             body=body,
@@ -834,6 +1467,11 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_NETWORK,
+            operation_id="createNetwork",
+            body=body,
+        )
         return await create_network.asyncio_detailed(
             client=self._client,
             body=body,
@@ -864,6 +1502,13 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_GET_NETWORK,
+            operation_id="getNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_network.asyncio(
             client=self._client,
             id=id,
@@ -894,6 +1539,13 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_NETWORK,
+            operation_id="getNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -927,6 +1579,14 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        check_request(
+            _CHECKS_UPDATE_NETWORK,
+            operation_id="updateNetwork",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_network.asyncio(
             client=self._client,
             id=id,
@@ -961,6 +1621,14 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_NETWORK,
+            operation_id="updateNetwork",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -992,6 +1660,13 @@ class AsyncNetworksResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_NETWORK,
+            operation_id="deleteNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_network.asyncio(
             client=self._client,
             id=id,
@@ -1022,6 +1697,13 @@ class AsyncNetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_NETWORK,
+            operation_id="deleteNetwork",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1067,6 +1749,15 @@ class ConnectorsResource:
         Returns:
             ConnectorPage
         """
+        check_request(
+            _CHECKS_LIST_CONNECTORS,
+            operation_id="listConnectors",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return list_connectors.sync(
             client=self._client,
             page=page,
@@ -1127,6 +1818,15 @@ class ConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_CONNECTORS,
+            operation_id="listConnectors",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return list_connectors.sync_detailed(
             client=self._client,
             page=page,
@@ -1161,6 +1861,14 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_CREATE_CONNECTOR,
+            operation_id="createConnector",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return create_connector.sync(
             client=self._client,
             body=body,
@@ -1194,6 +1902,14 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_CONNECTOR,
+            operation_id="createConnector",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return create_connector.sync_detailed(
             client=self._client,
             body=body,
@@ -1225,6 +1941,13 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_GET_CONNECTOR,
+            operation_id="getConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return get_connector.sync(
             client=self._client,
             id=id,
@@ -1255,6 +1978,13 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_CONNECTOR,
+            operation_id="getConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return get_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1287,6 +2017,14 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_UPDATE_CONNECTOR,
+            operation_id="updateConnector",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_connector.sync(
             client=self._client,
             id=id,
@@ -1320,6 +2058,14 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_CONNECTOR,
+            operation_id="updateConnector",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1351,6 +2097,13 @@ class ConnectorsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_CONNECTOR,
+            operation_id="deleteConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_connector.sync(
             client=self._client,
             id=id,
@@ -1381,6 +2134,13 @@ class ConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_CONNECTOR,
+            operation_id="deleteConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1426,6 +2186,15 @@ class AsyncConnectorsResource:
         Returns:
             ConnectorPage
         """
+        check_request(
+            _CHECKS_LIST_CONNECTORS,
+            operation_id="listConnectors",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return await list_connectors.asyncio(
             client=self._client,
             page=page,
@@ -1487,6 +2256,15 @@ class AsyncConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_CONNECTORS,
+            operation_id="listConnectors",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return await list_connectors.asyncio_detailed(
             client=self._client,
             page=page,
@@ -1521,6 +2299,14 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_CREATE_CONNECTOR,
+            operation_id="createConnector",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return await create_connector.asyncio(
             client=self._client,
             body=body,
@@ -1554,6 +2340,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_CONNECTOR,
+            operation_id="createConnector",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return await create_connector.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1585,6 +2379,13 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_GET_CONNECTOR,
+            operation_id="getConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_connector.asyncio(
             client=self._client,
             id=id,
@@ -1615,6 +2416,13 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_CONNECTOR,
+            operation_id="getConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1647,6 +2455,14 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        check_request(
+            _CHECKS_UPDATE_CONNECTOR,
+            operation_id="updateConnector",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_connector.asyncio(
             client=self._client,
             id=id,
@@ -1680,6 +2496,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_CONNECTOR,
+            operation_id="updateConnector",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1711,6 +2535,13 @@ class AsyncConnectorsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_CONNECTOR,
+            operation_id="deleteConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_connector.asyncio(
             client=self._client,
             id=id,
@@ -1741,6 +2572,13 @@ class AsyncConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_CONNECTOR,
+            operation_id="deleteConnector",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1786,6 +2624,15 @@ class RoutesResource:
         Returns:
             RoutePage
         """
+        check_request(
+            _CHECKS_LIST_ROUTES,
+            operation_id="listRoutes",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return list_routes.sync(
             client=self._client,
             page=page,
@@ -1846,6 +2693,15 @@ class RoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_ROUTES,
+            operation_id="listRoutes",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return list_routes.sync_detailed(
             client=self._client,
             page=page,
@@ -1880,6 +2736,14 @@ class RoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_CREATE_ROUTE,
+            operation_id="createRoute",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return create_route.sync(
             client=self._client,
             body=body,
@@ -1913,6 +2777,14 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_ROUTE,
+            operation_id="createRoute",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return create_route.sync_detailed(
             client=self._client,
             body=body,
@@ -1944,6 +2816,13 @@ class RoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_GET_ROUTE,
+            operation_id="getRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return get_route.sync(
             client=self._client,
             id=id,
@@ -1974,6 +2853,13 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_ROUTE,
+            operation_id="getRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return get_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2006,6 +2892,14 @@ class RoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_UPDATE_ROUTE,
+            operation_id="updateRoute",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_route.sync(
             client=self._client,
             id=id,
@@ -2039,6 +2933,14 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_ROUTE,
+            operation_id="updateRoute",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2070,6 +2972,13 @@ class RoutesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_ROUTE,
+            operation_id="deleteRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_route.sync(
             client=self._client,
             id=id,
@@ -2100,6 +3009,13 @@ class RoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_ROUTE,
+            operation_id="deleteRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2145,6 +3061,15 @@ class AsyncRoutesResource:
         Returns:
             RoutePage
         """
+        check_request(
+            _CHECKS_LIST_ROUTES,
+            operation_id="listRoutes",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return await list_routes.asyncio(
             client=self._client,
             page=page,
@@ -2206,6 +3131,15 @@ class AsyncRoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_ROUTES,
+            operation_id="listRoutes",
+            parameters={
+                "page": page,
+                "size": size,
+                "networkId": network_id,
+            },
+        )
         return await list_routes.asyncio_detailed(
             client=self._client,
             page=page,
@@ -2240,6 +3174,14 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_CREATE_ROUTE,
+            operation_id="createRoute",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return await create_route.asyncio(
             client=self._client,
             body=body,
@@ -2273,6 +3215,14 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_ROUTE,
+            operation_id="createRoute",
+            body=body,
+            parameters={
+                "networkId": network_id,
+            },
+        )
         return await create_route.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2304,6 +3254,13 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_GET_ROUTE,
+            operation_id="getRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_route.asyncio(
             client=self._client,
             id=id,
@@ -2334,6 +3291,13 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_ROUTE,
+            operation_id="getRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2366,6 +3330,14 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        check_request(
+            _CHECKS_UPDATE_ROUTE,
+            operation_id="updateRoute",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_route.asyncio(
             client=self._client,
             id=id,
@@ -2399,6 +3371,14 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_ROUTE,
+            operation_id="updateRoute",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2430,6 +3410,13 @@ class AsyncRoutesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_ROUTE,
+            operation_id="deleteRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_route.asyncio(
             client=self._client,
             id=id,
@@ -2460,6 +3447,13 @@ class AsyncRoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_ROUTE,
+            operation_id="deleteRoute",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2503,6 +3497,14 @@ class UsersResource:
         Returns:
             UserPage
         """
+        check_request(
+            _CHECKS_LIST_USERS,
+            operation_id="listUsers",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_users.sync(
             client=self._client,
             page=page,
@@ -2560,6 +3562,14 @@ class UsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_USERS,
+            operation_id="listUsers",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_users.sync_detailed(
             client=self._client,
             page=page,
@@ -2591,6 +3601,11 @@ class UsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_CREATE_USER,
+            operation_id="createUser",
+            body=body,
+        )
         return create_user.sync(
             client=self._client,
             body=body,
@@ -2621,6 +3636,11 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_USER,
+            operation_id="createUser",
+            body=body,
+        )
         return create_user.sync_detailed(
             client=self._client,
             body=body,
@@ -2651,6 +3671,13 @@ class UsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_GET_USER,
+            operation_id="getUser",
+            parameters={
+                "id": id,
+            },
+        )
         return get_user.sync(
             client=self._client,
             id=id,
@@ -2681,6 +3708,13 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_USER,
+            operation_id="getUser",
+            parameters={
+                "id": id,
+            },
+        )
         return get_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2713,6 +3747,14 @@ class UsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_UPDATE_USER,
+            operation_id="updateUser",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_user.sync(
             client=self._client,
             id=id,
@@ -2746,6 +3788,14 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_USER,
+            operation_id="updateUser",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2777,6 +3827,13 @@ class UsersResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_USER,
+            operation_id="deleteUser",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_user.sync(
             client=self._client,
             id=id,
@@ -2807,6 +3864,13 @@ class UsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_USER,
+            operation_id="deleteUser",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2850,6 +3914,14 @@ class AsyncUsersResource:
         Returns:
             UserPage
         """
+        check_request(
+            _CHECKS_LIST_USERS,
+            operation_id="listUsers",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_users.asyncio(
             client=self._client,
             page=page,
@@ -2908,6 +3980,14 @@ class AsyncUsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_USERS,
+            operation_id="listUsers",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_users.asyncio_detailed(
             client=self._client,
             page=page,
@@ -2939,6 +4019,11 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_CREATE_USER,
+            operation_id="createUser",
+            body=body,
+        )
         return await create_user.asyncio(
             client=self._client,
             body=body,
@@ -2969,6 +4054,11 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_USER,
+            operation_id="createUser",
+            body=body,
+        )
         return await create_user.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2999,6 +4089,13 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_GET_USER,
+            operation_id="getUser",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_user.asyncio(
             client=self._client,
             id=id,
@@ -3029,6 +4126,13 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_USER,
+            operation_id="getUser",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3061,6 +4165,14 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_UPDATE_USER,
+            operation_id="updateUser",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_user.asyncio(
             client=self._client,
             id=id,
@@ -3094,6 +4206,14 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_USER,
+            operation_id="updateUser",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3125,6 +4245,13 @@ class AsyncUsersResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_USER,
+            operation_id="deleteUser",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_user.asyncio(
             client=self._client,
             id=id,
@@ -3155,6 +4282,13 @@ class AsyncUsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_USER,
+            operation_id="deleteUser",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3198,6 +4332,14 @@ class UserGroupsResource:
         Returns:
             UserGroupPage
         """
+        check_request(
+            _CHECKS_LIST_USER_GROUPS,
+            operation_id="listUserGroups",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_user_groups.sync(
             client=self._client,
             page=page,
@@ -3255,6 +4397,14 @@ class UserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_USER_GROUPS,
+            operation_id="listUserGroups",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_user_groups.sync_detailed(
             client=self._client,
             page=page,
@@ -3286,6 +4436,11 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_CREATE_USER_GROUP,
+            operation_id="createUserGroup",
+            body=body,
+        )
         return create_user_group.sync(
             client=self._client,
             body=body,
@@ -3316,6 +4471,11 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_USER_GROUP,
+            operation_id="createUserGroup",
+            body=body,
+        )
         return create_user_group.sync_detailed(
             client=self._client,
             body=body,
@@ -3346,6 +4506,13 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_GET_USER_GROUP,
+            operation_id="getUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -3393,6 +4560,13 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_USER_GROUP,
+            operation_id="getUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return get_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3425,6 +4599,14 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_UPDATE_USER_GROUP,
+            operation_id="updateUserGroup",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_user_group.sync(
             client=self._client,
             id=id,
@@ -3458,6 +4640,14 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_USER_GROUP,
+            operation_id="updateUserGroup",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3489,6 +4679,13 @@ class UserGroupsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_USER_GROUP,
+            operation_id="deleteUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_user_group.sync(
             client=self._client,
             id=id,
@@ -3519,6 +4716,13 @@ class UserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_USER_GROUP,
+            operation_id="deleteUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3562,6 +4766,14 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroupPage
         """
+        check_request(
+            _CHECKS_LIST_USER_GROUPS,
+            operation_id="listUserGroups",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_user_groups.asyncio(
             client=self._client,
             page=page,
@@ -3620,6 +4832,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_USER_GROUPS,
+            operation_id="listUserGroups",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_user_groups.asyncio_detailed(
             client=self._client,
             page=page,
@@ -3651,6 +4871,11 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_CREATE_USER_GROUP,
+            operation_id="createUserGroup",
+            body=body,
+        )
         return await create_user_group.asyncio(
             client=self._client,
             body=body,
@@ -3681,6 +4906,11 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_USER_GROUP,
+            operation_id="createUserGroup",
+            body=body,
+        )
         return await create_user_group.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3711,6 +4941,13 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_GET_USER_GROUP,
+            operation_id="getUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -3758,6 +4995,13 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_USER_GROUP,
+            operation_id="getUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3790,6 +5034,14 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        check_request(
+            _CHECKS_UPDATE_USER_GROUP,
+            operation_id="updateUserGroup",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_user_group.asyncio(
             client=self._client,
             id=id,
@@ -3823,6 +5075,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_USER_GROUP,
+            operation_id="updateUserGroup",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3854,6 +5114,13 @@ class AsyncUserGroupsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_USER_GROUP,
+            operation_id="deleteUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_user_group.asyncio(
             client=self._client,
             id=id,
@@ -3884,6 +5151,13 @@ class AsyncUserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_USER_GROUP,
+            operation_id="deleteUserGroup",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3927,6 +5201,14 @@ class DnsRecordsResource:
         Returns:
             DnsRecordPage
         """
+        check_request(
+            _CHECKS_LIST_DNS_RECORDS,
+            operation_id="listDnsRecords",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_dns_records.sync(
             client=self._client,
             page=page,
@@ -3984,6 +5266,14 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_DNS_RECORDS,
+            operation_id="listDnsRecords",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return list_dns_records.sync_detailed(
             client=self._client,
             page=page,
@@ -4015,6 +5305,11 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_CREATE_DNS_RECORD,
+            operation_id="createDnsRecord",
+            body=body,
+        )
         return create_dns_record.sync(
             client=self._client,
             body=body,
@@ -4045,6 +5340,11 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_DNS_RECORD,
+            operation_id="createDnsRecord",
+            body=body,
+        )
         return create_dns_record.sync_detailed(
             client=self._client,
             body=body,
@@ -4075,6 +5375,13 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_GET_DNS_RECORD,
+            operation_id="getDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -4122,6 +5429,13 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_DNS_RECORD,
+            operation_id="getDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return get_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4154,6 +5468,14 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_UPDATE_DNS_RECORD,
+            operation_id="updateDnsRecord",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_dns_record.sync(
             client=self._client,
             id=id,
@@ -4187,6 +5509,14 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_DNS_RECORD,
+            operation_id="updateDnsRecord",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4218,6 +5548,13 @@ class DnsRecordsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_DNS_RECORD,
+            operation_id="deleteDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_dns_record.sync(
             client=self._client,
             id=id,
@@ -4248,6 +5585,13 @@ class DnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_DNS_RECORD,
+            operation_id="deleteDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4291,6 +5635,14 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecordPage
         """
+        check_request(
+            _CHECKS_LIST_DNS_RECORDS,
+            operation_id="listDnsRecords",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_dns_records.asyncio(
             client=self._client,
             page=page,
@@ -4349,6 +5701,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_DNS_RECORDS,
+            operation_id="listDnsRecords",
+            parameters={
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_dns_records.asyncio_detailed(
             client=self._client,
             page=page,
@@ -4380,6 +5740,11 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_CREATE_DNS_RECORD,
+            operation_id="createDnsRecord",
+            body=body,
+        )
         return await create_dns_record.asyncio(
             client=self._client,
             body=body,
@@ -4410,6 +5775,11 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_DNS_RECORD,
+            operation_id="createDnsRecord",
+            body=body,
+        )
         return await create_dns_record.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4440,6 +5810,13 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_GET_DNS_RECORD,
+            operation_id="getDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -4487,6 +5864,13 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_DNS_RECORD,
+            operation_id="getDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4519,6 +5903,14 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        check_request(
+            _CHECKS_UPDATE_DNS_RECORD,
+            operation_id="updateDnsRecord",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -4552,6 +5944,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_DNS_RECORD,
+            operation_id="updateDnsRecord",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4583,6 +5983,13 @@ class AsyncDnsRecordsResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_DNS_RECORD,
+            operation_id="deleteDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -4613,6 +6020,13 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_DNS_RECORD,
+            operation_id="deleteDnsRecord",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4658,6 +6072,15 @@ class IpServicesResource:
         Returns:
             IpServicePage
         """
+        check_request(
+            _CHECKS_LIST_IP_SERVICES,
+            operation_id="listIpServices",
+            parameters={
+                "page": page,
+                "size": size,
+                "hostId": host_id,
+            },
+        )
         return list_ip_services.sync(
             client=self._client,
             page=page,
@@ -4718,6 +6141,15 @@ class IpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_IP_SERVICES,
+            operation_id="listIpServices",
+            parameters={
+                "page": page,
+                "size": size,
+                "hostId": host_id,
+            },
+        )
         return list_ip_services.sync_detailed(
             client=self._client,
             page=page,
@@ -4752,6 +6184,14 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_CREATE_IP_SERVICE,
+            operation_id="createIpService",
+            body=body,
+            parameters={
+                "hostId": host_id,
+            },
+        )
         return create_ip_service.sync(
             client=self._client,
             body=body,
@@ -4785,6 +6225,14 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_IP_SERVICE,
+            operation_id="createIpService",
+            body=body,
+            parameters={
+                "hostId": host_id,
+            },
+        )
         return create_ip_service.sync_detailed(
             client=self._client,
             body=body,
@@ -4816,6 +6264,13 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_GET_IP_SERVICE,
+            operation_id="getIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return get_ip_service.sync(
             client=self._client,
             id=id,
@@ -4846,6 +6301,13 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_IP_SERVICE,
+            operation_id="getIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return get_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -4878,6 +6340,14 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_UPDATE_IP_SERVICE,
+            operation_id="updateIpService",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_ip_service.sync(
             client=self._client,
             id=id,
@@ -4911,6 +6381,14 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_IP_SERVICE,
+            operation_id="updateIpService",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -4942,6 +6420,13 @@ class IpServicesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_IP_SERVICE,
+            operation_id="deleteIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_ip_service.sync(
             client=self._client,
             id=id,
@@ -4972,6 +6457,13 @@ class IpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_IP_SERVICE,
+            operation_id="deleteIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -5017,6 +6509,15 @@ class AsyncIpServicesResource:
         Returns:
             IpServicePage
         """
+        check_request(
+            _CHECKS_LIST_IP_SERVICES,
+            operation_id="listIpServices",
+            parameters={
+                "page": page,
+                "size": size,
+                "hostId": host_id,
+            },
+        )
         return await list_ip_services.asyncio(
             client=self._client,
             page=page,
@@ -5078,6 +6579,15 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_IP_SERVICES,
+            operation_id="listIpServices",
+            parameters={
+                "page": page,
+                "size": size,
+                "hostId": host_id,
+            },
+        )
         return await list_ip_services.asyncio_detailed(
             client=self._client,
             page=page,
@@ -5112,6 +6622,14 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_CREATE_IP_SERVICE,
+            operation_id="createIpService",
+            body=body,
+            parameters={
+                "hostId": host_id,
+            },
+        )
         return await create_ip_service.asyncio(
             client=self._client,
             body=body,
@@ -5145,6 +6663,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_IP_SERVICE,
+            operation_id="createIpService",
+            body=body,
+            parameters={
+                "hostId": host_id,
+            },
+        )
         return await create_ip_service.asyncio_detailed(
             client=self._client,
             body=body,
@@ -5176,6 +6702,13 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_GET_IP_SERVICE,
+            operation_id="getIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5206,6 +6739,13 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_IP_SERVICE,
+            operation_id="getIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5238,6 +6778,14 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        check_request(
+            _CHECKS_UPDATE_IP_SERVICE,
+            operation_id="updateIpService",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5271,6 +6819,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_IP_SERVICE,
+            operation_id="updateIpService",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5302,6 +6858,13 @@ class AsyncIpServicesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_IP_SERVICE,
+            operation_id="deleteIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5332,6 +6895,13 @@ class AsyncIpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_IP_SERVICE,
+            operation_id="deleteIpService",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_ip_service.asyncio_detailed(
             client=self._client,
             id=id,

@@ -43,6 +43,7 @@ from ._runtime import (
     Clock,
     DownloadResult,
     Outbox,
+    PathDefaults,
     ProgressCallback,
     RealtimeConnector,
     RetryPolicy,
@@ -83,6 +84,7 @@ class MyRVM:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
+        rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`.
@@ -99,6 +101,7 @@ class MyRVM:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
         self._connection = SyncConnection(
@@ -114,6 +117,11 @@ class MyRVM:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            path_defaults=PathDefaults(
+                {
+                    "rvm_id": rvm_id,
+                }
+            ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -123,6 +131,12 @@ class MyRVM:
         self.backup = BackupResource(self.low_level)
         self.timezone = TimezoneResource(self.low_level)
         self.health = HealthResource(self.low_level)
+
+    @property
+    def rvm_id(self) -> str | None:
+        """The `rvm_id` this client was made with (x-sdk-bind), or None."""
+        value: str | None = self.low_level.path_defaults.get("rvm_id")
+        return value
 
     @property
     def outbox(self) -> Outbox | None:
@@ -222,6 +236,7 @@ class AsyncMyRVM:
             (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
             pip install "myrvm-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
+        rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`.
@@ -238,6 +253,7 @@ class AsyncMyRVM:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
+        rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
         self._connection = AsyncConnection(
@@ -253,6 +269,11 @@ class AsyncMyRVM:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            path_defaults=PathDefaults(
+                {
+                    "rvm_id": rvm_id,
+                }
+            ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)
@@ -262,6 +283,12 @@ class AsyncMyRVM:
         self.backup = AsyncBackupResource(self.low_level)
         self.timezone = AsyncTimezoneResource(self.low_level)
         self.health = AsyncHealthResource(self.low_level)
+
+    @property
+    def rvm_id(self) -> str | None:
+        """The `rvm_id` this client was made with (x-sdk-bind), or None."""
+        value: str | None = self.low_level.path_defaults.get("rvm_id")
+        return value
 
     @property
     def outbox(self) -> Outbox | None:

@@ -10,11 +10,13 @@ the functional modules) keeps the whole envelope, message included.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
     RequestOptions,
+    check_request,
 )
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
@@ -62,6 +64,177 @@ from .models.timezone_sync_result import TimezoneSyncResult
 from .models.token_pair import TokenPair
 from .types import UNSET, Response, Unset
 
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "rvm_id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+            "api_key": {"minLength": 20, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]+$"},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 16, "maxLength": 512}}}}
+_CHECKS_GET_RVM_CONFIG: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-None-Match": {"minLength": 1, "maxLength": 256},
+    }
+}
+_CHECKS_UPDATE_RVM_CONFIG: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "confidence_threshold": {"minimum": 0, "maximum": 1},
+            "detection_model": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"},
+            "model_version": {"maxLength": 32, "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$"},
+            "camera": {
+                "minProperties": 1,
+                "properties": {
+                    "resolution": {"enum": ["640x480", "1280x720", "1920x1080", "2560x1440", "3840x2160"]},
+                    "fps": {"minimum": 1, "maximum": 60},
+                    "exposure_mode": {"enum": ["auto", "manual"]},
+                    "exposure_time_us": {"minimum": 10, "maximum": 1000000},
+                },
+            },
+            "bin_capacity": {
+                "minProperties": 1,
+                "properties": {
+                    "max_items": {"minimum": 1, "maximum": 10000},
+                    "max_weight_kg": {"maximum": 500, "exclusiveMinimum": 0},
+                    "warning_percent": {"minimum": 1, "maximum": 100},
+                    "full_percent": {"minimum": 1, "maximum": 100},
+                },
+            },
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+        },
+    },
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-Match": {"minLength": 1, "maxLength": 256},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_GET_CONFIDENCE_THRESHOLD: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}
+}
+_CHECKS_UPDATE_CONFIDENCE_THRESHOLD: dict[str, Any] = {
+    "body": {"properties": {"confidence_threshold": {"minimum": 0, "maximum": 1}}},
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-Match": {"minLength": 1, "maxLength": 256},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_START_REMOTE_ACCESS: dict[str, Any] = {
+    "body": {
+        "properties": {"reason": {"minLength": 1, "maxLength": 500}, "duration_minutes": {"minimum": 5, "maximum": 240}}
+    },
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_STOP_REMOTE_ACCESS: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_GET_REMOTE_ACCESS_STATUS: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}
+}
+_CHECKS_LIST_REMOTE_ACCESS_HISTORY: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "limit": {"minimum": 1, "maximum": 100},
+        "cursor": {"minLength": 1, "maxLength": 512, "pattern": "^[A-Za-z0-9_-]+$"},
+    }
+}
+_CHECKS_LIST_METRICS: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}, "days": {"minimum": 1, "maximum": 90}}
+}
+_CHECKS_SUBMIT_METRICS: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_START_BACKUP: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_GET_BACKUP_STATUS: dict[str, Any] = {"parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}}
+_CHECKS_UPLOAD_BACKUP: dict[str, Any] = {
+    "body": {"properties": {"sha256": {"minLength": 64, "maxLength": 64, "pattern": "^[a-f0-9]{64}$"}}},
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_SYNC_TIMEZONE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "event": {"enum": ["boot", "network_change", "location_change", "scheduled", "manual"]},
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+            "country": {"minLength": 2, "maxLength": 2, "pattern": "^[A-Z]{2}$"},
+            "city": {"minLength": 1, "maxLength": 128},
+            "sync_method": {"enum": ["automatic", "manual"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_TIMEZONE_STATUS: dict[str, Any] = {
+    "parameters": {"device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}}
+}
+_CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "trigger": {"enum": ["dashboard", "operator_panel", "api", "support"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_SYNC_TIMEZONE_LEGACY: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "event": {"enum": ["boot", "network_change", "location_change", "scheduled", "manual"]},
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+            "country": {"minLength": 2, "maxLength": 2, "pattern": "^[A-Z]{2}$"},
+            "city": {"minLength": 1, "maxLength": 128},
+            "sync_method": {"enum": ["automatic", "manual"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_TIMEZONE_STATUS_LEGACY: dict[str, Any] = {
+    "parameters": {"device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}}
+}
+_CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "trigger": {"enum": ["dashboard", "operator_panel", "api", "support"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+
 
 class AuthResource:
     """Operations tagged `auth`."""
@@ -98,6 +271,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return login.sync(
             client=self._client,
             body=body,
@@ -130,6 +308,11 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -161,6 +344,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -192,6 +380,11 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -234,6 +427,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -266,6 +464,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -297,6 +500,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -328,6 +536,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -346,7 +559,7 @@ class ConfigResource:
 
     def get(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -371,6 +584,15 @@ class ConfigResource:
         Returns:
             None | RvmConfig
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        check_request(
+            _CHECKS_GET_RVM_CONFIG,
+            operation_id="getRvmConfig",
+            parameters={
+                "id": id,
+                "If-None-Match": if_none_match,
+            },
+        )
         return get_rvm_config.sync(
             client=self._client,
             id=id,
@@ -380,7 +602,7 @@ class ConfigResource:
 
     def get_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -405,6 +627,15 @@ class ConfigResource:
         Returns:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        check_request(
+            _CHECKS_GET_RVM_CONFIG,
+            operation_id="getRvmConfig",
+            parameters={
+                "id": id,
+                "If-None-Match": if_none_match,
+            },
+        )
         return get_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -414,13 +645,14 @@ class ConfigResource:
 
     def update(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RvmConfig:
+        deliver: DeliveryMode | None = None,
+    ) -> RvmConfig | QueuedReceipt:
         """Change part of the configuration of an RVM
 
         Applies a partial update: only the fields present in the body change, nested objects
@@ -439,6 +671,8 @@ class ConfigResource:
                 omitted fields keep their value. Closed (`additionalProperties false`) so that a misspelt
                 setting is rejected with `422` instead of being ignored.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -446,8 +680,35 @@ class ConfigResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RvmConfig
+            RvmConfig | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        check_request(
+            _CHECKS_UPDATE_RVM_CONFIG,
+            operation_id="updateRvmConfig",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                update_rvm_config._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_rvm_config.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_rvm_config._build_response(response=result).parsed
         return update_rvm_config.sync(
             client=self._client,
             id=id,
@@ -459,7 +720,7 @@ class ConfigResource:
 
     def update_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
@@ -493,6 +754,17 @@ class ConfigResource:
         Returns:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        check_request(
+            _CHECKS_UPDATE_RVM_CONFIG,
+            operation_id="updateRvmConfig",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return update_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -504,7 +776,7 @@ class ConfigResource:
 
     def get_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> ConfidenceThreshold:
@@ -527,6 +799,14 @@ class ConfigResource:
         Returns:
             ConfidenceThreshold
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        check_request(
+            _CHECKS_GET_CONFIDENCE_THRESHOLD,
+            operation_id="getConfidenceThreshold",
+            parameters={
+                "id": id,
+            },
+        )
         return get_confidence_threshold.sync(
             client=self._client,
             id=id,
@@ -535,7 +815,7 @@ class ConfigResource:
 
     def get_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[ConfidenceThreshold]:
@@ -558,6 +838,14 @@ class ConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        check_request(
+            _CHECKS_GET_CONFIDENCE_THRESHOLD,
+            operation_id="getConfidenceThreshold",
+            parameters={
+                "id": id,
+            },
+        )
         return get_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -566,13 +854,14 @@ class ConfigResource:
 
     def update_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ConfidenceThreshold:
+        deliver: DeliveryMode | None = None,
+    ) -> ConfidenceThreshold | QueuedReceipt:
         """Change the detection confidence threshold
 
         Sets the detection confidence threshold. Like the configuration `PATCH`, it accepts
@@ -587,6 +876,8 @@ class ConfigResource:
             body (ConfidenceThresholdUpdate): The new confidence threshold. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -594,8 +885,35 @@ class ConfigResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ConfidenceThreshold
+            ConfidenceThreshold | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        check_request(
+            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+            operation_id="updateConfidenceThreshold",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                update_confidence_threshold._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_confidence_threshold.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_confidence_threshold._build_response(response=result).parsed
         return update_confidence_threshold.sync(
             client=self._client,
             id=id,
@@ -607,7 +925,7 @@ class ConfigResource:
 
     def update_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
@@ -637,6 +955,17 @@ class ConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        check_request(
+            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+            operation_id="updateConfidenceThreshold",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return update_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -658,7 +987,7 @@ class AsyncConfigResource:
 
     async def get(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -683,6 +1012,15 @@ class AsyncConfigResource:
         Returns:
             None | RvmConfig
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        check_request(
+            _CHECKS_GET_RVM_CONFIG,
+            operation_id="getRvmConfig",
+            parameters={
+                "id": id,
+                "If-None-Match": if_none_match,
+            },
+        )
         return await get_rvm_config.asyncio(
             client=self._client,
             id=id,
@@ -692,7 +1030,7 @@ class AsyncConfigResource:
 
     async def get_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -717,6 +1055,15 @@ class AsyncConfigResource:
         Returns:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        check_request(
+            _CHECKS_GET_RVM_CONFIG,
+            operation_id="getRvmConfig",
+            parameters={
+                "id": id,
+                "If-None-Match": if_none_match,
+            },
+        )
         return await get_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -726,13 +1073,14 @@ class AsyncConfigResource:
 
     async def update(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RvmConfig:
+        deliver: DeliveryMode | None = None,
+    ) -> RvmConfig | QueuedReceipt:
         """Change part of the configuration of an RVM
 
         Applies a partial update: only the fields present in the body change, nested objects
@@ -751,6 +1099,8 @@ class AsyncConfigResource:
                 omitted fields keep their value. Closed (`additionalProperties false`) so that a misspelt
                 setting is rejected with `422` instead of being ignored.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -758,8 +1108,35 @@ class AsyncConfigResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RvmConfig
+            RvmConfig | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        check_request(
+            _CHECKS_UPDATE_RVM_CONFIG,
+            operation_id="updateRvmConfig",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                update_rvm_config._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_rvm_config.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_rvm_config._build_response(response=result).parsed
         return await update_rvm_config.asyncio(
             client=self._client,
             id=id,
@@ -771,7 +1148,7 @@ class AsyncConfigResource:
 
     async def update_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
@@ -805,6 +1182,17 @@ class AsyncConfigResource:
         Returns:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        check_request(
+            _CHECKS_UPDATE_RVM_CONFIG,
+            operation_id="updateRvmConfig",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await update_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -816,7 +1204,7 @@ class AsyncConfigResource:
 
     async def get_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> ConfidenceThreshold:
@@ -839,6 +1227,14 @@ class AsyncConfigResource:
         Returns:
             ConfidenceThreshold
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        check_request(
+            _CHECKS_GET_CONFIDENCE_THRESHOLD,
+            operation_id="getConfidenceThreshold",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_confidence_threshold.asyncio(
             client=self._client,
             id=id,
@@ -847,7 +1243,7 @@ class AsyncConfigResource:
 
     async def get_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[ConfidenceThreshold]:
@@ -870,6 +1266,14 @@ class AsyncConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        check_request(
+            _CHECKS_GET_CONFIDENCE_THRESHOLD,
+            operation_id="getConfidenceThreshold",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -878,13 +1282,14 @@ class AsyncConfigResource:
 
     async def update_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ConfidenceThreshold:
+        deliver: DeliveryMode | None = None,
+    ) -> ConfidenceThreshold | QueuedReceipt:
         """Change the detection confidence threshold
 
         Sets the detection confidence threshold. Like the configuration `PATCH`, it accepts
@@ -899,6 +1304,8 @@ class AsyncConfigResource:
             body (ConfidenceThresholdUpdate): The new confidence threshold. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -906,8 +1313,35 @@ class AsyncConfigResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            ConfidenceThreshold
+            ConfidenceThreshold | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        check_request(
+            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+            operation_id="updateConfidenceThreshold",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                update_confidence_threshold._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_confidence_threshold.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_confidence_threshold._build_response(response=result).parsed
         return await update_confidence_threshold.asyncio(
             client=self._client,
             id=id,
@@ -919,7 +1353,7 @@ class AsyncConfigResource:
 
     async def update_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
@@ -949,6 +1383,17 @@ class AsyncConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        check_request(
+            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+            operation_id="updateConfidenceThreshold",
+            body=body,
+            parameters={
+                "id": id,
+                "If-Match": if_match,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await update_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -970,12 +1415,13 @@ class RemoteAccessResource:
 
     def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Open a remote-access session
 
         Opens a support tunnel to the machine for a limited time. The body is optional; without
@@ -990,6 +1436,8 @@ class RemoteAccessResource:
             body (RemoteAccessStartRequest | Unset): Optional details of a remote-access session.
                 Closed (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -997,8 +1445,33 @@ class RemoteAccessResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        check_request(
+            _CHECKS_START_REMOTE_ACCESS,
+            operation_id="startRemoteAccess",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                start_remote_access._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_remote_access._build_response(response=result).parsed
         return start_remote_access.sync(
             client=self._client,
             id=id,
@@ -1009,7 +1482,7 @@ class RemoteAccessResource:
 
     def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
@@ -1038,6 +1511,16 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        check_request(
+            _CHECKS_START_REMOTE_ACCESS,
+            operation_id="startRemoteAccess",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return start_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1048,11 +1531,12 @@ class RemoteAccessResource:
 
     def stop(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Close the open remote-access session
 
         Closes the machine's open remote-access session and tears the tunnel down. Answers
@@ -1064,6 +1548,8 @@ class RemoteAccessResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1071,8 +1557,31 @@ class RemoteAccessResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        check_request(
+            _CHECKS_STOP_REMOTE_ACCESS,
+            operation_id="stopRemoteAccess",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                stop_remote_access._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=stop_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return stop_remote_access._build_response(response=result).parsed
         return stop_remote_access.sync(
             client=self._client,
             id=id,
@@ -1082,7 +1591,7 @@ class RemoteAccessResource:
 
     def stop_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -1107,6 +1616,15 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        check_request(
+            _CHECKS_STOP_REMOTE_ACCESS,
+            operation_id="stopRemoteAccess",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return stop_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1116,7 +1634,7 @@ class RemoteAccessResource:
 
     def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> RemoteAccessStatus:
@@ -1138,6 +1656,14 @@ class RemoteAccessResource:
         Returns:
             RemoteAccessStatus
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        check_request(
+            _CHECKS_GET_REMOTE_ACCESS_STATUS,
+            operation_id="getRemoteAccessStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return get_remote_access_status.sync(
             client=self._client,
             id=id,
@@ -1146,7 +1672,7 @@ class RemoteAccessResource:
 
     def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[RemoteAccessStatus]:
@@ -1168,6 +1694,14 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        check_request(
+            _CHECKS_GET_REMOTE_ACCESS_STATUS,
+            operation_id="getRemoteAccessStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return get_remote_access_status.sync_detailed(
             client=self._client,
             id=id,
@@ -1176,7 +1710,7 @@ class RemoteAccessResource:
 
     def history(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1203,6 +1737,16 @@ class RemoteAccessResource:
         Returns:
             RemoteAccessHistoryPage
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        check_request(
+            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+            operation_id="listRemoteAccessHistory",
+            parameters={
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return list_remote_access_history.sync(
             client=self._client,
             id=id,
@@ -1213,7 +1757,7 @@ class RemoteAccessResource:
 
     def history_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1240,6 +1784,16 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        check_request(
+            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+            operation_id="listRemoteAccessHistory",
+            parameters={
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return list_remote_access_history.sync_detailed(
             client=self._client,
             id=id,
@@ -1260,12 +1814,13 @@ class AsyncRemoteAccessResource:
 
     async def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Open a remote-access session
 
         Opens a support tunnel to the machine for a limited time. The body is optional; without
@@ -1280,6 +1835,8 @@ class AsyncRemoteAccessResource:
             body (RemoteAccessStartRequest | Unset): Optional details of a remote-access session.
                 Closed (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1287,8 +1844,33 @@ class AsyncRemoteAccessResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        check_request(
+            _CHECKS_START_REMOTE_ACCESS,
+            operation_id="startRemoteAccess",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                start_remote_access._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_remote_access._build_response(response=result).parsed
         return await start_remote_access.asyncio(
             client=self._client,
             id=id,
@@ -1299,7 +1881,7 @@ class AsyncRemoteAccessResource:
 
     async def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
@@ -1328,6 +1910,16 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        check_request(
+            _CHECKS_START_REMOTE_ACCESS,
+            operation_id="startRemoteAccess",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await start_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1338,11 +1930,12 @@ class AsyncRemoteAccessResource:
 
     async def stop(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Close the open remote-access session
 
         Closes the machine's open remote-access session and tears the tunnel down. Answers
@@ -1354,6 +1947,8 @@ class AsyncRemoteAccessResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1361,8 +1956,31 @@ class AsyncRemoteAccessResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        check_request(
+            _CHECKS_STOP_REMOTE_ACCESS,
+            operation_id="stopRemoteAccess",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                stop_remote_access._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=stop_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return stop_remote_access._build_response(response=result).parsed
         return await stop_remote_access.asyncio(
             client=self._client,
             id=id,
@@ -1372,7 +1990,7 @@ class AsyncRemoteAccessResource:
 
     async def stop_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -1397,6 +2015,15 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        check_request(
+            _CHECKS_STOP_REMOTE_ACCESS,
+            operation_id="stopRemoteAccess",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await stop_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1406,7 +2033,7 @@ class AsyncRemoteAccessResource:
 
     async def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> RemoteAccessStatus:
@@ -1428,6 +2055,14 @@ class AsyncRemoteAccessResource:
         Returns:
             RemoteAccessStatus
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        check_request(
+            _CHECKS_GET_REMOTE_ACCESS_STATUS,
+            operation_id="getRemoteAccessStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_remote_access_status.asyncio(
             client=self._client,
             id=id,
@@ -1436,7 +2071,7 @@ class AsyncRemoteAccessResource:
 
     async def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[RemoteAccessStatus]:
@@ -1458,6 +2093,14 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        check_request(
+            _CHECKS_GET_REMOTE_ACCESS_STATUS,
+            operation_id="getRemoteAccessStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_remote_access_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1466,7 +2109,7 @@ class AsyncRemoteAccessResource:
 
     async def history(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1493,6 +2136,16 @@ class AsyncRemoteAccessResource:
         Returns:
             RemoteAccessHistoryPage
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        check_request(
+            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+            operation_id="listRemoteAccessHistory",
+            parameters={
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return await list_remote_access_history.asyncio(
             client=self._client,
             id=id,
@@ -1503,7 +2156,7 @@ class AsyncRemoteAccessResource:
 
     async def history_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1530,6 +2183,16 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        check_request(
+            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+            operation_id="listRemoteAccessHistory",
+            parameters={
+                "id": id,
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return await list_remote_access_history.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1550,7 +2213,7 @@ class MetricsResource:
 
     def list(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1574,6 +2237,15 @@ class MetricsResource:
         Returns:
             MetricSeries
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        check_request(
+            _CHECKS_LIST_METRICS,
+            operation_id="listMetrics",
+            parameters={
+                "id": id,
+                "days": days,
+            },
+        )
         return list_metrics.sync(
             client=self._client,
             id=id,
@@ -1583,7 +2255,7 @@ class MetricsResource:
 
     def list_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1607,6 +2279,15 @@ class MetricsResource:
         Returns:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        check_request(
+            _CHECKS_LIST_METRICS,
+            operation_id="listMetrics",
+            parameters={
+                "id": id,
+                "days": days,
+            },
+        )
         return list_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -1616,7 +2297,7 @@ class MetricsResource:
 
     def create(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1647,6 +2328,16 @@ class MetricsResource:
         Returns:
             MetricsAccepted | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        check_request(
+            _CHECKS_SUBMIT_METRICS,
+            operation_id="submitMetrics",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -1672,7 +2363,7 @@ class MetricsResource:
 
     def create_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1700,6 +2391,16 @@ class MetricsResource:
         Returns:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        check_request(
+            _CHECKS_SUBMIT_METRICS,
+            operation_id="submitMetrics",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return submit_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -1720,7 +2421,7 @@ class AsyncMetricsResource:
 
     async def list(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1744,6 +2445,15 @@ class AsyncMetricsResource:
         Returns:
             MetricSeries
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        check_request(
+            _CHECKS_LIST_METRICS,
+            operation_id="listMetrics",
+            parameters={
+                "id": id,
+                "days": days,
+            },
+        )
         return await list_metrics.asyncio(
             client=self._client,
             id=id,
@@ -1753,7 +2463,7 @@ class AsyncMetricsResource:
 
     async def list_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1777,6 +2487,15 @@ class AsyncMetricsResource:
         Returns:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        check_request(
+            _CHECKS_LIST_METRICS,
+            operation_id="listMetrics",
+            parameters={
+                "id": id,
+                "days": days,
+            },
+        )
         return await list_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1786,7 +2505,7 @@ class AsyncMetricsResource:
 
     async def create(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1817,6 +2536,16 @@ class AsyncMetricsResource:
         Returns:
             MetricsAccepted | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        check_request(
+            _CHECKS_SUBMIT_METRICS,
+            operation_id="submitMetrics",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -1842,7 +2571,7 @@ class AsyncMetricsResource:
 
     async def create_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1870,6 +2599,16 @@ class AsyncMetricsResource:
         Returns:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        check_request(
+            _CHECKS_SUBMIT_METRICS,
+            operation_id="submitMetrics",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await submit_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1890,11 +2629,12 @@ class BackupResource:
 
     def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupJob:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupJob | QueuedReceipt:
         """Start a backup
 
         Asks the machine to create a backup. The job runs asynchronously: poll
@@ -1907,6 +2647,8 @@ class BackupResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1914,8 +2656,31 @@ class BackupResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            BackupJob
+            BackupJob | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        check_request(
+            _CHECKS_START_BACKUP,
+            operation_id="startBackup",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                start_backup._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_backup._build_response(response=result).parsed
         return start_backup.sync(
             client=self._client,
             id=id,
@@ -1925,7 +2690,7 @@ class BackupResource:
 
     def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -1951,6 +2716,15 @@ class BackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        check_request(
+            _CHECKS_START_BACKUP,
+            operation_id="startBackup",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return start_backup.sync_detailed(
             client=self._client,
             id=id,
@@ -1960,7 +2734,7 @@ class BackupResource:
 
     def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> BackupJob:
@@ -1982,6 +2756,14 @@ class BackupResource:
         Returns:
             BackupJob
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        check_request(
+            _CHECKS_GET_BACKUP_STATUS,
+            operation_id="getBackupStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return get_backup_status.sync(
             client=self._client,
             id=id,
@@ -1990,7 +2772,7 @@ class BackupResource:
 
     def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupJob]:
@@ -2012,6 +2794,14 @@ class BackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        check_request(
+            _CHECKS_GET_BACKUP_STATUS,
+            operation_id="getBackupStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return get_backup_status.sync_detailed(
             client=self._client,
             id=id,
@@ -2020,25 +2810,31 @@ class BackupResource:
 
     def upload(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupArchive:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupArchive | QueuedReceipt:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2046,32 +2842,61 @@ class BackupResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            BackupArchive
+            BackupArchive | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        check_request(
+            _CHECKS_UPLOAD_BACKUP,
+            operation_id="uploadBackup",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                upload_backup._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=upload_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return upload_backup._build_response(response=result).parsed
         return upload_backup.sync(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
     def upload_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupArchive]:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
@@ -2085,10 +2910,21 @@ class BackupResource:
         Returns:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        check_request(
+            _CHECKS_UPLOAD_BACKUP,
+            operation_id="uploadBackup",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return upload_backup.sync_detailed(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
@@ -2104,11 +2940,12 @@ class AsyncBackupResource:
 
     async def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupJob:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupJob | QueuedReceipt:
         """Start a backup
 
         Asks the machine to create a backup. The job runs asynchronously: poll
@@ -2121,6 +2958,8 @@ class AsyncBackupResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2128,8 +2967,31 @@ class AsyncBackupResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            BackupJob
+            BackupJob | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        check_request(
+            _CHECKS_START_BACKUP,
+            operation_id="startBackup",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                start_backup._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_backup._build_response(response=result).parsed
         return await start_backup.asyncio(
             client=self._client,
             id=id,
@@ -2139,7 +3001,7 @@ class AsyncBackupResource:
 
     async def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -2165,6 +3027,15 @@ class AsyncBackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        check_request(
+            _CHECKS_START_BACKUP,
+            operation_id="startBackup",
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await start_backup.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2174,7 +3045,7 @@ class AsyncBackupResource:
 
     async def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> BackupJob:
@@ -2196,6 +3067,14 @@ class AsyncBackupResource:
         Returns:
             BackupJob
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        check_request(
+            _CHECKS_GET_BACKUP_STATUS,
+            operation_id="getBackupStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_backup_status.asyncio(
             client=self._client,
             id=id,
@@ -2204,7 +3083,7 @@ class AsyncBackupResource:
 
     async def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupJob]:
@@ -2226,6 +3105,14 @@ class AsyncBackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        check_request(
+            _CHECKS_GET_BACKUP_STATUS,
+            operation_id="getBackupStatus",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_backup_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2234,25 +3121,31 @@ class AsyncBackupResource:
 
     async def upload(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupArchive:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupArchive | QueuedReceipt:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2260,32 +3153,61 @@ class AsyncBackupResource:
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
         Returns:
-            BackupArchive
+            BackupArchive | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        check_request(
+            _CHECKS_UPLOAD_BACKUP,
+            operation_id="uploadBackup",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                upload_backup._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=upload_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return upload_backup._build_response(response=result).parsed
         return await upload_backup.asyncio(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
     async def upload_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupArchive]:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
@@ -2299,10 +3221,21 @@ class AsyncBackupResource:
         Returns:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        check_request(
+            _CHECKS_UPLOAD_BACKUP,
+            operation_id="uploadBackup",
+            body=body,
+            parameters={
+                "id": id,
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await upload_backup.asyncio_detailed(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
@@ -2348,6 +3281,14 @@ class TimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        check_request(
+            _CHECKS_SYNC_TIMEZONE,
+            operation_id="syncTimezone",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2398,6 +3339,14 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_SYNC_TIMEZONE,
+            operation_id="syncTimezone",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return sync_timezone.sync_detailed(
             client=self._client,
             body=body,
@@ -2429,6 +3378,13 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS,
+            operation_id="getTimezoneStatus",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return get_timezone_status.sync(
             client=self._client,
             device_id=device_id,
@@ -2459,6 +3415,13 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS,
+            operation_id="getTimezoneStatus",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return get_timezone_status.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -2496,6 +3459,14 @@ class TimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+            operation_id="requestManualTimezoneSync",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2545,6 +3516,14 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+            operation_id="requestManualTimezoneSync",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return request_manual_timezone_sync.sync_detailed(
             client=self._client,
             body=body,
@@ -2585,6 +3564,14 @@ class TimezoneResource:
         """
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        check_request(
+            _CHECKS_SYNC_TIMEZONE_LEGACY,
+            operation_id="syncTimezoneLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
         )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
@@ -2638,6 +3625,14 @@ class TimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
+        check_request(
+            _CHECKS_SYNC_TIMEZONE_LEGACY,
+            operation_id="syncTimezoneLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return sync_timezone_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -2673,6 +3668,13 @@ class TimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+            operation_id="getTimezoneStatusLegacy",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return get_timezone_status_legacy.sync(
             client=self._client,
             device_id=device_id,
@@ -2706,6 +3708,13 @@ class TimezoneResource:
         """
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+            operation_id="getTimezoneStatusLegacy",
+            parameters={
+                "device_id": device_id,
+            },
         )
         return get_timezone_status_legacy.sync_detailed(
             client=self._client,
@@ -2748,6 +3757,14 @@ class TimezoneResource:
             "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
             DeprecationWarning,
             stacklevel=2,
+        )
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+            operation_id="requestManualTimezoneSyncLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
         )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
@@ -2803,6 +3820,14 @@ class TimezoneResource:
             DeprecationWarning,
             stacklevel=2,
         )
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+            operation_id="requestManualTimezoneSyncLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return request_manual_timezone_sync_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -2852,6 +3877,14 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        check_request(
+            _CHECKS_SYNC_TIMEZONE,
+            operation_id="syncTimezone",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -2902,6 +3935,14 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_SYNC_TIMEZONE,
+            operation_id="syncTimezone",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await sync_timezone.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2933,6 +3974,13 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS,
+            operation_id="getTimezoneStatus",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return await get_timezone_status.asyncio(
             client=self._client,
             device_id=device_id,
@@ -2963,6 +4011,13 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS,
+            operation_id="getTimezoneStatus",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return await get_timezone_status.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -3000,6 +4055,14 @@ class AsyncTimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+            operation_id="requestManualTimezoneSync",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3049,6 +4112,14 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+            operation_id="requestManualTimezoneSync",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await request_manual_timezone_sync.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3089,6 +4160,14 @@ class AsyncTimezoneResource:
         """
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        check_request(
+            _CHECKS_SYNC_TIMEZONE_LEGACY,
+            operation_id="syncTimezoneLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
         )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
@@ -3142,6 +4221,14 @@ class AsyncTimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
+        check_request(
+            _CHECKS_SYNC_TIMEZONE_LEGACY,
+            operation_id="syncTimezoneLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await sync_timezone_legacy.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3177,6 +4264,13 @@ class AsyncTimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+            operation_id="getTimezoneStatusLegacy",
+            parameters={
+                "device_id": device_id,
+            },
+        )
         return await get_timezone_status_legacy.asyncio(
             client=self._client,
             device_id=device_id,
@@ -3210,6 +4304,13 @@ class AsyncTimezoneResource:
         """
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
+        )
+        check_request(
+            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+            operation_id="getTimezoneStatusLegacy",
+            parameters={
+                "device_id": device_id,
+            },
         )
         return await get_timezone_status_legacy.asyncio_detailed(
             client=self._client,
@@ -3252,6 +4353,14 @@ class AsyncTimezoneResource:
             "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
             DeprecationWarning,
             stacklevel=2,
+        )
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+            operation_id="requestManualTimezoneSyncLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
         )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
@@ -3306,6 +4415,14 @@ class AsyncTimezoneResource:
             "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
             DeprecationWarning,
             stacklevel=2,
+        )
+        check_request(
+            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+            operation_id="requestManualTimezoneSyncLegacy",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
         )
         return await request_manual_timezone_sync_legacy.asyncio_detailed(
             client=self._client,

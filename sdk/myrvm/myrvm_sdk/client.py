@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError, Deferral
+from ._runtime import ConfigurationError, Deferral, PathDefaults
 
 
 class Client:
@@ -23,6 +23,7 @@ class Client:
         async_httpx_client: httpx.AsyncClient | None = None,
         deferral: Deferral | None = None,
         api_version: str | None = None,
+        path_defaults: PathDefaults | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -30,6 +31,8 @@ class Client:
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
+        self.path_defaults = path_defaults or PathDefaults()
+        """Values for path parameters the spec marks x-sdk-bind, given once to the client."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

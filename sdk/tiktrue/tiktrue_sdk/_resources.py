@@ -16,6 +16,7 @@ from ._runtime import (
     Pagination,
     RequestOptions,
     aiterate_items,
+    check_request,
     iterate_items,
 )
 from .api.auth import login, logout, refresh_token
@@ -42,6 +43,74 @@ from .models.token_pair import TokenPair
 from .models.webhook_receipt import WebhookReceipt
 from .types import UNSET, File, Response, Unset
 
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "username": {"minLength": 3, "maxLength": 254, "pattern": "^[A-Za-z0-9._+@-]+$"},
+            "password": {"minLength": 8, "maxLength": 256},
+            "hardware_fingerprint": {"minLength": 3, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 16, "maxLength": 512}}}}
+_CHECKS_VALIDATE_LICENSE: dict[str, Any] = {
+    "body": {
+        "properties": {"hardware_fingerprint": {"minLength": 3, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"}}
+    }
+}
+_CHECKS_RENEW_LICENSE: dict[str, Any] = {
+    "body": {"properties": {"payment_token": {"minLength": 8, "maxLength": 256, "pattern": "^[A-Za-z0-9_-]+$"}}},
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_MODEL_METADATA: dict[str, Any] = {
+    "parameters": {"model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"}}
+}
+_CHECKS_GET_MODEL_DOWNLOAD: dict[str, Any] = {
+    "parameters": {"model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"}}
+}
+_CHECKS_DOWNLOAD_MODEL_FILE: dict[str, Any] = {
+    "parameters": {
+        "model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"},
+        "Range": {"maxLength": 256},
+        "If-Range": {"minLength": 1, "maxLength": 256},
+        "expires": {"minimum": 0, "maximum": 99999999999},
+    }
+}
+_CHECKS_CREATE_PAYMENT: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "plan": {"enum": ["pro", "enterprise", "PRO", "ENTERPRISE"]},
+            "duration_months": {"enum": [1, 3, 6, 12, 24]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_RECEIVE_PAYMENT_WEBHOOK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "event_id": {"maxLength": 64, "pattern": "^evt_[A-Za-z0-9]+$"},
+            "type": {"enum": ["payment.succeeded", "payment.failed", "payment.refunded"]},
+            "data": {
+                "properties": {
+                    "payment_id": {"maxLength": 64, "pattern": "^pay_[A-Za-z0-9]+$"},
+                    "status": {"enum": ["pending", "succeeded", "failed", "expired", "refunded"]},
+                    "plan": {"enum": ["pro", "enterprise"]},
+                    "duration_months": {"minimum": 1, "maximum": 24},
+                    "amount_minor": {"minimum": 0},
+                    "currency": {"minLength": 3, "maxLength": 3, "pattern": "^[A-Z]{3}$"},
+                    "user_id": {"maxLength": 64, "pattern": "^usr_[A-Za-z0-9]+$"},
+                }
+            },
+        }
+    },
+    "parameters": {"X-TikTrue-Signature": {"maxLength": 512, "pattern": "^t=[0-9]{1,12}(,v1=[a-f0-9]{64})+$"}},
+}
+_CHECKS_LIST_PAYMENT_HISTORY: dict[str, Any] = {
+    "parameters": {
+        "limit": {"minimum": 1, "maximum": 100},
+        "cursor": {"minLength": 1, "maxLength": 512, "pattern": "^[A-Za-z0-9_-]+$"},
+    }
+}
 _PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
     {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
 )
@@ -87,6 +156,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return login.sync(
             client=self._client,
             body=body,
@@ -120,6 +194,11 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -152,6 +231,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -184,6 +268,11 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -285,6 +374,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -318,6 +412,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -350,6 +449,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -382,6 +486,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -484,6 +593,11 @@ class LicensesResource:
         Returns:
             LicenseValidation
         """
+        check_request(
+            _CHECKS_VALIDATE_LICENSE,
+            operation_id="validateLicense",
+            body=body,
+        )
         return validate_license.sync(
             client=self._client,
             body=body,
@@ -518,6 +632,11 @@ class LicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_VALIDATE_LICENSE,
+            operation_id="validateLicense",
+            body=body,
+        )
         return validate_license.sync_detailed(
             client=self._client,
             body=body,
@@ -610,6 +729,14 @@ class LicensesResource:
         Returns:
             LicenseInfo
         """
+        check_request(
+            _CHECKS_RENEW_LICENSE,
+            operation_id="renewLicense",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return renew_license.sync(
             client=self._client,
             body=body,
@@ -647,6 +774,14 @@ class LicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_RENEW_LICENSE,
+            operation_id="renewLicense",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return renew_license.sync_detailed(
             client=self._client,
             body=body,
@@ -692,6 +827,11 @@ class AsyncLicensesResource:
         Returns:
             LicenseValidation
         """
+        check_request(
+            _CHECKS_VALIDATE_LICENSE,
+            operation_id="validateLicense",
+            body=body,
+        )
         return await validate_license.asyncio(
             client=self._client,
             body=body,
@@ -726,6 +866,11 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_VALIDATE_LICENSE,
+            operation_id="validateLicense",
+            body=body,
+        )
         return await validate_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -818,6 +963,14 @@ class AsyncLicensesResource:
         Returns:
             LicenseInfo
         """
+        check_request(
+            _CHECKS_RENEW_LICENSE,
+            operation_id="renewLicense",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await renew_license.asyncio(
             client=self._client,
             body=body,
@@ -855,6 +1008,14 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_RENEW_LICENSE,
+            operation_id="renewLicense",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await renew_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -953,6 +1114,13 @@ class ModelsResource:
         Returns:
             ModelMetadata
         """
+        check_request(
+            _CHECKS_GET_MODEL_METADATA,
+            operation_id="getModelMetadata",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return get_model_metadata.sync(
             client=self._client,
             model_id=model_id,
@@ -984,6 +1152,13 @@ class ModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_MODEL_METADATA,
+            operation_id="getModelMetadata",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return get_model_metadata.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1017,6 +1192,13 @@ class ModelsResource:
         Returns:
             DownloadTicket
         """
+        check_request(
+            _CHECKS_GET_MODEL_DOWNLOAD,
+            operation_id="getModelDownload",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return get_model_download.sync(
             client=self._client,
             model_id=model_id,
@@ -1050,6 +1232,13 @@ class ModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_MODEL_DOWNLOAD,
+            operation_id="getModelDownload",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return get_model_download.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1093,6 +1282,16 @@ class ModelsResource:
         Returns:
             File
         """
+        check_request(
+            _CHECKS_DOWNLOAD_MODEL_FILE,
+            operation_id="downloadModelFile",
+            parameters={
+                "model_id": model_id,
+                "expires": expires,
+                "Range": range_,
+                "If-Range": if_range,
+            },
+        )
         return download_model_file.sync(
             client=self._client,
             model_id=model_id,
@@ -1139,6 +1338,16 @@ class ModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DOWNLOAD_MODEL_FILE,
+            operation_id="downloadModelFile",
+            parameters={
+                "model_id": model_id,
+                "expires": expires,
+                "Range": range_,
+                "If-Range": if_range,
+            },
+        )
         return download_model_file.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1239,6 +1448,13 @@ class AsyncModelsResource:
         Returns:
             ModelMetadata
         """
+        check_request(
+            _CHECKS_GET_MODEL_METADATA,
+            operation_id="getModelMetadata",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return await get_model_metadata.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1270,6 +1486,13 @@ class AsyncModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_MODEL_METADATA,
+            operation_id="getModelMetadata",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return await get_model_metadata.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1303,6 +1526,13 @@ class AsyncModelsResource:
         Returns:
             DownloadTicket
         """
+        check_request(
+            _CHECKS_GET_MODEL_DOWNLOAD,
+            operation_id="getModelDownload",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return await get_model_download.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1336,6 +1566,13 @@ class AsyncModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_MODEL_DOWNLOAD,
+            operation_id="getModelDownload",
+            parameters={
+                "model_id": model_id,
+            },
+        )
         return await get_model_download.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1379,6 +1616,16 @@ class AsyncModelsResource:
         Returns:
             File
         """
+        check_request(
+            _CHECKS_DOWNLOAD_MODEL_FILE,
+            operation_id="downloadModelFile",
+            parameters={
+                "model_id": model_id,
+                "expires": expires,
+                "Range": range_,
+                "If-Range": if_range,
+            },
+        )
         return await download_model_file.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1425,6 +1672,16 @@ class AsyncModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DOWNLOAD_MODEL_FILE,
+            operation_id="downloadModelFile",
+            parameters={
+                "model_id": model_id,
+                "expires": expires,
+                "Range": range_,
+                "If-Range": if_range,
+            },
+        )
         return await download_model_file.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1474,6 +1731,14 @@ class PaymentsResource:
         Returns:
             PaymentSession
         """
+        check_request(
+            _CHECKS_CREATE_PAYMENT,
+            operation_id="createPayment",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return create_payment.sync(
             client=self._client,
             body=body,
@@ -1511,6 +1776,14 @@ class PaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_PAYMENT,
+            operation_id="createPayment",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return create_payment.sync_detailed(
             client=self._client,
             body=body,
@@ -1551,6 +1824,14 @@ class PaymentsResource:
         Returns:
             WebhookReceipt
         """
+        check_request(
+            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+            operation_id="receivePaymentWebhook",
+            body=body,
+            parameters={
+                "X-TikTrue-Signature": x_tik_true_signature,
+            },
+        )
         return receive_payment_webhook.sync(
             client=self._client,
             body=body,
@@ -1591,6 +1872,14 @@ class PaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+            operation_id="receivePaymentWebhook",
+            body=body,
+            parameters={
+                "X-TikTrue-Signature": x_tik_true_signature,
+            },
+        )
         return receive_payment_webhook.sync_detailed(
             client=self._client,
             body=body,
@@ -1626,6 +1915,14 @@ class PaymentsResource:
         Returns:
             PaymentHistoryPage
         """
+        check_request(
+            _CHECKS_LIST_PAYMENT_HISTORY,
+            operation_id="listPaymentHistory",
+            parameters={
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return list_payment_history.sync(
             client=self._client,
             limit=limit,
@@ -1684,6 +1981,14 @@ class PaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_PAYMENT_HISTORY,
+            operation_id="listPaymentHistory",
+            parameters={
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return list_payment_history.sync_detailed(
             client=self._client,
             limit=limit,
@@ -1731,6 +2036,14 @@ class AsyncPaymentsResource:
         Returns:
             PaymentSession
         """
+        check_request(
+            _CHECKS_CREATE_PAYMENT,
+            operation_id="createPayment",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await create_payment.asyncio(
             client=self._client,
             body=body,
@@ -1768,6 +2081,14 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_PAYMENT,
+            operation_id="createPayment",
+            body=body,
+            parameters={
+                "Idempotency-Key": idempotency_key,
+            },
+        )
         return await create_payment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1808,6 +2129,14 @@ class AsyncPaymentsResource:
         Returns:
             WebhookReceipt
         """
+        check_request(
+            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+            operation_id="receivePaymentWebhook",
+            body=body,
+            parameters={
+                "X-TikTrue-Signature": x_tik_true_signature,
+            },
+        )
         return await receive_payment_webhook.asyncio(
             client=self._client,
             body=body,
@@ -1848,6 +2177,14 @@ class AsyncPaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+            operation_id="receivePaymentWebhook",
+            body=body,
+            parameters={
+                "X-TikTrue-Signature": x_tik_true_signature,
+            },
+        )
         return await receive_payment_webhook.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1883,6 +2220,14 @@ class AsyncPaymentsResource:
         Returns:
             PaymentHistoryPage
         """
+        check_request(
+            _CHECKS_LIST_PAYMENT_HISTORY,
+            operation_id="listPaymentHistory",
+            parameters={
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return await list_payment_history.asyncio(
             client=self._client,
             limit=limit,
@@ -1942,6 +2287,14 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_PAYMENT_HISTORY,
+            operation_id="listPaymentHistory",
+            parameters={
+                "limit": limit,
+                "cursor": cursor,
+            },
+        )
         return await list_payment_history.asyncio_detailed(
             client=self._client,
             limit=limit,

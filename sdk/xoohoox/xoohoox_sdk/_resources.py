@@ -10,9 +10,11 @@ the functional modules) keeps the whole envelope, message included.
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 from ._runtime import (
     RequestOptions,
+    check_request,
 )
 from .api.auth import login, logout, refresh_token, register
 from .api.batches import (
@@ -84,6 +86,173 @@ from .models.user import User
 from .models.user_envelope import UserEnvelope
 from .types import UNSET, Response, Unset
 
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "email": {"minLength": 3, "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+$"},
+            "password": {"minLength": 1, "maxLength": 256},
+        }
+    }
+}
+_CHECKS_REGISTER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "email": {"minLength": 3, "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+$"},
+            "password": {"minLength": 12, "maxLength": 256},
+            "full_name": {"minLength": 1, "maxLength": 120},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 1, "maxLength": 512}}}}
+_CHECKS_LIST_BATCHES: dict[str, Any] = {
+    "parameters": {
+        "status": {"enum": ["pending", "in_progress", "completed", "failed"]},
+        "product_type": {"enum": ["fresh_juice", "cold_pressed", "concentrate", "nectar", "blend"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_BATCH: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "product_type": {"enum": ["fresh_juice", "cold_pressed", "concentrate", "nectar", "blend"]},
+            "fruit_variety": {"minLength": 1, "maxLength": 120},
+            "volume_liters": {"maximum": 100000, "exclusiveMinimum": 0},
+            "supplier": {"minLength": 1, "maxLength": 120},
+            "notes": {"maxLength": 2000},
+        }
+    }
+}
+_CHECKS_GET_BATCH: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_UPDATE_BATCH: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "status": {"enum": ["pending", "in_progress", "completed", "failed"]},
+            "volume_liters": {"maximum": 100000, "exclusiveMinimum": 0},
+            "actual_volume_liters": {"minimum": 0, "maximum": 100000},
+            "notes": {"maxLength": 2000},
+        },
+    },
+    "parameters": {"id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}},
+}
+_CHECKS_DELETE_BATCH: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_BATCH_QUALITY_CHECKS: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_BATCH_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_QUALITY_CHECKS: dict[str, Any] = {
+    "parameters": {
+        "batch_id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"},
+        "status": {"enum": ["pass", "fail", "warning"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_QUALITY_CHECK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "batch_id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"},
+            "brix": {"minimum": 0, "maximum": 85},
+            "ph": {"minimum": 0, "maximum": 14},
+            "acidity_g_per_l": {"minimum": 0, "maximum": 100},
+            "temperature_c": {"minimum": -30, "maximum": 120},
+            "checked_by": {"minLength": 1, "maxLength": 120},
+            "notes": {"maxLength": 2000},
+        }
+    }
+}
+_CHECKS_GET_QUALITY_CHECK: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 35, "pattern": "^QC-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_UPDATE_QUALITY_CHECK: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "brix": {"minimum": 0, "maximum": 85},
+            "ph": {"minimum": 0, "maximum": 14},
+            "acidity_g_per_l": {"minimum": 0, "maximum": 100},
+            "temperature_c": {"minimum": -30, "maximum": 120},
+            "notes": {"maxLength": 2000},
+        },
+    },
+    "parameters": {"id": {"maxLength": 35, "pattern": "^QC-[A-Z0-9][A-Z0-9-]{0,31}$"}},
+}
+_CHECKS_DELETE_QUALITY_CHECK: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 35, "pattern": "^QC-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH: dict[str, Any] = {
+    "parameters": {"batch_id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_EQUIPMENT: dict[str, Any] = {
+    "parameters": {
+        "status": {"enum": ["operational", "maintenance", "failed"]},
+        "type": {"enum": ["press", "pasteurizer", "filler", "tank", "centrifuge", "homogenizer", "chiller", "washer"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_EQUIPMENT: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "type": {
+                "enum": ["press", "pasteurizer", "filler", "tank", "centrifuge", "homogenizer", "chiller", "washer"]
+            },
+            "status": {"enum": ["operational", "maintenance", "failed"]},
+            "location": {"minLength": 1, "maxLength": 120},
+            "manufacturer": {"minLength": 1, "maxLength": 120},
+            "serial_number": {"minLength": 1, "maxLength": 64},
+        }
+    }
+}
+_CHECKS_GET_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_UPDATE_EQUIPMENT: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "status": {"enum": ["operational", "maintenance", "failed"]},
+            "location": {"minLength": 1, "maxLength": 120},
+        },
+    },
+    "parameters": {"id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"}},
+}
+_CHECKS_DELETE_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"}}
+}
+_CHECKS_LIST_MAINTENANCE_RECORDS: dict[str, Any] = {
+    "parameters": {
+        "equipment_id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"},
+        "type": {"enum": ["preventive", "corrective"]},
+        "status": {"enum": ["scheduled", "in_progress", "completed"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_SCHEDULE_MAINTENANCE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "equipment_id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"},
+            "type": {"enum": ["preventive", "corrective"]},
+            "description": {"minLength": 1, "maxLength": 2000},
+            "technician": {"minLength": 1, "maxLength": 120},
+            "cost": {"minimum": 0, "maximum": 10000000},
+            "currency": {"pattern": "^[A-Z]{3}$"},
+        }
+    }
+}
+
 
 class AuthResource:
     """Operations tagged `auth`."""
@@ -119,6 +288,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return (
             login.sync(
                 client=self._client,
@@ -152,6 +326,11 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -183,6 +362,11 @@ class AuthResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_REGISTER,
+            operation_id="register",
+            body=body,
+        )
         return (
             register.sync(
                 client=self._client,
@@ -216,6 +400,11 @@ class AuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REGISTER,
+            operation_id="register",
+            body=body,
+        )
         return register.sync_detailed(
             client=self._client,
             body=body,
@@ -247,6 +436,11 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return (
             refresh_token.sync(
                 client=self._client,
@@ -280,6 +474,11 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -379,6 +578,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return (
             await login.asyncio(
                 client=self._client,
@@ -412,6 +616,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LOGIN,
+            operation_id="login",
+            body=body,
+        )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -443,6 +652,11 @@ class AsyncAuthResource:
         Returns:
             User
         """
+        check_request(
+            _CHECKS_REGISTER,
+            operation_id="register",
+            body=body,
+        )
         return (
             await register.asyncio(
                 client=self._client,
@@ -476,6 +690,11 @@ class AsyncAuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REGISTER,
+            operation_id="register",
+            body=body,
+        )
         return await register.asyncio_detailed(
             client=self._client,
             body=body,
@@ -507,6 +726,11 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return (
             await refresh_token.asyncio(
                 client=self._client,
@@ -540,6 +764,11 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_REFRESH_TOKEN,
+            operation_id="refreshToken",
+            body=body,
+        )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -646,6 +875,16 @@ class BatchesResource:
         Returns:
             BatchPage
         """
+        check_request(
+            _CHECKS_LIST_BATCHES,
+            operation_id="listBatches",
+            parameters={
+                "status": status,
+                "product_type": product_type,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             list_batches.sync(
                 client=self._client,
@@ -689,6 +928,16 @@ class BatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCHES,
+            operation_id="listBatches",
+            parameters={
+                "status": status,
+                "product_type": product_type,
+                "page": page,
+                "size": size,
+            },
+        )
         return list_batches.sync_detailed(
             client=self._client,
             status=status,
@@ -723,6 +972,11 @@ class BatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_CREATE_BATCH,
+            operation_id="createBatch",
+            body=body,
+        )
         return (
             create_batch.sync(
                 client=self._client,
@@ -756,6 +1010,11 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_BATCH,
+            operation_id="createBatch",
+            body=body,
+        )
         return create_batch.sync_detailed(
             client=self._client,
             body=body,
@@ -786,6 +1045,13 @@ class BatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_GET_BATCH,
+            operation_id="getBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             get_batch.sync(
                 client=self._client,
@@ -818,6 +1084,13 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_BATCH,
+            operation_id="getBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return get_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -852,6 +1125,14 @@ class BatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_UPDATE_BATCH,
+            operation_id="updateBatch",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             update_batch.sync(
                 client=self._client,
@@ -889,6 +1170,14 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_BATCH,
+            operation_id="updateBatch",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -921,6 +1210,13 @@ class BatchesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_BATCH,
+            operation_id="deleteBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             delete_batch.sync(
                 client=self._client,
@@ -954,6 +1250,13 @@ class BatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_BATCH,
+            operation_id="deleteBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -984,6 +1287,13 @@ class BatchesResource:
         Returns:
             list[QualityCheck]
         """
+        check_request(
+            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+            operation_id="listBatchQualityChecks",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             list_batch_quality_checks.sync(
                 client=self._client,
@@ -1016,6 +1326,13 @@ class BatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+            operation_id="listBatchQualityChecks",
+            parameters={
+                "id": id,
+            },
+        )
         return list_batch_quality_checks.sync_detailed(
             client=self._client,
             id=id,
@@ -1046,6 +1363,13 @@ class BatchesResource:
         Returns:
             list[Equipment]
         """
+        check_request(
+            _CHECKS_LIST_BATCH_EQUIPMENT,
+            operation_id="listBatchEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             list_batch_equipment.sync(
                 client=self._client,
@@ -1078,6 +1402,13 @@ class BatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCH_EQUIPMENT,
+            operation_id="listBatchEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return list_batch_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -1126,6 +1457,16 @@ class AsyncBatchesResource:
         Returns:
             BatchPage
         """
+        check_request(
+            _CHECKS_LIST_BATCHES,
+            operation_id="listBatches",
+            parameters={
+                "status": status,
+                "product_type": product_type,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             await list_batches.asyncio(
                 client=self._client,
@@ -1169,6 +1510,16 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCHES,
+            operation_id="listBatches",
+            parameters={
+                "status": status,
+                "product_type": product_type,
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_batches.asyncio_detailed(
             client=self._client,
             status=status,
@@ -1203,6 +1554,11 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_CREATE_BATCH,
+            operation_id="createBatch",
+            body=body,
+        )
         return (
             await create_batch.asyncio(
                 client=self._client,
@@ -1236,6 +1592,11 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_BATCH,
+            operation_id="createBatch",
+            body=body,
+        )
         return await create_batch.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1266,6 +1627,13 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_GET_BATCH,
+            operation_id="getBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await get_batch.asyncio(
                 client=self._client,
@@ -1298,6 +1666,13 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_BATCH,
+            operation_id="getBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1332,6 +1707,14 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        check_request(
+            _CHECKS_UPDATE_BATCH,
+            operation_id="updateBatch",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await update_batch.asyncio(
                 client=self._client,
@@ -1369,6 +1752,14 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_BATCH,
+            operation_id="updateBatch",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1401,6 +1792,13 @@ class AsyncBatchesResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_BATCH,
+            operation_id="deleteBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await delete_batch.asyncio(
                 client=self._client,
@@ -1434,6 +1832,13 @@ class AsyncBatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_BATCH,
+            operation_id="deleteBatch",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1464,6 +1869,13 @@ class AsyncBatchesResource:
         Returns:
             list[QualityCheck]
         """
+        check_request(
+            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+            operation_id="listBatchQualityChecks",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await list_batch_quality_checks.asyncio(
                 client=self._client,
@@ -1496,6 +1908,13 @@ class AsyncBatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+            operation_id="listBatchQualityChecks",
+            parameters={
+                "id": id,
+            },
+        )
         return await list_batch_quality_checks.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1526,6 +1945,13 @@ class AsyncBatchesResource:
         Returns:
             list[Equipment]
         """
+        check_request(
+            _CHECKS_LIST_BATCH_EQUIPMENT,
+            operation_id="listBatchEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await list_batch_equipment.asyncio(
                 client=self._client,
@@ -1558,6 +1984,13 @@ class AsyncBatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_BATCH_EQUIPMENT,
+            operation_id="listBatchEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return await list_batch_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1606,6 +2039,16 @@ class QualityResource:
         Returns:
             QualityCheckPage
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS,
+            operation_id="listQualityChecks",
+            parameters={
+                "batch_id": batch_id,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             list_quality_checks.sync(
                 client=self._client,
@@ -1649,6 +2092,16 @@ class QualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS,
+            operation_id="listQualityChecks",
+            parameters={
+                "batch_id": batch_id,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return list_quality_checks.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -1684,6 +2137,11 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_CREATE_QUALITY_CHECK,
+            operation_id="createQualityCheck",
+            body=body,
+        )
         return (
             create_quality_check.sync(
                 client=self._client,
@@ -1718,6 +2176,11 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_QUALITY_CHECK,
+            operation_id="createQualityCheck",
+            body=body,
+        )
         return create_quality_check.sync_detailed(
             client=self._client,
             body=body,
@@ -1748,6 +2211,13 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_GET_QUALITY_CHECK,
+            operation_id="getQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             get_quality_check.sync(
                 client=self._client,
@@ -1780,6 +2250,13 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_QUALITY_CHECK,
+            operation_id="getQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return get_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -1814,6 +2291,14 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_UPDATE_QUALITY_CHECK,
+            operation_id="updateQualityCheck",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             update_quality_check.sync(
                 client=self._client,
@@ -1851,6 +2336,14 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_QUALITY_CHECK,
+            operation_id="updateQualityCheck",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -1882,6 +2375,13 @@ class QualityResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_QUALITY_CHECK,
+            operation_id="deleteQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             delete_quality_check.sync(
                 client=self._client,
@@ -1914,6 +2414,13 @@ class QualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_QUALITY_CHECK,
+            operation_id="deleteQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -1944,6 +2451,13 @@ class QualityResource:
         Returns:
             list[QualityCheck]
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+            operation_id="listQualityChecksForBatch",
+            parameters={
+                "batch_id": batch_id,
+            },
+        )
         return (
             list_quality_checks_for_batch.sync(
                 client=self._client,
@@ -1976,6 +2490,13 @@ class QualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+            operation_id="listQualityChecksForBatch",
+            parameters={
+                "batch_id": batch_id,
+            },
+        )
         return list_quality_checks_for_batch.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2024,6 +2545,16 @@ class AsyncQualityResource:
         Returns:
             QualityCheckPage
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS,
+            operation_id="listQualityChecks",
+            parameters={
+                "batch_id": batch_id,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             await list_quality_checks.asyncio(
                 client=self._client,
@@ -2067,6 +2598,16 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS,
+            operation_id="listQualityChecks",
+            parameters={
+                "batch_id": batch_id,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_quality_checks.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2102,6 +2643,11 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_CREATE_QUALITY_CHECK,
+            operation_id="createQualityCheck",
+            body=body,
+        )
         return (
             await create_quality_check.asyncio(
                 client=self._client,
@@ -2136,6 +2682,11 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_QUALITY_CHECK,
+            operation_id="createQualityCheck",
+            body=body,
+        )
         return await create_quality_check.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2166,6 +2717,13 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_GET_QUALITY_CHECK,
+            operation_id="getQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await get_quality_check.asyncio(
                 client=self._client,
@@ -2198,6 +2756,13 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_QUALITY_CHECK,
+            operation_id="getQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2232,6 +2797,14 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        check_request(
+            _CHECKS_UPDATE_QUALITY_CHECK,
+            operation_id="updateQualityCheck",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await update_quality_check.asyncio(
                 client=self._client,
@@ -2269,6 +2842,14 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_QUALITY_CHECK,
+            operation_id="updateQualityCheck",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2300,6 +2881,13 @@ class AsyncQualityResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_QUALITY_CHECK,
+            operation_id="deleteQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await delete_quality_check.asyncio(
                 client=self._client,
@@ -2332,6 +2920,13 @@ class AsyncQualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_QUALITY_CHECK,
+            operation_id="deleteQualityCheck",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2362,6 +2957,13 @@ class AsyncQualityResource:
         Returns:
             list[QualityCheck]
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+            operation_id="listQualityChecksForBatch",
+            parameters={
+                "batch_id": batch_id,
+            },
+        )
         return (
             await list_quality_checks_for_batch.asyncio(
                 client=self._client,
@@ -2394,6 +2996,13 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+            operation_id="listQualityChecksForBatch",
+            parameters={
+                "batch_id": batch_id,
+            },
+        )
         return await list_quality_checks_for_batch.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2441,6 +3050,16 @@ class EquipmentResource:
         Returns:
             EquipmentPage
         """
+        check_request(
+            _CHECKS_LIST_EQUIPMENT,
+            operation_id="listEquipment",
+            parameters={
+                "status": status,
+                "type": type_,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             list_equipment.sync(
                 client=self._client,
@@ -2483,6 +3102,16 @@ class EquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_EQUIPMENT,
+            operation_id="listEquipment",
+            parameters={
+                "status": status,
+                "type": type_,
+                "page": page,
+                "size": size,
+            },
+        )
         return list_equipment.sync_detailed(
             client=self._client,
             status=status,
@@ -2516,6 +3145,11 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_CREATE_EQUIPMENT,
+            operation_id="createEquipment",
+            body=body,
+        )
         return (
             create_equipment.sync(
                 client=self._client,
@@ -2548,6 +3182,11 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_EQUIPMENT,
+            operation_id="createEquipment",
+            body=body,
+        )
         return create_equipment.sync_detailed(
             client=self._client,
             body=body,
@@ -2578,6 +3217,13 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_GET_EQUIPMENT,
+            operation_id="getEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             get_equipment.sync(
                 client=self._client,
@@ -2610,6 +3256,13 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_EQUIPMENT,
+            operation_id="getEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return get_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2643,6 +3296,14 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_UPDATE_EQUIPMENT,
+            operation_id="updateEquipment",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             update_equipment.sync(
                 client=self._client,
@@ -2679,6 +3340,14 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_EQUIPMENT,
+            operation_id="updateEquipment",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return update_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2711,6 +3380,13 @@ class EquipmentResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_EQUIPMENT,
+            operation_id="deleteEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             delete_equipment.sync(
                 client=self._client,
@@ -2744,6 +3420,13 @@ class EquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_EQUIPMENT,
+            operation_id="deleteEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return delete_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2783,6 +3466,17 @@ class EquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
+        check_request(
+            _CHECKS_LIST_MAINTENANCE_RECORDS,
+            operation_id="listMaintenanceRecords",
+            parameters={
+                "equipment_id": equipment_id,
+                "type": type_,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             list_maintenance_records.sync(
                 client=self._client,
@@ -2828,6 +3522,17 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_MAINTENANCE_RECORDS,
+            operation_id="listMaintenanceRecords",
+            parameters={
+                "equipment_id": equipment_id,
+                "type": type_,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return list_maintenance_records.sync_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -2863,6 +3568,11 @@ class EquipmentResource:
         Returns:
             MaintenanceRecord
         """
+        check_request(
+            _CHECKS_SCHEDULE_MAINTENANCE,
+            operation_id="scheduleMaintenance",
+            body=body,
+        )
         return (
             schedule_maintenance.sync(
                 client=self._client,
@@ -2896,6 +3606,11 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_SCHEDULE_MAINTENANCE,
+            operation_id="scheduleMaintenance",
+            body=body,
+        )
         return schedule_maintenance.sync_detailed(
             client=self._client,
             body=body,
@@ -2943,6 +3658,16 @@ class AsyncEquipmentResource:
         Returns:
             EquipmentPage
         """
+        check_request(
+            _CHECKS_LIST_EQUIPMENT,
+            operation_id="listEquipment",
+            parameters={
+                "status": status,
+                "type": type_,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             await list_equipment.asyncio(
                 client=self._client,
@@ -2985,6 +3710,16 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_EQUIPMENT,
+            operation_id="listEquipment",
+            parameters={
+                "status": status,
+                "type": type_,
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_equipment.asyncio_detailed(
             client=self._client,
             status=status,
@@ -3018,6 +3753,11 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_CREATE_EQUIPMENT,
+            operation_id="createEquipment",
+            body=body,
+        )
         return (
             await create_equipment.asyncio(
                 client=self._client,
@@ -3050,6 +3790,11 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_CREATE_EQUIPMENT,
+            operation_id="createEquipment",
+            body=body,
+        )
         return await create_equipment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3080,6 +3825,13 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_GET_EQUIPMENT,
+            operation_id="getEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await get_equipment.asyncio(
                 client=self._client,
@@ -3112,6 +3864,13 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_GET_EQUIPMENT,
+            operation_id="getEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return await get_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3145,6 +3904,14 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        check_request(
+            _CHECKS_UPDATE_EQUIPMENT,
+            operation_id="updateEquipment",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await update_equipment.asyncio(
                 client=self._client,
@@ -3181,6 +3948,14 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_UPDATE_EQUIPMENT,
+            operation_id="updateEquipment",
+            body=body,
+            parameters={
+                "id": id,
+            },
+        )
         return await update_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3213,6 +3988,13 @@ class AsyncEquipmentResource:
         Returns:
             None
         """
+        check_request(
+            _CHECKS_DELETE_EQUIPMENT,
+            operation_id="deleteEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return (
             await delete_equipment.asyncio(
                 client=self._client,
@@ -3246,6 +4028,13 @@ class AsyncEquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_DELETE_EQUIPMENT,
+            operation_id="deleteEquipment",
+            parameters={
+                "id": id,
+            },
+        )
         return await delete_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3285,6 +4074,17 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
+        check_request(
+            _CHECKS_LIST_MAINTENANCE_RECORDS,
+            operation_id="listMaintenanceRecords",
+            parameters={
+                "equipment_id": equipment_id,
+                "type": type_,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return (
             await list_maintenance_records.asyncio(
                 client=self._client,
@@ -3330,6 +4130,17 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_LIST_MAINTENANCE_RECORDS,
+            operation_id="listMaintenanceRecords",
+            parameters={
+                "equipment_id": equipment_id,
+                "type": type_,
+                "status": status,
+                "page": page,
+                "size": size,
+            },
+        )
         return await list_maintenance_records.asyncio_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -3365,6 +4176,11 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecord
         """
+        check_request(
+            _CHECKS_SCHEDULE_MAINTENANCE,
+            operation_id="scheduleMaintenance",
+            body=body,
+        )
         return (
             await schedule_maintenance.asyncio(
                 client=self._client,
@@ -3398,6 +4214,11 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
+        check_request(
+            _CHECKS_SCHEDULE_MAINTENANCE,
+            operation_id="scheduleMaintenance",
+            body=body,
+        )
         return await schedule_maintenance.asyncio_detailed(
             client=self._client,
             body=body,

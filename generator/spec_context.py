@@ -21,6 +21,8 @@ Extensions (documented in the README under "Spec extensions"):
 - `info.x-sdk-error-names: {ResourceNotFoundError: NotFoundError, ...}`: the API's own names for the
   runtime's error classes, exported by the SDK's `errors` module as aliases.
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
+- `info.x-sdk-design-document: {title, names: [{document, sdk}, ...]}`: the design document the API comes
+  from and how its names map to the SDK's; the SDK README's "From the design document" section.
 - `x-sdk-bind: <name>` on a path parameter: the clients take `<name>=` once (a machine's own id) and use
   it for that parameter in every operation that has it; a value passed to a call still wins.
 
@@ -94,6 +96,33 @@ class AuthInfo:
 
 
 @attrs.frozen(kw_only=True)
+class DesignDocument:
+    """The design document an API comes from (`info.x-sdk-design-document`) and its names in this SDK."""
+
+    title: str
+    names: tuple[tuple[str, str], ...]  # (the document's name, the SDK's), in the spec's order
+
+
+def _design_document(info: Mapping[str, Any]) -> DesignDocument | None:
+    raw = info.get("x-sdk-design-document")
+    if raw is None:
+        return None
+    where = "info.x-sdk-design-document"
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("title"), str) or not isinstance(raw.get("names"), list):
+        raise SpecContextError(f"{where} must be {{title: <text>, names: [{{document: ..., sdk: ...}}, ...]}}")
+    names: list[tuple[str, str]] = []
+    for index, pair in enumerate(raw["names"]):
+        if (
+            not isinstance(pair, Mapping)
+            or not isinstance(pair.get("document"), str)
+            or not isinstance(pair.get("sdk"), str)
+        ):
+            raise SpecContextError(f"{where}.names[{index}] must have a document and an sdk text")
+        names.append((pair["document"], pair["sdk"]))
+    return DesignDocument(title=raw["title"], names=tuple(names))
+
+
+@attrs.frozen(kw_only=True)
 class SpecContext:
     title: str
     version: str
@@ -104,6 +133,7 @@ class SpecContext:
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     bound_parameters: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: client argument -> Python type
+    design_document: DesignDocument | None = None  # info.x-sdk-design-document: the README's name mapping
 
     @property
     def health(self) -> OperationInfo | None:
@@ -344,4 +374,5 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         operations=operations,
         auth=_auth_info(document, operations),
         bound_parameters=dict(sorted(bound_types.items())),
+        design_document=_design_document(info),
     )

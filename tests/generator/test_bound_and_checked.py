@@ -2,7 +2,8 @@
 
 - `x-sdk-bind` on a path parameter: the client takes that argument once and every operation uses it;
 - request constraints (bounds, lengths, patterns...) checked before sending, naming field and constraint;
-- `x-sdk-deferrable` on any write (PATCH too), not only POST.
+- `x-sdk-deferrable` on any write (PATCH too), not only POST;
+- `info.x-sdk-design-document`: the README's "From the design document" name mapping.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ openapi: 3.1.0
 info:
   title: Gadget API
   version: 1.0.0
+  x-sdk-design-document:
+    title: the gadget plan
+    names:
+      - {document: "`GadgetClient(site)`", sdk: "`Widget(site=...)` | bound"}
 paths:
   /sites/{site_id}/gadgets/{gadget_id}:
     parameters:
@@ -180,6 +185,16 @@ def test_an_operation_without_constraints_has_none() -> None:
     assert request_constraints(document, item, {"responses": {}}) is None
 
 
+def test_the_design_document_mapping_is_read_in_order_and_checked(tmp_path: Path) -> None:
+    """info.x-sdk-design-document gives the title and the (document, sdk) pairs; a malformed one names the entry."""
+    context = spec_context(gadget_document(), entry_for(tmp_path))
+    assert context.design_document is not None and context.design_document.title == "the gadget plan"
+    assert context.design_document.names == (("`GadgetClient(site)`", "`Widget(site=...)` | bound"),)
+    broken = gadget_document(**{"info/x-sdk-design-document": {"title": "t", "names": [{"document": "x"}]}})
+    with pytest.raises(SpecContextError, match=r"x-sdk-design-document\.names\[0\] must have a document and an sdk"):
+        spec_context(broken, entry_for(tmp_path))
+
+
 # --- the generated SDK -----------------------------------------------------------------------------------
 
 
@@ -191,6 +206,14 @@ def gadget_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = scratch / "out"
     build_into(entry, project)
     return project
+
+
+def test_the_readme_maps_the_design_documents_names(gadget_project: Path) -> None:
+    """The SDK README has a "From the design document" section with one escaped table row per name."""
+    readme = (gadget_project / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## From the design document") :]
+    assert "This API comes from the gadget plan." in section
+    assert "| `GadgetClient(site)` | `Widget(site=...)` \\| bound |" in section
 
 
 def test_generated_clients_bind_check_and_defer(gadget_project: Path) -> None:

@@ -33,7 +33,6 @@ from ._runtime import (
     ClientSettings,
     Clock,
     MemoryTokenStore,
-    PoolLimits,
     Secret,
     SystemClock,
     Token,
@@ -208,14 +207,13 @@ class BackendAPIClient:
         self._logged_in = False
 
     def _client(self, credentials: Mapping[str, str] | None) -> AsyncTikTrue:
-        """An SDK client with the guide's settings; with credentials it renews the session on its own."""
-        pool = PoolLimits(max_connections=10, max_connections_per_host=5)
+        """An SDK client with the guide's settings (its pool comes from the spec); with credentials it renews
+        the session on its own."""
         if credentials is None:
             return AsyncTikTrue(
                 self.base_url,
                 timeout_s=float(self.timeout),
                 max_retries=self.max_retries,
-                pool=pool,
                 transport=self._transport,
                 clock=self._clock,
             )
@@ -223,7 +221,6 @@ class BackendAPIClient:
             self.base_url,
             timeout_s=float(self.timeout),
             max_retries=self.max_retries,
-            pool=pool,
             credentials=credentials,
             token_store=self._store,
             transport=self._transport,

@@ -69,6 +69,10 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    defaults={
+        "retry": {"max_retries": 2, "statuses": [500, 502, 503, 504], "backoff_factor": 1, "max_backoff_s": 60},
+        "pool": {"max_connections": 10, "max_connections_per_host": 5},
+    },
     health_path="/api/v2/health",
     health_operation_id="getHealth",
 )

@@ -63,6 +63,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    defaults={"pool": {"max_connections": 10, "max_connections_per_host": 5}},
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )

@@ -30,6 +30,7 @@ from myrvm_sdk.models import (
 from myrvm_sdk.types import File
 
 from mock.prism import PrismServer, free_port
+from mock.ws_mock import WebSocketMock
 from tests.conftest import MockFactory
 
 RVM_ID = "rvm-0042"
@@ -225,6 +226,29 @@ def test_every_device_write_queues_offline_and_is_delivered_later(tmp_path: Path
             stats = client.outbox.stats()
             dead = client.outbox.dead_letters()
     assert (stats.queued, stats.delivered, stats.dead) == (0, 4, 0), dead
+
+
+# --- Real-time communication ------------------------------------------------------------------------------
+
+
+def test_websocket_client_reconnects_as_the_plan_says() -> None:
+    """WebSocketClient: reconnect_interval 5 s and max_reconnect_attempts 10 are the real-time client's defaults."""
+    from myrvm_sdk.realtime import PROTOCOL_VALUE
+
+    reconnect = PROTOCOL_VALUE.reconnect
+    assert (reconnect.initial_delay_s, reconnect.max_attempts) == (5, 10)
+
+
+async def test_real_time_updates_arrive_with_the_devices_token() -> None:
+    """Real-time updates: the bound client's realtime() authenticates with its token and gets typed events."""
+    document = ROOT / "openapi" / "myrvm.asyncapi.yaml"
+    async with WebSocketMock(document, port=0, interval_s=None) as mock:
+        client = AsyncMyRVM("http://127.0.0.1:9", api_token=TOKEN, rvm_id=RVM_ID)
+        async with client, client.realtime(mock.url) as events:
+            await events.subscribe("config_changed")
+            event = await events.next_event(timeout_s=2)
+        assert type(event).__name__ == "ConfigChanged"
+        assert mock.sessions[0].token == TOKEN
 
 
 # --- Request/response logging ----------------------------------------------------------------------------

@@ -37,7 +37,14 @@ from ._runtime import (
     SystemClock,
     Token,
 )
-from .errors import APIStatusError, ResponseValidationError, TikTrueError, TokenRefreshError, TransportError
+from .errors import (
+    APIStatusError,
+    RequestValidationError,
+    ResponseValidationError,
+    TikTrueError,
+    TokenRefreshError,
+    TransportError,
+)
 from .models import (
     DownloadTicket,
     LicenseInfo,
@@ -78,7 +85,7 @@ ProgressCallback = Callable[[float, int, int], None]
 NETWORK_ERROR: Final = "NETWORK_ERROR"  # no HTTP answer: connection refused, timeout, TLS, open circuit
 NOT_AUTHENTICATED: Final = "NOT_AUTHENTICATED"  # an account call before login() (nothing is sent)
 TOKEN_REFRESH_FAILED: Final = "TOKEN_REFRESH_FAILED"  # the session could not be renewed: log in again
-INVALID_REQUEST: Final = "INVALID_REQUEST"  # an argument the API cannot take (checked before sending)
+INVALID_REQUEST: Final = "INVALID_REQUEST"  # a value the API's spec refuses (checked before sending, nothing sent)
 INVALID_RESPONSE: Final = "INVALID_RESPONSE"  # a success answer that does not match the API's spec
 CHECKSUM_MISMATCH: Final = "CHECKSUM_MISMATCH"  # the downloaded file is not the one the ticket describes
 FILE_ERROR: Final = "FILE_ERROR"  # the downloaded file could not be written
@@ -128,6 +135,8 @@ def _from_error(exc: TikTrueError) -> APIResponse:
         return _failure(message or str(exc), code, exc.status_code)
     if isinstance(exc, TransportError):
         return _failure(str(exc), NETWORK_ERROR)
+    if isinstance(exc, RequestValidationError):
+        return _failure(str(exc), INVALID_REQUEST)
     if isinstance(exc, TokenRefreshError):
         return _failure(str(exc), TOKEN_REFRESH_FAILED, 401)
     if isinstance(exc, ChecksumMismatchError):

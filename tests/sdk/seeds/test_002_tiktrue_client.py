@@ -265,6 +265,26 @@ async def test_account_calls_before_login_send_nothing(capsys: pytest.CaptureFix
     assert sent == [] and capsys.readouterr().out == "Please login first\n"
 
 
+async def test_values_the_spec_refuses_are_invalid_requests_sent_nowhere() -> None:
+    """A fingerprint the spec's pattern refuses, or none at login, is INVALID_REQUEST naming it; nothing is sent."""
+    sent: list[str] = []
+    pair = {"access_token": "a" * 20, "refresh_token": "r" * 20, "token_type": "Bearer", "expires_in": 900}
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return httpx.Response(200, json=pair)
+
+    async with BackendAPIClient("https://api.tiktrue.com", transport=httpx.MockTransport(serve)) as client:
+        no_fingerprint = await client.login(LoginCredentials(username="user@example.com", password="password123"))
+        assert (no_fingerprint.success, no_fingerprint.error_code) == (False, "INVALID_REQUEST")
+        assert "hardware_fingerprint" in (no_fingerprint.error or "")
+        assert (await client.login(credentials())).success
+        refused = await client.validate_license("not a fingerprint")
+    assert (refused.success, refused.error_code, refused.status_code) == (False, "INVALID_REQUEST", 0)
+    assert "body.hardware_fingerprint" in (refused.error or "") and "pattern" in (refused.error or "")
+    assert sent == ["/api/v1/auth/login"]
+
+
 def test_credentials_keep_the_password_out_of_repr() -> None:
     """LoginCredentials is the guide's dataclass; its repr never shows the password."""
     shown = repr(credentials())
@@ -428,14 +448,18 @@ async def test_a_download_that_does_not_match_its_ticket_fails_and_leaves_nothin
         "sha256": PLACEHOLDER_SHA256,
     }
 
+    pair = {"access_token": "a" * 20, "refresh_token": "r" * 20, "token_type": "Bearer", "expires_in": 900}
+
     def serve(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/login"):
+            return httpx.Response(200, json=pair)
         if "download" in request.url.path:
             return httpx.Response(200, json=ticket)
         return httpx.Response(200, content=b"evil")
 
     transport = httpx.MockTransport(serve)
     async with BackendAPIClient("https://api.tiktrue.com", transport=transport) as client:
-        client._logged_in = True  # the ticket call needs a session; the mock transport needs no login
+        assert (await client.login(credentials())).success
         url = (await client.get_model_download_url("m1")).data["download_url"]  # type: ignore[index]
         result = await client.download_model_file(url, tmp_path / "m1.bin")
     assert (result.success, result.error_code) == (False, "CHECKSUM_MISMATCH")

@@ -7,7 +7,6 @@ API's defaults (`info.x-sdk-defaults`). Only the host (the mock's URL) and the t
 
 from __future__ import annotations
 
-import datetime
 import io
 import itertools
 import logging
@@ -23,7 +22,6 @@ from myrvm_sdk.models import (
     BackupUploadForm,
     CameraSettingsUpdate,
     ConfidenceThresholdUpdate,
-    MetricSample,
     RemoteAccessStartRequest,
     RvmConfigUpdate,
 )
@@ -32,19 +30,11 @@ from myrvm_sdk.types import File
 from mock.prism import PrismServer, free_port
 from mock.ws_mock import WebSocketMock
 from tests.conftest import MockFactory
+from tests.sdk.test_myrvm_outbox import SAMPLE  # one metrics report, as the outbox tests send it
 
 RVM_ID = "rvm-0042"
 TOKEN = "device-token-for-tests"
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLE = MetricSample(
-    timestamp=datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC),
-    cpu_percent=10.0,
-    memory_percent=20.0,
-    disk_percent=30.0,
-    temperature_c=40.0,
-    uptime_s=5,
-    items_processed=1,
-)
 ARCHIVE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 

@@ -187,7 +187,7 @@ class BackendAPIClient:
         timeout: seconds for each phase of a request (connect, read, write, pool).
         max_retries: retries after the first attempt for retryable failures (3: up to 4 attempts);
             writes are retried only when the API deduplicates them (`Idempotency-Key`).
-        transport: the innermost transport (tests), or an async backend name (see `AsyncTikTrue`).
+        transport: the innermost transport, for tests (default: the SDK's own pool).
         clock: the time source for token expiry and backoff (tests pass a `FakeClock`).
 
     The pool keeps at most 10 connections, 5 per host (the guide's figures). Use it as

@@ -44,14 +44,16 @@ def archive() -> BackupUploadForm:
 
 
 class Recorder(httpx.BaseTransport):
-    """The innermost transport: notes each request's method and path, then talks to the mock."""
+    """The innermost transport: notes each request's method and path (and If-None-Match), then talks to the mock."""
 
     def __init__(self) -> None:
         self.inner = httpx.HTTPTransport()
         self.sent: list[str] = []
+        self.if_none_match: list[str | None] = []
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.sent.append(f"{request.method} {request.url.path}")
+        self.if_none_match.append(request.headers.get("If-None-Match"))
         return self.inner.handle_request(request)
 
     def close(self) -> None:
@@ -187,6 +189,16 @@ async def test_the_async_client_validates_too(api: str) -> None:
     async with AsyncMyRVM(api, api_token=TOKEN, rvm_id=RVM_ID) as client:
         with pytest.raises(RequestValidationError, match="maximum 1"):
             await client.config.update_confidence_threshold(body=ConfidenceThresholdUpdate(confidence_threshold=1.5))
+
+
+def test_configuration_caching_revalidates_with_the_etag(api: str) -> None:
+    """Step 2, configuration caching: with cache=True the second read asks If-None-Match with the config's ETag."""
+    recorder = Recorder()
+    with MyRVM(api, api_token=TOKEN, rvm_id=RVM_ID, cache=True, transport=recorder) as client:
+        first = client.config.get()
+        second = client.config.get()
+    assert first is not None and second is not None and first.rvm_id == second.rvm_id == RVM_ID
+    assert recorder.if_none_match == [None, '"cfg-7f3a9c2e"']
 
 
 # --- Request queuing during offline ---------------------------------------------------------------------

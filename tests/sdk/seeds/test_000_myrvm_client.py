@@ -206,7 +206,8 @@ def test_configuration_caching_revalidates_with_the_etag(api: str) -> None:
 
 def test_every_device_write_queues_offline_and_is_delivered_later(tmp_path: Path) -> None:
     """Reliability / request queuing during offline: config PATCH, threshold PATCH, a backup upload (multipart)
-    and a metrics report are kept while nothing listens, then delivered once the API answers; none is refused."""
+    and a metrics report are kept on disk while nothing listens; after a restart of the device program a new
+    client on the same file delivers them once the API answers, and the server refuses none."""
     port = free_port()
     policy = OutboxPolicy(path=tmp_path / "outbox.sqlite3", probe_interval_s=0.1, max_probe_interval_s=0.2)
     url = f"http://127.0.0.1:{port}"
@@ -222,11 +223,15 @@ def test_every_device_write_queues_offline_and_is_delivered_later(tmp_path: Path
         assert all(isinstance(receipt, QueuedReceipt) for receipt in receipts)
         assert client.outbox is not None
         assert [item.method for item in client.outbox.pending()] == ["PATCH", "PATCH", "POST", "POST"]
-        assert TOKEN.encode() not in (tmp_path / "outbox.sqlite3").read_bytes()
-        with PrismServer(ROOT / "openapi" / "myrvm.yaml", port=port):
-            client.outbox.flush(timeout_s=30)
-            stats = client.outbox.stats()
-            dead = client.outbox.dead_letters()
+    assert TOKEN.encode() not in (tmp_path / "outbox.sqlite3").read_bytes()
+    with (
+        PrismServer(ROOT / "openapi" / "myrvm.yaml", port=port),
+        MyRVM(url, api_token=TOKEN, rvm_id=RVM_ID, outbox=policy, max_retries=0) as restarted,
+    ):
+        assert restarted.outbox is not None
+        restarted.outbox.flush(timeout_s=30)
+        stats = restarted.outbox.stats()
+        dead = restarted.outbox.dead_letters()
     assert (stats.queued, stats.delivered, stats.dead) == (0, 4, 0), dead
 
 

@@ -262,6 +262,15 @@ def test_generated_clients_bind_check_and_defer(gadget_project: Path) -> None:
         else:
             raise AssertionError("an unbound site_id was not refused")
         assert "deliver" in inspect.signature(client.gadgets.tune).parameters
+        trusting = Widget("https://api.example.com", api_token="t", transport=httpx.MockTransport(answer), site="s-4",
+                          check_requests=False)
+        trusting.gadgets.tune(gadget_id="g9", body=Tuning(level=1.5))  # check_requests=False: the server decides
+        try:
+            Widget("https://api.example.com", api_token="t", check_requests="no")
+        except ConfigurationError as error:
+            assert error.setting == "check_requests"
+        else:
+            raise AssertionError("check_requests='no' was accepted")
 
         async def main():
             transport = httpx.MockTransport(answer)
@@ -280,5 +289,11 @@ def test_generated_clients_bind_check_and_defer(gadget_project: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(
-        ["/sites/s-1/gadgets/g1", "/sites/s-2/gadgets/g1", "/sites/s-1/gadgets/g1", "/sites/s-3/gadgets/g2"]
+        [
+            "/sites/s-1/gadgets/g1",
+            "/sites/s-2/gadgets/g1",
+            "/sites/s-1/gadgets/g1",
+            "/sites/s-4/gadgets/g9",
+            "/sites/s-3/gadgets/g2",
+        ]
     )

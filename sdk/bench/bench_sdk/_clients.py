@@ -98,6 +98,7 @@ class Bench:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = ItemsResource(self.low_level)
@@ -221,6 +222,7 @@ class AsyncBench:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = AsyncItemsResource(self.low_level)

@@ -58,13 +58,14 @@ class ItemsResource:
         Returns:
             Item
         """
-        check_request(
-            _CHECKS_GET_ITEM,
-            operation_id="getItem",
-            parameters={
-                "item_id": item_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return get_item.sync(
             client=self._client,
             item_id=item_id,
@@ -95,13 +96,14 @@ class ItemsResource:
         Returns:
             Response[Item]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_ITEM,
-            operation_id="getItem",
-            parameters={
-                "item_id": item_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return get_item.sync_detailed(
             client=self._client,
             item_id=item_id,
@@ -132,13 +134,14 @@ class ItemsResource:
         Returns:
             ItemPage
         """
-        check_request(
-            _CHECKS_LIST_ITEMS,
-            operation_id="listItems",
-            parameters={
-                "limit": limit,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return list_items.sync(
             client=self._client,
             limit=limit,
@@ -169,13 +172,14 @@ class ItemsResource:
         Returns:
             Response[ItemPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_ITEMS,
-            operation_id="listItems",
-            parameters={
-                "limit": limit,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return list_items.sync_detailed(
             client=self._client,
             limit=limit,
@@ -216,13 +220,14 @@ class AsyncItemsResource:
         Returns:
             Item
         """
-        check_request(
-            _CHECKS_GET_ITEM,
-            operation_id="getItem",
-            parameters={
-                "item_id": item_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return await get_item.asyncio(
             client=self._client,
             item_id=item_id,
@@ -253,13 +258,14 @@ class AsyncItemsResource:
         Returns:
             Response[Item]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_ITEM,
-            operation_id="getItem",
-            parameters={
-                "item_id": item_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return await get_item.asyncio_detailed(
             client=self._client,
             item_id=item_id,
@@ -290,13 +296,14 @@ class AsyncItemsResource:
         Returns:
             ItemPage
         """
-        check_request(
-            _CHECKS_LIST_ITEMS,
-            operation_id="listItems",
-            parameters={
-                "limit": limit,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return await list_items.asyncio(
             client=self._client,
             limit=limit,
@@ -327,13 +334,14 @@ class AsyncItemsResource:
         Returns:
             Response[ItemPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_ITEMS,
-            operation_id="listItems",
-            parameters={
-                "limit": limit,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return await list_items.asyncio_detailed(
             client=self._client,
             limit=limit,

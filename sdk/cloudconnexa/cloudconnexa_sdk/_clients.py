@@ -125,6 +125,7 @@ class CloudConnexa:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.oauth = OauthResource(self.low_level)
@@ -256,6 +257,7 @@ class AsyncCloudConnexa:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.oauth = AsyncOauthResource(self.low_level)

@@ -736,11 +736,12 @@ class OauthResource:
         Returns:
             Token
         """
-        check_request(
-            _CHECKS_REQUEST_TOKEN,
-            operation_id="requestToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return request_token.sync(
             client=self._client,
             body=body,
@@ -774,11 +775,12 @@ class OauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REQUEST_TOKEN,
-            operation_id="requestToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return request_token.sync_detailed(
             client=self._client,
             body=body,
@@ -822,11 +824,12 @@ class AsyncOauthResource:
         Returns:
             Token
         """
-        check_request(
-            _CHECKS_REQUEST_TOKEN,
-            operation_id="requestToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return await request_token.asyncio(
             client=self._client,
             body=body,
@@ -860,11 +863,12 @@ class AsyncOauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REQUEST_TOKEN,
-            operation_id="requestToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return await request_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -908,14 +912,15 @@ class NetworksResource:
         Returns:
             NetworkPage
         """
-        check_request(
-            _CHECKS_LIST_NETWORKS,
-            operation_id="listNetworks",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_networks.sync(
             client=self._client,
             page=page,
@@ -973,14 +978,15 @@ class NetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_NETWORKS,
-            operation_id="listNetworks",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_networks.sync_detailed(
             client=self._client,
             page=page,
@@ -1012,11 +1018,12 @@ class NetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_CREATE_NETWORK,
-            operation_id="createNetwork",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return create_network.sync(
             client=self._client,
             body=body,
@@ -1047,11 +1054,12 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_NETWORK,
-            operation_id="createNetwork",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return create_network.sync_detailed(
             client=self._client,
             body=body,
@@ -1082,13 +1090,14 @@ class NetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_GET_NETWORK,
-            operation_id="getNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_network.sync(
             client=self._client,
             id=id,
@@ -1119,13 +1128,14 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_NETWORK,
-            operation_id="getNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_network.sync_detailed(
             client=self._client,
             id=id,
@@ -1159,14 +1169,15 @@ class NetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_UPDATE_NETWORK,
-            operation_id="updateNetwork",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_network.sync(
             client=self._client,
             id=id,
@@ -1201,14 +1212,15 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_NETWORK,
-            operation_id="updateNetwork",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_network.sync_detailed(
             client=self._client,
             id=id,
@@ -1240,13 +1252,14 @@ class NetworksResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_NETWORK,
-            operation_id="deleteNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_network.sync(
             client=self._client,
             id=id,
@@ -1277,13 +1290,14 @@ class NetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_NETWORK,
-            operation_id="deleteNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_network.sync_detailed(
             client=self._client,
             id=id,
@@ -1327,14 +1341,15 @@ class AsyncNetworksResource:
         Returns:
             NetworkPage
         """
-        check_request(
-            _CHECKS_LIST_NETWORKS,
-            operation_id="listNetworks",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_networks.asyncio(
             client=self._client,
             page=page,
@@ -1393,14 +1408,15 @@ class AsyncNetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_NETWORKS,
-            operation_id="listNetworks",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_networks.asyncio_detailed(
             client=self._client,
             page=page,
@@ -1432,11 +1448,12 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_CREATE_NETWORK,
-            operation_id="createNetwork",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return await create_network.asyncio(
             client=self._client,
             body=body,
@@ -1467,11 +1484,12 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_NETWORK,
-            operation_id="createNetwork",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return await create_network.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1502,13 +1520,14 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_GET_NETWORK,
-            operation_id="getNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_network.asyncio(
             client=self._client,
             id=id,
@@ -1539,13 +1558,14 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_NETWORK,
-            operation_id="getNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1579,14 +1599,15 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
-        check_request(
-            _CHECKS_UPDATE_NETWORK,
-            operation_id="updateNetwork",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_network.asyncio(
             client=self._client,
             id=id,
@@ -1621,14 +1642,15 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_NETWORK,
-            operation_id="updateNetwork",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1660,13 +1682,14 @@ class AsyncNetworksResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_NETWORK,
-            operation_id="deleteNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_network.asyncio(
             client=self._client,
             id=id,
@@ -1697,13 +1720,14 @@ class AsyncNetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_NETWORK,
-            operation_id="deleteNetwork",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1749,15 +1773,16 @@ class ConnectorsResource:
         Returns:
             ConnectorPage
         """
-        check_request(
-            _CHECKS_LIST_CONNECTORS,
-            operation_id="listConnectors",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_connectors.sync(
             client=self._client,
             page=page,
@@ -1818,15 +1843,16 @@ class ConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_CONNECTORS,
-            operation_id="listConnectors",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_connectors.sync_detailed(
             client=self._client,
             page=page,
@@ -1861,14 +1887,15 @@ class ConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_CREATE_CONNECTOR,
-            operation_id="createConnector",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_connector.sync(
             client=self._client,
             body=body,
@@ -1902,14 +1929,15 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_CONNECTOR,
-            operation_id="createConnector",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_connector.sync_detailed(
             client=self._client,
             body=body,
@@ -1941,13 +1969,14 @@ class ConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_GET_CONNECTOR,
-            operation_id="getConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_connector.sync(
             client=self._client,
             id=id,
@@ -1978,13 +2007,14 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_CONNECTOR,
-            operation_id="getConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -2017,14 +2047,15 @@ class ConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_UPDATE_CONNECTOR,
-            operation_id="updateConnector",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_connector.sync(
             client=self._client,
             id=id,
@@ -2058,14 +2089,15 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_CONNECTOR,
-            operation_id="updateConnector",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -2097,13 +2129,14 @@ class ConnectorsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_CONNECTOR,
-            operation_id="deleteConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_connector.sync(
             client=self._client,
             id=id,
@@ -2134,13 +2167,14 @@ class ConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_CONNECTOR,
-            operation_id="deleteConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -2186,15 +2220,16 @@ class AsyncConnectorsResource:
         Returns:
             ConnectorPage
         """
-        check_request(
-            _CHECKS_LIST_CONNECTORS,
-            operation_id="listConnectors",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_connectors.asyncio(
             client=self._client,
             page=page,
@@ -2256,15 +2291,16 @@ class AsyncConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_CONNECTORS,
-            operation_id="listConnectors",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_connectors.asyncio_detailed(
             client=self._client,
             page=page,
@@ -2299,14 +2335,15 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_CREATE_CONNECTOR,
-            operation_id="createConnector",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_connector.asyncio(
             client=self._client,
             body=body,
@@ -2340,14 +2377,15 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_CONNECTOR,
-            operation_id="createConnector",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_connector.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2379,13 +2417,14 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_GET_CONNECTOR,
-            operation_id="getConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_connector.asyncio(
             client=self._client,
             id=id,
@@ -2416,13 +2455,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_CONNECTOR,
-            operation_id="getConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2455,14 +2495,15 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
-        check_request(
-            _CHECKS_UPDATE_CONNECTOR,
-            operation_id="updateConnector",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_connector.asyncio(
             client=self._client,
             id=id,
@@ -2496,14 +2537,15 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_CONNECTOR,
-            operation_id="updateConnector",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2535,13 +2577,14 @@ class AsyncConnectorsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_CONNECTOR,
-            operation_id="deleteConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_connector.asyncio(
             client=self._client,
             id=id,
@@ -2572,13 +2615,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_CONNECTOR,
-            operation_id="deleteConnector",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2624,15 +2668,16 @@ class RoutesResource:
         Returns:
             RoutePage
         """
-        check_request(
-            _CHECKS_LIST_ROUTES,
-            operation_id="listRoutes",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_routes.sync(
             client=self._client,
             page=page,
@@ -2693,15 +2738,16 @@ class RoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_ROUTES,
-            operation_id="listRoutes",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_routes.sync_detailed(
             client=self._client,
             page=page,
@@ -2736,14 +2782,15 @@ class RoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_CREATE_ROUTE,
-            operation_id="createRoute",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_route.sync(
             client=self._client,
             body=body,
@@ -2777,14 +2824,15 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_ROUTE,
-            operation_id="createRoute",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_route.sync_detailed(
             client=self._client,
             body=body,
@@ -2816,13 +2864,14 @@ class RoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_GET_ROUTE,
-            operation_id="getRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_route.sync(
             client=self._client,
             id=id,
@@ -2853,13 +2902,14 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_ROUTE,
-            operation_id="getRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2892,14 +2942,15 @@ class RoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_UPDATE_ROUTE,
-            operation_id="updateRoute",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_route.sync(
             client=self._client,
             id=id,
@@ -2933,14 +2984,15 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_ROUTE,
-            operation_id="updateRoute",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2972,13 +3024,14 @@ class RoutesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_ROUTE,
-            operation_id="deleteRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_route.sync(
             client=self._client,
             id=id,
@@ -3009,13 +3062,14 @@ class RoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_ROUTE,
-            operation_id="deleteRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_route.sync_detailed(
             client=self._client,
             id=id,
@@ -3061,15 +3115,16 @@ class AsyncRoutesResource:
         Returns:
             RoutePage
         """
-        check_request(
-            _CHECKS_LIST_ROUTES,
-            operation_id="listRoutes",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_routes.asyncio(
             client=self._client,
             page=page,
@@ -3131,15 +3186,16 @@ class AsyncRoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_ROUTES,
-            operation_id="listRoutes",
-            parameters={
-                "page": page,
-                "size": size,
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_routes.asyncio_detailed(
             client=self._client,
             page=page,
@@ -3174,14 +3230,15 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_CREATE_ROUTE,
-            operation_id="createRoute",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_route.asyncio(
             client=self._client,
             body=body,
@@ -3215,14 +3272,15 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_ROUTE,
-            operation_id="createRoute",
-            body=body,
-            parameters={
-                "networkId": network_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_route.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3254,13 +3312,14 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_GET_ROUTE,
-            operation_id="getRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_route.asyncio(
             client=self._client,
             id=id,
@@ -3291,13 +3350,14 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_ROUTE,
-            operation_id="getRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3330,14 +3390,15 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
-        check_request(
-            _CHECKS_UPDATE_ROUTE,
-            operation_id="updateRoute",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_route.asyncio(
             client=self._client,
             id=id,
@@ -3371,14 +3432,15 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_ROUTE,
-            operation_id="updateRoute",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3410,13 +3472,14 @@ class AsyncRoutesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_ROUTE,
-            operation_id="deleteRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_route.asyncio(
             client=self._client,
             id=id,
@@ -3447,13 +3510,14 @@ class AsyncRoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_ROUTE,
-            operation_id="deleteRoute",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3497,14 +3561,15 @@ class UsersResource:
         Returns:
             UserPage
         """
-        check_request(
-            _CHECKS_LIST_USERS,
-            operation_id="listUsers",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_users.sync(
             client=self._client,
             page=page,
@@ -3562,14 +3627,15 @@ class UsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_USERS,
-            operation_id="listUsers",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_users.sync_detailed(
             client=self._client,
             page=page,
@@ -3601,11 +3667,12 @@ class UsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_CREATE_USER,
-            operation_id="createUser",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return create_user.sync(
             client=self._client,
             body=body,
@@ -3636,11 +3703,12 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_USER,
-            operation_id="createUser",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return create_user.sync_detailed(
             client=self._client,
             body=body,
@@ -3671,13 +3739,14 @@ class UsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_GET_USER,
-            operation_id="getUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user.sync(
             client=self._client,
             id=id,
@@ -3708,13 +3777,14 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_USER,
-            operation_id="getUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user.sync_detailed(
             client=self._client,
             id=id,
@@ -3747,14 +3817,15 @@ class UsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_UPDATE_USER,
-            operation_id="updateUser",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user.sync(
             client=self._client,
             id=id,
@@ -3788,14 +3859,15 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_USER,
-            operation_id="updateUser",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user.sync_detailed(
             client=self._client,
             id=id,
@@ -3827,13 +3899,14 @@ class UsersResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_USER,
-            operation_id="deleteUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user.sync(
             client=self._client,
             id=id,
@@ -3864,13 +3937,14 @@ class UsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_USER,
-            operation_id="deleteUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user.sync_detailed(
             client=self._client,
             id=id,
@@ -3914,14 +3988,15 @@ class AsyncUsersResource:
         Returns:
             UserPage
         """
-        check_request(
-            _CHECKS_LIST_USERS,
-            operation_id="listUsers",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_users.asyncio(
             client=self._client,
             page=page,
@@ -3980,14 +4055,15 @@ class AsyncUsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_USERS,
-            operation_id="listUsers",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_users.asyncio_detailed(
             client=self._client,
             page=page,
@@ -4019,11 +4095,12 @@ class AsyncUsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_CREATE_USER,
-            operation_id="createUser",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return await create_user.asyncio(
             client=self._client,
             body=body,
@@ -4054,11 +4131,12 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_USER,
-            operation_id="createUser",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return await create_user.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4089,13 +4167,14 @@ class AsyncUsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_GET_USER,
-            operation_id="getUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user.asyncio(
             client=self._client,
             id=id,
@@ -4126,13 +4205,14 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_USER,
-            operation_id="getUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4165,14 +4245,15 @@ class AsyncUsersResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_UPDATE_USER,
-            operation_id="updateUser",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user.asyncio(
             client=self._client,
             id=id,
@@ -4206,14 +4287,15 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_USER,
-            operation_id="updateUser",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4245,13 +4327,14 @@ class AsyncUsersResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_USER,
-            operation_id="deleteUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user.asyncio(
             client=self._client,
             id=id,
@@ -4282,13 +4365,14 @@ class AsyncUsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_USER,
-            operation_id="deleteUser",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4332,14 +4416,15 @@ class UserGroupsResource:
         Returns:
             UserGroupPage
         """
-        check_request(
-            _CHECKS_LIST_USER_GROUPS,
-            operation_id="listUserGroups",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_user_groups.sync(
             client=self._client,
             page=page,
@@ -4397,14 +4482,15 @@ class UserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_USER_GROUPS,
-            operation_id="listUserGroups",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_user_groups.sync_detailed(
             client=self._client,
             page=page,
@@ -4436,11 +4522,12 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_CREATE_USER_GROUP,
-            operation_id="createUserGroup",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return create_user_group.sync(
             client=self._client,
             body=body,
@@ -4471,11 +4558,12 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_USER_GROUP,
-            operation_id="createUserGroup",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return create_user_group.sync_detailed(
             client=self._client,
             body=body,
@@ -4506,13 +4594,14 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_GET_USER_GROUP,
-            operation_id="getUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -4560,13 +4649,14 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_USER_GROUP,
-            operation_id="getUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -4599,14 +4689,15 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_UPDATE_USER_GROUP,
-            operation_id="updateUserGroup",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user_group.sync(
             client=self._client,
             id=id,
@@ -4640,14 +4731,15 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_USER_GROUP,
-            operation_id="updateUserGroup",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -4679,13 +4771,14 @@ class UserGroupsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_USER_GROUP,
-            operation_id="deleteUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user_group.sync(
             client=self._client,
             id=id,
@@ -4716,13 +4809,14 @@ class UserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_USER_GROUP,
-            operation_id="deleteUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -4766,14 +4860,15 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroupPage
         """
-        check_request(
-            _CHECKS_LIST_USER_GROUPS,
-            operation_id="listUserGroups",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_user_groups.asyncio(
             client=self._client,
             page=page,
@@ -4832,14 +4927,15 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_USER_GROUPS,
-            operation_id="listUserGroups",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_user_groups.asyncio_detailed(
             client=self._client,
             page=page,
@@ -4871,11 +4967,12 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_CREATE_USER_GROUP,
-            operation_id="createUserGroup",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return await create_user_group.asyncio(
             client=self._client,
             body=body,
@@ -4906,11 +5003,12 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_USER_GROUP,
-            operation_id="createUserGroup",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return await create_user_group.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4941,13 +5039,14 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_GET_USER_GROUP,
-            operation_id="getUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -4995,13 +5094,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_USER_GROUP,
-            operation_id="getUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5034,14 +5134,15 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
-        check_request(
-            _CHECKS_UPDATE_USER_GROUP,
-            operation_id="updateUserGroup",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user_group.asyncio(
             client=self._client,
             id=id,
@@ -5075,14 +5176,15 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_USER_GROUP,
-            operation_id="updateUserGroup",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5114,13 +5216,14 @@ class AsyncUserGroupsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_USER_GROUP,
-            operation_id="deleteUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user_group.asyncio(
             client=self._client,
             id=id,
@@ -5151,13 +5254,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_USER_GROUP,
-            operation_id="deleteUserGroup",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5201,14 +5305,15 @@ class DnsRecordsResource:
         Returns:
             DnsRecordPage
         """
-        check_request(
-            _CHECKS_LIST_DNS_RECORDS,
-            operation_id="listDnsRecords",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_dns_records.sync(
             client=self._client,
             page=page,
@@ -5266,14 +5371,15 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_DNS_RECORDS,
-            operation_id="listDnsRecords",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_dns_records.sync_detailed(
             client=self._client,
             page=page,
@@ -5305,11 +5411,12 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_CREATE_DNS_RECORD,
-            operation_id="createDnsRecord",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return create_dns_record.sync(
             client=self._client,
             body=body,
@@ -5340,11 +5447,12 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_DNS_RECORD,
-            operation_id="createDnsRecord",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return create_dns_record.sync_detailed(
             client=self._client,
             body=body,
@@ -5375,13 +5483,14 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_GET_DNS_RECORD,
-            operation_id="getDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -5429,13 +5538,14 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_DNS_RECORD,
-            operation_id="getDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -5468,14 +5578,15 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_UPDATE_DNS_RECORD,
-            operation_id="updateDnsRecord",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_dns_record.sync(
             client=self._client,
             id=id,
@@ -5509,14 +5620,15 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_DNS_RECORD,
-            operation_id="updateDnsRecord",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -5548,13 +5660,14 @@ class DnsRecordsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_DNS_RECORD,
-            operation_id="deleteDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_dns_record.sync(
             client=self._client,
             id=id,
@@ -5585,13 +5698,14 @@ class DnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_DNS_RECORD,
-            operation_id="deleteDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -5635,14 +5749,15 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecordPage
         """
-        check_request(
-            _CHECKS_LIST_DNS_RECORDS,
-            operation_id="listDnsRecords",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_dns_records.asyncio(
             client=self._client,
             page=page,
@@ -5701,14 +5816,15 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_DNS_RECORDS,
-            operation_id="listDnsRecords",
-            parameters={
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_dns_records.asyncio_detailed(
             client=self._client,
             page=page,
@@ -5740,11 +5856,12 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_CREATE_DNS_RECORD,
-            operation_id="createDnsRecord",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return await create_dns_record.asyncio(
             client=self._client,
             body=body,
@@ -5775,11 +5892,12 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_DNS_RECORD,
-            operation_id="createDnsRecord",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return await create_dns_record.asyncio_detailed(
             client=self._client,
             body=body,
@@ -5810,13 +5928,14 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_GET_DNS_RECORD,
-            operation_id="getDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -5864,13 +5983,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_DNS_RECORD,
-            operation_id="getDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5903,14 +6023,15 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
-        check_request(
-            _CHECKS_UPDATE_DNS_RECORD,
-            operation_id="updateDnsRecord",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -5944,14 +6065,15 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_DNS_RECORD,
-            operation_id="updateDnsRecord",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5983,13 +6105,14 @@ class AsyncDnsRecordsResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_DNS_RECORD,
-            operation_id="deleteDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -6020,13 +6143,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_DNS_RECORD,
-            operation_id="deleteDnsRecord",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -6072,15 +6196,16 @@ class IpServicesResource:
         Returns:
             IpServicePage
         """
-        check_request(
-            _CHECKS_LIST_IP_SERVICES,
-            operation_id="listIpServices",
-            parameters={
-                "page": page,
-                "size": size,
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return list_ip_services.sync(
             client=self._client,
             page=page,
@@ -6141,15 +6266,16 @@ class IpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_IP_SERVICES,
-            operation_id="listIpServices",
-            parameters={
-                "page": page,
-                "size": size,
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return list_ip_services.sync_detailed(
             client=self._client,
             page=page,
@@ -6184,14 +6310,15 @@ class IpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_CREATE_IP_SERVICE,
-            operation_id="createIpService",
-            body=body,
-            parameters={
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return create_ip_service.sync(
             client=self._client,
             body=body,
@@ -6225,14 +6352,15 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_IP_SERVICE,
-            operation_id="createIpService",
-            body=body,
-            parameters={
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return create_ip_service.sync_detailed(
             client=self._client,
             body=body,
@@ -6264,13 +6392,14 @@ class IpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_GET_IP_SERVICE,
-            operation_id="getIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_ip_service.sync(
             client=self._client,
             id=id,
@@ -6301,13 +6430,14 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_IP_SERVICE,
-            operation_id="getIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -6340,14 +6470,15 @@ class IpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_UPDATE_IP_SERVICE,
-            operation_id="updateIpService",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_ip_service.sync(
             client=self._client,
             id=id,
@@ -6381,14 +6512,15 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_IP_SERVICE,
-            operation_id="updateIpService",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -6420,13 +6552,14 @@ class IpServicesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_IP_SERVICE,
-            operation_id="deleteIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_ip_service.sync(
             client=self._client,
             id=id,
@@ -6457,13 +6590,14 @@ class IpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_IP_SERVICE,
-            operation_id="deleteIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -6509,15 +6643,16 @@ class AsyncIpServicesResource:
         Returns:
             IpServicePage
         """
-        check_request(
-            _CHECKS_LIST_IP_SERVICES,
-            operation_id="listIpServices",
-            parameters={
-                "page": page,
-                "size": size,
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return await list_ip_services.asyncio(
             client=self._client,
             page=page,
@@ -6579,15 +6714,16 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_IP_SERVICES,
-            operation_id="listIpServices",
-            parameters={
-                "page": page,
-                "size": size,
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return await list_ip_services.asyncio_detailed(
             client=self._client,
             page=page,
@@ -6622,14 +6758,15 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_CREATE_IP_SERVICE,
-            operation_id="createIpService",
-            body=body,
-            parameters={
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return await create_ip_service.asyncio(
             client=self._client,
             body=body,
@@ -6663,14 +6800,15 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_IP_SERVICE,
-            operation_id="createIpService",
-            body=body,
-            parameters={
-                "hostId": host_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return await create_ip_service.asyncio_detailed(
             client=self._client,
             body=body,
@@ -6702,13 +6840,14 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_GET_IP_SERVICE,
-            operation_id="getIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -6739,13 +6878,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_IP_SERVICE,
-            operation_id="getIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -6778,14 +6918,15 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
-        check_request(
-            _CHECKS_UPDATE_IP_SERVICE,
-            operation_id="updateIpService",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -6819,14 +6960,15 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_IP_SERVICE,
-            operation_id="updateIpService",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -6858,13 +7000,14 @@ class AsyncIpServicesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_IP_SERVICE,
-            operation_id="deleteIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -6895,13 +7038,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_IP_SERVICE,
-            operation_id="deleteIpService",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_ip_service.asyncio_detailed(
             client=self._client,
             id=id,

@@ -121,6 +121,7 @@ class MyRVM:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
             path_defaults=PathDefaults(
                 {
                     "rvm_id": rvm_id,
@@ -273,6 +274,7 @@ class AsyncMyRVM:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
             path_defaults=PathDefaults(
                 {
                     "rvm_id": rvm_id,

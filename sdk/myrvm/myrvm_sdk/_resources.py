@@ -271,11 +271,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync(
             client=self._client,
             body=body,
@@ -308,11 +309,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -344,11 +346,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -380,11 +383,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -427,11 +431,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -464,11 +469,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -500,11 +506,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -536,11 +543,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -585,14 +593,15 @@ class ConfigResource:
             None | RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
-        check_request(
-            _CHECKS_GET_RVM_CONFIG,
-            operation_id="getRvmConfig",
-            parameters={
-                "id": id,
-                "If-None-Match": if_none_match,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return get_rvm_config.sync(
             client=self._client,
             id=id,
@@ -628,14 +637,15 @@ class ConfigResource:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
-        check_request(
-            _CHECKS_GET_RVM_CONFIG,
-            operation_id="getRvmConfig",
-            parameters={
-                "id": id,
-                "If-None-Match": if_none_match,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return get_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -683,16 +693,17 @@ class ConfigResource:
             RvmConfig | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
-        check_request(
-            _CHECKS_UPDATE_RVM_CONFIG,
-            operation_id="updateRvmConfig",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -755,16 +766,17 @@ class ConfigResource:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
-        check_request(
-            _CHECKS_UPDATE_RVM_CONFIG,
-            operation_id="updateRvmConfig",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return update_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -800,13 +812,14 @@ class ConfigResource:
             ConfidenceThreshold
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
-        check_request(
-            _CHECKS_GET_CONFIDENCE_THRESHOLD,
-            operation_id="getConfidenceThreshold",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_confidence_threshold.sync(
             client=self._client,
             id=id,
@@ -839,13 +852,14 @@ class ConfigResource:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
-        check_request(
-            _CHECKS_GET_CONFIDENCE_THRESHOLD,
-            operation_id="getConfidenceThreshold",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -888,16 +902,17 @@ class ConfigResource:
             ConfidenceThreshold | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
-        check_request(
-            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
-            operation_id="updateConfidenceThreshold",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -956,16 +971,17 @@ class ConfigResource:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
-        check_request(
-            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
-            operation_id="updateConfidenceThreshold",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return update_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -1013,14 +1029,15 @@ class AsyncConfigResource:
             None | RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
-        check_request(
-            _CHECKS_GET_RVM_CONFIG,
-            operation_id="getRvmConfig",
-            parameters={
-                "id": id,
-                "If-None-Match": if_none_match,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return await get_rvm_config.asyncio(
             client=self._client,
             id=id,
@@ -1056,14 +1073,15 @@ class AsyncConfigResource:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
-        check_request(
-            _CHECKS_GET_RVM_CONFIG,
-            operation_id="getRvmConfig",
-            parameters={
-                "id": id,
-                "If-None-Match": if_none_match,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return await get_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1111,16 +1129,17 @@ class AsyncConfigResource:
             RvmConfig | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
-        check_request(
-            _CHECKS_UPDATE_RVM_CONFIG,
-            operation_id="updateRvmConfig",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -1183,16 +1202,17 @@ class AsyncConfigResource:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
-        check_request(
-            _CHECKS_UPDATE_RVM_CONFIG,
-            operation_id="updateRvmConfig",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await update_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1228,13 +1248,14 @@ class AsyncConfigResource:
             ConfidenceThreshold
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
-        check_request(
-            _CHECKS_GET_CONFIDENCE_THRESHOLD,
-            operation_id="getConfidenceThreshold",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_confidence_threshold.asyncio(
             client=self._client,
             id=id,
@@ -1267,13 +1288,14 @@ class AsyncConfigResource:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
-        check_request(
-            _CHECKS_GET_CONFIDENCE_THRESHOLD,
-            operation_id="getConfidenceThreshold",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1316,16 +1338,17 @@ class AsyncConfigResource:
             ConfidenceThreshold | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
-        check_request(
-            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
-            operation_id="updateConfidenceThreshold",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -1384,16 +1407,17 @@ class AsyncConfigResource:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
-        check_request(
-            _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
-            operation_id="updateConfidenceThreshold",
-            body=body,
-            parameters={
-                "id": id,
-                "If-Match": if_match,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await update_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1448,15 +1472,16 @@ class RemoteAccessResource:
             RemoteAccessSession | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
-        check_request(
-            _CHECKS_START_REMOTE_ACCESS,
-            operation_id="startRemoteAccess",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -1512,15 +1537,16 @@ class RemoteAccessResource:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
-        check_request(
-            _CHECKS_START_REMOTE_ACCESS,
-            operation_id="startRemoteAccess",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return start_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1560,14 +1586,15 @@ class RemoteAccessResource:
             RemoteAccessSession | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
-        check_request(
-            _CHECKS_STOP_REMOTE_ACCESS,
-            operation_id="stopRemoteAccess",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -1617,14 +1644,15 @@ class RemoteAccessResource:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
-        check_request(
-            _CHECKS_STOP_REMOTE_ACCESS,
-            operation_id="stopRemoteAccess",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return stop_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1657,13 +1685,14 @@ class RemoteAccessResource:
             RemoteAccessStatus
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
-        check_request(
-            _CHECKS_GET_REMOTE_ACCESS_STATUS,
-            operation_id="getRemoteAccessStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_remote_access_status.sync(
             client=self._client,
             id=id,
@@ -1695,13 +1724,14 @@ class RemoteAccessResource:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
-        check_request(
-            _CHECKS_GET_REMOTE_ACCESS_STATUS,
-            operation_id="getRemoteAccessStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_remote_access_status.sync_detailed(
             client=self._client,
             id=id,
@@ -1738,15 +1768,16 @@ class RemoteAccessResource:
             RemoteAccessHistoryPage
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
-        check_request(
-            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
-            operation_id="listRemoteAccessHistory",
-            parameters={
-                "id": id,
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_remote_access_history.sync(
             client=self._client,
             id=id,
@@ -1785,15 +1816,16 @@ class RemoteAccessResource:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
-        check_request(
-            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
-            operation_id="listRemoteAccessHistory",
-            parameters={
-                "id": id,
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_remote_access_history.sync_detailed(
             client=self._client,
             id=id,
@@ -1847,15 +1879,16 @@ class AsyncRemoteAccessResource:
             RemoteAccessSession | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
-        check_request(
-            _CHECKS_START_REMOTE_ACCESS,
-            operation_id="startRemoteAccess",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -1911,15 +1944,16 @@ class AsyncRemoteAccessResource:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
-        check_request(
-            _CHECKS_START_REMOTE_ACCESS,
-            operation_id="startRemoteAccess",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await start_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1959,14 +1993,15 @@ class AsyncRemoteAccessResource:
             RemoteAccessSession | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
-        check_request(
-            _CHECKS_STOP_REMOTE_ACCESS,
-            operation_id="stopRemoteAccess",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -2016,14 +2051,15 @@ class AsyncRemoteAccessResource:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
-        check_request(
-            _CHECKS_STOP_REMOTE_ACCESS,
-            operation_id="stopRemoteAccess",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await stop_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2056,13 +2092,14 @@ class AsyncRemoteAccessResource:
             RemoteAccessStatus
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
-        check_request(
-            _CHECKS_GET_REMOTE_ACCESS_STATUS,
-            operation_id="getRemoteAccessStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_remote_access_status.asyncio(
             client=self._client,
             id=id,
@@ -2094,13 +2131,14 @@ class AsyncRemoteAccessResource:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
-        check_request(
-            _CHECKS_GET_REMOTE_ACCESS_STATUS,
-            operation_id="getRemoteAccessStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_remote_access_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2137,15 +2175,16 @@ class AsyncRemoteAccessResource:
             RemoteAccessHistoryPage
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
-        check_request(
-            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
-            operation_id="listRemoteAccessHistory",
-            parameters={
-                "id": id,
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_remote_access_history.asyncio(
             client=self._client,
             id=id,
@@ -2184,15 +2223,16 @@ class AsyncRemoteAccessResource:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
-        check_request(
-            _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
-            operation_id="listRemoteAccessHistory",
-            parameters={
-                "id": id,
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_remote_access_history.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2238,14 +2278,15 @@ class MetricsResource:
             MetricSeries
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
-        check_request(
-            _CHECKS_LIST_METRICS,
-            operation_id="listMetrics",
-            parameters={
-                "id": id,
-                "days": days,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return list_metrics.sync(
             client=self._client,
             id=id,
@@ -2280,14 +2321,15 @@ class MetricsResource:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
-        check_request(
-            _CHECKS_LIST_METRICS,
-            operation_id="listMetrics",
-            parameters={
-                "id": id,
-                "days": days,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return list_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -2329,15 +2371,16 @@ class MetricsResource:
             MetricsAccepted | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
-        check_request(
-            _CHECKS_SUBMIT_METRICS,
-            operation_id="submitMetrics",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2392,15 +2435,16 @@ class MetricsResource:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
-        check_request(
-            _CHECKS_SUBMIT_METRICS,
-            operation_id="submitMetrics",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return submit_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -2446,14 +2490,15 @@ class AsyncMetricsResource:
             MetricSeries
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
-        check_request(
-            _CHECKS_LIST_METRICS,
-            operation_id="listMetrics",
-            parameters={
-                "id": id,
-                "days": days,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return await list_metrics.asyncio(
             client=self._client,
             id=id,
@@ -2488,14 +2533,15 @@ class AsyncMetricsResource:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
-        check_request(
-            _CHECKS_LIST_METRICS,
-            operation_id="listMetrics",
-            parameters={
-                "id": id,
-                "days": days,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return await list_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2537,15 +2583,16 @@ class AsyncMetricsResource:
             MetricsAccepted | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
-        check_request(
-            _CHECKS_SUBMIT_METRICS,
-            operation_id="submitMetrics",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -2600,15 +2647,16 @@ class AsyncMetricsResource:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
-        check_request(
-            _CHECKS_SUBMIT_METRICS,
-            operation_id="submitMetrics",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await submit_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2659,14 +2707,15 @@ class BackupResource:
             BackupJob | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
-        check_request(
-            _CHECKS_START_BACKUP,
-            operation_id="startBackup",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2717,14 +2766,15 @@ class BackupResource:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
-        check_request(
-            _CHECKS_START_BACKUP,
-            operation_id="startBackup",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return start_backup.sync_detailed(
             client=self._client,
             id=id,
@@ -2757,13 +2807,14 @@ class BackupResource:
             BackupJob
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
-        check_request(
-            _CHECKS_GET_BACKUP_STATUS,
-            operation_id="getBackupStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_backup_status.sync(
             client=self._client,
             id=id,
@@ -2795,13 +2846,14 @@ class BackupResource:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
-        check_request(
-            _CHECKS_GET_BACKUP_STATUS,
-            operation_id="getBackupStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_backup_status.sync_detailed(
             client=self._client,
             id=id,
@@ -2845,15 +2897,16 @@ class BackupResource:
             BackupArchive | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
-        check_request(
-            _CHECKS_UPLOAD_BACKUP,
-            operation_id="uploadBackup",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2911,15 +2964,16 @@ class BackupResource:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
-        check_request(
-            _CHECKS_UPLOAD_BACKUP,
-            operation_id="uploadBackup",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return upload_backup.sync_detailed(
             client=self._client,
             id=id,
@@ -2970,14 +3024,15 @@ class AsyncBackupResource:
             BackupJob | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
-        check_request(
-            _CHECKS_START_BACKUP,
-            operation_id="startBackup",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3028,14 +3083,15 @@ class AsyncBackupResource:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
-        check_request(
-            _CHECKS_START_BACKUP,
-            operation_id="startBackup",
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await start_backup.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3068,13 +3124,14 @@ class AsyncBackupResource:
             BackupJob
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
-        check_request(
-            _CHECKS_GET_BACKUP_STATUS,
-            operation_id="getBackupStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_backup_status.asyncio(
             client=self._client,
             id=id,
@@ -3106,13 +3163,14 @@ class AsyncBackupResource:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
-        check_request(
-            _CHECKS_GET_BACKUP_STATUS,
-            operation_id="getBackupStatus",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_backup_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3156,15 +3214,16 @@ class AsyncBackupResource:
             BackupArchive | QueuedReceipt
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
-        check_request(
-            _CHECKS_UPLOAD_BACKUP,
-            operation_id="uploadBackup",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3222,15 +3281,16 @@ class AsyncBackupResource:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
-        check_request(
-            _CHECKS_UPLOAD_BACKUP,
-            operation_id="uploadBackup",
-            body=body,
-            parameters={
-                "id": id,
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await upload_backup.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3281,14 +3341,15 @@ class TimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        check_request(
-            _CHECKS_SYNC_TIMEZONE,
-            operation_id="syncTimezone",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -3339,14 +3400,15 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_SYNC_TIMEZONE,
-            operation_id="syncTimezone",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return sync_timezone.sync_detailed(
             client=self._client,
             body=body,
@@ -3378,13 +3440,14 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS,
-            operation_id="getTimezoneStatus",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status.sync(
             client=self._client,
             device_id=device_id,
@@ -3415,13 +3478,14 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS,
-            operation_id="getTimezoneStatus",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -3459,14 +3523,15 @@ class TimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
-            operation_id="requestManualTimezoneSync",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -3516,14 +3581,15 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
-            operation_id="requestManualTimezoneSync",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return request_manual_timezone_sync.sync_detailed(
             client=self._client,
             body=body,
@@ -3565,14 +3631,15 @@ class TimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_SYNC_TIMEZONE_LEGACY,
-            operation_id="syncTimezoneLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_LEGACY,
+                operation_id="syncTimezoneLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -3625,14 +3692,15 @@ class TimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_SYNC_TIMEZONE_LEGACY,
-            operation_id="syncTimezoneLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_LEGACY,
+                operation_id="syncTimezoneLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return sync_timezone_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -3668,13 +3736,14 @@ class TimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
-            operation_id="getTimezoneStatusLegacy",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+                operation_id="getTimezoneStatusLegacy",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status_legacy.sync(
             client=self._client,
             device_id=device_id,
@@ -3709,13 +3778,14 @@ class TimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
-            operation_id="getTimezoneStatusLegacy",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+                operation_id="getTimezoneStatusLegacy",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status_legacy.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -3758,14 +3828,15 @@ class TimezoneResource:
             DeprecationWarning,
             stacklevel=2,
         )
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
-            operation_id="requestManualTimezoneSyncLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+                operation_id="requestManualTimezoneSyncLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -3820,14 +3891,15 @@ class TimezoneResource:
             DeprecationWarning,
             stacklevel=2,
         )
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
-            operation_id="requestManualTimezoneSyncLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+                operation_id="requestManualTimezoneSyncLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return request_manual_timezone_sync_legacy.sync_detailed(
             client=self._client,
             body=body,
@@ -3877,14 +3949,15 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        check_request(
-            _CHECKS_SYNC_TIMEZONE,
-            operation_id="syncTimezone",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3935,14 +4008,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_SYNC_TIMEZONE,
-            operation_id="syncTimezone",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await sync_timezone.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3974,13 +4048,14 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS,
-            operation_id="getTimezoneStatus",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status.asyncio(
             client=self._client,
             device_id=device_id,
@@ -4011,13 +4086,14 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS,
-            operation_id="getTimezoneStatus",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -4055,14 +4131,15 @@ class AsyncTimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
-            operation_id="requestManualTimezoneSync",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -4112,14 +4189,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
-            operation_id="requestManualTimezoneSync",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await request_manual_timezone_sync.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4161,14 +4239,15 @@ class AsyncTimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_SYNC_TIMEZONE_LEGACY,
-            operation_id="syncTimezoneLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_LEGACY,
+                operation_id="syncTimezoneLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -4221,14 +4300,15 @@ class AsyncTimezoneResource:
         warnings.warn(
             "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_SYNC_TIMEZONE_LEGACY,
-            operation_id="syncTimezoneLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_LEGACY,
+                operation_id="syncTimezoneLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await sync_timezone_legacy.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4264,13 +4344,14 @@ class AsyncTimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
-            operation_id="getTimezoneStatusLegacy",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+                operation_id="getTimezoneStatusLegacy",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status_legacy.asyncio(
             client=self._client,
             device_id=device_id,
@@ -4305,13 +4386,14 @@ class AsyncTimezoneResource:
         warnings.warn(
             "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
         )
-        check_request(
-            _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
-            operation_id="getTimezoneStatusLegacy",
-            parameters={
-                "device_id": device_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_LEGACY,
+                operation_id="getTimezoneStatusLegacy",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status_legacy.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -4354,14 +4436,15 @@ class AsyncTimezoneResource:
             DeprecationWarning,
             stacklevel=2,
         )
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
-            operation_id="requestManualTimezoneSyncLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+                operation_id="requestManualTimezoneSyncLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -4416,14 +4499,15 @@ class AsyncTimezoneResource:
             DeprecationWarning,
             stacklevel=2,
         )
-        check_request(
-            _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
-            operation_id="requestManualTimezoneSyncLegacy",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_LEGACY,
+                operation_id="requestManualTimezoneSyncLegacy",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await request_manual_timezone_sync_legacy.asyncio_detailed(
             client=self._client,
             body=body,

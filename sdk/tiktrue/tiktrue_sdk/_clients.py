@@ -110,6 +110,7 @@ class TikTrue:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -253,6 +254,7 @@ class AsyncTikTrue:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)

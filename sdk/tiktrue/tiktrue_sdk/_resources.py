@@ -156,11 +156,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync(
             client=self._client,
             body=body,
@@ -194,11 +195,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -231,11 +233,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -268,11 +271,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -374,11 +378,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -412,11 +417,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -449,11 +455,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -486,11 +493,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -593,11 +601,12 @@ class LicensesResource:
         Returns:
             LicenseValidation
         """
-        check_request(
-            _CHECKS_VALIDATE_LICENSE,
-            operation_id="validateLicense",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return validate_license.sync(
             client=self._client,
             body=body,
@@ -632,11 +641,12 @@ class LicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_VALIDATE_LICENSE,
-            operation_id="validateLicense",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return validate_license.sync_detailed(
             client=self._client,
             body=body,
@@ -729,14 +739,15 @@ class LicensesResource:
         Returns:
             LicenseInfo
         """
-        check_request(
-            _CHECKS_RENEW_LICENSE,
-            operation_id="renewLicense",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return renew_license.sync(
             client=self._client,
             body=body,
@@ -774,14 +785,15 @@ class LicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_RENEW_LICENSE,
-            operation_id="renewLicense",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return renew_license.sync_detailed(
             client=self._client,
             body=body,
@@ -827,11 +839,12 @@ class AsyncLicensesResource:
         Returns:
             LicenseValidation
         """
-        check_request(
-            _CHECKS_VALIDATE_LICENSE,
-            operation_id="validateLicense",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return await validate_license.asyncio(
             client=self._client,
             body=body,
@@ -866,11 +879,12 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_VALIDATE_LICENSE,
-            operation_id="validateLicense",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return await validate_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -963,14 +977,15 @@ class AsyncLicensesResource:
         Returns:
             LicenseInfo
         """
-        check_request(
-            _CHECKS_RENEW_LICENSE,
-            operation_id="renewLicense",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await renew_license.asyncio(
             client=self._client,
             body=body,
@@ -1008,14 +1023,15 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_RENEW_LICENSE,
-            operation_id="renewLicense",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await renew_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1114,13 +1130,14 @@ class ModelsResource:
         Returns:
             ModelMetadata
         """
-        check_request(
-            _CHECKS_GET_MODEL_METADATA,
-            operation_id="getModelMetadata",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_metadata.sync(
             client=self._client,
             model_id=model_id,
@@ -1152,13 +1169,14 @@ class ModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_MODEL_METADATA,
-            operation_id="getModelMetadata",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_metadata.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1192,13 +1210,14 @@ class ModelsResource:
         Returns:
             DownloadTicket
         """
-        check_request(
-            _CHECKS_GET_MODEL_DOWNLOAD,
-            operation_id="getModelDownload",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_download.sync(
             client=self._client,
             model_id=model_id,
@@ -1232,13 +1251,14 @@ class ModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_MODEL_DOWNLOAD,
-            operation_id="getModelDownload",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_download.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1282,16 +1302,17 @@ class ModelsResource:
         Returns:
             File
         """
-        check_request(
-            _CHECKS_DOWNLOAD_MODEL_FILE,
-            operation_id="downloadModelFile",
-            parameters={
-                "model_id": model_id,
-                "expires": expires,
-                "Range": range_,
-                "If-Range": if_range,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return download_model_file.sync(
             client=self._client,
             model_id=model_id,
@@ -1338,16 +1359,17 @@ class ModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DOWNLOAD_MODEL_FILE,
-            operation_id="downloadModelFile",
-            parameters={
-                "model_id": model_id,
-                "expires": expires,
-                "Range": range_,
-                "If-Range": if_range,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return download_model_file.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1448,13 +1470,14 @@ class AsyncModelsResource:
         Returns:
             ModelMetadata
         """
-        check_request(
-            _CHECKS_GET_MODEL_METADATA,
-            operation_id="getModelMetadata",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_metadata.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1486,13 +1509,14 @@ class AsyncModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_MODEL_METADATA,
-            operation_id="getModelMetadata",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_metadata.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1526,13 +1550,14 @@ class AsyncModelsResource:
         Returns:
             DownloadTicket
         """
-        check_request(
-            _CHECKS_GET_MODEL_DOWNLOAD,
-            operation_id="getModelDownload",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_download.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1566,13 +1591,14 @@ class AsyncModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_MODEL_DOWNLOAD,
-            operation_id="getModelDownload",
-            parameters={
-                "model_id": model_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_download.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1616,16 +1642,17 @@ class AsyncModelsResource:
         Returns:
             File
         """
-        check_request(
-            _CHECKS_DOWNLOAD_MODEL_FILE,
-            operation_id="downloadModelFile",
-            parameters={
-                "model_id": model_id,
-                "expires": expires,
-                "Range": range_,
-                "If-Range": if_range,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return await download_model_file.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1672,16 +1699,17 @@ class AsyncModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DOWNLOAD_MODEL_FILE,
-            operation_id="downloadModelFile",
-            parameters={
-                "model_id": model_id,
-                "expires": expires,
-                "Range": range_,
-                "If-Range": if_range,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return await download_model_file.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1731,14 +1759,15 @@ class PaymentsResource:
         Returns:
             PaymentSession
         """
-        check_request(
-            _CHECKS_CREATE_PAYMENT,
-            operation_id="createPayment",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return create_payment.sync(
             client=self._client,
             body=body,
@@ -1776,14 +1805,15 @@ class PaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_PAYMENT,
-            operation_id="createPayment",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return create_payment.sync_detailed(
             client=self._client,
             body=body,
@@ -1824,14 +1854,15 @@ class PaymentsResource:
         Returns:
             WebhookReceipt
         """
-        check_request(
-            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
-            operation_id="receivePaymentWebhook",
-            body=body,
-            parameters={
-                "X-TikTrue-Signature": x_tik_true_signature,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return receive_payment_webhook.sync(
             client=self._client,
             body=body,
@@ -1872,14 +1903,15 @@ class PaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
-            operation_id="receivePaymentWebhook",
-            body=body,
-            parameters={
-                "X-TikTrue-Signature": x_tik_true_signature,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return receive_payment_webhook.sync_detailed(
             client=self._client,
             body=body,
@@ -1915,14 +1947,15 @@ class PaymentsResource:
         Returns:
             PaymentHistoryPage
         """
-        check_request(
-            _CHECKS_LIST_PAYMENT_HISTORY,
-            operation_id="listPaymentHistory",
-            parameters={
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_payment_history.sync(
             client=self._client,
             limit=limit,
@@ -1981,14 +2014,15 @@ class PaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_PAYMENT_HISTORY,
-            operation_id="listPaymentHistory",
-            parameters={
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_payment_history.sync_detailed(
             client=self._client,
             limit=limit,
@@ -2036,14 +2070,15 @@ class AsyncPaymentsResource:
         Returns:
             PaymentSession
         """
-        check_request(
-            _CHECKS_CREATE_PAYMENT,
-            operation_id="createPayment",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await create_payment.asyncio(
             client=self._client,
             body=body,
@@ -2081,14 +2116,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_PAYMENT,
-            operation_id="createPayment",
-            body=body,
-            parameters={
-                "Idempotency-Key": idempotency_key,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await create_payment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2129,14 +2165,15 @@ class AsyncPaymentsResource:
         Returns:
             WebhookReceipt
         """
-        check_request(
-            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
-            operation_id="receivePaymentWebhook",
-            body=body,
-            parameters={
-                "X-TikTrue-Signature": x_tik_true_signature,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return await receive_payment_webhook.asyncio(
             client=self._client,
             body=body,
@@ -2177,14 +2214,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
-            operation_id="receivePaymentWebhook",
-            body=body,
-            parameters={
-                "X-TikTrue-Signature": x_tik_true_signature,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return await receive_payment_webhook.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2220,14 +2258,15 @@ class AsyncPaymentsResource:
         Returns:
             PaymentHistoryPage
         """
-        check_request(
-            _CHECKS_LIST_PAYMENT_HISTORY,
-            operation_id="listPaymentHistory",
-            parameters={
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_payment_history.asyncio(
             client=self._client,
             limit=limit,
@@ -2287,14 +2326,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_PAYMENT_HISTORY,
-            operation_id="listPaymentHistory",
-            parameters={
-                "limit": limit,
-                "cursor": cursor,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_payment_history.asyncio_detailed(
             client=self._client,
             limit=limit,

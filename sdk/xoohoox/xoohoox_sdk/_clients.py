@@ -108,6 +108,7 @@ class Xoohoox:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -260,6 +261,7 @@ class AsyncXoohoox:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)

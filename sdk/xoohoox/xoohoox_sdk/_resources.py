@@ -288,11 +288,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return (
             login.sync(
                 client=self._client,
@@ -326,11 +327,12 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -362,11 +364,12 @@ class AuthResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_REGISTER,
-            operation_id="register",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return (
             register.sync(
                 client=self._client,
@@ -400,11 +403,12 @@ class AuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REGISTER,
-            operation_id="register",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return register.sync_detailed(
             client=self._client,
             body=body,
@@ -436,11 +440,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return (
             refresh_token.sync(
                 client=self._client,
@@ -474,11 +479,12 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -578,11 +584,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return (
             await login.asyncio(
                 client=self._client,
@@ -616,11 +623,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LOGIN,
-            operation_id="login",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -652,11 +660,12 @@ class AsyncAuthResource:
         Returns:
             User
         """
-        check_request(
-            _CHECKS_REGISTER,
-            operation_id="register",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return (
             await register.asyncio(
                 client=self._client,
@@ -690,11 +699,12 @@ class AsyncAuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REGISTER,
-            operation_id="register",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return await register.asyncio_detailed(
             client=self._client,
             body=body,
@@ -726,11 +736,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return (
             await refresh_token.asyncio(
                 client=self._client,
@@ -764,11 +775,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_REFRESH_TOKEN,
-            operation_id="refreshToken",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -875,16 +887,17 @@ class BatchesResource:
         Returns:
             BatchPage
         """
-        check_request(
-            _CHECKS_LIST_BATCHES,
-            operation_id="listBatches",
-            parameters={
-                "status": status,
-                "product_type": product_type,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_batches.sync(
                 client=self._client,
@@ -928,16 +941,17 @@ class BatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCHES,
-            operation_id="listBatches",
-            parameters={
-                "status": status,
-                "product_type": product_type,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_batches.sync_detailed(
             client=self._client,
             status=status,
@@ -972,11 +986,12 @@ class BatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_CREATE_BATCH,
-            operation_id="createBatch",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return (
             create_batch.sync(
                 client=self._client,
@@ -1010,11 +1025,12 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_BATCH,
-            operation_id="createBatch",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return create_batch.sync_detailed(
             client=self._client,
             body=body,
@@ -1045,13 +1061,14 @@ class BatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_GET_BATCH,
-            operation_id="getBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_batch.sync(
                 client=self._client,
@@ -1084,13 +1101,14 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_BATCH,
-            operation_id="getBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -1125,14 +1143,15 @@ class BatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_UPDATE_BATCH,
-            operation_id="updateBatch",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_batch.sync(
                 client=self._client,
@@ -1170,14 +1189,15 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_BATCH,
-            operation_id="updateBatch",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -1210,13 +1230,14 @@ class BatchesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_BATCH,
-            operation_id="deleteBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_batch.sync(
                 client=self._client,
@@ -1250,13 +1271,14 @@ class BatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_BATCH,
-            operation_id="deleteBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -1287,13 +1309,14 @@ class BatchesResource:
         Returns:
             list[QualityCheck]
         """
-        check_request(
-            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
-            operation_id="listBatchQualityChecks",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             list_batch_quality_checks.sync(
                 client=self._client,
@@ -1326,13 +1349,14 @@ class BatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
-            operation_id="listBatchQualityChecks",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return list_batch_quality_checks.sync_detailed(
             client=self._client,
             id=id,
@@ -1363,13 +1387,14 @@ class BatchesResource:
         Returns:
             list[Equipment]
         """
-        check_request(
-            _CHECKS_LIST_BATCH_EQUIPMENT,
-            operation_id="listBatchEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             list_batch_equipment.sync(
                 client=self._client,
@@ -1402,13 +1427,14 @@ class BatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCH_EQUIPMENT,
-            operation_id="listBatchEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return list_batch_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -1457,16 +1483,17 @@ class AsyncBatchesResource:
         Returns:
             BatchPage
         """
-        check_request(
-            _CHECKS_LIST_BATCHES,
-            operation_id="listBatches",
-            parameters={
-                "status": status,
-                "product_type": product_type,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_batches.asyncio(
                 client=self._client,
@@ -1510,16 +1537,17 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCHES,
-            operation_id="listBatches",
-            parameters={
-                "status": status,
-                "product_type": product_type,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_batches.asyncio_detailed(
             client=self._client,
             status=status,
@@ -1554,11 +1582,12 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_CREATE_BATCH,
-            operation_id="createBatch",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return (
             await create_batch.asyncio(
                 client=self._client,
@@ -1592,11 +1621,12 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_BATCH,
-            operation_id="createBatch",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return await create_batch.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1627,13 +1657,14 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_GET_BATCH,
-            operation_id="getBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_batch.asyncio(
                 client=self._client,
@@ -1666,13 +1697,14 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_BATCH,
-            operation_id="getBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1707,14 +1739,15 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
-        check_request(
-            _CHECKS_UPDATE_BATCH,
-            operation_id="updateBatch",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_batch.asyncio(
                 client=self._client,
@@ -1752,14 +1785,15 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_BATCH,
-            operation_id="updateBatch",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1792,13 +1826,14 @@ class AsyncBatchesResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_BATCH,
-            operation_id="deleteBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_batch.asyncio(
                 client=self._client,
@@ -1832,13 +1867,14 @@ class AsyncBatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_BATCH,
-            operation_id="deleteBatch",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1869,13 +1905,14 @@ class AsyncBatchesResource:
         Returns:
             list[QualityCheck]
         """
-        check_request(
-            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
-            operation_id="listBatchQualityChecks",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await list_batch_quality_checks.asyncio(
                 client=self._client,
@@ -1908,13 +1945,14 @@ class AsyncBatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCH_QUALITY_CHECKS,
-            operation_id="listBatchQualityChecks",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return await list_batch_quality_checks.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1945,13 +1983,14 @@ class AsyncBatchesResource:
         Returns:
             list[Equipment]
         """
-        check_request(
-            _CHECKS_LIST_BATCH_EQUIPMENT,
-            operation_id="listBatchEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await list_batch_equipment.asyncio(
                 client=self._client,
@@ -1984,13 +2023,14 @@ class AsyncBatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_BATCH_EQUIPMENT,
-            operation_id="listBatchEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await list_batch_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2039,16 +2079,17 @@ class QualityResource:
         Returns:
             QualityCheckPage
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS,
-            operation_id="listQualityChecks",
-            parameters={
-                "batch_id": batch_id,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_quality_checks.sync(
                 client=self._client,
@@ -2092,16 +2133,17 @@ class QualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS,
-            operation_id="listQualityChecks",
-            parameters={
-                "batch_id": batch_id,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_quality_checks.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2137,11 +2179,12 @@ class QualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_CREATE_QUALITY_CHECK,
-            operation_id="createQualityCheck",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return (
             create_quality_check.sync(
                 client=self._client,
@@ -2176,11 +2219,12 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_QUALITY_CHECK,
-            operation_id="createQualityCheck",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return create_quality_check.sync_detailed(
             client=self._client,
             body=body,
@@ -2211,13 +2255,14 @@ class QualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_GET_QUALITY_CHECK,
-            operation_id="getQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_quality_check.sync(
                 client=self._client,
@@ -2250,13 +2295,14 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_QUALITY_CHECK,
-            operation_id="getQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -2291,14 +2337,15 @@ class QualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_UPDATE_QUALITY_CHECK,
-            operation_id="updateQualityCheck",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_quality_check.sync(
                 client=self._client,
@@ -2336,14 +2383,15 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_QUALITY_CHECK,
-            operation_id="updateQualityCheck",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -2375,13 +2423,14 @@ class QualityResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_QUALITY_CHECK,
-            operation_id="deleteQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_quality_check.sync(
                 client=self._client,
@@ -2414,13 +2463,14 @@ class QualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_QUALITY_CHECK,
-            operation_id="deleteQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -2451,13 +2501,14 @@ class QualityResource:
         Returns:
             list[QualityCheck]
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
-            operation_id="listQualityChecksForBatch",
-            parameters={
-                "batch_id": batch_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return (
             list_quality_checks_for_batch.sync(
                 client=self._client,
@@ -2490,13 +2541,14 @@ class QualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
-            operation_id="listQualityChecksForBatch",
-            parameters={
-                "batch_id": batch_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return list_quality_checks_for_batch.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2545,16 +2597,17 @@ class AsyncQualityResource:
         Returns:
             QualityCheckPage
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS,
-            operation_id="listQualityChecks",
-            parameters={
-                "batch_id": batch_id,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_quality_checks.asyncio(
                 client=self._client,
@@ -2598,16 +2651,17 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS,
-            operation_id="listQualityChecks",
-            parameters={
-                "batch_id": batch_id,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_quality_checks.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2643,11 +2697,12 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_CREATE_QUALITY_CHECK,
-            operation_id="createQualityCheck",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return (
             await create_quality_check.asyncio(
                 client=self._client,
@@ -2682,11 +2737,12 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_QUALITY_CHECK,
-            operation_id="createQualityCheck",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return await create_quality_check.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2717,13 +2773,14 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_GET_QUALITY_CHECK,
-            operation_id="getQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_quality_check.asyncio(
                 client=self._client,
@@ -2756,13 +2813,14 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_QUALITY_CHECK,
-            operation_id="getQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2797,14 +2855,15 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
-        check_request(
-            _CHECKS_UPDATE_QUALITY_CHECK,
-            operation_id="updateQualityCheck",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_quality_check.asyncio(
                 client=self._client,
@@ -2842,14 +2901,15 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_QUALITY_CHECK,
-            operation_id="updateQualityCheck",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2881,13 +2941,14 @@ class AsyncQualityResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_QUALITY_CHECK,
-            operation_id="deleteQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_quality_check.asyncio(
                 client=self._client,
@@ -2920,13 +2981,14 @@ class AsyncQualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_QUALITY_CHECK,
-            operation_id="deleteQualityCheck",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2957,13 +3019,14 @@ class AsyncQualityResource:
         Returns:
             list[QualityCheck]
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
-            operation_id="listQualityChecksForBatch",
-            parameters={
-                "batch_id": batch_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return (
             await list_quality_checks_for_batch.asyncio(
                 client=self._client,
@@ -2996,13 +3059,14 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
-            operation_id="listQualityChecksForBatch",
-            parameters={
-                "batch_id": batch_id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return await list_quality_checks_for_batch.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -3050,16 +3114,17 @@ class EquipmentResource:
         Returns:
             EquipmentPage
         """
-        check_request(
-            _CHECKS_LIST_EQUIPMENT,
-            operation_id="listEquipment",
-            parameters={
-                "status": status,
-                "type": type_,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_equipment.sync(
                 client=self._client,
@@ -3102,16 +3167,17 @@ class EquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_EQUIPMENT,
-            operation_id="listEquipment",
-            parameters={
-                "status": status,
-                "type": type_,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_equipment.sync_detailed(
             client=self._client,
             status=status,
@@ -3145,11 +3211,12 @@ class EquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_CREATE_EQUIPMENT,
-            operation_id="createEquipment",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return (
             create_equipment.sync(
                 client=self._client,
@@ -3182,11 +3249,12 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_EQUIPMENT,
-            operation_id="createEquipment",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return create_equipment.sync_detailed(
             client=self._client,
             body=body,
@@ -3217,13 +3285,14 @@ class EquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_GET_EQUIPMENT,
-            operation_id="getEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_equipment.sync(
                 client=self._client,
@@ -3256,13 +3325,14 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_EQUIPMENT,
-            operation_id="getEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -3296,14 +3366,15 @@ class EquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_UPDATE_EQUIPMENT,
-            operation_id="updateEquipment",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_equipment.sync(
                 client=self._client,
@@ -3340,14 +3411,15 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_EQUIPMENT,
-            operation_id="updateEquipment",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -3380,13 +3452,14 @@ class EquipmentResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_EQUIPMENT,
-            operation_id="deleteEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_equipment.sync(
                 client=self._client,
@@ -3420,13 +3493,14 @@ class EquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_EQUIPMENT,
-            operation_id="deleteEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -3466,17 +3540,18 @@ class EquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
-        check_request(
-            _CHECKS_LIST_MAINTENANCE_RECORDS,
-            operation_id="listMaintenanceRecords",
-            parameters={
-                "equipment_id": equipment_id,
-                "type": type_,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_maintenance_records.sync(
                 client=self._client,
@@ -3522,17 +3597,18 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_MAINTENANCE_RECORDS,
-            operation_id="listMaintenanceRecords",
-            parameters={
-                "equipment_id": equipment_id,
-                "type": type_,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_maintenance_records.sync_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -3568,11 +3644,12 @@ class EquipmentResource:
         Returns:
             MaintenanceRecord
         """
-        check_request(
-            _CHECKS_SCHEDULE_MAINTENANCE,
-            operation_id="scheduleMaintenance",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return (
             schedule_maintenance.sync(
                 client=self._client,
@@ -3606,11 +3683,12 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_SCHEDULE_MAINTENANCE,
-            operation_id="scheduleMaintenance",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return schedule_maintenance.sync_detailed(
             client=self._client,
             body=body,
@@ -3658,16 +3736,17 @@ class AsyncEquipmentResource:
         Returns:
             EquipmentPage
         """
-        check_request(
-            _CHECKS_LIST_EQUIPMENT,
-            operation_id="listEquipment",
-            parameters={
-                "status": status,
-                "type": type_,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_equipment.asyncio(
                 client=self._client,
@@ -3710,16 +3789,17 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_EQUIPMENT,
-            operation_id="listEquipment",
-            parameters={
-                "status": status,
-                "type": type_,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_equipment.asyncio_detailed(
             client=self._client,
             status=status,
@@ -3753,11 +3833,12 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_CREATE_EQUIPMENT,
-            operation_id="createEquipment",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return (
             await create_equipment.asyncio(
                 client=self._client,
@@ -3790,11 +3871,12 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_CREATE_EQUIPMENT,
-            operation_id="createEquipment",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return await create_equipment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3825,13 +3907,14 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_GET_EQUIPMENT,
-            operation_id="getEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_equipment.asyncio(
                 client=self._client,
@@ -3864,13 +3947,14 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_GET_EQUIPMENT,
-            operation_id="getEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3904,14 +3988,15 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
-        check_request(
-            _CHECKS_UPDATE_EQUIPMENT,
-            operation_id="updateEquipment",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_equipment.asyncio(
                 client=self._client,
@@ -3948,14 +4033,15 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_UPDATE_EQUIPMENT,
-            operation_id="updateEquipment",
-            body=body,
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3988,13 +4074,14 @@ class AsyncEquipmentResource:
         Returns:
             None
         """
-        check_request(
-            _CHECKS_DELETE_EQUIPMENT,
-            operation_id="deleteEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_equipment.asyncio(
                 client=self._client,
@@ -4028,13 +4115,14 @@ class AsyncEquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_DELETE_EQUIPMENT,
-            operation_id="deleteEquipment",
-            parameters={
-                "id": id,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4074,17 +4162,18 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
-        check_request(
-            _CHECKS_LIST_MAINTENANCE_RECORDS,
-            operation_id="listMaintenanceRecords",
-            parameters={
-                "equipment_id": equipment_id,
-                "type": type_,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_maintenance_records.asyncio(
                 client=self._client,
@@ -4130,17 +4219,18 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_LIST_MAINTENANCE_RECORDS,
-            operation_id="listMaintenanceRecords",
-            parameters={
-                "equipment_id": equipment_id,
-                "type": type_,
-                "status": status,
-                "page": page,
-                "size": size,
-            },
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_maintenance_records.asyncio_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -4176,11 +4266,12 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecord
         """
-        check_request(
-            _CHECKS_SCHEDULE_MAINTENANCE,
-            operation_id="scheduleMaintenance",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return (
             await schedule_maintenance.asyncio(
                 client=self._client,
@@ -4214,11 +4305,12 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
-        check_request(
-            _CHECKS_SCHEDULE_MAINTENANCE,
-            operation_id="scheduleMaintenance",
-            body=body,
-        )
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return await schedule_maintenance.asyncio_detailed(
             client=self._client,
             body=body,

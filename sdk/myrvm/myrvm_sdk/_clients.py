@@ -91,7 +91,7 @@ class MyRVM:
         rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `check_requests` (False: no local check against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -244,7 +244,7 @@ class AsyncMyRVM:
         rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `check_requests` (False: no local check against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.

@@ -79,7 +79,7 @@ class Xoohoox:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `check_requests` (False: no local check against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -232,7 +232,7 @@ class AsyncXoohoox:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `check_requests` (False: no local check against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.

@@ -27,7 +27,7 @@ from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, re
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import SpecError, load_spec
-from generator.spec_context import SpecContext, SpecContextError, resource_attribute, spec_context
+from generator.spec_context import SpecContext, SpecContextError, plain_text, resource_attribute, spec_context
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -90,6 +90,7 @@ def _render_package(
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
+    project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     problems = project.build()

@@ -116,6 +116,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -183,6 +184,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -223,6 +225,7 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._request_checks import RequestValidationError, check_request
 from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
@@ -298,6 +301,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -344,6 +348,7 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
     "IncompleteResponseError",
     "NameResolutionError",
@@ -360,6 +365,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PoolLimits",
@@ -388,6 +394,7 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
     "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
@@ -429,6 +436,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",

@@ -10,7 +10,8 @@ LeanClient(base_url, headers (User-Agent + settings.headers), timeout, auth, tra
           CachingTransport(inner=                            # only when settings.cache
             LoggingTransport(logger, inner=
               ResponseBodyTransport(settings.max_response_bytes, inner=   # the body read in the attempt
-                httpx.HTTPTransport(limits=settings.pool, verify=settings.verify)))))))))
+                HostLimitTransport(inner=                      # only when settings.pool caps each host
+                  httpx.HTTPTransport(limits=settings.pool, verify=settings.verify))))))))))
 ```
 
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
@@ -41,6 +42,7 @@ from ._clock import Clock, SystemClock
 from ._deadline import AsyncDeadlineTransport, DeadlineTransport
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
@@ -166,6 +168,8 @@ def build_sync_client(
     stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
         limits=settings.pool.to_httpx(), verify=_verify(settings)
     )
+    if settings.pool.max_connections_per_host is not None:
+        stack = HostLimitTransport(settings.pool.max_connections_per_host, inner=stack)
     stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
         stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
@@ -210,6 +214,8 @@ def build_async_client(
     """
     clock = clock or SystemClock()
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    if settings.pool.max_connections_per_host is not None:
+        stack = AsyncHostLimitTransport(settings.pool.max_connections_per_host, inner=stack)
     stack = AsyncResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:
         stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)

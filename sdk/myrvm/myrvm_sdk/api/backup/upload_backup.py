@@ -16,7 +16,7 @@ from ..._runtime import (
 from ...client import AuthenticatedClient, Client
 from ...models.backup_archive import BackupArchive
 from ...models.backup_upload_form import BackupUploadForm
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "uploadBackup"
 _CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/BackupArchive"})
@@ -26,9 +26,12 @@ def _get_kwargs(
     id: str,
     *,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -44,7 +47,7 @@ def _get_kwargs(
         _kwargs,
         operation_id=OPERATION_ID,
         options=request_options,
-        sends_idempotency_key=False,
+        sends_idempotency_key=True,
         requires_auth=True,
     )
 
@@ -82,18 +85,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[BackupArchive]:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -110,6 +116,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     )
     with translate_transport_errors():
@@ -122,18 +129,21 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> BackupArchive:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -151,6 +161,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     ).parsed
 
@@ -160,18 +171,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[BackupArchive]:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -188,6 +202,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     )
     with translate_transport_errors():
@@ -200,18 +215,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> BackupArchive:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -230,6 +248,7 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
     ).parsed

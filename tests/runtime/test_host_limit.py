@@ -15,6 +15,7 @@ from runtime import (
     build_async_client,
     build_sync_client,
 )
+from runtime._defaults import STREAM_EXTENSION
 
 NO_WAIT = httpx.Timeout(5.0, pool=0.01)
 
@@ -71,11 +72,16 @@ def test_pool_limits_refuse_a_per_host_cap_that_is_not_a_count(bad: object) -> N
         PoolLimits(max_connections_per_host=bad)  # type: ignore[arg-type]
 
 
+STREAMED = {STREAM_EXTENSION: True}
+
+
 def test_clients_built_with_a_per_host_cap_enforce_it() -> None:
-    """The factory puts the cap above the pool of sync and async clients; without one there is no cap."""
+    """The factory puts the cap above the pool of sync and async clients; without one there is no cap. The held
+    requests are streamed (`sdk.stream`, as download() marks its own): an in-memory body is read, and its slot
+    given back, within the attempt."""
     capped = ClientSettings(base_url="https://api.example.com", pool=PoolLimits(max_connections_per_host=1))
     client = build_sync_client(capped, auth=None, hooks=Hooks(), logger_name="sdk", transport=httpx.MockTransport(ok))
-    held = client.send(client.build_request("GET", "/a", timeout=NO_WAIT), stream=True)
+    held = client.send(client.build_request("GET", "/a", timeout=NO_WAIT, extensions=STREAMED), stream=True)
     with pytest.raises(httpx.PoolTimeout):
         client.get("/b", timeout=NO_WAIT)
     held.close()
@@ -86,7 +92,10 @@ def test_clients_built_with_a_per_host_cap_enforce_it() -> None:
         logger_name="sdk",
         transport=httpx.MockTransport(ok),
     )
-    streams = [uncapped.send(uncapped.build_request("GET", "/a", timeout=NO_WAIT), stream=True) for _ in range(3)]
+    streams = [
+        uncapped.send(uncapped.build_request("GET", "/a", timeout=NO_WAIT, extensions=STREAMED), stream=True)
+        for _ in range(3)
+    ]
     assert [stream.status_code for stream in streams] == [200, 200, 200]
 
     async def scenario() -> None:
@@ -94,7 +103,9 @@ def test_clients_built_with_a_per_host_cap_enforce_it() -> None:
             capped, auth=None, hooks=Hooks(), logger_name="sdk", transport=httpx.MockTransport(ok)
         )
         async with async_client:
-            held = await async_client.send(async_client.build_request("GET", "/a", timeout=NO_WAIT), stream=True)
+            held = await async_client.send(
+                async_client.build_request("GET", "/a", timeout=NO_WAIT, extensions=STREAMED), stream=True
+            )
             with pytest.raises(httpx.PoolTimeout):
                 await async_client.get("/b", timeout=NO_WAIT)
             await held.aclose()

@@ -133,7 +133,7 @@ def test_every_endpoint_of_the_plan_with_the_bound_machine(api: str) -> None:
         client.backup.start()
         client.backup.status()
         client.backup.upload(body=archive())
-        client.timezone.status(device_id=client.rvm_id or "")
+        client.timezone.status_alias(device_id=client.rvm_id or "")  # the plan's path; status() is 001's
     base = "/api/v2/rvms/rvm-0042"
     assert recorder.sent == [
         f"GET {base}/config",

@@ -266,6 +266,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         "PreconditionFailedError",
         "RateLimitError",
         "ServerError",
+        "ServiceUnavailableError",
+        "InvalidRequestError",
         "UnprocessableEntityError",
         "TransportError",
         "ConnectError",

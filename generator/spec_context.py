@@ -35,6 +35,7 @@ import attrs
 from openapi_python_client import strings
 
 from generator.registry import SdkEntry
+from generator.spec_check import load_spec
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
@@ -94,6 +95,7 @@ class SpecContext:
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
+    api_versions: tuple[str, ...] = ()  # info.version of this spec and of sdks.toml's other_versions, oldest first
 
     @property
     def health(self) -> OperationInfo | None:
@@ -198,6 +200,18 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
     )
 
 
+def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ...]:
+    """The versions a client of this SDK may name in `api_version`: this spec's and its older versions'."""
+    versions = {str((document.get("info") or {}).get("version", "0.0.0"))}
+    for path, _port in entry.other_versions:
+        versions.add(str((load_spec(path).get("info") or {}).get("version", "0.0.0")))
+
+    def numeric(version: str) -> tuple[int, ...]:
+        return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+    return tuple(sorted(versions, key=numeric))
+
+
 def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     """Collect the extensions of every operation; SpecContextError on misuse."""
     global_security = document.get("security")
@@ -278,6 +292,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         if not str(alias).isidentifier() or target not in known_errors or alias == target:
             raise SpecContextError(f"info.x-sdk-error-names: {alias}: {target} is not one of {sorted(known_errors)}")
     return SpecContext(
+        api_versions=_api_versions(document, entry),
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,

@@ -106,10 +106,16 @@ class SDKError(Exception):
     hint: ClassVar[str] = "See the error message for what failed."
     _context_attributes: ClassVar[tuple[str, ...]] = ("request_id", "status_code", "method", "url", "setting")
 
+    _code: str | None = None
+
     @property
     def code(self) -> str:
         """A stable name for this kind of failure (``not_found``, ``rate_limited``, ...)."""
-        return self.default_code
+        return self._code or self.default_code
+
+    @code.setter
+    def code(self, value: str | None) -> None:
+        self._code = value  # an error that knows a more precise code (a WebSocket error's, say) sets it
 
     @property
     def context(self) -> dict[str, object]:
@@ -231,7 +237,11 @@ class APIStatusError(SDKError):
     def code(self) -> str:
         """The body's ``code`` member when the server gave one, else the class's code."""
         problem_code = self.problem.code if self.problem is not None else None
-        return problem_code or self.default_code
+        return self._code or problem_code or self.default_code
+
+    @code.setter
+    def code(self, value: str | None) -> None:
+        self._code = value
 
     @property
     def errors(self) -> list[Any] | None:
@@ -525,6 +535,8 @@ class RealtimeError(SDKError):
     ├── RealtimeQueueFullError   .max_messages .max_bytes  the outbound queue is full
     └── RealtimeClosedError      the client was closed
     """
+
+    default_code = "realtime_error"
 
 
 class RealtimeConnectionError(RealtimeError):

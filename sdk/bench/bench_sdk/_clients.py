@@ -54,6 +54,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    api_versions=("1.0.0",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 

@@ -81,6 +81,7 @@ IDENTITY = SdkIdentity(
         "circuit": {"failure_threshold": 10, "recovery_timeout_s": 300},
         "rate_limit": {"rate_per_s": 1.0, "burst": 5, "low_water": 1},
     },
+    api_versions=("1.0", "1.1.0"),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 

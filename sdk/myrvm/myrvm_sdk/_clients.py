@@ -68,6 +68,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    api_versions=("2.0.0",),
     health_path="/api/v2/health",
     health_operation_id="getHealth",
 )

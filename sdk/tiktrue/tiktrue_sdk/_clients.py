@@ -63,6 +63,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    api_versions=("1.0.0",),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )

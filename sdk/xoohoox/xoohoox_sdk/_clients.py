@@ -64,6 +64,7 @@ IDENTITY = SdkIdentity(
         scopes=(),
         token_root="data",
     ),
+    api_versions=("1.0.0",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 

@@ -134,6 +134,7 @@ RESERVED_RESOURCE_NAMES = frozenset(
         "before_request",
         "after_response",
         "on_error",
+        "on_call_error",
         "on_circuit_change",
         "outbox",
         "realtime",

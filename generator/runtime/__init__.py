@@ -25,6 +25,7 @@ from ._cache import (
     CachingTransport,
     ETagCache,
 )
+from ._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
 from ._circuit import (
     Admission,
     AsyncCircuitBreakerTransport,
@@ -102,6 +103,8 @@ from ._factory import (
 )
 from ._hooks import (
     AsyncHooksTransport,
+    CallErrorEvent,
+    CallErrorHook,
     CircuitHook,
     ErrorEvent,
     ErrorHook,
@@ -253,6 +256,11 @@ from ._websocket import (
 from ._websocket_sync import SyncRealtimeClient
 
 __all__ = [
+    "CallErrorEvent",
+    "CallErrorHook",
+    "failed_exchange",
+    "report_call_errors",
+    "retrying_elsewhere",
     "DEFAULT_DOWNLOAD_CHUNK_BYTES",
     "DEFAULT_DOWNLOAD_RETRY",
     "DEFAULT_ENVELOPE",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError, Deferral
+from ._runtime import ConfigurationError, Deferral, Hooks
 
 
 class Client:
@@ -23,6 +23,7 @@ class Client:
         async_httpx_client: httpx.AsyncClient | None = None,
         deferral: Deferral | None = None,
         api_version: str | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -30,6 +31,10 @@ class Client:
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
+        self.hooks = hooks
+        """The client's hooks: each operation call reports its failure to `on_call_error` (None: no hooks)."""
+        self.missing_operations: set[str] = set()
+        """Operation ids the server turned out not to have (405/501): served by their fallback from then on."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

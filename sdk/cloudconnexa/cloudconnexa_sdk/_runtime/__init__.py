@@ -26,6 +26,7 @@ from ._cache import (
     CachingTransport,
     ETagCache,
 )
+from ._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
 from ._circuit import (
     Admission,
     AsyncCircuitBreakerTransport,
@@ -103,6 +104,8 @@ from ._factory import (
 )
 from ._hooks import (
     AsyncHooksTransport,
+    CallErrorEvent,
+    CallErrorHook,
     CircuitHook,
     ErrorEvent,
     ErrorHook,
@@ -254,6 +257,11 @@ from ._websocket import (
 from ._websocket_sync import SyncRealtimeClient
 
 __all__ = [
+    "CallErrorEvent",
+    "CallErrorHook",
+    "failed_exchange",
+    "report_call_errors",
+    "retrying_elsewhere",
     "DEFAULT_DOWNLOAD_CHUNK_BYTES",
     "DEFAULT_DOWNLOAD_RETRY",
     "DEFAULT_ENVELOPE",

@@ -10,6 +10,7 @@ from ..._runtime import (
     ResponseValidationError,
     apply_request_options,
     raise_for_status,
+    report_call_errors,
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
@@ -100,14 +101,15 @@ def sync_detailed(
     Returns:
         Response[IpService]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        body=body,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
+        kwargs = _get_kwargs(
+            id=id,
+            body=body,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = client.get_httpx_client().request(**kwargs)
+        return _build_response(response=response)
 
 
 def sync(
@@ -170,14 +172,15 @@ async def asyncio_detailed(
     Returns:
         Response[IpService]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        body=body,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    async with report_call_errors(client.hooks, OPERATION_ID):
+        kwargs = _get_kwargs(
+            id=id,
+            body=body,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = await client.get_async_httpx_client().request(**kwargs)
+        return _build_response(response=response)
 
 
 async def asyncio(

@@ -64,6 +64,10 @@ class OperationInfo:
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
+    # x-sdk-legacy-fields of the success body's schema (or of its list field's items): fields older versions
+    # still send, stripped from every answer so all versions parse alike; legacy_items names that list field
+    legacy_fields: tuple[str, ...] = ()
+    legacy_items: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -180,6 +184,39 @@ def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] |
     return dict(value)
 
 
+def _schema(document: Mapping[str, Any], node: object) -> Mapping[str, Any]:
+    """A schema with a local ``$ref`` followed (one level is all the specs here use)."""
+    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: object = document
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part) if isinstance(target, Mapping) else None
+        return target if isinstance(target, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def _legacy_fields_of(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    extension = schema.get("x-sdk-legacy-fields")
+    if not isinstance(extension, Mapping):
+        return ()
+    return tuple(sorted({str(field) for fields in extension.values() for field in (fields or [])}))
+
+
+def _legacy(document: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """The x-sdk-legacy-fields an operation's success body carries: on the body itself, or on a list's items."""
+    for status, answer in sorted((operation.get("responses") or {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        for media in ((answer or {}).get("content") or {}).values():
+            body = _schema(document, (media or {}).get("schema"))
+            if fields := _legacy_fields_of(body):
+                return fields, None
+            for name, prop in (body.get("properties") or {}).items():
+                prop = _schema(document, prop)
+                if prop.get("type") == "array" and (fields := _legacy_fields_of(_schema(document, prop.get("items")))):
+                    return fields, str(name)
+    return (), None
+
+
 def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationInfo]) -> AuthInfo:
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     bearer = any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
@@ -237,6 +274,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             if role not in (None, "login", "refresh", "logout"):
                 raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
             security = operation.get("security", global_security)
+            legacy_fields, legacy_items = _legacy(document, operation)
             operations[operation_key(method, path)] = OperationInfo(
                 key=operation_key(method, path),
                 path=path,
@@ -252,6 +290,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 pagination=_pagination(operation, where),
                 since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
                 fallback=_mapping(operation.get("x-sdk-fallback")),
+                legacy_fields=legacy_fields,
+                legacy_items=legacy_items,
                 requires_auth=bool(security) and any(bool(req) for req in security),
             )
     for info_op in operations.values():

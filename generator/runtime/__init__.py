@@ -229,6 +229,7 @@ from ._token import Token, TokenProvider, token_from_payload
 from ._token_providers import LoginTokenProvider, StaticTokenProvider
 from ._token_store import FileTokenStore, MemoryTokenStore, TokenStore
 from ._versions import (
+    MISSING_OPERATION_STATUSES,
     Fallback,
     UnsupportedOperationError,
     VersionedOperation,
@@ -256,11 +257,6 @@ from ._websocket import (
 from ._websocket_sync import SyncRealtimeClient
 
 __all__ = [
-    "CallErrorEvent",
-    "CallErrorHook",
-    "failed_exchange",
-    "report_call_errors",
-    "retrying_elsewhere",
     "DEFAULT_DOWNLOAD_CHUNK_BYTES",
     "DEFAULT_DOWNLOAD_RETRY",
     "DEFAULT_ENVELOPE",
@@ -282,6 +278,7 @@ __all__ = [
     "DEFAULT_RECONNECT_MAX_JITTER_S",
     "EPOCH_THRESHOLD_S",
     "MAX_DEAD_LETTER_ERROR_CHARS",
+    "MISSING_OPERATION_STATUSES",
     "NEXT_URL",
     "OUTBOX_FILE_NAME",
     "OUTBOX_ID_EXTENSION",
@@ -303,6 +300,8 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "CallErrorEvent",
+    "CallErrorHook",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -338,11 +337,11 @@ __all__ = [
     "FlushSummary",
     "HeartbeatPolicy",
     "HookError",
-    "InvalidRequestError",
     "Hooks",
     "HooksTransport",
     "HostCircuits",
     "HttptoolsTransport",
+    "InvalidRequestError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -428,6 +427,7 @@ __all__ = [
     "decide_retry",
     "default_outbox_path",
     "download",
+    "failed_exchange",
     "find_item",
     "http_probe",
     "is_absent",
@@ -450,7 +450,9 @@ __all__ = [
     "read_quota",
     "reconnect_delay_s",
     "redact_url",
+    "report_call_errors",
     "request_extensions",
+    "retrying_elsewhere",
     "settings_defaults",
     "strip_legacy_fields",
     "token_provider",

@@ -25,9 +25,9 @@ SDKError
 
 Other statuses >= 400 raise `APIStatusError` itself. Every error has `code` (a stable name: the body's
 ``code`` member, else one per class), `context` (what is known about the failed call, ``request_id``
-always among the keys) and `get_troubleshooting_hint()` (what to do next). Messages name the method and the URL with query
-values redacted, show at most `MAX_BODY_IN_MESSAGE_CHARS` of the body, say what to do next, and never
-include request headers (so never a credential).
+always among the keys) and `get_troubleshooting_hint()` (what to do next). Messages name the method
+and the URL with query values redacted, show at most `MAX_BODY_IN_MESSAGE_CHARS` of the body, say what
+to do next, and never include request headers (so never a credential).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ import httpx
 import pytest
 from runtime import AuthSpec, ConfigurationError, SdkIdentity, SyncConnection
 
-IDENTITY = SdkIdentity(package="acme_sdk", env_prefix="ACME", user_agent="acme/1", auth=AuthSpec(), api_versions=("1.0", "1.1.0"))
+IDENTITY = SdkIdentity(
+    package="acme_sdk", env_prefix="ACME", user_agent="acme/1", auth=AuthSpec(), api_versions=("1.0", "1.1.0")
+)
 
 
 def connect(**options: object) -> SyncConnection:
@@ -37,5 +39,5 @@ def test_an_unknown_api_version_names_the_setting_and_the_known_versions(monkeyp
 def test_the_environment_version_is_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """ACME_API_VERSION goes through the same check as the argument."""
     monkeypatch.setenv("ACME_API_VERSION", "0.9")
-    with pytest.raises(ConfigurationError, match="known versions: 1.0, 1.1.0"):
+    with pytest.raises(ConfigurationError, match=r"known versions: 1\.0, 1\.1\.0"):
         connect()

@@ -287,7 +287,12 @@ def test_503_is_a_transient_server_error() -> None:
 
 @pytest.mark.parametrize(
     ("status", "body", "code"),
-    [(404, None, "not_found"), (429, None, "rate_limited"), (400, {"code": "E_NAME"}, "E_NAME"), (418, None, "api_error")],
+    [
+        (404, None, "not_found"),
+        (429, None, "rate_limited"),
+        (400, {"code": "E_NAME"}, "E_NAME"),
+        (418, None, "api_error"),
+    ],
 )
 def test_code_is_the_bodys_code_or_the_classs(status: int, body: object, code: str) -> None:
     """`code` is the body's own code member when present, else a stable name per class."""

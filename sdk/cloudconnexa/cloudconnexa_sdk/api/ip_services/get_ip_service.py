@@ -11,6 +11,7 @@ from ..._runtime import (
     apply_request_options,
     raise_for_status,
     report_call_errors,
+    strip_legacy_fields,
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
@@ -63,7 +64,12 @@ def _build_response(*, response: httpx.Response) -> Response[IpService]:
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        # fields older API versions still send (x-sdk-legacy-fields): dropped so every version parses alike
+        parsed=strip_legacy_fields(
+            _parse_response(response=response),
+            frozenset(["routes", "type"]),
+            items=None,
+        ),
     )
 
 

@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.aliases import AliasError, Aliases, parse_aliases
 from generator.registry import SdkEntry
 from generator.spec_check import load_spec
 
@@ -100,6 +101,7 @@ class SpecContext:
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     api_versions: tuple[str, ...] = ()  # info.version of this spec and of sdks.toml's other_versions, oldest first
+    aliases: Aliases | None = None  # info.x-sdk-aliases: the design document's names (<package>.design)
 
     @property
     def health(self) -> OperationInfo | None:
@@ -149,6 +151,35 @@ RESERVED_RESOURCE_NAMES = frozenset(
 def resource_attribute(tag: str) -> str:
     """The client attribute for a tag's resource: the tag, or `<tag>_` when it would hide a client member."""
     return f"{tag}_" if tag in RESERVED_RESOURCE_NAMES or tag.startswith("_") else tag
+
+
+# The runtime's error classes the SDK's `errors` module exports (errors.py.jinja), which design modules re-export.
+RUNTIME_ERROR_NAMES = (
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeout",
+    "ResponseValidationError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "TokenRefreshError",
+    "TransportError",
+    "UnprocessableEntityError",
+)
+
+
+def design_error_names(entry: SdkEntry, context: SpecContext) -> list[str]:
+    """The error names a design module re-exports: the SDK's root error, the API's own names, the runtime's."""
+    names = [f"{entry.client_class}Error", *context.error_names]
+    return names + [name for name in RUNTIME_ERROR_NAMES if name not in names]
 
 
 def _plain(value: object) -> str:
@@ -332,7 +363,12 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     for alias, target in error_names.items():
         if not str(alias).isidentifier() or target not in known_errors or alias == target:
             raise SpecContextError(f"info.x-sdk-error-names: {alias}: {target} is not one of {sorted(known_errors)}")
+    try:
+        aliases = parse_aliases(info.get("x-sdk-aliases"), entry)
+    except AliasError as exc:
+        raise SpecContextError(str(exc)) from None
     return SpecContext(
+        aliases=aliases,
         api_versions=_api_versions(document, entry),
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,

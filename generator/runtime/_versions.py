@@ -131,7 +131,6 @@ class VersionedOperation:
             )
         return "fallback"
 
-
     def _lacking(self, api_version: str | None, missing: MutableSet[str]) -> bool:
         return self.plan(api_version) == "fallback" or self.operation_id in missing
 

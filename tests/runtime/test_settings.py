@@ -265,9 +265,7 @@ def test_malformed_timeout_names_the_setting(timeout: object) -> None:
 def test_timeout_and_timeouts_together_are_refused() -> None:
     """Two ways of giving the same timeouts at once is an error naming both."""
     with pytest.raises(ConfigurationError, match="timeouts or timeout"):
-        load_settings(
-            "MYRVM", {"base_url": "https://x.example", "timeout": 3, "timeouts": Timeouts()}, environ={}
-        )
+        load_settings("MYRVM", {"base_url": "https://x.example", "timeout": 3, "timeouts": Timeouts()}, environ={})
 
 
 def test_timeout_pair_and_api_version_come_from_the_config_file(tmp_path: Path) -> None:

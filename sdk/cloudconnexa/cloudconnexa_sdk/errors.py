@@ -38,10 +38,12 @@ AuthorizationError = PermissionDeniedError
 """The API's name for `PermissionDeniedError` (info.x-sdk-error-names)."""
 ResourceNotFoundError = NotFoundError
 """The API's name for `NotFoundError` (info.x-sdk-error-names)."""
-ValidationError = UnprocessableEntityError
-"""The API's name for `UnprocessableEntityError` (info.x-sdk-error-names)."""
+ValidationError = InvalidRequestError
+"""The API's name for `InvalidRequestError` (info.x-sdk-error-names)."""
 RateLimitExceededError = RateLimitError
 """The API's name for `RateLimitError` (info.x-sdk-error-names)."""
+NetworkError = TransportError
+"""The API's name for `TransportError` (info.x-sdk-error-names)."""
 
 __all__ = [
     "CloudConnexaError",
@@ -50,6 +52,7 @@ __all__ = [
     "ResourceNotFoundError",
     "ValidationError",
     "RateLimitExceededError",
+    "NetworkError",
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",

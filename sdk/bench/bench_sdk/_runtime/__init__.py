@@ -7,6 +7,7 @@ contract with the generated code).
 
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
 from ._aiohttp_transport import AiohttpTransport
+from ._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
 from ._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
 from ._backoff import (
     Failure,
@@ -182,6 +183,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._plain_resource import PlainResource
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -290,6 +292,7 @@ __all__ = [
     "AckShape",
     "Admission",
     "AiohttpTransport",
+    "AliasedClient",
     "AsyncBackend",
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
@@ -358,6 +361,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "Permit",
+    "PlainResource",
     "PoolLimits",
     "PreconditionFailedError",
     "Probe",
@@ -436,6 +440,7 @@ __all__ = [
     "is_offline",
     "iterate_items",
     "iterate_pages",
+    "keyword_aliases",
     "legacy_fields_for",
     "load_settings",
     "new_idempotency_key",
@@ -451,10 +456,12 @@ __all__ = [
     "read_quota",
     "reconnect_delay_s",
     "redact_url",
+    "rename_settings",
     "report_call_errors",
     "request_extensions",
     "retrying_elsewhere",
     "settings_defaults",
+    "spread_event",
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",

@@ -91,6 +91,7 @@ __all__ = [
     "araise_for_status",
     "raise_for_status",
     "redact_url",
+    "status_error_class",
     "translate_transport_errors",
 ]
 
@@ -436,6 +437,11 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The class `raise_for_status` raises for an error status (>= 400)."""
+    return _STATUS_CLASSES.get(status) or (ServerError if status >= 500 else APIStatusError)
+
+
 def raise_for_status(response: httpx.Response, *, now: float | None = None) -> None:
     """Raise the most specific `APIStatusError` for a status >= 400; do nothing for 1xx-3xx (incl. 304).
 
@@ -450,7 +456,7 @@ def raise_for_status(response: httpx.Response, *, now: float | None = None) -> N
     status = response.status_code
     if status < 400:
         return
-    cls = _STATUS_CLASSES.get(status) or (ServerError if status >= 500 else APIStatusError)
+    cls = status_error_class(status)
     body = parse_body(response)
     problem = Problem.from_body(body)
     request_id = find_request_id(response)

@@ -429,7 +429,7 @@ def test_documents_differ_by_exactly_the_documented_deltas() -> None:
 EXAMPLE = Path(__file__).resolve().parents[2] / "openapi" / "examples" / "cloudconnexa" / "list_everything.py"
 ALIAS = """
 import importlib, runpy, sys
-for name in ("", ".types", "._runtime", "._runtime._pagination"):
+for name in ("", ".types", "._runtime"):
     sys.modules["cloudconnexa_sdk" + name] = importlib.import_module(sys.argv[1] + name)
 runpy.run_path(sys.argv[2], run_name="__main__")
 """

@@ -47,7 +47,7 @@ class PlainResource:
             items = builtins.list(content) if isinstance(content, builtins.list) else []
         if items and filters:
             for key in filters:
-                if not _has_field(items[0], key):
+                if not any(_has_field(item, key) for item in items):  # open models differ in extra fields
                     raise ValueError(f"list() filter {key!r} is not a field of {type(items[0]).__name__}")
         return [item for item in items if all(_equal(read_field(item, k), v) for k, v in filters.items())]
 

@@ -170,6 +170,7 @@ RUNTIME_ERROR_NAMES = (
     "ResponseValidationError",
     "ServerError",
     "ServiceUnavailableError",
+    "TokenEndpointUnreachableError",
     "TokenRefreshError",
     "TransportError",
     "UnprocessableEntityError",

@@ -255,7 +255,8 @@ class TokenRefreshAuth(httpx.Auth):
         failure = self._failure
         if failure is not None and self._finished != seen_finished:
             # A renewal failed while we waited: answer with that failure rather than hammer the server.
-            return self._failed(TokenRefreshError(str(failure)), rejected=rejected, cause=failure)
+            again = type(failure)(str(failure))  # the same kind: an unreachable endpoint stays a TransportError
+            return self._failed(again, rejected=rejected, cause=failure)
         return None
 
     def _load_once(self) -> None:

@@ -15,6 +15,7 @@ SDKError
 │       └── ServiceUnavailableError 503
 ├── ResponseValidationError      .path .reason .status_code .request_id .body  (body did not match the spec)
 ├── TokenRefreshError            .requires_reauth  getting or refreshing a credential failed
+│   └── TokenEndpointUnreachableError  no answer from the token endpoint (also a TransportError)
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
 ├── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
@@ -84,6 +85,7 @@ __all__ = [
     "SDKError",
     "ServerError",
     "ServiceUnavailableError",
+    "TokenEndpointUnreachableError",
     "TokenRefreshError",
     "TransportError",
     "UnprocessableEntityError",
@@ -359,6 +361,18 @@ class TokenRefreshError(SDKError):
     default_code = "token_refresh_failed"
     hint = "Check the credentials and the token endpoint; a new login (or new credentials) is needed."
     requires_reauth: ClassVar[bool] = True
+
+
+class TokenEndpointUnreachableError(TokenRefreshError, TransportError):
+    """The token could not be fetched because the token endpoint gave no answer (network, DNS, timeout).
+
+    Both a `TokenRefreshError` and a `TransportError`: code written for "the network is down" catches it
+    too, and no new login helps (`requires_reauth` is False).
+    """
+
+    default_code = "token_endpoint_unreachable"
+    hint = "Check the base URL and the network, then try again; the credentials were not refused."
+    requires_reauth: ClassVar[bool] = False
 
 
 class ConfigurationError(SDKError):

@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from runtime._errors import TokenRefreshError
+from runtime._errors import TokenEndpointUnreachableError, TokenRefreshError, TransportError
 from runtime._secret import Secret
 from runtime._token import Token
 from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
@@ -113,8 +113,11 @@ def test_unreachable_token_endpoint_raises_token_refresh_error() -> None:
         raise httpx.ConnectError("refused", request=request)
 
     client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(handler))
-    with pytest.raises(TokenRefreshError, match="Check the base URL and the network"):
+    with pytest.raises(TokenRefreshError, match="Check the base URL and the network") as caught:
         login_provider().fetch(client, now=NOW)
+    # the network failed, not the credentials: code catching transport errors catches it, no new login helps
+    assert isinstance(caught.value, TransportError) and isinstance(caught.value, TokenEndpointUnreachableError)
+    assert not caught.value.requires_reauth
 
 
 def test_non_json_answer_raises() -> None:

@@ -344,17 +344,31 @@ def test_503_is_a_service_unavailable_error(api_url: str) -> None:
     assert caught.value.is_transient
 
 
-def test_token_refresh_error_requires_reauthentication() -> None:
-    """A token that cannot be fetched is a TokenRefreshError (a CloudConnexaError) asking for a new login."""
+def test_token_refresh_error_and_an_unreachable_token_endpoint(api_url: str) -> None:
+    """Refused credentials are a TokenRefreshError asking for a new login; an unreachable token endpoint is
+    also a NetworkError (the document's fallback catches it), and a new login would not help."""
+    import httpx
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"error": "invalid_client"})
+
+    with (
+        CloudConnexaClient(
+            api_url=api_url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, transport=httpx.MockTransport(refuse)
+        ) as refused,
+        pytest.raises(TokenRefreshError) as caught,
+    ):
+        refused.networks.list()
+    assert caught.value.requires_reauth and not isinstance(caught.value, NetworkError)
+    assert CLIENT_SECRET not in str(caught.value)
     with (
         CloudConnexaClient(
             api_url=UNREACHABLE, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, retry_policy=None
-        ) as client,
-        pytest.raises(TokenRefreshError) as caught,
+        ) as offline,
+        pytest.raises(NetworkError) as down,
     ):
-        client.networks.list()
-    assert isinstance(caught.value, CloudConnexaError) and caught.value.requires_reauth
-    assert CLIENT_SECRET not in str(caught.value)
+        offline.networks.list()
+    assert isinstance(down.value, TokenRefreshError) and not down.value.requires_reauth
 
 
 def test_timeout_configuration(api_url: str) -> None:

@@ -17,7 +17,7 @@ import attrs
 import httpx
 
 from ._defaults import REQUEST_ID_HEADERS
-from ._errors import SDKError, TokenRefreshError
+from ._errors import SDKError, TokenEndpointUnreachableError, TokenRefreshError
 from ._secret import Secret
 from ._token import DEFAULT_TOKEN_TYPE, Token, token_from_payload
 
@@ -148,8 +148,8 @@ _RETRY_HINT = "Try again later; if it persists, log in again with fresh credenti
 
 
 def _unreachable(source: str, exc: Exception) -> TokenRefreshError:
-    """The error for a token call that got no HTTP answer."""
-    return TokenRefreshError(
+    """The error for a token call that got no HTTP answer (a transport error too: the network failed)."""
+    return TokenEndpointUnreachableError(
         f"{source} failed before an answer arrived ({type(exc).__name__}). "
         "Check the base URL and the network, then try again."
     )

@@ -118,3 +118,22 @@ def test_without_hooks_nothing_happens() -> None:
     """A client built without hooks (None) just lets the error through."""
     with pytest.raises(NotFoundError), report_call_errors(None, "getPet"):
         not_found()
+
+
+def test_an_error_passing_through_nested_calls_is_reported_once() -> None:
+    """A fallback's failing list call inside the call it serves: one failure, one report."""
+    hooks, events = recorded()
+    with pytest.raises(NotFoundError), report_call_errors(hooks, "getPet"), report_call_errors(hooks, "listPets"):
+        not_found()
+    assert [event.operation_id for event in events] == ["listPets"]
+
+
+def test_a_fallbacks_own_not_found_is_reported() -> None:
+    """call_or_fallback reports the fallback's 404 (no endpoint call raised it) as the call's failure."""
+    from runtime import Fallback, VersionedOperation
+
+    hooks, events = recorded()
+    operation = VersionedOperation(operation_id="getPet", since="2.0", fallback=Fallback(via="listPets"))
+    with pytest.raises(NotFoundError):
+        operation.call_or_fallback("1.0", set(), lambda: None, not_found, hooks=hooks)
+    assert [event.operation_id for event in events] == ["getPet"]

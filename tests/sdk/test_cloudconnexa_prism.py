@@ -195,7 +195,7 @@ def test_documented_errors_raise_typed_errors(v11: Target) -> None:
     errors = v11.sdk.errors
     by_status = {400: errors.BadRequestError, 401: errors.AuthenticationError, 403: errors.PermissionDeniedError}
     by_status |= {404: errors.NotFoundError, 409: errors.ConflictError, 429: errors.RateLimitError}
-    by_status |= {500: errors.ServerError, 503: errors.ServerError}
+    by_status |= {500: errors.ServerError, 503: errors.ServiceUnavailableError}
     picked = [op for op in operations(V1_1) if op.operation_id in ("getNetwork", "updateNetwork")]
     with v11.client(retry=None) as client:
         for operation in picked:

@@ -56,7 +56,8 @@ def failed_exchange(error: BaseException) -> tuple[httpx.Request | None, httpx.R
 class report_call_errors:
     """Context manager around one operation call: an `SDKError` leaving it is reported, then re-raised.
 
-    A `HookError` raised by an ``on_call_error`` hook itself is not reported again (no loop).
+    Each error is reported once, however many of these it passes through (a fallback's list call inside
+    the call it serves); a `HookError` raised by an ``on_call_error`` hook itself is not reported (no loop).
     """
 
     def __init__(self, hooks: Hooks | None, operation_id: str) -> None:
@@ -66,8 +67,9 @@ class report_call_errors:
     def _event(self, exc: BaseException | None) -> CallErrorEvent | None:
         if self._hooks is None or not isinstance(exc, SDKError) or not self._hooks.has("on_call_error"):
             return None
-        if _RECOVERING.get():
-            return None
+        if _RECOVERING.get() or exc.__dict__.get("_call_reported"):
+            return None  # recovered from by the caller, or already reported by an inner call
+        exc.__dict__["_call_reported"] = True
         if isinstance(exc, HookError) and exc.phase == "on_call_error":
             return None
         request, response = failed_exchange(exc)

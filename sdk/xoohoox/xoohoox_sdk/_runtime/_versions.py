@@ -155,17 +155,17 @@ class VersionedOperation:
             UnsupportedOperationError: the server is older than `since` and there is no fallback.
             APIStatusError: the direct call failed for another reason (reported to `on_call_error` as usual).
         """
-        if self._lacking(api_version, missing):
+        with report_call_errors(hooks, self.operation_id):  # the fallback's own 404 is a failed call too
+            if self._lacking(api_version, missing):
+                return fallback()
+            try:
+                with retrying_elsewhere():  # a 405 here is not the call's outcome: the fallback's is
+                    return call()
+            except APIStatusError as exc:
+                if not self._is_missing(exc):
+                    raise  # a real failure: reported on its way out
+            missing.add(self.operation_id)
             return fallback()
-        try:
-            with retrying_elsewhere():  # a 405 here is not the call's outcome: the fallback's is
-                return call()
-        except APIStatusError as exc:
-            if not self._is_missing(exc):
-                with report_call_errors(hooks, self.operation_id):  # a real failure is reported after all
-                    raise
-        missing.add(self.operation_id)
-        return fallback()
 
     async def acall_or_fallback(
         self,
@@ -177,17 +177,17 @@ class VersionedOperation:
         hooks: Hooks | None = None,
     ) -> _T:
         """The async twin of `call_or_fallback`."""
-        if self._lacking(api_version, missing):
-            return await fallback()
-        try:
-            with retrying_elsewhere():
-                return await call()
-        except APIStatusError as exc:
-            if not self._is_missing(exc):
-                async with report_call_errors(hooks, self.operation_id):
+        async with report_call_errors(hooks, self.operation_id):
+            if self._lacking(api_version, missing):
+                return await fallback()
+            try:
+                with retrying_elsewhere():
+                    return await call()
+            except APIStatusError as exc:
+                if not self._is_missing(exc):
                     raise
-        missing.add(self.operation_id)
-        return await fallback()
+            missing.add(self.operation_id)
+            return await fallback()
 
 
 def _not_found(url: str, match: str, value: object, listed: int, via: str) -> SDKError:

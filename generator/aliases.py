@@ -3,7 +3,7 @@
 ```yaml
 info:
   x-sdk-aliases:
-    classes:     {CloudConnexaClient: CloudConnexa}   # the document's client class: the SDK's client class
+    classes:     {AcmeClient: Acme}                   # the document's client class: the SDK's client class
     settings:    {api_url: base_url, retry_policy: retry}   # the document's client keyword: the SDK's setting
     parameters:                                       # a value object under the document's keyword names
       RetryPolicy:

@@ -94,6 +94,7 @@ from ._errors import (
     araise_for_status,
     raise_for_status,
     redact_url,
+    status_error_class,
     translate_transport_errors,
 )
 from ._factory import (
@@ -463,6 +464,7 @@ __all__ = [
     "retrying_elsewhere",
     "settings_defaults",
     "spread_event",
+    "status_error_class",
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",

@@ -9,11 +9,13 @@ VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := mock/node_modules/.installed
 SDKS ?=
 URL ?=
+PORTS ?=
+PORT_OFFSET ?=
 
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install lint-spec lint generate check-generated mock demo test unit contract bench clean
+.PHONY: help install lint-spec lint generate check-generated check-release release-notes diff docs mock demo test unit contract bench clean
 
 help:
 	@echo "make demo             start the mocks, run the MyRVM quickstart against them, stop them"
@@ -22,6 +24,9 @@ help:
 	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
 	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
+	@echo "make diff [BASE=ref]  per API: spec changes (breaking or not) and SDK public API changes since BASE"
+	@echo "make release-notes    record the SDK versions bumped in generator/sdks.toml: changelog + API snapshot"
+	@echo "make docs             API reference of every SDK as HTML under .tmp/docs/<sdk>/"
 	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
 	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
 	@echo "make bench            performance: our SDK against raw httpx/urllib3/aiohttp and other generators on nginx"
@@ -57,8 +62,21 @@ generate: install
 check-generated: install
 	$(PY) -m generator.check_generated
 
+check-release: install
+	$(PY) -m generator.release check
+
+release-notes: install
+	$(PY) -m generator.build $(SDKS)
+	$(PY) -m generator.release notes $(SDKS)
+
+diff: install
+	$(PY) -m generator.release diff $(if $(BASE),--base $(BASE),) $(SDKS)
+
+docs: install
+	$(PY) -m generator.docs $(SDKS)
+
 mock: install
-	$(PY) -m mock.serve $(SDKS)
+	$(PY) -m mock.serve $(SDKS) $(if $(PORTS),--ports '$(PORTS)',) $(if $(PORT_OFFSET),--port-offset '$(PORT_OFFSET)',)
 
 demo: install
 	$(PY) -m mock.demo
@@ -66,7 +84,7 @@ demo: install
 unit: install
 	$(PY) -m pytest tests -m "not prism" -q
 
-test: install lint-spec lint check-generated
+test: install lint-spec lint check-generated check-release
 	$(PY) -m pytest tests -q
 
 contract: install

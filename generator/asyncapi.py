@@ -24,6 +24,8 @@ from openapi_python_client import _get_project_for_url_or_path, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import GeneratorError
 
+STREAM_EXTENSION = "x-ws-stream"  # a channel marked so is a URL path whose connections just receive
+
 
 class AsyncAPIError(Exception):
     """The AsyncAPI document cannot drive the generator; the message names the file and the place."""
@@ -46,6 +48,7 @@ class RealtimeContext:
     messages: tuple[EventMessage, ...]
     channels: Mapping[str, tuple[str, ...]]  # channel address -> message kinds the server pushes on it
     default_url: str | None
+    streams: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)  # x-ws-stream URL path -> its kinds
 
     @property
     def events(self) -> tuple[EventMessage, ...]:
@@ -135,13 +138,19 @@ def realtime_context(document: Mapping[str, Any]) -> RealtimeContext:
     sent_by_client: set[str] = set()
     channel_of: dict[str, str] = {}
     channels: dict[str, list[str]] = {}
+    streams: dict[str, list[str]] = {}
     for channel_key, channel in sorted((document.get("channels") or {}).items()):
         address = channel.get("address")
         for message_ref in (channel.get("messages") or {}).values():
             key = messages_by_ref.get(str((message_ref or {}).get("$ref", "")))
             if key is None:
                 raise AsyncAPIError(f"#/channels/{channel_key}/messages: messages must $ref components/messages")
-            if address is not None:
+            if channel.get(STREAM_EXTENSION) is True:  # a URL path of its own, not a subscription name
+                if not str(address).startswith("/"):
+                    raise AsyncAPIError(f"#/channels/{channel_key}/address: a {STREAM_EXTENSION} address is a URL path")
+                kind = _message_kind(document, key, components[key], discriminator)
+                streams.setdefault(str(address), []).append(kind)
+            elif address is not None:
                 channel_of[key] = str(address)
     for op_key, operation in sorted((document.get("operations") or {}).items()):
         if operation.get("action") != "send":
@@ -175,6 +184,7 @@ def realtime_context(document: Mapping[str, Any]) -> RealtimeContext:
         messages=tuple(result),
         channels={name: tuple(kinds) for name, kinds in sorted(channels.items())},
         default_url=_default_url(document),
+        streams={path: tuple(kinds) for path, kinds in sorted(streams.items())},
     )
 
 

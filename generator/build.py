@@ -25,6 +25,7 @@ from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
+from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import SpecError, load_spec
 from generator.spec_context import (
     SpecContext,
@@ -89,7 +90,9 @@ def _render_package(
     project = _get_project_for_url_or_path(config=config, custom_template_path=TEMPLATES)
     if isinstance(project, GeneratorError):
         raise BuildError(f"{entry.name}: {project.header}: {project.detail or ''}".strip())
-    project.env.globals.update(sdk=entry, spec=context, realtime=realtime)
+    project.env.globals.update(
+        sdk=entry, spec=context, realtime=realtime, sdk_version=sdk_version(entry), runtime_version=runtime_version()
+    )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
     project.env.filters["qualify_builtins"] = qualify_builtins
@@ -199,6 +202,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
     _copy_runtime(package_dir)
     _copy_modules(entry, package_dir)
     _copy_examples(entry, project_dir)
+    install_changelog(entry, project_dir)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     _stamp(project_dir, entry)
     _format(project_dir)

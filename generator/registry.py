@@ -15,6 +15,7 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _DISTRIBUTION = re.compile(r"^[a-z][a-z0-9-]*$")
 _CLASS = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
 
 class RegistryError(Exception):
@@ -33,6 +34,7 @@ class SdkEntry:
     env_prefix: str
     mock_port: int
     examples: Path | None = None
+    version: str | None = None  # the SDK's own semantic version; None: the spec's info.version (see release.py)
     # Hand-written modules of this API's own shape (openapi/modules/<name>/*.py), copied into the package.
     modules: Path | None = None
     asyncapi: Path | None = None  # the real-time events document, if the API has one
@@ -66,6 +68,9 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     examples = table.get("examples")
     if isinstance(examples, str) and not (ROOT / examples).is_dir():
         raise RegistryError(f"{where}: [sdk.{name}] examples folder {examples} does not exist")
+    sdk_version = table.get("version")
+    if sdk_version is not None and not (isinstance(sdk_version, str) and _SEMVER.match(sdk_version)):
+        raise RegistryError(f"{where}: [sdk.{name}] version={sdk_version!r} must be a semantic version like 1.4.0")
     modules = table.get("modules")
     if isinstance(modules, str) and not (ROOT / modules).is_dir():
         raise RegistryError(f"{where}: [sdk.{name}] modules folder {modules} does not exist")
@@ -91,6 +96,7 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
         mock_port=port,
         examples=ROOT / examples if isinstance(examples, str) else None,
         modules=ROOT / modules if isinstance(modules, str) else None,
+        version=sdk_version,
         asyncapi=ROOT / asyncapi if isinstance(asyncapi, str) else None,
     )
 

@@ -22,6 +22,10 @@ Extensions (documented in the README under "Spec extensions"):
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
+Fields and parameters whose schema says ``format: password`` or ``writeOnly: true``, and the API keys
+of ``type: apiKey`` security schemes, are credentials: their names go to the runtime's redaction policy
+(`secret_fields`), which masks them in DEBUG logs and error messages like fields named ``password`` or
+``token``, and strips such headers from downloads that leave the API's origin.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import attrs
 from openapi_python_client import strings
 
 from generator.aliases import AliasError, Aliases, parse_aliases
+from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
 from generator.registry import SdkEntry
 from generator.spec_check import load_spec
 
@@ -95,6 +100,7 @@ class SpecContext:
     title: str
     version: str
     description: str
+    design_names: tuple[DesignDocument, ...] = ()  # info.x-sdk-design-names: design documents' names -> the SDK's
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
@@ -102,6 +108,7 @@ class SpecContext:
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     api_versions: tuple[str, ...] = ()  # info.version of this spec and of sdks.toml's other_versions, oldest first
     aliases: Aliases | None = None  # info.x-sdk-aliases: the design document's names (<package>.design)
+    secret_fields: tuple[str, ...] = ()  # fields/parameters marked format: password or writeOnly (see secret_fields())
 
     @property
     def health(self) -> OperationInfo | None:
@@ -282,6 +289,58 @@ def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ..
     return tuple(sorted(versions, key=numeric))
 
 
+_MAX_REF_DEPTH = 32
+
+
+def _ref_chain(document: Mapping[str, Any], node: object) -> list[Mapping[str, Any]]:
+    """`node` and the schemas its local ``$ref``s lead to, in order (a broken or cyclic chain just ends)."""
+    chain: list[Mapping[str, Any]] = []
+    while isinstance(node, Mapping) and len(chain) < _MAX_REF_DEPTH:
+        chain.append(node)
+        ref = node.get("$ref")
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            break
+        target: object = document
+        for part in ref[2:].split("/"):
+            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, Mapping) else None
+        node = target
+    return chain
+
+
+def _is_credential(document: Mapping[str, Any], schema: object) -> bool:
+    """True for a schema marked ``format: password`` or ``writeOnly: true``, beside its $ref (3.1) or behind it."""
+    return any(
+        link.get("format") == "password" or link.get("writeOnly") is True for link in _ref_chain(document, schema)
+    )
+
+
+def secret_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """Names of every property and parameter anywhere in the document whose schema is a credential, and of
+    the `securitySchemes`' API keys (``type: apiKey``: the header, query or cookie name), sorted."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    found = {
+        str(s["name"])
+        for s in schemes.values()
+        if isinstance(s, Mapping) and s.get("type") == "apiKey" and s.get("name")
+    }
+    stack: list[object] = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, Mapping):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, Mapping):
+            found.update(str(name) for name, schema in properties.items() if _is_credential(document, schema))
+        is_parameter = isinstance(node.get("name"), str) and node.get("in") in ("query", "header", "cookie", "path")
+        if is_parameter and _is_credential(document, node.get("schema")):
+            found.add(node["name"])
+        stack.extend(node.values())
+    return tuple(sorted(found))
+
+
 def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     """Collect the extensions of every operation; SpecContextError on misuse."""
     global_security = document.get("security")
@@ -373,10 +432,19 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         api_versions=_api_versions(document, entry),
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
+        secret_fields=secret_fields(document),
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),
         description=str(info.get("description", "")),
+        design_names=_design_names(info),
         operations=operations,
         auth=_auth_info(document, operations),
     )
+
+
+def _design_names(info: Mapping[str, Any]) -> tuple[DesignDocument, ...]:
+    try:
+        return parse_design_names(info)
+    except DesignNamesError as exc:
+        raise SpecContextError(str(exc)) from None

@@ -2,7 +2,9 @@
 
 Used by `make mock` (serve.py) and by the test suite's session fixture. Prism is the pinned
 @stoplight/prism-cli from mock/package.json, preloaded with prism-hardening.cjs so fuzzed input gets an
-error answer instead of killing the process. `alive()` lets a test run notice a mock that died anyway.
+error answer instead of killing the process, and an invalid request gets a 400/422 naming its actual
+violations in the error shape the spec documents (error_shape.py, handed over in PRISM_ERROR_SHAPE).
+`alive()` lets a test run notice a mock that died anyway.
 """
 
 from __future__ import annotations
@@ -16,10 +18,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
+
+import yaml
+
+from mock.error_shape import error_shape
 
 MOCK_DIR = Path(__file__).resolve().parent
 PRISM_BIN = MOCK_DIR / "node_modules" / ".bin" / "prism"
 HARDENING = MOCK_DIR / "prism-hardening.cjs"
+BASE_PATH = MOCK_DIR / "prism-base-path.cjs"  # serves the spec's server base paths too (see the file)
 LOOPBACK = "127.0.0.1"
 
 
@@ -52,6 +60,35 @@ def check_toolchain() -> None:
         raise MockError("Prism is not installed: run `make install` (it runs `npm ci` in mock/)")
 
 
+def _read_spec(spec: Path) -> dict[str, object] | None:
+    """The spec as data; None when it cannot be read (Prism then reports the unreadable spec itself)."""
+    try:
+        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _spec_error_shape(spec: Path) -> str | None:
+    """PRISM_ERROR_SHAPE for `spec`; None when it documents none or cannot be read."""
+    document = _read_spec(spec)
+    shape = error_shape(document) if document is not None else None
+    return shape.to_json() if shape is not None else None
+
+
+def server_base_paths(spec: Path) -> list[str]:
+    """The paths of the spec's server URLs (`/api/v1`), which Prism itself ignores; [] when unreadable."""
+    document = _read_spec(spec)
+    servers = document.get("servers") if document is not None else None
+    paths: list[str] = []
+    for server in servers if isinstance(servers, list) else []:
+        url = server.get("url") if isinstance(server, dict) else None
+        path = urlsplit(url).path.rstrip("/") if isinstance(url, str) and "{" not in url else ""
+        if path and path not in paths:
+            paths.append(path)
+    return paths
+
+
 class PrismServer:
     """One Prism process serving `spec` on 127.0.0.1:`port`; a context manager that always stops it."""
 
@@ -78,7 +115,11 @@ class PrismServer:
                 f"(`lsof -i :{self.port}`) or choose another port"
             )
         env = dict(os.environ)
-        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING}".strip()
+        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH}".strip()
+        env["PRISM_BASE_PATHS"] = ",".join(server_base_paths(self.spec))
+        shape = _spec_error_shape(self.spec)
+        if shape is not None:
+            env["PRISM_ERROR_SHAPE"] = shape
         command = [
             str(PRISM_BIN),
             "mock",
@@ -119,6 +160,11 @@ class PrismServer:
             except OSError:
                 time.sleep(0.2)
         raise MockError(f"Prism did not answer on {self.url} within {timeout_s:.0f}s: {self.last_log_lines()}")
+
+    @property
+    def pid(self) -> int | None:
+        """Prism's process id while started, else None."""
+        return self._process.pid if self._process is not None else None
 
     def alive(self) -> bool:
         return self._process is not None and self._process.poll() is None

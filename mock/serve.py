@@ -1,9 +1,12 @@
 """`make mock`: serve every spec in generator/sdks.toml until Ctrl-C.
 
-`python -m mock.serve [NAME ...]`. Each OpenAPI spec gets Prism on its fixed port; each AsyncAPI document
-gets the WebSocket mock on its server's port (with the HTTP control endpoint `/_mock/...`). Waits until
-each mock answers, prints the URLs, restarts a Prism that dies (saying so), and stops everything on
-Ctrl-C or SIGTERM. Prism logs go to .tmp/mock/<name>.log.
+`python -m mock.serve [NAME ...] [--ports myrvm=5010,...] [--port-offset N]`. Each OpenAPI spec gets
+Prism on its port; each AsyncAPI document gets the WebSocket mock on its server's port (with the HTTP
+control endpoint `/_mock/...`). Ports come from mock_ports.py (the registry's, moved by the options).
+Waits until each mock answers and prints the URLs. Each Prism serves its spec's last good version
+(prism_reload.py): a saved spec that does not lint clean is reported with its findings and the mock
+keeps answering; the next clean save is served; a Prism that dies is restarted, and no other mock
+notices either. Everything stops on Ctrl-C or SIGTERM. Prism logs go to .tmp/mock/<name>.log.
 """
 
 from __future__ import annotations
@@ -12,30 +15,69 @@ import argparse
 import signal
 import sys
 import time
+from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
-from generator.registry import ROOT, RegistryError, load_registry, select
-from mock.prism import MockError, PrismServer, port_is_busy
+from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
+from mock.mock_ports import PlannedMock, PortError, check_free, parse_ports, plan_ports
+from mock.prism import MockError, check_toolchain
+from mock.prism_reload import ReloadingPrism, Report
 from mock.ws_mock import ThreadedWebSocketMock, load_document
 
-LOG_DIR = ROOT / ".tmp" / "mock"
+MOCK_DIR = ROOT / ".tmp" / "mock"
+TICK_S = 1.0
+
+
+def default_mocks(entries: Sequence[SdkEntry]) -> list[PlannedMock]:
+    """Every mock of `entries` on its registry port: the Prisms first, then the WebSocket mocks."""
+    planned = [PlannedMock(name=e.name, document=e.spec, port=e.mock_port) for e in entries]
+    for entry in entries:
+        planned += [PlannedMock(name=spec.stem, document=spec, port=port) for spec, port in entry.other_versions]
+    for entry in entries:
+        if entry.asyncapi is not None:
+            port = load_document(entry.asyncapi).server_port or 0
+            planned.append(PlannedMock(name=f"{entry.name}-events", document=entry.asyncapi, port=port, websocket=True))
+    return planned
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def reloading_prisms(planned: Sequence[PlannedMock], folder: Path, report: Report) -> list[ReloadingPrism]:
+    """A `ReloadingPrism` per planned Prism, its snapshots in `folder`/specs/<name>, its log `folder`/<name>.log."""
+    return [
+        ReloadingPrism(
+            mock.name,
+            mock.document,
+            port=mock.port,
+            snapshot_folder=folder / "specs" / mock.name,
+            log_path=folder / f"{mock.name}.log",
+            report=report,
+        )
+        for mock in planned
+        if not mock.websocket
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make mock", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="SDKs whose specs to serve (default: all)")
+    parser.add_argument("--ports", default="", help="per-mock ports, e.g. myrvm=5010,xoohoox-events=5021 (PORTS=)")
+    parser.add_argument("--port-offset", type=int, default=0, help="added to every default port (PORT_OFFSET=)")
     args = parser.parse_args(argv)
     try:
-        entries = select(args.names, load_registry())
-    except RegistryError as exc:
-        print(f"mock: {exc}", file=sys.stderr)
+        check_toolchain()
+        planned = plan_ports(
+            default_mocks(select(args.names, load_registry())), ports=parse_ports(args.ports), offset=args.port_offset
+        )
+        check_free(planned)
+    except (RegistryError, PortError, MockError) as exc:
+        _stderr(f"mock: {exc}")
         return 2
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    servers = {e.name: PrismServer(e.spec, port=e.mock_port, log_path=LOG_DIR / f"{e.name}.log") for e in entries}
-    for entry in entries:
-        for spec, port in entry.other_versions:
-            label = f"{entry.name} {spec.stem}"
-            servers[label] = PrismServer(spec, port=port, log_path=LOG_DIR / f"{spec.stem}.log")
+    MOCK_DIR.mkdir(parents=True, exist_ok=True)
+    prisms = reloading_prisms(planned, MOCK_DIR, _stderr)
 
     def stop_all(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -43,39 +85,28 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop_all)
     sockets: list[ThreadedWebSocketMock] = []
     try:
-        for name, server in servers.items():
-            server.start()
-            print(f"mock: {name:<14} {server.url}   (spec {server.spec.relative_to(ROOT)}, log {server.log_path})")
-        for entry in entries:
-            if entry.asyncapi is None:
-                continue
-            document = load_document(entry.asyncapi)
-            port = document.server_port or 0
-            if port and port_is_busy(port):
-                raise MockError(f"port {port} on 127.0.0.1 (the WebSocket mock of {entry.name}) is busy")
-            socket_mock = ThreadedWebSocketMock(document, port=port, http_control=True).start()
+        for prism in prisms:
+            prism.tick()
+            if prism.serving:
+                print(f"mock: {prism.name:<17} {prism.url}   (spec {prism.shown_source}, log {prism.log_path})")
+        for mock in (m for m in planned if m.websocket):
+            socket_mock = ThreadedWebSocketMock(load_document(mock.document), port=mock.port, http_control=True).start()
             sockets.append(socket_mock)
             print(
-                f"mock: {entry.name + ' events':<14} {socket_mock.url}   (spec {entry.asyncapi.relative_to(ROOT)}; "
-                f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|silence?on=1)"
+                f"mock: {mock.name:<17} {socket_mock.url}   (spec {mock.document.relative_to(ROOT)}; "
+                f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|once=1|silence?on=1)"
             )
-        print("mock: all mocks answer; any bearer token is accepted. Ctrl-C stops them.", flush=True)
+        print("mock: any bearer token is accepted; a saved spec is reloaded once it lints clean.", flush=True)
         while True:
-            time.sleep(1)
-            for name, server in servers.items():
-                if not server.alive():
-                    print(f"mock: {name} died ({server.last_log_lines(3)}); restarting", file=sys.stderr)
-                    server.stop()
-                    server.start()
-    except MockError as exc:
-        print(f"mock: {exc}", file=sys.stderr)
-        return 1
+            time.sleep(TICK_S)
+            for prism in prisms:
+                prism.tick()
     except KeyboardInterrupt:
         print("\nmock: stopping")
         return 0
     finally:
-        for server in servers.values():
-            server.stop()
+        for prism in prisms:
+            prism.stop()
         for socket_mock in sockets:
             socket_mock.stop()
 

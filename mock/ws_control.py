@@ -3,9 +3,10 @@
 With `http_control=True` (the CLI's default) the mock also answers plain GET requests on its port:
 
     GET /_mock/state                     connections, switches, channels and what clients sent
-    GET /_mock/push?channel=NAME         send the channel's examples to its subscribers
+    GET /_mock/push?channel=NAME         send the channel's examples to its subscribers (or a stream's path)
     GET /_mock/drop[?abort=1]            close every connection (code 1012), or abort it
     GET /_mock/refuse-auth?on=1|0        refuse (or accept again) every token
+    GET /_mock/refuse-auth?once=1        refuse the next connection's token only
     GET /_mock/silence?on=1|0            stop (or resume) reading from clients, pings included
 
 Answers are JSON. GET changes state here on purpose: `curl` or a browser's address bar is enough. The
@@ -40,15 +41,16 @@ async def control_response(mock: WebSocketMock, connection: ServerConnection, ta
         return _json(connection, HTTPStatus.OK, state(mock))
     if action == "push":
         channel = query.get("channel", "")
-        if channel not in mock.document.channels:
+        if channel not in mock.document.channels and channel not in mock.document.streams:
             body = {"error": f"no channel {channel!r}", "channels": sorted(mock.document.channels)}
             return _json(connection, HTTPStatus.NOT_FOUND, body)
         return _json(connection, HTTPStatus.OK, {"delivered": await mock.push(channel)})
     if action == "drop":
         return _json(connection, HTTPStatus.OK, {"dropped": await mock.drop_all(abort=_flag(query, "abort"))})
     if action == "refuse-auth":
-        mock.refuse_auth(_flag(query, "on", default=True))
-        return _json(connection, HTTPStatus.OK, {"auth_refused": mock.auth_refused})
+        mock.refuse_auth(_flag(query, "on", default=True), once=_flag(query, "once"))
+        refusal = {"auth_refused": mock.auth_refused, "refuse_next_auth": mock.refuse_next_auth}
+        return _json(connection, HTTPStatus.OK, refusal)
     if action == "silence":
         mock.silence(_flag(query, "on", default=True))
         return _json(connection, HTTPStatus.OK, {"silent": mock.silent})
@@ -61,8 +63,10 @@ def state(mock: WebSocketMock) -> dict[str, Any]:
     return {
         "url": mock.url,
         "channels": sorted(mock.document.channels),
+        "streams": sorted(mock.document.streams),
         "connections": mock.connections,
         "auth_refused": mock.auth_refused,
+        "refuse_next_auth": mock.refuse_next_auth,
         "silent": mock.silent,
         "received": mock.received,
         "duplicates": mock.duplicates,

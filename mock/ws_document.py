@@ -5,7 +5,9 @@ document. A message's kind is the `const` (or single `enum` value) of its payloa
 property, else its `name`. Operations decide direction, from the client's point of view: messages of
 `send` operations are what a client may send; messages of `receive` operations, and the replies of
 `send` operations, are what the server sends. A channel's events are the messages of the `receive`
-operations on it, and its address is the name clients subscribe with.
+operations on it, and its address is the name clients subscribe with. A channel marked
+`x-ws-stream: true` is a stream instead: its address is a URL path of its own on the server's host,
+and every connection there gets the channel's events without sending anything (no auth, no subscribe).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 import attrs
 import yaml
+
+STREAM_EXTENSION = "x-ws-stream"  # a channel whose address is a URL path of its own (see above)
 
 # Used when `x-ws-protocol` names no `ack` entry: the kind of the acknowledgement and the field that
 # carries a client message's id (also the id field of ping and pong).
@@ -51,6 +55,18 @@ class Protocol:
     auth_failed_code: str
     ack_kind: str = DEFAULT_ACK_KIND
     id_field: str = DEFAULT_ID_FIELD
+    payload_field: str | None = None  # set: every field but the discriminator sits in this object
+
+    def frame(self, kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A server frame of `kind` carrying `fields`, shaped as the document's frames are."""
+        if self.payload_field is None:
+            return {self.discriminator: kind, **fields}
+        return {self.discriminator: kind, self.payload_field: dict(fields)}
+
+    def field(self, message: Mapping[str, Any], name: str) -> Any:
+        """A field of a client frame (None when absent), beside the discriminator or in `payload_field`."""
+        body = message if self.payload_field is None else message.get(self.payload_field)
+        return body.get(name) if isinstance(body, Mapping) else None
 
     @property
     def control_kinds(self) -> frozenset[str]:
@@ -79,6 +95,7 @@ class AsyncApiDocument:
     client_messages: Mapping[str, MessageSpec]
     server_messages: Mapping[str, MessageSpec]
     channels: Mapping[str, tuple[MessageSpec, ...]]
+    streams: Mapping[str, tuple[MessageSpec, ...]] = attrs.field(factory=dict)  # URL path -> its events
 
 
 def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDocument:
@@ -99,6 +116,7 @@ def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDoc
     pathname, port = _server(path, raw, server)
     client: dict[str, MessageSpec] = {}
     events: dict[str, dict[str, MessageSpec]] = {}
+    streams = _stream_addresses(path, raw)
     server_side: dict[str, MessageSpec] = {}
     for name, operation in (raw.get("operations") or {}).items():
         where = f"{path}#/operations/{name}"
@@ -121,6 +139,7 @@ def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDoc
         address = _deref(raw, channel, f"{path}#/channels").get("address")
         if address is not None:
             events.setdefault(str(address), {})
+    stream_events = {address: tuple(events.pop(address).values()) for address in streams}
     _check_kinds(path, protocol, client, server_side)
     return AsyncApiDocument(
         path=path,
@@ -130,7 +149,24 @@ def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDoc
         client_messages=client,
         server_messages=server_side,
         channels={address: tuple(specs.values()) for address, specs in events.items()},
+        streams=stream_events,
     )
+
+
+def _stream_addresses(path: Path, raw: Mapping[str, Any]) -> list[str]:
+    """The addresses of the channels marked as streams; each must be a URL path ('/...')."""
+    addresses = []
+    for name, channel in (raw.get("channels") or {}).items():
+        channel = _deref(raw, channel, f"{path}#/channels/{name}")
+        if channel.get(STREAM_EXTENSION) is not True:
+            continue
+        address = channel.get("address")
+        if not isinstance(address, str) or not address.startswith("/"):
+            raise DocumentError(
+                f"{path}#/channels/{name}/address: a {STREAM_EXTENSION} channel's address is a URL path"
+            )
+        addresses.append(address)
+    return addresses
 
 
 def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
@@ -148,6 +184,9 @@ def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
     for key, value in top.items():
         if not isinstance(value, str) or not value:
             raise DocumentError(f"{path}#/info/x-ws-protocol/{key}: missing or not a string")
+    payload_field = ext.get("payload_field")
+    if payload_field is not None and (not isinstance(payload_field, str) or not payload_field):
+        raise DocumentError(f"{path}#/info/x-ws-protocol/payload_field: not a string (leave it out for flat frames)")
     return Protocol(
         discriminator=str(top["discriminator"]),
         channel_field=str(top["channel_field"]),
@@ -166,6 +205,7 @@ def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
         auth_failed_code=get("error", "auth_failed_code"),
         ack_kind=get("ack", "kind", DEFAULT_ACK_KIND),
         id_field=get("ack", "id_field", DEFAULT_ID_FIELD),
+        payload_field=payload_field,
     )
 
 

@@ -157,9 +157,9 @@ class ThreadedWebSocketMock:
         """See `WebSocketMock.drop_all`."""
         return self._run(self.mock.drop_all(abort=abort))
 
-    def refuse_auth(self, refused: bool = True) -> None:
+    def refuse_auth(self, refused: bool = True, *, once: bool = False) -> None:
         """See `WebSocketMock.refuse_auth`."""
-        self._in_loop(lambda: self.mock.refuse_auth(refused))
+        self._in_loop(lambda: self.mock.refuse_auth(refused, once=once))
 
     def silence(self, silent: bool = True) -> None:
         """See `WebSocketMock.silence`."""
@@ -241,6 +241,8 @@ async def _serve(mock: WebSocketMock, port: int) -> int:
     try:
         channels = ", ".join(sorted(mock.document.channels))
         print(f"ws-mock: {mock.url}   (document {mock.document.path}; channels: {channels})")
+        for path in sorted(mock.document.streams):
+            print(f"ws-mock: stream ws://{LOOPBACK}:{mock.port}{path}   (events at once, no frames needed)")
         if mock.http_control:
             print(f"ws-mock: control: http://{LOOPBACK}:{mock.port}{CONTROL_PREFIX}state (see mock/ws_control.py)")
         interval = "never" if mock.interval_s is None else f"every {mock.interval_s:g}s"

@@ -124,14 +124,16 @@ class WebSocketMock:
     async def push(self, channel: str, payload: Mapping[str, Any] | str | None = None) -> int:
         """Send `payload` (default: each of the channel's examples) to the channel's subscribers.
 
+        `channel` may also be a stream's path: then every connection on that stream gets it.
+
         A str payload is sent as it is (to test how clients treat broken frames). Returns how many
         connections got it; KeyError names the channels if `channel` is not one of them.
         """
-        if channel not in self.document.channels:
-            raise KeyError(f"no channel {channel!r}; the document has {sorted(self.document.channels)}")
-        payloads: Sequence[Mapping[str, Any] | str] = (
-            [payload] if payload is not None else examples(self.document.channels[channel])
-        )
+        specs = self.document.channels.get(channel) or self.document.streams.get(channel)
+        if specs is None:
+            known = sorted([*self.document.channels, *self.document.streams])
+            raise KeyError(f"no channel {channel!r}; the document has {known}")
+        payloads: Sequence[Mapping[str, Any] | str] = [payload] if payload is not None else examples(specs)
         targets = [s for s in self._sessions if s.open and channel in s.subscriptions]
         for session in targets:
             for item in payloads:
@@ -155,14 +157,28 @@ class WebSocketMock:
             await session.connection.wait_closed()
         return len(targets)
 
-    def refuse_auth(self, refused: bool = True) -> None:
-        """While refused, every `auth` frame gets error `auth_failed` and close code 4401."""
+    def refuse_auth(self, refused: bool = True, *, once: bool = False) -> None:
+        """While refused, every `auth` frame gets error `auth_failed` and close code 4401.
+
+        With `once`, only the next `auth` frame is refused (a client's reconnect then gets in), whatever
+        `refused` says; `refuse_auth(False)` also cancels a pending `once`.
+        """
+        if once:
+            self._handler.refuse_next_auth = True
+            return
         self._handler.auth_refused = refused
+        if not refused:
+            self._handler.refuse_next_auth = False
 
     @property
     def auth_refused(self) -> bool:
         """Whether `refuse_auth` is on."""
         return self._handler.auth_refused
+
+    @property
+    def refuse_next_auth(self) -> bool:
+        """Whether `refuse_auth(once=True)` is waiting for the next `auth` frame."""
+        return self._handler.refuse_next_auth
 
     def silence(self, silent: bool = True) -> None:
         """While silent, the mock reads nothing from clients, like a dead link.
@@ -214,7 +230,7 @@ class WebSocketMock:
     # --- one connection ---------------------------------------------------------------------------
 
     async def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        if request.path.split("?", 1)[0] == self.document.pathname:
+        if request.path.split("?", 1)[0] in (self.document.pathname, *self.document.streams):
             return None
         if self.http_control:
             answer = await control_response(self, connection, request.path)
@@ -229,11 +245,15 @@ class WebSocketMock:
         self._sessions.append(session)
         if self.silent:
             _pause(connection)
+        stream = connection.request.path.split("?", 1)[0] if connection.request is not None else None
         try:
+            if stream in self.document.streams:
+                await self._handler.open_stream(session, stream)
             async for frame in connection:
                 if not await self._wait_speaking(connection):
                     break
-                await self._handler.handle(session, frame)
+                if session.stream is None:  # a stream's clients send nothing the mock answers
+                    await self._handler.handle(session, frame)
         except ConnectionClosed:
             pass
         finally:

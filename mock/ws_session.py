@@ -39,6 +39,7 @@ class ClientSession:
     authenticated: bool = False
     subscriptions: dict[str, asyncio.Task[None] | None] = attrs.field(factory=dict, repr=False)
     received: list[dict[str, Any]] = attrs.field(factory=list)
+    stream: str | None = None  # the stream's URL path, for a connection opened on one (see open_stream)
 
     @property
     def open(self) -> bool:
@@ -58,6 +59,7 @@ class FrameHandler:
     document: AsyncApiDocument
     interval_s: float | None
     auth_refused: bool = False
+    refuse_next_auth: bool = False  # refuse one `auth` frame, then accept again
     received: list[dict[str, Any]] = attrs.field(factory=list)
     duplicates: list[dict[str, Any]] = attrs.field(factory=list)
     seen_ids: set[str] = attrs.field(factory=set)
@@ -74,7 +76,7 @@ class FrameHandler:
         if not isinstance(message, dict):
             return await self.error(session, INVALID_MESSAGE, "A frame must be a JSON object.")
         kind = message.get(p.discriminator)
-        message_id = message.get(p.id_field)
+        message_id = p.field(message, p.id_field)
         ref = {p.id_field: message_id} if isinstance(message_id, str | int) and not isinstance(message_id, bool) else {}
         if kind == p.auth_kind:
             return await self._authenticate(session, message)
@@ -92,16 +94,19 @@ class FrameHandler:
         if kind in (p.subscribe_kind, p.unsubscribe_kind):
             await self._subscription(session, message, subscribe=kind == p.subscribe_kind)
         elif kind == p.ping_kind:
-            await send(session, {p.discriminator: p.pong_kind, **ref})
+            await send(session, p.frame(p.pong_kind, ref))
         else:
             await self._store(session, message, ref)
 
     async def _authenticate(self, session: ClientSession, message: dict[str, Any]) -> None:
         p = self.document.protocol
-        token = message.get(p.token_field)
+        token = p.field(message, p.token_field)
         reason = None
         if self.auth_refused:
             reason = "The token was refused (the mock is set to refuse every token)."
+        elif self.refuse_next_auth:
+            self.refuse_next_auth = False
+            reason = "The token was refused (the mock was set to refuse the next connection's token)."
         elif not isinstance(token, str) or not token.strip():
             reason = f"Field {p.token_field!r} must carry a non-empty token."
         if reason is not None:
@@ -112,11 +117,11 @@ class FrameHandler:
         if problems:
             return await self.error(session, INVALID_MESSAGE, f"{p.auth_kind}: {'; '.join(problems)}")
         session.token, session.authenticated = token, True
-        await send(session, {p.discriminator: p.auth_ok_kind})
+        await send(session, p.frame(p.auth_ok_kind, {}))
 
     async def _subscription(self, session: ClientSession, message: dict[str, Any], *, subscribe: bool) -> None:
         p = self.document.protocol
-        channel = message.get(p.channel_field)
+        channel = p.field(message, p.channel_field)
         if not isinstance(channel, str):  # only reachable when the document's schema does not require it
             return await self.error(session, INVALID_MESSAGE, f"Field {p.channel_field!r} must name a channel.")
         if channel not in self.document.channels:
@@ -125,31 +130,39 @@ class FrameHandler:
         if not subscribe:
             task = session.subscriptions.pop(channel, None)
             await _cancel(task)
-            return await send(session, {p.discriminator: p.unsubscribed_kind, p.channel_field: channel})
-        await send(session, {p.discriminator: p.subscribed_kind, p.channel_field: channel})
+            return await send(session, p.frame(p.unsubscribed_kind, {p.channel_field: channel}))
+        await send(session, p.frame(p.subscribed_kind, {p.channel_field: channel}))
         if channel in session.subscriptions:
             return
-        session.subscriptions[channel] = None
-        for example in examples(self.document.channels[channel]):
+        await self._start_events(session, channel, self.document.channels[channel])
+
+    async def open_stream(self, session: ClientSession, address: str) -> None:
+        """A connection on a stream's path: its events at once and every `interval_s`, nothing asked."""
+        session.stream = address
+        await self._start_events(session, address, self.document.streams[address])
+
+    async def _start_events(self, session: ClientSession, key: str, specs: Sequence[MessageSpec]) -> None:
+        session.subscriptions[key] = None
+        for example in examples(specs):
             await send(session, example)
         if self.interval_s is not None:
-            session.subscriptions[channel] = asyncio.create_task(self._repeat(session, channel, self.interval_s))
+            session.subscriptions[key] = asyncio.create_task(self._repeat(session, specs, self.interval_s))
 
-    async def _repeat(self, session: ClientSession, channel: str, interval_s: float) -> None:
-        """Send the channel's examples to one subscriber every `interval_s` until cancelled."""
+    async def _repeat(self, session: ClientSession, specs: Sequence[MessageSpec], interval_s: float) -> None:
+        """Send the examples of `specs` to one connection every `interval_s` until cancelled."""
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await asyncio.sleep(interval_s)
-                for example in examples(self.document.channels[channel]):
+                for example in examples(specs):
                     await send(session, example)
 
     async def _store(self, session: ClientSession, message: dict[str, Any], ref: dict[str, Any]) -> None:
         p = self.document.protocol
-        message_id = message.get(p.id_field)
+        message_id = p.field(message, p.id_field)
         if not isinstance(message_id, str) or not message_id:
             text = f"Client messages carry a non-empty string {p.id_field!r}."
             return await self.error(session, INVALID_MESSAGE, text, **ref)
-        ack: dict[str, Any] = {p.discriminator: p.ack_kind, p.id_field: message_id}
+        ack: dict[str, Any] = {p.id_field: message_id}
         if message_id in self.seen_ids:
             self.duplicates.append(message)
             ack["duplicate"] = True
@@ -157,12 +170,12 @@ class FrameHandler:
             self.seen_ids.add(message_id)
             self.received.append(message)
             session.received.append(message)
-        await send(session, ack)
+        await send(session, p.frame(p.ack_kind, ack))
 
     async def error(self, session: ClientSession, code: str, text: str, **extra: Any) -> None:
         """Send the protocol's error message with `code`, `text` and any extra fields."""
         p = self.document.protocol
-        await send(session, {p.discriminator: p.error_kind, p.code_field: code, p.message_field: text, **extra})
+        await send(session, p.frame(p.error_kind, {p.code_field: code, p.message_field: text, **extra}))
 
 
 def examples(specs: Sequence[MessageSpec]) -> list[Mapping[str, Any]]:

@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_MAX_RETRY_AFTER_S",
     "DEFAULT_POOL_TIMEOUT_S",
     "DEFAULT_READ_TIMEOUT_S",
+    "DEFAULT_REFRESH_SKEW_S",
     "DEFAULT_RETRY_STATUSES",
     "DEFAULT_TOTAL_TIMEOUT_S",
     "DEFAULT_USER_AGENT",
@@ -30,6 +31,8 @@ __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
     "IDEMPOTENT_METHODS",
     "MAX_BODY_IN_MESSAGE_CHARS",
+    "REDACTION_EXTENSION",
+    "REFRESH_LIFETIME_FRACTION",
     "REQUEST_ID_HEADERS",
     "RETRY_AFTER_STATUSES",
     "TRANSIENT_STATUSES",
@@ -73,8 +76,19 @@ DEFAULT_MAX_CONNECTIONS = 10
 DEFAULT_MAX_KEEPALIVE_CONNECTIONS = 5
 DEFAULT_KEEPALIVE_EXPIRY_S = 5.0
 
+# Token renewal (_token.py, _auth.py): the margin before expiry scales with the token's lifetime, so a
+# 30 s token is not "due" from the moment it is issued (azure-core and the Stainless clients do the same)
+DEFAULT_REFRESH_SKEW_S = 60.0
+"""A token is renewed at most this many seconds before its expiry."""
+REFRESH_LIFETIME_FRACTION = 0.5
+"""...and at most this fraction of its lifetime before it: a 30 s token is renewed 15 s before expiry."""
+
 # Client (_settings.py)
 DEFAULT_USER_AGENT = "sdk-runtime"
 
 ANONYMOUS_EXTENSION = "sdk.anonymous"
 """Request extension set on operations the spec marks ``security: []``: the auth flow leaves them alone."""
+
+REDACTION_EXTENSION = "sdk.redaction"
+"""Request extension holding the client's `Redaction` policy (set by the logging transport), so error
+messages built from a response mask the same fields its log lines mask."""

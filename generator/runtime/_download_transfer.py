@@ -23,6 +23,7 @@ from ._clock import Clock, SystemClock
 from ._download_part import PartFile
 from ._download_plan import Verdict, judge, resume_headers, same_origin, validator
 from ._errors import ChecksumMismatchError, DownloadError, redact_url
+from ._redaction import DEFAULT_REDACTION, Redaction
 from ._retry import RETRY_DISABLED, Jitter, RetryPolicy
 
 __all__ = ["DownloadResult", "ProgressCallback", "Transfer"]
@@ -72,6 +73,7 @@ class Transfer:
         retry: RetryPolicy | None,
         clock: Clock | None,
         jitter: Jitter | None,
+        redaction: Redaction | None = None,
     ) -> None:
         if expected_sha256 is not None and not _SHA256.match(expected_sha256):
             raise ValueError("expected_sha256 must be 64 hex digits (a SHA-256), or None to skip the check")
@@ -80,6 +82,7 @@ class Transfer:
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be >= 1, not {chunk_size}")
         self.url = url
+        self.credentials = redaction if redaction is not None else DEFAULT_REDACTION  # which headers are credentials
         self.target = Path(path)
         self.expected_sha256 = expected_sha256.lower() if expected_sha256 is not None else None
         self.expected_size = expected_size
@@ -107,13 +110,31 @@ class Transfer:
         extensions = {"sdk.operation_id": "download", "sdk.retry": RETRY_DISABLED}
         request = client.build_request("GET", self.url, headers=headers, extensions=extensions)
         self.shown_url = redact_url(request.url)
-        options: dict[str, Any] = {"stream": True, "follow_redirects": True}
+        options: dict[str, Any] = {"stream": True, "follow_redirects": False}  # each hop is judged: `redirected`
         if not same_origin(request.url, client.base_url):
-            request.headers.pop("Authorization", None)
-            options["auth"] = None
+            self._strip_credentials(request, options)
         self.requests += 1
         self.written_this_attempt = 0
         return request, options
+
+    def redirected(
+        self, hop: httpx.Request, options: dict[str, Any], client: httpx.Client | httpx.AsyncClient
+    ) -> dict[str, Any]:
+        """The `send()` options for a redirect's next request, stripped of credentials off the API's origin.
+
+        httpx drops only ``Authorization`` (and ``Cookie``) on a redirect to another origin; an API key
+        header or ``Proxy-Authorization`` would follow. Once stripped, a hop stays so (the next hop is
+        built from its headers, and the options keep ``auth=None``).
+        """
+        if not same_origin(hop.url, client.base_url):
+            self._strip_credentials(hop, options)
+        return options
+
+    def _strip_credentials(self, request: httpx.Request, options: dict[str, Any]) -> None:
+        """No credential for another origin: every credential header goes, and the client's auth is not run."""
+        for name in [name for name in request.headers if self.credentials.is_credential_header(name)]:
+            del request.headers[name]
+        options["auth"] = None
 
     def on_headers(self, response: httpx.Response) -> Verdict:
         """Take the status and headers in; drop the partial file when the answer cannot continue it."""

@@ -1,21 +1,25 @@
 """What an error message may show of an HTTP exchange: redacted URL, request id, parsed, truncated body.
 
-Never the request headers, never a query value, and any credential the request carried (auth headers,
-secret-named query or body fields, found by `_redaction.known_secrets`) is cut out of body text the
-server may have echoed: messages built from these helpers are safe to log.
+Never the request headers, never a query value. The body goes through the client's redaction policy
+(`_redaction.redaction_for`: the one its log lines use), so secret fields are masked as in a DEBUG log
+line and any credential the request carried (auth headers, secret query or body fields, found by
+`Redaction.known_secrets`) is cut out of text the server may have echoed: messages built from these
+helpers are safe to log.
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import json
 import time
 
+import attrs
 import httpx
 
 from ._defaults import MAX_BODY_IN_MESSAGE_CHARS, REQUEST_ID_HEADERS
-from ._redaction import known_secrets, scrub
+from ._redaction import REDACTED, Redaction, redaction_for
 
 __all__ = [
     "body_excerpt",
@@ -29,14 +33,12 @@ __all__ = [
     "truncate",
 ]
 
-_REDACTED = "REDACTED"
-
 
 def redact_url(url: httpx.URL | str) -> str:
     """The URL without user info or fragment, each query value replaced by ``REDACTED``."""
     url = httpx.URL(url)
     port = f":{url.port}" if url.port is not None else ""
-    query = "&".join(f"{key}={_REDACTED}" for key, _ in url.params.multi_items())
+    query = "&".join(f"{key}={REDACTED}" for key, _ in url.params.multi_items())
     path = url.raw_path.partition(b"?")[0].decode("ascii", "replace")  # percent-encoded: no control characters
     return f"{url.scheme}://{url.host}{port}{path}" + (f"?{query}" if query else "")
 
@@ -80,14 +82,26 @@ def truncate(text: str, limit: int) -> str:
 
 
 def scrubbed(response: httpx.Response, text: str) -> str:
-    """`text` without any credential value the request carried (the server may echo one back)."""
-    return scrub(text, known_secrets(response.request))
+    """`text` with secret ``name=value`` pairs masked and every credential value the request carried cut out
+    (the server may echo one back)."""
+    policy = redaction_for(response.request)
+    return policy.text(text, policy.known_secrets(response.request))
+
+
+@functools.lru_cache(maxsize=16)
+def _for_messages(policy: Redaction) -> Redaction:
+    """`policy` cutting bodies at `MAX_BODY_IN_MESSAGE_CHARS`, as an error message shows them."""
+    return attrs.evolve(policy, max_body_chars=MAX_BODY_IN_MESSAGE_CHARS)
 
 
 def body_excerpt(response: httpx.Response) -> str:
-    """The body for a message: secrets cut out first, then truncated, so a cut never shows half of one."""
+    """The body for a message, rendered as the DEBUG log renders it (secret fields masked, known secrets cut
+    out), then truncated, so a cut never shows half of one."""
     content = _content(response)
-    return truncate(scrubbed(response, response.text), MAX_BODY_IN_MESSAGE_CHARS) if content else "(empty)"
+    if not content:
+        return "(empty)"
+    policy = _for_messages(redaction_for(response.request))
+    return policy.body(content, response.headers.get("content-type", ""), policy.known_secrets(response.request))
 
 
 def describe(response: httpx.Response) -> str:

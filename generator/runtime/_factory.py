@@ -40,6 +40,7 @@ from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
+from ._redaction import Redaction
 from ._retry import AsyncRetryTransport, Jitter, RetryTransport
 from ._settings import ClientSettings
 
@@ -105,6 +106,20 @@ def _async_pool(
     )
 
 
+def _base_url_and_auth(settings: ClientSettings, auth: httpx.Auth | None) -> tuple[str, httpx.Auth | None]:
+    """The base URL without its ``user:password@``, and the auth that user info stood for.
+
+    httpx logs every request URL in full (its ``httpx`` logger, INFO), so user info in the base URL
+    would reach an application's logs. It is taken off the URL and becomes the Basic auth httpx derives
+    from it anyway, unless the client has its own auth (which httpx would prefer too).
+    """
+    url = httpx.URL(settings.base_url)
+    if not url.userinfo:
+        return settings.base_url, auth
+    basic = httpx.BasicAuth(url.username, url.password)
+    return str(url.copy_with(userinfo=b"")), auth if auth is not None else basic
+
+
 def _headers(settings: ClientSettings) -> dict[str, str]:
     """Default headers: the User-Agent, then the configured ones (which may replace it)."""
     return {"User-Agent": settings.user_agent, **settings.headers}
@@ -119,6 +134,7 @@ def build_sync_client(
     transport: httpx.BaseTransport | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.Client:
     """The `httpx.Client` for `settings`, composed as in the module docstring.
 
@@ -130,6 +146,8 @@ def build_sync_client(
         transport: the innermost transport instead of a pooled `httpx.HTTPTransport` (tests, benchmarks).
         clock: time for retries, hooks, the breaker and logging (default `SystemClock`).
         jitter: random source for backoff jitter (default `random.random`).
+        redaction: what log lines and error messages may show (default `DEFAULT_REDACTION`); an SDK
+            passes its spec's password fields.
 
     Raises:
         ConfigurationError: a hook is async.
@@ -141,17 +159,18 @@ def build_sync_client(
     )
     if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
         stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
-    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
     if settings.cache:
         stack = CachingTransport(inner=stack)
     if settings.circuit is not None:
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
     stack = HooksTransport(hooks, inner=stack, clock=clock)
     stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    base_url, auth = _base_url_and_auth(settings, auth)
     return LeanClient(
         auth=auth,
         transport=stack,
-        base_url=settings.base_url,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
     )
@@ -166,6 +185,7 @@ def build_async_client(
     transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
 
@@ -181,7 +201,7 @@ def build_async_client(
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
     if settings.rate_limit is not None:
         stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
-    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock)
+    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
     if settings.cache:
         stack = AsyncCachingTransport(inner=stack)
     if settings.circuit is not None:
@@ -190,17 +210,22 @@ def build_async_client(
         )
     stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
     stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    base_url, auth = _base_url_and_auth(settings, auth)
     return AsyncLeanClient(
         auth=auth,
         transport=stack,
-        base_url=settings.base_url,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
     )
 
 
 def build_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.BaseTransport | None = None
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.BaseTransport | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.Client:
     """A plain client for token calls: the same base URL, TLS, timeouts and User-Agent; no auth, no retries.
 
@@ -208,22 +233,34 @@ def build_token_client(
     The caller owns the client and closes it.
     """
     inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    base_url, auth = _base_url_and_auth(settings, None)
     return httpx.Client(
-        base_url=settings.base_url,
+        auth=auth,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=LoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=LoggingTransport(
+            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
+        ),
     )
 
 
 def build_async_token_client(
-    settings: ClientSettings, *, logger_name: str, transport: httpx.AsyncBaseTransport | AsyncBackend | None = None
+    settings: ClientSettings,
+    *,
+    logger_name: str,
+    transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
+    redaction: Redaction | None = None,
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
     inner = _async_pool(settings, transport)
+    base_url, auth = _base_url_and_auth(settings, None)
     return httpx.AsyncClient(
-        base_url=settings.base_url,
+        auth=auth,
+        base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=AsyncLoggingTransport(inner=inner, logger=_logger(logger_name, settings), clock=SystemClock()),
+        transport=AsyncLoggingTransport(
+            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
+        ),
     )

@@ -39,10 +39,11 @@ from collections.abc import Mapping
 import httpx
 
 from ._clock import Clock
+from ._defaults import REDACTION_EXTENSION
 from ._errors import ConfigurationError
 from ._log_lines import AsyncTappedStream, Exchange, SyncTappedStream, log_info
 from ._log_output import BatchingStreamHandler
-from ._redaction import Redaction
+from ._redaction import DEFAULT_REDACTION, Redaction
 
 __all__ = [
     "LOG_LEVELS",
@@ -63,7 +64,6 @@ LOG_LEVELS: Mapping[str, int | None] = {
 """Values of the ``<PREFIX>_LOG`` variable (the same names `load_settings` accepts); ``off`` silences
 the SDK's logger."""
 
-_DEFAULT_REDACTION = Redaction()
 _HANDLER_MARK = "_sdk_runtime_handler"
 
 
@@ -86,9 +86,10 @@ class LoggingTransport(httpx.BaseTransport):
         redaction: Redaction | None = None,
     ) -> None:
         self._inner, self._logger, self._clock = inner, logger, clock
-        self._redaction = redaction if redaction is not None else _DEFAULT_REDACTION
+        self._redaction = redaction if redaction is not None else DEFAULT_REDACTION
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions[REDACTION_EXTENSION] = self._redaction  # errors built from the response mask alike
         logger = self._logger
         if not logger.isEnabledFor(logging.DEBUG):
             if not logger.isEnabledFor(logging.WARNING):
@@ -131,9 +132,10 @@ class AsyncLoggingTransport(httpx.AsyncBaseTransport):
         redaction: Redaction | None = None,
     ) -> None:
         self._inner, self._logger, self._clock = inner, logger, clock
-        self._redaction = redaction if redaction is not None else _DEFAULT_REDACTION
+        self._redaction = redaction if redaction is not None else DEFAULT_REDACTION
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.extensions[REDACTION_EXTENSION] = self._redaction  # errors built from the response mask alike
         logger = self._logger
         if not logger.isEnabledFor(logging.DEBUG):
             if not logger.isEnabledFor(logging.WARNING):

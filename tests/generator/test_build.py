@@ -66,6 +66,23 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Widget"}
+  /widgets/{widget_id}/legacy-view:
+    get:
+      operationId: getWidgetLegacyView
+      tags: [widgets]
+      deprecated: true
+      x-sdk-method: fetch_legacy_view
+      parameters:
+        - name: widget_id
+          in: path
+          required: true
+          schema: {type: string}
+      responses:
+        "200":
+          description: The widget, as old clients read it.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Widget"}
   /health:
     get:
       operationId: getServiceHealth
@@ -310,6 +327,28 @@ def test_generated_package_imports_and_clients_construct(widget_project: Path) -
     )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).is_relative_to(widget_project)
+
+
+def test_deprecated_operation_warns_when_called_and_others_do_not(widget_project: Path) -> None:
+    """A method whose operation the spec marks deprecated raises a DeprecationWarning naming it; others stay quiet."""
+    result = python_in(
+        widget_project,
+        """
+        import httpx, warnings
+        import widget_sdk
+
+        answer = httpx.MockTransport(lambda request: httpx.Response(200, json={"id": "w1", "name": "Cog"}))
+        with widget_sdk.Widget("http://127.0.0.1:9", api_token="t", transport=answer) as client:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                client.widgets.fetch("w1")
+                assert caught == [], [str(w.message) for w in caught]
+                client.widgets.fetch_legacy_view("w1")
+            assert [w.category for w in caught] == [DeprecationWarning], caught
+            assert "getWidgetLegacyView is deprecated" in str(caught[0].message), caught[0].message
+        """,
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_generated_package_passes_mypy_strict(widget_project: Path, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock.prism import LOOPBACK, MockError, PrismServer, free_port, port_is_busy
+from mock.prism import LOOPBACK, MockError, PrismServer, free_port, port_is_busy, server_base_paths
 
 pytestmark = pytest.mark.prism
 
@@ -117,3 +117,31 @@ def test_a_spec_prism_rejects_fails_fast_with_its_words(tmp_path: Path) -> None:
     spec.write_text("openapi: 3.1.0\ninfo: [not, a, mapping]\npaths: {}\n", encoding="utf-8")
     with pytest.raises(MockError):
         PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log").start(ready_timeout_s=30)
+
+
+def test_server_base_paths_are_read_from_the_spec(tmp_path: Path) -> None:
+    """Each distinct path of the servers' URLs is listed; root URLs, templated URLs and junk give nothing."""
+    spec = tmp_path / "servers.yaml"
+    spec.write_text(
+        "servers:\n"
+        "  - url: http://127.0.0.1:4020/api/v1/\n"
+        "  - url: https://api.example/api/v1\n"
+        "  - url: https://api.example\n"
+        "  - url: https://{region}.example/v2\n"
+        "  - 42\n",
+        encoding="utf-8",
+    )
+    assert server_base_paths(spec) == ["/api/v1"]
+    spec.write_text(": not yaml :\n  - [", encoding="utf-8")
+    assert server_base_paths(spec) == []
+
+
+def test_the_servers_base_path_is_served_too(tmp_path: Path) -> None:
+    """Prism ignores a server URL's path; the mock answers below it as at the root (query kept)."""
+    spec = tmp_path / "based.yaml"
+    spec.write_text(SPEC.replace("paths:", "servers:\n  - url: http://127.0.0.1/api/v1\npaths:", 1), encoding="utf-8")
+    with PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log") as server:
+        for path in ("/api/v1/things", "/things", "/api/v1/things?x=1"):
+            response = httpx.post(server.url + path, json={"a": "b"}, timeout=10)
+            assert response.status_code == 201, (path, response.text)
+        assert httpx.post(server.url + "/api/v1x/things", json={"a": "b"}, timeout=10).status_code == 404

@@ -143,6 +143,28 @@ async def test_refused_auth_sends_auth_failed_and_closes_4401(mock: WebSocketMoc
         pass
 
 
+async def test_refuse_auth_once_refuses_only_the_next_connection(mock: WebSocketMock) -> None:
+    """`refuse_auth(once=True)` refuses the next auth (4401) and the reconnect after it gets in."""
+    mock.refuse_auth(once=True)
+    assert (mock.refuse_next_auth, mock.auth_refused) == (True, False)
+    async with client(mock.url, token=None) as ws:
+        await send(ws, {"type": "auth", "token": "abc"})
+        assert (await recv(ws))["code"] == "auth_failed"
+        assert await close_code(ws) == 4401
+    assert not mock.refuse_next_auth
+    async with client(mock.url, token="abc"):
+        (session,) = [s for s in mock.sessions if s.open]
+        assert session.authenticated
+
+
+async def test_refuse_auth_off_cancels_a_pending_once(mock: WebSocketMock) -> None:
+    """`refuse_auth(False)` also clears a `once` no connection has used yet."""
+    mock.refuse_auth(once=True)
+    mock.refuse_auth(False)
+    async with client(mock.url, token="abc"):
+        pass
+
+
 async def test_frames_before_auth_are_rejected_and_the_connection_stays(mock: WebSocketMock) -> None:
     """Every frame but auth before auth_ok gets not_authenticated; auth still works afterwards."""
     async with client(mock.url, token=None) as ws:
@@ -381,7 +403,11 @@ async def test_http_control_endpoint() -> None:
             state = (await http.get(f"{base}/state")).json()
             assert (state["connections"], state["url"]) == (1, server.url)
             assert (await http.get(f"{base}/push", params={"channel": "weather"})).status_code == 404
-            assert (await http.get(f"{base}/refuse-auth", params={"on": "1"})).json() == {"auth_refused": True}
+            refused = (await http.get(f"{base}/refuse-auth", params={"on": "1"})).json()
+            assert refused == {"auth_refused": True, "refuse_next_auth": False}
+            once = (await http.get(f"{base}/refuse-auth", params={"on": "0", "once": "1"})).json()
+            assert once == {"auth_refused": True, "refuse_next_auth": True}
+            assert (await http.get(f"{base}/state")).json()["refuse_next_auth"] is True
             assert (await http.get(f"{base}/silence", params={"on": "0"})).json() == {"silent": False}
             assert (await http.get(f"{base}/drop")).json() == {"dropped": 1}
             assert await close_code(ws) == 1012

@@ -6,16 +6,18 @@ import asyncio
 import json
 import logging
 import threading
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from runtime._auth import TokenRefreshAuth
 from runtime._clock import FakeClock
+from runtime._defaults import DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION
 from runtime._errors import ConfigurationError, TokenRefreshError
+from runtime._oauth2 import ClientCredentialsProvider
 from runtime._secret import Secret
-from runtime._token import Token
+from runtime._token import Token, TokenProvider
 from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
 from runtime._token_store import MemoryTokenStore
 
@@ -541,4 +543,135 @@ async def test_async_access_token_and_requests_share_the_token(clock: FakeClock)
     async with async_api_client(auth, api) as client:
         await client.get("/items")
         assert await auth.async_access_token() == "access-1"
+    assert server.calls == 1
+
+
+# -- short-lived tokens: one token request per expiry ------------------------------------------------
+
+LIFETIMES_S = [30, 60, 3600]
+EXPIRIES = 3
+SEQUENTIAL_CALLS = 20
+
+
+def margin_s(lifetime_s: float) -> float:
+    """The renewal margin the runtime promises for a token of this lifetime."""
+    return min(DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION * lifetime_s)
+
+
+def provider_of(kind: str) -> TokenProvider:
+    """A login/refresh provider, or OAuth2 client credentials against the same counting endpoint."""
+    if kind == "login":
+        return provider()
+    return ClientCredentialsProvider("/oauth/token", "client-1", Secret("cc-secret-value"))
+
+
+class ThreadArrivals(httpx.Auth):
+    """Opens the token server's gate once `expected` threads have entered the wrapped flow, so the one
+    token request stays open while every thread is on its way to (or waiting on) the renewal lock."""
+
+    def __init__(self, inner: TokenRefreshAuth, expected: int, server: TokenServer) -> None:
+        self.inner, self.expected, self.server = inner, expected, server
+        self.entered = 0
+        self.lock = threading.Lock()
+
+    def arm(self) -> None:
+        self.entered, self.server.gate = 0, threading.Event()
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        with self.lock:
+            self.entered += 1
+            if self.entered == self.expected and self.server.gate is not None:
+                self.server.gate.set()
+        yield from self.inner.sync_auth_flow(request)
+
+
+def sequential_calls_within_the_fresh_window(call: Callable[[], int], clock: FakeClock, lifetime_s: float) -> None:
+    """SEQUENTIAL_CALLS calls spread over the part of the lifetime before renewal is due, all answered 200."""
+    step_s = 0.99 * (lifetime_s - margin_s(lifetime_s)) / SEQUENTIAL_CALLS
+    for _ in range(SEQUENTIAL_CALLS):
+        clock.advance(step_s)
+        assert call() == 200
+
+
+@pytest.mark.parametrize("kind", ["login", "client_credentials"])
+@pytest.mark.parametrize("lifetime_s", LIFETIMES_S)
+def test_threads_cause_one_token_request_per_expiry(clock: FakeClock, lifetime_s: int, kind: str) -> None:
+    """With 30 s, 60 s or 3600 s tokens, 100 threads and 20 sequential calls per lifetime cost exactly one
+    token request per expiry (login/refresh and client credentials alike)."""
+    server = TokenServer(expires_in=lifetime_s)
+    api = Api(server)
+    auth = ThreadArrivals(make_auth(server, clock, provider=provider_of(kind)), N, server)
+    with api_client(auth, api) as client:
+        for expiry in range(EXPIRIES):
+            auth.arm()
+            with ThreadPoolExecutor(max_workers=N) as pool:
+                statuses = list(pool.map(lambda _: client.get("/items").status_code, range(N)))
+            assert statuses == [200] * N
+            sequential_calls_within_the_fresh_window(lambda: client.get("/items").status_code, clock, lifetime_s)
+            assert server.calls == expiry + 1
+            clock.advance(lifetime_s)  # past expiry: the next round must renew, once
+    assert api.calls == EXPIRIES * (N + SEQUENTIAL_CALLS)
+
+
+@pytest.mark.parametrize("kind", ["login", "client_credentials"])
+@pytest.mark.parametrize("lifetime_s", LIFETIMES_S)
+async def test_tasks_cause_one_token_request_per_expiry(clock: FakeClock, lifetime_s: int, kind: str) -> None:
+    """The async twin: 100 tasks and 20 sequential calls per lifetime cost exactly one token request per expiry."""
+    server = TokenServer(expires_in=lifetime_s)
+    api = Api(server)
+    auth = CountingAuth(make_auth(server, clock, provider=provider_of(kind)), N, server)
+    async with async_api_client(auth, api) as client:
+        for expiry in range(EXPIRIES):
+            auth.entered, server.async_gate = 0, asyncio.Event()
+            responses = await asyncio.gather(*(client.get("/items") for _ in range(N)))
+            assert [r.status_code for r in responses] == [200] * N
+            step_s = 0.99 * (lifetime_s - margin_s(lifetime_s)) / SEQUENTIAL_CALLS
+            for _ in range(SEQUENTIAL_CALLS):
+                clock.advance(step_s)
+                assert (await client.get("/items")).status_code == 200
+            assert server.calls == expiry + 1
+            clock.advance(lifetime_s)
+    assert api.calls == EXPIRIES * (N + SEQUENTIAL_CALLS)
+
+
+class SlowTokenServer(TokenServer):
+    """A token endpoint whose answer takes so long (on the fake clock) that the token it issues is already
+    inside its renewal margin when it arrives."""
+
+    def __init__(self, clock: FakeClock, *, expires_in: float) -> None:
+        super().__init__(expires_in=expires_in)
+        self.clock = clock
+
+    def _answer(self, request: httpx.Request) -> httpx.Response:
+        self.clock.advance(self.expires_in - margin_s(self.expires_in) / 2)
+        return super()._answer(request)
+
+
+@pytest.mark.parametrize("lifetime_s", LIFETIMES_S)
+def test_threads_that_waited_on_a_renewal_use_its_token(lifetime_s: int) -> None:
+    """A caller that waited on a renewal uses the token it produced, even when that one is already due
+    for renewal (a slow token endpoint): 100 threads, one token request."""
+    clock = FakeClock()
+    server = SlowTokenServer(clock, expires_in=lifetime_s)
+    api = Api(server)
+    auth = ThreadArrivals(make_auth(server, clock), N, server)
+    with api_client(auth, api) as client:
+        auth.arm()
+        with ThreadPoolExecutor(max_workers=N) as pool:
+            statuses = list(pool.map(lambda _: client.get("/items").status_code, range(N)))
+    assert statuses == [200] * N
+    assert server.calls == 1
+
+
+@pytest.mark.parametrize("lifetime_s", LIFETIMES_S)
+async def test_tasks_that_waited_on_a_renewal_use_its_token(lifetime_s: int) -> None:
+    """The async twin: 100 tasks waiting on one slow renewal all use its token; one token request."""
+    clock = FakeClock()
+    server = SlowTokenServer(clock, expires_in=lifetime_s)
+    api = Api(server)
+    auth = CountingAuth(make_auth(server, clock), N, server)
+    async with async_api_client(auth, api) as client:
+        server.async_gate = asyncio.Event()
+        responses = await asyncio.gather(*(client.get("/items") for _ in range(N)))
+    assert [r.status_code for r in responses] == [200] * N
     assert server.calls == 1

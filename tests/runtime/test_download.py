@@ -24,8 +24,9 @@ from runtime import FakeClock, NotFoundError, RateLimitError, RetryPolicy, Serve
 from runtime._download import DEFAULT_DOWNLOAD_RETRY, adownload, download
 from runtime._download_part import PartFile
 from runtime._errors import ChecksumMismatchError, DownloadError
+from runtime._redaction import Redaction
 
-from tests.support.fault_server import BLOCK, Faults, FaultServer, ServedFile
+from tests.support.fault_server import BLOCK, Faults, FaultServer, SeenRequest, ServedFile
 
 ROOT = Path(__file__).resolve().parents[2]
 FILE = ServedFile(4 * BLOCK)  # 4 MiB: big enough for several chunks, quick to serve
@@ -409,6 +410,70 @@ def test_absolute_url_on_another_origin_gets_no_credentials(tmp_path: Path) -> N
     assert [seen.authorization for seen in cdn.requests] == [None]
     assert cdn.requests[0].path == "/signed/m?expires=1&signature=abc"
     assert api.requests == []
+
+
+CREDENTIAL_HEADERS = {
+    "Authorization": "Bearer default-header-token",
+    "Cookie": "session=cookie-value",
+    "Proxy-Authorization": "Basic cHJveHk6cHc=",
+    "X-Api-Key": "key-from-the-default-headers",
+    "X-Tenant-Key": "a key the spec's securitySchemes name",
+}
+SPEC_POLICY = Redaction(secret_fields=frozenset({"X-Tenant-Key"}))  # as the generated client passes it
+
+
+def credential_headers_seen(seen: SeenRequest) -> set[str]:
+    """The credential headers (of `CREDENTIAL_HEADERS`) a server saw."""
+    return {name for name in CREDENTIAL_HEADERS if name.lower() in seen.headers}
+
+
+def test_another_origin_gets_none_of_the_credential_headers(tmp_path: Path) -> None:
+    """A signed URL on another origin gets no credential header at all: not Authorization only, but Cookie,
+    Proxy-Authorization, X-Api-Key and the spec's API-key headers too; other headers stay."""
+    with FaultServer({}) as api, FaultServer({"/signed/m": FILE}) as cdn:
+        headers = {**CREDENTIAL_HEADERS, "X-Tenant": "t1"}
+        with httpx.Client(base_url=api.url, auth=HeaderAuth(), headers=headers) as http:
+            download(
+                http,
+                f"{cdn.url}/signed/m?signature=abc",
+                tmp_path / "m",
+                expected_sha256=FILE.sha256,
+                redaction=SPEC_POLICY,
+            )
+    assert credential_headers_seen(cdn.requests[0]) == set()
+    assert "x-tenant" in cdn.requests[0].headers
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_redirect_to_another_origin_drops_every_credential_header(tmp_path: Path, flavour: str) -> None:
+    """The API answers the download with a 302 to a CDN: the API got the credentials, the CDN none of them
+    (httpx itself strips only Authorization and Cookie)."""
+    with FaultServer({"/m": FILE}) as cdn, FaultServer({}, redirects={"/files/m": f"{cdn.url}/m"}) as api:
+
+        async def run() -> None:
+            if flavour == "sync":
+                with httpx.Client(base_url=api.url, auth=HeaderAuth(), headers=CREDENTIAL_HEADERS) as http:
+                    download(http, "/files/m", tmp_path / "m", expected_sha256=FILE.sha256, redaction=SPEC_POLICY)
+            else:
+                async with httpx.AsyncClient(base_url=api.url, auth=HeaderAuth(), headers=CREDENTIAL_HEADERS) as http:
+                    await adownload(
+                        http, "/files/m", tmp_path / "m", expected_sha256=FILE.sha256, redaction=SPEC_POLICY
+                    )
+
+        asyncio.run(run())
+    assert credential_headers_seen(api.requests[0]) == set(CREDENTIAL_HEADERS)
+    assert [credential_headers_seen(seen) for seen in cdn.requests] == [set()]
+    assert (tmp_path / "m").read_bytes() == FILE.content()
+
+
+def test_a_redirect_within_the_origin_keeps_the_credentials(tmp_path: Path) -> None:
+    """A redirect that stays on the API's origin keeps the token (it is the API itself)."""
+    with (
+        FaultServer({"/m": FILE}, redirects={"/old/m": "/m"}) as api,
+        httpx.Client(base_url=api.url, auth=HeaderAuth()) as http,
+    ):
+        download(http, "/old/m", tmp_path / "m", expected_sha256=FILE.sha256)
+    assert [seen.authorization for seen in api.requests] == ["Bearer sdk-token", "Bearer sdk-token"]
 
 
 def test_absolute_url_on_the_same_origin_keeps_credentials(tmp_path: Path) -> None:

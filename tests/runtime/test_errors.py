@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import json
 from collections.abc import AsyncIterator
 
 import httpx
@@ -34,6 +35,8 @@ from runtime import (
     redact_url,
     translate_transport_errors,
 )
+from runtime._defaults import REDACTION_EXTENSION
+from runtime._redaction import Redaction
 
 SECRET_TOKEN = "sk-live-very-secret"
 URL = f"https://api.example.com/v1/pets?api_key={SECRET_TOKEN}&limit=5"
@@ -332,3 +335,45 @@ def test_reauth_and_retry_after_read_as_client_designs_name_them() -> None:
     limited = raised(response(429, headers={"Retry-After": "12"}))
     assert isinstance(limited, RateLimitError) and limited.retry_after == 12
     assert TokenRefreshError("x").requires_reauth
+
+
+SERVER_SIDE_SECRET = "pw-the-server-echoed-0042"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "content"),
+    [
+        ("application/json", json.dumps({"title": "Bad login", "user": "ann", "password": SERVER_SIDE_SECRET})),
+        ("application/problem+json", json.dumps({"title": "x", "errors": [{"client_secret": SERVER_SIDE_SECRET}]})),
+        ("text/plain", f"login failed: password={SERVER_SIDE_SECRET} user=ann"),
+        ("application/x-www-form-urlencoded", f"user=ann&api_key={SERVER_SIDE_SECRET}"),
+    ],
+)
+def test_secret_fields_of_an_error_body_are_masked_as_in_the_debug_log(content_type: str, content: str) -> None:
+    """A secret the error body carries in a secret field (even one the request never sent) does not show
+    in str(error): the message renders the body exactly as the DEBUG log line does."""
+    error = raised(response(400, content=content.encode(), headers={"Content-Type": content_type}))
+    assert SERVER_SIDE_SECRET not in str(error) and SERVER_SIDE_SECRET not in repr(error)
+    logged = Redaction().body(content.encode(), content_type)
+    assert str(error).endswith(f"Body: {logged}")
+
+
+def test_the_clients_redaction_policy_masks_its_spec_fields_in_error_messages() -> None:
+    """Fields the spec marks as credentials (the policy's secret_fields, lent to the request by the logging
+    transport) are masked in the message, and their request values are cut from echoed text."""
+    fingerprint = "8c76b3175e2eb32d597e8cd41b5e2abdbdbd17aa"
+    request = httpx.Request(
+        "POST",
+        "https://api.example.com/v1/login",
+        json={"user": "ann", "hardware_fingerprint": fingerprint},
+        extensions={REDACTION_EXTENSION: Redaction(secret_fields=frozenset({"hardware_fingerprint"}))},
+    )
+    body = {"title": "Mismatch", "detail": f"machine {fingerprint} is not bound", "hardwareFingerprint": fingerprint}
+    with pytest.raises(APIStatusError) as caught:
+        raise_for_status(httpx.Response(403, json=body, request=request))
+    assert fingerprint not in str(caught.value)
+    assert "machine REDACTED is not bound" in str(caught.value)
+    request.extensions.pop(REDACTION_EXTENSION)  # without the policy the field name alone says nothing
+    with pytest.raises(APIStatusError) as unmasked:
+        raise_for_status(httpx.Response(403, json=body, request=request))
+    assert fingerprint in str(unmasked.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import ssl
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from runtime import (
     build_sync_client,
 )
 from runtime._cache import AsyncCachingTransport, CachingTransport
+from runtime._factory import build_async_token_client, build_token_client
 from runtime._logging import AsyncLoggingTransport, LoggingTransport
 
 BASE = "https://api.example.com/v1"
@@ -242,3 +244,54 @@ async def test_async_pool_limits_on_innermost() -> None:
     assert isinstance(innermost, httpx.AsyncHTTPTransport)
     assert innermost._pool._max_connections == 4
     await client.aclose()
+
+
+URL_PASSWORD = "pw-in-the-url-0042"
+
+
+@pytest.mark.parametrize("build", ["sync", "token"])
+def test_a_password_in_the_base_url_never_reaches_a_log_line(build: str, caplog: pytest.LogCaptureFixture) -> None:
+    """`https://user:pass@host`: the user info leaves the URL every logger sees (httpx logs URLs in full at
+    INFO) and becomes the Basic auth httpx would have derived from it; the client's own auth still wins."""
+    seen: list[httpx.Request] = []
+    mock = httpx.MockTransport(recorder(seen))
+    with_password = ClientSettings(base_url=f"https://ann:{URL_PASSWORD}@api.example.com/v1")
+    if build == "sync":
+        client = build_sync_client(with_password, auth=None, hooks=Hooks(), logger_name="sdk", transport=mock)
+    else:
+        client = build_token_client(with_password, logger_name="sdk", transport=mock)
+    with caplog.at_level(logging.DEBUG), client:
+        client.get("/pets")
+    (request,) = seen
+    assert str(request.url) == "https://api.example.com/v1/pets"
+    assert request.headers["Authorization"] == basic("ann", URL_PASSWORD)
+    assert caplog.records and URL_PASSWORD not in caplog.text
+    own = httpx.BasicAuth("bob", "bobs-password")
+    with build_sync_client(with_password, auth=own, hooks=Hooks(), logger_name="sdk", transport=mock) as client:
+        client.get("/pets")
+    assert seen[-1].headers["Authorization"] == basic("bob", "bobs-password")
+
+
+def basic(user: str, password: str) -> str:
+    """The Basic Authorization header value for a user and password."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+async def test_a_password_in_the_base_url_stays_out_of_the_async_client_url() -> None:
+    """The async client and token client take the user info off the base URL the same way."""
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)
+
+    with_password = ClientSettings(base_url=f"https://ann:{URL_PASSWORD}@api.example.com/v1")
+    mock = httpx.MockTransport(handler)
+    for client in (
+        build_async_client(with_password, auth=None, hooks=Hooks(), logger_name="sdk", transport=mock),
+        build_async_token_client(with_password, logger_name="sdk", transport=mock),
+    ):
+        async with client:
+            await client.get("/pets")
+    assert [str(r.url) for r in seen] == ["https://api.example.com/v1/pets"] * 2
+    assert all(URL_PASSWORD not in str(r.url) and "Basic " in r.headers["Authorization"] for r in seen)

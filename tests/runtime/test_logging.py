@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from runtime import _log_lines, _logging
 from runtime._clock import FakeClock
-from runtime._errors import ConfigurationError
+from runtime._errors import APIStatusError, ConfigurationError, raise_for_status
 from runtime._log_output import BatchingStreamHandler
 from runtime._logging import (
     AsyncLoggingTransport,
@@ -25,6 +25,8 @@ from runtime._logging import (
     configure_logging,
     configure_logging_from_env,
 )
+from runtime._redaction import Redaction
+from runtime._settings import ClientSettings
 
 BASE = "https://api.test"
 
@@ -370,8 +372,13 @@ def test_configure_logging_off_then_on() -> None:
 SECRETS = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40)
 
 
+SPEC_SECRET_FIELDS = frozenset({"hardware_fingerprint"})  # as a spec's format: password / writeOnly field
+
+
 def _exchange_logs(secret: str) -> list[str]:
-    """Log one DEBUG exchange carrying `secret` everywhere a credential goes, and return the lines."""
+    """Log one DEBUG exchange carrying `secret` everywhere a credential goes (the server echoing it in its
+    error body, a spec password field among them) and return the lines, the error's message, and the
+    repr of settings whose base URL holds it as the password."""
     logger, capture = make_logger(logging.DEBUG)
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -380,7 +387,8 @@ def _exchange_logs(secret: str) -> list[str]:
             "title": "Unauthorized",
             "detail": f"token {secret} is not valid",
             "access_token": secret,
-            "errors": [{"field": "password", "apiKey": secret}],
+            "errors": [{"field": "password", "apiKey": secret}, {"password": secret}],
+            "hardware_fingerprint": secret,
         }
         return httpx.Response(
             401,
@@ -392,8 +400,12 @@ def _exchange_logs(secret: str) -> list[str]:
             content=json.dumps(problem).encode(),
         )
 
-    with client_for(handler, logger, FakeClock()) as client:
-        client.post(
+    redaction = Redaction(secret_fields=SPEC_SECRET_FIELDS)
+    transport = LoggingTransport(
+        inner=httpx.MockTransport(handler), logger=logger, clock=FakeClock(), redaction=redaction
+    )
+    with httpx.Client(base_url=BASE, transport=transport) as client:
+        response = client.post(
             "/v1/login",
             params={"token": secret, "api_key": secret, "limit": 5},
             headers={
@@ -401,9 +413,18 @@ def _exchange_logs(secret: str) -> list[str]:
                 "Cookie": f"session={secret}; theme=dark",
                 "X-Client-Data": secret,
             },
-            json={"user": "ann", "password": secret, "client_secret": secret, "nested": {"tokens": [secret]}},
+            json={
+                "user": "ann",
+                "password": secret,
+                "client_secret": secret,
+                "nested": {"tokens": [secret]},
+                "hardware_fingerprint": secret,
+            },
         )
-    return capture.lines
+    with pytest.raises(APIStatusError) as caught:
+        raise_for_status(response)
+    settings = ClientSettings(base_url=f"https://ann:{quote(secret, safe='')}@api.test/v1")
+    return [*capture.lines, str(caught.value), repr(caught.value), repr(settings)]
 
 
 BASELINE = "\n".join(_exchange_logs("PLACEHOLDER-SECRET"))
@@ -412,7 +433,8 @@ BASELINE = "\n".join(_exchange_logs("PLACEHOLDER-SECRET"))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(secret=SECRETS)
 def test_no_secret_reaches_any_log_line(secret: str) -> None:
-    """Whatever the secret, it never appears (raw, JSON-escaped or URL-encoded) in a DEBUG log line."""
+    """Whatever the secret, it never appears (raw, JSON-escaped or URL-encoded) in a DEBUG log line, in the
+    message of the error its response raises, or in the repr of settings whose base URL carries it."""
     assume(secret not in BASELINE)
     forms = {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}
     lines = _exchange_logs(secret)

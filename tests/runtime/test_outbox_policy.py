@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -62,13 +63,25 @@ def test_without_a_path_the_outbox_uses_the_default_location(tmp_path: Path, mon
         {"probe_jitter_s": 0},
         {"probe_interval_s": 10.0, "max_probe_interval_s": 5.0},
         {"batch_size": 0},
-        {"path": "outbox.db"},
+        {"path": 42},
     ],
 )
 def test_policy_validation(changes: dict[str, Any]) -> None:
-    """Limits are ints >= 1 or None, durations are seconds > 0, overflow is reject|drop_oldest, path is a Path."""
+    """Limits are ints >= 1 or None, durations are seconds > 0, overflow is reject|drop_oldest, path is path-like."""
     with pytest.raises((ValueError, TypeError)):
         OutboxPolicy(**changes)
+
+
+@pytest.mark.parametrize("given", ["queue/outbox.db", Path("queue/outbox.db"), PurePosixPath("queue/outbox.db")])
+def test_policy_path_accepts_a_str_or_any_path_like(tmp_path: Path, given: str | os.PathLike[str]) -> None:
+    """OutboxPolicy(path=...) takes a str or any os.PathLike and keeps it as a Path; the outbox opens there."""
+    policy = OutboxPolicy(path=given)
+    assert policy.path == Path("queue/outbox.db") and isinstance(policy.path, Path)
+    outbox = Outbox(OutboxPolicy(path=str(tmp_path / "queue" / "outbox.db")), package="pkg")
+    try:
+        assert (tmp_path / "queue" / "outbox.db").exists()
+    finally:
+        outbox.close()
 
 
 def test_policy_defaults_never_lose_silently() -> None:

@@ -21,6 +21,7 @@ from runtime._realtime_protocol import (
     RequestExchange,
     backoff_delays,
     reconnect_delay_s,
+    stream_url,
 )
 
 CONTRACT: dict[str, Any] = {
@@ -76,6 +77,57 @@ def test_null_switches_auth_and_ping_off() -> None:
     assert protocol.control_kinds == frozenset({"subscribed", "unsubscribed", "ack"})
 
 
+def test_flat_frames_keep_their_fields_beside_the_discriminator() -> None:
+    """Without payload_field a frame is {discriminator: kind, **fields} and fields are read from its top."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "type"})
+    assert protocol.payload_field is None
+    assert protocol.frame("subscribe", {"channel": "a"}) == {"type": "subscribe", "channel": "a"}
+    assert protocol.field({"type": "subscribed", "channel": "a"}, "channel") == "a"
+
+
+def test_payload_field_nests_every_field_but_the_kind() -> None:
+    """payload_field: data builds {event: kind, data: {...}} and reads fields inside data (None when absent)."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "event", "payload_field": "data"})
+    assert protocol.payload_field == "data"
+    assert protocol.frame("subscribe", {"channel": "batches"}) == {"event": "subscribe", "data": {"channel": "batches"}}
+    assert protocol.frame("auth_ok", {}) == {"event": "auth_ok", "data": {}}
+    assert protocol.field({"event": "error", "data": {"type": "auth"}}, "type") == "auth"
+    assert protocol.field({"event": "error", "type": "auth"}, "type") is None
+    assert protocol.field({"event": "pong", "data": "not an object"}, "id") is None
+
+
+def test_a_stream_sends_no_auth_frame_and_no_ping_but_keeps_the_frame_shape() -> None:
+    """for_stream() drops auth and heartbeat (the client sends nothing) and keeps kinds and fields."""
+    protocol = RealtimeProtocol.from_mapping({"discriminator": "event", "payload_field": "data"})
+    stream = protocol.for_stream()
+    assert stream.auth is None and stream.heartbeat is None
+    assert (stream.discriminator, stream.payload_field, stream.reconnect) == ("event", "data", protocol.reconnect)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("ws://127.0.0.1:4011/ws", "ws://127.0.0.1:4011/ws/timezone"),
+        ("wss://api.example/ws?x=1#f", "wss://api.example/ws/timezone"),
+        ("ws://h", "ws://h/ws/timezone"),
+    ],
+)
+def test_stream_url_keeps_scheme_and_host_and_takes_the_streams_path(url: str, expected: str) -> None:
+    """The stream's path replaces the server URL's path; query and fragment are dropped."""
+    assert stream_url(url, "/ws/timezone") == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "setting"),
+    [("http://h/ws", "/s", "url"), ("ws:///ws", "/s", "url"), ("ws://h/ws", "s", "path")],
+)
+def test_stream_url_refuses_what_is_not_a_websocket_url_or_a_path(url: str, path: str, setting: str) -> None:
+    """A non-ws URL, a URL without host or a relative path is a ConfigurationError naming the setting."""
+    with pytest.raises(ConfigurationError) as caught:
+        stream_url(url, path)
+    assert caught.value.setting == setting
+
+
 @pytest.mark.parametrize(
     ("mapping", "setting"),
     [
@@ -87,6 +139,7 @@ def test_null_switches_auth_and_ping_off() -> None:
         ({"auth": "yes"}, "x-ws-protocol.auth"),
         ({"error": None}, "x-ws-protocol.error"),
         ({"subscribe": {"send": 3}}, "x-ws-protocol.subscribe.send"),
+        ({"payload_field": ""}, "x-ws-protocol.payload_field"),
     ],
 )
 def test_bad_values_raise_configuration_error_naming_the_key(mapping: dict[str, Any], setting: str) -> None:

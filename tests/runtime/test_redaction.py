@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from runtime._redaction import REDACTED, Redaction, is_secret_name, known_secrets
+from runtime._redaction import REDACTED, Redaction, is_secret_name
 
 POLICY = Redaction()
 
@@ -135,7 +135,35 @@ def test_known_secrets_come_from_auth_cookies_query_and_body() -> None:
         headers={"Authorization": "Bearer header;secret=1", "Cookie": "a=cookie-secret-1; b=short"},
         json={"user": "ann-the-user", "credentials": {"password": "body-secret-1"}},
     )
-    found = known_secrets(request)
+    found = Redaction().known_secrets(request)
     for value in ("query-secret-1", "header;secret=1", "cookie-secret-1", "body-secret-1"):
         assert value in found
     assert "short" not in found and "100000000" not in found and "ann-the-user" not in found
+
+
+FINGERPRINT = "8c76b3175e2eb32d597e8cd41b5e2abd"
+SPEC_POLICY = Redaction(secret_fields=frozenset({"hardware_fingerprint"}))
+
+
+@pytest.mark.parametrize("spelling", ["hardware_fingerprint", "hardwareFingerprint", "Hardware-Fingerprint"])
+def test_spec_password_fields_are_masked_in_every_spelling(spelling: str) -> None:
+    """A policy's secret_fields (a spec's format: password / writeOnly fields) are masked like password in
+    JSON, form and text bodies, headers and query values, in any case or separator style."""
+    assert SPEC_POLICY.is_secret_field(spelling) and not POLICY.is_secret_field(spelling)
+    as_json = SPEC_POLICY.body(json.dumps({"user": "ann", "m": {spelling: FINGERPRINT}}).encode(), "application/json")
+    as_form = SPEC_POLICY.body(f"user=ann&{spelling}={FINGERPRINT}".encode(), "application/x-www-form-urlencoded")
+    as_text = SPEC_POLICY.body(f"refused: {spelling}={FINGERPRINT} (bound elsewhere)".encode(), "text/plain")
+    as_pair = SPEC_POLICY.text(f'{{"{spelling}": "{FINGERPRINT}"}}')
+    headers = SPEC_POLICY.headers(httpx.Headers({spelling: FINGERPRINT}))
+    for shown in (as_json, as_form, as_text, as_pair, str(headers)):
+        assert FINGERPRINT not in shown and REDACTED in shown
+    assert FINGERPRINT in POLICY.body(f"{spelling}={FINGERPRINT}".encode(), "text/plain")  # only the spec says so
+
+
+def test_known_secrets_include_the_spec_password_fields() -> None:
+    """The request's values of a policy's secret_fields are cut out of any other text shown for it."""
+    request = httpx.Request(
+        "POST", f"https://x.test/v?hardware_fingerprint={FINGERPRINT}2", json={"hardwareFingerprint": FINGERPRINT}
+    )
+    assert {FINGERPRINT, f"{FINGERPRINT}2"} <= set(SPEC_POLICY.known_secrets(request))
+    assert POLICY.known_secrets(request) == []

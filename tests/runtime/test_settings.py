@@ -283,3 +283,20 @@ def test_malformed_api_version_names_the_setting(version: object) -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_settings("MYRVM", {"base_url": "https://x.example", "api_version": version}, environ={})
     assert caught.value.setting == "api_version"
+
+
+def test_a_password_in_the_base_url_never_shows_in_repr_or_errors() -> None:
+    """`https://user:pass@host`: repr(settings) shows the user info as REDACTED, and so does the error for a
+    base URL that is refused (from the arguments or the environment)."""
+    password = "pw-in-base-url-0042"
+    settings = load_settings("MYRVM", {"base_url": f"https://ann:{password}@api.example.com/v1"}, environ={})
+    assert settings.base_url == f"https://ann:{password}@api.example.com/v1"  # still used as given
+    assert password not in repr(settings) and "https://REDACTED@api.example.com/v1" in repr(settings)
+    for explicit, environ in (
+        ({"base_url": f"ftp://ann:{password}@api.example.com"}, {}),
+        ({}, {"MYRVM_BASE_URL": f"ftp://ann:{password}@api.example.com"}),
+    ):
+        with pytest.raises(ConfigurationError) as caught:
+            load_settings("MYRVM", explicit, environ=environ)
+        assert caught.value.setting == "base_url"
+        assert password not in str(caught.value) and "ftp://REDACTED@api.example.com" in str(caught.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from runtime._defaults import DEFAULT_REFRESH_SKEW_S
 from runtime._errors import TokenRefreshError
 from runtime._secret import Secret
 from runtime._token import Token, token_from_payload
@@ -17,6 +18,22 @@ def test_expiry_checks() -> None:
     assert token.expires_within(60, now=NOW + 40)
     assert not token.is_expired(now=NOW + 99.9) and token.is_expired(now=NOW + 100)
     assert not Token(access_token=Secret("a")).expires_within(1e9, now=NOW)
+
+
+@pytest.mark.parametrize(("lifetime_s", "margin_s"), [(30, 15.0), (60, 30.0), (120, 60.0), (3600, 60.0), (0, 0.0)])
+def test_renewal_margin_is_the_smaller_of_the_skew_and_half_the_lifetime(lifetime_s: float, margin_s: float) -> None:
+    """The renewal margin scales with the lifetime, so a short-lived token is not due as soon as it arrives."""
+    token = Token(access_token=Secret("a"), issued_at=NOW, expires_at=NOW + lifetime_s)
+    assert token.renewal_margin_s(DEFAULT_REFRESH_SKEW_S) == margin_s
+    assert not token.renewal_due(DEFAULT_REFRESH_SKEW_S, now=NOW) or lifetime_s == 0
+    assert token.renewal_due(DEFAULT_REFRESH_SKEW_S, now=NOW + lifetime_s - margin_s)
+
+
+def test_renewal_margin_without_a_known_lifetime_is_the_whole_skew() -> None:
+    """A token whose issue time is unknown (stored by an older SDK) is renewed the full skew before expiry."""
+    token = Token(access_token=Secret("a"), expires_at=NOW + 30)
+    assert token.renewal_margin_s(DEFAULT_REFRESH_SKEW_S) == DEFAULT_REFRESH_SKEW_S
+    assert token_from_payload({"access_token": "t", "expires_in": 30}, now=NOW, source="Login").issued_at == NOW
 
 
 def test_authorization_header_and_bearer_normalised() -> None:

@@ -57,7 +57,9 @@ def test_login_posts_credentials_as_json_under_the_base_url() -> None:
     server = Server()
     token = login_provider().fetch(server.client(), now=NOW)
     assert server.requests == [("/v1/auth/login", {"email": "a@example.com", "password": "pw-secret-1"})]
-    assert token == Token(access_token=Secret("from-login"), refresh_token=Secret("r-1"), expires_at=NOW + 900)
+    assert token == Token(
+        access_token=Secret("from-login"), refresh_token=Secret("r-1"), expires_at=NOW + 900, issued_at=NOW
+    )
 
 
 def test_refresh_posts_the_refresh_token_and_keeps_it_if_not_reissued() -> None:
@@ -66,7 +68,9 @@ def test_refresh_posts_the_refresh_token_and_keeps_it_if_not_reissued() -> None:
     old = Token(access_token=Secret("old"), refresh_token=Secret("r-1"))
     token = login_provider().refresh(server.client(), old, now=NOW)
     assert server.requests == [("/v1/auth/refresh", {"renew": "r-1"})]
-    assert token == Token(access_token=Secret("from-refresh"), refresh_token=Secret("r-1"), expires_at=NOW + 60)
+    assert token == Token(
+        access_token=Secret("from-refresh"), refresh_token=Secret("r-1"), expires_at=NOW + 60, issued_at=NOW
+    )
 
 
 @pytest.mark.parametrize("status", [400, 401])

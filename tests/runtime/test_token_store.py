@@ -9,6 +9,7 @@ import stat
 import threading
 from pathlib import Path
 
+import attrs
 import pytest
 from runtime._secret import Secret
 from runtime._token import Token
@@ -121,8 +122,23 @@ def test_file_contains_json_with_the_secrets(tmp_path: Path) -> None:
         "access_token": "acc-123456",
         "refresh_token": "ref-654321",
         "expires_at": 1_700_000_100.5,
+        "issued_at": None,
         "token_type": "Bearer",
     }
+
+
+def test_issued_at_round_trips_and_older_files_without_it_still_load(tmp_path: Path) -> None:
+    """The issue time (which scales the renewal margin) survives a save; a file without it loads as unknown."""
+    path = tmp_path / "token.json"
+    store = FileTokenStore(path)
+    store.save(attrs.evolve(TOKEN, issued_at=1_700_000_070.5))
+    loaded = store.load()
+    assert loaded is not None and loaded.issued_at == 1_700_000_070.5
+    data = json.loads(path.read_text())
+    del data["issued_at"]
+    path.write_text(json.dumps(data))
+    older = store.load()
+    assert older is not None and older.issued_at is None and older.expires_at == 1_700_000_100.5
 
 
 def test_concurrent_saves_leave_a_whole_token(tmp_path: Path) -> None:

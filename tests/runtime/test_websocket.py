@@ -609,3 +609,47 @@ def closed(code: int) -> ConnectionClosedError:
 def test_classify_decides_retry_or_give_up(exc: BaseException, decision: RetryDecision) -> None:
     """Network trouble, timeouts, drops and 5xx/429 handshakes are retried; refusals and bugs are final."""
     assert classify(exc) is decision
+
+
+@pytest.mark.parametrize("url", ["ws://events.example.com/ws", "ws://10.0.0.7:4011/ws", "ws://[2001:db8::1]/ws"])
+def test_a_token_is_never_sent_over_plain_ws_to_another_machine(url: str) -> None:
+    """ws:// to a host that is not loopback is refused before any connection, as the HTTP side refuses
+    plain http://, with an error naming the URL setting and the require_https switch; the token is never asked."""
+    asked: list[str] = []
+
+    async def token_source() -> str:
+        asked.append("asked")
+        return TOKEN
+
+    with pytest.raises(ConfigurationError) as caught:
+        connect(url, protocol=PROTOCOL, token_source=token_source)
+    assert caught.value.setting == "url"
+    assert "wss://" in str(caught.value) and "require_https=False" in str(caught.value)
+    assert asked == []
+
+
+@pytest.mark.parametrize(
+    ("url", "options"),
+    [
+        ("wss://events.example.com/ws", {}),
+        ("ws://localhost:4011/ws", {}),
+        ("ws://127.0.0.2:4011/ws", {}),
+        ("ws://[::1]:4011/ws", {}),
+        ("ws://events.example.com/ws", {"require_https": False}),  # a trusted network, said explicitly
+        ("ws://events.example.com/ws", {"token_source": None}),  # no token travels
+    ],
+)
+def test_wss_loopback_or_an_explicit_opt_out_are_allowed(url: str, options: dict[str, Any]) -> None:
+    """wss://, a loopback host, require_https=False, or no token at all: the client is built."""
+
+    async def token_source() -> str:
+        return TOKEN
+
+    settings: dict[str, Any] = {"token_source": token_source, **options}
+    assert isinstance(RealtimeClient(url, protocol=PROTOCOL, **settings), RealtimeClient)
+
+
+def test_a_protocol_without_auth_may_use_plain_ws_anywhere() -> None:
+    """No auth frame in the protocol, no token on the wire: nothing to protect."""
+    protocol = RealtimeProtocol.from_mapping({"auth": None, "ping": None})
+    assert isinstance(RealtimeClient("ws://events.example.com/ws", protocol=protocol), RealtimeClient)

@@ -28,6 +28,17 @@ def test_build_sets_a_uuid_id_keeps_a_given_one_and_serialises_once() -> None:
     assert given.size == len(given.frame.encode("utf-8"))
 
 
+def test_build_puts_the_id_in_the_payload_object_when_the_protocol_nests_fields() -> None:
+    """With payload_field the generated id goes inside that object; a given nested id is kept."""
+    nested = RealtimeProtocol(discriminator="event", payload_field="data")
+    generated = Outgoing.build({"event": "report", "data": {"n": 1}}, nested)
+    assert len(generated.id) == 36 and generated.message == {"event": "report", "data": {"n": 1, "id": generated.id}}
+    given = Outgoing.build({"event": "report", "data": {"id": "r-2"}}, nested)
+    assert given.id == "r-2" and json.loads(given.frame) == {"event": "report", "data": {"id": "r-2"}}
+    bare = Outgoing.build({"event": "report"}, nested)
+    assert bare.message == {"event": "report", "data": {"id": bare.id}}
+
+
 def test_build_accepts_generated_models() -> None:
     """An object with to_dict() (an attrs model) is sent as its dict."""
 

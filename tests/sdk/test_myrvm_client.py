@@ -182,13 +182,17 @@ def test_repr_never_shows_the_token_from_the_environment_or_the_api_key(
         assert TOKEN not in text and API_KEY not in text
 
 
-def test_deprecated_operations_warn_when_called(myrvm_mock) -> None:
-    """A method whose operation the spec marks deprecated raises a DeprecationWarning naming it."""
-    import pytest as _pytest
+def test_documented_timezone_paths_do_not_warn(myrvm_mock) -> None:
+    """The timezone paths both design documents use (canonical and alias) are not deprecated: no warning."""
+    import warnings
+
     from myrvm_sdk import MyRVM
 
     with (
         MyRVM(myrvm_mock.url, api_token="tok-for-deprecation-test") as client,
-        _pytest.warns(DeprecationWarning, match="getTimezoneStatusLegacy is deprecated"),
+        warnings.catch_warnings(record=True) as caught,
     ):
-        client.timezone.status_legacy("rvm-0042")
+        warnings.simplefilter("always")
+        client.timezone.status("jetson_orin_nano")
+        client.timezone.status_alias("jetson_orin_nano")
+    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []

@@ -235,7 +235,7 @@ async def test_async_client_raises_the_same_typed_errors(
     """The async client maps an error envelope to the same typed error, field errors included."""
     with pytest.raises(sdk.errors.UnprocessableEntityError) as caught:
         await call_for("createBatch").call(async_client, models, asking_for(sdk, 422))
-    assert [item["field"] for item in caught.value.errors] == ["volume_liters", "product_type"]
+    assert [item["field"] for item in caught.value.errors] == ["quantity", "product_type"]
 
 
 # --- the /api/v1 base path --------------------------------------------------------------------------------

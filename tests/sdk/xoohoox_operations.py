@@ -215,14 +215,14 @@ CASES = [
                     name="Valencia orange, morning run",
                     product_type=m.ProductType.FRESH_JUICE,
                     fruit_variety="Valencia orange",
-                    volume_liters=1200.0,
+                    quantity=1200.0,
                     supplier="Riverland Citrus Co-op",
-                    expected_completion_at=AT,
+                    expected_completion_date=AT,
                 )
             },
         ),
         "Batch",
-        {"id": "BAT-2026-0143", "status": "pending", "volume_liters": 1200.0, "started_at": None},
+        {"id": "BAT-2026-0143", "status": "pending", "quantity": 1200.0, "quality_checks": []},
     ),
     Case(
         "getBatch",
@@ -230,7 +230,14 @@ CASES = [
         "get",
         lambda m: ((BATCH,), {}),
         "Batch",
-        {"id": BATCH, "product_type": "fresh_juice", "status": "in_progress", "actual_volume_liters": None},
+        {
+            "id": BATCH,
+            "product_type": "fresh_juice",
+            "status": "in_progress",
+            "actual_volume_liters": None,
+            "quality_checks.0.parameter": "brix",
+            "equipment_used.0.maintenance_history.0.cost": 410.0,
+        },
     ),
     Case(
         "updateBatch",
@@ -250,7 +257,7 @@ CASES = [
         "list_quality_checks",
         lambda m: ((BATCH,), {}),
         "list",
-        {"0.id": "QC-2026-0911", "0.status": "pass", "1.status": "warning", "1.brix": 10.2},
+        {"0.id": "QC-2026-0911", "0.status": "pass", "1.status": "warning", "1.value": 10.2},
     ),
     Case(
         "listBatchEquipment",
@@ -267,7 +274,7 @@ CASES = [
         "list",
         lambda m: ((), {"batch_id": BATCH, "status": m.QualityStatus.WARNING, "page": 1}),
         "QualityCheckPage",
-        {"total": 1, "items.0.id": CHECK, "items.0.status": "warning", "items.0.ph": 3.9},
+        {"total": 1, "items.0.id": CHECK, "items.0.status": "warning", "items.0.threshold": 10.5},
     ),
     Case(
         "createQualityCheck",
@@ -278,18 +285,17 @@ CASES = [
             {
                 "body": m.QualityCheckCreate(
                     batch_id=BATCH,
-                    brix=10.2,
-                    ph=3.9,
-                    acidity_g_per_l=7.1,
-                    temperature_c=4.5,
+                    parameter="brix",
+                    value=10.2,
+                    threshold=10.5,
                     checked_by="Mia Chen",
-                    checked_at=AT,
+                    timestamp=AT,
                     notes="Sample from tank 3.",
                 )
             },
         ),
         "QualityCheck",
-        {"id": CHECK, "batch_id": BATCH, "status": "warning", "brix": 10.2, "checked_at": AT},
+        {"id": CHECK, "batch_id": BATCH, "status": "warning", "parameter": "brix", "value": 10.2, "timestamp": AT},
     ),
     Case(
         "getQualityCheck",
@@ -297,15 +303,15 @@ CASES = [
         "get",
         lambda m: ((CHECK,), {}),
         "QualityCheck",
-        {"id": CHECK, "status": "warning", "acidity_g_per_l": 7.1, "temperature_c": 4.5},
+        {"id": CHECK, "status": "warning", "parameter": "brix", "threshold": 10.5},
     ),
     Case(
         "updateQualityCheck",
         "quality",
         "update",
-        lambda m: ((CHECK,), {"body": m.QualityCheckUpdate(brix=10.6, notes="Re-measured.")}),
+        lambda m: ((CHECK,), {"body": m.QualityCheckUpdate(value=10.6, notes="Re-measured.")}),
         "QualityCheck",
-        {"status": "pass", "brix": 10.6},
+        {"status": "pass", "value": 10.6},
     ),
     Case("deleteQualityCheck", "quality", "delete", lambda m: ((CHECK,), {}), None, {}),
     Case(
@@ -342,7 +348,7 @@ CASES = [
             },
         ),
         "Equipment",
-        {"id": "EQ-PRESS-04", "status": "operational", "last_maintenance_at": None},
+        {"id": "EQ-PRESS-04", "status": "operational", "last_maintenance": None, "maintenance_history": []},
     ),
     Case(
         "getEquipment",
@@ -388,14 +394,14 @@ CASES = [
                     type_=m.MaintenanceType.PREVENTIVE,
                     description="Monthly belt tension check and filter cloth replacement.",
                     technician="Sam Okafor",
-                    scheduled_for=datetime.datetime(2026, 3, 28, 9, 0, tzinfo=datetime.UTC),
+                    start_date=datetime.datetime(2026, 3, 28, 9, 0, tzinfo=datetime.UTC),
                     cost=420.0,
                     currency="AUD",
                 )
             },
         ),
         "MaintenanceRecord",
-        {"id": "MNT-2026-0032", "status": "scheduled", "type_": "preventive", "cost": 420.0},
+        {"id": "MNT-2026-0032", "status": "scheduled", "type_": "preventive", "cost": 420.0, "end_date": None},
     ),
 ]
 

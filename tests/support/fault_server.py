@@ -94,13 +94,18 @@ class SeenRequest:
     if_range: str | None
     authorization: str | None
     accept_encoding: str | None
+    headers: frozenset[str] = frozenset()
+    """Every header name the request carried, lowercased."""
 
 
 class FaultServer:
     """The server; ``with FaultServer({"/model.bin": ServedFile(4 << 20)}) as server: server.url``."""
 
-    def __init__(self, files: dict[str, ServedFile], faults: Faults | None = None) -> None:
+    def __init__(
+        self, files: dict[str, ServedFile], faults: Faults | None = None, *, redirects: dict[str, str] | None = None
+    ) -> None:
         self.files = files
+        self.redirects = redirects or {}  # path -> Location, answered with 302 (a CDN hand-off)
         self.faults = faults or Faults()
         self.requests: list[SeenRequest] = []
         self._lock = threading.Lock()
@@ -158,8 +163,13 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                     if_range=self.headers.get("If-Range"),
                     authorization=self.headers.get("Authorization"),
                     accept_encoding=self.headers.get("Accept-Encoding"),
+                    headers=frozenset(name.lower() for name in self.headers),
                 )
             )
+            location = server.redirects.get(self.path.split("?", 1)[0])
+            if location is not None:
+                self._empty(302, {"Location": location})
+                return
             served = server.files.get(self.path.split("?", 1)[0])
             status = server.take_status()
             if status is not None:

@@ -38,6 +38,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -161,6 +162,7 @@ class Bench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -181,7 +183,7 @@ class Bench:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Bench(base_url={self.settings.base_url!r})"
+        return f"Bench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncBench:
@@ -289,6 +291,7 @@ class AsyncBench:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -309,7 +312,7 @@ class AsyncBench:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncBench(base_url={self.settings.base_url!r})"
+        return f"AsyncBench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncBench", "IDENTITY", "Bench"]

@@ -49,6 +49,9 @@ class ItemsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.items.get(item_id=...)
+
         Returns:
             Item
         """
@@ -108,6 +111,9 @@ class ItemsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.items.list()
 
         Returns:
             ItemPage
@@ -179,6 +185,9 @@ class AsyncItemsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.items.get(item_id=...)
+
         Returns:
             Item
         """
@@ -238,6 +247,9 @@ class AsyncItemsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.items.list()
 
         Returns:
             ItemPage

@@ -54,6 +54,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -82,6 +83,7 @@ IDENTITY = SdkIdentity(
         "rate_limit": {"rate_per_s": 1.0, "burst": 5, "low_water": 1},
     },
     api_versions=("1.0", "1.1.0"),
+    secret_fields=("client_secret",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 
@@ -196,6 +198,7 @@ class CloudConnexa:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -216,7 +219,7 @@ class CloudConnexa:
         self.close()
 
     def __repr__(self) -> str:
-        return f"CloudConnexa(base_url={self.settings.base_url!r})"
+        return f"CloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncCloudConnexa:
@@ -332,6 +335,7 @@ class AsyncCloudConnexa:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -352,7 +356,7 @@ class AsyncCloudConnexa:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncCloudConnexa(base_url={self.settings.base_url!r})"
+        return f"AsyncCloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncCloudConnexa", "IDENTITY", "CloudConnexa"]

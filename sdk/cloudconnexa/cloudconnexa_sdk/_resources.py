@@ -211,6 +211,9 @@ class OauthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.oauth.request_token(body=...)
+
         Returns:
             Token
         """
@@ -287,6 +290,9 @@ class AsyncOauthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.oauth.request_token(body=...)
+
         Returns:
             Token
         """
@@ -362,6 +368,9 @@ class NetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.networks.list()
 
         Returns:
             NetworkPage
@@ -451,6 +460,9 @@ class NetworksResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.networks.create(body=...)
+
         Returns:
             Network
         """
@@ -510,6 +522,9 @@ class NetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.networks.get(id=...)
 
         Returns:
             Network
@@ -573,6 +588,9 @@ class NetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.networks.update(id=..., body=...)
 
         Returns:
             Network
@@ -638,6 +656,9 @@ class NetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.networks.delete(id=...)
 
         Returns:
             None
@@ -711,6 +732,9 @@ class AsyncNetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.networks.list()
 
         Returns:
             NetworkPage
@@ -801,6 +825,9 @@ class AsyncNetworksResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.networks.create(body=...)
+
         Returns:
             Network
         """
@@ -860,6 +887,9 @@ class AsyncNetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.networks.get(id=...)
 
         Returns:
             Network
@@ -923,6 +953,9 @@ class AsyncNetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.networks.update(id=..., body=...)
 
         Returns:
             Network
@@ -988,6 +1021,9 @@ class AsyncNetworksResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.networks.delete(id=...)
 
         Returns:
             None
@@ -1063,6 +1099,9 @@ class ConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.connectors.list()
 
         Returns:
             ConnectorPage
@@ -1158,6 +1197,9 @@ class ConnectorsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.connectors.create(network_id=..., body=...)
+
         Returns:
             Connector
         """
@@ -1222,6 +1264,9 @@ class ConnectorsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.connectors.get(id=...)
+
         Returns:
             Connector
         """
@@ -1283,6 +1328,9 @@ class ConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.connectors.update(id=..., body=...)
 
         Returns:
             Connector
@@ -1347,6 +1395,9 @@ class ConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.connectors.delete(id=...)
 
         Returns:
             None
@@ -1422,6 +1473,9 @@ class AsyncConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.connectors.list()
 
         Returns:
             ConnectorPage
@@ -1518,6 +1572,9 @@ class AsyncConnectorsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.connectors.create(network_id=..., body=...)
+
         Returns:
             Connector
         """
@@ -1582,6 +1639,9 @@ class AsyncConnectorsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.connectors.get(id=...)
+
         Returns:
             Connector
         """
@@ -1643,6 +1703,9 @@ class AsyncConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.connectors.update(id=..., body=...)
 
         Returns:
             Connector
@@ -1707,6 +1770,9 @@ class AsyncConnectorsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.connectors.delete(id=...)
 
         Returns:
             None
@@ -1782,6 +1848,9 @@ class RoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.routes.list()
 
         Returns:
             RoutePage
@@ -1877,6 +1946,9 @@ class RoutesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.routes.create(network_id=..., body=...)
+
         Returns:
             Route
         """
@@ -1941,6 +2013,9 @@ class RoutesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.routes.get(id=...)
+
         Returns:
             Route
         """
@@ -2002,6 +2077,9 @@ class RoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.routes.update(id=..., body=...)
 
         Returns:
             Route
@@ -2066,6 +2144,9 @@ class RoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.routes.delete(id=...)
 
         Returns:
             None
@@ -2141,6 +2222,9 @@ class AsyncRoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.routes.list()
 
         Returns:
             RoutePage
@@ -2237,6 +2321,9 @@ class AsyncRoutesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.routes.create(network_id=..., body=...)
+
         Returns:
             Route
         """
@@ -2301,6 +2388,9 @@ class AsyncRoutesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.routes.get(id=...)
+
         Returns:
             Route
         """
@@ -2362,6 +2452,9 @@ class AsyncRoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.routes.update(id=..., body=...)
 
         Returns:
             Route
@@ -2426,6 +2519,9 @@ class AsyncRoutesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.routes.delete(id=...)
 
         Returns:
             None
@@ -2499,6 +2595,9 @@ class UsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.users.list()
 
         Returns:
             UserPage
@@ -2588,6 +2687,9 @@ class UsersResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.users.create(body=...)
+
         Returns:
             User
         """
@@ -2647,6 +2749,9 @@ class UsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.users.get(id=...)
 
         Returns:
             User
@@ -2709,6 +2814,9 @@ class UsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.users.update(id=..., body=...)
 
         Returns:
             User
@@ -2773,6 +2881,9 @@ class UsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.users.delete(id=...)
 
         Returns:
             None
@@ -2846,6 +2957,9 @@ class AsyncUsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.users.list()
 
         Returns:
             UserPage
@@ -2936,6 +3050,9 @@ class AsyncUsersResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.users.create(body=...)
+
         Returns:
             User
         """
@@ -2995,6 +3112,9 @@ class AsyncUsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.users.get(id=...)
 
         Returns:
             User
@@ -3057,6 +3177,9 @@ class AsyncUsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.users.update(id=..., body=...)
 
         Returns:
             User
@@ -3121,6 +3244,9 @@ class AsyncUsersResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.users.delete(id=...)
 
         Returns:
             None
@@ -3194,6 +3320,9 @@ class UserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.user_groups.list()
 
         Returns:
             UserGroupPage
@@ -3283,6 +3412,9 @@ class UserGroupsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.user_groups.create(body=...)
+
         Returns:
             UserGroup
         """
@@ -3342,6 +3474,9 @@ class UserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.user_groups.get(id=...)
 
         Returns:
             UserGroup
@@ -3430,6 +3565,9 @@ class UserGroupsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.user_groups.update(id=..., body=...)
+
         Returns:
             UserGroup
         """
@@ -3493,6 +3631,9 @@ class UserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.user_groups.delete(id=...)
 
         Returns:
             None
@@ -3566,6 +3707,9 @@ class AsyncUserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.user_groups.list()
 
         Returns:
             UserGroupPage
@@ -3656,6 +3800,9 @@ class AsyncUserGroupsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.user_groups.create(body=...)
+
         Returns:
             UserGroup
         """
@@ -3715,6 +3862,9 @@ class AsyncUserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.user_groups.get(id=...)
 
         Returns:
             UserGroup
@@ -3803,6 +3953,9 @@ class AsyncUserGroupsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.user_groups.update(id=..., body=...)
+
         Returns:
             UserGroup
         """
@@ -3866,6 +4019,9 @@ class AsyncUserGroupsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.user_groups.delete(id=...)
 
         Returns:
             None
@@ -3939,6 +4095,9 @@ class DnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.dns_records.list()
 
         Returns:
             DnsRecordPage
@@ -4028,6 +4187,9 @@ class DnsRecordsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.dns_records.create(body=...)
+
         Returns:
             DnsRecord
         """
@@ -4087,6 +4249,9 @@ class DnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.dns_records.get(id=...)
 
         Returns:
             DnsRecord
@@ -4175,6 +4340,9 @@ class DnsRecordsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.dns_records.update(id=..., body=...)
+
         Returns:
             DnsRecord
         """
@@ -4238,6 +4406,9 @@ class DnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.dns_records.delete(id=...)
 
         Returns:
             None
@@ -4311,6 +4482,9 @@ class AsyncDnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.dns_records.list()
 
         Returns:
             DnsRecordPage
@@ -4401,6 +4575,9 @@ class AsyncDnsRecordsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.dns_records.create(body=...)
+
         Returns:
             DnsRecord
         """
@@ -4460,6 +4637,9 @@ class AsyncDnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.dns_records.get(id=...)
 
         Returns:
             DnsRecord
@@ -4548,6 +4728,9 @@ class AsyncDnsRecordsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.dns_records.update(id=..., body=...)
+
         Returns:
             DnsRecord
         """
@@ -4611,6 +4794,9 @@ class AsyncDnsRecordsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.dns_records.delete(id=...)
 
         Returns:
             None
@@ -4686,6 +4872,9 @@ class IpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.ip_services.list()
 
         Returns:
             IpServicePage
@@ -4781,6 +4970,9 @@ class IpServicesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.ip_services.create(host_id=..., body=...)
+
         Returns:
             IpService
         """
@@ -4845,6 +5037,9 @@ class IpServicesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.ip_services.get(id=...)
+
         Returns:
             IpService
         """
@@ -4906,6 +5101,9 @@ class IpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.ip_services.update(id=..., body=...)
 
         Returns:
             IpService
@@ -4970,6 +5168,9 @@ class IpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.ip_services.delete(id=...)
 
         Returns:
             None
@@ -5045,6 +5246,9 @@ class AsyncIpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.ip_services.list()
 
         Returns:
             IpServicePage
@@ -5141,6 +5345,9 @@ class AsyncIpServicesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.ip_services.create(host_id=..., body=...)
+
         Returns:
             IpService
         """
@@ -5205,6 +5412,9 @@ class AsyncIpServicesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.ip_services.get(id=...)
+
         Returns:
             IpService
         """
@@ -5266,6 +5476,9 @@ class AsyncIpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.ip_services.update(id=..., body=...)
 
         Returns:
             IpService
@@ -5330,6 +5543,9 @@ class AsyncIpServicesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.ip_services.delete(id=...)
 
         Returns:
             None
@@ -5400,6 +5616,9 @@ class VpnRegionsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.vpn_regions.list()
+
         Returns:
             list[VpnRegion]
         """
@@ -5465,6 +5684,9 @@ class AsyncVpnRegionsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.vpn_regions.list()
 
         Returns:
             list[VpnRegion]

@@ -52,6 +52,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -69,6 +70,7 @@ IDENTITY = SdkIdentity(
         scopes=(),
     ),
     api_versions=("2.0.0",),
+    secret_fields=("api_key",),
     health_path="/api/v2/health",
     health_operation_id="getHealth",
 )
@@ -183,6 +185,7 @@ class MyRVM:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -213,7 +216,7 @@ class MyRVM:
         self.close()
 
     def __repr__(self) -> str:
-        return f"MyRVM(base_url={self.settings.base_url!r})"
+        return f"MyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncMyRVM:
@@ -327,6 +330,7 @@ class AsyncMyRVM:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -357,7 +361,7 @@ class AsyncMyRVM:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncMyRVM(base_url={self.settings.base_url!r})"
+        return f"AsyncMyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncMyRVM", "IDENTITY", "MyRVM"]

@@ -9,8 +9,6 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
-import warnings
-
 from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
@@ -29,11 +27,11 @@ from .api.remote_access import (
 )
 from .api.timezone import (
     get_timezone_status,
-    get_timezone_status_legacy,
+    get_timezone_status_alias,
     request_manual_timezone_sync,
-    request_manual_timezone_sync_legacy,
+    request_manual_timezone_sync_alias,
     sync_timezone,
-    sync_timezone_legacy,
+    sync_timezone_alias,
 )
 from .client import Client
 from .models.backup_archive import BackupArchive
@@ -94,6 +92,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.login(body=...)
 
         Returns:
             TokenPair
@@ -157,6 +158,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.refresh(body=...)
 
         Returns:
             TokenPair
@@ -231,6 +235,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -293,6 +300,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.refresh(body=...)
 
         Returns:
             TokenPair
@@ -367,6 +377,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.get(id=...)
 
         Returns:
             None | RvmConfig
@@ -444,6 +457,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.update(id=..., body=...)
 
         Returns:
             RvmConfig
@@ -524,6 +540,9 @@ class ConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.config.get_confidence_threshold(id=...)
+
         Returns:
             ConfidenceThreshold
         """
@@ -592,6 +611,9 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
             ConfidenceThreshold
@@ -680,6 +702,9 @@ class AsyncConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.config.get(id=...)
+
         Returns:
             None | RvmConfig
         """
@@ -756,6 +781,9 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.config.update(id=..., body=...)
 
         Returns:
             RvmConfig
@@ -836,6 +864,9 @@ class AsyncConfigResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.config.get_confidence_threshold(id=...)
+
         Returns:
             ConfidenceThreshold
         """
@@ -904,6 +935,9 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
             ConfidenceThreshold
@@ -996,6 +1030,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.start(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1070,6 +1107,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.stop(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1135,6 +1175,9 @@ class RemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.remote_access.status(id=...)
+
         Returns:
             RemoteAccessStatus
         """
@@ -1199,6 +1242,9 @@ class RemoteAccessResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.remote_access.history(id=...)
 
         Returns:
             RemoteAccessHistoryPage
@@ -1286,6 +1332,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.start(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1360,6 +1409,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.stop(id=...)
+
         Returns:
             RemoteAccessSession
         """
@@ -1425,6 +1477,9 @@ class AsyncRemoteAccessResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.remote_access.status(id=...)
+
         Returns:
             RemoteAccessStatus
         """
@@ -1489,6 +1544,9 @@ class AsyncRemoteAccessResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.remote_access.history(id=...)
 
         Returns:
             RemoteAccessHistoryPage
@@ -1571,6 +1629,9 @@ class MetricsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.metrics.list(id=...)
+
         Returns:
             MetricSeries
         """
@@ -1643,6 +1704,9 @@ class MetricsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.metrics.create(id=..., body=...)
 
         Returns:
             MetricsAccepted | QueuedReceipt
@@ -1741,6 +1805,9 @@ class AsyncMetricsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.metrics.list(id=...)
+
         Returns:
             MetricSeries
         """
@@ -1813,6 +1880,9 @@ class AsyncMetricsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.metrics.create(id=..., body=...)
 
         Returns:
             MetricsAccepted | QueuedReceipt
@@ -1913,6 +1983,9 @@ class BackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.backup.start(id=...)
+
         Returns:
             BackupJob
         """
@@ -1979,6 +2052,9 @@ class BackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.backup.status(id=...)
+
         Returns:
             BackupJob
         """
@@ -2044,6 +2120,9 @@ class BackupResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.backup.upload(id=..., body=...)
 
         Returns:
             BackupArchive
@@ -2127,6 +2206,9 @@ class AsyncBackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.backup.start(id=...)
+
         Returns:
             BackupJob
         """
@@ -2193,6 +2275,9 @@ class AsyncBackupResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.backup.status(id=...)
+
         Returns:
             BackupJob
         """
@@ -2258,6 +2343,9 @@ class AsyncBackupResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.backup.upload(id=..., body=...)
 
         Returns:
             BackupArchive
@@ -2328,9 +2416,13 @@ class TimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2344,6 +2436,9 @@ class TimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.timezone.sync(body=...)
 
         Returns:
             TimezoneSyncResult | QueuedReceipt
@@ -2380,9 +2475,13 @@ class TimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2413,9 +2512,11 @@ class TimezoneResource:
     ) -> TimezoneStatus:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2425,6 +2526,9 @@ class TimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.timezone.status(device_id=...)
 
         Returns:
             TimezoneStatus
@@ -2443,9 +2547,11 @@ class TimezoneResource:
     ) -> Response[TimezoneStatus]:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2476,9 +2582,11 @@ class TimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2492,6 +2600,9 @@ class TimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.timezone.sync_manual(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -2527,9 +2638,11 @@ class TimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2552,7 +2665,7 @@ class TimezoneResource:
             request_options=request_options,
         )
 
-    def sync_legacy(
+    def sync_alias(
         self,
         *,
         body: TimezoneSyncRequest,
@@ -2560,12 +2673,12 @@ class TimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2580,46 +2693,46 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.sync_alias(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
                 self._client.get_httpx_client(),
-                sync_timezone_legacy._get_kwargs(
+                sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=sync_timezone_legacy.OPERATION_ID,
+                operation_id=sync_timezone_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
-        return sync_timezone_legacy.sync(
+            return sync_timezone_alias._build_response(response=result).parsed
+        return sync_timezone_alias.sync(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def sync_legacy_detailed(
+    def sync_alias_detailed(
         self,
         *,
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneSyncResult]:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2635,28 +2748,25 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return sync_timezone_legacy.sync_detailed(
+        return sync_timezone_alias.sync_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def status_legacy(
+    def status_alias(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2667,30 +2777,30 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.status_alias(device_id=...)
+
         Returns:
             TimezoneStatus
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return get_timezone_status_legacy.sync(
+        return get_timezone_status_alias.sync(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    def status_legacy_detailed(
+    def status_alias_detailed(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneStatus]:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2704,16 +2814,13 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return get_timezone_status_legacy.sync_detailed(
+        return get_timezone_status_alias.sync_detailed(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    def sync_manual_legacy(
+    def sync_manual_alias(
         self,
         *,
         body: ManualTimezoneSyncRequest,
@@ -2721,12 +2828,12 @@ class TimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2741,48 +2848,46 @@ class TimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.timezone.sync_manual_alias(body=...)
+
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
                 self._client.get_httpx_client(),
-                request_manual_timezone_sync_legacy._get_kwargs(
+                request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+                operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
-        return request_manual_timezone_sync_legacy.sync(
+            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+        return request_manual_timezone_sync_alias.sync(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    def sync_manual_legacy_detailed(
+    def sync_manual_alias_detailed(
         self,
         *,
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[ManualTimezoneSyncAccepted]:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2798,12 +2903,7 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return request_manual_timezone_sync_legacy.sync_detailed(
+        return request_manual_timezone_sync_alias.sync_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
@@ -2832,9 +2932,13 @@ class AsyncTimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2848,6 +2952,9 @@ class AsyncTimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.timezone.sync(body=...)
 
         Returns:
             TimezoneSyncResult | QueuedReceipt
@@ -2884,9 +2991,13 @@ class AsyncTimezoneResource:
 
         A machine reports the time zone it detected (from its IP geolocation or set by hand) and
         the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened.
+        may be sent late: the `timestamp` says when the sync happened (the device's local time
+        when it carries no UTC offset; the server's receipt time when left out).
 
-        `POST /api/v2/timezone/sync`
+        This is the canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync` is a permanent alias of it.
+
+        `POST /api/v2/timezone-sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -2917,9 +3028,11 @@ class AsyncTimezoneResource:
     ) -> TimezoneStatus:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2929,6 +3042,9 @@ class AsyncTimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.timezone.status(device_id=...)
 
         Returns:
             TimezoneStatus
@@ -2947,9 +3063,11 @@ class AsyncTimezoneResource:
     ) -> Response[TimezoneStatus]:
         """Get the time-zone status of a device
 
-        Returns the device's current time zone, local time and synchronisation record.
+        Returns the device's current time zone, local time and synchronisation record. This is the
+        canonical path, as the server's design document defines it; `GET
+        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-        `GET /api/v2/timezone/status/{device_id}`
+        `GET /api/v2/timezone-status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -2980,9 +3098,11 @@ class AsyncTimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -2996,6 +3116,9 @@ class AsyncTimezoneResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.timezone.sync_manual(body=...)
 
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
@@ -3031,9 +3154,11 @@ class AsyncTimezoneResource:
         """Request a manual time-zone synchronisation
 
         Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending.
+        Answers `409 Conflict` while a sync for the device is already pending. This is the
+        canonical path, as the server's design document defines it; `POST
+        /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-        `POST /api/v2/timezone/sync/manual`
+        `POST /api/v2/timezone-sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3056,7 +3181,7 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
-    async def sync_legacy(
+    async def sync_alias(
         self,
         *,
         body: TimezoneSyncRequest,
@@ -3064,12 +3189,12 @@ class AsyncTimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -3084,46 +3209,46 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.sync_alias(body=...)
+
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
                 self._client.get_async_httpx_client(),
-                sync_timezone_legacy._get_kwargs(
+                sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=sync_timezone_legacy.OPERATION_ID,
+                operation_id=sync_timezone_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_legacy._build_response(response=result).parsed
-        return await sync_timezone_legacy.asyncio(
+            return sync_timezone_alias._build_response(response=result).parsed
+        return await sync_timezone_alias.asyncio(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def sync_legacy_detailed(
+    async def sync_alias_detailed(
         self,
         *,
         body: TimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneSyncResult]:
-        """Report a time-zone synchronisation (deprecated alias)
+        """Report a time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync`, kept for machines running firmware
-        older than 2.0; same request and response. Use `POST /api/v2/timezone/sync` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+        client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync`
 
         Args:
             idempotency_key (str | Unset):
@@ -3139,28 +3264,25 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "syncTimezoneLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await sync_timezone_legacy.asyncio_detailed(
+        return await sync_timezone_alias.asyncio_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def status_legacy(
+    async def status_alias(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -3171,30 +3293,30 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.status_alias(device_id=...)
+
         Returns:
             TimezoneStatus
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await get_timezone_status_legacy.asyncio(
+        return await get_timezone_status_alias.asyncio(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    async def status_legacy_detailed(
+    async def status_alias_detailed(
         self,
         device_id: str,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[TimezoneStatus]:
-        """Get the time-zone status of a device (deprecated alias)
+        """Get the time-zone status of a device (alias path)
 
-        Deprecated alias of `GET /api/v2/timezone/status/{device_id}`; same response. Use
-        `GET /api/v2/timezone/status/{device_id}` instead.
+        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
+        the device client plan lists; same response, served permanently (not deprecated).
 
-        `GET /api/v2/timezone-status/{device_id}` (deprecated: the spec marks this operation for removal)
+        `GET /api/v2/timezone/status/{device_id}`
 
         Args:
             device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -3208,16 +3330,13 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "getTimezoneStatusLegacy is deprecated in the spec and may be removed", DeprecationWarning, stacklevel=2
-        )
-        return await get_timezone_status_legacy.asyncio_detailed(
+        return await get_timezone_status_alias.asyncio_detailed(
             client=self._client,
             device_id=device_id,
             request_options=request_options,
         )
 
-    async def sync_manual_legacy(
+    async def sync_manual_alias(
         self,
         *,
         body: ManualTimezoneSyncRequest,
@@ -3225,12 +3344,12 @@ class AsyncTimezoneResource:
         request_options: RequestOptions | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3245,48 +3364,46 @@ class AsyncTimezoneResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.timezone.sync_manual_alias(body=...)
+
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
                 self._client.get_async_httpx_client(),
-                request_manual_timezone_sync_legacy._get_kwargs(
+                request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
                     request_options=request_options,
                 ),
-                operation_id=request_manual_timezone_sync_legacy.OPERATION_ID,
+                operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_legacy._build_response(response=result).parsed
-        return await request_manual_timezone_sync_legacy.asyncio(
+            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+        return await request_manual_timezone_sync_alias.asyncio(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
-    async def sync_manual_legacy_detailed(
+    async def sync_manual_alias_detailed(
         self,
         *,
         body: ManualTimezoneSyncRequest,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[ManualTimezoneSyncAccepted]:
-        """Request a manual time-zone synchronisation (deprecated alias)
+        """Request a manual time-zone synchronisation (alias path)
 
-        Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-        `POST /api/v2/timezone/sync/manual` instead.
+        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
+        device client plan lists; same request and response, served permanently (not deprecated).
 
-        `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+        `POST /api/v2/timezone/sync/manual`
 
         Args:
             idempotency_key (str | Unset):
@@ -3302,12 +3419,7 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
-        warnings.warn(
-            "requestManualTimezoneSyncLegacy is deprecated in the spec and may be removed",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return await request_manual_timezone_sync_legacy.asyncio_detailed(
+        return await request_manual_timezone_sync_alias.asyncio_detailed(
             client=self._client,
             body=body,
             idempotency_key=idempotency_key,
@@ -3343,6 +3455,9 @@ class HealthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.health.check()
 
         Returns:
             HealthStatus
@@ -3409,6 +3524,9 @@ class AsyncHealthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.health.check()
 
         Returns:
             HealthStatus

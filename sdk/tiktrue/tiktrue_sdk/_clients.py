@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -64,6 +65,7 @@ IDENTITY = SdkIdentity(
         scopes=(),
     ),
     api_versions=("1.0.0",),
+    secret_fields=("hardware_fingerprint", "password", "signature"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
 )
@@ -176,6 +178,7 @@ class TikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -212,7 +215,7 @@ class TikTrue:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TikTrue(base_url={self.settings.base_url!r})"
+        return f"TikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncTikTrue:
@@ -324,6 +327,7 @@ class AsyncTikTrue:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -360,7 +364,7 @@ class AsyncTikTrue:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncTikTrue(base_url={self.settings.base_url!r})"
+        return f"AsyncTikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncTikTrue", "IDENTITY", "TikTrue"]

@@ -70,6 +70,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -135,6 +138,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -196,6 +202,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.logout()
 
         Returns:
             None
@@ -268,6 +277,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -333,6 +345,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -394,6 +409,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.logout()
 
         Returns:
             None
@@ -467,6 +485,9 @@ class LicensesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.licenses.validate(body=...)
+
         Returns:
             LicenseValidation
         """
@@ -530,6 +551,9 @@ class LicensesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.licenses.info()
+
         Returns:
             LicenseInfo
         """
@@ -592,6 +616,9 @@ class LicensesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.licenses.renew(body=...)
 
         Returns:
             LicenseInfo
@@ -675,6 +702,9 @@ class AsyncLicensesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.licenses.validate(body=...)
+
         Returns:
             LicenseValidation
         """
@@ -738,6 +768,9 @@ class AsyncLicensesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.licenses.info()
+
         Returns:
             LicenseInfo
         """
@@ -800,6 +833,9 @@ class AsyncLicensesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.licenses.renew(body=...)
 
         Returns:
             LicenseInfo
@@ -878,6 +914,9 @@ class ModelsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.models.list_available()
+
         Returns:
             ModelList
         """
@@ -935,6 +974,9 @@ class ModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.models.metadata(model_id=...)
 
         Returns:
             ModelMetadata
@@ -999,6 +1041,9 @@ class ModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.models.get_download_url(model_id=...)
 
         Returns:
             DownloadTicket
@@ -1075,6 +1120,9 @@ class ModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.models.download_file(model_id=...)
 
         Returns:
             File
@@ -1164,6 +1212,9 @@ class AsyncModelsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.models.list_available()
+
         Returns:
             ModelList
         """
@@ -1221,6 +1272,9 @@ class AsyncModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.models.metadata(model_id=...)
 
         Returns:
             ModelMetadata
@@ -1285,6 +1339,9 @@ class AsyncModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.models.get_download_url(model_id=...)
 
         Returns:
             DownloadTicket
@@ -1361,6 +1418,9 @@ class AsyncModelsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.models.download_file(model_id=...)
 
         Returns:
             File
@@ -1457,6 +1517,9 @@ class PaymentsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.payments.create(body=...)
+
         Returns:
             PaymentSession
         """
@@ -1534,6 +1597,9 @@ class PaymentsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.payments.receive_webhook(x_tik_true_signature=..., body=...)
+
         Returns:
             WebhookReceipt
         """
@@ -1608,6 +1674,9 @@ class PaymentsResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.payments.history()
 
         Returns:
             PaymentHistoryPage
@@ -1691,6 +1760,9 @@ class AsyncPaymentsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.payments.create(body=...)
+
         Returns:
             PaymentSession
         """
@@ -1768,6 +1840,9 @@ class AsyncPaymentsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.payments.receive_webhook(x_tik_true_signature=..., body=...)
+
         Returns:
             WebhookReceipt
         """
@@ -1843,6 +1918,9 @@ class AsyncPaymentsResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.payments.history()
+
         Returns:
             PaymentHistoryPage
         """
@@ -1917,6 +1995,9 @@ class HealthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.health.check()
+
         Returns:
             HealthStatus
         """
@@ -1980,6 +2061,9 @@ class AsyncHealthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.health.check()
 
         Returns:
             HealthStatus

@@ -55,12 +55,13 @@ def main() -> None:
                 name="Valencia orange, morning run",
                 product_type=ProductType.FRESH_JUICE,
                 fruit_variety="Valencia orange",
-                volume_liters=1200.0,
+                quantity=1200.0,
                 supplier="Riverland Citrus Co-op",
-                expected_completion_at=now + datetime.timedelta(hours=8),
+                start_date=now,
+                expected_completion_date=now + datetime.timedelta(hours=8),
             )
         )
-        print(f"  {batch.id} ({batch.product_type.value}, {batch.volume_liters:g} l) is {batch.status.value}")
+        print(f"  {batch.id} ({batch.product_type.value}, {batch.quantity:g} l) is {batch.status.value}")
         started = client.batches.update(batch.id, body=BatchUpdate(status=BatchStatus.IN_PROGRESS))
         print(f"  now {started.status.value} (the mock answers with its example batch)")
 
@@ -68,19 +69,20 @@ def main() -> None:
         recorded = client.quality.create_detailed(
             body=QualityCheckCreate(
                 batch_id=batch.id,
-                brix=10.2,
-                ph=3.9,
-                acidity_g_per_l=7.1,
-                temperature_c=4.5,
+                parameter="brix",
+                value=10.2,
+                threshold=10.5,
                 checked_by="Mia Chen",
-                checked_at=now,
+                timestamp=now,
             )
         )
         envelope = recorded.parsed
         check = envelope.data
-        print(f"  {check.id}: brix {check.brix}, pH {check.ph} -> {check.status.value} ({envelope.message})")
+        print(
+            f"  {check.id}: {check.parameter} {check.value} (threshold {check.threshold}) -> {check.status.value} ({envelope.message})"
+        )
         for earlier in client.batches.list_quality_checks(batch.id):
-            print(f"  on record: {earlier.id} {earlier.status.value} at {earlier.checked_at:%H:%M}")
+            print(f"  on record: {earlier.id} {earlier.status.value} at {earlier.timestamp:%H:%M}")
 
         print("equipment: schedule preventive maintenance")
         record = client.equipment.schedule_maintenance(
@@ -89,7 +91,7 @@ def main() -> None:
                 type_=MaintenanceType.PREVENTIVE,
                 description="Monthly belt tension check and filter cloth replacement.",
                 technician="Sam Okafor",
-                scheduled_for=now + datetime.timedelta(days=14),
+                start_date=now + datetime.timedelta(days=14),
                 cost=420.0,
                 currency="AUD",
             )
@@ -106,7 +108,7 @@ def main() -> None:
         try:
             client.batches.update(
                 batch.id,
-                body=BatchUpdate(volume_liters=1.0),
+                body=BatchUpdate(quantity=1.0),
                 request_options=RequestOptions(headers={"Prefer": "code=422"}),
             )
         except UnprocessableEntityError as error:

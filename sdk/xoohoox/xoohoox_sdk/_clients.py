@@ -47,6 +47,7 @@ from ._runtime import (
     TokenStore,
     adownload,
     download,
+    mask_userinfo,
 )
 from .client import Client
 
@@ -174,6 +175,7 @@ class Xoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -220,7 +222,7 @@ class Xoohoox:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Xoohoox(base_url={self.settings.base_url!r})"
+        return f"Xoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 class AsyncXoohoox:
@@ -331,6 +333,7 @@ class AsyncXoohoox:
             chunk_size=chunk_size,
             retry=retry,
             clock=self._connection.clock,
+            redaction=self._connection.redaction,
         )
 
     def is_authenticated(self) -> bool:
@@ -377,7 +380,7 @@ class AsyncXoohoox:
         await self.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncXoohoox(base_url={self.settings.base_url!r})"
+        return f"AsyncXoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
 __all__ = ["AsyncXoohoox", "IDENTITY", "Xoohoox"]

@@ -116,6 +116,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -179,6 +182,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.register(body=...)
 
         Returns:
             User
@@ -244,6 +250,9 @@ class AuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -305,6 +314,9 @@ class AuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.auth.logout()
 
         Returns:
             None
@@ -376,6 +388,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.login(body=...)
+
         Returns:
             TokenPair
         """
@@ -439,6 +454,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.register(body=...)
 
         Returns:
             User
@@ -504,6 +522,9 @@ class AsyncAuthResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.auth.refresh(body=...)
+
         Returns:
             TokenPair
         """
@@ -565,6 +586,9 @@ class AsyncAuthResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.auth.logout()
 
         Returns:
             None
@@ -643,6 +667,9 @@ class BatchesResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.batches.list()
+
         Returns:
             BatchPage
         """
@@ -712,13 +739,18 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.create(body=...)
 
         Returns:
             Batch
@@ -745,7 +777,9 @@ class BatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -775,13 +809,16 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.get(id=...)
 
         Returns:
             Batch
@@ -807,7 +844,7 @@ class BatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -834,13 +871,13 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -848,6 +885,9 @@ class BatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.update(id=..., body=...)
 
         Returns:
             Batch
@@ -871,13 +911,13 @@ class BatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -910,13 +950,16 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.delete(id=...)
 
         Returns:
             None
@@ -943,7 +986,7 @@ class BatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -973,13 +1016,16 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.list_quality_checks(id=...)
 
         Returns:
             list[QualityCheck]
@@ -1005,7 +1051,7 @@ class BatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1035,13 +1081,16 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.batches.list_equipment(id=...)
 
         Returns:
             list[Equipment]
@@ -1067,7 +1116,7 @@ class BatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1122,6 +1171,9 @@ class AsyncBatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.list()
 
         Returns:
             BatchPage
@@ -1192,13 +1244,18 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.create(body=...)
 
         Returns:
             Batch
@@ -1225,7 +1282,9 @@ class AsyncBatchesResource:
         `POST /batches`
 
         Args:
-            body (BatchCreate):
+            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+                (`product_type`, `quantity`,
+                `start_date`, `expected_completion_date`, `status`) plus optional details.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1255,13 +1314,16 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.get(id=...)
 
         Returns:
             Batch
@@ -1287,7 +1349,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1314,13 +1376,13 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1328,6 +1390,9 @@ class AsyncBatchesResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.update(id=..., body=...)
 
         Returns:
             Batch
@@ -1351,13 +1416,13 @@ class AsyncBatchesResource:
         """Change a batch
 
         Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
         cannot change status again (`409`).
 
         `PUT /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (BatchUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1390,13 +1455,16 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.delete(id=...)
 
         Returns:
             None
@@ -1423,7 +1491,7 @@ class AsyncBatchesResource:
         `DELETE /batches/{id}`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1453,13 +1521,16 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.list_quality_checks(id=...)
 
         Returns:
             list[QualityCheck]
@@ -1485,7 +1556,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/quality`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1515,13 +1586,16 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.batches.list_equipment(id=...)
 
         Returns:
             list[Equipment]
@@ -1547,7 +1621,7 @@ class AsyncBatchesResource:
         `GET /batches/{id}/equipment`
 
         Args:
-            id (str): Id of a batch.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1602,6 +1676,9 @@ class QualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.list()
 
         Returns:
             QualityCheckPage
@@ -1673,13 +1750,16 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.create(body=...)
 
         Returns:
             QualityCheck
@@ -1707,7 +1787,7 @@ class QualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1737,13 +1817,16 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.get(id=...)
 
         Returns:
             QualityCheck
@@ -1769,7 +1852,7 @@ class QualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1801,8 +1884,8 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1810,6 +1893,9 @@ class QualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.update(id=..., body=...)
 
         Returns:
             QualityCheck
@@ -1838,8 +1924,8 @@ class QualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -1871,13 +1957,16 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.delete(id=...)
 
         Returns:
             None
@@ -1903,7 +1992,7 @@ class QualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -1933,13 +2022,17 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.quality.list_for_batch(batch_id=...)
 
         Returns:
             list[QualityCheck]
@@ -1965,7 +2058,8 @@ class QualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2020,6 +2114,9 @@ class AsyncQualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.list()
 
         Returns:
             QualityCheckPage
@@ -2091,13 +2188,16 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.create(body=...)
 
         Returns:
             QualityCheck
@@ -2125,7 +2225,7 @@ class AsyncQualityResource:
         `POST /quality`
 
         Args:
-            body (QualityCheckCreate):
+            body (QualityCheckCreate): One measurement of one parameter of a batch.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2155,13 +2255,16 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.get(id=...)
 
         Returns:
             QualityCheck
@@ -2187,7 +2290,7 @@ class AsyncQualityResource:
         `GET /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2219,8 +2322,8 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2228,6 +2331,9 @@ class AsyncQualityResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.update(id=..., body=...)
 
         Returns:
             QualityCheck
@@ -2256,8 +2362,8 @@ class AsyncQualityResource:
         `PUT /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
-            body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
                 their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2289,13 +2395,16 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.delete(id=...)
 
         Returns:
             None
@@ -2321,7 +2430,7 @@ class AsyncQualityResource:
         `DELETE /quality/{id}`
 
         Args:
-            id (str): Id of a quality check.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2351,13 +2460,17 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.quality.list_for_batch(batch_id=...)
 
         Returns:
             list[QualityCheck]
@@ -2383,7 +2496,8 @@ class AsyncQualityResource:
         `GET /quality/batch/{batch_id}`
 
         Args:
-            batch_id (str): Id of a batch.
+            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+                `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2437,6 +2551,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.list()
 
         Returns:
             EquipmentPage
@@ -2513,6 +2630,9 @@ class EquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.equipment.create(body=...)
+
         Returns:
             Equipment
         """
@@ -2567,13 +2687,16 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.get(id=...)
 
         Returns:
             Equipment
@@ -2599,7 +2722,7 @@ class EquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2631,7 +2754,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2639,6 +2762,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.update(id=..., body=...)
 
         Returns:
             Equipment
@@ -2667,7 +2793,7 @@ class EquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -2700,13 +2826,16 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.delete(id=...)
 
         Returns:
             None
@@ -2733,7 +2862,7 @@ class EquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -2779,6 +2908,9 @@ class EquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = client.equipment.list_maintenance()
 
         Returns:
             MaintenanceRecordPage
@@ -2860,6 +2992,9 @@ class EquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = client.equipment.schedule_maintenance(body=...)
+
         Returns:
             MaintenanceRecord
         """
@@ -2940,6 +3075,9 @@ class AsyncEquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.equipment.list()
+
         Returns:
             EquipmentPage
         """
@@ -3015,6 +3153,9 @@ class AsyncEquipmentResource:
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
+        Example:
+            result = await client.equipment.create(body=...)
+
         Returns:
             Equipment
         """
@@ -3069,13 +3210,16 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.get(id=...)
 
         Returns:
             Equipment
@@ -3101,7 +3245,7 @@ class AsyncEquipmentResource:
         `GET /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3133,7 +3277,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3141,6 +3285,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.update(id=..., body=...)
 
         Returns:
             Equipment
@@ -3169,7 +3316,7 @@ class AsyncEquipmentResource:
         `PUT /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             body (EquipmentUpdate): The fields to change; fields not given keep their value.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -3202,13 +3349,16 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.delete(id=...)
 
         Returns:
             None
@@ -3235,7 +3385,7 @@ class AsyncEquipmentResource:
         `DELETE /equipment/{id}`
 
         Args:
-            id (str): Id of a piece of equipment.
+            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
         Raises:
@@ -3281,6 +3431,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.list_maintenance()
 
         Returns:
             MaintenanceRecordPage
@@ -3361,6 +3514,9 @@ class AsyncEquipmentResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+
+        Example:
+            result = await client.equipment.schedule_maintenance(body=...)
 
         Returns:
             MaintenanceRecord

@@ -3,18 +3,22 @@
 
 Rules:
 
-- Before each request the current token is checked: within `skew_s` of `expires_at` it is renewed
-  first (`provider.refresh`, or `provider.fetch` when there is no token yet). When such an early
-  renewal fails while the old token is still unexpired, the old token is used (WARNING logged).
+- Before each request the current token is checked: once its renewal is due it is renewed first
+  (`provider.refresh`, or `provider.fetch` when there is no token yet). The margin before `expires_at`
+  scales with the token's lifetime: the smaller of `skew_s` (`DEFAULT_REFRESH_SKEW_S`) and
+  `REFRESH_LIFETIME_FRACTION` of the lifetime (`Token.renewal_margin_s`), so a 30 s token is not due
+  the moment it arrives. When an early renewal fails while the old token is still unexpired, the old
+  token is used (WARNING logged).
 - On a 401 the token is renewed once and the request replayed, if its body is replayable (bytes, not
   a consumed stream). A second 401 goes back to the caller as is: there is never a loop. A provider
   that cannot refresh (`refresh` returns None, e.g. a fixed key) makes the first 401 final.
 - A failed renewal raises `TokenRefreshError` (message says what to do, never a secret).
 - Single flight: renewals run under a `threading.Lock` (sync) or an `asyncio.Lock` created lazily per
   event loop (async). Each installed token gets a new *generation*; a caller that waited on the lock
-  and finds a newer generation than the one it saw reuses that token instead of renewing again, and
-  one that finds a renewal failed while it waited gets that failure without another call. So N
-  concurrent requests holding an expired token cause one provider call. (A sync and an async renewal
+  and finds that a renewal completed while it waited uses the token that renewal produced (unless it
+  has already expired, or it is the one a 401 just refused), even if its own renewal would be due
+  again, and one that finds a renewal failed while it waited gets that failure without another call.
+  So N concurrent requests holding an expired token cause one provider call. (A sync and an async renewal
   racing each other in different threads may both run; the later one wins.)
 
 Token calls go through the *token client*: a plain `httpx.Client` / `httpx.AsyncClient` with the API's
@@ -35,19 +39,15 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 
 from ._clock import Clock, SystemClock
-from ._defaults import ANONYMOUS_EXTENSION
-from ._errors import ConfigurationError, TokenRefreshError
+from ._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
+from ._errors import TokenRefreshError
+from ._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
 
 __all__ = ["DEFAULT_REFRESH_SKEW_S", "TokenRefreshAuth"]
 
 _logger = logging.getLogger(__name__)
-
-DEFAULT_REFRESH_SKEW_S = 60.0
-"""A token is renewed this many seconds before its `expires_at`."""
-
-_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 _Current = tuple[Token, int]
 """The token in use and its generation, swapped as one reference."""
@@ -61,7 +61,8 @@ class TokenRefreshAuth(httpx.Auth):
             `ClientCredentialsProvider`, or any `TokenProvider`).
         store: where the token is kept; `MemoryTokenStore` when None. Loaded once, on first use, and
             saved after each renewal, synchronously even in async code (a small local write).
-        skew_s: renew this long before expiry (default `DEFAULT_REFRESH_SKEW_S`).
+        skew_s: renew at most this long before expiry (default `DEFAULT_REFRESH_SKEW_S`); a shorter-lived
+            token is renewed `REFRESH_LIFETIME_FRACTION` of its lifetime before expiry instead.
         clock: time source for expiry; `SystemClock` when None.
         token_client: plain sync client for token calls (see the module docstring).
         async_token_client: plain async client for token calls.
@@ -119,8 +120,8 @@ class TokenRefreshAuth(httpx.Auth):
     def is_authenticated(self) -> bool:
         """True when a token is held (in memory, or in the store from an earlier run) and has not expired.
 
-        No request is made and nothing is renewed: a token within `skew_s` of expiry still counts (the
-        next request renews it), an expired one does not, even if its refresh token could renew it.
+        No request is made and nothing is renewed: a token whose renewal is due still counts (the next
+        request renews it), an expired one does not, even if its refresh token could renew it.
         """
         self._load_once()
         current = self._current
@@ -240,21 +241,21 @@ class TokenRefreshAuth(httpx.Auth):
     # -- shared decisions (called with the renewal lock held) ----------------------------------------
 
     def _fresh(self, current: _Current | None) -> bool:
-        """True when `current` exists and is not within the skew of its expiry."""
-        return current is not None and not current[0].expires_within(self._skew_s, now=self._clock.time())
+        """True when `current` exists and its renewal is not yet due."""
+        return current is not None and not current[0].renewal_due(self._skew_s, now=self._clock.time())
 
     def _reuse(self, seen_finished: int, *, rejected: int | None) -> _Current | None:
         """A token to use without calling the provider, or None when the provider must be called."""
         self._load_once()
         current = self._current
-        if current is not None:
-            if rejected is None and self._fresh(current):
-                return current
-            renewed_since = rejected is not None and current[1] != rejected
-            if renewed_since and not current[0].is_expired(now=self._clock.time()):
-                return current  # someone renewed it after our 401
         failure = self._failure
-        if failure is not None and self._finished != seen_finished:
+        renewal_finished = self._finished != seen_finished
+        if current is not None and not current[0].is_expired(now=self._clock.time()):
+            if rejected is None and (self._fresh(current) or (renewal_finished and failure is None)):
+                return current  # fresh, or just produced by the renewal we waited on (due or not)
+            if rejected is not None and current[1] != rejected:
+                return current  # someone renewed it after our 401
+        if failure is not None and renewal_finished:
             # A renewal failed while we waited: answer with that failure rather than hammer the server.
             again = type(failure)(str(failure))  # the same kind: an unreachable endpoint stays a TransportError
             return self._failed(again, rejected=rejected, cause=failure)
@@ -319,20 +320,16 @@ class TokenRefreshAuth(httpx.Auth):
             self._owned.append(self._async_token_client)
         return self._async_token_client
 
+    @property
+    def require_https(self) -> bool:
+        """Whether the token is refused to plain-text hosts that are not loopback (`_plaintext_guard.py`)."""
+        return self._require_https
+
     def _check_scheme(self, request: httpx.Request) -> None:
         """Refuse to put a credential on an unencrypted connection to another machine."""
-        host = request.url.host
-        if (
-            self._require_https
-            and request.url.scheme != "https"
-            and host not in _LOOPBACK_HOSTS
-            and not host.endswith(".localhost")
-        ):
-            raise ConfigurationError(
-                f"Refusing to send a token over plain HTTP to {host}. Use an https:// base URL, or pass "
-                "require_https=False to TokenRefreshAuth for a trusted network.",
-                setting="base_url",
-            )
+        refuse_token_in_clear(
+            request.url, require_https=self._require_https, setting="base_url", fix="Use an https:// base URL"
+        )
 
     def close(self) -> None:
         """Close the sync token client this object built itself (borrowed clients are left open)."""

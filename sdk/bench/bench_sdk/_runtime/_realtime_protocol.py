@@ -14,7 +14,9 @@ JSON objects whose `discriminator` field names their kind)::
       error:       {kind: error, code_field: code, message_field: message, auth_failed_code: auth_failed}
       reconnect:   {initial_delay_s: 5, max_delay_s: 60, max_attempts: 10}
 
-plus an optional ``ack: {kind: ack, id_field: id}`` (how the server acknowledges client messages).
+plus an optional ``ack: {kind: ack, id_field: id}`` (how the server acknowledges client messages) and
+an optional ``payload_field: data``: frames then carry every field but the discriminator inside that
+object (``{"event": "subscribe", "data": {"channel": "batches"}}``); without it they sit beside it.
 A missing section takes the defaults shown; ``auth: null`` means no auth frame, ``ping: null`` no
 heartbeat, ``max_attempts: null`` unlimited reconnection attempts. Unknown keys are ignored so a newer
 document still loads. The reconnect waits come from the pure `reconnect_delay_s` / `backoff_delays`.
@@ -26,6 +28,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
@@ -47,6 +50,7 @@ __all__ = [
     "RequestExchange",
     "backoff_delays",
     "reconnect_delay_s",
+    "stream_url",
 ]
 
 DEFAULT_HEARTBEAT_INTERVAL_S: Final = 30.0
@@ -65,6 +69,12 @@ def _name(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None
     """attrs validator: a message kind or field name is a non-empty string."""
     if not isinstance(value, str) or not value:
         raise ValueError(f"{attribute.name} must be a non-empty string, not {value!r}")
+
+
+def _optional_name(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a non-empty string, or None (not used)."""
+    if value is not None:
+        _name(instance, attribute, value)
 
 
 def _seconds(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -194,11 +204,13 @@ class RealtimeProtocol:
     """Message kinds and field names of a WebSocket protocol (see the module docstring). Build it with
     `from_mapping` from the document's ``x-ws-protocol``; vary it with `attrs.evolve`.
 
-    `auth` None: no auth frame is sent. `heartbeat` None: no protocol pings.
+    `auth` None: no auth frame is sent. `heartbeat` None: no protocol pings. `payload_field` None: a
+    frame's fields sit beside the discriminator; a name: they sit in that object (see `frame`, `field`).
     """
 
     discriminator: str = attrs.field(default="type", validator=_name)
     channel_field: str = attrs.field(default="channel", validator=_name)
+    payload_field: str | None = attrs.field(default=None, validator=_optional_name)
     auth: AuthExchange | None = AuthExchange()
     subscribe: RequestExchange = RequestExchange(send="subscribe", ok="subscribed")
     unsubscribe: RequestExchange = RequestExchange(send="unsubscribe", ok="unsubscribed")
@@ -218,7 +230,9 @@ class RealtimeProtocol:
         if not isinstance(mapping, Mapping):
             raise ConfigurationError(f"{_SETTING} must be a mapping, not {type(mapping).__name__}", setting=_SETTING)
         defaults = cls()
-        top: RealtimeProtocol = _build(cls, _SETTING, _pick(mapping, ("discriminator", "channel_field")))
+        top: RealtimeProtocol = _build(
+            cls, _SETTING, _pick(mapping, ("discriminator", "channel_field", "payload_field"))
+        )
         return attrs.evolve(
             top,
             auth=_section(mapping, "auth", AuthExchange, ("send", "token_field", "ok"), defaults.auth),
@@ -250,6 +264,28 @@ class RealtimeProtocol:
             ),
         )
 
+    def frame(self, kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """A frame of `kind` carrying `fields` (in `payload_field` when the protocol nests them)."""
+        if self.payload_field is None:
+            return {self.discriminator: kind, **fields}
+        return {self.discriminator: kind, self.payload_field: dict(fields)}
+
+    def fields(self, frame: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The fields of a frame: the frame itself, or its `payload_field` object ({} when missing)."""
+        if self.payload_field is None:
+            return frame
+        body = frame.get(self.payload_field)
+        return body if isinstance(body, Mapping) else {}
+
+    def field(self, frame: Mapping[str, Any], name: str) -> Any:
+        """One field of a received frame (None when absent), wherever the protocol keeps it."""
+        return self.fields(frame).get(name)
+
+    def for_stream(self) -> RealtimeProtocol:
+        """This protocol on a stream endpoint (an ``x-ws-stream`` channel): the client sends no frame at
+        all, so no auth frame and no heartbeat; frames keep their shape."""
+        return attrs.evolve(self, auth=None, heartbeat=None)
+
     @property
     def control_kinds(self) -> frozenset[str]:
         """Kinds the client consumes itself (auth, subscription and heartbeat answers, acks)."""
@@ -259,6 +295,20 @@ class RealtimeProtocol:
         if self.heartbeat is not None:
             kinds.add(self.heartbeat.reply)
         return frozenset(kinds)
+
+
+def stream_url(url: str, path: str) -> str:
+    """The URL of a stream: `url`'s scheme and host with the stream's `path` (query and fragment dropped).
+
+    Raises:
+        ConfigurationError: `url` is not a ws/wss URL with a host, or `path` does not start with '/'.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss") or not parts.netloc:
+        raise ConfigurationError(f"a WebSocket URL is ws://host[:port]/... or wss://..., not {url!r}", setting="url")
+    if not path.startswith("/"):
+        raise ConfigurationError(f"a stream's path starts with '/', not {path!r}", setting="path")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def _pick(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -213,7 +213,7 @@ async def open_link(
     if protocol.auth is None:
         return link
     try:
-        await link.send(json.dumps({protocol.discriminator: protocol.auth.send, protocol.auth.token_field: token}))
+        await link.send(json.dumps(protocol.frame(protocol.auth.send, {protocol.auth.token_field: token})))
         logger.debug("-> %s frame (token not shown)", protocol.auth.send)
         async with asyncio.timeout(auth_timeout_s):
             await _await_auth_ok(link, protocol, logger)
@@ -251,8 +251,8 @@ async def _await_auth_ok(link: ClientConnection, protocol: RealtimeProtocol, log
 
 def _auth_answer_error(frame: Mapping[str, Any], protocol: RealtimeProtocol) -> RealtimeError:
     """An error frame answering the auth frame: fatal for `auth_failed_code`, else retryable."""
-    code = frame.get(protocol.error.code_field)
-    message = frame.get(protocol.error.message_field)
+    code = protocol.field(frame, protocol.error.code_field)
+    message = protocol.field(frame, protocol.error.message_field)
     if code == protocol.error.auth_failed_code:
         return auth_refused(str(code), message)
     return RealtimeRequestError(

@@ -201,7 +201,7 @@ class ConnectionLoop:
             await asyncio.sleep(policy.interval_s)
             number += 1
             pong = self._router.expect_pong(number)
-            await link.send(json.dumps({self.settings.protocol.discriminator: policy.send, "id": number}))
+            await link.send(json.dumps(self.settings.protocol.frame(policy.send, {"id": number})))
             try:
                 async with asyncio.timeout(policy.timeout_s):
                     await pong

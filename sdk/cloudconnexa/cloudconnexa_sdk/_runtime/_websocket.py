@@ -81,6 +81,7 @@ class SharedOptions(TypedDict, total=False):
     max_frame_bytes: int | None
     clock: Clock | None
     logger: logging.Logger | None
+    require_https: bool
 
 
 class RealtimeOptions(SharedOptions, total=False):

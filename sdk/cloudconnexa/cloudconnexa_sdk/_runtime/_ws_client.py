@@ -15,9 +15,12 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
+import httpx
+
 from ._clock import Clock, SystemClock
-from ._errors import RealtimeClosedError, RealtimeTimeoutError
+from ._errors import ConfigurationError, RealtimeClosedError, RealtimeTimeoutError
 from ._options import UNSET, Unset
+from ._plaintext_guard import refuse_token_in_clear
 from ._realtime_protocol import HeartbeatPolicy, RealtimeProtocol, ReconnectPolicy, backoff_delays
 from ._ws_link import TokenSource
 from ._ws_loop import ConnectionLoop, ConnectionState, ConnectionStateChanged, LinkSettings
@@ -49,6 +52,14 @@ StateCallback = Callable[[ConnectionStateChanged], object]
 EventHandler = Callable[[Any], object]
 
 
+def _parsed(url: str) -> httpx.URL:
+    """The WebSocket URL, parsed to judge its scheme and host."""
+    try:
+        return httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ConfigurationError(f"The WebSocket URL is not a valid URL ({exc}).", setting="url") from exc
+
+
 class RealtimeClient:
     """A reconnecting WebSocket client for one `RealtimeProtocol` (rules: `_websocket.py`); built by `connect`.
 
@@ -71,6 +82,12 @@ class RealtimeClient:
         max_frame_bytes: largest frame taken from the server (`DEFAULT_MAX_FRAME_BYTES`); None: any.
         clock: reconnect waits use `clock.async_sleep` (the heartbeat and timeouts use the loop's time).
         logger: default: this module's logger, a child of the SDK package's logger. Tokens are never logged.
+        require_https: refuse to send the token over plain ``ws://`` except to a loopback host, as the HTTP
+            side refuses plain ``http://`` (`_plaintext_guard.py`); False for a trusted network.
+
+    Raises:
+        ConfigurationError: a ``ws://`` URL to a remote host while a token would be sent and `require_https`
+            is set.
     """
 
     def __init__(
@@ -93,9 +110,12 @@ class RealtimeClient:
         max_frame_bytes: int | None = DEFAULT_MAX_FRAME_BYTES,
         clock: Clock | None = None,
         logger: logging.Logger | None = None,
+        require_https: bool = True,
     ) -> None:
         if not isinstance(protocol, RealtimeProtocol):
             raise TypeError("protocol must be a RealtimeProtocol (build it with RealtimeProtocol.from_mapping)")
+        if protocol.auth is not None and token_source is not None:
+            refuse_token_in_clear(_parsed(url), require_https=require_https, setting="url", fix="Use a wss:// URL")
         resolved_reconnect = protocol.reconnect if isinstance(reconnect, Unset) else reconnect
         policy = resolved_reconnect or protocol.reconnect
         self.url, self.protocol, self.ack_timeout_s = url, protocol, ack_timeout_s

@@ -213,14 +213,18 @@ from ._realtime_protocol import (
     RequestExchange,
     backoff_delays,
     reconnect_delay_s,
+    stream_url,
 )
 from ._redaction import (
     ALWAYS_MASKED_HEADERS,
+    DEFAULT_REDACTION,
     DEFAULT_SAFE_HEADERS,
     DEFAULT_SAFE_QUERY_KEYS,
     REDACTED,
     Redaction,
     is_secret_name,
+    mask_userinfo,
+    redaction_for,
 )
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
@@ -466,6 +470,7 @@ __all__ = [
     "settings_defaults",
     "spread_event",
     "status_error_class",
+    "stream_url",
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
@@ -480,6 +485,7 @@ __all__ += [
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",
     "DEFAULT_CACHE_MAX_ENTRIES",
+    "DEFAULT_REDACTION",
     "DEFAULT_REFRESH_SKEW_S",
     "DEFAULT_SAFE_HEADERS",
     "DEFAULT_SAFE_QUERY_KEYS",
@@ -503,6 +509,8 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "mask_userinfo",
+    "redaction_for",
     "resolve_token_url",
     "token_from_payload",
 ]

@@ -19,7 +19,7 @@ import httpx
 
 from ._defaults import REQUEST_ID_HEADERS
 from ._log_output import direct_sink
-from ._redaction import Redaction, known_secrets, scrub
+from ._redaction import Redaction, scrub
 
 __all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
 
@@ -69,7 +69,7 @@ class Exchange:
         self.request, self.logger, self.redaction, self.start = request, logger, redaction, start
         self.debug = logger.isEnabledFor(logging.DEBUG)
         self._target: str | None = None
-        self.known = known_secrets(request) if self.debug else []
+        self.known = redaction.known_secrets(request) if self.debug else []
         if self.debug:
             self._log_request()
 
@@ -106,7 +106,7 @@ class Exchange:
 
     def failure(self, exc: BaseException, now: float) -> None:
         duration_ms = (now - self.start) * 1000.0
-        known = self.known or known_secrets(self.request)
+        known = self.known or self.redaction.known_secrets(self.request)
         self.logger.warning(
             "%s %s -> %s after %.1f ms (attempt %s): %s",
             self.request.method,

@@ -31,7 +31,7 @@ from ._defaults import TRANSIENT_STATUSES
 from ._errors import TransportError as SDKTransportError
 from ._outbox_records import DeadLetter, OutboxItem, QueuedRow, replay_kwargs
 from ._outbox_store import OutboxStore
-from ._redaction import Redaction, known_secrets
+from ._redaction import redaction_for
 
 __all__ = [
     "MAX_DEAD_LETTER_ERROR_CHARS",
@@ -56,7 +56,6 @@ _OFFLINE_ERRORS = (
     httpx.ProxyError,
     SDKTransportError,
 )
-_error_redaction = Redaction(max_body_chars=MAX_DEAD_LETTER_ERROR_CHARS)
 
 
 def is_offline(exc: BaseException) -> bool:
@@ -127,8 +126,9 @@ class Delivery:
         if status in QUEUEABLE_STATUSES:
             self.store.attempt_failed(item.outbox_id, f"HTTP {status} {response.reason_phrase}")
             return "retry"
-        error = _error_redaction.body(
-            response.content, response.headers.get("content-type", ""), known_secrets(response.request)
+        policy = attrs.evolve(redaction_for(response.request), max_body_chars=MAX_DEAD_LETTER_ERROR_CHARS)
+        error = policy.body(
+            response.content, response.headers.get("content-type", ""), policy.known_secrets(response.request)
         )
         letter = self.store.reject(item.outbox_id, status_code=status, error=error, failed_at=self.clock.time())
         self.logger.warning(

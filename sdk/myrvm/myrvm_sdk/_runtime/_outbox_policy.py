@@ -74,6 +74,15 @@ def default_outbox_path(
     return root / package / OUTBOX_FILE_NAME
 
 
+def _optional_path(value: str | os.PathLike[str] | None) -> Path | None:
+    """A file path given as text or any path-like, normalised to `Path` (so the policy compares equal)."""
+    if value is None or isinstance(value, Path):
+        return value
+    if isinstance(value, str | os.PathLike):
+        return Path(value)
+    raise TypeError(f"path must be a str, an os.PathLike or None, not {type(value).__name__}")
+
+
 def _limit(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: an int >= 1, or None for no limit."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -93,7 +102,8 @@ class OutboxPolicy:
     """Where the outbox lives, how big it may grow and how its worker probes. Defaults: `DEFAULT_OUTBOX_*`.
 
     Attributes:
-        path: the SQLite file; None means `default_outbox_path(package)`.
+        path: the SQLite file (a `str` or any path-like, kept as a `Path`); None means
+            `default_outbox_path(package)`.
         max_rows: pending requests at most (`DEFAULT_OUTBOX_MAX_ROWS`); None: no limit.
         max_bytes: pending bytes at most (body + URL + headers; `DEFAULT_OUTBOX_MAX_BYTES`); None: no limit.
         overflow: ``"reject"`` raises `OutboxFullError`; ``"drop_oldest"`` dead-letters the oldest rows.
@@ -103,9 +113,7 @@ class OutboxPolicy:
         keep_order: queue a call behind its operation's queued rows instead of sending it first.
     """
 
-    path: Path | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Path))
-    )
+    path: Path | None = attrs.field(default=None, converter=_optional_path)
     max_rows: int | None = attrs.field(default=DEFAULT_OUTBOX_MAX_ROWS, validator=_limit)
     max_bytes: int | None = attrs.field(default=DEFAULT_OUTBOX_MAX_BYTES, validator=_limit)
     overflow: Overflow = attrs.field(default="reject", validator=attrs.validators.in_(("reject", "drop_oldest")))

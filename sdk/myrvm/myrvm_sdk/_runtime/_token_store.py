@@ -139,6 +139,7 @@ def _token_to_json(token: Token) -> dict[str, object]:
         "access_token": token.access_token.reveal(),
         "refresh_token": token.refresh_token.reveal() if token.refresh_token is not None else None,
         "expires_at": token.expires_at,
+        "issued_at": token.issued_at,
         "token_type": token.token_type,
     }
 
@@ -157,11 +158,14 @@ def _token_from_json(data: object) -> Token:
         raise TypeError("access_token and token_type must be strings")
     if refresh is not None and not isinstance(refresh, str):
         raise TypeError("refresh_token must be a string")
-    if expires_at is not None and (isinstance(expires_at, bool) or not isinstance(expires_at, int | float)):
-        raise TypeError("expires_at must be a number")
+    issued_at = data.get("issued_at")  # absent in files written before renewal margins scaled with lifetime
+    for name, value in (("expires_at", expires_at), ("issued_at", issued_at)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise TypeError(f"{name} must be a number")
     return Token(
         access_token=Secret(access),
         refresh_token=Secret(refresh) if refresh is not None else None,
         expires_at=float(expires_at) if expires_at is not None else None,
+        issued_at=float(issued_at) if issued_at is not None else None,
         token_type=token_type,
     )

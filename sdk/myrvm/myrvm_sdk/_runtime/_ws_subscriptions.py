@@ -70,13 +70,13 @@ class Subscriptions:
             future.set_result(None)
         else:
             error = self._protocol.error
-            code = error_frame.get(error.code_field)
+            code = self._protocol.field(error_frame, error.code_field)
             subscribe, unsubscribe = self._protocol.subscribe, self._protocol.unsubscribe
             request = subscribe.send if key[0] == subscribe.ok else unsubscribe.send
             future.set_exception(
                 RealtimeRequestError(
                     f"The server refused to {request} {key[1]!r}: {code} "
-                    f"({truncate(str(error_frame.get(error.message_field)), 200)}).",
+                    f"({truncate(str(self._protocol.field(error_frame, error.message_field)), 200)}).",
                     code=str(code) if code is not None else None,
                     request=request,
                     channel=key[1],
@@ -161,7 +161,7 @@ class Subscriptions:
             await link.send(self._frame(self._protocol.unsubscribe, channel))
 
     def _frame(self, exchange: RequestExchange, channel: str) -> str:
-        return json.dumps({self._protocol.discriminator: exchange.send, self._protocol.channel_field: channel})
+        return json.dumps(self._protocol.frame(exchange.send, {self._protocol.channel_field: channel}))
 
 
 def _channel(channel: object) -> str:

@@ -5,6 +5,7 @@ from enum import StrEnum
 class ManualSyncTrigger(StrEnum):
     API = "api"
     DASHBOARD = "dashboard"
+    DASHBOARD_BUTTON = "dashboard_button"
     OPERATOR_PANEL = "operator_panel"
     SUPPORT = "support"
 

@@ -27,7 +27,9 @@ class TimezoneStatus:
         sync_status (TimezoneSyncStatus): Outcome of the device's latest sync.
         success_count (int): Number of successful syncs.
         failure_count (int): Number of failed syncs.
-        country (str | Unset): ISO 3166-1 alpha-2 country code.
+        country (str | Unset): The device's country as its geolocation reported it: a name (`Indonesia`) or an ISO
+            3166-1
+            alpha-2 code (`ID`).
         city (str | Unset): City of the device, if known.
     """
 

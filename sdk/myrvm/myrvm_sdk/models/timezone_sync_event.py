@@ -8,6 +8,7 @@ class TimezoneSyncEvent(StrEnum):
     MANUAL = "manual"
     NETWORK_CHANGE = "network_change"
     SCHEDULED = "scheduled"
+    TIMEZONE_SYNC = "timezone_sync"
 
     def __str__(self) -> str:
         return str(self.value)

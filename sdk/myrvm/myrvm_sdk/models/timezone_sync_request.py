@@ -20,34 +20,39 @@ class TimezoneSyncRequest:
 
     Attributes:
         device_id (str): Id of a device; for an RVM this is its RVM id.
-        event (TimezoneSyncEvent): What made the device sync its time zone.
         timezone (str): IANA time zone name, such as `Asia/Jakarta`, `America/Argentina/Buenos_Aires` or `UTC`.
-        timestamp (datetime.datetime): When the device synced.
         sync_method (SyncMethod): `automatic` when detected from the network, `manual` when set by an operator.
-        country (str | Unset): ISO 3166-1 alpha-2 country code.
+        event (TimezoneSyncEvent | Unset): What made the device sync its time zone.
+        country (str | Unset): The device's country as its geolocation reported it: a name (`Indonesia`) or an ISO
+            3166-1
+            alpha-2 code (`ID`).
         city (str | Unset): City the time zone was detected for.
         ip (str | Unset): Public IP address the location was detected from (IPv4 or IPv6).
+        timestamp (datetime.datetime | str | Unset): When the device synced: an RFC 3339 date-time, or the device's
+            local time without a UTC
+            offset (`2025-09-19T03:03:31`, read in the reported `timezone`), as a device clock without
+            zone settings reports it. Left out, the server uses the time it received the report.
     """
 
     device_id: str
-    event: TimezoneSyncEvent
     timezone: str
-    timestamp: datetime.datetime
     sync_method: SyncMethod
+    event: TimezoneSyncEvent | Unset = UNSET
     country: str | Unset = UNSET
     city: str | Unset = UNSET
     ip: str | Unset = UNSET
+    timestamp: datetime.datetime | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         device_id = self.device_id
 
-        event = self.event.value
-
         timezone = self.timezone
 
-        timestamp = self.timestamp.isoformat()
-
         sync_method = self.sync_method.value
+
+        event: str | Unset = UNSET
+        if not isinstance(self.event, Unset):
+            event = self.event.value
 
         country = self.country
 
@@ -59,23 +64,33 @@ class TimezoneSyncRequest:
         else:
             ip = self.ip
 
+        timestamp: str | Unset
+        if isinstance(self.timestamp, Unset):
+            timestamp = UNSET
+        elif isinstance(self.timestamp, datetime.datetime):
+            timestamp = self.timestamp.isoformat()
+        else:
+            timestamp = self.timestamp
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
                 "device_id": device_id,
-                "event": event,
                 "timezone": timezone,
-                "timestamp": timestamp,
                 "sync_method": sync_method,
             }
         )
+        if event is not UNSET:
+            field_dict["event"] = event
         if country is not UNSET:
             field_dict["country"] = country
         if city is not UNSET:
             field_dict["city"] = city
         if ip is not UNSET:
             field_dict["ip"] = ip
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
 
         return field_dict
 
@@ -84,13 +99,16 @@ class TimezoneSyncRequest:
         d = dict(src_dict)
         device_id = d.pop("device_id")
 
-        event = TimezoneSyncEvent(d.pop("event"))
-
         timezone = d.pop("timezone")
 
-        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
-
         sync_method = SyncMethod(d.pop("sync_method"))
+
+        _event = d.pop("event", UNSET)
+        event: TimezoneSyncEvent | Unset
+        if isinstance(_event, Unset):
+            event = UNSET
+        else:
+            event = TimezoneSyncEvent(_event)
 
         country = d.pop("country", UNSET)
 
@@ -103,15 +121,30 @@ class TimezoneSyncRequest:
 
         ip = _parse_ip(d.pop("ip", UNSET))
 
+        def _parse_timestamp(data: object) -> datetime.datetime | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                componentsschemas_device_timestamp_type_0 = datetime.datetime.fromisoformat(data)
+
+                return componentsschemas_device_timestamp_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | str | Unset, data)
+
+        timestamp = _parse_timestamp(d.pop("timestamp", UNSET))
+
         timezone_sync_request = cls(
             device_id=device_id,
-            event=event,
             timezone=timezone,
-            timestamp=timestamp,
             sync_method=sync_method,
+            event=event,
             country=country,
             city=city,
             ip=ip,
+            timestamp=timestamp,
         )
 
         return timezone_sync_request

@@ -3,7 +3,8 @@
 
 Typed models for every message (`models`), the channels and the message kinds each one pushes, a
 `decode()` that turns a frame into its model, and `connect()` / `connect_sync()` that open the
-runtime's WebSocket client with this SDK's settings and token. Needs the `realtime` extra:
+runtime's WebSocket client with this SDK's settings and token (`connect_stream()` /
+`connect_stream_sync()` open a stream endpoint, which asks for nothing). Needs the `realtime` extra:
 `pip install "myrvm-sdk[realtime]"`.
 """
 
@@ -13,7 +14,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import ConfigurationError, RealtimeConnector, RealtimeProtocol, SyncRealtimeClient
+from .._runtime import ConfigurationError, RealtimeConnector, RealtimeProtocol, SyncRealtimeClient, stream_url
 from .._runtime import connect as _connect
 
 if TYPE_CHECKING:
@@ -63,6 +64,11 @@ CHANNELS: Mapping[str, tuple[str, ...]] = {
     "timezone_update": ("timezone_update",),
 }
 """Channel name (what `subscribe()` takes) → the event kinds the server pushes on it."""
+
+STREAMS: Mapping[str, tuple[str, ...]] = {
+    "/ws/timezone": ("timezone_update",),
+}
+"""Stream path (an `x-ws-stream` channel's address) → the event kinds every connection there receives."""
 
 MESSAGE_MODELS: Mapping[str, Any] = {
     "ack": Ack,
@@ -126,6 +132,8 @@ def connect(client: AsyncMyRVM, url: str | None = None, **options: Any) -> Realt
         ConfigurationError: no URL, or the `realtime` extra (websockets) is not installed.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return _connect(
         _url(url),
         protocol=PROTOCOL_VALUE,
@@ -141,6 +149,8 @@ def connect_sync(client: MyRVM, url: str | None = None, **options: Any) -> SyncR
     Call `.connect()` on the result (or use it in a `with` block); `close()` hands back unsent messages.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
         _url(url),
         protocol=PROTOCOL_VALUE,
@@ -152,3 +162,26 @@ def connect_sync(client: MyRVM, url: str | None = None, **options: Any) -> SyncR
 
 PROTOCOL_VALUE = RealtimeProtocol.from_mapping(PROTOCOL)
 """`PROTOCOL` as the runtime's value object."""
+
+
+def _stream_url(path: str, url: str | None) -> str:
+    if path not in STREAMS:
+        raise ConfigurationError(f"no stream {path!r}; the document has {sorted(STREAMS)}", setting="path")
+    return stream_url(_url(url), path)
+
+
+def connect_stream(path: str, url: str | None = None, **options: Any) -> RealtimeConnector:
+    """Open a stream endpoint (see `STREAMS`): every event arrives without auth, subscribe or ping.
+
+    Args:
+        path: the stream's path, e.g. `/ws/timezone`.
+        url: any URL of the WebSocket server (default: `MYRVM_WS_URL`, then the document's
+            first server); its scheme and host are kept, its path replaced by `path`.
+        **options: further `RealtimeClient` options (reconnect, queue bounds, timeouts...).
+    """
+    return _connect(_stream_url(path, url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options)
+
+
+def connect_stream_sync(path: str, url: str | None = None, **options: Any) -> SyncRealtimeClient:
+    """The same for code that is not async: call `.connect()` on the result or use it in a `with` block."""
+    return SyncRealtimeClient(_stream_url(path, url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options)

@@ -34,6 +34,7 @@ from ._outbox import Outbox
 from ._outbox_policy import DeliveryMode, OutboxPolicy
 from ._pool import PoolLimits
 from ._ratelimit import RateLimit
+from ._redaction import Redaction
 from ._retry import Jitter, RetryPolicy
 from ._sdk_defaults import rate_limit_default, settings_defaults
 from ._settings import ClientSettings, load_settings
@@ -101,6 +102,7 @@ class SdkIdentity:
     health_operation_id: str = "probe"
     defaults: Mapping[str, Any] = attrs.field(factory=dict)  # the spec's info.x-sdk-defaults
     api_versions: tuple[str, ...] = ()  # the versions the SDK's specs describe (empty: no check)
+    secret_fields: tuple[str, ...] = ()  # fields the spec marks format: password or writeOnly: masked like tokens
 
 
 def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:
@@ -203,6 +205,7 @@ class _ConnectionState:
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         self.provider = token_provider(self.settings, identity.auth)
+        self.redaction = Redaction(secret_fields=identity.secret_fields)
 
 
 class SyncConnection(_ConnectionState):
@@ -225,7 +228,9 @@ class SyncConnection(_ConnectionState):
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
-            self._token_client = build_token_client(self.settings, logger_name=identity.package, transport=transport)
+            self._token_client = build_token_client(
+                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+            )
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
             self.settings,
@@ -235,6 +240,7 @@ class SyncConnection(_ConnectionState):
             transport=transport,
             clock=clock,
             jitter=jitter,
+            redaction=self.redaction,
         )
         self.deferral.start(self.http)
 
@@ -270,7 +276,7 @@ class AsyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(
-                self.settings, logger_name=identity.package, transport=transport
+                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
             )
             self.auth = TokenRefreshAuth(
                 provider, store=token_store, clock=clock, async_token_client=self._token_client
@@ -283,6 +289,7 @@ class AsyncConnection(_ConnectionState):
             transport=transport,
             clock=clock,
             jitter=jitter,
+            redaction=self.redaction,
         )
 
     async def aclose(self) -> None:

@@ -24,8 +24,10 @@ Rules:
 - Credentials: a relative URL resolves against the client's base URL and goes through the client like
   any call (its auth, hooks, logging, circuit breaker). An absolute URL on another origin (scheme,
   host, port), typically a signed download URL, gets no credentials: the client's auth is not run and
-  an ``Authorization`` header from its default headers is removed. Redirects are followed; httpx
-  drops ``Authorization`` when a redirect leaves the origin.
+  every credential header from its default headers is removed (``Authorization``, ``Cookie``,
+  ``Proxy-Authorization``, ``X-Api-Key`` and any header `redaction` names as a secret field, such as
+  the API keys of the spec's `securitySchemes`). Redirects are followed one hop at a time (at most the
+  client's `max_redirects`), and a hop to another origin is stripped the same way.
 - Progress: ``progress(fraction, bytes_done, bytes_total)`` after every write (a chunk, or what
   arrived before a drop), ``bytes_total`` None
   and ``fraction`` 0.0 while the size is unknown; the last call is ``(1.0, n, n)``. It never goes
@@ -39,7 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Final
+from typing import Any, Final
 
 import httpx
 
@@ -47,6 +49,7 @@ from ._clock import Clock
 from ._download_plan import Verdict
 from ._download_transfer import DownloadResult, ProgressCallback, Transfer
 from ._errors import CircuitOpenError, TransportError, araise_for_status, raise_for_status, translate_transport_errors
+from ._redaction import Redaction
 from ._retry import Jitter, RetryPolicy
 
 __all__ = [
@@ -79,6 +82,7 @@ def download(
     retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> DownloadResult:
     """Download `url` to `path` with constant memory, resuming after drops, verified (see the module docstring).
 
@@ -93,6 +97,8 @@ def download(
         retry: attempts in a row without progress and the backoff (`DEFAULT_DOWNLOAD_RETRY`); None: no resume.
         clock: sleeps between attempts and measures `elapsed_s` (`SystemClock` when None).
         jitter: random source in [0, 1) for the backoff jitter (`random.random` when None).
+        redaction: which headers are credentials, stripped for another origin (the SDK client's policy;
+            `DEFAULT_REDACTION` when None).
 
     Raises:
         ChecksumMismatchError: the bytes do not hash to `expected_sha256`.
@@ -112,6 +118,7 @@ def download(
         retry=retry,
         clock=clock,
         jitter=jitter,
+        redaction=redaction,
     )
     try:
         with translate_transport_errors():
@@ -129,7 +136,7 @@ def _attempt(client: httpx.Client, state: Transfer) -> float | None:
     """One request: None when the file is complete, else the seconds to wait before the next one."""
     request, options = state.next_request(client)
     try:
-        response = client.send(request, **options)
+        response = _send(client, request, options, state)
     except CircuitOpenError:
         raise
     except _RETRYABLE_ERRORS:
@@ -165,6 +172,19 @@ def _attempt(client: httpx.Client, state: Transfer) -> float | None:
         response.close()
 
 
+def _send(client: httpx.Client, request: httpx.Request, options: dict[str, Any], state: Transfer) -> httpx.Response:
+    """Send, following redirects one hop at a time so each hop's credentials are judged (`Transfer.redirected`)."""
+    response = client.send(request, **options)
+    for _ in range(client.max_redirects):
+        hop = response.next_request
+        if hop is None:
+            return response
+        response.close()
+        response = client.send(hop, **state.redirected(hop, options, client))
+    response.close()
+    raise httpx.TooManyRedirects(f"More than {client.max_redirects} redirects", request=request)
+
+
 async def adownload(
     client: httpx.AsyncClient,
     url: str | httpx.URL,
@@ -177,6 +197,7 @@ async def adownload(
     retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
+    redaction: Redaction | None = None,
 ) -> DownloadResult:
     """`download` for an `httpx.AsyncClient`: the same arguments, rules and errors.
 
@@ -193,6 +214,7 @@ async def adownload(
         retry=retry,
         clock=clock,
         jitter=jitter,
+        redaction=redaction,
     )
     try:
         with translate_transport_errors():
@@ -210,7 +232,7 @@ async def _async_attempt(client: httpx.AsyncClient, state: Transfer) -> float | 
     """`_attempt` for the async client."""
     request, options = state.next_request(client)
     try:
-        response = await client.send(request, **options)
+        response = await _async_send(client, request, options, state)
     except CircuitOpenError:
         raise
     except _RETRYABLE_ERRORS:
@@ -242,6 +264,21 @@ async def _async_attempt(client: httpx.AsyncClient, state: Transfer) -> float | 
         return wait
     finally:
         await response.aclose()
+
+
+async def _async_send(
+    client: httpx.AsyncClient, request: httpx.Request, options: dict[str, Any], state: Transfer
+) -> httpx.Response:
+    """`_send` for the async client."""
+    response = await client.send(request, **options)
+    for _ in range(client.max_redirects):
+        hop = response.next_request
+        if hop is None:
+            return response
+        await response.aclose()
+        response = await client.send(hop, **state.redirected(hop, options, client))
+    await response.aclose()
+    raise httpx.TooManyRedirects(f"More than {client.max_redirects} redirects", request=request)
 
 
 async def _commit_off_the_loop(state: Transfer) -> None:

@@ -20,6 +20,7 @@ from ._circuit import CircuitBreaker
 from ._errors import ConfigurationError
 from ._pool import PoolLimits
 from ._ratelimit import RateLimit
+from ._redaction import mask_userinfo
 from ._retry import RetryPolicy
 from ._secret import Secret
 from ._timeouts import Timeouts
@@ -49,7 +50,7 @@ def _fail(given: Given, what: str) -> ConfigurationError:
 
 
 def _short_repr(value: object) -> str:
-    text = repr(value)
+    text = repr(mask_userinfo(value) if isinstance(value, str) else value)  # a URL's password never shows
     return text if len(text) <= 80 else text[:77] + "..."
 
 

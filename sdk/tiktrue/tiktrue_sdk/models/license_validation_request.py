@@ -14,7 +14,8 @@ class LicenseValidationRequest:
     """The machine to check the licence for. Closed (`additionalProperties false`).
 
     Attributes:
-        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication").
+        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication"). A
+            credential (tokens are bound to it): sent, never returned, and masked in SDK logs and error messages.
     """
 
     hardware_fingerprint: str

@@ -16,7 +16,8 @@ class LoginRequest:
     Attributes:
         username (str): The account's user name.
         password (str): The account's password.
-        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication").
+        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication"). A
+            credential (tokens are bound to it): sent, never returned, and masked in SDK logs and error messages.
     """
 
     username: str

@@ -262,11 +262,15 @@ class InvalidRequestError(APIStatusError):
 
 
 class BadRequestError(InvalidRequestError):
+    """400 Bad Request: the server could not use the request as sent."""
+
     default_code = "bad_request"
     hint = "Check the request's parameters and body against the API reference."
 
 
 class AuthenticationError(APIStatusError):
+    """401 Unauthorized: the credentials are missing, wrong or expired."""
+
     default_code = "unauthenticated"
     hint = "Check the credentials (API token, client id/secret): they are missing, wrong or expired."
 
@@ -277,31 +281,43 @@ class AuthenticationError(APIStatusError):
 
 
 class PermissionDeniedError(APIStatusError):
+    """403 Forbidden: the credentials lack the permission this operation needs."""
+
     default_code = "permission_denied"
     hint = "The credentials are valid but lack the permission (scope or role) this operation needs."
 
 
 class NotFoundError(APIStatusError):
+    """404 Not Found: the resource does not exist or is not visible to these credentials."""
+
     default_code = "not_found"
     hint = "Check the identifiers in the path; the resource does not exist or is not visible to you."
 
 
 class ConflictError(APIStatusError):
+    """409 Conflict: the request conflicts with the resource's current state."""
+
     default_code = "conflict"
     hint = "The resource's state conflicts with the request; fetch the current state and try again."
 
 
 class PreconditionFailedError(APIStatusError):
+    """412 Precondition Failed: the resource changed since the ETag sent with If-Match."""
+
     default_code = "precondition_failed"
     hint = "The resource changed since you read it; read it again and retry with its new ETag."
 
 
 class UnprocessableEntityError(InvalidRequestError):
+    """422 Unprocessable Entity: the request was well-formed but failed validation."""
+
     default_code = "unprocessable_entity"
     hint = "The request was well-formed but invalid; see the errors listed in the body."
 
 
 class RateLimitError(APIStatusError):
+    """429 Too Many Requests: the server asks to slow down (see retry_after_s)."""
+
     default_code = "rate_limited"
     hint = "Too many requests; wait `retry_after_s` (or back off) before trying again."
 
@@ -312,6 +328,8 @@ class RateLimitError(APIStatusError):
 
 
 class ServerError(APIStatusError):
+    """5xx: the server failed to answer the request."""
+
     default_code = "server_error"
     hint = "The server failed; retry later, and report the request id if it persists."
 

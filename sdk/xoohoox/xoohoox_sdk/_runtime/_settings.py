@@ -54,6 +54,7 @@ from ._errors import ConfigurationError
 from ._options import UNSET
 from ._pool import PoolLimits
 from ._ratelimit import RateLimit
+from ._redaction import mask_userinfo
 from ._retry import RetryPolicy
 from ._secret import Secret
 from ._setting_values import PARSERS, Given, check_base_url, check_log_level
@@ -82,6 +83,11 @@ def _header_names(headers: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{name!r}: ..." for name in headers) + "}"
 
 
+def _masked_url(url: str) -> str:
+    """A base URL may carry ``user:password@``: repr shows it masked."""
+    return repr(mask_userinfo(url))
+
+
 def _freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
@@ -90,7 +96,7 @@ def _freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
 class ClientSettings:
     """Everything one SDK client is built from. Secrets are `Secret`s, so they never show in repr."""
 
-    base_url: str = attrs.field(validator=lambda _i, _a, value: check_base_url(value))
+    base_url: str = attrs.field(validator=lambda _i, _a, value: check_base_url(value), repr=_masked_url)
     timeouts: Timeouts = attrs.Factory(Timeouts)
     pool: PoolLimits = attrs.Factory(PoolLimits)
     retry: RetryPolicy | None = attrs.Factory(RetryPolicy)

@@ -15,6 +15,7 @@ from typing import Protocol
 import attrs
 import httpx
 
+from ._defaults import REFRESH_LIFETIME_FRACTION
 from ._errors import TokenRefreshError
 from ._secret import Secret
 
@@ -36,6 +37,8 @@ class Token:
         access_token: the value sent in ``Authorization: <token_type> <access_token>``.
         refresh_token: used by providers that can refresh; None when there is none.
         expires_at: epoch seconds after which the server rejects it; None means it never expires.
+        issued_at: epoch seconds it was obtained (None when unknown); with `expires_at` it gives the
+            lifetime that scales the renewal margin (`renewal_due`).
         token_type: the scheme word; OAuth2's lowercase ``bearer`` is normalised to ``Bearer``.
     """
 
@@ -44,6 +47,7 @@ class Token:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(Secret))
     )
     expires_at: float | None = None
+    issued_at: float | None = None
     token_type: str = attrs.field(default=DEFAULT_TOKEN_TYPE, converter=_normalise_type)
 
     def authorization(self) -> str:
@@ -53,6 +57,20 @@ class Token:
     def expires_within(self, margin_s: float, *, now: float) -> bool:
         """True when it expires less than `margin_s` seconds after `now` (never, if `expires_at` is None)."""
         return self.expires_at is not None and now >= self.expires_at - margin_s
+
+    def renewal_margin_s(self, max_margin_s: float) -> float:
+        """How long before expiry it is renewed: ``min(max_margin_s, REFRESH_LIFETIME_FRACTION * lifetime)``.
+
+        Without a known lifetime (no `issued_at`, e.g. a token stored by an older SDK) it is `max_margin_s`.
+        """
+        if self.expires_at is None or self.issued_at is None:
+            return max_margin_s
+        lifetime_s = max(0.0, self.expires_at - self.issued_at)
+        return min(max_margin_s, REFRESH_LIFETIME_FRACTION * lifetime_s)
+
+    def renewal_due(self, max_margin_s: float, *, now: float) -> bool:
+        """True once `now` is within `renewal_margin_s(max_margin_s)` of expiry (never, without `expires_at`)."""
+        return self.expires_within(self.renewal_margin_s(max_margin_s), now=now)
 
     def is_expired(self, *, now: float) -> bool:
         """True once `expires_at` has passed."""
@@ -145,5 +163,6 @@ def token_from_payload(
         access_token=Secret(access),
         refresh_token=Secret(refresh) if isinstance(refresh, str) and refresh else previous_refresh_token,
         expires_at=expires_at,
+        issued_at=now,
         token_type=token_type if isinstance(token_type, str) and token_type else DEFAULT_TOKEN_TYPE,
     )

@@ -80,9 +80,13 @@ class Outgoing:
         if kind in _request_kinds(protocol):
             raise ValueError(f"{kind!r} is a control message; use subscribe()/unsubscribe(), not send()")
         id_field = protocol.ack.id_field
-        if data.get(id_field) is None:
-            data[id_field] = str(uuid.uuid4())
-        message_id = data[id_field]
+        body = data  # where the id goes: beside the discriminator, or in the protocol's payload object
+        if protocol.payload_field is not None:
+            nested = data.get(protocol.payload_field)
+            body = data[protocol.payload_field] = dict(nested) if isinstance(nested, Mapping) else {}
+        if body.get(id_field) is None:
+            body[id_field] = str(uuid.uuid4())
+        message_id = body[id_field]
         if not isinstance(message_id, str) or not message_id:
             raise ValueError(f"a message's {id_field!r} must be a non-empty string, not {message_id!r}")
         frame = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

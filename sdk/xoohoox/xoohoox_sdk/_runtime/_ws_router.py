@@ -144,11 +144,11 @@ class Router:
         if self._logger.isEnabledFor(logging.DEBUG):
             self._logger.debug("<- %s frame (%d chars)", kind, len(raw))
         if protocol.heartbeat is not None and kind == protocol.heartbeat.reply:
-            self._on_pong(frame.get("id"))
+            self._on_pong(protocol.field(frame, "id"))
         elif kind == protocol.ack.kind:
-            self._on_ack(frame.get(protocol.ack.id_field))
+            self._on_ack(protocol.field(frame, protocol.ack.id_field))
         elif kind in (protocol.subscribe.ok, protocol.unsubscribe.ok):
-            self.subscriptions.answer(kind, frame.get(protocol.channel_field), None)
+            self.subscriptions.answer(kind, protocol.field(frame, protocol.channel_field), None)
         elif kind == protocol.error.kind:
             self._on_error(kind, frame)
         elif protocol.auth is None or kind != protocol.auth.ok:
@@ -168,15 +168,15 @@ class Router:
             self.changed()
 
     def _on_error(self, kind: str, frame: dict[str, Any]) -> None:
-        error = self._protocol.error
-        code, message = frame.get(error.code_field), frame.get(error.message_field)
+        protocol, error = self._protocol, self._protocol.error
+        code, message = protocol.field(frame, error.code_field), protocol.field(frame, error.message_field)
         if code == error.auth_failed_code:
             raise auth_refused(str(code), message)
-        message_id = frame.get(self._protocol.ack.id_field)
+        message_id = protocol.field(frame, protocol.ack.id_field)
         if isinstance(message_id, str) and self._outbox.ack(message_id) is not None:
             self._logger.warning("The server refused message %s (%s); it was removed from the queue", message_id, code)
             self.changed()
-        elif self.subscriptions.answer(None, frame.get(self._protocol.channel_field), frame):
+        elif self.subscriptions.answer(None, protocol.field(frame, protocol.channel_field), frame):
             return
         else:
             self._logger.warning("The server reported error %r: %s", code, truncate(str(message), 200))

@@ -3,6 +3,7 @@
 
 from .batch import Batch
 from .batch_create import BatchCreate
+from .batch_create_status import BatchCreateStatus
 from .batch_envelope import BatchEnvelope
 from .batch_page import BatchPage
 from .batch_page_envelope import BatchPageEnvelope
@@ -48,6 +49,7 @@ from .user_role import UserRole
 __all__ = (
     "Batch",
     "BatchCreate",
+    "BatchCreateStatus",
     "BatchEnvelope",
     "BatchPage",
     "BatchPageEnvelope",

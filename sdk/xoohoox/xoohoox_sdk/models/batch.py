@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -12,42 +12,52 @@ from ..models.batch_status import BatchStatus
 from ..models.product_type import ProductType
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.equipment import Equipment
+    from ..models.quality_check import QualityCheck
+
+
 T = TypeVar("T", bound="Batch")
 
 
 @_attrs_define
 class Batch:
-    """
+    """A production batch; the integration document's `Batch`, plus production details.
+
     Attributes:
         id (str): Id of a batch.
-        name (str):
         product_type (ProductType): The kind of product a batch makes.
+        quantity (float): The target volume in litres.
+        start_date (datetime.datetime): When production started, or is planned to start while `pending`.
+        expected_completion_date (datetime.datetime): When production should end.
         status (BatchStatus): Where a batch is in production: `pending` (planned), `in_progress`, `completed` or
             `failed` (discarded).
-        volume_liters (float): The target volume in litres.
+        quality_checks (list[QualityCheck]): The batch's quality checks, oldest first.
+        equipment_used (list[Equipment]): The equipment the batch runs on.
         created_at (datetime.datetime): An RFC 3339 date-time.
         updated_at (datetime.datetime): An RFC 3339 date-time.
+        name (str | Unset):
         fruit_variety (None | str | Unset): The fruit (and variety) pressed.
         actual_volume_liters (float | None | Unset): The volume produced, in litres; `null` until known.
         supplier (None | str | Unset): Who supplied the fruit.
-        started_at (datetime.datetime | None | Unset): When production started; `null` while `pending`.
-        expected_completion_at (datetime.datetime | None | Unset): When production should end.
         completed_at (datetime.datetime | None | Unset): When the batch was completed or failed.
         notes (None | str | Unset):
     """
 
     id: str
-    name: str
     product_type: ProductType
+    quantity: float
+    start_date: datetime.datetime
+    expected_completion_date: datetime.datetime
     status: BatchStatus
-    volume_liters: float
+    quality_checks: list[QualityCheck]
+    equipment_used: list[Equipment]
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    name: str | Unset = UNSET
     fruit_variety: None | str | Unset = UNSET
     actual_volume_liters: float | None | Unset = UNSET
     supplier: None | str | Unset = UNSET
-    started_at: datetime.datetime | None | Unset = UNSET
-    expected_completion_at: datetime.datetime | None | Unset = UNSET
     completed_at: datetime.datetime | None | Unset = UNSET
     notes: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -55,17 +65,31 @@ class Batch:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
-        name = self.name
-
         product_type = self.product_type.value
+
+        quantity = self.quantity
+
+        start_date = self.start_date.isoformat()
+
+        expected_completion_date = self.expected_completion_date.isoformat()
 
         status = self.status.value
 
-        volume_liters = self.volume_liters
+        quality_checks = []
+        for quality_checks_item_data in self.quality_checks:
+            quality_checks_item = quality_checks_item_data.to_dict()
+            quality_checks.append(quality_checks_item)
+
+        equipment_used = []
+        for equipment_used_item_data in self.equipment_used:
+            equipment_used_item = equipment_used_item_data.to_dict()
+            equipment_used.append(equipment_used_item)
 
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
+
+        name = self.name
 
         fruit_variety: None | str | Unset
         if isinstance(self.fruit_variety, Unset):
@@ -84,22 +108,6 @@ class Batch:
             supplier = UNSET
         else:
             supplier = self.supplier
-
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
-
-        expected_completion_at: None | str | Unset
-        if isinstance(self.expected_completion_at, Unset):
-            expected_completion_at = UNSET
-        elif isinstance(self.expected_completion_at, datetime.datetime):
-            expected_completion_at = self.expected_completion_at.isoformat()
-        else:
-            expected_completion_at = self.expected_completion_at
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -120,24 +128,25 @@ class Batch:
         field_dict.update(
             {
                 "id": id,
-                "name": name,
                 "product_type": product_type,
+                "quantity": quantity,
+                "start_date": start_date,
+                "expected_completion_date": expected_completion_date,
                 "status": status,
-                "volume_liters": volume_liters,
+                "quality_checks": quality_checks,
+                "equipment_used": equipment_used,
                 "created_at": created_at,
                 "updated_at": updated_at,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
         if fruit_variety is not UNSET:
             field_dict["fruit_variety"] = fruit_variety
         if actual_volume_liters is not UNSET:
             field_dict["actual_volume_liters"] = actual_volume_liters
         if supplier is not UNSET:
             field_dict["supplier"] = supplier
-        if started_at is not UNSET:
-            field_dict["started_at"] = started_at
-        if expected_completion_at is not UNSET:
-            field_dict["expected_completion_at"] = expected_completion_at
         if completed_at is not UNSET:
             field_dict["completed_at"] = completed_at
         if notes is not UNSET:
@@ -147,20 +156,41 @@ class Batch:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.equipment import Equipment  # noqa: PLC0415
+        from ..models.quality_check import QualityCheck  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
-        name = d.pop("name")
-
         product_type = ProductType(d.pop("product_type"))
+
+        quantity = d.pop("quantity")
+
+        start_date = datetime.datetime.fromisoformat(d.pop("start_date"))
+
+        expected_completion_date = datetime.datetime.fromisoformat(d.pop("expected_completion_date"))
 
         status = BatchStatus(d.pop("status"))
 
-        volume_liters = d.pop("volume_liters")
+        quality_checks = []
+        _quality_checks = d.pop("quality_checks")
+        for quality_checks_item_data in _quality_checks:
+            quality_checks_item = QualityCheck.from_dict(quality_checks_item_data)
+
+            quality_checks.append(quality_checks_item)
+
+        equipment_used = []
+        _equipment_used = d.pop("equipment_used")
+        for equipment_used_item_data in _equipment_used:
+            equipment_used_item = Equipment.from_dict(equipment_used_item_data)
+
+            equipment_used.append(equipment_used_item)
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        name = d.pop("name", UNSET)
 
         def _parse_fruit_variety(data: object) -> None | str | Unset:
             if data is None:
@@ -188,40 +218,6 @@ class Batch:
             return cast(None | str | Unset, data)
 
         supplier = _parse_supplier(d.pop("supplier", UNSET))
-
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return started_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        started_at = _parse_started_at(d.pop("started_at", UNSET))
-
-        def _parse_expected_completion_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                expected_completion_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return expected_completion_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        expected_completion_at = _parse_expected_completion_at(d.pop("expected_completion_at", UNSET))
 
         def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -251,17 +247,19 @@ class Batch:
 
         batch = cls(
             id=id,
-            name=name,
             product_type=product_type,
+            quantity=quantity,
+            start_date=start_date,
+            expected_completion_date=expected_completion_date,
             status=status,
-            volume_liters=volume_liters,
+            quality_checks=quality_checks,
+            equipment_used=equipment_used,
             created_at=created_at,
             updated_at=updated_at,
+            name=name,
             fruit_variety=fruit_variety,
             actual_volume_liters=actual_volume_liters,
             supplier=supplier,
-            started_at=started_at,
-            expected_completion_at=expected_completion_at,
             completed_at=completed_at,
             notes=notes,
         )

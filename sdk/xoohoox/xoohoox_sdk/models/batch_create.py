@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.batch_create_status import BatchCreateStatus
 from ..models.product_type import ProductType
 from ..types import UNSET, Unset
 
@@ -15,39 +16,53 @@ T = TypeVar("T", bound="BatchCreate")
 
 @_attrs_define
 class BatchCreate:
-    """
-    Attributes:
-        name (str): A name people recognise the batch by.
-        product_type (ProductType): The kind of product a batch makes.
-        volume_liters (float): The target volume in litres.
-        fruit_variety (str | Unset): The fruit (and variety) pressed, e.g. `Valencia orange`.
-        supplier (str | Unset): Who supplied the fruit.
-        expected_completion_at (datetime.datetime | Unset): An RFC 3339 date-time.
-        notes (str | Unset): Free text for people.
+    """A new batch: the integration document's `Partial<Batch>` (`product_type`, `quantity`,
+    `start_date`, `expected_completion_date`, `status`) plus optional details.
+
+        Attributes:
+            product_type (ProductType): The kind of product a batch makes.
+            quantity (float): The target volume in litres.
+            name (str | Unset): A name people recognise the batch by (default made from product and date).
+            start_date (datetime.datetime | Unset): An RFC 3339 date-time.
+            expected_completion_date (datetime.datetime | Unset): An RFC 3339 date-time.
+            status (BatchCreateStatus | Unset): Only `pending` is accepted on creation (the default).
+            fruit_variety (str | Unset): The fruit (and variety) pressed, e.g. `Valencia orange`.
+            supplier (str | Unset): Who supplied the fruit.
+            notes (str | Unset): Free text for people.
     """
 
-    name: str
     product_type: ProductType
-    volume_liters: float
+    quantity: float
+    name: str | Unset = UNSET
+    start_date: datetime.datetime | Unset = UNSET
+    expected_completion_date: datetime.datetime | Unset = UNSET
+    status: BatchCreateStatus | Unset = UNSET
     fruit_variety: str | Unset = UNSET
     supplier: str | Unset = UNSET
-    expected_completion_at: datetime.datetime | Unset = UNSET
     notes: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        name = self.name
-
         product_type = self.product_type.value
 
-        volume_liters = self.volume_liters
+        quantity = self.quantity
+
+        name = self.name
+
+        start_date: str | Unset = UNSET
+        if not isinstance(self.start_date, Unset):
+            start_date = self.start_date.isoformat()
+
+        expected_completion_date: str | Unset = UNSET
+        if not isinstance(self.expected_completion_date, Unset):
+            expected_completion_date = self.expected_completion_date.isoformat()
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
 
         fruit_variety = self.fruit_variety
 
         supplier = self.supplier
-
-        expected_completion_at: str | Unset = UNSET
-        if not isinstance(self.expected_completion_at, Unset):
-            expected_completion_at = self.expected_completion_at.isoformat()
 
         notes = self.notes
 
@@ -55,17 +70,22 @@ class BatchCreate:
 
         field_dict.update(
             {
-                "name": name,
                 "product_type": product_type,
-                "volume_liters": volume_liters,
+                "quantity": quantity,
             }
         )
+        if name is not UNSET:
+            field_dict["name"] = name
+        if start_date is not UNSET:
+            field_dict["start_date"] = start_date
+        if expected_completion_date is not UNSET:
+            field_dict["expected_completion_date"] = expected_completion_date
+        if status is not UNSET:
+            field_dict["status"] = status
         if fruit_variety is not UNSET:
             field_dict["fruit_variety"] = fruit_variety
         if supplier is not UNSET:
             field_dict["supplier"] = supplier
-        if expected_completion_at is not UNSET:
-            field_dict["expected_completion_at"] = expected_completion_at
         if notes is not UNSET:
             field_dict["notes"] = notes
 
@@ -74,32 +94,48 @@ class BatchCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        name = d.pop("name")
-
         product_type = ProductType(d.pop("product_type"))
 
-        volume_liters = d.pop("volume_liters")
+        quantity = d.pop("quantity")
+
+        name = d.pop("name", UNSET)
+
+        _start_date = d.pop("start_date", UNSET)
+        start_date: datetime.datetime | Unset
+        if isinstance(_start_date, Unset):
+            start_date = UNSET
+        else:
+            start_date = datetime.datetime.fromisoformat(_start_date)
+
+        _expected_completion_date = d.pop("expected_completion_date", UNSET)
+        expected_completion_date: datetime.datetime | Unset
+        if isinstance(_expected_completion_date, Unset):
+            expected_completion_date = UNSET
+        else:
+            expected_completion_date = datetime.datetime.fromisoformat(_expected_completion_date)
+
+        _status = d.pop("status", UNSET)
+        status: BatchCreateStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = BatchCreateStatus(_status)
 
         fruit_variety = d.pop("fruit_variety", UNSET)
 
         supplier = d.pop("supplier", UNSET)
 
-        _expected_completion_at = d.pop("expected_completion_at", UNSET)
-        expected_completion_at: datetime.datetime | Unset
-        if isinstance(_expected_completion_at, Unset):
-            expected_completion_at = UNSET
-        else:
-            expected_completion_at = datetime.datetime.fromisoformat(_expected_completion_at)
-
         notes = d.pop("notes", UNSET)
 
         batch_create = cls(
-            name=name,
             product_type=product_type,
-            volume_liters=volume_liters,
+            quantity=quantity,
+            name=name,
+            start_date=start_date,
+            expected_completion_date=expected_completion_date,
+            status=status,
             fruit_variety=fruit_variety,
             supplier=supplier,
-            expected_completion_at=expected_completion_at,
             notes=notes,
         )
 

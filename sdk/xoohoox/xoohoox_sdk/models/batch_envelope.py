@@ -21,7 +21,7 @@ class BatchEnvelope:
     """
     Attributes:
         status (Literal['success']):
-        data (Batch):
+        data (Batch): A production batch; the integration document's `Batch`, plus production details.
         message (str | Unset):
     """
 

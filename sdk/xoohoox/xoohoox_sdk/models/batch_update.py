@@ -21,17 +21,19 @@ class BatchUpdate:
         name (str | Unset):
         status (BatchStatus | Unset): Where a batch is in production: `pending` (planned), `in_progress`, `completed` or
             `failed` (discarded).
-        volume_liters (float | Unset): The target volume in litres.
+        quantity (float | Unset): The target volume in litres.
         actual_volume_liters (float | Unset): The volume produced, in litres.
-        expected_completion_at (datetime.datetime | Unset): An RFC 3339 date-time.
+        start_date (datetime.datetime | Unset): An RFC 3339 date-time.
+        expected_completion_date (datetime.datetime | Unset): An RFC 3339 date-time.
         notes (str | Unset): Free text for people.
     """
 
     name: str | Unset = UNSET
     status: BatchStatus | Unset = UNSET
-    volume_liters: float | Unset = UNSET
+    quantity: float | Unset = UNSET
     actual_volume_liters: float | Unset = UNSET
-    expected_completion_at: datetime.datetime | Unset = UNSET
+    start_date: datetime.datetime | Unset = UNSET
+    expected_completion_date: datetime.datetime | Unset = UNSET
     notes: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,13 +43,17 @@ class BatchUpdate:
         if not isinstance(self.status, Unset):
             status = self.status.value
 
-        volume_liters = self.volume_liters
+        quantity = self.quantity
 
         actual_volume_liters = self.actual_volume_liters
 
-        expected_completion_at: str | Unset = UNSET
-        if not isinstance(self.expected_completion_at, Unset):
-            expected_completion_at = self.expected_completion_at.isoformat()
+        start_date: str | Unset = UNSET
+        if not isinstance(self.start_date, Unset):
+            start_date = self.start_date.isoformat()
+
+        expected_completion_date: str | Unset = UNSET
+        if not isinstance(self.expected_completion_date, Unset):
+            expected_completion_date = self.expected_completion_date.isoformat()
 
         notes = self.notes
 
@@ -58,12 +64,14 @@ class BatchUpdate:
             field_dict["name"] = name
         if status is not UNSET:
             field_dict["status"] = status
-        if volume_liters is not UNSET:
-            field_dict["volume_liters"] = volume_liters
+        if quantity is not UNSET:
+            field_dict["quantity"] = quantity
         if actual_volume_liters is not UNSET:
             field_dict["actual_volume_liters"] = actual_volume_liters
-        if expected_completion_at is not UNSET:
-            field_dict["expected_completion_at"] = expected_completion_at
+        if start_date is not UNSET:
+            field_dict["start_date"] = start_date
+        if expected_completion_date is not UNSET:
+            field_dict["expected_completion_date"] = expected_completion_date
         if notes is not UNSET:
             field_dict["notes"] = notes
 
@@ -81,25 +89,33 @@ class BatchUpdate:
         else:
             status = BatchStatus(_status)
 
-        volume_liters = d.pop("volume_liters", UNSET)
+        quantity = d.pop("quantity", UNSET)
 
         actual_volume_liters = d.pop("actual_volume_liters", UNSET)
 
-        _expected_completion_at = d.pop("expected_completion_at", UNSET)
-        expected_completion_at: datetime.datetime | Unset
-        if isinstance(_expected_completion_at, Unset):
-            expected_completion_at = UNSET
+        _start_date = d.pop("start_date", UNSET)
+        start_date: datetime.datetime | Unset
+        if isinstance(_start_date, Unset):
+            start_date = UNSET
         else:
-            expected_completion_at = datetime.datetime.fromisoformat(_expected_completion_at)
+            start_date = datetime.datetime.fromisoformat(_start_date)
+
+        _expected_completion_date = d.pop("expected_completion_date", UNSET)
+        expected_completion_date: datetime.datetime | Unset
+        if isinstance(_expected_completion_date, Unset):
+            expected_completion_date = UNSET
+        else:
+            expected_completion_date = datetime.datetime.fromisoformat(_expected_completion_date)
 
         notes = d.pop("notes", UNSET)
 
         batch_update = cls(
             name=name,
             status=status,
-            volume_liters=volume_liters,
+            quantity=quantity,
             actual_volume_liters=actual_volume_liters,
-            expected_completion_at=expected_completion_at,
+            start_date=start_date,
+            expected_completion_date=expected_completion_date,
             notes=notes,
         )
 

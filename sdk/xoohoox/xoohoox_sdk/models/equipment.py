@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -11,6 +11,10 @@ from attrs import field as _attrs_field
 from ..models.equipment_status import EquipmentStatus
 from ..models.equipment_type import EquipmentType
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.maintenance_record import MaintenanceRecord
+
 
 T = TypeVar("T", bound="Equipment")
 
@@ -23,25 +27,27 @@ class Equipment:
         name (str):
         type_ (EquipmentType): The kind of machine.
         status (EquipmentStatus): `operational`, under `maintenance`, or `failed` (out of service until repaired).
-        created_at (datetime.datetime): An RFC 3339 date-time.
+        last_maintenance (datetime.datetime | None): When the last maintenance was completed; `null` if never.
+        next_maintenance (datetime.datetime | None): When the next maintenance is due; `null` if none is planned.
+        maintenance_history (list[MaintenanceRecord]): The equipment's maintenance records, newest first (may be
+            shortened in lists).
         location (None | str | Unset):
         manufacturer (None | str | Unset):
         serial_number (None | str | Unset):
-        last_maintenance_at (datetime.datetime | None | Unset): When the last maintenance was completed; `null` if
-            never.
-        next_maintenance_at (datetime.datetime | None | Unset): When the next maintenance is due.
+        created_at (datetime.datetime | Unset): An RFC 3339 date-time.
     """
 
     id: str
     name: str
     type_: EquipmentType
     status: EquipmentStatus
-    created_at: datetime.datetime
+    last_maintenance: datetime.datetime | None
+    next_maintenance: datetime.datetime | None
+    maintenance_history: list[MaintenanceRecord]
     location: None | str | Unset = UNSET
     manufacturer: None | str | Unset = UNSET
     serial_number: None | str | Unset = UNSET
-    last_maintenance_at: datetime.datetime | None | Unset = UNSET
-    next_maintenance_at: datetime.datetime | None | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,7 +59,22 @@ class Equipment:
 
         status = self.status.value
 
-        created_at = self.created_at.isoformat()
+        last_maintenance: None | str
+        if isinstance(self.last_maintenance, datetime.datetime):
+            last_maintenance = self.last_maintenance.isoformat()
+        else:
+            last_maintenance = self.last_maintenance
+
+        next_maintenance: None | str
+        if isinstance(self.next_maintenance, datetime.datetime):
+            next_maintenance = self.next_maintenance.isoformat()
+        else:
+            next_maintenance = self.next_maintenance
+
+        maintenance_history = []
+        for maintenance_history_item_data in self.maintenance_history:
+            maintenance_history_item = maintenance_history_item_data.to_dict()
+            maintenance_history.append(maintenance_history_item)
 
         location: None | str | Unset
         if isinstance(self.location, Unset):
@@ -73,21 +94,9 @@ class Equipment:
         else:
             serial_number = self.serial_number
 
-        last_maintenance_at: None | str | Unset
-        if isinstance(self.last_maintenance_at, Unset):
-            last_maintenance_at = UNSET
-        elif isinstance(self.last_maintenance_at, datetime.datetime):
-            last_maintenance_at = self.last_maintenance_at.isoformat()
-        else:
-            last_maintenance_at = self.last_maintenance_at
-
-        next_maintenance_at: None | str | Unset
-        if isinstance(self.next_maintenance_at, Unset):
-            next_maintenance_at = UNSET
-        elif isinstance(self.next_maintenance_at, datetime.datetime):
-            next_maintenance_at = self.next_maintenance_at.isoformat()
-        else:
-            next_maintenance_at = self.next_maintenance_at
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -97,7 +106,9 @@ class Equipment:
                 "name": name,
                 "type": type_,
                 "status": status,
-                "created_at": created_at,
+                "last_maintenance": last_maintenance,
+                "next_maintenance": next_maintenance,
+                "maintenance_history": maintenance_history,
             }
         )
         if location is not UNSET:
@@ -106,15 +117,15 @@ class Equipment:
             field_dict["manufacturer"] = manufacturer
         if serial_number is not UNSET:
             field_dict["serial_number"] = serial_number
-        if last_maintenance_at is not UNSET:
-            field_dict["last_maintenance_at"] = last_maintenance_at
-        if next_maintenance_at is not UNSET:
-            field_dict["next_maintenance_at"] = next_maintenance_at
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.maintenance_record import MaintenanceRecord  # noqa: PLC0415
+
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -124,7 +135,42 @@ class Equipment:
 
         status = EquipmentStatus(d.pop("status"))
 
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+        def _parse_last_maintenance(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_maintenance_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_maintenance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        last_maintenance = _parse_last_maintenance(d.pop("last_maintenance"))
+
+        def _parse_next_maintenance(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                next_maintenance_type_0 = datetime.datetime.fromisoformat(data)
+
+                return next_maintenance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        next_maintenance = _parse_next_maintenance(d.pop("next_maintenance"))
+
+        maintenance_history = []
+        _maintenance_history = d.pop("maintenance_history")
+        for maintenance_history_item_data in _maintenance_history:
+            maintenance_history_item = MaintenanceRecord.from_dict(maintenance_history_item_data)
+
+            maintenance_history.append(maintenance_history_item)
 
         def _parse_location(data: object) -> None | str | Unset:
             if data is None:
@@ -153,51 +199,25 @@ class Equipment:
 
         serial_number = _parse_serial_number(d.pop("serial_number", UNSET))
 
-        def _parse_last_maintenance_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                last_maintenance_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return last_maintenance_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        last_maintenance_at = _parse_last_maintenance_at(d.pop("last_maintenance_at", UNSET))
-
-        def _parse_next_maintenance_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                next_maintenance_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return next_maintenance_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        next_maintenance_at = _parse_next_maintenance_at(d.pop("next_maintenance_at", UNSET))
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
 
         equipment = cls(
             id=id,
             name=name,
             type_=type_,
             status=status,
-            created_at=created_at,
+            last_maintenance=last_maintenance,
+            next_maintenance=next_maintenance,
+            maintenance_history=maintenance_history,
             location=location,
             manufacturer=manufacturer,
             serial_number=serial_number,
-            last_maintenance_at=last_maintenance_at,
-            next_maintenance_at=next_maintenance_at,
+            created_at=created_at,
         )
 
         equipment.additional_properties = d

@@ -25,7 +25,8 @@ class EquipmentCreate:
         location (str | Unset): Where in the plant it stands, e.g. `Line A`.
         manufacturer (str | Unset):
         serial_number (str | Unset):
-        next_maintenance_at (datetime.datetime | Unset): An RFC 3339 date-time.
+        last_maintenance (datetime.datetime | Unset): An RFC 3339 date-time.
+        next_maintenance (datetime.datetime | Unset): An RFC 3339 date-time.
     """
 
     name: str
@@ -34,7 +35,8 @@ class EquipmentCreate:
     location: str | Unset = UNSET
     manufacturer: str | Unset = UNSET
     serial_number: str | Unset = UNSET
-    next_maintenance_at: datetime.datetime | Unset = UNSET
+    last_maintenance: datetime.datetime | Unset = UNSET
+    next_maintenance: datetime.datetime | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -51,9 +53,13 @@ class EquipmentCreate:
 
         serial_number = self.serial_number
 
-        next_maintenance_at: str | Unset = UNSET
-        if not isinstance(self.next_maintenance_at, Unset):
-            next_maintenance_at = self.next_maintenance_at.isoformat()
+        last_maintenance: str | Unset = UNSET
+        if not isinstance(self.last_maintenance, Unset):
+            last_maintenance = self.last_maintenance.isoformat()
+
+        next_maintenance: str | Unset = UNSET
+        if not isinstance(self.next_maintenance, Unset):
+            next_maintenance = self.next_maintenance.isoformat()
 
         field_dict: dict[str, Any] = {}
 
@@ -71,8 +77,10 @@ class EquipmentCreate:
             field_dict["manufacturer"] = manufacturer
         if serial_number is not UNSET:
             field_dict["serial_number"] = serial_number
-        if next_maintenance_at is not UNSET:
-            field_dict["next_maintenance_at"] = next_maintenance_at
+        if last_maintenance is not UNSET:
+            field_dict["last_maintenance"] = last_maintenance
+        if next_maintenance is not UNSET:
+            field_dict["next_maintenance"] = next_maintenance
 
         return field_dict
 
@@ -96,12 +104,19 @@ class EquipmentCreate:
 
         serial_number = d.pop("serial_number", UNSET)
 
-        _next_maintenance_at = d.pop("next_maintenance_at", UNSET)
-        next_maintenance_at: datetime.datetime | Unset
-        if isinstance(_next_maintenance_at, Unset):
-            next_maintenance_at = UNSET
+        _last_maintenance = d.pop("last_maintenance", UNSET)
+        last_maintenance: datetime.datetime | Unset
+        if isinstance(_last_maintenance, Unset):
+            last_maintenance = UNSET
         else:
-            next_maintenance_at = datetime.datetime.fromisoformat(_next_maintenance_at)
+            last_maintenance = datetime.datetime.fromisoformat(_last_maintenance)
+
+        _next_maintenance = d.pop("next_maintenance", UNSET)
+        next_maintenance: datetime.datetime | Unset
+        if isinstance(_next_maintenance, Unset):
+            next_maintenance = UNSET
+        else:
+            next_maintenance = datetime.datetime.fromisoformat(_next_maintenance)
 
         equipment_create = cls(
             name=name,
@@ -110,7 +125,8 @@ class EquipmentCreate:
             location=location,
             manufacturer=manufacturer,
             serial_number=serial_number,
-            next_maintenance_at=next_maintenance_at,
+            last_maintenance=last_maintenance,
+            next_maintenance=next_maintenance,
         )
 
         return equipment_create

@@ -22,13 +22,15 @@ class EquipmentUpdate:
         status (EquipmentStatus | Unset): `operational`, under `maintenance`, or `failed` (out of service until
             repaired).
         location (str | Unset):
-        next_maintenance_at (datetime.datetime | Unset): An RFC 3339 date-time.
+        last_maintenance (datetime.datetime | Unset): An RFC 3339 date-time.
+        next_maintenance (datetime.datetime | Unset): An RFC 3339 date-time.
     """
 
     name: str | Unset = UNSET
     status: EquipmentStatus | Unset = UNSET
     location: str | Unset = UNSET
-    next_maintenance_at: datetime.datetime | Unset = UNSET
+    last_maintenance: datetime.datetime | Unset = UNSET
+    next_maintenance: datetime.datetime | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -39,9 +41,13 @@ class EquipmentUpdate:
 
         location = self.location
 
-        next_maintenance_at: str | Unset = UNSET
-        if not isinstance(self.next_maintenance_at, Unset):
-            next_maintenance_at = self.next_maintenance_at.isoformat()
+        last_maintenance: str | Unset = UNSET
+        if not isinstance(self.last_maintenance, Unset):
+            last_maintenance = self.last_maintenance.isoformat()
+
+        next_maintenance: str | Unset = UNSET
+        if not isinstance(self.next_maintenance, Unset):
+            next_maintenance = self.next_maintenance.isoformat()
 
         field_dict: dict[str, Any] = {}
 
@@ -52,8 +58,10 @@ class EquipmentUpdate:
             field_dict["status"] = status
         if location is not UNSET:
             field_dict["location"] = location
-        if next_maintenance_at is not UNSET:
-            field_dict["next_maintenance_at"] = next_maintenance_at
+        if last_maintenance is not UNSET:
+            field_dict["last_maintenance"] = last_maintenance
+        if next_maintenance is not UNSET:
+            field_dict["next_maintenance"] = next_maintenance
 
         return field_dict
 
@@ -71,18 +79,26 @@ class EquipmentUpdate:
 
         location = d.pop("location", UNSET)
 
-        _next_maintenance_at = d.pop("next_maintenance_at", UNSET)
-        next_maintenance_at: datetime.datetime | Unset
-        if isinstance(_next_maintenance_at, Unset):
-            next_maintenance_at = UNSET
+        _last_maintenance = d.pop("last_maintenance", UNSET)
+        last_maintenance: datetime.datetime | Unset
+        if isinstance(_last_maintenance, Unset):
+            last_maintenance = UNSET
         else:
-            next_maintenance_at = datetime.datetime.fromisoformat(_next_maintenance_at)
+            last_maintenance = datetime.datetime.fromisoformat(_last_maintenance)
+
+        _next_maintenance = d.pop("next_maintenance", UNSET)
+        next_maintenance: datetime.datetime | Unset
+        if isinstance(_next_maintenance, Unset):
+            next_maintenance = UNSET
+        else:
+            next_maintenance = datetime.datetime.fromisoformat(_next_maintenance)
 
         equipment_update = cls(
             name=name,
             status=status,
             location=location,
-            next_maintenance_at=next_maintenance_at,
+            last_maintenance=last_maintenance,
+            next_maintenance=next_maintenance,
         )
 
         return equipment_update

@@ -22,29 +22,27 @@ class MaintenanceRecord:
         id (str): Id of a maintenance record.
         equipment_id (str): Id of a piece of equipment.
         type_ (MaintenanceType): `preventive` (planned) or `corrective` (a repair).
-        status (MaintenanceStatus): `scheduled`, `in_progress` or `completed`.
         description (str):
-        scheduled_for (datetime.datetime): An RFC 3339 date-time.
-        created_at (datetime.datetime): An RFC 3339 date-time.
-        technician (None | str | Unset):
-        started_at (datetime.datetime | None | Unset):
-        completed_at (datetime.datetime | None | Unset):
-        cost (float | None | Unset): The cost in `currency` (estimated until `completed`).
+        technician (None | str): Who does the work; `null` until assigned.
+        start_date (datetime.datetime): When the work started, or is scheduled to start.
+        end_date (datetime.datetime | None): When the work ended; `null` until `completed`.
+        status (MaintenanceStatus): `scheduled`, `in_progress` or `completed`.
+        cost (float): The cost in `currency` (estimated until `completed`).
         currency (str | Unset): ISO 4217 code of the cost's currency.
+        created_at (datetime.datetime | Unset): An RFC 3339 date-time.
     """
 
     id: str
     equipment_id: str
     type_: MaintenanceType
-    status: MaintenanceStatus
     description: str
-    scheduled_for: datetime.datetime
-    created_at: datetime.datetime
-    technician: None | str | Unset = UNSET
-    started_at: datetime.datetime | None | Unset = UNSET
-    completed_at: datetime.datetime | None | Unset = UNSET
-    cost: float | None | Unset = UNSET
+    technician: None | str
+    start_date: datetime.datetime
+    end_date: datetime.datetime | None
+    status: MaintenanceStatus
+    cost: float
     currency: str | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,43 +52,28 @@ class MaintenanceRecord:
 
         type_ = self.type_.value
 
-        status = self.status.value
-
         description = self.description
 
-        scheduled_for = self.scheduled_for.isoformat()
+        technician: None | str
+        technician = self.technician
 
-        created_at = self.created_at.isoformat()
+        start_date = self.start_date.isoformat()
 
-        technician: None | str | Unset
-        if isinstance(self.technician, Unset):
-            technician = UNSET
+        end_date: None | str
+        if isinstance(self.end_date, datetime.datetime):
+            end_date = self.end_date.isoformat()
         else:
-            technician = self.technician
+            end_date = self.end_date
 
-        started_at: None | str | Unset
-        if isinstance(self.started_at, Unset):
-            started_at = UNSET
-        elif isinstance(self.started_at, datetime.datetime):
-            started_at = self.started_at.isoformat()
-        else:
-            started_at = self.started_at
+        status = self.status.value
 
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-
-        cost: float | None | Unset
-        if isinstance(self.cost, Unset):
-            cost = UNSET
-        else:
-            cost = self.cost
+        cost = self.cost
 
         currency = self.currency
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -99,22 +82,18 @@ class MaintenanceRecord:
                 "id": id,
                 "equipment_id": equipment_id,
                 "type": type_,
-                "status": status,
                 "description": description,
-                "scheduled_for": scheduled_for,
-                "created_at": created_at,
+                "technician": technician,
+                "start_date": start_date,
+                "end_date": end_date,
+                "status": status,
+                "cost": cost,
             }
         )
-        if technician is not UNSET:
-            field_dict["technician"] = technician
-        if started_at is not UNSET:
-            field_dict["started_at"] = started_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if cost is not UNSET:
-            field_dict["cost"] = cost
         if currency is not UNSET:
             field_dict["currency"] = currency
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
@@ -127,81 +106,57 @@ class MaintenanceRecord:
 
         type_ = MaintenanceType(d.pop("type"))
 
-        status = MaintenanceStatus(d.pop("status"))
-
         description = d.pop("description")
 
-        scheduled_for = datetime.datetime.fromisoformat(d.pop("scheduled_for"))
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        def _parse_technician(data: object) -> None | str | Unset:
+        def _parse_technician(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
-        technician = _parse_technician(d.pop("technician", UNSET))
+        technician = _parse_technician(d.pop("technician"))
 
-        def _parse_started_at(data: object) -> datetime.datetime | None | Unset:
+        start_date = datetime.datetime.fromisoformat(d.pop("start_date"))
+
+        def _parse_end_date(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                started_at_type_0 = datetime.datetime.fromisoformat(data)
+                end_date_type_0 = datetime.datetime.fromisoformat(data)
 
-                return started_at_type_0
+                return end_date_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        started_at = _parse_started_at(d.pop("started_at", UNSET))
+        end_date = _parse_end_date(d.pop("end_date"))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+        status = MaintenanceStatus(d.pop("status"))
 
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
-
-        def _parse_cost(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        cost = _parse_cost(d.pop("cost", UNSET))
+        cost = d.pop("cost")
 
         currency = d.pop("currency", UNSET)
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
 
         maintenance_record = cls(
             id=id,
             equipment_id=equipment_id,
             type_=type_,
-            status=status,
             description=description,
-            scheduled_for=scheduled_for,
-            created_at=created_at,
             technician=technician,
-            started_at=started_at,
-            completed_at=completed_at,
+            start_date=start_date,
+            end_date=end_date,
+            status=status,
             cost=cost,
             currency=currency,
+            created_at=created_at,
         )
 
         maintenance_record.additional_properties = d

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.maintenance_status import MaintenanceStatus
 from ..models.maintenance_type import MaintenanceType
 from ..types import UNSET, Unset
 
@@ -20,8 +21,10 @@ class MaintenanceRecordCreate:
         equipment_id (str): Id of a piece of equipment.
         type_ (MaintenanceType): `preventive` (planned) or `corrective` (a repair).
         description (str): The work to do.
-        scheduled_for (datetime.datetime): An RFC 3339 date-time.
+        start_date (datetime.datetime): An RFC 3339 date-time.
         technician (str | Unset): A person's name as shown in the plant's records.
+        end_date (datetime.datetime | Unset): An RFC 3339 date-time.
+        status (MaintenanceStatus | Unset): `scheduled`, `in_progress` or `completed`.
         cost (float | Unset): Estimated cost in `currency`.
         currency (str | Unset): ISO 4217 code of the cost's currency (default `AUD`).
     """
@@ -29,8 +32,10 @@ class MaintenanceRecordCreate:
     equipment_id: str
     type_: MaintenanceType
     description: str
-    scheduled_for: datetime.datetime
+    start_date: datetime.datetime
     technician: str | Unset = UNSET
+    end_date: datetime.datetime | Unset = UNSET
+    status: MaintenanceStatus | Unset = UNSET
     cost: float | Unset = UNSET
     currency: str | Unset = UNSET
 
@@ -41,9 +46,17 @@ class MaintenanceRecordCreate:
 
         description = self.description
 
-        scheduled_for = self.scheduled_for.isoformat()
+        start_date = self.start_date.isoformat()
 
         technician = self.technician
+
+        end_date: str | Unset = UNSET
+        if not isinstance(self.end_date, Unset):
+            end_date = self.end_date.isoformat()
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
 
         cost = self.cost
 
@@ -56,11 +69,15 @@ class MaintenanceRecordCreate:
                 "equipment_id": equipment_id,
                 "type": type_,
                 "description": description,
-                "scheduled_for": scheduled_for,
+                "start_date": start_date,
             }
         )
         if technician is not UNSET:
             field_dict["technician"] = technician
+        if end_date is not UNSET:
+            field_dict["end_date"] = end_date
+        if status is not UNSET:
+            field_dict["status"] = status
         if cost is not UNSET:
             field_dict["cost"] = cost
         if currency is not UNSET:
@@ -77,9 +94,23 @@ class MaintenanceRecordCreate:
 
         description = d.pop("description")
 
-        scheduled_for = datetime.datetime.fromisoformat(d.pop("scheduled_for"))
+        start_date = datetime.datetime.fromisoformat(d.pop("start_date"))
 
         technician = d.pop("technician", UNSET)
+
+        _end_date = d.pop("end_date", UNSET)
+        end_date: datetime.datetime | Unset
+        if isinstance(_end_date, Unset):
+            end_date = UNSET
+        else:
+            end_date = datetime.datetime.fromisoformat(_end_date)
+
+        _status = d.pop("status", UNSET)
+        status: MaintenanceStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = MaintenanceStatus(_status)
 
         cost = d.pop("cost", UNSET)
 
@@ -89,8 +120,10 @@ class MaintenanceRecordCreate:
             equipment_id=equipment_id,
             type_=type_,
             description=description,
-            scheduled_for=scheduled_for,
+            start_date=start_date,
             technician=technician,
+            end_date=end_date,
+            status=status,
             cost=cost,
             currency=currency,
         )

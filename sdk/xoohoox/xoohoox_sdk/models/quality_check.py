@@ -16,33 +16,32 @@ T = TypeVar("T", bound="QualityCheck")
 
 @_attrs_define
 class QualityCheck:
-    """
+    """One measurement of a batch, graded against its threshold.
+
     Attributes:
         id (str): Id of a quality check.
         batch_id (str): Id of a batch.
+        parameter (str): The measured parameter, e.g. `brix`, `ph`, `acidity_g_per_l` or `temperature_c`.
+        value (float): The measured value.
+        threshold (float): The limit the value was graded against.
+        timestamp (datetime.datetime): An RFC 3339 date-time.
         status (QualityStatus): The grade of a quality check against the product type's limits: `pass`, `warning`
             (outside the target range, inside the tolerance) or `fail`.
-        brix (float): Soluble solids (sugar) in degrees Brix.
-        ph (float): Acidity as pH.
-        checked_by (str):
-        checked_at (datetime.datetime): An RFC 3339 date-time.
-        created_at (datetime.datetime): An RFC 3339 date-time.
-        acidity_g_per_l (float | None | Unset): Titratable acidity in grams (citric acid) per litre.
-        temperature_c (float | None | Unset): Sample temperature in degrees Celsius.
+        checked_by (None | str | Unset):
         notes (None | str | Unset):
+        created_at (datetime.datetime | Unset): An RFC 3339 date-time.
     """
 
     id: str
     batch_id: str
+    parameter: str
+    value: float
+    threshold: float
+    timestamp: datetime.datetime
     status: QualityStatus
-    brix: float
-    ph: float
-    checked_by: str
-    checked_at: datetime.datetime
-    created_at: datetime.datetime
-    acidity_g_per_l: float | None | Unset = UNSET
-    temperature_c: float | None | Unset = UNSET
+    checked_by: None | str | Unset = UNSET
     notes: None | str | Unset = UNSET
+    created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,29 +49,21 @@ class QualityCheck:
 
         batch_id = self.batch_id
 
+        parameter = self.parameter
+
+        value = self.value
+
+        threshold = self.threshold
+
+        timestamp = self.timestamp.isoformat()
+
         status = self.status.value
 
-        brix = self.brix
-
-        ph = self.ph
-
-        checked_by = self.checked_by
-
-        checked_at = self.checked_at.isoformat()
-
-        created_at = self.created_at.isoformat()
-
-        acidity_g_per_l: float | None | Unset
-        if isinstance(self.acidity_g_per_l, Unset):
-            acidity_g_per_l = UNSET
+        checked_by: None | str | Unset
+        if isinstance(self.checked_by, Unset):
+            checked_by = UNSET
         else:
-            acidity_g_per_l = self.acidity_g_per_l
-
-        temperature_c: float | None | Unset
-        if isinstance(self.temperature_c, Unset):
-            temperature_c = UNSET
-        else:
-            temperature_c = self.temperature_c
+            checked_by = self.checked_by
 
         notes: None | str | Unset
         if isinstance(self.notes, Unset):
@@ -80,26 +71,29 @@ class QualityCheck:
         else:
             notes = self.notes
 
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "batch_id": batch_id,
+                "parameter": parameter,
+                "value": value,
+                "threshold": threshold,
+                "timestamp": timestamp,
                 "status": status,
-                "brix": brix,
-                "ph": ph,
-                "checked_by": checked_by,
-                "checked_at": checked_at,
-                "created_at": created_at,
             }
         )
-        if acidity_g_per_l is not UNSET:
-            field_dict["acidity_g_per_l"] = acidity_g_per_l
-        if temperature_c is not UNSET:
-            field_dict["temperature_c"] = temperature_c
+        if checked_by is not UNSET:
+            field_dict["checked_by"] = checked_by
         if notes is not UNSET:
             field_dict["notes"] = notes
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
 
         return field_dict
 
@@ -110,35 +104,24 @@ class QualityCheck:
 
         batch_id = d.pop("batch_id")
 
+        parameter = d.pop("parameter")
+
+        value = d.pop("value")
+
+        threshold = d.pop("threshold")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
         status = QualityStatus(d.pop("status"))
 
-        brix = d.pop("brix")
-
-        ph = d.pop("ph")
-
-        checked_by = d.pop("checked_by")
-
-        checked_at = datetime.datetime.fromisoformat(d.pop("checked_at"))
-
-        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
-
-        def _parse_acidity_g_per_l(data: object) -> float | None | Unset:
+        def _parse_checked_by(data: object) -> None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(float | None | Unset, data)
+            return cast(None | str | Unset, data)
 
-        acidity_g_per_l = _parse_acidity_g_per_l(d.pop("acidity_g_per_l", UNSET))
-
-        def _parse_temperature_c(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        temperature_c = _parse_temperature_c(d.pop("temperature_c", UNSET))
+        checked_by = _parse_checked_by(d.pop("checked_by", UNSET))
 
         def _parse_notes(data: object) -> None | str | Unset:
             if data is None:
@@ -149,18 +132,24 @@ class QualityCheck:
 
         notes = _parse_notes(d.pop("notes", UNSET))
 
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
         quality_check = cls(
             id=id,
             batch_id=batch_id,
+            parameter=parameter,
+            value=value,
+            threshold=threshold,
+            timestamp=timestamp,
             status=status,
-            brix=brix,
-            ph=ph,
             checked_by=checked_by,
-            checked_at=checked_at,
-            created_at=created_at,
-            acidity_g_per_l=acidity_g_per_l,
-            temperature_c=temperature_c,
             notes=notes,
+            created_at=created_at,
         )
 
         quality_check.additional_properties = d

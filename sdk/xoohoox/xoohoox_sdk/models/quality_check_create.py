@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.quality_status import QualityStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="QualityCheckCreate")
@@ -14,43 +15,48 @@ T = TypeVar("T", bound="QualityCheckCreate")
 
 @_attrs_define
 class QualityCheckCreate:
-    """
+    """One measurement of one parameter of a batch.
+
     Attributes:
         batch_id (str): Id of a batch.
-        brix (float): Soluble solids (sugar) in degrees Brix.
-        ph (float): Acidity as pH.
-        checked_by (str): A person's name as shown in the plant's records.
-        acidity_g_per_l (float | Unset): Titratable acidity in grams (citric acid) per litre.
-        temperature_c (float | Unset): Sample temperature in degrees Celsius.
-        checked_at (datetime.datetime | Unset): An RFC 3339 date-time.
+        parameter (str): The measured parameter, e.g. `brix`, `ph`, `acidity_g_per_l` or `temperature_c`.
+        value (float): The measured value.
+        threshold (float | Unset): The limit the value is graded against (default the product type's limit).
+        timestamp (datetime.datetime | Unset): An RFC 3339 date-time.
+        status (QualityStatus | Unset): The grade of a quality check against the product type's limits: `pass`,
+            `warning`
+            (outside the target range, inside the tolerance) or `fail`.
+        checked_by (str | Unset): A person's name as shown in the plant's records.
         notes (str | Unset): Free text for people.
     """
 
     batch_id: str
-    brix: float
-    ph: float
-    checked_by: str
-    acidity_g_per_l: float | Unset = UNSET
-    temperature_c: float | Unset = UNSET
-    checked_at: datetime.datetime | Unset = UNSET
+    parameter: str
+    value: float
+    threshold: float | Unset = UNSET
+    timestamp: datetime.datetime | Unset = UNSET
+    status: QualityStatus | Unset = UNSET
+    checked_by: str | Unset = UNSET
     notes: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         batch_id = self.batch_id
 
-        brix = self.brix
+        parameter = self.parameter
 
-        ph = self.ph
+        value = self.value
+
+        threshold = self.threshold
+
+        timestamp: str | Unset = UNSET
+        if not isinstance(self.timestamp, Unset):
+            timestamp = self.timestamp.isoformat()
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
 
         checked_by = self.checked_by
-
-        acidity_g_per_l = self.acidity_g_per_l
-
-        temperature_c = self.temperature_c
-
-        checked_at: str | Unset = UNSET
-        if not isinstance(self.checked_at, Unset):
-            checked_at = self.checked_at.isoformat()
 
         notes = self.notes
 
@@ -59,17 +65,18 @@ class QualityCheckCreate:
         field_dict.update(
             {
                 "batch_id": batch_id,
-                "brix": brix,
-                "ph": ph,
-                "checked_by": checked_by,
+                "parameter": parameter,
+                "value": value,
             }
         )
-        if acidity_g_per_l is not UNSET:
-            field_dict["acidity_g_per_l"] = acidity_g_per_l
-        if temperature_c is not UNSET:
-            field_dict["temperature_c"] = temperature_c
-        if checked_at is not UNSET:
-            field_dict["checked_at"] = checked_at
+        if threshold is not UNSET:
+            field_dict["threshold"] = threshold
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
+        if status is not UNSET:
+            field_dict["status"] = status
+        if checked_by is not UNSET:
+            field_dict["checked_by"] = checked_by
         if notes is not UNSET:
             field_dict["notes"] = notes
 
@@ -80,33 +87,38 @@ class QualityCheckCreate:
         d = dict(src_dict)
         batch_id = d.pop("batch_id")
 
-        brix = d.pop("brix")
+        parameter = d.pop("parameter")
 
-        ph = d.pop("ph")
+        value = d.pop("value")
 
-        checked_by = d.pop("checked_by")
+        threshold = d.pop("threshold", UNSET)
 
-        acidity_g_per_l = d.pop("acidity_g_per_l", UNSET)
-
-        temperature_c = d.pop("temperature_c", UNSET)
-
-        _checked_at = d.pop("checked_at", UNSET)
-        checked_at: datetime.datetime | Unset
-        if isinstance(_checked_at, Unset):
-            checked_at = UNSET
+        _timestamp = d.pop("timestamp", UNSET)
+        timestamp: datetime.datetime | Unset
+        if isinstance(_timestamp, Unset):
+            timestamp = UNSET
         else:
-            checked_at = datetime.datetime.fromisoformat(_checked_at)
+            timestamp = datetime.datetime.fromisoformat(_timestamp)
+
+        _status = d.pop("status", UNSET)
+        status: QualityStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = QualityStatus(_status)
+
+        checked_by = d.pop("checked_by", UNSET)
 
         notes = d.pop("notes", UNSET)
 
         quality_check_create = cls(
             batch_id=batch_id,
-            brix=brix,
-            ph=ph,
+            parameter=parameter,
+            value=value,
+            threshold=threshold,
+            timestamp=timestamp,
+            status=status,
             checked_by=checked_by,
-            acidity_g_per_l=acidity_g_per_l,
-            temperature_c=temperature_c,
-            checked_at=checked_at,
             notes=notes,
         )
 

@@ -21,7 +21,7 @@ class QualityCheckEnvelope:
     """
     Attributes:
         status (Literal['success']):
-        data (QualityCheck):
+        data (QualityCheck): One measurement of a batch, graded against its threshold.
         message (str | Unset):
     """
 

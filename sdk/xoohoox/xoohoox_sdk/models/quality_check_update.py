@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.quality_status import QualityStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="QualityCheckUpdate")
@@ -13,44 +14,42 @@ T = TypeVar("T", bound="QualityCheckUpdate")
 
 @_attrs_define
 class QualityCheckUpdate:
-    """The measurements or notes to correct; fields not given keep their value.
+    """The measurement or notes to correct; fields not given keep their value.
 
     Attributes:
-        brix (float | Unset):
-        ph (float | Unset):
-        acidity_g_per_l (float | Unset):
-        temperature_c (float | Unset):
+        value (float | Unset):
+        threshold (float | Unset):
+        status (QualityStatus | Unset): The grade of a quality check against the product type's limits: `pass`,
+            `warning`
+            (outside the target range, inside the tolerance) or `fail`.
         notes (str | Unset): Free text for people.
     """
 
-    brix: float | Unset = UNSET
-    ph: float | Unset = UNSET
-    acidity_g_per_l: float | Unset = UNSET
-    temperature_c: float | Unset = UNSET
+    value: float | Unset = UNSET
+    threshold: float | Unset = UNSET
+    status: QualityStatus | Unset = UNSET
     notes: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        brix = self.brix
+        value = self.value
 
-        ph = self.ph
+        threshold = self.threshold
 
-        acidity_g_per_l = self.acidity_g_per_l
-
-        temperature_c = self.temperature_c
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
 
         notes = self.notes
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
-        if brix is not UNSET:
-            field_dict["brix"] = brix
-        if ph is not UNSET:
-            field_dict["ph"] = ph
-        if acidity_g_per_l is not UNSET:
-            field_dict["acidity_g_per_l"] = acidity_g_per_l
-        if temperature_c is not UNSET:
-            field_dict["temperature_c"] = temperature_c
+        if value is not UNSET:
+            field_dict["value"] = value
+        if threshold is not UNSET:
+            field_dict["threshold"] = threshold
+        if status is not UNSET:
+            field_dict["status"] = status
         if notes is not UNSET:
             field_dict["notes"] = notes
 
@@ -59,21 +58,23 @@ class QualityCheckUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        brix = d.pop("brix", UNSET)
+        value = d.pop("value", UNSET)
 
-        ph = d.pop("ph", UNSET)
+        threshold = d.pop("threshold", UNSET)
 
-        acidity_g_per_l = d.pop("acidity_g_per_l", UNSET)
-
-        temperature_c = d.pop("temperature_c", UNSET)
+        _status = d.pop("status", UNSET)
+        status: QualityStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = QualityStatus(_status)
 
         notes = d.pop("notes", UNSET)
 
         quality_check_update = cls(
-            brix=brix,
-            ph=ph,
-            acidity_g_per_l=acidity_g_per_l,
-            temperature_c=temperature_c,
+            value=value,
+            threshold=threshold,
+            status=status,
             notes=notes,
         )
 

@@ -37,13 +37,14 @@ from .models import (
 )
 
 PROTOCOL: Mapping[str, Any] = {
-    "discriminator": "type",
+    "discriminator": "event",
+    "payload_field": "data",
     "channel_field": "channel",
     "auth": {"send": "auth", "token_field": "token", "ok": "auth_ok"},
     "subscribe": {"send": "subscribe", "ok": "subscribed"},
     "unsubscribe": {"send": "unsubscribe", "ok": "unsubscribed"},
     "ping": {"send": "ping", "reply": "pong", "interval_s": 30, "timeout_s": 10},
-    "error": {"kind": "error", "code_field": "code", "message_field": "message", "auth_failed_code": "auth_failed"},
+    "error": {"kind": "error", "code_field": "type", "message_field": "message", "auth_failed_code": "auth"},
     "reconnect": {"initial_delay_s": 1, "max_delay_s": 30, "max_attempts": 5},
 }
 """The document's `x-ws-protocol`: message kinds for auth, subscribe, ping..., and reconnect defaults."""
@@ -59,6 +60,9 @@ CHANNELS: Mapping[str, tuple[str, ...]] = {
     "system": ("systemAlert",),
 }
 """Channel name (what `subscribe()` takes) → the event kinds the server pushes on it."""
+
+STREAMS: Mapping[str, tuple[str, ...]] = {}
+"""Stream path (an `x-ws-stream` channel's address) → the event kinds every connection there receives."""
 
 MESSAGE_MODELS: Mapping[str, Any] = {
     "auth": Auth,
@@ -76,7 +80,7 @@ MESSAGE_MODELS: Mapping[str, Any] = {
     "unsubscribe": Unsubscribe,
     "unsubscribed": Unsubscribed,
 }
-"""Message kind (the `type` field) → its model class."""
+"""Message kind (the `event` field) → its model class."""
 
 CLIENT_MESSAGES: frozenset[str] = frozenset(
     (
@@ -119,6 +123,8 @@ def connect(client: AsyncXoohoox, url: str | None = None, **options: Any) -> Rea
         ConfigurationError: no URL, or the `realtime` extra (websockets) is not installed.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return _connect(
         _url(url),
         protocol=PROTOCOL_VALUE,
@@ -134,6 +140,8 @@ def connect_sync(client: Xoohoox, url: str | None = None, **options: Any) -> Syn
     Call `.connect()` on the result (or use it in a `with` block); `close()` hands back unsent messages.
     """
     auth = client._connection.auth
+    if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
+        options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
         _url(url),
         protocol=PROTOCOL_VALUE,

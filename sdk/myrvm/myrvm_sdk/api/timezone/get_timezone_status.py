@@ -28,7 +28,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/api/v2/timezone/status/{device_id}".format(
+        "url": "/api/v2/timezone-status/{device_id}".format(
             device_id=quote(str(device_id), safe=""),
         ),
     }
@@ -75,9 +75,11 @@ def sync_detailed(
 ) -> Response[TimezoneStatus]:
     """Get the time-zone status of a device
 
-    Returns the device's current time zone, local time and synchronisation record.
+    Returns the device's current time zone, local time and synchronisation record. This is the
+    canonical path, as the server's design document defines it; `GET
+    /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-    `GET /api/v2/timezone/status/{device_id}`
+    `GET /api/v2/timezone-status/{device_id}`
 
     Args:
         device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -109,9 +111,11 @@ def sync(
 ) -> TimezoneStatus:
     """Get the time-zone status of a device
 
-    Returns the device's current time zone, local time and synchronisation record.
+    Returns the device's current time zone, local time and synchronisation record. This is the
+    canonical path, as the server's design document defines it; `GET
+    /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-    `GET /api/v2/timezone/status/{device_id}`
+    `GET /api/v2/timezone-status/{device_id}`
 
     Args:
         device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -140,9 +144,11 @@ async def asyncio_detailed(
 ) -> Response[TimezoneStatus]:
     """Get the time-zone status of a device
 
-    Returns the device's current time zone, local time and synchronisation record.
+    Returns the device's current time zone, local time and synchronisation record. This is the
+    canonical path, as the server's design document defines it; `GET
+    /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-    `GET /api/v2/timezone/status/{device_id}`
+    `GET /api/v2/timezone-status/{device_id}`
 
     Args:
         device_id (str): Id of a device; for an RVM this is its RVM id.
@@ -174,9 +180,11 @@ async def asyncio(
 ) -> TimezoneStatus:
     """Get the time-zone status of a device
 
-    Returns the device's current time zone, local time and synchronisation record.
+    Returns the device's current time zone, local time and synchronisation record. This is the
+    canonical path, as the server's design document defines it; `GET
+    /api/v2/timezone/status/{device_id}` is a permanent alias of it.
 
-    `GET /api/v2/timezone/status/{device_id}`
+    `GET /api/v2/timezone-status/{device_id}`
 
     Args:
         device_id (str): Id of a device; for an RVM this is its RVM id.

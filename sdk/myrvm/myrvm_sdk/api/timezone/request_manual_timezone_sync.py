@@ -32,7 +32,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone/sync/manual",
+        "url": "/api/v2/timezone-sync/manual",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -84,9 +84,11 @@ def sync_detailed(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -123,9 +125,11 @@ def sync(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -159,9 +163,11 @@ async def asyncio_detailed(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):
@@ -198,9 +204,11 @@ async def asyncio(
     """Request a manual time-zone synchronisation
 
     Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-    Answers `409 Conflict` while a sync for the device is already pending.
+    Answers `409 Conflict` while a sync for the device is already pending. This is the
+    canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync/manual` is a permanent alias of it.
 
-    `POST /api/v2/timezone/sync/manual`
+    `POST /api/v2/timezone-sync/manual`
 
     Args:
         idempotency_key (str | Unset):

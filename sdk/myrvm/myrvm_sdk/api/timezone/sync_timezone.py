@@ -32,7 +32,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone/sync",
+        "url": "/api/v2/timezone-sync",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -85,9 +85,13 @@ def sync_detailed(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -125,9 +129,13 @@ def sync(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -162,9 +170,13 @@ async def asyncio_detailed(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):
@@ -202,9 +214,13 @@ async def asyncio(
 
     A machine reports the time zone it detected (from its IP geolocation or set by hand) and
     the platform records it and answers with the zone the machine must use. Queued reports
-    may be sent late: the `timestamp` says when the sync happened.
+    may be sent late: the `timestamp` says when the sync happened (the device's local time
+    when it carries no UTC offset; the server's receipt time when left out).
 
-    `POST /api/v2/timezone/sync`
+    This is the canonical path, as the server's design document defines it; `POST
+    /api/v2/timezone/sync` is a permanent alias of it.
+
+    `POST /api/v2/timezone-sync`
 
     Args:
         idempotency_key (str | Unset):

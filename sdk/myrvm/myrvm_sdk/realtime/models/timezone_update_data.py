@@ -22,7 +22,7 @@ class TimezoneUpdateData:
         local_time (datetime.datetime): Current local time of the device, with its UTC offset.
         timezone (str): IANA time zone name, such as `Asia/Jakarta` or `UTC`.
         city (str | Unset): City of the device, if known.
-        country (str | Unset): ISO 3166-1 alpha-2 country code, if known.
+        country (str | Unset): The device's country, a name (`Indonesia`) or an ISO 3166-1 alpha-2 code, if known.
         utc_offset (str | Unset): Offset from UTC as `+HH:MM` or `-HH:MM`.
     """
 

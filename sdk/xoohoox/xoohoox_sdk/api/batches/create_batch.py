@@ -85,7 +85,9 @@ def sync_detailed(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -120,7 +122,9 @@ def sync(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -152,7 +156,9 @@ async def asyncio_detailed(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -187,7 +193,9 @@ async def asyncio(
     `POST /batches`
 
     Args:
-        body (BatchCreate):
+        body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
+            (`product_type`, `quantity`,
+            `start_date`, `expected_completion_date`, `status`) plus optional details.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

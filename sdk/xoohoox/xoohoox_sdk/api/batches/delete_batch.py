@@ -81,7 +81,7 @@ def sync_detailed(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -116,7 +116,7 @@ def sync(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -148,7 +148,7 @@ async def asyncio_detailed(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -183,7 +183,7 @@ async def asyncio(
     `DELETE /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

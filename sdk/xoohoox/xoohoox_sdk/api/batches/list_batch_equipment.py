@@ -80,7 +80,7 @@ def sync_detailed(
     `GET /batches/{id}/equipment`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -114,7 +114,7 @@ def sync(
     `GET /batches/{id}/equipment`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -145,7 +145,7 @@ async def asyncio_detailed(
     `GET /batches/{id}/equipment`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -179,7 +179,7 @@ async def asyncio(
     `GET /batches/{id}/equipment`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

@@ -85,13 +85,13 @@ def sync_detailed(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -124,13 +124,13 @@ def sync(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -160,13 +160,13 @@ async def asyncio_detailed(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -199,13 +199,13 @@ async def asyncio(
     """Change a batch
 
     Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-    `started_at`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
+    `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
     cannot change status again (`409`).
 
     `PUT /batches/{id}`
 
     Args:
-        id (str): Id of a batch.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (BatchUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -90,7 +90,7 @@ def sync_detailed(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -128,7 +128,7 @@ def sync(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -163,7 +163,7 @@ async def asyncio_detailed(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -201,7 +201,7 @@ async def asyncio(
     `PUT /equipment/{id}`
 
     Args:
-        id (str): Id of a piece of equipment.
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
         body (EquipmentUpdate): The fields to change; fields not given keep their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

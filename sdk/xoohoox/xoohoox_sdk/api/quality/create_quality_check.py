@@ -86,7 +86,7 @@ def sync_detailed(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -122,7 +122,7 @@ def sync(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -155,7 +155,7 @@ async def asyncio_detailed(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -191,7 +191,7 @@ async def asyncio(
     `POST /quality`
 
     Args:
-        body (QualityCheckCreate):
+        body (QualityCheckCreate): One measurement of one parameter of a batch.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

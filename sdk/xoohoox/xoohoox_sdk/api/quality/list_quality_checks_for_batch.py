@@ -80,7 +80,8 @@ def sync_detailed(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -114,7 +115,8 @@ def sync(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -145,7 +147,8 @@ async def asyncio_detailed(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:
@@ -179,7 +182,8 @@ async def asyncio(
     `GET /quality/batch/{batch_id}`
 
     Args:
-        batch_id (str): Id of a batch.
+        batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
+            `EQ-`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
     Raises:

@@ -90,8 +90,8 @@ def sync_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -129,8 +129,8 @@ def sync(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -165,8 +165,8 @@ async def asyncio_detailed(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -204,8 +204,8 @@ async def asyncio(
     `PUT /quality/{id}`
 
     Args:
-        id (str): Id of a quality check.
-        body (QualityCheckUpdate): The measurements or notes to correct; fields not given keep
+        id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
+        body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
             their value.
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 

@@ -2,19 +2,26 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .auth import Auth
+from .auth_data import AuthData
 from .auth_ok import AuthOk
+from .auth_ok_data import AuthOkData
 from .batch_status import BatchStatus
 from .batch_update import BatchUpdate
 from .batch_update_data import BatchUpdateData
+from .channel_answer import ChannelAnswer
+from .channel_request import ChannelRequest
 from .equipment_status import EquipmentStatus
 from .equipment_status_data import EquipmentStatusData
 from .equipment_status_value import EquipmentStatusValue
 from .error import Error
+from .error_data import ErrorData
 from .inventory_update import InventoryUpdate
 from .inventory_update_data import InventoryUpdateData
 from .inventory_update_data_unit import InventoryUpdateDataUnit
 from .ping import Ping
+from .ping_data import PingData
 from .pong import Pong
+from .pong_data import PongData
 from .quality_alert import QualityAlert
 from .quality_alert_data import QualityAlertData
 from .quality_alert_data_parameter import QualityAlertDataParameter
@@ -29,19 +36,26 @@ from .unsubscribed import Unsubscribed
 
 __all__ = (
     "Auth",
+    "AuthData",
     "AuthOk",
+    "AuthOkData",
     "BatchStatus",
     "BatchUpdate",
     "BatchUpdateData",
+    "ChannelAnswer",
+    "ChannelRequest",
     "EquipmentStatus",
     "EquipmentStatusData",
     "EquipmentStatusValue",
     "Error",
+    "ErrorData",
     "InventoryUpdate",
     "InventoryUpdateData",
     "InventoryUpdateDataUnit",
     "Ping",
+    "PingData",
     "Pong",
+    "PongData",
     "QualityAlert",
     "QualityAlertData",
     "QualityAlertDataParameter",

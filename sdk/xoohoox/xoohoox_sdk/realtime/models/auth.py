@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.auth_data import AuthData
+
 
 T = TypeVar("T", bound="Auth")
 
@@ -13,24 +17,24 @@ T = TypeVar("T", bound="Auth")
 class Auth:
     """
     Attributes:
-        token (str): The bearer access token.
-        type_ (Literal['auth']):
+        data (AuthData):
+        event (Literal['auth']):
     """
 
-    token: str
-    type_: Literal["auth"]
+    data: AuthData
+    event: Literal["auth"]
 
     def to_dict(self) -> dict[str, Any]:
-        token = self.token
+        data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "token": token,
-                "type": type_,
+                "data": data,
+                "event": event,
             }
         )
 
@@ -38,16 +42,18 @@ class Auth:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        token = d.pop("token")
+        from ..models.auth_data import AuthData  # noqa: PLC0415
 
-        type_ = cast(Literal["auth"], d.pop("type"))
-        if type_ != "auth":
-            raise ValueError(f"type must match const 'auth', got '{type_}'")
+        d = dict(src_dict)
+        data = AuthData.from_dict(d.pop("data"))
+
+        event = cast(Literal["auth"], d.pop("event"))
+        if event != "auth":
+            raise ValueError(f"event must match const 'auth', got '{event}'")
 
         auth = cls(
-            token=token,
-            type_=type_,
+            data=data,
+            event=event,
         )
 
         return auth

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.auth_ok_data import AuthOkData
+
 
 T = TypeVar("T", bound="AuthOk")
 
@@ -14,34 +20,52 @@ T = TypeVar("T", bound="AuthOk")
 class AuthOk:
     """
     Attributes:
-        type_ (Literal['auth_ok']):
+        event (Literal['auth_ok']):
+        data (AuthOkData | Unset):
     """
 
-    type_: Literal["auth_ok"]
+    event: Literal["auth_ok"]
+    data: AuthOkData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_ = self.type_
+        event = self.event
+
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "type": type_,
+                "event": event,
             }
         )
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.auth_ok_data import AuthOkData  # noqa: PLC0415
+
         d = dict(src_dict)
-        type_ = cast(Literal["auth_ok"], d.pop("type"))
-        if type_ != "auth_ok":
-            raise ValueError(f"type must match const 'auth_ok', got '{type_}'")
+        event = cast(Literal["auth_ok"], d.pop("event"))
+        if event != "auth_ok":
+            raise ValueError(f"event must match const 'auth_ok', got '{event}'")
+
+        _data = d.pop("data", UNSET)
+        data: AuthOkData | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = AuthOkData.from_dict(_data)
 
         auth_ok = cls(
-            type_=type_,
+            event=event,
+            data=data,
         )
 
         auth_ok.additional_properties = d

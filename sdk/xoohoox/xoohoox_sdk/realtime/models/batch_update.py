@@ -19,24 +19,24 @@ class BatchUpdate:
     """
     Attributes:
         data (BatchUpdateData): The batch's new state.
-        type_ (Literal['batchUpdate']):
+        event (Literal['batchUpdate']):
     """
 
     data: BatchUpdateData
-    type_: Literal["batchUpdate"]
+    event: Literal["batchUpdate"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "event": event,
             }
         )
 
@@ -49,13 +49,13 @@ class BatchUpdate:
         d = dict(src_dict)
         data = BatchUpdateData.from_dict(d.pop("data"))
 
-        type_ = cast(Literal["batchUpdate"], d.pop("type"))
-        if type_ != "batchUpdate":
-            raise ValueError(f"type must match const 'batchUpdate', got '{type_}'")
+        event = cast(Literal["batchUpdate"], d.pop("event"))
+        if event != "batchUpdate":
+            raise ValueError(f"event must match const 'batchUpdate', got '{event}'")
 
         batch_update = cls(
             data=data,
-            type_=type_,
+            event=event,
         )
 
         batch_update.additional_properties = d

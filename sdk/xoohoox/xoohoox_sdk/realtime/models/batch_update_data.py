@@ -24,7 +24,7 @@ class BatchUpdateData:
         updated_at (datetime.datetime): An RFC 3339 date-time.
         previous_status (BatchStatus | None | Unset): The status before the change; `null` for a new batch.
         product_type (str | Unset): The product type, as in the REST API.
-        volume_liters (float | Unset): The target volume in litres.
+        quantity (float | Unset): The batch's quantity (target volume in litres), as in the REST API.
     """
 
     batch_id: str
@@ -32,7 +32,7 @@ class BatchUpdateData:
     updated_at: datetime.datetime
     previous_status: BatchStatus | None | Unset = UNSET
     product_type: str | Unset = UNSET
-    volume_liters: float | Unset = UNSET
+    quantity: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,7 +52,7 @@ class BatchUpdateData:
 
         product_type = self.product_type
 
-        volume_liters = self.volume_liters
+        quantity = self.quantity
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,8 +67,8 @@ class BatchUpdateData:
             field_dict["previous_status"] = previous_status
         if product_type is not UNSET:
             field_dict["product_type"] = product_type
-        if volume_liters is not UNSET:
-            field_dict["volume_liters"] = volume_liters
+        if quantity is not UNSET:
+            field_dict["quantity"] = quantity
 
         return field_dict
 
@@ -100,7 +100,7 @@ class BatchUpdateData:
 
         product_type = d.pop("product_type", UNSET)
 
-        volume_liters = d.pop("volume_liters", UNSET)
+        quantity = d.pop("quantity", UNSET)
 
         batch_update_data = cls(
             batch_id=batch_id,
@@ -108,7 +108,7 @@ class BatchUpdateData:
             updated_at=updated_at,
             previous_status=previous_status,
             product_type=product_type,
-            volume_liters=volume_liters,
+            quantity=quantity,
         )
 
         batch_update_data.additional_properties = d

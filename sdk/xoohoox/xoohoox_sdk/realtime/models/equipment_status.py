@@ -19,24 +19,24 @@ class EquipmentStatus:
     """
     Attributes:
         data (EquipmentStatusData): The equipment's new status and maintenance dates.
-        type_ (Literal['equipmentStatus']):
+        event (Literal['equipmentStatus']):
     """
 
     data: EquipmentStatusData
-    type_: Literal["equipmentStatus"]
+    event: Literal["equipmentStatus"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "event": event,
             }
         )
 
@@ -49,13 +49,13 @@ class EquipmentStatus:
         d = dict(src_dict)
         data = EquipmentStatusData.from_dict(d.pop("data"))
 
-        type_ = cast(Literal["equipmentStatus"], d.pop("type"))
-        if type_ != "equipmentStatus":
-            raise ValueError(f"type must match const 'equipmentStatus', got '{type_}'")
+        event = cast(Literal["equipmentStatus"], d.pop("event"))
+        if event != "equipmentStatus":
+            raise ValueError(f"event must match const 'equipmentStatus', got '{event}'")
 
         equipment_status = cls(
             data=data,
-            type_=type_,
+            event=event,
         )
 
         equipment_status.additional_properties = d

@@ -22,19 +22,18 @@ class EquipmentStatusData:
         changed_at (datetime.datetime): An RFC 3339 date-time.
         equipment_id (str): Id of a piece of equipment.
         status (EquipmentStatusValue): `operational`, under `maintenance`, or `failed`.
-        last_maintenance_at (datetime.datetime | None | Unset): When the last maintenance was completed; `null` if
-            never.
+        last_maintenance (datetime.datetime | None | Unset): When the last maintenance was completed; `null` if never.
         name (str | Unset):
-        next_maintenance_at (datetime.datetime | None | Unset): When the next maintenance is due.
+        next_maintenance (datetime.datetime | None | Unset): When the next maintenance is due.
         previous_status (EquipmentStatusValue | Unset): `operational`, under `maintenance`, or `failed`.
     """
 
     changed_at: datetime.datetime
     equipment_id: str
     status: EquipmentStatusValue
-    last_maintenance_at: datetime.datetime | None | Unset = UNSET
+    last_maintenance: datetime.datetime | None | Unset = UNSET
     name: str | Unset = UNSET
-    next_maintenance_at: datetime.datetime | None | Unset = UNSET
+    next_maintenance: datetime.datetime | None | Unset = UNSET
     previous_status: EquipmentStatusValue | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,23 +44,23 @@ class EquipmentStatusData:
 
         status = self.status.value
 
-        last_maintenance_at: None | str | Unset
-        if isinstance(self.last_maintenance_at, Unset):
-            last_maintenance_at = UNSET
-        elif isinstance(self.last_maintenance_at, datetime.datetime):
-            last_maintenance_at = self.last_maintenance_at.isoformat()
+        last_maintenance: None | str | Unset
+        if isinstance(self.last_maintenance, Unset):
+            last_maintenance = UNSET
+        elif isinstance(self.last_maintenance, datetime.datetime):
+            last_maintenance = self.last_maintenance.isoformat()
         else:
-            last_maintenance_at = self.last_maintenance_at
+            last_maintenance = self.last_maintenance
 
         name = self.name
 
-        next_maintenance_at: None | str | Unset
-        if isinstance(self.next_maintenance_at, Unset):
-            next_maintenance_at = UNSET
-        elif isinstance(self.next_maintenance_at, datetime.datetime):
-            next_maintenance_at = self.next_maintenance_at.isoformat()
+        next_maintenance: None | str | Unset
+        if isinstance(self.next_maintenance, Unset):
+            next_maintenance = UNSET
+        elif isinstance(self.next_maintenance, datetime.datetime):
+            next_maintenance = self.next_maintenance.isoformat()
         else:
-            next_maintenance_at = self.next_maintenance_at
+            next_maintenance = self.next_maintenance
 
         previous_status: str | Unset = UNSET
         if not isinstance(self.previous_status, Unset):
@@ -76,12 +75,12 @@ class EquipmentStatusData:
                 "status": status,
             }
         )
-        if last_maintenance_at is not UNSET:
-            field_dict["last_maintenance_at"] = last_maintenance_at
+        if last_maintenance is not UNSET:
+            field_dict["last_maintenance"] = last_maintenance
         if name is not UNSET:
             field_dict["name"] = name
-        if next_maintenance_at is not UNSET:
-            field_dict["next_maintenance_at"] = next_maintenance_at
+        if next_maintenance is not UNSET:
+            field_dict["next_maintenance"] = next_maintenance
         if previous_status is not UNSET:
             field_dict["previous_status"] = previous_status
 
@@ -96,7 +95,7 @@ class EquipmentStatusData:
 
         status = EquipmentStatusValue(d.pop("status"))
 
-        def _parse_last_maintenance_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_last_maintenance(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -104,18 +103,18 @@ class EquipmentStatusData:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                last_maintenance_at_type_0 = datetime.datetime.fromisoformat(data)
+                last_maintenance_type_0 = datetime.datetime.fromisoformat(data)
 
-                return last_maintenance_at_type_0
+                return last_maintenance_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(datetime.datetime | None | Unset, data)
 
-        last_maintenance_at = _parse_last_maintenance_at(d.pop("last_maintenance_at", UNSET))
+        last_maintenance = _parse_last_maintenance(d.pop("last_maintenance", UNSET))
 
         name = d.pop("name", UNSET)
 
-        def _parse_next_maintenance_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_next_maintenance(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -123,14 +122,14 @@ class EquipmentStatusData:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                next_maintenance_at_type_0 = datetime.datetime.fromisoformat(data)
+                next_maintenance_type_0 = datetime.datetime.fromisoformat(data)
 
-                return next_maintenance_at_type_0
+                return next_maintenance_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
             return cast(datetime.datetime | None | Unset, data)
 
-        next_maintenance_at = _parse_next_maintenance_at(d.pop("next_maintenance_at", UNSET))
+        next_maintenance = _parse_next_maintenance(d.pop("next_maintenance", UNSET))
 
         _previous_status = d.pop("previous_status", UNSET)
         previous_status: EquipmentStatusValue | Unset
@@ -143,9 +142,9 @@ class EquipmentStatusData:
             changed_at=changed_at,
             equipment_id=equipment_id,
             status=status,
-            last_maintenance_at=last_maintenance_at,
+            last_maintenance=last_maintenance,
             name=name,
-            next_maintenance_at=next_maintenance_at,
+            next_maintenance=next_maintenance,
             previous_status=previous_status,
         )
 

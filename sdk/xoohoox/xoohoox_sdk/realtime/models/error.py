@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+if TYPE_CHECKING:
+    from ..models.error_data import ErrorData
+
 
 T = TypeVar("T", bound="Error")
 
@@ -16,78 +18,44 @@ T = TypeVar("T", bound="Error")
 class Error:
     """
     Attributes:
-        code (str): Machine-readable reason: `auth_failed` (the connection is then closed with code 4401),
-            `not_authenticated`, `unknown_channel` or `invalid_message`. New codes may appear.
-        message (str): What went wrong and what to do, for people.
-        type_ (Literal['error']):
-        channel (str | Unset): The channel named in the rejected frame, for `unknown_channel`.
-        id (int | str | Unset): For `invalid_message`: the `id` of the rejected frame, when it had one.
+        data (ErrorData):
+        event (Literal['error']):
     """
 
-    code: str
-    message: str
-    type_: Literal["error"]
-    channel: str | Unset = UNSET
-    id: int | str | Unset = UNSET
+    data: ErrorData
+    event: Literal["error"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        code = self.code
+        data = self.data.to_dict()
 
-        message = self.message
-
-        type_ = self.type_
-
-        channel = self.channel
-
-        id: int | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "code": code,
-                "message": message,
-                "type": type_,
+                "data": data,
+                "event": event,
             }
         )
-        if channel is not UNSET:
-            field_dict["channel"] = channel
-        if id is not UNSET:
-            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_data import ErrorData  # noqa: PLC0415
+
         d = dict(src_dict)
-        code = d.pop("code")
+        data = ErrorData.from_dict(d.pop("data"))
 
-        message = d.pop("message")
-
-        type_ = cast(Literal["error"], d.pop("type"))
-        if type_ != "error":
-            raise ValueError(f"type must match const 'error', got '{type_}'")
-
-        channel = d.pop("channel", UNSET)
-
-        def _parse_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        event = cast(Literal["error"], d.pop("event"))
+        if event != "error":
+            raise ValueError(f"event must match const 'error', got '{event}'")
 
         error = cls(
-            code=code,
-            message=message,
-            type_=type_,
-            channel=channel,
-            id=id,
+            data=data,
+            event=event,
         )
 
         error.additional_properties = d

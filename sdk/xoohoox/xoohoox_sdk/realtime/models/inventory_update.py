@@ -19,24 +19,24 @@ class InventoryUpdate:
     """
     Attributes:
         data (InventoryUpdateData): The item's new stock level.
-        type_ (Literal['inventoryUpdate']):
+        event (Literal['inventoryUpdate']):
     """
 
     data: InventoryUpdateData
-    type_: Literal["inventoryUpdate"]
+    event: Literal["inventoryUpdate"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "event": event,
             }
         )
 
@@ -49,13 +49,13 @@ class InventoryUpdate:
         d = dict(src_dict)
         data = InventoryUpdateData.from_dict(d.pop("data"))
 
-        type_ = cast(Literal["inventoryUpdate"], d.pop("type"))
-        if type_ != "inventoryUpdate":
-            raise ValueError(f"type must match const 'inventoryUpdate', got '{type_}'")
+        event = cast(Literal["inventoryUpdate"], d.pop("event"))
+        if event != "inventoryUpdate":
+            raise ValueError(f"event must match const 'inventoryUpdate', got '{event}'")
 
         inventory_update = cls(
             data=data,
-            type_=type_,
+            event=event,
         )
 
         inventory_update.additional_properties = d

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.ping_data import PingData
+
 
 T = TypeVar("T", bound="Ping")
 
@@ -13,46 +19,51 @@ T = TypeVar("T", bound="Ping")
 class Ping:
     """
     Attributes:
-        id (int | str): Chosen by the client (a counter or a string); echoed in the `pong`.
-        type_ (Literal['ping']):
+        event (Literal['ping']):
+        data (PingData | Unset):
     """
 
-    id: int | str
-    type_: Literal["ping"]
+    event: Literal["ping"]
+    data: PingData | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        id: int | str
-        id = self.id
+        event = self.event
 
-        type_ = self.type_
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "id": id,
-                "type": type_,
+                "event": event,
             }
         )
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.ping_data import PingData  # noqa: PLC0415
+
         d = dict(src_dict)
+        event = cast(Literal["ping"], d.pop("event"))
+        if event != "ping":
+            raise ValueError(f"event must match const 'ping', got '{event}'")
 
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
-
-        type_ = cast(Literal["ping"], d.pop("type"))
-        if type_ != "ping":
-            raise ValueError(f"type must match const 'ping', got '{type_}'")
+        _data = d.pop("data", UNSET)
+        data: PingData | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = PingData.from_dict(_data)
 
         ping = cls(
-            id=id,
-            type_=type_,
+            event=event,
+            data=data,
         )
 
         return ping

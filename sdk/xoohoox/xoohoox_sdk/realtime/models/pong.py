@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.pong_data import PongData
+
 
 T = TypeVar("T", bound="Pong")
 
@@ -14,47 +20,52 @@ T = TypeVar("T", bound="Pong")
 class Pong:
     """
     Attributes:
-        id (int | str): Chosen by the client (a counter or a string); echoed in the `pong`.
-        type_ (Literal['pong']):
+        event (Literal['pong']):
+        data (PongData | Unset):
     """
 
-    id: int | str
-    type_: Literal["pong"]
+    event: Literal["pong"]
+    data: PongData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: int | str
-        id = self.id
+        event = self.event
 
-        type_ = self.type_
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "id": id,
-                "type": type_,
+                "event": event,
             }
         )
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.pong_data import PongData  # noqa: PLC0415
+
         d = dict(src_dict)
+        event = cast(Literal["pong"], d.pop("event"))
+        if event != "pong":
+            raise ValueError(f"event must match const 'pong', got '{event}'")
 
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
-
-        type_ = cast(Literal["pong"], d.pop("type"))
-        if type_ != "pong":
-            raise ValueError(f"type must match const 'pong', got '{type_}'")
+        _data = d.pop("data", UNSET)
+        data: PongData | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = PongData.from_dict(_data)
 
         pong = cls(
-            id=id,
-            type_=type_,
+            event=event,
+            data=data,
         )
 
         pong.additional_properties = d

@@ -19,24 +19,24 @@ class QualityAlert:
     """
     Attributes:
         data (QualityAlertData): The measurement outside its limits.
-        type_ (Literal['qualityAlert']):
+        event (Literal['qualityAlert']):
     """
 
     data: QualityAlertData
-    type_: Literal["qualityAlert"]
+    event: Literal["qualityAlert"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "event": event,
             }
         )
 
@@ -49,13 +49,13 @@ class QualityAlert:
         d = dict(src_dict)
         data = QualityAlertData.from_dict(d.pop("data"))
 
-        type_ = cast(Literal["qualityAlert"], d.pop("type"))
-        if type_ != "qualityAlert":
-            raise ValueError(f"type must match const 'qualityAlert', got '{type_}'")
+        event = cast(Literal["qualityAlert"], d.pop("event"))
+        if event != "qualityAlert":
+            raise ValueError(f"event must match const 'qualityAlert', got '{event}'")
 
         quality_alert = cls(
             data=data,
-            type_=type_,
+            event=event,
         )
 
         quality_alert.additional_properties = d

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.channel_answer import ChannelAnswer
+
 
 T = TypeVar("T", bound="Subscribed")
 
@@ -14,25 +18,25 @@ T = TypeVar("T", bound="Subscribed")
 class Subscribed:
     """
     Attributes:
-        channel (str): The address of a channel of this document.
-        type_ (Literal['subscribed']):
+        data (ChannelAnswer):
+        event (Literal['subscribed']):
     """
 
-    channel: str
-    type_: Literal["subscribed"]
+    data: ChannelAnswer
+    event: Literal["subscribed"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        channel = self.channel
+        data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "channel": channel,
-                "type": type_,
+                "data": data,
+                "event": event,
             }
         )
 
@@ -40,16 +44,18 @@ class Subscribed:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        channel = d.pop("channel")
+        from ..models.channel_answer import ChannelAnswer  # noqa: PLC0415
 
-        type_ = cast(Literal["subscribed"], d.pop("type"))
-        if type_ != "subscribed":
-            raise ValueError(f"type must match const 'subscribed', got '{type_}'")
+        d = dict(src_dict)
+        data = ChannelAnswer.from_dict(d.pop("data"))
+
+        event = cast(Literal["subscribed"], d.pop("event"))
+        if event != "subscribed":
+            raise ValueError(f"event must match const 'subscribed', got '{event}'")
 
         subscribed = cls(
-            channel=channel,
-            type_=type_,
+            data=data,
+            event=event,
         )
 
         subscribed.additional_properties = d

@@ -19,24 +19,24 @@ class SystemAlert:
     """
     Attributes:
         data (SystemAlertData): The alert.
-        type_ (Literal['systemAlert']):
+        event (Literal['systemAlert']):
     """
 
     data: SystemAlertData
-    type_: Literal["systemAlert"]
+    event: Literal["systemAlert"]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "data": data,
-                "type": type_,
+                "event": event,
             }
         )
 
@@ -49,13 +49,13 @@ class SystemAlert:
         d = dict(src_dict)
         data = SystemAlertData.from_dict(d.pop("data"))
 
-        type_ = cast(Literal["systemAlert"], d.pop("type"))
-        if type_ != "systemAlert":
-            raise ValueError(f"type must match const 'systemAlert', got '{type_}'")
+        event = cast(Literal["systemAlert"], d.pop("event"))
+        if event != "systemAlert":
+            raise ValueError(f"event must match const 'systemAlert', got '{event}'")
 
         system_alert = cls(
             data=data,
-            type_=type_,
+            event=event,
         )
 
         system_alert.additional_properties = d

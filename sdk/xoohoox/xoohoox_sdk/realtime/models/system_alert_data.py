@@ -18,35 +18,35 @@ class SystemAlertData:
     """The alert.
 
     Attributes:
-        category (str): What the alert is about. New categories may appear.
         message (str): The alert for people.
         raised_at (datetime.datetime): An RFC 3339 date-time.
         severity (Severity): How urgent an alert is.
+        type_ (str): What the alert is about. New categories may appear.
     """
 
-    category: str
     message: str
     raised_at: datetime.datetime
     severity: Severity
+    type_: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        category = self.category
-
         message = self.message
 
         raised_at = self.raised_at.isoformat()
 
         severity = self.severity.value
 
+        type_ = self.type_
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "category": category,
                 "message": message,
                 "raised_at": raised_at,
                 "severity": severity,
+                "type": type_,
             }
         )
 
@@ -55,19 +55,19 @@ class SystemAlertData:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        category = d.pop("category")
-
         message = d.pop("message")
 
         raised_at = datetime.datetime.fromisoformat(d.pop("raised_at"))
 
         severity = Severity(d.pop("severity"))
 
+        type_ = d.pop("type")
+
         system_alert_data = cls(
-            category=category,
             message=message,
             raised_at=raised_at,
             severity=severity,
+            type_=type_,
         )
 
         system_alert_data.additional_properties = d

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.channel_request import ChannelRequest
+
 
 T = TypeVar("T", bound="Unsubscribe")
 
@@ -13,24 +17,24 @@ T = TypeVar("T", bound="Unsubscribe")
 class Unsubscribe:
     """
     Attributes:
-        channel (str): The address of a channel of this document.
-        type_ (Literal['unsubscribe']):
+        data (ChannelRequest):
+        event (Literal['unsubscribe']):
     """
 
-    channel: str
-    type_: Literal["unsubscribe"]
+    data: ChannelRequest
+    event: Literal["unsubscribe"]
 
     def to_dict(self) -> dict[str, Any]:
-        channel = self.channel
+        data = self.data.to_dict()
 
-        type_ = self.type_
+        event = self.event
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "channel": channel,
-                "type": type_,
+                "data": data,
+                "event": event,
             }
         )
 
@@ -38,16 +42,18 @@ class Unsubscribe:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        channel = d.pop("channel")
+        from ..models.channel_request import ChannelRequest  # noqa: PLC0415
 
-        type_ = cast(Literal["unsubscribe"], d.pop("type"))
-        if type_ != "unsubscribe":
-            raise ValueError(f"type must match const 'unsubscribe', got '{type_}'")
+        d = dict(src_dict)
+        data = ChannelRequest.from_dict(d.pop("data"))
+
+        event = cast(Literal["unsubscribe"], d.pop("event"))
+        if event != "unsubscribe":
+            raise ValueError(f"event must match const 'unsubscribe', got '{event}'")
 
         unsubscribe = cls(
-            channel=channel,
-            type_=type_,
+            data=data,
+            event=event,
         )
 
         return unsubscribe

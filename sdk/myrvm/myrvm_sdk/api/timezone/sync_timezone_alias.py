@@ -13,16 +13,16 @@ from ..._runtime import (
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
-from ...models.manual_timezone_sync_accepted import ManualTimezoneSyncAccepted
-from ...models.manual_timezone_sync_request import ManualTimezoneSyncRequest
+from ...models.timezone_sync_request import TimezoneSyncRequest
+from ...models.timezone_sync_result import TimezoneSyncResult
 from ...types import UNSET, Response, Unset
 
-OPERATION_ID = "requestManualTimezoneSyncLegacy"
+OPERATION_ID = "syncTimezoneAlias"
 
 
 def _get_kwargs(
     *,
-    body: ManualTimezoneSyncRequest,
+    body: TimezoneSyncRequest,
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v2/timezone-sync/manual",
+        "url": "/api/v2/timezone/sync",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -49,23 +49,23 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> ManualTimezoneSyncAccepted:
+def _parse_response(*, response: httpx.Response) -> TimezoneSyncResult:
     """The typed body of a documented success; a typed error for anything else."""
-    if response.status_code == 202:
+    if response.status_code == 200:
         try:
-            response_202 = ManualTimezoneSyncAccepted.from_dict(response.json())
+            response_200 = TimezoneSyncResult.from_dict(response.json())
 
-            return response_202
+            return response_200
 
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ResponseValidationError.from_exception(response, exc, schema="ManualTimezoneSyncAccepted") from exc
+            raise ResponseValidationError.from_exception(response, exc, schema="TimezoneSyncResult") from exc
     raise_for_status(response)
     raise ResponseValidationError(
         path="status", reason=f"status {response.status_code} is not documented for {OPERATION_ID}", response=response
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[ManualTimezoneSyncAccepted]:
+def _build_response(*, response: httpx.Response) -> Response[TimezoneSyncResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,20 +77,20 @@ def _build_response(*, response: httpx.Response) -> Response[ManualTimezoneSyncA
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ManualTimezoneSyncRequest,
+    body: TimezoneSyncRequest,
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> Response[ManualTimezoneSyncAccepted]:
-    """Request a manual time-zone synchronisation (deprecated alias)
+) -> Response[TimezoneSyncResult]:
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-    `POST /api/v2/timezone/sync/manual` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
-        body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
+        body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
             (`additionalProperties false`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -100,7 +100,7 @@ def sync_detailed(
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
     Returns:
-        Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
+        Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
     """
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
@@ -116,20 +116,20 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: ManualTimezoneSyncRequest,
+    body: TimezoneSyncRequest,
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> ManualTimezoneSyncAccepted:
-    """Request a manual time-zone synchronisation (deprecated alias)
+) -> TimezoneSyncResult:
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-    `POST /api/v2/timezone/sync/manual` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
-        body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
+        body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
             (`additionalProperties false`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -139,7 +139,7 @@ def sync(
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
     Returns:
-        ManualTimezoneSyncAccepted
+        TimezoneSyncResult
     """
     return sync_detailed(
         client=client,
@@ -152,20 +152,20 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: ManualTimezoneSyncRequest,
+    body: TimezoneSyncRequest,
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> Response[ManualTimezoneSyncAccepted]:
-    """Request a manual time-zone synchronisation (deprecated alias)
+) -> Response[TimezoneSyncResult]:
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-    `POST /api/v2/timezone/sync/manual` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
-        body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
+        body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
             (`additionalProperties false`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -175,7 +175,7 @@ async def asyncio_detailed(
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
     Returns:
-        Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
+        Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
     """
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
@@ -191,20 +191,20 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: ManualTimezoneSyncRequest,
+    body: TimezoneSyncRequest,
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> ManualTimezoneSyncAccepted:
-    """Request a manual time-zone synchronisation (deprecated alias)
+) -> TimezoneSyncResult:
+    """Report a time-zone synchronisation (alias path)
 
-    Deprecated alias of `POST /api/v2/timezone/sync/manual`; same request and response. Use
-    `POST /api/v2/timezone/sync/manual` instead.
+    The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
+    client plan lists; same request and response, served permanently (not deprecated).
 
-    `POST /api/v2/timezone-sync/manual` (deprecated: the spec marks this operation for removal)
+    `POST /api/v2/timezone/sync`
 
     Args:
         idempotency_key (str | Unset):
-        body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
+        body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
             (`additionalProperties false`).
         request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
 
@@ -214,7 +214,7 @@ async def asyncio(
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
 
     Returns:
-        ManualTimezoneSyncAccepted
+        TimezoneSyncResult
     """
     return (
         await asyncio_detailed(

@@ -216,7 +216,7 @@ class APIStatusError(SDKError):
     """
 
     default_code = "api_error"
-    hint = "See the response body for details."
+    hint: ClassVar[str] = "See the response body for details."
 
     def __init__(
         self,
@@ -261,7 +261,7 @@ class InvalidRequestError(APIStatusError):
     hint = "Check the request's parameters and body against the API reference; see the errors in the body."
 
 
-class BadRequestError(InvalidRequestError):
+class BadRequestError(InvalidRequestError, APIStatusError):  # APIStatusError kept as a direct base: as before
     """400 Bad Request: the server could not use the request as sent."""
 
     default_code = "bad_request"
@@ -308,7 +308,7 @@ class PreconditionFailedError(APIStatusError):
     hint = "The resource changed since you read it; read it again and retry with its new ETag."
 
 
-class UnprocessableEntityError(InvalidRequestError):
+class UnprocessableEntityError(InvalidRequestError, APIStatusError):  # direct base as before
     """422 Unprocessable Entity: the request was well-formed but failed validation."""
 
     default_code = "unprocessable_entity"

@@ -323,7 +323,7 @@ class RateLimitError(APIStatusError):
 
     @property
     def retry_after(self) -> float | None:
-        """`retry_after_s` under the name many client designs use: seconds to wait, None when not given."""
+        """Seconds the server asked to wait (the same as retry_after_s), None when it gave no Retry-After."""
         return self.retry_after_s
 
 
@@ -340,7 +340,7 @@ class ServerError(APIStatusError):
 
 
 class ServiceUnavailableError(ServerError):
-    """503: the service is down for now (maintenance, overload); `retry_after_s` when the server says."""
+    """503: the service is down for now (maintenance, overload); retry_after_s says for how long, if known."""
 
     default_code = "service_unavailable"
     hint = "The service is temporarily down; retry after `retry_after_s`, and let the circuit breaker fail fast."

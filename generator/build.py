@@ -31,6 +31,7 @@ from generator.spec_context import (
     SpecContext,
     SpecContextError,
     design_error_names,
+    plain_text,
     resource_attribute,
     spec_context,
 )
@@ -43,6 +44,7 @@ SDK_ROOT = ROOT / "sdk"
 EXTRA_TEMPLATES = {
     "sdk_resources.py.jinja": "{package}/_resources.py",
     "sdk_clients.py.jinja": "{package}/_clients.py",
+    "sdk_response_schemas.py.jinja": "{package}/_response_schemas.py",
     "sdk_readme.md.jinja": "README.md",
     "sdk_pyproject.toml.jinja": "pyproject.toml",
 }
@@ -95,6 +97,7 @@ def _render_package(
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
+    project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     project.env.globals["design_error_names"] = design_error_names(entry, context)

@@ -60,6 +60,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
@@ -67,7 +68,9 @@ from ._errors import (
     ConnectError,
     DownloadError,
     HookError,
+    IncompleteResponseError,
     InvalidRequestError,
+    NameResolutionError,
     NotFoundError,
     OutboxError,
     OutboxFullError,
@@ -83,11 +86,11 @@ from ._errors import (
     RealtimeRequestError,
     RealtimeTimeoutError,
     RequestTimeout,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     ServerError,
     ServiceUnavailableError,
-    TokenEndpointUnreachableError,
     TokenRefreshError,
     TransportError,
     UnprocessableEntityError,
@@ -96,6 +99,7 @@ from ._errors import (
     redact_url,
     status_error_class,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -118,6 +122,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -125,6 +130,7 @@ from ._logging import (
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
+    library_logger,
 )
 from ._model_fields import (
     is_absent,
@@ -184,6 +190,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._plain_resource import PlainResource
 from ._pool import PoolLimits
 from ._ratelimit import (
@@ -225,6 +232,8 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._request_checks import RequestValidationError, check_request
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -302,6 +311,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -311,6 +321,7 @@ __all__ = [
     "BadRequestError",
     "CallErrorEvent",
     "CallErrorHook",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -349,8 +360,11 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
+    "IncompleteResponseError",
     "InvalidRequestError",
+    "NameResolutionError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -364,6 +378,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PlainResource",
@@ -393,8 +408,12 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",
@@ -412,7 +431,6 @@ __all__ = [
     "SystemClock",
     "Timeouts",
     "TokenBucket",
-    "TokenEndpointUnreachableError",
     "TokenRefreshError",
     "TokenSource",
     "TransportError",
@@ -433,6 +451,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",
@@ -473,6 +492,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]
@@ -508,6 +528,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "library_logger",
     "mask_userinfo",
     "redaction_for",
     "resolve_token_url",

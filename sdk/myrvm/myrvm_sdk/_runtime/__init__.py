@@ -61,6 +61,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
@@ -68,7 +69,9 @@ from ._errors import (
     ConnectError,
     DownloadError,
     HookError,
+    IncompleteResponseError,
     InvalidRequestError,
+    NameResolutionError,
     NotFoundError,
     OutboxError,
     OutboxFullError,
@@ -84,11 +87,11 @@ from ._errors import (
     RealtimeRequestError,
     RealtimeTimeoutError,
     RequestTimeout,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     ServerError,
     ServiceUnavailableError,
-    TokenEndpointUnreachableError,
     TokenRefreshError,
     TransportError,
     UnprocessableEntityError,
@@ -97,6 +100,7 @@ from ._errors import (
     redact_url,
     status_error_class,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -119,6 +123,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -126,6 +131,7 @@ from ._logging import (
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
+    library_logger,
 )
 from ._model_fields import (
     is_absent,
@@ -185,6 +191,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._plain_resource import PlainResource
 from ._pool import PoolLimits
 from ._ratelimit import (
@@ -226,6 +233,8 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._request_checks import RequestValidationError, check_request
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -303,6 +312,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -312,6 +322,7 @@ __all__ = [
     "BadRequestError",
     "CallErrorEvent",
     "CallErrorHook",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -350,8 +361,11 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
+    "IncompleteResponseError",
     "InvalidRequestError",
+    "NameResolutionError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -365,6 +379,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PlainResource",
@@ -394,8 +409,12 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",
@@ -413,7 +432,6 @@ __all__ = [
     "SystemClock",
     "Timeouts",
     "TokenBucket",
-    "TokenEndpointUnreachableError",
     "TokenRefreshError",
     "TokenSource",
     "TransportError",
@@ -434,6 +452,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",
@@ -474,6 +493,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]
@@ -509,6 +529,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "library_logger",
     "mask_userinfo",
     "redaction_for",
     "resolve_token_url",

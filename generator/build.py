@@ -27,7 +27,14 @@ from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, re
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import SpecError, load_spec
-from generator.spec_context import SpecContext, SpecContextError, plain_text, resource_attribute, spec_context
+from generator.spec_context import (
+    SpecContext,
+    SpecContextError,
+    design_error_names,
+    plain_text,
+    resource_attribute,
+    spec_context,
+)
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -93,6 +100,7 @@ def _render_package(
     project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
+    project.env.globals["design_error_names"] = design_error_names(entry, context)
     problems = project.build()
     warnings = [
         f"{entry.name}: {problem.header}: {(problem.detail or '').strip()}"
@@ -102,6 +110,9 @@ def _render_package(
     for name, target in EXTRA_TEMPLATES.items():
         path = package_dir.parent / target.format(package=entry.package)
         path.write_text(project.env.get_template(name).render(), encoding="utf-8")
+    if context.aliases is not None:  # the design document's names, only for an API that declares them
+        design = project.env.get_template("sdk_design.py.jinja").render()
+        (package_dir / "design.py").write_text(design, encoding="utf-8")
     if realtime is not None and entry.asyncapi is not None:
         render_models(load_asyncapi(entry.asyncapi), package_dir / "realtime", TEMPLATES)
         init = package_dir / "realtime" / "__init__.py"

@@ -47,11 +47,13 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.aliases import AliasError, Aliases, parse_aliases
 from generator.constraints import request_constraints
 from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
 from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
 from generator.runtime._connection import ClientOptions
+from generator.spec_check import load_spec
 from generator.spec_refs import SpecRefError, resolve_ref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -82,6 +84,10 @@ class OperationInfo:
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
+    # x-sdk-legacy-fields of the success body's schema (or of its list field's items): fields older versions
+    # still send, stripped from every answer so all versions parse alike; legacy_items names that list field
+    legacy_fields: tuple[str, ...] = ()
+    legacy_items: str | None = None
     # status pattern ("200", "2XX") -> compact schema of its JSON success body (generator/response_schemas.py)
     response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
     bindings: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: path parameter name -> client argument
@@ -118,6 +124,8 @@ class SpecContext:
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
+    api_versions: tuple[str, ...] = ()  # info.version of this spec and of sdks.toml's other_versions, oldest first
+    aliases: Aliases | None = None  # info.x-sdk-aliases: the design document's names (<package>.design)
     secret_fields: tuple[str, ...] = ()  # fields/parameters marked format: password or writeOnly (see secret_fields())
     schema_definitions: Mapping[str, Any] = attrs.field(factory=dict)  # $ref targets of the response schemas
     bound_parameters: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: client argument -> Python type
@@ -159,6 +167,7 @@ RESERVED_RESOURCE_NAMES = frozenset(
         "before_request",
         "after_response",
         "on_error",
+        "on_call_error",
         "on_circuit_change",
         "outbox",
         "realtime",
@@ -169,6 +178,35 @@ RESERVED_RESOURCE_NAMES = frozenset(
 def resource_attribute(tag: str) -> str:
     """The client attribute for a tag's resource: the tag, or `<tag>_` when it would hide a client member."""
     return f"{tag}_" if tag in RESERVED_RESOURCE_NAMES or tag.startswith("_") else tag
+
+
+# The runtime's error classes the SDK's `errors` module exports (errors.py.jinja), which design modules re-export.
+RUNTIME_ERROR_NAMES = (
+    "APIStatusError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeout",
+    "ResponseValidationError",
+    "ServerError",
+    "ServiceUnavailableError",
+    "TokenRefreshError",
+    "TransportError",
+    "UnprocessableEntityError",
+)
+
+
+def design_error_names(entry: SdkEntry, context: SpecContext) -> list[str]:
+    """The error names a design module re-exports: the SDK's root error, the API's own names, the runtime's."""
+    names = [f"{entry.client_class}Error", *context.error_names]
+    return names + [name for name in RUNTIME_ERROR_NAMES if name not in names]
 
 
 def plain_text(value: object) -> str:
@@ -242,6 +280,39 @@ def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] |
     return dict(value)
 
 
+def _schema(document: Mapping[str, Any], node: object) -> Mapping[str, Any]:
+    """A schema with a local ``$ref`` followed (one level is all the specs here use)."""
+    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target: object = document
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part) if isinstance(target, Mapping) else None
+        return target if isinstance(target, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
+
+
+def _legacy_fields_of(schema: Mapping[str, Any]) -> tuple[str, ...]:
+    extension = schema.get("x-sdk-legacy-fields")
+    if not isinstance(extension, Mapping):
+        return ()
+    return tuple(sorted({str(field) for fields in extension.values() for field in (fields or [])}))
+
+
+def _legacy(document: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[tuple[str, ...], str | None]:
+    """The x-sdk-legacy-fields an operation's success body carries: on the body itself, or on a list's items."""
+    for status, answer in sorted((operation.get("responses") or {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        for media in ((answer or {}).get("content") or {}).values():
+            body = _schema(document, (media or {}).get("schema"))
+            if fields := _legacy_fields_of(body):
+                return fields, None
+            for name, prop in (body.get("properties") or {}).items():
+                prop = _schema(document, prop)
+                if prop.get("type") == "array" and (fields := _legacy_fields_of(_schema(document, prop.get("items")))):
+                    return fields, str(name)
+    return (), None
+
+
 def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationInfo]) -> AuthInfo:
     schemes = (document.get("components") or {}).get("securitySchemes") or {}
     bearer = any(s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer" for s in schemes.values())
@@ -261,6 +332,18 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
         token_url=token_url,
         scopes=scopes,
     )
+
+
+def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ...]:
+    """The versions a client of this SDK may name in `api_version`: this spec's and its older versions'."""
+    versions = {str((document.get("info") or {}).get("version", "0.0.0"))}
+    for path, _port in entry.other_versions:
+        versions.add(str((load_spec(path).get("info") or {}).get("version", "0.0.0")))
+
+    def numeric(version: str) -> tuple[int, ...]:
+        return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+    return tuple(sorted(versions, key=numeric))
 
 
 _MAX_REF_DEPTH = 32
@@ -341,6 +424,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             if role not in (None, "login", "refresh", "logout"):
                 raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
             security = operation.get("security", global_security)
+            legacy_fields, legacy_items = _legacy(document, operation)
             deferrable = bool(operation.get("x-sdk-deferrable", False))
             try:
                 bindings = _bindings(document, item, operation, where, bound_types)
@@ -364,6 +448,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 pagination=_pagination(operation, where),
                 since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
                 fallback=_mapping(operation.get("x-sdk-fallback")),
+                legacy_fields=legacy_fields,
+                legacy_items=legacy_items,
                 requires_auth=bool(security) and any(bool(req) for req in security),
                 response_schemas=checks.by_operation.get((method, path), {}),
                 bindings=bindings,
@@ -396,6 +482,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         "PreconditionFailedError",
         "RateLimitError",
         "ServerError",
+        "ServiceUnavailableError",
+        "InvalidRequestError",
         "UnprocessableEntityError",
         "TransportError",
         "ConnectError",
@@ -405,7 +493,13 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     for alias, target in error_names.items():
         if not str(alias).isidentifier() or target not in known_errors or alias == target:
             raise SpecContextError(f"info.x-sdk-error-names: {alias}: {target} is not one of {sorted(known_errors)}")
+    try:
+        aliases = parse_aliases(info.get("x-sdk-aliases"), entry)
+    except AliasError as exc:
+        raise SpecContextError(str(exc)) from None
     return SpecContext(
+        aliases=aliases,
+        api_versions=_api_versions(document, entry),
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
         secret_fields=secret_fields(document),

@@ -31,7 +31,7 @@ from ._defaults import (
     DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S,
     TRANSIENT_STATUSES,
 )
-from ._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
+from ._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url, status_error_class
 from ._timeouts import positive_seconds
 
 __all__ = [
@@ -79,6 +79,37 @@ class CircuitBreaker:
     failure_threshold: int = attrs.field(default=DEFAULT_CIRCUIT_FAILURE_THRESHOLD, validator=_positive_int)
     recovery_timeout_s: float = attrs.field(default=DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S, validator=positive_seconds)
     failure_statuses: frozenset[int] = TRANSIENT_STATUSES
+    count_transport_errors: bool = True  # connect errors, timeouts and dropped connections count as failures
+
+    @classmethod
+    def for_errors(
+        cls,
+        errors: tuple[type[BaseException], ...],
+        *,
+        failure_threshold: int = DEFAULT_CIRCUIT_FAILURE_THRESHOLD,
+        recovery_timeout_s: float = DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S,
+    ) -> CircuitBreaker:
+        """A breaker counting as failures exactly the calls that would raise one of `errors`.
+
+        Each error status counts if the class `raise_for_status` raises for it is a subclass of one of
+        `errors` (``ServerError``: every 5xx); transport failures count if ``ConnectError`` or
+        ``RequestTimeout`` is (``TransportError`` covers both).
+
+        Raises:
+            ValueError: `errors` is not a tuple of exception classes, or a count or duration is out of range.
+        """
+        if not isinstance(errors, tuple) or not all(
+            isinstance(error, type) and issubclass(error, BaseException) for error in errors
+        ):
+            raise ValueError(f"errors must be a tuple of exception classes, not {errors!r}")
+        statuses = frozenset(status for status in range(400, 600) if issubclass(status_error_class(status), errors))
+        transport = any(issubclass(error, errors) for error in (ConnectError, RequestTimeout))
+        return cls(
+            failure_threshold=failure_threshold,
+            recovery_timeout_s=recovery_timeout_s,
+            failure_statuses=statuses,
+            count_transport_errors=transport,
+        )
 
 
 class Permit(enum.Enum):
@@ -199,8 +230,8 @@ def _outcome_of_response(config: CircuitBreaker, response: httpx.Response) -> Ou
     return _FAILURE if response.status_code in config.failure_statuses else _SUCCESS
 
 
-def _outcome_of_error(exc: BaseException) -> Outcome:
-    return _FAILURE if isinstance(exc, _TRANSIENT_ERRORS) else _NEUTRAL
+def _outcome_of_error(config: CircuitBreaker, exc: BaseException) -> Outcome:
+    return _FAILURE if config.count_transport_errors and isinstance(exc, _TRANSIENT_ERRORS) else _NEUTRAL
 
 
 def _host_of(request: httpx.Request) -> str:
@@ -252,7 +283,11 @@ class CircuitBreakerTransport(httpx.BaseTransport):
         try:
             response = self.inner.handle_request(request)
         except BaseException as exc:
-            self._report(self.circuits.record(host, admission.permit, _outcome_of_error(exc), self._clock.monotonic()))
+            self._report(
+                self.circuits.record(
+                    host, admission.permit, _outcome_of_error(self.circuits.config, exc), self._clock.monotonic()
+                )
+            )
             raise
         outcome = _outcome_of_response(self.circuits.config, response)
         try:
@@ -303,7 +338,9 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
         try:
             response = await self.inner.handle_async_request(request)
         except BaseException as exc:
-            changes = self.circuits.record(host, admission.permit, _outcome_of_error(exc), self._clock.monotonic())
+            changes = self.circuits.record(
+                host, admission.permit, _outcome_of_error(self.circuits.config, exc), self._clock.monotonic()
+            )
             await self._report(changes)
             raise
         outcome = _outcome_of_response(self.circuits.config, response)

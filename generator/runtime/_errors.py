@@ -10,15 +10,16 @@ SDKError
 │   ├── IncompleteResponseError  the body was cut off mid-way (retried only when idempotent)
 │   └── CircuitOpenError         .host .retry_in_s  failed fast, no I/O (never retried)
 ├── APIStatusError               .status_code .request_id .body .problem .errors .response .method .url
-│   ├── BadRequestError 400      ├── ConflictError 409
-│   ├── AuthenticationError 401  ├── PreconditionFailedError 412
-│   ├── PermissionDeniedError 403├── UnprocessableEntityError 422
-│   ├── NotFoundError 404        ├── RateLimitError 429  .retry_after_s
+│   ├── InvalidRequestError      the request was invalid: BadRequestError 400, UnprocessableEntityError 422
+│   ├── AuthenticationError 401  .requires_reauth   ├── ConflictError 409
+│   ├── PermissionDeniedError 403                   ├── PreconditionFailedError 412
+│   ├── NotFoundError 404                           ├── RateLimitError 429  .retry_after_s (.retry_after)
 │   └── ServerError 5xx          .is_transient (500/502/503/504: `TRANSIENT_STATUSES`)
+│       └── ServiceUnavailableError 503
 ├── ResponseTooLargeError        .limit_bytes  (an in-memory body, or its decompressed form, is over the limit)
 ├── ResponseValidationError      .pointer .expected .actual .path .reason .status_code .request_id .body
 │                                (a success body did not match the spec)
-├── TokenRefreshError            getting or refreshing a credential failed
+├── TokenRefreshError            .requires_reauth  getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
 ├── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
@@ -27,9 +28,11 @@ SDKError
     └── ChecksumMismatchError    .expected .actual  (the bytes did not hash to the expected SHA-256)
 ```
 
-Other statuses >= 400 raise `APIStatusError` itself. Messages name the method and the URL with query
-values redacted, show at most `MAX_BODY_IN_MESSAGE_CHARS` of the body, say what to do next, and never
-include request headers (so never a credential).
+Other statuses >= 400 raise `APIStatusError` itself. Every error has `code` (a stable name: the body's
+``code`` member, else one per class), `context` (what is known about the failed call, ``request_id``
+always among the keys) and `get_troubleshooting_hint()` (what to do next). Messages name the method
+and the URL with query values redacted, show at most `MAX_BODY_IN_MESSAGE_CHARS` of the body, say what
+to do next, and never include request headers (so never a credential).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ __all__ = [
     "DownloadError",
     "HookError",
     "IncompleteResponseError",
+    "InvalidRequestError",
     "NameResolutionError",
     "NotFoundError",
     "OutboxError",
@@ -89,23 +93,58 @@ __all__ = [
     "ResponseValidationError",
     "SDKError",
     "ServerError",
+    "ServiceUnavailableError",
     "TokenRefreshError",
     "TransportError",
     "UnprocessableEntityError",
     "araise_for_status",
     "raise_for_status",
     "redact_url",
+    "status_error_class",
     "translate_transport_errors",
     "transport_error",
 ]
 
 
 class SDKError(Exception):
-    """Base of every error the SDK raises: `except SDKError` catches them all."""
+    """Base of every error the SDK raises: `except SDKError` catches them all.
+
+    `code` names the kind of failure in a stable, machine-readable way; `context` holds what is known
+    about the failed call (``request_id`` is always a key, None when unknown); `get_troubleshooting_hint()`
+    says what to do next.
+    """
+
+    default_code: ClassVar[str] = "sdk_error"
+    hint: ClassVar[str] = "See the error message for what failed."
+    _context_attributes: ClassVar[tuple[str, ...]] = ("request_id", "status_code", "method", "url", "setting")
+
+    _code: str | None = None
+
+    @property
+    def code(self) -> str:
+        """A stable name for this kind of failure (``not_found``, ``rate_limited``, ...)."""
+        return self._code or self.default_code
+
+    @code.setter
+    def code(self, value: str | None) -> None:
+        self._code = value  # an error that knows a more precise code (a WebSocket error's, say) sets it
+
+    @property
+    def context(self) -> dict[str, object]:
+        """What is known about the failed call: ``request_id`` (always present), status, method, URL..."""
+        known = {name: getattr(self, name, None) for name in self._context_attributes}
+        return {name: value for name, value in known.items() if value is not None or name == "request_id"}
+
+    def get_troubleshooting_hint(self) -> str:
+        """What to try next for this kind of error, in one sentence."""
+        return self.hint
 
 
 class TransportError(SDKError):
     """The request got no HTTP answer. `method` and `url` (query values redacted) when known."""
+
+    default_code = "network_error"
+    hint = "Check the network, DNS, proxy and base URL; retry later or use cached data."
 
     def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
         super().__init__(message)
@@ -115,6 +154,8 @@ class TransportError(SDKError):
 
 class ConnectError(TransportError):
     """Could not connect: the request was not sent, so retrying is always safe."""
+
+    default_code = "connect_error"
 
 
 class NameResolutionError(ConnectError):
@@ -149,15 +190,24 @@ class ResponseTooLargeError(SDKError):
     Reading stopped at the limit, so no more than that was ever held. `method` and `url` name the call.
     """
 
+    default_code = "response_too_large"
+    hint = "Raise max_response_bytes, or stream the body (download()) instead of reading it into memory."
+
     def __init__(self, message: str, *, limit_bytes: int, method: str, url: str) -> None:
         super().__init__(message)
         self.limit_bytes = limit_bytes
         self.method = method
         self.url = url
 
+    default_code = "timeout"
+    hint = "Raise the timeout (per call or in the settings) or try again later."
+
 
 class CircuitOpenError(TransportError):
     """The circuit breaker for `host` is open: the call failed fast without any I/O."""
+
+    default_code = "circuit_open"
+    hint = "The service looks unavailable; wait for the circuit's recovery timeout, or use a fallback."
 
     def __init__(self, host: str, *, retry_in_s: float, method: str | None = None, url: str | None = None):
         super().__init__(
@@ -211,6 +261,7 @@ class APIStatusError(SDKError):
     `errors` is the body's list of field errors, if any; `retry_after_s` is the server's Retry-After.
     """
 
+    default_code = "api_error"
     hint: ClassVar[str] = "See the response body for details."
 
     def __init__(
@@ -233,69 +284,112 @@ class APIStatusError(SDKError):
         self.url = redact_url(response.request.url)
 
     @property
+    def code(self) -> str:
+        """The body's ``code`` member when the server gave one, else the class's code."""
+        problem_code = self.problem.code if self.problem is not None else None
+        return self._code or problem_code or self.default_code
+
+    @code.setter
+    def code(self, value: str | None) -> None:
+        self._code = value
+
+    @property
     def errors(self) -> list[Any] | None:
         """The body's ``errors`` list, as parsed JSON (``[{"field": ..., "message": ...}]``); None without one."""
         errors = self.problem.errors if self.problem is not None else None
         return errors if isinstance(errors, list) else None
 
 
-class BadRequestError(APIStatusError):
+class InvalidRequestError(APIStatusError):
+    """The server refused the request as invalid (400 or 422): fix the parameters or body and retry."""
+
+    default_code = "invalid_request"
+    hint = "Check the request's parameters and body against the API reference; see the errors in the body."
+
+
+class BadRequestError(InvalidRequestError, APIStatusError):  # APIStatusError kept as a direct base: as before
     """400 Bad Request: the server could not use the request as sent."""
 
+    default_code = "bad_request"
     hint = "Check the request's parameters and body against the API reference."
 
 
 class AuthenticationError(APIStatusError):
     """401 Unauthorized: the credentials are missing, wrong or expired."""
 
+    default_code = "unauthenticated"
     hint = "Check the credentials (API token, client id/secret): they are missing, wrong or expired."
+
+    @property
+    def requires_reauth(self) -> bool:
+        """Always True: the SDK already renewed the token once on this 401, so new credentials are needed."""
+        return True
 
 
 class PermissionDeniedError(APIStatusError):
     """403 Forbidden: the credentials lack the permission this operation needs."""
 
+    default_code = "permission_denied"
     hint = "The credentials are valid but lack the permission (scope or role) this operation needs."
 
 
 class NotFoundError(APIStatusError):
     """404 Not Found: the resource does not exist or is not visible to these credentials."""
 
+    default_code = "not_found"
     hint = "Check the identifiers in the path; the resource does not exist or is not visible to you."
 
 
 class ConflictError(APIStatusError):
     """409 Conflict: the request conflicts with the resource's current state."""
 
+    default_code = "conflict"
     hint = "The resource's state conflicts with the request; fetch the current state and try again."
 
 
 class PreconditionFailedError(APIStatusError):
     """412 Precondition Failed: the resource changed since the ETag sent with If-Match."""
 
+    default_code = "precondition_failed"
     hint = "The resource changed since you read it; read it again and retry with its new ETag."
 
 
-class UnprocessableEntityError(APIStatusError):
+class UnprocessableEntityError(InvalidRequestError, APIStatusError):  # direct base as before
     """422 Unprocessable Entity: the request was well-formed but failed validation."""
 
+    default_code = "unprocessable_entity"
     hint = "The request was well-formed but invalid; see the errors listed in the body."
 
 
 class RateLimitError(APIStatusError):
     """429 Too Many Requests: the server asks to slow down (see retry_after_s)."""
 
+    default_code = "rate_limited"
     hint = "Too many requests; wait `retry_after_s` (or back off) before trying again."
+
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds the server asked to wait (the same as retry_after_s), None when it gave no Retry-After."""
+        return self.retry_after_s
 
 
 class ServerError(APIStatusError):
     """5xx: the server failed to answer the request."""
 
+    default_code = "server_error"
     hint = "The server failed; retry later, and report the request id if it persists."
 
     @property
     def is_transient(self) -> bool:
         """True for 500/502/503/504 (`TRANSIENT_STATUSES`): trying again later may well succeed."""
         return self.status_code in TRANSIENT_STATUSES
+
+
+class ServiceUnavailableError(ServerError):
+    """503: the service is down for now (maintenance, overload); retry_after_s says for how long, if known."""
+
+    default_code = "service_unavailable"
+    hint = "The service is temporarily down; retry after `retry_after_s`, and let the circuit breaker fail fast."
 
 
 class ResponseValidationError(SDKError):
@@ -306,6 +400,9 @@ class ResponseValidationError(SDKError):
     when a model could not be built for another reason (`path` then names the model and field, e.g.
     ``Pet.tag``). Clients made with ``validate_responses=False`` skip the schema check.
     """
+
+    default_code = "invalid_response"
+    hint = "The API may have changed: upgrade the SDK, or report it with the request id."
 
     def __init__(
         self,
@@ -345,9 +442,16 @@ class ResponseValidationError(SDKError):
 class TokenRefreshError(SDKError):
     """Getting or refreshing a credential failed; the message says which provider and why."""
 
+    default_code = "token_refresh_failed"
+    hint = "Check the credentials and the token endpoint; a new login (or new credentials) is needed."
+    requires_reauth: ClassVar[bool] = True
+
 
 class ConfigurationError(SDKError):
     """A setting is missing or malformed; `setting` names it (never its secret value)."""
+
+    default_code = "configuration_error"
+    hint = "Fix the setting the message names (argument, environment variable or config file)."
 
     def __init__(self, message: str, *, setting: str | None = None) -> None:
         super().__init__(message)
@@ -365,6 +469,9 @@ def fast_extra_missing(package: str) -> ConfigurationError:
 
 class HookError(SDKError):
     """A user hook raised. `hook` names the callable, `phase` the hook point; the exception is __cause__."""
+
+    default_code = "hook_failed"
+    hint = "Fix the hook: its own exception is this error's __cause__."
 
     def __init__(self, message: str, *, hook: str | None = None, phase: str | None = None) -> None:
         super().__init__(message)
@@ -411,7 +518,13 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     412: PreconditionFailedError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    503: ServiceUnavailableError,
 }
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The class `raise_for_status` raises for an error status (>= 400)."""
+    return _STATUS_CLASSES.get(status) or (ServerError if status >= 500 else APIStatusError)
 
 
 def raise_for_status(response: httpx.Response, *, now: float | None = None) -> None:
@@ -428,7 +541,7 @@ def raise_for_status(response: httpx.Response, *, now: float | None = None) -> N
     status = response.status_code
     if status < 400:
         return
-    cls = _STATUS_CLASSES.get(status) or (ServerError if status >= 500 else APIStatusError)
+    cls = status_error_class(status)
     body = parse_body(response)
     problem = Problem.from_body(body)
     request_id = find_request_id(response)
@@ -529,6 +642,8 @@ class RealtimeError(SDKError):
     ├── RealtimeQueueFullError   .max_messages .max_bytes  the outbound queue is full
     └── RealtimeClosedError      the client was closed
     """
+
+    default_code = "realtime_error"
 
 
 class RealtimeConnectionError(RealtimeError):

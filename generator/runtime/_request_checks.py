@@ -36,6 +36,9 @@ class RequestValidationError(SDKError, ValueError):
         value: the offending value.
     """
 
+    default_code = "request_invalid"
+    hint = "Fix the value the message names: the spec does not allow it, so the request was not sent."
+
     def __init__(self, *, operation_id: str, field: str, constraint: str, value: object) -> None:
         shown = repr(value)
         if len(shown) > _MAX_SHOWN:

@@ -10,24 +10,30 @@ A spec for the newest version marks (see the spec's info.description):
   send; `strip_legacy_fields` removes them so every version parses to the same model.
 
 A client is told its server's version (``api_version="1.0"``); `VersionedOperation.plan` says per call
-whether to call the operation, use its fallback, or refuse (`UnsupportedOperationError`). Versions compare
+whether to call the operation, use its fallback, or refuse (`UnsupportedOperationError`). A client that is
+not told (or told a version that its server does not actually run) finds out: `call_or_fallback` calls the
+operation, and when the server answers 405 or 501 (`MISSING_OPERATION_STATUSES`: it has the path but not
+the operation) serves this call and every later one from the fallback instead of failing. Versions compare
 numerically by dotted parts, missing parts counting as 0 (``1.0 == 1.0.0 < 1.1.0``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Literal
+from collections.abc import Awaitable, Callable, Mapping, MutableSet
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import httpx
 
-from ._errors import SDKError, raise_for_status
+from ._call_failures import report_call_errors, retrying_elsewhere
+from ._errors import APIStatusError, SDKError, raise_for_status
+from ._hooks import Hooks
 from ._model_fields import read_field
 from ._pagination import PageArgs, Pagination, aiterate_items, iterate_items
 
 __all__ = [
+    "MISSING_OPERATION_STATUSES",
     "Fallback",
     "UnsupportedOperationError",
     "VersionedOperation",
@@ -40,6 +46,10 @@ __all__ = [
 ]
 
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
+_T = TypeVar("_T")
+
+MISSING_OPERATION_STATUSES: Final = frozenset({405, 501})
+"""Answers that say the server lacks the operation itself (Method Not Allowed, Not Implemented), not the item."""
 
 
 class UnsupportedOperationError(SDKError):
@@ -121,6 +131,63 @@ class VersionedOperation:
             )
         return "fallback"
 
+    def _lacking(self, api_version: str | None, missing: MutableSet[str]) -> bool:
+        return self.plan(api_version) == "fallback" or self.operation_id in missing
+
+    def _is_missing(self, exc: APIStatusError) -> bool:
+        """Whether a failed direct call says the server lacks the operation (and a fallback can serve it)."""
+        return self.fallback is not None and exc.status_code in MISSING_OPERATION_STATUSES
+
+    def call_or_fallback(
+        self,
+        api_version: str | None,
+        missing: MutableSet[str],
+        call: Callable[[], _T],
+        fallback: Callable[[], _T],
+        *,
+        hooks: Hooks | None = None,
+    ) -> _T:
+        """`call()` the operation, or `fallback()` when the server predates it: by `api_version`, by an earlier
+        call's finding (`missing`, the client's set of operation ids), or by this call's 405/501.
+
+        Raises:
+            UnsupportedOperationError: the server is older than `since` and there is no fallback.
+            APIStatusError: the direct call failed for another reason (reported to `on_call_error` as usual).
+        """
+        with report_call_errors(hooks, self.operation_id):  # the fallback's own 404 is a failed call too
+            if self._lacking(api_version, missing):
+                return fallback()
+            try:
+                with retrying_elsewhere():  # a 405 here is not the call's outcome: the fallback's is
+                    return call()
+            except APIStatusError as exc:
+                if not self._is_missing(exc):
+                    raise  # a real failure: reported on its way out
+            missing.add(self.operation_id)
+            return fallback()
+
+    async def acall_or_fallback(
+        self,
+        api_version: str | None,
+        missing: MutableSet[str],
+        call: Callable[[], Awaitable[_T]],
+        fallback: Callable[[], Awaitable[_T]],
+        *,
+        hooks: Hooks | None = None,
+    ) -> _T:
+        """The async twin of `call_or_fallback`."""
+        async with report_call_errors(hooks, self.operation_id):
+            if self._lacking(api_version, missing):
+                return await fallback()
+            try:
+                with retrying_elsewhere():
+                    return await call()
+            except APIStatusError as exc:
+                if not self._is_missing(exc):
+                    raise
+            missing.add(self.operation_id)
+            return await fallback()
+
 
 def _not_found(url: str, match: str, value: object, listed: int, via: str) -> SDKError:
     """The `NotFoundError` a server with the operation would raise: a 404 problem made from the walk."""
@@ -192,15 +259,27 @@ def legacy_fields_for(extension: Mapping[str, list[str]] | None, api_version: st
     )
 
 
-def strip_legacy_fields(payload: Any, fields: frozenset[str]) -> Any:
-    """A copy of a JSON object (or a list of them) without `fields`, so it parses like the newest version's.
+def strip_legacy_fields(payload: Any, fields: frozenset[str], *, items: str | None = None) -> Any:
+    """`payload` without `fields`, so an older server's answer reads like the newest version's.
 
-    Pass a page's item list or a single item; anything else is returned unchanged.
+    A JSON object (or a list of them) is returned as a copy without the fields; a generated model (or a
+    list of them), freshly parsed, loses them from its unknown fields (`additional_properties`) in place.
+    With `items` (a page's item field, e.g. ``content``), the items of that field are stripped instead.
+    Anything else is returned unchanged.
     """
     if not fields:
+        return payload
+    if items is not None:
+        if isinstance(payload, dict) and items in payload:
+            return {**payload, items: strip_legacy_fields(payload[items], fields)}
+        strip_legacy_fields(read_field(payload, items), fields)  # models: in place
         return payload
     if isinstance(payload, list):
         return [strip_legacy_fields(item, fields) for item in payload]
     if isinstance(payload, dict):
         return {key: value for key, value in payload.items() if key not in fields}
+    extras = getattr(payload, "additional_properties", None)
+    if isinstance(extras, dict):
+        for field in fields & extras.keys():
+            del extras[field]
     return payload

@@ -241,3 +241,29 @@ def test_breaker_rejects_bad_values(kwargs: dict[str, object]) -> None:
     CircuitBreaker(failure_threshold=10, recovery_timeout_s=300)
     with pytest.raises(ValueError):
         CircuitBreaker(**kwargs)  # type: ignore[arg-type]
+
+
+def test_for_errors_counts_the_statuses_whose_errors_are_expected() -> None:
+    """CircuitBreaker.for_errors((ServerError, TransportError)): every 5xx and transport failures count;
+    (RateLimitError,): 429 only, and transport failures do not."""
+    from runtime import RateLimitError, ServerError, TransportError
+
+    servers = CircuitBreaker.for_errors((ServerError, TransportError), failure_threshold=10, recovery_timeout_s=300)
+    assert servers.failure_statuses == frozenset(range(500, 600)) and servers.count_transport_errors
+    assert (servers.failure_threshold, servers.recovery_timeout_s) == (10, 300)
+    limits = CircuitBreaker.for_errors((RateLimitError,))
+    assert limits.failure_statuses == {429} and not limits.count_transport_errors
+    with pytest.raises(ValueError, match="tuple of exception classes"):
+        CircuitBreaker.for_errors(ServerError)  # type: ignore[arg-type]
+
+
+def test_transport_failures_do_not_count_when_not_expected() -> None:
+    """With count_transport_errors off, connect errors never open the circuit."""
+    clock, server = FakeClock(), Server()
+    server.error = httpx.ConnectError("refused")
+    breaker = CircuitBreaker(failure_threshold=2, recovery_timeout_s=30, count_transport_errors=False)
+    client, transport, _ = make(breaker, server, clock)
+    for _ in range(3):
+        with pytest.raises(httpx.ConnectError):
+            client.get("/")
+    assert transport.circuits.state(HOST) is CLOSED and server.calls == 3

@@ -17,6 +17,7 @@ from runtime import (
     ConflictError,
     ConnectError,
     HookError,
+    InvalidRequestError,
     NotFoundError,
     PermissionDeniedError,
     PreconditionFailedError,
@@ -25,6 +26,7 @@ from runtime import (
     ResponseValidationError,
     SDKError,
     ServerError,
+    ServiceUnavailableError,
     TokenRefreshError,
     TransportError,
     UnprocessableEntityError,
@@ -64,7 +66,7 @@ def raised(resp: httpx.Response) -> APIStatusError:
         (429, RateLimitError),
         (500, ServerError),
         (502, ServerError),
-        (503, ServerError),
+        (503, ServiceUnavailableError),
         (504, ServerError),
         (501, ServerError),
         (418, APIStatusError),
@@ -271,6 +273,68 @@ def test_secrets_echoed_by_the_server_are_cut_from_the_message() -> None:
     assert SECRET_TOKEN not in str(error)
     assert "token REDACTED is revoked" in str(error)
     assert error.body == body  # the attribute keeps what the server sent
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_400_and_422_are_both_invalid_request_errors(status: int) -> None:
+    """A refused request is an InvalidRequestError whichever of the two statuses the API uses for it."""
+    assert isinstance(raised(response(status)), InvalidRequestError)
+
+
+def test_503_is_a_transient_server_error() -> None:
+    """ServiceUnavailableError (503) is caught by `except ServerError` and is transient."""
+    error = raised(response(503, headers={"Retry-After": "7"}))
+    assert isinstance(error, ServerError) and error.is_transient
+    assert error.retry_after_s == 7
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "code"),
+    [
+        (404, None, "not_found"),
+        (429, None, "rate_limited"),
+        (400, {"code": "E_NAME"}, "E_NAME"),
+        (418, None, "api_error"),
+    ],
+)
+def test_code_is_the_bodys_code_or_the_classs(status: int, body: object, code: str) -> None:
+    """`code` is the body's own code member when present, else a stable name per class."""
+    assert raised(response(status, json=body)).code == code
+
+
+def test_context_carries_the_request_id_and_the_call() -> None:
+    """`context` names the request id (always a key), status, method and redacted URL; never a secret."""
+    error = raised(response(404, headers={"X-Request-ID": "req-9"}))
+    assert error.context["request_id"] == "req-9"
+    assert error.context["status_code"] == 404 and error.context["method"] == "GET"
+    assert SECRET_TOKEN not in repr(error.context)
+    transport = ConnectError("no route", method="GET", url="https://api.example.com/x")
+    assert transport.context == {"request_id": None, "method": "GET", "url": "https://api.example.com/x"}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConfigurationError("bad", setting="timeout"),
+        TokenRefreshError("refused"),
+        ConnectError("down"),
+        HookError("raised"),
+    ],
+)
+def test_every_error_has_a_troubleshooting_hint_and_a_code(error: SDKError) -> None:
+    """get_troubleshooting_hint() and code work on every error, not only on HTTP errors."""
+    assert error.get_troubleshooting_hint().endswith(".")
+    assert error.code and error.code != SDKError.default_code
+
+
+def test_reauth_and_retry_after_read_as_client_designs_name_them() -> None:
+    """AuthenticationError.requires_reauth is true (the SDK already renewed once); RateLimitError.retry_after
+    is retry_after_s; TokenRefreshError also requires a new login."""
+    auth = raised(response(401))
+    assert isinstance(auth, AuthenticationError) and auth.requires_reauth
+    limited = raised(response(429, headers={"Retry-After": "12"}))
+    assert isinstance(limited, RateLimitError) and limited.retry_after == 12
+    assert TokenRefreshError("x").requires_reauth
 
 
 SERVER_SIDE_SECRET = "pw-the-server-echoed-0042"

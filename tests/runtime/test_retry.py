@@ -269,3 +269,26 @@ def test_policy_rejects_bad_values(kwargs: dict[str, object]) -> None:
     """RetryPolicy validates every field when it is built."""
     with pytest.raises(ValueError):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_from_retries_speaks_in_retries_and_a_doubling_first_delay() -> None:
+    """from_retries(max_retries=5, first_delay_s=0.5, ...) is 6 attempts from 0.5 s doubling, capped, jittered."""
+    from runtime import RetryPolicy
+
+    policy = RetryPolicy.from_retries(
+        max_retries=5, statuses=[408, 429, 500], first_delay_s=0.5, max_delay_s=120, jitter=True
+    )
+    assert (policy.max_attempts, policy.initial_delay_s, policy.backoff_factor, policy.max_delay_s) == (6, 0.5, 2, 120)
+    assert policy.retry_statuses == {408, 429, 500} and policy.max_jitter_s is not None
+    assert RetryPolicy.from_retries(jitter=False).max_jitter_s is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"), [({"max_retries": -1}, "max_retries"), ({"statuses": [99]}, "statuses")]
+)
+def test_from_retries_names_a_bad_argument(arguments: dict[str, object], named: str) -> None:
+    """A negative retry count or a non-status is a ValueError naming the argument."""
+    from runtime import RetryPolicy
+
+    with pytest.raises(ValueError, match=named):
+        RetryPolicy.from_retries(**arguments)  # type: ignore[arg-type]

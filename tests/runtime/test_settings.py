@@ -82,10 +82,10 @@ def test_prefix_table_wins_and_other_tables_are_ignored(tmp_path: Path) -> None:
 
 def test_unknown_toml_key_is_named(tmp_path: Path) -> None:
     """A typo in the file is an error naming the key and the file."""
-    path = write(tmp_path, '[myrvm]\nbase_url = "https://t.example.com"\ntimeout = 3\n')
+    path = write(tmp_path, '[myrvm]\nbase_url = "https://t.example.com"\ntimeout_ms = 3\n')
     with pytest.raises(ConfigurationError) as caught:
         load_settings("MYRVM", {}, toml_path=path, environ={})
-    assert caught.value.setting == "timeout"
+    assert caught.value.setting == "timeout_ms"
     assert str(path) in str(caught.value)
 
 
@@ -201,7 +201,7 @@ def test_explicit_value_objects() -> None:
 @pytest.mark.parametrize(
     ("explicit", "setting"),
     [
-        ({"base_url": "https://x.example", "timeout": 3}, "timeout"),
+        ({"base_url": "https://x.example", "timeout_ms": 3}, "timeout_ms"),
         ({"base_url": "https://x.example", "timeouts": Timeouts(), "timeout_s": 3}, "timeouts"),
         ({"base_url": "https://x.example", "circuit": "on"}, "circuit"),
     ],
@@ -244,6 +244,50 @@ def test_log_words(word: str, expected: str) -> None:
     """<PREFIX>_LOG takes a level name in any case, or off (the factory then silences the SDK logger)."""
     env = {"MYRVM_BASE_URL": "https://x.example", "MYRVM_LOG": word}
     assert load_settings("MYRVM", {}, environ=env).log_level == expected
+
+
+@pytest.mark.parametrize(
+    ("timeout", "connect_s", "read_s"),
+    [(7, 7.0, 7.0), (2.5, 2.5, 2.5), ((5, 30), 5.0, 30.0), ([5, 30], 5.0, 30.0)],
+)
+def test_timeout_is_seconds_or_a_connect_read_pair(timeout: object, connect_s: float, read_s: float) -> None:
+    """`timeout` takes seconds for every phase, or a (connect, read) pair that leaves write and pool at defaults."""
+    settings = load_settings("MYRVM", {"base_url": "https://x.example", "timeout": timeout}, environ={})
+    assert (settings.timeouts.connect_s, settings.timeouts.read_s) == (connect_s, read_s)
+    if isinstance(timeout, tuple | list):
+        assert settings.timeouts.write_s == Timeouts().write_s and settings.timeouts.pool_s == Timeouts().pool_s
+
+
+@pytest.mark.parametrize("timeout", [(5,), (5, 30, 60), (0, 30), ("5", 30), (True, 3), -1, "soon"])
+def test_malformed_timeout_names_the_setting(timeout: object) -> None:
+    """A timeout that is neither seconds nor a (connect, read) pair of positive seconds names `timeout`."""
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings("MYRVM", {"base_url": "https://x.example", "timeout": timeout}, environ={})
+    assert caught.value.setting == "timeout"
+    assert "(connect, read)" in str(caught.value) or "seconds" in str(caught.value)
+
+
+def test_timeout_and_timeouts_together_are_refused() -> None:
+    """Two ways of giving the same timeouts at once is an error naming both."""
+    with pytest.raises(ConfigurationError, match="timeouts or timeout"):
+        load_settings("MYRVM", {"base_url": "https://x.example", "timeout": 3, "timeouts": Timeouts()}, environ={})
+
+
+def test_timeout_pair_and_api_version_come_from_the_config_file(tmp_path: Path) -> None:
+    """A config file may give `timeout = [5, 30]` and `api_version = "1.0"`; the environment may give the version."""
+    path = write(tmp_path, '[myrvm]\nbase_url = "https://t.example.com"\ntimeout = [5, 30]\napi_version = "1.0"\n')
+    settings = load_settings("MYRVM", {}, toml_path=path, environ={})
+    assert (settings.timeouts.connect_s, settings.timeouts.read_s, settings.api_version) == (5.0, 30.0, "1.0")
+    from_env = load_settings("MYRVM", {"base_url": "https://x.example"}, environ={"MYRVM_API_VERSION": "1.1.0"})
+    assert from_env.api_version == "1.1.0"
+
+
+@pytest.mark.parametrize("version", ["latest", "v1", "1.x", 1.0])
+def test_malformed_api_version_names_the_setting(version: object) -> None:
+    """An api_version that is not dotted numbers in a string is refused, naming the setting."""
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings("MYRVM", {"base_url": "https://x.example", "api_version": version}, environ={})
+    assert caught.value.setting == "api_version"
 
 
 def test_a_password_in_the_base_url_never_shows_in_repr_or_errors() -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
+import httpx
 import pytest
 import yaml
-from runtime._errors import NotFoundError
+from runtime._errors import APIStatusError, NotFoundError, raise_for_status
+from runtime._hooks import CallErrorEvent, Hooks
 from runtime._pagination import PageArgs, Pagination
 from runtime._versions import (
     Fallback,
@@ -156,3 +159,94 @@ def test_strip_legacy_fields_makes_old_answers_look_new() -> None:
     assert "routes" in old
     assert strip_legacy_fields("text", fields) == "text"
     assert strip_legacy_fields(old, frozenset()) is old
+
+
+# --- the gradual approach: finding out that the server lacks an operation ----------------------------------
+
+
+GET_RECORD = VersionedOperation(operation_id="getDnsRecord", since="1.1.0", fallback=Fallback(via="listDnsRecords"))
+
+
+def answer(status: int) -> Any:
+    def call() -> Any:
+        raise_for_status(httpx.Response(status, request=httpx.Request("GET", "https://api.example.com/r/1")))
+        return "direct"
+
+    return call
+
+
+@pytest.mark.parametrize("status", [405, 501])
+def test_a_server_without_the_operation_is_served_by_the_fallback_from_then_on(status: int) -> None:
+    """An unpinned client meeting an older server (405/501) falls back, remembers it, and skips the direct call."""
+    missing: set[str] = set()
+    calls: list[str] = []
+
+    def direct() -> Any:
+        calls.append("direct")
+        return answer(status)()
+
+    assert GET_RECORD.call_or_fallback(None, missing, direct, lambda: "fallback") == "fallback"
+    assert missing == {"getDnsRecord"}
+    assert GET_RECORD.call_or_fallback(None, missing, direct, lambda: "fallback") == "fallback"
+    assert calls == ["direct"]
+
+
+def test_other_failures_of_the_direct_call_are_raised_and_reported_once() -> None:
+    """A 404 means the item is missing, not the operation: it is raised (and reported), no fallback runs."""
+    hooks, events = Hooks(), []
+    hooks.on_call_error(events.append)
+    fallbacks: list[str] = []
+    with pytest.raises(APIStatusError) as caught:
+        GET_RECORD.call_or_fallback(None, set(), answer(404), lambda: fallbacks.append("x"), hooks=hooks)
+    assert caught.value.status_code == 404 and fallbacks == []
+    assert [type(e).__name__ for e in events] == ["CallErrorEvent"] and isinstance(events[0], CallErrorEvent)
+
+
+def test_a_pinned_older_version_goes_straight_to_the_fallback() -> None:
+    """api_version="1.0" never tries the direct call; a new enough server never falls back."""
+    assert GET_RECORD.call_or_fallback("1.0", set(), answer(500), lambda: "fallback") == "fallback"
+    assert GET_RECORD.call_or_fallback("1.1.0", set(), lambda: "direct", lambda: "fallback") == "direct"
+
+
+def test_an_operation_without_fallback_lets_the_405_through() -> None:
+    """Without x-sdk-fallback there is nothing to fall back on: the 405 is the call's error."""
+    plain = VersionedOperation(operation_id="getThing", since="1.1.0")
+    with pytest.raises(APIStatusError):
+        plain.call_or_fallback(None, set(), answer(405), lambda: "fallback")
+
+
+async def test_async_call_or_fallback() -> None:
+    """The async twin finds out and falls back the same way."""
+    missing: set[str] = set()
+
+    async def direct() -> Any:
+        return answer(405)()
+
+    async def fallback() -> Any:
+        return "fallback"
+
+    assert await GET_RECORD.acall_or_fallback(None, missing, direct, fallback) == "fallback"
+    assert missing == {"getDnsRecord"}
+
+
+@attrs.define
+class IpServiceModel:
+    name: str
+    additional_properties: dict[str, Any] = attrs.Factory(dict)
+
+
+def test_strip_legacy_fields_from_parsed_models_and_page_items() -> None:
+    """Parsed models lose legacy fields from their unknown fields; `items` strips a page's items (dict or model)."""
+    fields = frozenset({"type", "routes"})
+    model = IpServiceModel("ssh", {"type": "IP_SOURCE", "routes": [], "kept": 1})
+    assert strip_legacy_fields(model, fields) is model and model.additional_properties == {"kept": 1}
+
+    @attrs.define
+    class Page:
+        content: list[IpServiceModel]
+
+    page = Page([IpServiceModel("a", {"routes": []})])
+    strip_legacy_fields(page, fields, items="content")
+    assert page.content[0].additional_properties == {}
+    raw = {"content": [{"name": "a", "type": "x"}], "page": 0}
+    assert strip_legacy_fields(raw, fields, items="content") == {"content": [{"name": "a"}], "page": 0}

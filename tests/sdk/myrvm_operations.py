@@ -29,6 +29,7 @@ from myrvm_sdk.errors import (
     PreconditionFailedError,
     RateLimitError,
     ServerError,
+    ServiceUnavailableError,
     UnprocessableEntityError,
 )
 from myrvm_sdk.models import (
@@ -397,6 +398,7 @@ def expected_error_class(status: int) -> type[APIStatusError]:
         412: PreconditionFailedError,
         422: UnprocessableEntityError,
         429: RateLimitError,
+        503: ServiceUnavailableError,
     }
     return specific.get(status) or (ServerError if status >= 500 else APIStatusError)
 

@@ -122,3 +122,29 @@ def test_design_error_names_are_the_runtime_classes() -> None:
     assert errors.RateLimitExceededError is errors.RateLimitError
     assert errors.AuthorizationError is errors.PermissionDeniedError
     assert issubclass(errors.ResourceNotFoundError, errors.CloudConnexaError)
+
+
+async def test_async_client_falls_back_on_its_own_and_reports_failed_calls(
+    cloudconnexa_v1_0_mock: PrismServer,
+) -> None:
+    """Unpinned, the async client meets v1.0's 405, serves get() from the list, and reports only real failures
+    to an async on_call_error hook (the 405 it recovered from is not one)."""
+    failures: list[str] = []
+
+    async def report(event) -> None:  # type: ignore[no-untyped-def]
+        failures.append(type(event.error).__name__)
+
+    async with AsyncCloudConnexa(cloudconnexa_v1_0_mock.url, client_id="id", client_secret="secret") as client:
+        client.on_call_error(report)
+        (first,) = [item async for item in client.dns_records.list_all(max_items=1)]
+        assert (await client.dns_records.get(first.id)).id == first.id
+        assert failures == []
+        with pytest.raises(errors_module().NotFoundError):
+            await client.dns_records.get("00000000-0000-4000-8000-000000000000")
+    assert failures == ["NotFoundError"]
+
+
+def errors_module():  # type: ignore[no-untyped-def]
+    from cloudconnexa_sdk import errors
+
+    return errors

@@ -43,3 +43,31 @@ def test_example_runs_against_the_mocks(name: str, script: Path, tmp_path: Path)
             if events is not None:
                 events.stop()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+SPECS = [
+    (name, spec, port)
+    for name, entry in load_registry().items()
+    for spec, port in ((entry.spec, entry.mock_port), *entry.other_versions)
+]
+
+
+@pytest.mark.parametrize(("name", "spec", "port"), SPECS, ids=[s.name for _, s, _ in SPECS])
+def test_each_specs_first_server_is_its_own_mock(name: str, spec: Path, port: int) -> None:
+    """A spec's first server is the port `make mock` serves that very spec on (not another API's mock)."""
+    import yaml
+
+    servers = yaml.safe_load(spec.read_text(encoding="utf-8")).get("servers") or []
+    local = [server["url"] for server in servers if "127.0.0.1" in server["url"]]
+    origins = [url.split("/", 3)[2] for url in local]  # host:port; a base path (Xoohoox's /api/v1) may follow
+    assert origins[:1] in ([], [f"127.0.0.1:{port}"]), f"{spec.name}: {local} is not the mock port {port}"
+
+
+@pytest.mark.parametrize(("name", "script"), EXAMPLES, ids=[f"{n}/{s.name}" for n, s in EXAMPLES])
+def test_examples_use_public_names_and_their_own_mock_port(name: str, script: Path) -> None:
+    """Examples import no private module (`._x`) of their SDK and name no other API's mock port."""
+    entry = load_registry()[name]
+    text = script.read_text(encoding="utf-8")
+    assert f"{entry.package}._" not in text, f"{script.name} imports a private module"
+    others = {e.mock_port for e in load_registry().values()} - {entry.mock_port}
+    assert not [port for port in others if f"127.0.0.1:{port}" in text], f"{script.name} names another mock's port"

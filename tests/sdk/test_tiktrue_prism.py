@@ -59,7 +59,7 @@ STATUS_CLASSES = {
     422: "UnprocessableEntityError",
     429: "RateLimitError",
     500: "ServerError",
-    503: "ServerError",
+    503: "ServiceUnavailableError",
 }
 
 

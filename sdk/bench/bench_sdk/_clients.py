@@ -55,6 +55,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    api_versions=("1.0.0",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 
@@ -101,6 +102,7 @@ class Bench:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -128,6 +130,10 @@ class Bench:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
@@ -229,6 +235,7 @@ class AsyncBench:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -256,6 +263,10 @@ class AsyncBench:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""

@@ -82,6 +82,7 @@ IDENTITY = SdkIdentity(
         "circuit": {"failure_threshold": 10, "recovery_timeout_s": 300},
         "rate_limit": {"rate_per_s": 1.0, "burst": 5, "low_water": 1},
     },
+    api_versions=("1.0", "1.1.0"),
     secret_fields=("client_secret",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
@@ -129,6 +130,7 @@ class CloudConnexa:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -164,6 +166,10 @@ class CloudConnexa:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
@@ -265,6 +271,7 @@ class AsyncCloudConnexa:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -300,6 +307,10 @@ class AsyncCloudConnexa:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""

@@ -4737,15 +4737,17 @@ class UserGroupsResource:
                     "id": id,
                 },
             )
-        if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
-            # This server predates the operation: serve it from the list operation, page by page.
-            def fetch(page: dict[str, Any]) -> Any:
-                return self.list_detailed(
-                    **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                    request_options=request_options,
-                )
 
-            found = find_item(
+        # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
+        # operation: it is then served from the list operation, page by page.
+        def fetch(page: dict[str, Any]) -> Any:
+            return self.list_detailed(
+                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
+                request_options=request_options,
+            )
+
+        def fallback() -> Any:
+            return find_item(
                 fetch,
                 _PAGES_LIST_USER_GROUPS,
                 match="id",
@@ -4753,12 +4755,18 @@ class UserGroupsResource:
                 url="/api/v1/user-groups/{id}",
                 via="listUserGroups",
             )
-            return cast(UserGroup, found)
-        return get_user_group.sync(
-            client=self._client,
-            id=id,
-            request_options=request_options,
+
+        def call() -> Any:
+            return get_user_group.sync(
+                client=self._client,
+                id=id,
+                request_options=request_options,
+            )
+
+        found = _VERSIONED_GET_USER_GROUP.call_or_fallback(
+            self._client.api_version, self._client.missing_operations, call, fallback, hooks=self._client.hooks
         )
+        return cast(UserGroup, found)
 
     def get_detailed(
         self,
@@ -5197,15 +5205,17 @@ class AsyncUserGroupsResource:
                     "id": id,
                 },
             )
-        if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
-            # This server predates the operation: serve it from the list operation, page by page.
-            async def fetch(page: dict[str, Any]) -> Any:
-                return await self.list_detailed(
-                    **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                    request_options=request_options,
-                )
 
-            found = await afind_item(
+        # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
+        # operation: it is then served from the list operation, page by page.
+        async def fetch(page: dict[str, Any]) -> Any:
+            return await self.list_detailed(
+                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
+                request_options=request_options,
+            )
+
+        async def fallback() -> Any:
+            return await afind_item(
                 fetch,
                 _PAGES_LIST_USER_GROUPS,
                 match="id",
@@ -5213,12 +5223,18 @@ class AsyncUserGroupsResource:
                 url="/api/v1/user-groups/{id}",
                 via="listUserGroups",
             )
-            return cast(UserGroup, found)
-        return await get_user_group.asyncio(
-            client=self._client,
-            id=id,
-            request_options=request_options,
+
+        async def call() -> Any:
+            return await get_user_group.asyncio(
+                client=self._client,
+                id=id,
+                request_options=request_options,
+            )
+
+        found = await _VERSIONED_GET_USER_GROUP.acall_or_fallback(
+            self._client.api_version, self._client.missing_operations, call, fallback, hooks=self._client.hooks
         )
+        return cast(UserGroup, found)
 
     async def get_detailed(
         self,
@@ -5656,15 +5672,17 @@ class DnsRecordsResource:
                     "id": id,
                 },
             )
-        if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
-            # This server predates the operation: serve it from the list operation, page by page.
-            def fetch(page: dict[str, Any]) -> Any:
-                return self.list_detailed(
-                    **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                    request_options=request_options,
-                )
 
-            found = find_item(
+        # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
+        # operation: it is then served from the list operation, page by page.
+        def fetch(page: dict[str, Any]) -> Any:
+            return self.list_detailed(
+                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
+                request_options=request_options,
+            )
+
+        def fallback() -> Any:
+            return find_item(
                 fetch,
                 _PAGES_LIST_DNS_RECORDS,
                 match="id",
@@ -5672,12 +5690,18 @@ class DnsRecordsResource:
                 url="/api/v1/dns-records/{id}",
                 via="listDnsRecords",
             )
-            return cast(DnsRecord, found)
-        return get_dns_record.sync(
-            client=self._client,
-            id=id,
-            request_options=request_options,
+
+        def call() -> Any:
+            return get_dns_record.sync(
+                client=self._client,
+                id=id,
+                request_options=request_options,
+            )
+
+        found = _VERSIONED_GET_DNS_RECORD.call_or_fallback(
+            self._client.api_version, self._client.missing_operations, call, fallback, hooks=self._client.hooks
         )
+        return cast(DnsRecord, found)
 
     def get_detailed(
         self,
@@ -6116,15 +6140,17 @@ class AsyncDnsRecordsResource:
                     "id": id,
                 },
             )
-        if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
-            # This server predates the operation: serve it from the list operation, page by page.
-            async def fetch(page: dict[str, Any]) -> Any:
-                return await self.list_detailed(
-                    **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                    request_options=request_options,
-                )
 
-            found = await afind_item(
+        # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
+        # operation: it is then served from the list operation, page by page.
+        async def fetch(page: dict[str, Any]) -> Any:
+            return await self.list_detailed(
+                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
+                request_options=request_options,
+            )
+
+        async def fallback() -> Any:
+            return await afind_item(
                 fetch,
                 _PAGES_LIST_DNS_RECORDS,
                 match="id",
@@ -6132,12 +6158,18 @@ class AsyncDnsRecordsResource:
                 url="/api/v1/dns-records/{id}",
                 via="listDnsRecords",
             )
-            return cast(DnsRecord, found)
-        return await get_dns_record.asyncio(
-            client=self._client,
-            id=id,
-            request_options=request_options,
+
+        async def call() -> Any:
+            return await get_dns_record.asyncio(
+                client=self._client,
+                id=id,
+                request_options=request_options,
+            )
+
+        found = await _VERSIONED_GET_DNS_RECORD.acall_or_fallback(
+            self._client.api_version, self._client.missing_operations, call, fallback, hooks=self._client.hooks
         )
+        return cast(DnsRecord, found)
 
     async def get_detailed(
         self,

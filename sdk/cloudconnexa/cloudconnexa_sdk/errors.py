@@ -17,6 +17,7 @@ from ._runtime import (
     DownloadError,
     HookError,
     IncompleteResponseError,
+    InvalidRequestError,
     NameResolutionError,
     NotFoundError,
     PermissionDeniedError,
@@ -28,6 +29,7 @@ from ._runtime import (
     ResponseValidationError,
     SDKError,
     ServerError,
+    ServiceUnavailableError,
     TokenRefreshError,
     TransportError,
     UnprocessableEntityError,
@@ -41,10 +43,12 @@ AuthorizationError = PermissionDeniedError
 """The API's name for `PermissionDeniedError` (info.x-sdk-error-names)."""
 ResourceNotFoundError = NotFoundError
 """The API's name for `NotFoundError` (info.x-sdk-error-names)."""
-ValidationError = UnprocessableEntityError
-"""The API's name for `UnprocessableEntityError` (info.x-sdk-error-names)."""
+ValidationError = InvalidRequestError
+"""The API's name for `InvalidRequestError` (info.x-sdk-error-names)."""
 RateLimitExceededError = RateLimitError
 """The API's name for `RateLimitError` (info.x-sdk-error-names)."""
+NetworkError = TransportError
+"""The API's name for `TransportError` (info.x-sdk-error-names)."""
 
 __all__ = [
     "CloudConnexaError",
@@ -53,6 +57,7 @@ __all__ = [
     "ResourceNotFoundError",
     "ValidationError",
     "RateLimitExceededError",
+    "NetworkError",
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
@@ -65,6 +70,7 @@ __all__ = [
     "DownloadError",
     "HookError",
     "IncompleteResponseError",
+    "InvalidRequestError",
     "NameResolutionError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -76,6 +82,7 @@ __all__ = [
     "ResponseValidationError",
     "SDKError",
     "ServerError",
+    "ServiceUnavailableError",
     "TokenRefreshError",
     "TransportError",
     "UnprocessableEntityError",

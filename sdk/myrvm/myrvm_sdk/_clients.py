@@ -74,6 +74,7 @@ IDENTITY = SdkIdentity(
         "retry": {"max_retries": 2, "statuses": [500, 502, 503, 504], "backoff_factor": 1, "max_backoff_s": 60},
         "pool": {"max_connections": 10, "max_connections_per_host": 5},
     },
+    api_versions=("2.0.0",),
     secret_fields=("api_key",),
     health_path="/api/v2/health",
     health_operation_id="getHealth",
@@ -125,6 +126,7 @@ class MyRVM:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
             path_defaults=PathDefaults(
@@ -169,6 +171,10 @@ class MyRVM:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
@@ -282,6 +288,7 @@ class AsyncMyRVM:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
             path_defaults=PathDefaults(
@@ -326,6 +333,10 @@ class AsyncMyRVM:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""

@@ -65,6 +65,7 @@ IDENTITY = SdkIdentity(
         scopes=(),
     ),
     defaults={"pool": {"max_connections": 10, "max_connections_per_host": 5}},
+    api_versions=("1.0.0",),
     secret_fields=("hardware_fingerprint", "password", "signature"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
@@ -114,6 +115,7 @@ class TikTrue:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -145,6 +147,10 @@ class TikTrue:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
@@ -262,6 +268,7 @@ class AsyncTikTrue:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -293,6 +300,10 @@ class AsyncTikTrue:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError, Deferral, PathDefaults
+from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults
 
 
 class Client:
@@ -26,6 +26,7 @@ class Client:
         validate_responses: bool = True,
         path_defaults: PathDefaults | None = None,
         check_requests: bool = True,
+        hooks: Hooks | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -39,6 +40,10 @@ class Client:
         """Values for path parameters the spec marks x-sdk-bind, given once to the client."""
         self.check_requests = check_requests
         """Whether call values are checked against the spec's constraints before sending."""
+        self.hooks = hooks
+        """The client's hooks: each operation call reports its failure to `on_call_error` (None: no hooks)."""
+        self.missing_operations: set[str] = set()
+        """Operation ids the server turned out not to have (405/501): served by their fallback from then on."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

@@ -65,6 +65,7 @@ IDENTITY = SdkIdentity(
         scopes=(),
         token_root="data",
     ),
+    api_versions=("1.0.0",),
 )
 """How this SDK describes itself to the runtime: generated from the spec's security schemes and x-sdk-auth."""
 
@@ -111,6 +112,7 @@ class Xoohoox:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -141,6 +143,10 @@ class Xoohoox:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
@@ -268,6 +274,7 @@ class AsyncXoohoox:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
@@ -298,6 +305,10 @@ class AsyncXoohoox:
     def on_error(self, fn: _F) -> _F:
         """Register a hook called when an attempt fails to get a response, with an `ErrorEvent`."""
         return self._connection.hooks.on_error(fn)
+
+    def on_call_error(self, fn: _F) -> _F:
+        """Register a hook called once for every failed call (HTTP errors included) with a `CallErrorEvent`."""
+        return self._connection.hooks.on_call_error(fn)
 
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""

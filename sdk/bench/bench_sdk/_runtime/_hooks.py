@@ -4,7 +4,8 @@
 `HooksTransport` sits under the retry transport, so hooks see every attempt: ``before_request`` (may
 change the request's headers), then the attempt, then ``after_response`` (any status) or ``on_error``
 (the attempt raised; the error is re-raised afterwards). ``on_circuit_change`` hears the circuit
-breaker (the factory wires it). Hooks run in registration order.
+breaker (the factory wires it). ``on_call_error`` hears every failed *call* once, after its retries, with
+the typed error it raises, HTTP errors included (`_call_failures.py`). Hooks run in registration order.
 
 A hook may be a plain function or an ``async def``. The async client awaits either kind; the sync client
 cannot run a coroutine, so it raises `ConfigurationError` (when the client is built, and again at call
@@ -28,6 +29,8 @@ from ._errors import ConfigurationError, HookError
 
 __all__ = [
     "AsyncHooksTransport",
+    "CallErrorEvent",
+    "CallErrorHook",
     "CircuitHook",
     "ErrorEvent",
     "ErrorHook",
@@ -70,6 +73,20 @@ class ErrorEvent:
     error: Exception
 
 
+@attrs.frozen(kw_only=True)
+class CallErrorEvent:
+    """A call failed with `error`, the typed error it raises (after any retries; re-raised after the hooks).
+
+    `request` is the last request sent (None when the call failed before one was built); `response` is
+    the error's response (None when no answer came: a transport error, an open circuit).
+    """
+
+    operation_id: str | None
+    error: Exception
+    request: httpx.Request | None
+    response: httpx.Response | None
+
+
 class RequestHook(Protocol):
     def __call__(self, event: RequestEvent, /) -> Awaitable[None] | None: ...
 
@@ -82,6 +99,10 @@ class ErrorHook(Protocol):
     def __call__(self, event: ErrorEvent, /) -> Awaitable[None] | None: ...
 
 
+class CallErrorHook(Protocol):
+    def __call__(self, event: CallErrorEvent, /) -> Awaitable[None] | None: ...
+
+
 class CircuitHook(Protocol):
     def __call__(self, event: CircuitStateChanged, /) -> Awaitable[None] | None: ...
 
@@ -90,7 +111,8 @@ _RequestHookT = TypeVar("_RequestHookT", bound=RequestHook)
 _ResponseHookT = TypeVar("_ResponseHookT", bound=ResponseHook)
 _ErrorHookT = TypeVar("_ErrorHookT", bound=ErrorHook)
 _CircuitHookT = TypeVar("_CircuitHookT", bound=CircuitHook)
-_Event = RequestEvent | ResponseEvent | ErrorEvent | CircuitStateChanged
+_CallErrorHookT = TypeVar("_CallErrorHookT", bound=CallErrorHook)
+_Event = RequestEvent | ResponseEvent | ErrorEvent | CircuitStateChanged | CallErrorEvent
 _AnyHook = Callable[[_Event], Awaitable[None] | None]
 
 
@@ -132,6 +154,7 @@ class Hooks:
             "after_response": [],
             "on_error": [],
             "on_circuit_change": [],
+            "on_call_error": [],
         }
 
     def before_request(self, fn: _RequestHookT) -> _RequestHookT:
@@ -152,6 +175,11 @@ class Hooks:
     def on_circuit_change(self, fn: _CircuitHookT) -> _CircuitHookT:
         """Call `fn(CircuitStateChanged)` whenever a host's circuit changes state."""
         self._hooks["on_circuit_change"].append(fn)  # type: ignore[arg-type]  # stored untyped, called per phase
+        return fn
+
+    def on_call_error(self, fn: _CallErrorHookT) -> _CallErrorHookT:
+        """Call `fn(CallErrorEvent)` once for every failed call, whatever failed (HTTP status, network, parse)."""
+        self._hooks["on_call_error"].append(fn)  # type: ignore[arg-type]  # stored untyped, called per phase
         return fn
 
     def _registered(self, phase: str) -> Sequence[_AnyHook]:

@@ -10,6 +10,8 @@ setting            environment               meaning
 base_url           ``<PREFIX>_BASE_URL``     http(s) URL the operation paths are joined to (required)
 api_token          ``<PREFIX>_API_TOKEN``    bearer token (a `Secret`)
 timeout_s          ``<PREFIX>_TIMEOUT_S``    seconds for every phase (``Timeouts.uniform``)
+timeout            (TOML, explicit)          seconds for every phase, or a ``(connect, read)`` pair
+api_version        ``<PREFIX>_API_VERSION``  the server's API version (one the SDK's specs describe)
 max_retries        ``<PREFIX>_MAX_RETRIES``  retries after the first attempt; 0 switches retries off
 log_level          ``<PREFIX>_LOG``          debug, info, warning, error, critical, or off (silenced)
 client_id          ``<PREFIX>_CLIENT_ID``    OAuth2 client id
@@ -75,6 +77,7 @@ _ENV_SUFFIXES = {
     "CACHE": "cache",
     "VALIDATE_RESPONSES": "validate_responses",
     "USER_AGENT": "user_agent",
+    "API_VERSION": "api_version",
     "DEADLINE_S": "deadline_s",
     "MAX_RESPONSE_BYTES": "max_response_bytes",
 }
@@ -121,6 +124,7 @@ class ClientSettings:
     client_id: str | None = None
     client_secret: Secret | None = None
     credentials: Mapping[str, Secret] = attrs.field(factory=dict, converter=_freeze)
+    api_version: str | None = None  # the server's API version; None: the newest the SDK describes
     deadline_s: float | None = attrs.field(default=DEFAULT_DEADLINE_S, validator=positive_seconds)
     max_response_bytes: int | None = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_positive_bytes)
 
@@ -172,9 +176,10 @@ def _explicit_layer(explicit: Mapping[str, object]) -> list[Given]:
         if value is not UNSET:
             given.append(Given(key=key, value=value, label=key, origin="the arguments"))
     keys = {item.key for item in given}
-    for pair in (("timeouts", "timeout_s"), ("retry", "max_retries")):
-        if set(pair) <= keys:
-            raise ConfigurationError(f"pass {pair[0]} or {pair[1]}, not both", setting=pair[0])
+    for group in (("timeouts", "timeout_s", "timeout"), ("retry", "max_retries")):
+        both = [key for key in group if key in keys]
+        if len(both) > 1:
+            raise ConfigurationError(f"pass {' or '.join(both)}, not both", setting=both[0])
     return given
 
 

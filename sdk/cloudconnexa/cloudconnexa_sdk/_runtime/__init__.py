@@ -7,6 +7,7 @@ contract with the generated code).
 
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
 from ._aiohttp_transport import AiohttpTransport
+from ._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
 from ._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
 from ._backoff import (
     Failure,
@@ -26,6 +27,7 @@ from ._cache import (
     CachingTransport,
     ETagCache,
 )
+from ._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
 from ._circuit import (
     Admission,
     AsyncCircuitBreakerTransport,
@@ -68,6 +70,7 @@ from ._errors import (
     DownloadError,
     HookError,
     IncompleteResponseError,
+    InvalidRequestError,
     NameResolutionError,
     NotFoundError,
     OutboxError,
@@ -88,12 +91,14 @@ from ._errors import (
     ResponseValidationError,
     SDKError,
     ServerError,
+    ServiceUnavailableError,
     TokenRefreshError,
     TransportError,
     UnprocessableEntityError,
     araise_for_status,
     raise_for_status,
     redact_url,
+    status_error_class,
     translate_transport_errors,
     transport_error,
 )
@@ -106,6 +111,8 @@ from ._factory import (
 )
 from ._hooks import (
     AsyncHooksTransport,
+    CallErrorEvent,
+    CallErrorHook,
     CircuitHook,
     ErrorEvent,
     ErrorHook,
@@ -185,6 +192,7 @@ from ._pagination import (
     page_items,
 )
 from ._path_defaults import PathDefaults
+from ._plain_resource import PlainResource
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -239,6 +247,7 @@ from ._token import Token, TokenProvider, token_from_payload
 from ._token_providers import LoginTokenProvider, StaticTokenProvider
 from ._token_store import FileTokenStore, MemoryTokenStore, TokenStore
 from ._versions import (
+    MISSING_OPERATION_STATUSES,
     Fallback,
     UnsupportedOperationError,
     VersionedOperation,
@@ -287,6 +296,7 @@ __all__ = [
     "DEFAULT_RECONNECT_MAX_JITTER_S",
     "EPOCH_THRESHOLD_S",
     "MAX_DEAD_LETTER_ERROR_CHARS",
+    "MISSING_OPERATION_STATUSES",
     "NEXT_URL",
     "OUTBOX_FILE_NAME",
     "OUTBOX_ID_EXTENSION",
@@ -297,6 +307,7 @@ __all__ = [
     "AckShape",
     "Admission",
     "AiohttpTransport",
+    "AliasedClient",
     "AsyncBackend",
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
@@ -309,6 +320,8 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "CallErrorEvent",
+    "CallErrorHook",
     "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
@@ -351,6 +364,7 @@ __all__ = [
     "HostLimitTransport",
     "HttptoolsTransport",
     "IncompleteResponseError",
+    "InvalidRequestError",
     "NameResolutionError",
     "NotFoundError",
     "Outbox",
@@ -368,6 +382,7 @@ __all__ = [
     "PathDefaults",
     "PermissionDeniedError",
     "Permit",
+    "PlainResource",
     "PoolLimits",
     "PreconditionFailedError",
     "Probe",
@@ -409,6 +424,7 @@ __all__ = [
     "SdkIdentity",
     "Secret",
     "ServerError",
+    "ServiceUnavailableError",
     "SharedOptions",
     "StateCallback",
     "SyncConnection",
@@ -442,6 +458,7 @@ __all__ = [
     "decide_retry",
     "default_outbox_path",
     "download",
+    "failed_exchange",
     "find_item",
     "http_probe",
     "is_absent",
@@ -449,6 +466,7 @@ __all__ = [
     "is_offline",
     "iterate_items",
     "iterate_pages",
+    "keyword_aliases",
     "legacy_fields_for",
     "load_settings",
     "new_idempotency_key",
@@ -464,8 +482,13 @@ __all__ = [
     "read_quota",
     "reconnect_delay_s",
     "redact_url",
+    "rename_settings",
+    "report_call_errors",
     "request_extensions",
+    "retrying_elsewhere",
     "settings_defaults",
+    "spread_event",
+    "status_error_class",
     "stream_url",
     "strip_legacy_fields",
     "token_provider",

@@ -9,7 +9,6 @@ settings offer, and build the composed httpx client (see `_factory.py`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -43,6 +42,7 @@ from ._timeouts import Timeouts
 from ._token import TokenProvider
 from ._token_providers import LoginTokenProvider, StaticTokenProvider
 from ._token_store import TokenStore
+from ._versions import parse_version
 
 __all__ = ["AsyncConnection", "AuthSpec", "ClientOptions", "SdkIdentity", "SyncConnection", "token_provider"]
 
@@ -58,6 +58,7 @@ class ClientOptions(TypedDict, total=False):
     client_secret: str | None
     timeouts: Timeouts
     timeout_s: float
+    timeout: float | tuple[float, float]  # seconds for every phase, or a (connect, read) pair
     retry: RetryPolicy | None
     max_retries: int
     circuit: CircuitBreaker | None
@@ -104,6 +105,7 @@ class SdkIdentity:
     health_path: str | None = None  # the operation marked x-sdk-health: the outbox probes it
     health_operation_id: str = "probe"
     defaults: Mapping[str, Any] = attrs.field(factory=dict)  # the spec's info.x-sdk-defaults
+    api_versions: tuple[str, ...] = ()  # the versions the SDK's specs describe (empty: no check)
     secret_fields: tuple[str, ...] = ()  # fields the spec marks format: password or writeOnly: masked like tokens
 
 
@@ -143,7 +145,6 @@ def _settings(
     explicit: dict[str, object] = {"user_agent": identity.user_agent, **options}
     explicit.pop("outbox", None)  # not connection settings: see _deferral()
     explicit.pop("deliver", None)
-    explicit.pop("api_version", None)
     explicit.pop("check_requests", None)
     if explicit.get("rate_limit") is True:
         recommended = rate_limit_default(identity.defaults)
@@ -173,19 +174,30 @@ def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None
     )
 
 
+def _api_version(identity: SdkIdentity, settings: ClientSettings) -> str | None:
+    """The server's API version from the settings, if it is one the SDK's specs describe (None: the newest).
+
+    Raises:
+        ConfigurationError: a version none of the SDK's specs describes; the message lists the known ones.
+    """
+    chosen = settings.api_version
+    if chosen is None or not identity.api_versions:
+        return chosen
+    if parse_version(chosen) not in {parse_version(known) for known in identity.api_versions}:
+        known = ", ".join(identity.api_versions)
+        raise ConfigurationError(
+            f"api_version={chosen!r} is not an API version this SDK knows; known versions: {known} "
+            f"(set it with api_version=, {identity.env_prefix}_API_VERSION or api_version in the config file)",
+            setting="api_version",
+        )
+    return chosen
+
+
 def _check_requests(options: ClientOptions) -> bool:
     """Whether calls are checked against the spec before sending: on unless ``check_requests=False``."""
     chosen = options.get("check_requests", True)
     if not isinstance(chosen, bool):
         raise ConfigurationError(f"check_requests={chosen!r} must be True or False", setting="check_requests")
-    return chosen
-
-
-def _api_version(identity: SdkIdentity, options: ClientOptions) -> str | None:
-    """The caller's `api_version`, else `<PREFIX>_API_VERSION`, else None (the newest the spec describes)."""
-    chosen = options.get("api_version") or os.environ.get(f"{identity.env_prefix}_API_VERSION") or None
-    if chosen is not None and not all(part.isdigit() for part in str(chosen).split(".")):
-        raise ConfigurationError(f"api_version={chosen!r} must look like 1.0 or 1.1.0", setting="api_version")
     return chosen
 
 
@@ -202,7 +214,7 @@ class _ConnectionState:
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.clock = clock
-        self.api_version = _api_version(identity, options)
+        self.api_version = _api_version(identity, self.settings)
         self.check_requests = _check_requests(options)
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 import attrs
@@ -121,6 +121,42 @@ class RetryPolicy:
     def _check_statuses(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, frozenset):
             raise ValueError("retry_statuses must be a frozenset of status codes")
+
+    @classmethod
+    def from_retries(
+        cls,
+        *,
+        max_retries: int = DEFAULT_MAX_ATTEMPTS - 1,
+        statuses: Iterable[int] | None = None,
+        first_delay_s: float = DEFAULT_INITIAL_DELAY_S,
+        max_delay_s: float = DEFAULT_MAX_DELAY_S,
+        jitter: bool = True,
+    ) -> RetryPolicy:
+        """A policy in the vocabulary many clients use (urllib3's among them): retries, not attempts.
+
+        Args:
+            max_retries: retries after the first attempt (``max_attempts = max_retries + 1``).
+            statuses: statuses to retry (default `DEFAULT_RETRY_STATUSES`).
+            first_delay_s: the first delay, doubling after each retry (urllib3's ``backoff_factor``).
+            max_delay_s: the cap on any one delay.
+            jitter: add up to `DEFAULT_MAX_JITTER_S` of randomness to each delay.
+
+        Raises:
+            ValueError: a value out of range; the message names the argument.
+        """
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be an int >= 0, not {max_retries!r}")
+        codes = DEFAULT_RETRY_STATUSES if statuses is None else frozenset(statuses)
+        if not all(isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 599 for code in codes):
+            raise ValueError(f"statuses must be HTTP status codes, not {sorted(codes, key=str)!r}")
+        return cls(
+            max_attempts=max_retries + 1,
+            retry_statuses=codes,
+            initial_delay_s=first_delay_s,
+            backoff_factor=2.0,
+            max_delay_s=max_delay_s,
+            max_jitter_s=DEFAULT_MAX_JITTER_S if jitter else None,
+        )
 
 
 def _failure_of(exc: Exception) -> Failure | None:

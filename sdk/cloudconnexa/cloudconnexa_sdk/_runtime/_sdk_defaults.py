@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from ._circuit import CircuitBreaker
 from ._errors import ConfigurationError
 from ._pool import PoolLimits
@@ -37,32 +39,26 @@ def _table(extension: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
     return value
 
 
+_RETRY_KEYS = {
+    "max_retries": "max_retries",
+    "statuses": "statuses",
+    "backoff_factor": "first_delay_s",
+    "max_backoff_s": "max_delay_s",
+    "jitter": "jitter",
+}
+
+
 def _retry(table: Mapping[str, Any]) -> RetryPolicy:
-    policy = RetryPolicy()
-    changes: dict[str, Any] = {}
-    if "max_retries" in table:
-        changes["max_attempts"] = int(table["max_retries"]) + 1
-    if "statuses" in table:
-        changes["retry_statuses"] = frozenset(int(status) for status in table["statuses"])
-    if "backoff_factor" in table:
-        changes["initial_delay_s"] = float(table["backoff_factor"])
-        changes["backoff_factor"] = 2.0
-    if "max_backoff_s" in table:
-        changes["max_delay_s"] = float(table["max_backoff_s"])
-    if table.get("jitter") is False:
-        changes["max_jitter_s"] = None
-    if "total_timeout_s" in table:
-        changes["total_timeout_s"] = None if table["total_timeout_s"] is None else float(table["total_timeout_s"])
     try:
-        return RetryPolicy(**{**_fields(policy), **changes})
+        policy = RetryPolicy.from_retries(
+            **{_RETRY_KEYS[key]: value for key, value in table.items() if key in _RETRY_KEYS}
+        )
+        if "total_timeout_s" in table:
+            total = table["total_timeout_s"]
+            policy = attrs.evolve(policy, total_timeout_s=None if total is None else float(total))
+        return policy
     except (TypeError, ValueError) as exc:
         raise ConfigurationError(f"x-sdk-defaults.retry is malformed: {exc}", setting="retry") from exc
-
-
-def _fields(policy: RetryPolicy) -> dict[str, Any]:
-    import attrs
-
-    return attrs.asdict(policy, recurse=False)
 
 
 def settings_defaults(extension: Mapping[str, Any] | None) -> dict[str, Any]:

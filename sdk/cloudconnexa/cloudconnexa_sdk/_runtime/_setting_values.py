@@ -9,6 +9,7 @@ its origin, showing the value only when it is not secret.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -110,6 +111,29 @@ def _seconds(given: Given, current: object) -> Timeouts:
     return Timeouts.uniform(float(value))
 
 
+def _timeout(given: Given, current: object) -> Timeouts:
+    """Seconds for every phase, or a ``(connect, read)`` pair as many HTTP clients take it."""
+    value = given.value
+    if isinstance(value, tuple | list):
+        if len(value) != 2 or not all(_is_seconds(part) for part in value):
+            raise _fail(given, "is not a number of seconds or a (connect, read) pair of seconds > 0")
+        return Timeouts(connect_s=float(value[0]), read_s=float(value[1]))
+    return _seconds(given, current)
+
+
+def _is_seconds(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value) and value > 0
+
+
+def _api_version(given: Given, current: object) -> str | None:
+    """Dotted version numbers (``1.0``, ``1.1.0``); which versions exist is checked against the SDK's spec."""
+    if given.value is None:
+        return None
+    if not isinstance(given.value, str) or not re.fullmatch(r"\d+(\.\d+)*", given.value.strip()):
+        raise _fail(given, 'is not an API version such as "1.0" or "1.1.0" (a string)')
+    return given.value.strip()
+
+
 def _optional_number(given: Given, *, whole: bool) -> float | None:
     """None, or a number > 0 (a str from the environment or a file is parsed; ``none`` means None)."""
     value = given.value
@@ -207,6 +231,7 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "base_url": ("base_url", _base_url),
     "api_token": ("api_token", _secret),
     "timeout_s": ("timeouts", _seconds),
+    "timeout": ("timeouts", _timeout),
     "timeouts": ("timeouts", _instance(Timeouts, optional=False)),
     "max_retries": ("retry", _retries),
     "retry": ("retry", _instance(RetryPolicy, optional=True)),
@@ -222,6 +247,7 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "user_agent": ("user_agent", _text),
     "headers": ("headers", _string_map),
     "credentials": ("credentials", _credentials),
+    "api_version": ("api_version", _api_version),
     "deadline_s": ("deadline_s", _deadline),
     "max_response_bytes": ("max_response_bytes", _byte_limit),
 }

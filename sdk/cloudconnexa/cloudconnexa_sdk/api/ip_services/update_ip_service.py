@@ -11,6 +11,8 @@ from ..._runtime import (
     ResponseValidationError,
     apply_request_options,
     raise_for_status,
+    report_call_errors,
+    strip_legacy_fields,
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
@@ -75,7 +77,12 @@ def _build_response(*, response: httpx.Response, validate: bool = True) -> Respo
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response, validate=validate),
+        # fields older API versions still send (x-sdk-legacy-fields): dropped so every version parses alike
+        parsed=strip_legacy_fields(
+            _parse_response(response=response, validate=validate),
+            frozenset(["routes", "type"]),
+            items=None,
+        ),
     )
 
 
@@ -105,14 +112,15 @@ def sync_detailed(
     Returns:
         Response[IpService]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        body=body,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
+        kwargs = _get_kwargs(
+            id=id,
+            body=body,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = client.get_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -175,14 +183,15 @@ async def asyncio_detailed(
     Returns:
         Response[IpService]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        body=body,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    async with report_call_errors(client.hooks, OPERATION_ID):
+        kwargs = _get_kwargs(
+            id=id,
+            body=body,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = await client.get_async_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

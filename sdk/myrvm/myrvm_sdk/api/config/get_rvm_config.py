@@ -11,6 +11,7 @@ from ..._runtime import (
     ResponseValidationError,
     apply_request_options,
     raise_for_status,
+    report_call_errors,
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
@@ -105,14 +106,15 @@ def sync_detailed(
     Returns:
         Response[None | RvmConfig]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        if_none_match=if_none_match,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
+        kwargs = _get_kwargs(
+            id=id,
+            if_none_match=if_none_match,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = client.get_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -177,14 +179,15 @@ async def asyncio_detailed(
     Returns:
         Response[None | RvmConfig]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        id=id,
-        if_none_match=if_none_match,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    async with report_call_errors(client.hooks, OPERATION_ID):
+        kwargs = _get_kwargs(
+            id=id,
+            if_none_match=if_none_match,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = await client.get_async_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -11,6 +11,7 @@ from ..._runtime import (
     ResponseValidationError,
     apply_request_options,
     raise_for_status,
+    report_call_errors,
     translate_transport_errors,
 )
 from ...client import AuthenticatedClient, Client
@@ -96,13 +97,14 @@ def sync_detailed(
     Returns:
         Response[ModelMetadata]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        model_id=model_id,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
+        kwargs = _get_kwargs(
+            model_id=model_id,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = client.get_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -162,13 +164,14 @@ async def asyncio_detailed(
     Returns:
         Response[ModelMetadata]: the status, headers, raw content and parsed body.
     """
-    kwargs = _get_kwargs(
-        model_id=model_id,
-        request_options=request_options,
-    )
-    with translate_transport_errors():
-        response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response, validate=client.validate_responses)
+    async with report_call_errors(client.hooks, OPERATION_ID):
+        kwargs = _get_kwargs(
+            model_id=model_id,
+            request_options=request_options,
+        )
+        with translate_transport_errors():
+            response = await client.get_async_httpx_client().request(**kwargs)
+        return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

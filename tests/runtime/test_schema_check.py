@@ -45,6 +45,7 @@ KEYWORD_CASES: list[tuple[str, Any, object, object, str, str, str]] = [
     ("exclusiveMinimum", {"exclusiveMinimum": 0}, 0.1, 0, "", "a number > 0", "integer 0"),
     ("exclusiveMaximum", {"exclusiveMaximum": 1}, 0.9, 1, "", "a number < 1", "integer 1"),
     ("multipleOf", {"multipleOf": 0.5}, 1.5, 1.2, "", "a multiple of 0.5", "number 1.2"),
+    ("multipleOf in decimal", {"multipleOf": 0.1}, 0.3, 0.35, "", "a multiple of 0.1", "number 0.35"),
     ("required", {"required": ["license_key"]}, {"license_key": "k"}, {}, "/license_key", "a value", "nothing"),
     (
         "property",
@@ -225,8 +226,11 @@ ORACLE_SCHEMAS: list[dict[str, Any]] = [
     {"type": "object", "properties": {"a": {"enum": ["x", "y"]}}, "additionalProperties": {"type": "boolean"}},
     {"not": {"type": "string"}, "uniqueItems": True},
 ]
+# Floats are quarters (exact in binary): multipleOf allows a 1e-9 rounding tolerance that jsonschema does not
+# (4.000000000000001 is "a multiple of 2" here, as a JSON 0.3 is of 0.1), and the oracle must not judge that.
+JSON_FLOATS = st.integers(-40, 40).map(lambda quarters: quarters / 4)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-10, 10) | st.floats(-10, 10, allow_nan=False) | st.text(max_size=4),
+    st.none() | st.booleans() | st.integers(-10, 10) | JSON_FLOATS | st.text(max_size=4),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(["id", "a", "b"]), children),
     max_leaves=8,
 )

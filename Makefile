@@ -21,7 +21,7 @@ help:
 	@echo "make demo             start the mocks, run the MyRVM quickstart against them, stop them"
 	@echo "make test             lint, drift check, unit, Prism-backed and schemathesis tests"
 	@echo "make install          .venv with the pinned Python tools, and the pinned Node tools (npm ci)"
-	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
+	@echo "make lint-spec        lint every spec in openapi/, or SPEC=openapi/x.yaml (file#/json/pointer: [rule] ... (line N))"
 	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
 	@echo "make diff [BASE=ref]  per API: spec changes (breaking or not) and SDK public API changes since BASE"
@@ -49,7 +49,7 @@ $(NODE_STAMP): mock/package.json mock/package-lock.json
 	@touch $@
 
 lint-spec: install
-	$(PY) -m generator.spec_check
+	$(PY) -m generator.spec_check $(SPEC)
 
 lint: install
 	$(PY) -m ruff check generator mock tests

@@ -144,6 +144,7 @@ class ContractResult:
     checks_seen: tuple[str, ...]
     auth_refused: tuple[str, ...]
     reports: ContractReports
+    unreachable: bool = False
 
 
 def run(contract: ContractRun, out: TextIO | None = None) -> ContractResult:
@@ -181,6 +182,9 @@ def run(contract: ContractRun, out: TextIO | None = None) -> ContractResult:
     verdict = code if code in (EXIT_OK, EXIT_FAILURES) else EXIT_SETUP
     if refused and not contract.allow_auth_refusals:
         verdict = EXIT_FAILURES
+    unreachable = bool(log.cases) and not any(log.statuses.values())
+    if unreachable:  # not one response: the server is down or the URL is wrong, nothing was tested
+        verdict = EXIT_SETUP
     return ContractResult(
         exit_code=verdict,
         schemathesis_exit_code=code,
@@ -189,6 +193,7 @@ def run(contract: ContractRun, out: TextIO | None = None) -> ContractResult:
         checks_seen=tuple(sorted(log.checks)),
         auth_refused=tuple(refused),
         reports=reports,
+        unreachable=unreachable,
     )
 
 
@@ -255,10 +260,12 @@ def main(argv: list[str] | None = None) -> int:
         f"contract: reports in {_display(reports.folder)}/: {reports.junit.name} (JUnit XML), "
         f"{reports.ndjson.name} (schemathesis events), {reports.har.name} (HAR)"
     )
+    if result.unreachable:
+        print(f"contract: no response at all from {contract.url}: is the server up and the URL right?", file=sys.stderr)
     if result.auth_refused:
         message = refusal_message(list(result.auth_refused), token_was_set=contract.token is not None)
         if contract.allow_auth_refusals:
-            print(message.splitlines()[0].replace("FAILED", "allowed (--allow-auth-refusals)"))
+            print("\n".join(message.splitlines()[:-1]).replace("FAILED", "allowed (--allow-auth-refusals)"))
         else:
             print(message, file=sys.stderr)
     outcome = {EXIT_OK: "the contract held", EXIT_FAILURES: "contract failures"}.get(result.exit_code, "setup error")

@@ -8,6 +8,7 @@ seconds (five examples per operation).
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -83,6 +84,7 @@ def test_allow_auth_refusals_accepts_a_server_that_refuses(
     assert contract(buggy_server, spec, tmp_path, monkeypatch, "--allow-auth-refusals", token=None) == 0
     out = capsys.readouterr().out
     assert "allowed (--allow-auth-refusals)" in out
+    assert f"\n  {SECURED}\n" in out
 
 
 def test_allow_auth_refusals_from_the_environment(
@@ -192,6 +194,15 @@ def test_schemathesis_options_pass_through(
 def test_usage_and_setup_errors_exit_2(args: list[str], tmp_path: Path) -> None:
     """A missing spec and an option schemathesis rejects are exit 2 (usage or setup), not contract failures."""
     assert main(["--url", "http://127.0.0.1:9", *args, "--report-dir", str(tmp_path)]) == 2
+
+
+def test_unreachable_server_is_a_setup_error(spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A URL where nothing answers is exit 2 naming the URL (schemathesis alone says 1, a contract failure)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"  # bound, not listening: connections are refused
+        assert main(["--url", url, "--spec", str(spec), "--max-examples", "1", "--report-dir", str(tmp_path)]) == 2
+    assert f"no response at all from {url}" in capsys.readouterr().err
 
 
 def test_missing_url_exits_2() -> None:

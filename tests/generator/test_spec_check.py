@@ -165,7 +165,7 @@ def test_no_two_rules_report_the_same_problem(tmp_path: Path, capsys: pytest.Cap
 # Rules that report different problems of one node (an operation lacks a description, tags, x-sdk-method...).
 SAME_NODE_DIFFERENT_PROBLEMS = frozenset(
     {
-        "info-description",
+        "info-description-present",
         "info-license-present",
         "operation-description",
         "operation-tags",
@@ -295,3 +295,20 @@ def test_make_lint_spec_takes_one_document(tmp_path: Path) -> None:
     assert f"{path}#: [spec-mapping]" in result.stderr
     assert "lint-spec: 1 problem(s) in 1 document(s)" in result.stderr
     assert "openapi/myrvm.yaml" not in result.stdout + result.stderr
+
+
+def test_a_node_of_the_wrong_type_is_one_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`info: 5` and `get: 7` are each reported once (oas3-schema), not again by every rule that looks inside them."""
+    path = write(tmp_path, "openapi: 3.1.0\ninfo: 5\npaths:\n  /b:\n    get: 7\n", name="types.yaml")
+    assert main([str(path)]) == 1
+    findings = [(m["pointer"], m["rule"]) for m in findings_of(capsys.readouterr().err)]
+    assert [rule for pointer, rule in findings if pointer == "/info" or pointer.startswith("/info/")] == ["oas3-schema"]
+    assert [rule for pointer, rule in findings if pointer.startswith("/paths/~1b/get")] == ["oas3-schema"]
+
+
+def test_missing_info_is_one_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A document without `info` gets one finding for it, not one per info rule."""
+    path = write(tmp_path, "openapi: 3.1.0\npaths: {}\n", name="noinfo.yaml")
+    assert main([str(path)]) == 1
+    messages = [m["message"] for m in findings_of(capsys.readouterr().err)]
+    assert [message for message in messages if "info" in message.lower()] == ['must have required property "info".']

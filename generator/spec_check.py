@@ -21,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator.registry import ROOT
 from generator.spec_findings import Finding, SpecError, json_pointer
@@ -44,13 +45,13 @@ class LintSetupError(Exception):
     """The lint cannot run at all (a tool is missing); the message says what to install."""
 
 
-def load_spec(path: Path) -> dict[str, object]:
+def load_spec(path: Path) -> dict[str, Any]:
     """The parsed OpenAPI document; SpecError (with its findings) if it cannot be used to generate from."""
     source = read_openapi(path)
     findings = document_findings(source)
     if findings:
         raise SpecError(findings)
-    data: dict[str, object] = source.data
+    data: dict[str, Any] = source.data
     return data
 
 

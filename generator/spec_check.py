@@ -23,12 +23,24 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
 from generator.registry import ROOT
 from generator.spec_findings import Finding, SpecError, json_pointer
 from generator.spec_ref_check import ref_findings
 from generator.spec_source import SpecSource, display_name, read_openapi
 
-__all__ = ["Finding", "LintSetupError", "SpecError", "document_findings", "json_pointer", "lint", "load_spec", "main"]
+__all__ = [
+    "Finding",
+    "LintSetupError",
+    "SpecError",
+    "document_findings",
+    "json_pointer",
+    "lint",
+    "load_spec",
+    "main",
+    "structural_findings",
+]
 
 RULESET = ROOT / "openapi" / ".spectral.yaml"
 ASYNCAPI_RULESET = ROOT / "openapi" / ".spectral-asyncapi.yaml"
@@ -82,6 +94,23 @@ def operation_id_findings(source: SpecSource) -> Iterator[Finding]:
                 yield source.finding(f"{pointer}/operationId", "operation-operationId-unique", message)
             else:
                 first_use[operation_id] = label
+
+
+def structural_findings(path: Path, document: dict[str, Any]) -> Iterator[Finding]:
+    """Violations of the OpenAPI schema itself, without node: what the mock checks before serving a save.
+
+    Not part of `lint` (Spectral's oas3-schema reports the same problems there, with the full pointer:
+    for OpenAPI 3.1 this validator's pointer is relative to the Schema Object it checks).
+    """
+    validator_class = OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    validator = validator_class(document, base_uri=path.resolve().as_uri())
+    for error in validator.iter_errors():
+        yield Finding(
+            file=display_name(path),
+            pointer=json_pointer(getattr(error, "absolute_path", ()) or ()),
+            rule=f"openapi-schema/{getattr(error, 'validator', 'invalid')}",
+            message=str(getattr(error, "message", error)).splitlines()[0][:300],
+        )
 
 
 def openapi_findings(path: Path) -> tuple[list[Finding], bool]:

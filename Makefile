@@ -21,14 +21,14 @@ help:
 	@echo "make demo             start the mocks, run the MyRVM quickstart against them, stop them"
 	@echo "make test             lint, drift check, unit, Prism-backed and schemathesis tests"
 	@echo "make install          .venv with the pinned Python tools, and the pinned Node tools (npm ci)"
-	@echo "make lint-spec        validate and lint every spec in openapi/ (file#/json/pointer: [rule])"
+	@echo "make lint-spec        lint every spec in openapi/, or SPEC=openapi/x.yaml (file#/json/pointer: [rule] ... (line N))"
 	@echo "make generate         regenerate sdk/ from openapi/ (SDKS='myrvm' for one)"
 	@echo "make check-generated  fail if sdk/ differs from a fresh generation"
 	@echo "make diff [BASE=ref]  per API: spec changes (breaking or not) and SDK public API changes since BASE"
 	@echo "make release-notes    record the SDK versions bumped in generator/sdks.toml: changelog + API snapshot"
 	@echo "make docs             API reference of every SDK as HTML under .tmp/docs/<sdk>/"
 	@echo "make mock             serve every spec with Prism on its fixed port until Ctrl-C"
-	@echo "make contract URL=... schemathesis against any server (SPEC=openapi/x.yaml, default myrvm)"
+	@echo "make contract URL=... schemathesis against any server (SPEC=, ARGS=, MOCK=1, ALLOW_AUTH_REFUSALS=1; README)"
 	@echo "make bench            performance: our SDK against raw httpx/urllib3/aiohttp and other generators on nginx"
 	@echo "make clean            remove .venv, node_modules and scratch files"
 
@@ -49,7 +49,7 @@ $(NODE_STAMP): mock/package.json mock/package-lock.json
 	@touch $@
 
 lint-spec: install
-	$(PY) -m generator.spec_check
+	$(PY) -m generator.spec_check $(SPEC)
 
 lint: install
 	$(PY) -m ruff check generator mock tests
@@ -87,9 +87,13 @@ unit: install
 test: install lint-spec lint check-generated check-release
 	$(PY) -m pytest tests -q
 
+# make itself exits 2 whenever a recipe fails, so the runner's own code (1 contract failures, 2 usage or
+# setup error) is printed here; CI that needs it calls `.venv/bin/python -m tests.contract.run` (README).
 contract: install
 	@test -n "$(URL)" || { echo "contract: give the server's base URL: make contract URL=https://api.example.com"; exit 2; }
-	$(PY) -m tests.contract.run --url "$(URL)" $(if $(SPEC),--spec $(SPEC),)
+	@$(PY) -m tests.contract.run --url "$(URL)" $(if $(SPEC),--spec $(SPEC),) $(if $(filter 1,$(MOCK)),--mock,) \
+	  $(if $(filter 1,$(ALLOW_AUTH_REFUSALS)),--allow-auth-refusals,) $(ARGS) \
+	  || { code=$$?; echo "contract: runner exit code $$code (make reports every failure as 2)" >&2; exit $$code; }
 
 clean:
 	rm -rf $(VENV) mock/node_modules .tmp .pytest_cache .mypy_cache .ruff_cache .hypothesis

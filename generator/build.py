@@ -5,6 +5,11 @@ For each SDK: read and check its spec, let openapi-python-client render the pack
 pyproject), copy the runtime in as `<package>/_runtime/`, copy the examples, stamp every Python file as
 generated, and format it all with ruff. The target folder is replaced whole, so stale files never
 survive, and the output depends only on the inputs, so `make check-generated` can diff it.
+
+A spec with problems never becomes an SDK: `main` (`make generate`) runs the whole lint first (the findings
+`make lint-spec` prints, exit 1), and every build checks its spec's `$ref`s and operationIds and treats
+each warning of openapi-python-client (a dropped endpoint, response or model) as a finding. A refused
+build leaves `sdk/<name>` as it was.
 """
 
 from __future__ import annotations
@@ -21,12 +26,13 @@ from typing import Any
 
 from openapi_python_client import _get_project_for_url_or_path
 from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
+from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
+from generator.generator_problems import RULE, problem_findings
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
-from generator.spec_check import SpecError, load_spec
+from generator.spec_check import LintSetupError, document_findings, lint
 from generator.spec_context import (
     SpecContext,
     SpecContextError,
@@ -35,6 +41,8 @@ from generator.spec_context import (
     resource_attribute,
     spec_context,
 )
+from generator.spec_findings import Finding, SpecError
+from generator.spec_source import SpecSource, read_openapi
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -52,6 +60,14 @@ EXTRA_TEMPLATES = {
 
 class BuildError(Exception):
     """Generation failed; the message names the SDK and what to fix."""
+
+
+class SpecRejected(BuildError):
+    """The spec has problems that would make a wrong or partial SDK; `findings` names each one."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = tuple(findings)
+        super().__init__("\n".join(str(finding) for finding in self.findings))
 
 
 def markdown_cell(value: object) -> str:
@@ -74,8 +90,8 @@ def generated_header(source: str) -> str:
 
 
 def _render_package(
-    entry: SdkEntry, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
-) -> list[str]:
+    entry: SdkEntry, source: SpecSource, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
+) -> None:
     config = Config.from_sources(
         ConfigFile(
             project_name_override=entry.distribution,
@@ -91,7 +107,7 @@ def _render_package(
     )
     project = _get_project_for_url_or_path(config=config, custom_template_path=TEMPLATES)
     if isinstance(project, GeneratorError):
-        raise BuildError(f"{entry.name}: {project.header}: {project.detail or ''}".strip())
+        raise SpecRejected(problem_findings(source, [project]) or [source.finding("", RULE, project.header)])
     project.env.globals.update(
         sdk=entry, spec=context, realtime=realtime, sdk_version=sdk_version(entry), runtime_version=runtime_version()
     )
@@ -101,12 +117,9 @@ def _render_package(
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     project.env.globals["design_error_names"] = design_error_names(entry, context)
-    problems = project.build()
-    warnings = [
-        f"{entry.name}: {problem.header}: {(problem.detail or '').strip()}"
-        for problem in problems
-        if problem.level in (ErrorLevel.WARNING, ErrorLevel.ERROR)
-    ]
+    findings = problem_findings(source, project.build())
+    if findings:
+        raise SpecRejected(findings)
     for name, target in EXTRA_TEMPLATES.items():
         path = package_dir.parent / target.format(package=entry.package)
         path.write_text(project.env.get_template(name).render(), encoding="utf-8")
@@ -117,7 +130,6 @@ def _render_package(
         render_models(load_asyncapi(entry.asyncapi), package_dir / "realtime", TEMPLATES)
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
-    return warnings
 
 
 def _copy_runtime(package_dir: Path) -> None:
@@ -186,12 +198,21 @@ def _format(project_dir: Path) -> None:
             raise BuildError(f"ruff {args[0]} failed on {project_dir}: {result.stderr.strip() or result.stdout}")
 
 
-def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
-    """Generate one SDK into `project_dir` (which must not exist); returns generator warnings."""
+def build_into(entry: SdkEntry, project_dir: Path) -> None:
+    """Generate one SDK into `project_dir` (which must not exist).
+
+    Raises:
+        SpecRejected: the spec has findings, or openapi-python-client would drop part of it; `project_dir`
+            is not left behind.
+        BuildError: anything else that stops the build, naming the SDK.
+    """
     try:
-        document: dict[str, Any] = load_spec(entry.spec)
+        source = read_openapi(entry.spec)
     except SpecError as exc:
-        raise BuildError(str(exc)) from None
+        raise SpecRejected(exc.findings) from None
+    if findings := document_findings(source):
+        raise SpecRejected(findings)
+    document: dict[str, Any] = source.data
     try:
         context = spec_context(document, entry)
         realtime = realtime_context(load_asyncapi(entry.asyncapi)) if entry.asyncapi is not None else None
@@ -200,51 +221,67 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
     except AsyncAPIError as exc:
         raise BuildError(f"{exc}") from None
     project_dir.mkdir(parents=True)
-    package_dir = project_dir / entry.package
-    warnings = _render_package(entry, context, realtime, package_dir)
-    _copy_runtime(package_dir)
-    _copy_modules(entry, package_dir)
-    _copy_examples(entry, project_dir)
-    install_changelog(entry, project_dir)
-    (package_dir / "py.typed").write_text("", encoding="utf-8")
-    _stamp(project_dir, entry)
-    _format(project_dir)
-    return warnings
+    try:
+        package_dir = project_dir / entry.package
+        _render_package(entry, source, context, realtime, package_dir)
+        _copy_runtime(package_dir)
+        _copy_modules(entry, package_dir)
+        _copy_examples(entry, project_dir)
+        install_changelog(entry, project_dir)
+        (package_dir / "py.typed").write_text("", encoding="utf-8")
+        _stamp(project_dir, entry)
+        _format(project_dir)
+    except BaseException:
+        shutil.rmtree(project_dir, ignore_errors=True)  # half an SDK is worse than none
+        raise
 
 
-def build(entries: Sequence[SdkEntry], out_root: Path) -> list[str]:
-    """Generate each SDK into `out_root/<name>`, replacing what was there whole."""
-    warnings: list[str] = []
+def build(entries: Sequence[SdkEntry], out_root: Path) -> None:
+    """Generate each SDK into `out_root/<name>`, replacing what was there whole only once it is complete."""
     out_root.mkdir(parents=True, exist_ok=True)
     for entry in entries:
         with tempfile.TemporaryDirectory(prefix=f"sdk-{entry.name}-", dir=out_root) as scratch:
             staged = Path(scratch) / entry.name
-            warnings += build_into(entry, staged)
+            build_into(entry, staged)
             target = out_root / entry.name
             if target.exists():
                 shutil.rmtree(target)
             staged.rename(target)
         print(f"generated {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-    return warnings
+
+
+def lint_entries(entries: Sequence[SdkEntry]) -> list[Finding]:
+    """What `make lint-spec` reports for these SDKs' documents (the spec and its AsyncAPI document)."""
+    documents = [entry.spec for entry in entries] + [entry.asyncapi for entry in entries if entry.asyncapi]
+    return lint(documents)
+
+
+def _refuse(findings: Sequence[Finding]) -> int:
+    for finding in findings:
+        print(finding, file=sys.stderr)
+    print(
+        f"generate: refused, {len(findings)} problem(s) in the spec (nothing under sdk/ was changed): "
+        "fix each where it points, `make lint-spec SPEC=...` rechecks one document",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.build", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="SDKs to generate (default: all in generator/sdks.toml)")
     parser.add_argument("--out", type=Path, default=SDK_ROOT, help="where to write (default: sdk/)")
-    parser.add_argument("--strict", action="store_true", help="fail on generator warnings")
     args = parser.parse_args(argv)
     try:
         entries = select(args.names, load_registry())
-        warnings = build(entries, args.out.resolve())
-    except (RegistryError, BuildError) as exc:
+        if findings := lint_entries(entries):
+            return _refuse(findings)
+        build(entries, args.out.resolve())
+    except SpecRejected as exc:
+        return _refuse(exc.findings)
+    except (RegistryError, BuildError, LintSetupError) as exc:
         print(f"generate: {exc}", file=sys.stderr)
         return 2
-    for warning in warnings:
-        print(f"generate: warning: {warning}", file=sys.stderr)
-    if warnings and args.strict:
-        print("generate: failing on warnings (--strict): fix the spec where it says", file=sys.stderr)
-        return 1
     return 0
 
 

@@ -52,4 +52,11 @@ def test_mock_only_exclusions_are_explained() -> None:
     assert all(len(reason) > 40 for reason in MOCK_EXCLUDED_CHECKS.values())
     real = ContractRun(spec=SPEC, url="https://api.example.invalid", mock=False)
     assert real.excluded_checks() == {}
-    assert "--exclude-checks" not in real.command(Path("report.ndjson"))
+    assert "--exclude-checks" not in real.command()
+
+
+def test_mock_run_excludes_the_documented_checks_and_sends_a_token() -> None:
+    """Against the mock, exactly MOCK_EXCLUDED_CHECKS are off and a bearer token Prism accepts is sent."""
+    command = ContractRun(spec=SPEC, url="http://127.0.0.1:4010", mock=True).command()
+    assert command[command.index("--exclude-checks") + 1] == ",".join(sorted(MOCK_EXCLUDED_CHECKS))
+    assert command[command.index("--header") + 1] == "Authorization: Bearer mock-token"

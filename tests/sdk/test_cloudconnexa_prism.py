@@ -468,8 +468,8 @@ class PathsRun(ContractRun):
 
     path_regex: str
 
-    def command(self, report: Path) -> list[str]:
-        return [*super().command(report), "--include-path-regex", self.path_regex]
+    def command(self) -> list[str]:
+        return [*super().command(), "--include-path-regex", self.path_regex]
 
 
 V1_0_DELTA_PATHS = r"^/api/v1/(hosts/ip-services|dns-records|user-groups)"

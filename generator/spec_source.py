@@ -1,0 +1,118 @@
+"""Read one spec file into data plus the line of every node, or into findings when it cannot be read.
+
+A spec that is missing, not UTF-8, not YAML (JSON is YAML), not a mapping, or not OpenAPI 3.0/3.1 is a
+`SpecError` whose findings name the file and the line; nothing here raises anything else for any input.
+Lines come from the YAML node marks, so findings from our own checks point where an editor can jump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from generator.registry import ROOT
+from generator.spec_findings import Finding, SpecError, json_pointer, pointer_tokens
+
+
+def display_name(path: Path) -> str:
+    """How findings name a file: repository-relative when it is inside the repository."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except (ValueError, OSError):
+        return str(path)
+
+
+@attrs.frozen(kw_only=True)
+class SpecSource:
+    """A parsed YAML/JSON document and the 1-based line of each node, by JSON pointer."""
+
+    path: Path
+    data: Any
+    lines: Mapping[str, int]
+
+    @property
+    def name(self) -> str:
+        return display_name(self.path)
+
+    def line(self, pointer: str) -> int | None:
+        """The line of the node, or of its nearest ancestor that has one."""
+        tokens = pointer_tokens(pointer)
+        while tokens:
+            found = self.lines.get(json_pointer(tokens))
+            if found is not None:
+                return found
+            tokens.pop()
+        return self.lines.get("")
+
+    def finding(self, pointer: str, rule: str, message: str) -> Finding:
+        return Finding(file=self.name, pointer=pointer, rule=rule, message=message, line=self.line(pointer))
+
+
+def read_yaml(path: Path) -> SpecSource:
+    """Any YAML/JSON file with its node lines; SpecError if it is missing, unreadable or not YAML."""
+    name = display_name(path)
+    if not path.is_file():
+        raise SpecError([Finding(file=name, pointer="", rule="spec-file", message="no such spec file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(
+            [Finding(file=name, pointer="", rule="spec-file", message=f"cannot be read as UTF-8 text: {exc}")]
+        ) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        finding = Finding(
+            file=name,
+            pointer="",
+            rule="yaml-syntax",
+            message=f"not valid YAML: {problem}",
+            line=mark.line + 1 if mark is not None else None,
+        )
+        raise SpecError([finding]) from None
+    finally:
+        loader.dispose()
+    lines = dict(_node_lines(node, ())) if node is not None else {}
+    return SpecSource(path=path, data=data, lines=lines)
+
+
+def read_openapi(path: Path) -> SpecSource:
+    """An OpenAPI 3.0/3.1 document with its node lines; SpecError naming the file otherwise."""
+    source = read_yaml(path)
+    if not isinstance(source.data, dict):
+        kind = type(source.data).__name__
+        raise SpecError([source.finding("", "spec-mapping", f"expected a mapping at the top level, got {kind}")])
+    version = str(source.data.get("openapi", ""))
+    if not (version.startswith("3.0") or version.startswith("3.1")):
+        message = f"expected OpenAPI 3.0.x or 3.1.x, got {version or None!r}"
+        raise SpecError([source.finding("/openapi", "openapi-version", message)])
+    return source
+
+
+def _node_lines(
+    node: yaml.Node, path: tuple[object, ...], seen: frozenset[int] = frozenset()
+) -> Iterator[tuple[str, int]]:
+    """(pointer, line) for every node; a mapping entry's line is its key's, as Spectral reports it."""
+    if id(node) in seen:  # an alias that contains itself (`&a [*a]`) is walked once
+        return
+    if not path:
+        yield "", node.start_mark.line + 1
+    inner = seen | {id(node)}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value if isinstance(key, yaml.ScalarNode) else str(key.value))
+            yield json_pointer(child), key.start_mark.line + 1
+            yield from _node_lines(value, child, inner)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            child = (*path, index)
+            yield json_pointer(child), item.start_mark.line + 1
+            yield from _node_lines(item, child, inner)

@@ -1,0 +1,397 @@
+"""The living mock's answers: one OpenAPI document's resources kept in memory, changed by requests.
+
+`LivingApi(document).answer(request)` is pure Python (no I/O): it finds the operation (mock/state_spec.py),
+acts on its resource's records (mock/state_records.py) and builds the response from the operation's
+documented example, with the record put where the example has it. Operations on no resource answer
+their success example, as Prism would. `Prefer: code=N` picks a documented answer, as with Prism.
+Every successful create, change or removal is handed to `on_change` (the WebSocket mock's hook).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from mock.state_records import Key, Records, etag, etag_matches, merge, next_id, substitute
+from mock.state_spec import (
+    Answer,
+    Location,
+    Operation,
+    array_location,
+    base_paths,
+    envelope_field,
+    operations,
+    properties,
+    schema_at,
+    walk,
+)
+
+WRITES = frozenset({"create", "replace", "update", "delete"})
+DATA_KINDS = WRITES | {"read", "list"}
+PAGE_KEYS = ("page", "size", "numberOfElements")
+
+
+@attrs.frozen(kw_only=True)
+class Request:
+    method: str
+    path: str
+    query: Mapping[str, str] = attrs.field(factory=dict)
+    headers: Mapping[str, str] = attrs.field(factory=dict)  # lower-case names
+    body: bytes = b""
+
+
+@attrs.frozen(kw_only=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A successful write: which operation, on which resource, and the record after it (None: removed)."""
+
+    operation_id: str
+    kind: str
+    resource: str
+    path_params: Mapping[str, str]
+    record: Mapping[str, Any] | None
+
+
+@attrs.define
+class Resource:
+    """A collection or singleton: where its records sit in answers, and the records themselves."""
+
+    template: str
+    singleton: bool
+    id_field: str | None = None
+    record_at: Location = ()
+    record_keys: set[str] | None = None
+    blank: dict[str, Any] = attrs.field(factory=dict)  # what a new record starts from
+    blank_key: Key = ()  # the path parameters `blank` was written for
+    records: Records = attrs.field(factory=Records)
+
+
+class LivingApi:
+    """The state of one API, seeded from `document`'s examples; `answer()` serves one request."""
+
+    def __init__(self, document: Mapping[str, Any], *, seed: int = 0) -> None:
+        self.document = document
+        self.operations = operations(document)
+        self.bases = base_paths(document)
+        self.envelope = envelope_field(document)
+        self.pagination = {
+            op.template: (document["paths"][op.template]["get"].get("x-sdk-pagination") or {})
+            for op in self.operations
+            if op.kind == "list"
+        }
+        self.resources: dict[str, Resource] = {}
+        self.on_change: Callable[[Change], None] | None = None
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._seed = seed
+        for op in self.operations:
+            if op.resource is not None and op.resource not in self.resources:
+                self.resources[op.resource] = self._infer(op.resource)
+        self.reset()
+
+    # -- setting up -----------------------------------------------------------------------------------
+
+    def _record_at(self, answer: Answer | None) -> Location:
+        body = answer.example if answer is not None else None
+        if self.envelope and isinstance(body, Mapping) and isinstance(body.get(self.envelope), Mapping):
+            return (self.envelope,)
+        return ()
+
+    def _infer(self, template: str) -> Resource:
+        ops = [op for op in self.operations if op.resource == template]
+        reads = [op for op in ops if op.kind in ("read", "replace", "update", "create") and op.success]
+        singleton = all(op.template == template for op in ops) and not any(op.kind == "create" for op in ops)
+        source = next((op for op in reads if op.kind == "read"), reads[0] if reads else None)
+        success = source.success if source is not None else None
+        record_at = self._record_at(success)
+        resource = Resource(template=template, singleton=singleton, record_at=record_at)
+        if success is not None and source is not None:
+            blank = walk(success.example, record_at)
+            resource.blank = copy.deepcopy(blank) if isinstance(blank, dict) else {}
+            resource.blank_key = tuple(str(source.param_examples.get(p, "")) for p in source.path_params)
+            resource.record_keys = properties(self.document, schema_at(self.document, success.schema, record_at))
+            if not singleton:
+                id_param = source.path_params[-1] if source.path_params else "id"
+                keys = resource.blank.keys()
+                resource.id_field = id_param if id_param in keys else ("id" if "id" in keys else None)
+        if singleton:
+            if resource.blank and all(resource.blank_key):
+                resource.records.seed[resource.blank_key] = copy.deepcopy(resource.blank)
+        else:
+            self._seed_collection(resource, ops)
+        return resource
+
+    def _seed_collection(self, resource: Resource, ops: list[Operation]) -> None:
+        field = resource.id_field
+        if field is None:
+            return
+        found: list[dict[str, Any]] = []
+        for op in ops:
+            success = op.success
+            if success is None or op.kind not in ("list", "read"):
+                continue
+            if op.kind == "list":
+                at = self._list_at(op, success.example)
+                items = walk(success.example, at) if at is not None else None
+                found += [dict(item) for item in items or () if isinstance(item, Mapping)]
+            elif isinstance(walk(success.example, resource.record_at), Mapping):
+                found.append(dict(walk(success.example, resource.record_at)))
+        for record in found:
+            if field in record:
+                key = (*resource.blank_key[:-1], str(record[field]))
+                full = {**resource.blank, **record} if resource.blank else record
+                resource.records.seed.setdefault(key, full)
+
+    def _list_at(self, op: Operation, body: Any) -> Location | None:
+        items_key = self.pagination.get(op.template, {}).get("items")
+        return array_location(body, items_key)
+
+    def reset(self) -> None:
+        """Every resource back to the spec's examples; the id and ETag sources start over."""
+        with self._lock:
+            self._rng = random.Random(self._seed)
+            for resource in self.resources.values():
+                resource.records.reset()
+
+    def state(self) -> dict[str, Any]:
+        """A JSON-ready dump: each resource's records by their path parameters."""
+        with self._lock:
+            return {
+                template: {"/".join(key): record for key, record in resource.records.current.items()}
+                for template, resource in self.resources.items()
+            }
+
+    # -- answering ------------------------------------------------------------------------------------
+
+    def route(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        candidates = [path, *(path[len(b) :] for b in self.bases if path.startswith(b + "/"))]
+        for op in self.operations:
+            if op.method != method:
+                continue
+            for candidate in candidates:
+                match = op.pattern.match(candidate)
+                if match:
+                    ordered = sorted(match.groupdict().items(), key=lambda kv: int(kv[0][1:]))
+                    values = [value for _, value in ordered]
+                    return op, dict(zip(op.path_params, values, strict=False))
+        return None
+
+    def answer(self, request: Request) -> Reply:
+        """The reply to `request`; a 404 in the mock's own words for a path the spec does not have."""
+        routed = self.route(request.method.upper(), request.path)
+        if routed is None:
+            return _json_reply(404, {"error": f"no operation {request.method} {request.path} in the spec"})
+        op, params = routed
+        preferred = _preferred_code(request.headers.get("prefer"))
+        if preferred is not None and op.answer(preferred) is not None:
+            return self._canned(op, op.answers[preferred], params)
+        with self._lock:
+            if op.resource is None or op.kind not in DATA_KINDS:
+                success = op.success
+                return self._canned(op, success, params) if success else _json_reply(500, {"error": "no 2xx answer"})
+            return self._stateful(op, params, request)
+
+    def _canned(self, op: Operation, answer: Answer, params: Mapping[str, str], body: Any = None) -> Reply:
+        example = answer.example if body is None else body
+        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        return self._reply(answer, substitute(copy.deepcopy(example), replacements))
+
+    def _reply(self, answer: Answer, body: Any, *, tag: str | None = None) -> Reply:
+        headers: dict[str, str] = {}
+        for name, header in answer.headers.items():
+            value = _header_example(header)
+            if value is not None and name.lower() not in ("etag", "content-length", "content-type"):
+                headers[name] = value
+        if tag is not None:
+            headers["ETag"] = tag
+        if body is None or answer.media_type is None or answer.status in (204, 304):
+            return Reply(status=answer.status, headers=headers, body=b"")
+        headers["Content-Type"] = answer.media_type
+        return Reply(status=answer.status, headers=headers, body=json.dumps(body).encode())
+
+    def _error(self, op: Operation, status: int, params: Mapping[str, str]) -> Reply | None:
+        answer = op.answer(status)
+        return self._canned(op, answer, params) if answer is not None else None
+
+    def _stateful(self, op: Operation, params: dict[str, str], request: Request) -> Reply:
+        resource = self.resources[op.resource or ""]
+        success = op.success
+        assert success is not None  # DATA_KINDS operations were inferred from a documented answer
+        key: Key = tuple(params[p] for p in op.path_params)
+        if op.kind == "list":
+            return self._list(op, resource, key, request)
+        if op.kind == "create":
+            return self._create(op, resource, key, request, params)
+        record = resource.records.get(key)
+        current = etag(record) if record is not None else None
+        if_match = request.headers.get("if-match")
+        if op.kind != "read" and if_match is not None and not etag_matches(if_match, current):
+            return self._error(op, 412, params) or self._missing(op, params)
+        if op.kind in ("read", "delete") and record is None:
+            return self._missing(op, params)
+        if op.kind == "read":
+            assert record is not None and current is not None
+            if etag_matches(request.headers.get("if-none-match"), current) and op.answer(304) is not None:
+                return self._reply(op.answers[304], None, tag=current)
+            return self._record_reply(op, success, resource, record, params)
+        if op.kind == "delete":
+            resource.records.remove(key)
+            self._changed(op, resource, params, None)
+            return self._canned(op, success, params)
+        changes = _json_object(request.body)
+        if record is None:
+            if op.answer(404) is not None and not resource.singleton:
+                return self._missing(op, params)
+            record = self._blank(resource, key)
+        # A PUT keeps the fields it does not send: the answer's schema still requires them.
+        record = self._kept(resource, merge(record, changes, deep=op.kind == "update"))
+        resource.records.put(key, record)
+        self._changed(op, resource, params, record)
+        return self._record_reply(op, success, resource, record, params)
+
+    def _blank(self, resource: Resource, key: Key) -> dict[str, Any]:
+        replacements = {old: new for old, new in zip(resource.blank_key, key, strict=False) if old and old != new}
+        blank: dict[str, Any] = substitute(copy.deepcopy(resource.blank), replacements)
+        return blank
+
+    def _kept(self, resource: Resource, record: dict[str, Any]) -> dict[str, Any]:
+        """Only the fields the answer's schema declares (a request field the answer has not is dropped)."""
+        keys = resource.record_keys
+        return record if keys is None else {k: v for k, v in record.items() if k in keys}
+
+    def _missing(self, op: Operation, params: Mapping[str, str]) -> Reply:
+        return self._error(op, 404, params) or _json_reply(404, {"error": "not found"})
+
+    def _record_reply(
+        self, op: Operation, answer: Answer, resource: Resource, record: dict[str, Any], params: Mapping[str, str]
+    ) -> Reply:
+        body = copy.deepcopy(answer.example)
+        at = self._record_at(answer)
+        if at:
+            body[at[0]] = record
+        else:
+            body = record
+        return self._reply(answer, body, tag=etag(record))
+
+    def _create(
+        self, op: Operation, resource: Resource, key: Key, request: Request, params: Mapping[str, str]
+    ) -> Reply:
+        success = op.success
+        assert success is not None
+        field = resource.id_field
+        changes = _json_object(request.body)
+        existing = [r.get(field) for r in resource.records.current.values()] if field else []
+        new_id = next_id([i for i in existing if i is not None], self._rng)
+        template = walk(success.example, self._record_at(success))
+        base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
+        record = self._kept(resource, {**base, **changes, **({field: new_id} if field else {})})
+        resource.records.put((*key, str(new_id)), record)
+        self._changed(op, resource, params, record)
+        return self._record_reply(op, success, resource, record, params)
+
+    def _list(self, op: Operation, resource: Resource, parent: Key, request: Request) -> Reply:
+        success = op.success
+        assert success is not None
+        body = copy.deepcopy(success.example)
+        at = self._list_at(op, body)
+        if at is None:
+            return self._canned(op, success, dict(zip(op.path_params, parent, strict=False)))
+        records = resource.records.under(parent)
+        filters = {k: v for k, v in request.query.items() if k in op.query_params and any(k in r for r in records)}
+        records = [r for r in records if all(_text(r.get(k)) == v for k, v in filters.items())]
+        paging = self.pagination.get(op.template) or {}
+        page_param, size_param = paging.get("page_param", "page"), paging.get("size_param", "size")
+        container = walk(body, at[:-1]) if at else None
+        example_items = walk(body, at) or []
+        first = int(paging.get("first_page", _int(walk(container, (page_param,)), 1)))
+        default_size = _int(walk(container, (size_param,)), max(len(example_items), 20))
+        page = _int(request.query.get(page_param), first)
+        size = max(1, _int(request.query.get(size_param), default_size))
+        start = (page - first) * size
+        shown = records[start : start + size] if page_param in op.query_params else records
+        if not at:
+            return self._reply(success, shown)
+        holder = walk(body, at[:-1])
+        holder[at[-1]] = shown
+        total_pages = (len(records) + size - 1) // size
+        updates = {
+            paging.get("total_items", "total"): len(records),
+            paging.get("total_pages", "total_pages"): total_pages,
+            page_param: page,
+            size_param: size,
+            "numberOfElements": len(shown),
+        }
+        for name, value in updates.items():
+            if name in holder and (isinstance(holder[name], int) or holder[name] is None):
+                holder[name] = value
+        return self._reply(success, body)
+
+    def _changed(self, op: Operation, resource: Resource, params: Mapping[str, str], record: Any) -> None:
+        if self.on_change is not None:
+            change = Change(
+                operation_id=op.operation_id,
+                kind=op.kind,
+                resource=resource.template,
+                path_params=dict(params),
+                record=copy.deepcopy(record),
+            )
+            self.on_change(change)
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _json_reply(status: int, body: object) -> Reply:
+    return Reply(status=status, headers={"Content-Type": "application/json"}, body=json.dumps(body).encode())
+
+
+def _preferred_code(prefer: str | None) -> int | None:
+    for part in (prefer or "").split(","):
+        for item in part.split(";"):
+            name, _, value = item.strip().partition("=")
+            if name.strip().lower() == "code" and value.strip().isdigit():
+                return int(value.strip())
+    return None
+
+
+def _header_example(header: Mapping[str, Any]) -> str | None:
+    schema = header.get("schema") or {}
+    value = header.get("example", schema.get("example", schema.get("default")))
+    if value is None and header.get("required"):
+        value = (
+            str(uuid.uuid4())
+            if schema.get("format") == "uuid"
+            else ("0" if schema.get("type") == "integer" else "mock")
+        )
+    return None if value is None else str(value)
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

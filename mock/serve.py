@@ -7,6 +7,10 @@ Waits until each mock answers and prints the URLs. Each Prism serves its spec's 
 (prism_reload.py): a saved spec that does not lint clean is reported with its findings and the mock
 keeps answering; the next clean save is served; a Prism that dies is restarted, and no other mock
 notices either. Everything stops on Ctrl-C or SIGTERM. Prism logs go to .tmp/mock/<name>.log.
+
+By default each API is served with state (mock/living_mock.py): its port is the living mock's front,
+and its Prism runs in proxy mode on a free port between the front and the state store, so every request
+and answer is still validated. `--stateless` (`make mock STATELESS=1`) serves plain Prism instead.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from pathlib import Path
 from types import FrameType
 
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
+from mock.living_mock import LivingMock
 from mock.mock_ports import PlannedMock, PortError, check_free, parse_ports, plan_ports
-from mock.prism import MockError, check_toolchain
+from mock.prism import MockError, check_toolchain, free_port
 from mock.prism_reload import ReloadingPrism, Report
 from mock.ws_mock import ThreadedWebSocketMock, load_document
 
@@ -61,11 +66,36 @@ def reloading_prisms(planned: Sequence[PlannedMock], folder: Path, report: Repor
     ]
 
 
+def living_prisms(
+    planned: Sequence[PlannedMock], folder: Path, report: Report
+) -> tuple[list[LivingMock], list[ReloadingPrism]]:
+    """A started front and store per planned Prism, and its `ReloadingPrism` (proxy mode, on a free port)."""
+    livings: list[LivingMock] = []
+    prisms: list[ReloadingPrism] = []
+    for mock in (m for m in planned if not m.websocket):
+        living = LivingMock(mock.document, port=mock.port)
+        living.start_http()
+        livings.append(living)
+        prism = ReloadingPrism(
+            mock.name,
+            mock.document,
+            port=free_port(),
+            snapshot_folder=folder / "specs" / mock.name,
+            log_path=folder / f"{mock.name}.log",
+            report=report,
+            upstream=living.store_url,
+        )
+        living.http.upstream = prism.url
+        prisms.append(prism)
+    return livings, prisms
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make mock", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="SDKs whose specs to serve (default: all)")
     parser.add_argument("--ports", default="", help="per-mock ports, e.g. myrvm=5010,xoohoox-events=5021 (PORTS=)")
     parser.add_argument("--port-offset", type=int, default=0, help="added to every default port (PORT_OFFSET=)")
+    parser.add_argument("--stateless", action="store_true", help="plain Prism, no state (STATELESS=1)")
     args = parser.parse_args(argv)
     try:
         check_toolchain()
@@ -77,7 +107,12 @@ def main(argv: list[str] | None = None) -> int:
         _stderr(f"mock: {exc}")
         return 2
     MOCK_DIR.mkdir(parents=True, exist_ok=True)
-    prisms = reloading_prisms(planned, MOCK_DIR, _stderr)
+    livings: list[LivingMock] = []
+    if args.stateless:
+        prisms = reloading_prisms(planned, MOCK_DIR, _stderr)
+    else:
+        livings, prisms = living_prisms(planned, MOCK_DIR, _stderr)
+    fronts = {prism.name: living for prism, living in zip(prisms, livings, strict=False)}
 
     def stop_all(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -88,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         for prism in prisms:
             prism.tick()
             if prism.serving:
-                print(f"mock: {prism.name:<17} {prism.url}   (spec {prism.shown_source}, log {prism.log_path})")
+                front = fronts.get(prism.name)
+                url = front.url if front is not None else prism.url
+                print(f"mock: {prism.name:<17} {url}   (spec {prism.shown_source}, log {prism.log_path})")
         for mock in (m for m in planned if m.websocket):
             socket_mock = ThreadedWebSocketMock(load_document(mock.document), port=mock.port, http_control=True).start()
             sockets.append(socket_mock)
@@ -97,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|once=1|silence?on=1)"
             )
         print("mock: any bearer token is accepted; a saved spec is reloaded once it lints clean.", flush=True)
+        if livings:
+            print("mock: with state; control: /_mock/reset|state|requests|faults?rate=&status=|latency?ms=", flush=True)
         while True:
             time.sleep(TICK_S)
             for prism in prisms:
@@ -107,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for prism in prisms:
             prism.stop()
+        for living in livings:
+            living.stop()
         for socket_mock in sockets:
             socket_mock.stop()
 

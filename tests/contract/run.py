@@ -46,6 +46,7 @@ class ContractRun:
     # AST constructor does not survive ("AST constructor recursion depth mismatch", a SystemError).
     workers: int = 1
     max_time_s: int | None = None
+    phases: str = "examples,coverage,fuzzing"  # the living mock adds "stateful" (it follows the spec's links)
 
     def excluded_checks(self) -> dict[str, str]:
         return MOCK_EXCLUDED_CHECKS if self.mock else {}
@@ -69,7 +70,7 @@ class ContractRun:
             "--workers",
             str(self.workers),
             "--phases",
-            "examples,coverage,fuzzing",
+            self.phases,
             "--request-timeout",
             "10",
             "--report",

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from mock.state_fit import FieldFit
 from mock.state_records import Key, Records, etag, etag_matches, merge, next_id, substitute
 from mock.state_spec import (
     Answer,
@@ -28,7 +29,6 @@ from mock.state_spec import (
     base_paths,
     envelope_field,
     operations,
-    properties,
     schema_at,
     walk,
 )
@@ -73,7 +73,7 @@ class Resource:
     singleton: bool
     id_field: str | None = None
     record_at: Location = ()
-    record_keys: set[str] | None = None
+    fit: FieldFit | None = None  # which written fields the answer's record schema takes
     blank: dict[str, Any] = attrs.field(factory=dict)  # what a new record starts from
     blank_key: Key = ()  # the path parameters `blank` was written for
     records: Records = attrs.field(factory=Records)
@@ -122,7 +122,7 @@ class LivingApi:
             blank = walk(success.example, record_at)
             resource.blank = copy.deepcopy(blank) if isinstance(blank, dict) else {}
             resource.blank_key = tuple(str(source.param_examples.get(p, "")) for p in source.path_params)
-            resource.record_keys = properties(self.document, schema_at(self.document, success.schema, record_at))
+            resource.fit = FieldFit(self.document, schema_at(self.document, success.schema, record_at))
             if not singleton:
                 id_param = source.path_params[-1] if source.path_params else "id"
                 keys = resource.blank.keys()
@@ -257,7 +257,7 @@ class LivingApi:
                 return self._missing(op, params)
             record = self._blank(resource, key)
         # A PUT keeps the fields it does not send: the answer's schema still requires them.
-        record = self._kept(resource, merge(record, changes, deep=op.kind == "update"))
+        record = _written(resource, record, changes, deep=op.kind == "update")
         resource.records.put(key, record)
         self._changed(op, resource, params, record)
         return self._record_reply(op, success, resource, record, params)
@@ -266,11 +266,6 @@ class LivingApi:
         replacements = {old: new for old, new in zip(resource.blank_key, key, strict=False) if old and old != new}
         blank: dict[str, Any] = substitute(copy.deepcopy(resource.blank), replacements)
         return blank
-
-    def _kept(self, resource: Resource, record: dict[str, Any]) -> dict[str, Any]:
-        """Only the fields the answer's schema declares (a request field the answer has not is dropped)."""
-        keys = resource.record_keys
-        return record if keys is None else {k: v for k, v in record.items() if k in keys}
 
     def _missing(self, op: Operation, params: Mapping[str, str]) -> Reply:
         return self._error(op, 404, params) or _json_reply(404, {"error": "not found"})
@@ -297,7 +292,9 @@ class LivingApi:
         new_id = next_id([i for i in existing if i is not None], self._rng)
         template = walk(success.example, self._record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
-        record = self._kept(resource, {**base, **changes, **({field: new_id} if field else {})})
+        record = _written(resource, base, changes, deep=False)
+        if field:
+            record[field] = new_id
         resource.records.put((*key, str(new_id)), record)
         self._changed(op, resource, params, record)
         return self._record_reply(op, success, resource, record, params)
@@ -349,6 +346,18 @@ class LivingApi:
                 record=copy.deepcopy(record),
             )
             self.on_change(change)
+
+
+def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, Any], *, deep: bool) -> dict[str, Any]:
+    """`record` with each change that fits the answer's schema (merged into nested objects when `deep`)."""
+    written = copy.deepcopy(record)
+    for key, value in changes.items():
+        old = written.get(key)
+        nested = deep and isinstance(old, dict) and isinstance(value, Mapping)
+        candidate = merge(old, value, deep=True) if nested else value  # type: ignore[arg-type]
+        if resource.fit is None or resource.fit.fits(key, candidate):
+            written[key] = copy.deepcopy(candidate)
+    return written
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -15,7 +15,11 @@ from tests.contract.run import ContractRun, run
 pytestmark = pytest.mark.prism
 
 
-@pytest.mark.parametrize("name", sorted(load_registry()))
+# The APIs of openapi/ (the benchmark's fixture API in tests/bench has no examples to seed state from).
+APIS = sorted(name for name, entry in load_registry().items() if entry.spec.parent.name == "openapi")
+
+
+@pytest.mark.parametrize("name", APIS)
 def test_the_living_mock_survives_fuzzing_and_its_answers_pass(living_mock: LivingFactory, name: str) -> None:
     """All mock-applicable checks, stateful phase included, pass against the living mock; no mock bug logged."""
     mock = living_mock(name)

@@ -27,6 +27,9 @@ from mock.mock_faults import FaultSettingError, FaultSettings, faults_from_query
 from mock.state_api import LivingApi, Request
 
 CONTROL = "/_mock/"
+# Prism's preload answers an invalid request with the first of these the operation documents.
+INVALID_STATUSES = (422, 400)
+INVALID_STATUS_HEADER = "x-mock-invalid-status"
 JOURNAL_SIZE = 500
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade", "te", "trailer"}
@@ -127,6 +130,11 @@ class LivingHttp:
         if self._session is None:
             self._session = aiohttp.ClientSession(auto_decompress=False, timeout=aiohttp.ClientTimeout(total=None))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        routed = self.api.route(request.method, request.path)
+        operation = routed[0] if routed else None
+        refusal = next((s for s in INVALID_STATUSES if operation is not None and operation.answer(s)), None)
+        if refusal is not None:
+            headers[INVALID_STATUS_HEADER] = str(refusal)
         body = await request.read()
         async with self._session.request(
             request.method, self.upstream + request.path_qs, headers=headers, data=body or None, allow_redirects=False
@@ -134,6 +142,11 @@ class LivingHttp:
             content = await upstream.read()
             out = {k: v for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP}
             bugs = response_violations(upstream.headers.get("sl-violations"))
+        if upstream.status == 401 and operation is not None and _prism_problem(content, "UNAUTHORIZED"):
+            documented = operation.answer(401)  # Prism's proxy answers its own problem, not the spec's example
+            if documented is not None and documented.example is not None and documented.media_type:
+                out["Content-Type"] = documented.media_type
+                content = json.dumps(documented.example).encode()
         if bugs:
             entry["mock_bug"] = bugs
             out["X-Mock-Bug"] = "the stateful answer broke the spec; see sl-violations and /_mock/requests"
@@ -197,6 +210,15 @@ def response_violations(header: str | None) -> list[str]:
         and (v.get("location") or [""])[0] == "response"
         and str(v.get("severity", "")).lower() == "error"
     ]
+
+
+def _prism_problem(content: bytes, kind: str) -> bool:
+    """True when `content` is Prism's own problem document of that kind (`#UNAUTHORIZED`)."""
+    try:
+        problem = json.loads(content)
+    except ValueError:
+        return False
+    return isinstance(problem, dict) and str(problem.get("type", "")).endswith("#" + kind)
 
 
 def _cors(request: web.Request) -> dict[str, str]:

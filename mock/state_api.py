@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from mock.state_fit import FieldFit
-from mock.state_records import Key, Records, etag, etag_matches, merge, next_id, substitute
+from mock.state_records import Key, Records, etag_matches, merge, next_id, substitute
 from mock.state_spec import (
     Answer,
     Location,
@@ -127,9 +127,10 @@ class LivingApi:
                 id_param = source.path_params[-1] if source.path_params else "id"
                 keys = resource.blank.keys()
                 resource.id_field = id_param if id_param in keys else ("id" if "id" in keys else None)
+        example_tag = _etag_example(success) if success is not None else None
         if singleton:
             if resource.blank and all(resource.blank_key):
-                resource.records.seed[resource.blank_key] = copy.deepcopy(resource.blank)
+                resource.records.add_seed(resource.blank_key, copy.deepcopy(resource.blank), tag=example_tag)
         else:
             self._seed_collection(resource, ops)
         return resource
@@ -153,7 +154,7 @@ class LivingApi:
             if field in record:
                 key = (*resource.blank_key[:-1], str(record[field]))
                 full = {**resource.blank, **record} if resource.blank else record
-                resource.records.seed.setdefault(key, full)
+                resource.records.add_seed(key, full)
 
     def _list_at(self, op: Operation, body: Any) -> Location | None:
         items_key = self.pagination.get(op.template, {}).get("items")
@@ -236,7 +237,7 @@ class LivingApi:
         if op.kind == "create":
             return self._create(op, resource, key, request, params)
         record = resource.records.get(key)
-        current = etag(record) if record is not None else None
+        current = resource.records.tag(key)
         if_match = request.headers.get("if-match")
         if op.kind != "read" and if_match is not None and not etag_matches(if_match, current):
             return self._error(op, 412, params) or self._missing(op, params)
@@ -246,7 +247,7 @@ class LivingApi:
             assert record is not None and current is not None
             if etag_matches(request.headers.get("if-none-match"), current) and op.answer(304) is not None:
                 return self._reply(op.answers[304], None, tag=current)
-            return self._record_reply(op, success, resource, record, params)
+            return self._record_reply(success, resource, key, record)
         if op.kind == "delete":
             resource.records.remove(key)
             self._changed(op, resource, params, None)
@@ -257,10 +258,11 @@ class LivingApi:
                 return self._missing(op, params)
             record = self._blank(resource, key)
         # A PUT keeps the fields it does not send: the answer's schema still requires them.
-        record = _written(resource, record, changes, deep=op.kind == "update")
+        kept = {k: v for k, v in changes.items() if k != resource.id_field}  # a record's id is its path's
+        record = _written(resource, record, kept, deep=op.kind == "update")
         resource.records.put(key, record)
         self._changed(op, resource, params, record)
-        return self._record_reply(op, success, resource, record, params)
+        return self._record_reply(success, resource, key, record)
 
     def _blank(self, resource: Resource, key: Key) -> dict[str, Any]:
         replacements = {old: new for old, new in zip(resource.blank_key, key, strict=False) if old and old != new}
@@ -270,16 +272,14 @@ class LivingApi:
     def _missing(self, op: Operation, params: Mapping[str, str]) -> Reply:
         return self._error(op, 404, params) or _json_reply(404, {"error": "not found"})
 
-    def _record_reply(
-        self, op: Operation, answer: Answer, resource: Resource, record: dict[str, Any], params: Mapping[str, str]
-    ) -> Reply:
+    def _record_reply(self, answer: Answer, resource: Resource, key: Key, record: dict[str, Any]) -> Reply:
         body = copy.deepcopy(answer.example)
         at = self._record_at(answer)
         if at:
             body[at[0]] = record
         else:
             body = record
-        return self._reply(answer, body, tag=etag(record))
+        return self._reply(answer, body, tag=resource.records.tag(key))
 
     def _create(
         self, op: Operation, resource: Resource, key: Key, request: Request, params: Mapping[str, str]
@@ -297,7 +297,7 @@ class LivingApi:
             record[field] = new_id
         resource.records.put((*key, str(new_id)), record)
         self._changed(op, resource, params, record)
-        return self._record_reply(op, success, resource, record, params)
+        return self._record_reply(success, resource, (*key, str(new_id)), record)
 
     def _list(self, op: Operation, resource: Resource, parent: Key, request: Request) -> Reply:
         success = op.success
@@ -358,6 +358,12 @@ def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, A
         if resource.fit is None or resource.fit.fits(key, candidate):
             written[key] = copy.deepcopy(candidate)
     return written
+
+
+def _etag_example(answer: Answer) -> str | None:
+    """The spec's example `ETag` of an answer, when it documents one."""
+    header = next((h for name, h in answer.headers.items() if name.lower() == "etag"), None)
+    return _header_example(header) if header is not None else None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

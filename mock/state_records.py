@@ -85,17 +85,32 @@ class Records:
 
     seed: dict[Key, dict[str, Any]] = attrs.field(factory=dict)
     current: dict[Key, dict[str, Any]] = attrs.field(factory=dict)
+    seed_tags: dict[Key, str] = attrs.field(factory=dict)  # the spec's example ETag of a seeded record
+    tags: dict[Key, str] = attrs.field(factory=dict)
+
+    def add_seed(self, key: Key, record: dict[str, Any], *, tag: str | None = None) -> None:
+        """A record from the examples; `tag` is the ETag the spec shows for it (else its digest)."""
+        if key not in self.seed:
+            self.seed[key] = record
+            self.seed_tags[key] = tag or etag(record)
 
     def reset(self) -> None:
         self.current = copy.deepcopy(self.seed)
+        self.tags = dict(self.seed_tags)
 
     def get(self, key: Key) -> dict[str, Any] | None:
         return self.current.get(key)
 
+    def tag(self, key: Key) -> str | None:
+        """The record's ETag: the example's until it is first written, then the digest of its JSON."""
+        return self.tags.get(key) if key in self.current else None
+
     def put(self, key: Key, record: dict[str, Any]) -> None:
         self.current[key] = record
+        self.tags[key] = etag(record)
 
     def remove(self, key: Key) -> bool:
+        self.tags.pop(key, None)
         return self.current.pop(key, None) is not None
 
     def under(self, parent: Key) -> list[dict[str, Any]]:

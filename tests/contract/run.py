@@ -47,6 +47,7 @@ class ContractRun:
     workers: int = 1
     max_time_s: int | None = None
     phases: str = "examples,coverage,fuzzing"  # the living mock adds "stateful" (it follows the spec's links)
+    config_file: Path | None = None  # a schemathesis.toml (the living mock's expected statuses)
 
     def excluded_checks(self) -> dict[str, str]:
         return MOCK_EXCLUDED_CHECKS if self.mock else {}
@@ -57,6 +58,7 @@ class ContractRun:
             sys.executable,
             "-m",
             "schemathesis.cli",
+            *(["--config-file", str(self.config_file)] if self.config_file is not None else []),
             "run",
             str(self.spec),
             "--url",

@@ -6,6 +6,8 @@ as a 500 (`not_a_server_error` fails) and be marked in the journal; neither may 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.registry import load_registry
@@ -24,8 +26,16 @@ def test_the_living_mock_survives_fuzzing_and_its_answers_pass(living_mock: Livi
     """All mock-applicable checks, stateful phase included, pass against the living mock; no mock bug logged."""
     mock = living_mock(name)
     spec = load_registry()[name].spec
+    config = Path(__file__).with_name("living.schemathesis.toml")
     result = run(
-        ContractRun(spec=spec, url=mock.url, mock=True, max_examples=5, phases="examples,coverage,fuzzing,stateful")
+        ContractRun(
+            spec=spec,
+            url=mock.url,
+            mock=True,
+            max_examples=5,
+            phases="examples,coverage,fuzzing,stateful",
+            config_file=config,
+        )
     )
     assert result.exit_code == 0, result.output[-6000:]
     bugs = [entry for entry in mock.control("requests") if entry.get("mock_bug")]

@@ -119,3 +119,24 @@ def test_faults_on_demand(living_mock: LivingFactory) -> None:
         with pytest.raises(httpx.TransportError):
             client.get("/batches", headers={"Prefer": "fault=reset"})
         assert [entry.get("fault") for entry in client.get("/_mock/requests").json()] == ["503", "503", None, "reset"]
+
+
+def test_refusals_keep_the_shape_and_status_the_operation_documents(living_mock: LivingFactory) -> None:
+    """Behind Prism's proxy, an invalid request still gets the operation's documented 400/422 in the API's
+    shape naming the violation, and a missing token the documented 401 example."""
+    mock = living_mock("myrvm")
+    with _client(mock.url) as client:
+        long_id = client.get("/api/v2/timezone/status/" + "0" * 65)  # documents 400, not 422
+        assert long_id.status_code == 400, long_id.text
+        assert long_id.headers["Content-Type"].startswith("application/problem+json")
+        assert long_id.json()["code"] == "malformed_request" and "device_id" in long_id.json()["detail"]
+        bad_body = client.patch("/api/v2/rvms/rvm-0042/config", json={"confidence_threshold": 7})
+        assert bad_body.status_code == 422 and bad_body.json()["errors"][0]["field"] == "confidence_threshold"
+    anonymous = httpx.get(mock.url + "/api/v2/rvms/rvm-0042/config", timeout=30)
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "token_expired"
+
+
+def test_a_seeded_record_carries_the_spec_s_example_etag(living_mock: LivingFactory) -> None:
+    """Until it is first written, a record answers the ETag the spec's example shows, so its examples agree."""
+    with _client(living_mock("myrvm").url) as client:
+        assert client.get("/api/v2/rvms/rvm-0042/config").headers["ETag"] == '"cfg-7f3a9c2e"'

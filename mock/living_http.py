@@ -27,6 +27,7 @@ from mock.mock_faults import FaultSettingError, FaultSettings, faults_from_query
 from mock.state_api import LivingApi, Request
 
 CONTROL = "/_mock/"
+ANY_PATH = r"/{tail:[\s\S]*}"  # every path, even one whose decoded form holds a newline (`.` would stop there)
 # Prism's preload answers an invalid request with the first of these the operation documents.
 INVALID_STATUSES = (422, 400)
 INVALID_STATUS_HEADER = "x-mock-invalid-status"
@@ -72,14 +73,14 @@ class LivingHttp:
 
     def store_app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self.store)
+        app.router.add_route("*", ANY_PATH, self.store)
         return app
 
     # -- front ----------------------------------------------------------------------------------------
 
     def front_app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self.front)
+        app.router.add_route("*", ANY_PATH, self.front)
         app.on_cleanup.append(self._close_session)
         return app
 

@@ -153,6 +153,7 @@ class LivingApi:
         for record in found:
             if field in record:
                 key = (*resource.blank_key[:-1], str(record[field]))
+                resource.records.seed_ids.append(record[field])
                 full = {**resource.blank, **record} if resource.blank else record
                 resource.records.add_seed(key, full)
 
@@ -288,8 +289,10 @@ class LivingApi:
         assert success is not None
         field = resource.id_field
         changes = _json_object(request.body)
-        existing = [r.get(field) for r in resource.records.current.values()] if field else []
-        new_id = next_id([i for i in existing if i is not None], self._rng)
+        # Every id this resource ever had, removed ones too: new ids keep the examples' style even when the
+        # collection was emptied, and a removed record's id is never handed out again.
+        new_id = next_id(resource.records.issued, self._rng)
+        resource.records.issued.append(new_id)
         template = walk(success.example, self._record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
         record = _written(resource, base, changes, deep=False)

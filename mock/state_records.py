@@ -87,6 +87,8 @@ class Records:
     current: dict[Key, dict[str, Any]] = attrs.field(factory=dict)
     seed_tags: dict[Key, str] = attrs.field(factory=dict)  # the spec's example ETag of a seeded record
     tags: dict[Key, str] = attrs.field(factory=dict)
+    seed_ids: list[Any] = attrs.field(factory=list)  # the examples' record ids, the style of new ones
+    issued: list[Any] = attrs.field(factory=list)  # every id held since the last reset, removed ones too
 
     def add_seed(self, key: Key, record: dict[str, Any], *, tag: str | None = None) -> None:
         """A record from the examples; `tag` is the ETag the spec shows for it (else its digest)."""
@@ -97,6 +99,7 @@ class Records:
     def reset(self) -> None:
         self.current = copy.deepcopy(self.seed)
         self.tags = dict(self.seed_tags)
+        self.issued = list(self.seed_ids)
 
     def get(self, key: Key) -> dict[str, Any] | None:
         return self.current.get(key)

@@ -140,3 +140,11 @@ def test_a_seeded_record_carries_the_spec_s_example_etag(living_mock: LivingFact
     """Until it is first written, a record answers the ETag the spec's example shows, so its examples agree."""
     with _client(living_mock("myrvm").url) as client:
         assert client.get("/api/v2/rvms/rvm-0042/config").headers["ETag"] == '"cfg-7f3a9c2e"'
+
+
+def test_a_path_with_a_newline_still_reaches_prism(living_mock: LivingFactory) -> None:
+    """A fuzzed id holding an encoded newline is judged by Prism (the documented 422 in the API's envelope),
+    not refused with the web server's plain-text 404."""
+    with _client(living_mock("xoohoox").url) as client:
+        answer = client.get("/quality/a%0Ab")
+        assert answer.status_code == 422 and answer.json()["status"] == "error"

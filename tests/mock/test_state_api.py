@@ -201,3 +201,12 @@ def test_faults_come_from_prefer_or_the_seeded_dice() -> None:
     asked = plan(settings, "fault=reset, delay=800", random.Random(7))
     assert (asked.fault, asked.delay_ms, asked.retry_after_s) == ("reset", 800, 2)
     assert plan(faults_from_query(settings, {"rate": "0"}), None, random.Random(7)).fault is None
+
+
+def test_ids_keep_their_style_after_the_collection_was_emptied() -> None:
+    """Removing every record does not turn new ids into UUIDs, and a removed id is never handed out again."""
+    api = LivingApi(SPEC)
+    created = _call(api, "POST", "/widgets", {})[1]["data"]["id"]
+    _call(api, "DELETE", "/widgets/w-001")
+    _call(api, "DELETE", f"/widgets/{created}")
+    assert _call(api, "POST", "/widgets", {})[1]["data"]["id"] == "w-003"

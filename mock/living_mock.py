@@ -53,7 +53,7 @@ class LivingMock:
         return f"http://{LOOPBACK}:{self.store_port}"
 
     def on_change(self, hook: Callable[[Change], None] | None) -> None:
-        """Call `hook` (from the mock's thread) after every successful write."""
+        """Call `hook` (from the mock's thread, holding the state's lock: keep it quick) after every write."""
         self.api.on_change = hook
 
     def start_http(self) -> None:

@@ -10,7 +10,9 @@ notices either. Everything stops on Ctrl-C or SIGTERM. Prism logs go to .tmp/moc
 
 By default each API is served with state (mock/living_mock.py): its port is the living mock's front,
 and its Prism runs in proxy mode on a free port between the front and the state store, so every request
-and answer is still validated. `--stateless` (`make mock STATELESS=1`) serves plain Prism instead.
+and answer is still validated; a write that an AsyncAPI message names in `x-mock-emitted-by` is published
+by the WebSocket mock (mock/living_events.py), which then repeats no canned events unless
+`--periodic-events` (`PERIODIC_EVENTS=1`). `--stateless` (`make mock STATELESS=1`) serves plain Prism.
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ from pathlib import Path
 from types import FrameType
 
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
+from mock.living_events import EventBridge
 from mock.living_mock import LivingMock
 from mock.mock_ports import PlannedMock, PortError, check_free, parse_ports, plan_ports
 from mock.prism import MockError, check_toolchain, free_port
 from mock.prism_reload import ReloadingPrism, Report
-from mock.ws_mock import ThreadedWebSocketMock, load_document
+from mock.ws_mock import DEFAULT_INTERVAL_S, ThreadedWebSocketMock, load_document
 
 MOCK_DIR = ROOT / ".tmp" / "mock"
 TICK_S = 1.0
@@ -96,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ports", default="", help="per-mock ports, e.g. myrvm=5010,xoohoox-events=5021 (PORTS=)")
     parser.add_argument("--port-offset", type=int, default=0, help="added to every default port (PORT_OFFSET=)")
     parser.add_argument("--stateless", action="store_true", help="plain Prism, no state (STATELESS=1)")
+    parser.add_argument(
+        "--periodic-events",
+        action="store_true",
+        help="with state, also repeat each channel's examples (PERIODIC_EVENTS=1)",
+    )
     args = parser.parse_args(argv)
     try:
         check_toolchain()
@@ -126,9 +134,15 @@ def main(argv: list[str] | None = None) -> int:
                 front = fronts.get(prism.name)
                 url = front.url if front is not None else prism.url
                 print(f"mock: {prism.name:<17} {url}   (spec {prism.shown_source}, log {prism.log_path})")
+        # With state, events follow the writes (x-mock-emitted-by); the periodic examples only when asked for.
+        interval_s = DEFAULT_INTERVAL_S if args.stateless or args.periodic_events else None
         for mock in (m for m in planned if m.websocket):
-            socket_mock = ThreadedWebSocketMock(load_document(mock.document), port=mock.port, http_control=True).start()
-            sockets.append(socket_mock)
+            document = load_document(mock.document)
+            socket_mock = ThreadedWebSocketMock(document, port=mock.port, interval_s=interval_s, http_control=True)
+            sockets.append(socket_mock.start())
+            front = fronts.get(mock.name.removesuffix("-events"))
+            if front is not None:
+                front.on_change(EventBridge(document, socket_mock.push, report=_stderr))
             print(
                 f"mock: {mock.name:<17} {socket_mock.url}   (spec {mock.document.relative_to(ROOT)}; "
                 f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|once=1|silence?on=1)"

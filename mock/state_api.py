@@ -10,6 +10,7 @@ Every successful create, change or removal is handed to `on_change` (the WebSock
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import random
 import threading
@@ -33,6 +34,8 @@ from mock.state_spec import (
     walk,
 )
 
+TOUCHED = ("updated_at", "updatedAt", "modified_at", "modifiedAt")  # set to now by every write
+CREATED = ("created_at", "createdAt")  # set to now by a create
 WRITES = frozenset({"create", "replace", "update", "delete"})
 DATA_KINDS = WRITES | {"read", "list"}
 PAGE_KEYS = ("page", "size", "numberOfElements")
@@ -59,10 +62,13 @@ class Change:
     """A successful write: which operation, on which resource, and the record after it (None: removed)."""
 
     operation_id: str
-    kind: str
-    resource: str
+    kind: str  # create | replace | update | delete, or `action` for a write on no resource
+    resource: str | None
     path_params: Mapping[str, str]
     record: Mapping[str, Any] | None
+    previous: Mapping[str, Any] | None = None  # the record before the write
+    etag: str | None = None  # the record's ETag after the write
+    replacements: Mapping[str, str] = attrs.field(factory=dict)  # example ids -> this change's ids
 
 
 @attrs.define
@@ -79,11 +85,18 @@ class Resource:
     records: Records = attrs.field(factory=Records)
 
 
+def _utc_now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
 class LivingApi:
     """The state of one API, seeded from `document`'s examples; `answer()` serves one request."""
 
-    def __init__(self, document: Mapping[str, Any], *, seed: int = 0) -> None:
+    def __init__(
+        self, document: Mapping[str, Any], *, seed: int = 0, now: Callable[[], datetime.datetime] = _utc_now
+    ) -> None:
         self.document = document
+        self.now = now
         self.operations = operations(document)
         self.bases = base_paths(document)
         self.envelope = envelope_field(document)
@@ -202,9 +215,19 @@ class LivingApi:
             return self._canned(op, op.answers[preferred], params)
         with self._lock:
             if op.resource is None or op.kind not in DATA_KINDS:
-                success = op.success
-                return self._canned(op, success, params) if success else _json_reply(500, {"error": "no 2xx answer"})
+                return self._action(op, params, request)
             return self._stateful(op, params, request)
+
+    def _action(self, op: Operation, params: dict[str, str], request: Request) -> Reply:
+        """An operation on no resource: its example; a write is still announced (with its request body)."""
+        success = op.success
+        if success is None:
+            return _json_reply(500, {"error": f"{op.operation_id} documents no 2xx answer"})
+        if op.method != "GET":
+            answered = walk(success.example, self._record_at(success))
+            record = {**(answered if isinstance(answered, Mapping) else {}), **_json_object(request.body)}
+            self._changed(op, None, params, record)
+        return self._canned(op, success, params)
 
     def _canned(self, op: Operation, answer: Answer, params: Mapping[str, str], body: Any = None) -> Reply:
         example = answer.example if body is None else body
@@ -251,7 +274,7 @@ class LivingApi:
             return self._record_reply(success, resource, key, record)
         if op.kind == "delete":
             resource.records.remove(key)
-            self._changed(op, resource, params, None)
+            self._changed(op, resource, params, None, previous=record)
             return self._canned(op, success, params)
         changes = _json_object(request.body)
         if record is None:
@@ -260,9 +283,10 @@ class LivingApi:
             record = self._blank(resource, key)
         # A PUT keeps the fields it does not send: the answer's schema still requires them.
         kept = {k: v for k, v in changes.items() if k != resource.id_field}  # a record's id is its path's
-        record = _written(resource, record, kept, deep=op.kind == "update")
+        previous = record
+        record = self._touched(resource, _written(resource, record, kept, deep=op.kind == "update"), TOUCHED)
         resource.records.put(key, record)
-        self._changed(op, resource, params, record)
+        self._changed(op, resource, params, record, previous=previous, key=key)
         return self._record_reply(success, resource, key, record)
 
     def _blank(self, resource: Resource, key: Key) -> dict[str, Any]:
@@ -295,11 +319,11 @@ class LivingApi:
         resource.records.issued.append(new_id)
         template = walk(success.example, self._record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
-        record = _written(resource, base, changes, deep=False)
+        record = self._touched(resource, _written(resource, base, changes, deep=False), TOUCHED + CREATED)
         if field:
             record[field] = new_id
         resource.records.put((*key, str(new_id)), record)
-        self._changed(op, resource, params, record)
+        self._changed(op, resource, params, record, key=(*key, str(new_id)))
         return self._record_reply(success, resource, (*key, str(new_id)), record)
 
     def _list(self, op: Operation, resource: Resource, parent: Key, request: Request) -> Reply:
@@ -339,16 +363,41 @@ class LivingApi:
                 holder[name] = value
         return self._reply(success, body)
 
-    def _changed(self, op: Operation, resource: Resource, params: Mapping[str, str], record: Any) -> None:
-        if self.on_change is not None:
-            change = Change(
-                operation_id=op.operation_id,
-                kind=op.kind,
-                resource=resource.template,
-                path_params=dict(params),
-                record=copy.deepcopy(record),
-            )
-            self.on_change(change)
+    def _touched(self, resource: Resource, record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+        """`record` with its timestamps of these names (where it has them as text) set to now."""
+        stamp = self.now().astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for name in names:
+            if isinstance(record.get(name), str) and (resource.fit is None or resource.fit.fits(name, stamp)):
+                record[name] = stamp
+        return record
+
+    def _changed(
+        self,
+        op: Operation,
+        resource: Resource | None,
+        params: Mapping[str, str],
+        record: Any,
+        *,
+        previous: Any = None,
+        key: Key | None = None,
+    ) -> None:
+        if self.on_change is None:
+            return
+        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        if resource is not None and resource.id_field and isinstance(record or previous, Mapping):
+            own_id = str((record or previous)[resource.id_field])
+            replacements |= {str(seed_id): own_id for seed_id in resource.records.seed_ids}
+        change = Change(
+            operation_id=op.operation_id,
+            kind=op.kind if resource is not None else "action",
+            resource=resource.template if resource is not None else None,
+            path_params=dict(params),
+            record=copy.deepcopy(record),
+            previous=copy.deepcopy(previous),
+            etag=resource.records.tag(key) if resource is not None and key is not None else None,
+            replacements=replacements,
+        )
+        self.on_change(change)
 
 
 def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, Any], *, deep: bool) -> dict[str, Any]:

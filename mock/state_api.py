@@ -319,6 +319,14 @@ class LivingApi:
         resource.records.issued.append(new_id)
         template = walk(success.example, self._record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
+        # The example's lists (a network's routes) belong to the example's record: a new one starts empty
+        # unless the request gave them (and the schema allows an empty list).
+        fits_empty = [
+            k
+            for k, v in base.items()
+            if isinstance(v, list) and v and (resource.fit is None or resource.fit.fits(k, []))
+        ]
+        base |= {key: [] for key in fits_empty}
         record = self._touched(resource, _written(resource, base, changes, deep=False), TOUCHED + CREATED)
         if field:
             record[field] = new_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from typing import Any
@@ -210,3 +211,14 @@ def test_ids_keep_their_style_after_the_collection_was_emptied() -> None:
     _call(api, "DELETE", "/widgets/w-001")
     _call(api, "DELETE", f"/widgets/{created}")
     assert _call(api, "POST", "/widgets", {})[1]["data"]["id"] == "w-003"
+
+
+def test_a_created_record_does_not_inherit_the_examples_lists() -> None:
+    """The example's nested lists (parts with their own ids) are not copied into a new record; given ones are."""
+    spec = copy.deepcopy(SPEC)
+    spec["paths"]["/widgets"]["post"]["responses"]["201"]["content"]["application/json"]["example"]["data"]["parts"] = [
+        {"n": 9}
+    ]
+    api = LivingApi(spec)
+    assert _call(api, "POST", "/widgets", {"colour": "grey"})[1]["data"]["parts"] == []
+    assert _call(api, "POST", "/widgets", {"parts": [{"n": 2}]})[1]["data"]["parts"] == [{"n": 2}]

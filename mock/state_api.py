@@ -1,10 +1,11 @@
 """The living mock's answers: one OpenAPI document's resources kept in memory, changed by requests.
 
-`LivingApi(document).answer(request)` is pure Python (no I/O): it finds the operation (mock/state_spec.py),
-acts on its resource's records (mock/state_records.py) and builds the response from the operation's
-documented example, with the record put where the example has it. Operations on no resource answer
-their success example, as Prism would. `Prefer: code=N` picks a documented answer, as with Prism.
-Every successful create, change or removal is handed to `on_change` (the WebSocket mock's hook).
+`LivingApi(document).answer(request)` is pure Python (no I/O): it finds the operation
+(mock/state_spec.py), acts on its resource's records (mock/state_resources.py, mock/state_records.py;
+lists through mock/state_pages.py) and builds the response from the operation's documented example, with
+the record put where the example has it. Operations on no resource answer their success example, as
+Prism would. `Prefer: code=N` picks a documented answer, as with Prism. Every successful write (and
+every write on no resource) is handed to `on_change` (the events' hook, mock/living_events.py).
 """
 
 from __future__ import annotations
@@ -14,31 +15,20 @@ import datetime
 import json
 import random
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
-from mock.state_fit import FieldFit
-from mock.state_records import Key, Records, etag_matches, merge, next_id, substitute
-from mock.state_spec import (
-    Answer,
-    Location,
-    Operation,
-    array_location,
-    base_paths,
-    envelope_field,
-    operations,
-    schema_at,
-    walk,
-)
+from mock.state_pages import filtered, paged
+from mock.state_records import Key, etag_matches, merge, next_id, substitute
+from mock.state_resources import ApiShape, Resource, infer_resources
+from mock.state_spec import Answer, Operation, base_paths, header_example, operations, walk
 
 TOUCHED = ("updated_at", "updatedAt", "modified_at", "modifiedAt")  # set to now by every write
 CREATED = ("created_at", "createdAt")  # set to now by a create
 WRITES = frozenset({"create", "replace", "update", "delete"})
 DATA_KINDS = WRITES | {"read", "list"}
-PAGE_KEYS = ("page", "size", "numberOfElements")
 
 
 @attrs.frozen(kw_only=True)
@@ -71,20 +61,6 @@ class Change:
     replacements: Mapping[str, str] = attrs.field(factory=dict)  # example ids -> this change's ids
 
 
-@attrs.define
-class Resource:
-    """A collection or singleton: where its records sit in answers, and the records themselves."""
-
-    template: str
-    singleton: bool
-    id_field: str | None = None
-    record_at: Location = ()
-    fit: FieldFit | None = None  # which written fields the answer's record schema takes
-    blank: dict[str, Any] = attrs.field(factory=dict)  # what a new record starts from
-    blank_key: Key = ()  # the path parameters `blank` was written for
-    records: Records = attrs.field(factory=Records)
-
-
 def _utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
@@ -99,80 +75,13 @@ class LivingApi:
         self.now = now
         self.operations = operations(document)
         self.bases = base_paths(document)
-        self.envelope = envelope_field(document)
-        self.pagination = {
-            op.template: (document["paths"][op.template]["get"].get("x-sdk-pagination") or {})
-            for op in self.operations
-            if op.kind == "list"
-        }
-        self.resources: dict[str, Resource] = {}
+        self.shape = ApiShape(document, self.operations)
+        self.resources = infer_resources(self.shape)
         self.on_change: Callable[[Change], None] | None = None
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._seed = seed
-        for op in self.operations:
-            if op.resource is not None and op.resource not in self.resources:
-                self.resources[op.resource] = self._infer(op.resource)
         self.reset()
-
-    # -- setting up -----------------------------------------------------------------------------------
-
-    def _record_at(self, answer: Answer | None) -> Location:
-        body = answer.example if answer is not None else None
-        if self.envelope and isinstance(body, Mapping) and isinstance(body.get(self.envelope), Mapping):
-            return (self.envelope,)
-        return ()
-
-    def _infer(self, template: str) -> Resource:
-        ops = [op for op in self.operations if op.resource == template]
-        reads = [op for op in ops if op.kind in ("read", "replace", "update", "create") and op.success]
-        singleton = all(op.template == template for op in ops) and not any(op.kind == "create" for op in ops)
-        source = next((op for op in reads if op.kind == "read"), reads[0] if reads else None)
-        success = source.success if source is not None else None
-        record_at = self._record_at(success)
-        resource = Resource(template=template, singleton=singleton, record_at=record_at)
-        if success is not None and source is not None:
-            blank = walk(success.example, record_at)
-            resource.blank = copy.deepcopy(blank) if isinstance(blank, dict) else {}
-            resource.blank_key = tuple(str(source.param_examples.get(p, "")) for p in source.path_params)
-            resource.fit = FieldFit(self.document, schema_at(self.document, success.schema, record_at))
-            if not singleton:
-                id_param = source.path_params[-1] if source.path_params else "id"
-                keys = resource.blank.keys()
-                resource.id_field = id_param if id_param in keys else ("id" if "id" in keys else None)
-        example_tag = _etag_example(success) if success is not None else None
-        if singleton:
-            if resource.blank and all(resource.blank_key):
-                resource.records.add_seed(resource.blank_key, copy.deepcopy(resource.blank), tag=example_tag)
-        else:
-            self._seed_collection(resource, ops)
-        return resource
-
-    def _seed_collection(self, resource: Resource, ops: list[Operation]) -> None:
-        field = resource.id_field
-        if field is None:
-            return
-        found: list[dict[str, Any]] = []
-        for op in ops:
-            success = op.success
-            if success is None or op.kind not in ("list", "read"):
-                continue
-            if op.kind == "list":
-                at = self._list_at(op, success.example)
-                items = walk(success.example, at) if at is not None else None
-                found += [dict(item) for item in items or () if isinstance(item, Mapping)]
-            elif isinstance(walk(success.example, resource.record_at), Mapping):
-                found.append(dict(walk(success.example, resource.record_at)))
-        for record in found:
-            if field in record:
-                key = (*resource.blank_key[:-1], str(record[field]))
-                resource.records.seed_ids.append(record[field])
-                full = {**resource.blank, **record} if resource.blank else record
-                resource.records.add_seed(key, full)
-
-    def _list_at(self, op: Operation, body: Any) -> Location | None:
-        items_key = self.pagination.get(op.template, {}).get("items")
-        return array_location(body, items_key)
 
     def reset(self) -> None:
         """Every resource back to the spec's examples; the id and ETag sources start over."""
@@ -224,7 +133,7 @@ class LivingApi:
         if success is None:
             return _json_reply(500, {"error": f"{op.operation_id} documents no 2xx answer"})
         if op.method != "GET":
-            answered = walk(success.example, self._record_at(success))
+            answered = walk(success.example, self.shape.record_at(success))
             record = {**(answered if isinstance(answered, Mapping) else {}), **_json_object(request.body)}
             self._changed(op, None, params, record)
         return self._canned(op, success, params)
@@ -237,7 +146,7 @@ class LivingApi:
     def _reply(self, answer: Answer, body: Any, *, tag: str | None = None) -> Reply:
         headers: dict[str, str] = {}
         for name, header in answer.headers.items():
-            value = _header_example(header)
+            value = header_example(header)
             if value is not None and name.lower() not in ("etag", "content-length", "content-type"):
                 headers[name] = value
         if tag is not None:
@@ -299,7 +208,7 @@ class LivingApi:
 
     def _record_reply(self, answer: Answer, resource: Resource, key: Key, record: dict[str, Any]) -> Reply:
         body = copy.deepcopy(answer.example)
-        at = self._record_at(answer)
+        at = self.shape.record_at(answer)
         if at:
             body[at[0]] = record
         else:
@@ -317,7 +226,7 @@ class LivingApi:
         # collection was emptied, and a removed record's id is never handed out again.
         new_id = next_id(resource.records.issued, self._rng)
         resource.records.issued.append(new_id)
-        template = walk(success.example, self._record_at(success))
+        template = walk(success.example, self.shape.record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
         # The example's lists (a network's routes) belong to the example's record: a new one starts empty
         # unless the request gave them (and the schema allows an empty list).
@@ -338,38 +247,13 @@ class LivingApi:
         success = op.success
         assert success is not None
         body = copy.deepcopy(success.example)
-        at = self._list_at(op, body)
+        at = self.shape.list_at(op, body)
         if at is None:
             return self._canned(op, success, dict(zip(op.path_params, parent, strict=False)))
-        records = resource.records.under(parent)
-        filters = {k: v for k, v in request.query.items() if k in op.query_params and any(k in r for r in records)}
-        records = [r for r in records if all(_text(r.get(k)) == v for k, v in filters.items())]
-        paging = self.pagination.get(op.template) or {}
-        page_param, size_param = paging.get("page_param", "page"), paging.get("size_param", "size")
-        container = walk(body, at[:-1]) if at else None
-        example_items = walk(body, at) or []
-        first = int(paging.get("first_page", _int(walk(container, (page_param,)), 1)))
-        default_size = _int(walk(container, (size_param,)), max(len(example_items), 20))
-        page = _int(request.query.get(page_param), first)
-        size = max(1, _int(request.query.get(size_param), default_size))
-        start = (page - first) * size
-        shown = records[start : start + size] if page_param in op.query_params else records
-        if not at:
-            return self._reply(success, shown)
-        holder = walk(body, at[:-1])
-        holder[at[-1]] = shown
-        total_pages = (len(records) + size - 1) // size
-        updates = {
-            paging.get("total_items", "total"): len(records),
-            paging.get("total_pages", "total_pages"): total_pages,
-            page_param: page,
-            size_param: size,
-            "numberOfElements": len(shown),
-        }
-        for name, value in updates.items():
-            if name in holder and (isinstance(holder[name], int) or holder[name] is None):
-                holder[name] = value
-        return self._reply(success, body)
+        records = filtered(resource.records.under(parent), request.query, op.query_params)
+        paging = self.shape.pagination.get(op.template) or {}
+        pageable = paging.get("page_param", "page") in op.query_params
+        return self._reply(success, paged(body, at, records, request.query, paging=paging, pageable=pageable))
 
     def _touched(self, resource: Resource, record: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
         """`record` with its timestamps of these names (where it has them as text) set to now."""
@@ -420,12 +304,6 @@ def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, A
     return written
 
 
-def _etag_example(answer: Answer) -> str | None:
-    """The spec's example `ETag` of an answer, when it documents one."""
-    header = next((h for name, h in answer.headers.items() if name.lower() == "etag"), None)
-    return _header_example(header) if header is not None else None
-
-
 def _json_object(body: bytes) -> dict[str, Any]:
     try:
         value = json.loads(body or b"{}")
@@ -445,28 +323,3 @@ def _preferred_code(prefer: str | None) -> int | None:
             if name.strip().lower() == "code" and value.strip().isdigit():
                 return int(value.strip())
     return None
-
-
-def _header_example(header: Mapping[str, Any]) -> str | None:
-    schema = header.get("schema") or {}
-    value = header.get("example", schema.get("example", schema.get("default")))
-    if value is None and header.get("required"):
-        value = (
-            str(uuid.uuid4())
-            if schema.get("format") == "uuid"
-            else ("0" if schema.get("type") == "integer" else "mock")
-        )
-    return None if value is None else str(value)
-
-
-def _int(value: Any, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)

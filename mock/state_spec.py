@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -69,21 +70,6 @@ def deref(document: Mapping[str, Any], node: Any, depth: int = 0) -> Any:
             target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, Mapping) else {}
         node, depth = target, depth + 1
     return node
-
-
-def properties(document: Mapping[str, Any], schema: Any) -> set[str] | None:
-    """The property names `schema` declares (through `$ref`, `allOf`, `oneOf`/`anyOf`), or None if open."""
-    schema = deref(document, schema)
-    if not isinstance(schema, Mapping):
-        return None
-    names: set[str] = set(schema.get("properties") or {})
-    parts = [*(schema.get("allOf") or ()), *(schema.get("oneOf") or ()), *(schema.get("anyOf") or ())]
-    for part in parts:
-        more = properties(document, part)
-        if more is None:
-            return None
-        names |= more
-    return names or None
 
 
 def schema_at(document: Mapping[str, Any], schema: Any, location: Location) -> Any:
@@ -268,5 +254,11 @@ def walk(body: Any, location: Location) -> Any:
     return body
 
 
-def iter_resource_ops(ops: list[Operation], resource: str) -> Iterator[Operation]:
-    return (op for op in ops if op.resource == resource)
+def header_example(header: Mapping[str, Any]) -> str | None:
+    """A value for a documented response header: its example (or its schema's), else one for a required one."""
+    schema = header.get("schema") or {}
+    value = header.get("example", schema.get("example", schema.get("default")))
+    if value is None and header.get("required"):
+        integer = schema.get("type") == "integer"
+        value = str(uuid.uuid4()) if schema.get("format") == "uuid" else ("0" if integer else "mock")
+    return None if value is None else str(value)

@@ -222,3 +222,15 @@ def test_a_created_record_does_not_inherit_the_examples_lists() -> None:
     api = LivingApi(spec)
     assert _call(api, "POST", "/widgets", {"colour": "grey"})[1]["data"]["parts"] == []
     assert _call(api, "POST", "/widgets", {"parts": [{"n": 2}]})[1]["data"]["parts"] == [{"n": 2}]
+
+
+def test_x_mock_resource_overrides_the_inference() -> None:
+    """`x-mock-resource: none` keeps a path canned (a PATCH changes nothing); `singleton` marks one as stateful."""
+    spec = copy.deepcopy(SPEC)
+    spec["paths"]["/shops/{id}/settings"]["x-mock-resource"] = "none"
+    api = LivingApi(spec)
+    assert "/shops/{id}/settings" not in api.resources
+    _call(api, "PATCH", "/shops/shop-1/settings", {"open": False})
+    assert _call(api, "GET", "/shops/shop-1/settings")[1]["open"] is True
+    spec["paths"]["/shops/{id}/settings"]["x-mock-resource"] = "singleton"
+    assert LivingApi(spec).resources["/shops/{id}/settings"].singleton

@@ -34,6 +34,7 @@ class LivingMock:
     def __init__(self, spec: Path, *, port: int = 0, seed: int = 0, log_path: Path | None = None) -> None:
         self.spec = spec
         self.log_path = log_path
+        self._seed = seed
         self.api = LivingApi(yaml.safe_load(spec.read_text(encoding="utf-8")), seed=seed)
         self.http = LivingHttp(self.api, seed=seed)
         self._wanted_port = port
@@ -55,6 +56,13 @@ class LivingMock:
     def on_change(self, hook: Callable[[Change], None] | None) -> None:
         """Call `hook` (from the mock's thread, holding the state's lock: keep it quick) after every write."""
         self.api.on_change = hook
+
+    def reload(self, spec: Path) -> None:
+        """Serve `spec` from now on (a saved, clean version): its examples become the state, the hook stays."""
+        api = LivingApi(yaml.safe_load(spec.read_text(encoding="utf-8")), seed=self._seed)
+        api.on_change = self.api.on_change
+        self.api = api
+        self.http.api = api
 
     def start_http(self) -> None:
         """Start the front and the store; the caller points `http.upstream` at a Prism."""

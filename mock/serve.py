@@ -93,6 +93,18 @@ def living_prisms(
     return livings, prisms
 
 
+def follow_reloads(prisms: Sequence[ReloadingPrism], fronts: dict[str, LivingMock], served: dict[str, Path]) -> None:
+    """Give each living mock the spec version its Prism now serves (`served` remembers the last one)."""
+    for prism in prisms:
+        current, front = prism.snapshot.current, fronts.get(prism.name)
+        if current is None or front is None or served.get(prism.name) == current:
+            continue
+        if prism.name in served:
+            front.reload(current)
+            print(f"mock: {prism.name}: state restarted from the new version's examples", flush=True)
+        served[prism.name] = current
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make mock", description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", help="SDKs whose specs to serve (default: all)")
@@ -127,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop_all)
     sockets: list[ThreadedWebSocketMock] = []
+    served: dict[str, Path] = {}  # the spec version each living mock's state comes from
     try:
         for prism in prisms:
             prism.tick()
@@ -147,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"mock: {mock.name:<17} {socket_mock.url}   (spec {mock.document.relative_to(ROOT)}; "
                 f"control: GET /_mock/state|push?channel=|drop|refuse-auth?on=1|once=1|silence?on=1)"
             )
+        follow_reloads(prisms, fronts, served)
         print("mock: any bearer token is accepted; a saved spec is reloaded once it lints clean.", flush=True)
         if livings:
             print("mock: with state; control: /_mock/reset|state|requests|faults?rate=&status=|latency?ms=", flush=True)
@@ -154,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(TICK_S)
             for prism in prisms:
                 prism.tick()
+            follow_reloads(prisms, fronts, served)
     except KeyboardInterrupt:
         print("\nmock: stopping")
         return 0

@@ -148,3 +148,15 @@ def test_a_path_with_a_newline_still_reaches_prism(living_mock: LivingFactory) -
     with _client(living_mock("xoohoox").url) as client:
         answer = client.get("/quality/a%0Ab")
         assert answer.status_code == 422 and answer.json()["status"] == "error"
+
+
+def test_delay_and_timeout_on_demand(living_mock: LivingFactory) -> None:
+    """`Prefer: delay=` still reaches an answer Prism accepts; `fault=timeout` never answers; /_mock/latency is kept."""
+    mock = living_mock("xoohoox")
+    with _client(mock.url) as client:
+        assert client.get("/batches", headers={"Prefer": "delay=10"}).status_code == 200
+        with pytest.raises(httpx.ReadTimeout):
+            client.get("/batches", headers={"Prefer": "fault=timeout"}, timeout=0.5)
+        assert client.get("/_mock/latency", params={"ms": 5}).json()["latency_ms"] == 5
+        assert client.get("/_mock/latency", params={"ms": "-1"}).status_code == 400
+        assert client.get("/batches").status_code == 200

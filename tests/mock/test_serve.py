@@ -22,7 +22,7 @@ from generator.registry import ROOT
 from mock.mock_ports import PlannedMock, PortError, check_free, parse_ports, plan_ports
 from mock.prism import LOOPBACK, free_port
 from mock.prism_reload import ReloadingPrism
-from mock.serve import main, reloading_prisms
+from mock.serve import follow_reloads, living_prisms, main, reloading_prisms
 
 SPEC = """openapi: 3.1.0
 info: {{title: {title}, version: 1.0.0}}
@@ -246,3 +246,23 @@ def test_make_mock_serves_with_state_by_default() -> None:
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
+
+
+@pytest.mark.prism
+def test_a_saved_spec_restarts_the_living_mock_from_its_examples(tmp_path: Path) -> None:
+    """With state, a clean save reloads Prism (proxy mode) and the store: the new version's example is served."""
+    spec = tmp_path / "a.yaml"
+    spec.write_text(SPEC.format(title="a", version=1), encoding="utf-8")
+    livings, prisms = living_prisms([PlannedMock(name="a", document=spec, port=free_port())], tmp_path / "mock", print)
+    fronts, served = {"a": livings[0]}, {}
+    try:
+        prisms[0].tick()
+        follow_reloads(prisms, fronts, served)
+        assert httpx.get(f"{livings[0].url}/hello", timeout=10).json() == {"version": 1}
+        spec.write_text(SPEC.format(title="a", version=2), encoding="utf-8")
+        prisms[0].tick()
+        follow_reloads(prisms, fronts, served)
+        assert httpx.get(f"{livings[0].url}/hello", timeout=10).json() == {"version": 2}
+    finally:
+        prisms[0].stop()
+        livings[0].stop()

@@ -52,6 +52,7 @@ class LivingHttp:
         self.upstream = ""
         self.settings = FaultSettings()
         self.journal: collections.deque[dict[str, Any]] = collections.deque(maxlen=JOURNAL_SIZE)
+        self.mock_bugs = 0  # answers Prism refused since the last reset (the journal keeps only the last ones)
         self._seed = seed
         self._rng = random.Random(seed)
         self._session: aiohttp.ClientSession | None = None
@@ -94,7 +95,9 @@ class LivingHttp:
         started = time.monotonic()
         entry: dict[str, Any] = {"at": time.time(), "method": request.method, "path": request.path_qs}
         self.journal.append(entry)
-        todo = plan(self.settings, request.headers.get("Prefer"), self._rng)
+        # A CORS preflight is never delayed or failed: the browser would report CORS, not the fault.
+        preflight = request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
+        todo = plan(FaultSettings() if preflight else self.settings, request.headers.get("Prefer"), self._rng)
         if todo.delay_ms:
             await asyncio.sleep(todo.delay_ms / 1000)
         if todo.fault is not None:
@@ -150,6 +153,7 @@ class LivingHttp:
                 content = json.dumps(documented.example).encode()
         if bugs:
             entry["mock_bug"] = bugs
+            self.mock_bugs += 1
             out["X-Mock-Bug"] = "the stateful answer broke the spec; see sl-violations and /_mock/requests"
             print(f"mock bug: {request.method} {request.path_qs}: {'; '.join(bugs)}", file=sys.stderr, flush=True)
         return web.Response(status=upstream.status, headers=out, body=content or None)
@@ -173,6 +177,7 @@ class LivingHttp:
         if action == "reset":
             self.api.reset()
             self.journal.clear()
+            self.mock_bugs = 0
             self.settings = FaultSettings()
             self._rng = random.Random(self._seed)
             return {"reset": True}

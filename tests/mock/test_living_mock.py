@@ -102,7 +102,7 @@ def test_an_answer_that_breaks_the_spec_is_reported_not_served(living_mock: Livi
         broken = client.get("/batches/BAT-2026-0142")
         assert broken.status_code == 500
         assert "X-Mock-Bug" in broken.headers
-        assert client.get("/_mock/requests").json()[-1]["mock_bug"]
+        assert client.get("/_mock/requests").json()[-1]["mock_bug"] and mock.http.mock_bugs == 1
 
 
 def test_faults_on_demand(living_mock: LivingFactory) -> None:
@@ -160,3 +160,19 @@ def test_delay_and_timeout_on_demand(living_mock: LivingFactory) -> None:
         assert client.get("/_mock/latency", params={"ms": 5}).json()["latency_ms"] == 5
         assert client.get("/_mock/latency", params={"ms": "-1"}).status_code == 400
         assert client.get("/batches").status_code == 200
+
+
+def test_a_browser_on_another_origin_can_read_answers_and_faults(living_mock: LivingFactory) -> None:
+    """API answers, injected faults and control answers carry CORS headers; a preflight is never failed."""
+    mock = living_mock("xoohoox")
+    origin = {"Origin": "http://localhost:5173"}
+    with _client(mock.url) as client:
+        assert client.get("/batches", headers=origin).headers["Access-Control-Allow-Origin"] in ("*", origin["Origin"])
+        client.get("/_mock/faults", params={"rate": 1})
+        preflight = client.options(
+            "/batches",
+            headers={**origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "prefer"},
+        )
+        assert preflight.status_code < 300 and "Access-Control-Allow-Origin" in preflight.headers
+        failed = client.get("/batches", headers=origin)
+        assert failed.status_code == 503 and failed.headers["Access-Control-Allow-Origin"] == origin["Origin"]

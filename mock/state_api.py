@@ -169,7 +169,7 @@ class LivingApi:
             return self._list(op, resource, key, request)
         if op.kind == "create":
             return self._create(op, resource, key, request, params)
-        record = resource.records.get(key)
+        record = self._synced(resource, key)
         current = resource.records.tag(key)
         if_match = request.headers.get("if-match")
         if op.kind != "read" and if_match is not None and not etag_matches(if_match, current):
@@ -195,8 +195,31 @@ class LivingApi:
         previous = record
         record = self._touched(resource, _written(resource, record, kept, deep=op.kind == "update"), TOUCHED)
         resource.records.put(key, record)
+        self._share_up(resource, key, record)
         self._changed(op, resource, params, record, previous=previous, key=key)
         return self._record_reply(success, resource, key, record)
+
+    def _synced(self, resource: Resource, key: Key) -> dict[str, Any] | None:
+        """The record, with the fields it shares with its enclosing singleton's record taken from there."""
+        record = resource.records.get(key)
+        parent = resource.parent
+        upper = parent.records.get(key[: len(parent.blank_key)]) if parent is not None else None
+        if upper is None:
+            return record
+        base = record if record is not None else self._blank(resource, key)
+        synced = base | {k: copy.deepcopy(upper[k]) for k in base if k in upper}
+        if synced != record:
+            resource.records.put(key, synced)
+        return synced
+
+    def _share_up(self, resource: Resource, key: Key, record: Mapping[str, Any]) -> None:
+        """A write to `/x/config/threshold` is a write to the fields `/x/config` shares with it."""
+        parent = resource.parent
+        if parent is None:
+            return
+        parent_key = key[: len(parent.blank_key)]
+        upper = parent.records.get(parent_key) or self._blank(parent, parent_key)
+        parent.records.put(parent_key, upper | {k: copy.deepcopy(v) for k, v in record.items() if k in upper})
 
     def _blank(self, resource: Resource, key: Key) -> dict[str, Any]:
         replacements = {old: new for old, new in zip(resource.blank_key, key, strict=False) if old and old != new}

@@ -5,7 +5,9 @@ answer at `x-sdk-pagination.items` or the example's first array of objects); `in
 each collection and singleton (mock/state_spec.py says which paths are which): the record a new one
 starts from (the read example's), its id field (the item path's parameter, else `id`), the schema a
 written field must fit, and the seed records (list and read examples; a singleton's under its path
-parameters' examples, with the ETag its example documents).
+parameters' examples, with the ETag its example documents). A singleton inside another one's path
+(`/rvms/{id}/config/confidence-threshold` in `/rvms/{id}/config`) shares the fields both records have:
+reading it takes them from the enclosing record, writing it writes them there too.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class Resource:
     blank: dict[str, Any] = attrs.field(factory=dict)  # what a new record starts from
     blank_key: Key = ()  # the path parameters `blank` was written for
     records: Records = attrs.field(factory=Records)
+    parent: Resource | None = None  # the singleton whose path encloses this singleton's (it shares fields)
 
 
 class ApiShape:
@@ -72,7 +75,13 @@ class ApiShape:
 def infer_resources(shape: ApiShape) -> dict[str, Resource]:
     """Every resource the operations act on, by its path template, with its seed records."""
     templates = dict.fromkeys(op.resource for op in shape.operations if op.resource is not None)
-    return {template: _infer(shape, template) for template in templates if template is not None}
+    resources = {template: _infer(shape, template) for template in templates if template is not None}
+    singletons = sorted((r for r in resources.values() if r.singleton), key=lambda r: len(r.template))
+    for resource in singletons:
+        enclosing = [r for r in singletons if resource.template.startswith(r.template + "/")]
+        if enclosing and set(resource.blank) & set(enclosing[-1].blank):
+            resource.parent = enclosing[-1]
+    return resources
 
 
 def _infer(shape: ApiShape, template: str) -> Resource:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -12,6 +13,8 @@ import yaml
 from mock.mock_faults import FaultSettings, faults_from_query, plan, prefer_items
 from mock.state_api import Change, LivingApi, Request
 from mock.state_records import next_id
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = yaml.safe_load(
     """
@@ -234,3 +237,14 @@ def test_x_mock_resource_overrides_the_inference() -> None:
     assert _call(api, "GET", "/shops/shop-1/settings")[1]["open"] is True
     spec["paths"]["/shops/{id}/settings"]["x-mock-resource"] = "singleton"
     assert LivingApi(spec).resources["/shops/{id}/settings"].singleton
+
+
+def test_a_singleton_inside_another_shares_its_fields() -> None:
+    """The threshold's own path and the whole configuration are one record for the fields both have."""
+    api = LivingApi(yaml.safe_load((ROOT / "openapi" / "myrvm.yaml").read_text(encoding="utf-8")))
+    config, threshold = "/api/v2/rvms/rvm-0042/config", "/api/v2/rvms/rvm-0042/config/confidence-threshold"
+    _call(api, "PATCH", config, {"confidence_threshold": 0.7})
+    assert _call(api, "GET", threshold)[1]["confidence_threshold"] == 0.7
+    _call(api, "PATCH", threshold, {"confidence_threshold": 0.6})
+    assert _call(api, "GET", config)[1]["confidence_threshold"] == 0.6
+    assert _call(api, "GET", "/api/v2/rvms/rvm-9999/config/confidence-threshold")[0] == 404

@@ -15,7 +15,7 @@ from cloudconnexa_sdk import CloudConnexa
 from cloudconnexa_sdk.models import NetworkCreateRequest, NetworkUpdateRequest
 from myrvm_sdk import MyRVM, RetryPolicy
 from myrvm_sdk._runtime import FakeClock
-from myrvm_sdk.models import RvmConfigUpdate
+from myrvm_sdk.models import ConfidenceThresholdUpdate, RvmConfigUpdate
 from tiktrue_sdk import TikTrue
 from xoohoox_sdk import Xoohoox
 from xoohoox_sdk.errors import NotFoundError
@@ -70,11 +70,14 @@ def test_cloudconnexa_sdk_creates_reads_updates_lists_and_deletes(living_mock: L
 
 
 def test_myrvm_sdk_sees_its_own_config_writes(living_mock: LivingFactory) -> None:
-    """MyRVM's resources are singletons: a PATCH through the SDK is what the next GET returns."""
+    """MyRVM's resources are singletons: a PATCH through the SDK is what the next GET returns, and the
+    threshold's own resource shares its field with the whole configuration."""
     with MyRVM(living_mock("myrvm").url, api_token=TOKEN) as client:
         client.config.update("rvm-0042", body=RvmConfigUpdate.from_dict({"confidence_threshold": 0.7}))
         assert client.config.get("rvm-0042").confidence_threshold == 0.7
-        assert client.config.get_confidence_threshold("rvm-0042").confidence_threshold == 0.85  # its own resource
+        assert client.config.get_confidence_threshold("rvm-0042").confidence_threshold == 0.7  # shares the field
+        client.config.update_confidence_threshold("rvm-0042", body=ConfidenceThresholdUpdate(confidence_threshold=0.75))
+        assert client.config.get("rvm-0042").confidence_threshold == 0.75
 
 
 def test_tiktrue_sdk_reads_through_the_living_mock(living_mock: LivingFactory) -> None:

@@ -23,7 +23,7 @@ import attrs
 from mock.state_pages import filtered, paged
 from mock.state_records import Key, etag_matches, merge, next_id, substitute
 from mock.state_resources import ApiShape, Resource, infer_resources
-from mock.state_spec import Answer, Operation, base_paths, header_example, operations, walk
+from mock.state_spec import PARAM, Answer, Operation, base_paths, header_example, operations, walk
 
 TOUCHED = ("updated_at", "updatedAt", "modified_at", "modifiedAt")  # set to now by every write
 CREATED = ("created_at", "createdAt")  # set to now by a create
@@ -77,6 +77,12 @@ class LivingApi:
         self.bases = base_paths(document)
         self.shape = ApiShape(document, self.operations)
         self.resources = infer_resources(self.shape)
+        # Each collection's item path (`/batches/{id}`), for the operations nested under its records.
+        self.items = {
+            op.template: self.resources[op.resource]
+            for op in self.operations
+            if op.kind == "read" and op.resource is not None and not self.resources[op.resource].singleton
+        }
         self.on_change: Callable[[Change], None] | None = None
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
@@ -128,10 +134,19 @@ class LivingApi:
             return self._stateful(op, params, request)
 
     def _action(self, op: Operation, params: dict[str, str], request: Request) -> Reply:
-        """An operation on no resource: its example; a write is still announced (with its request body)."""
+        """An operation on no resource: its example; a write is still announced (with its request body).
+
+        Under a record of a collection (`/batches/{id}/quality`) it answers the documented 404 while that
+        record does not exist: a removed batch has no quality checks either.
+        """
         success = op.success
         if success is None:
             return _json_reply(500, {"error": f"{op.operation_id} documents no 2xx answer"})
+        for item_template, resource in self.items.items():
+            names = PARAM.findall(item_template)
+            nested = op.template.startswith(item_template + "/") and all(n in params for n in names)
+            if nested and op.answer(404) and resource.records.get(tuple(params[n] for n in names)) is None:
+                return self._missing(op, params)
         if op.method != "GET":
             answered = walk(success.example, self.shape.record_at(success))
             record = {**(answered if isinstance(answered, Mapping) else {}), **_json_object(request.body)}

@@ -248,3 +248,12 @@ def test_a_singleton_inside_another_shares_its_fields() -> None:
     _call(api, "PATCH", threshold, {"confidence_threshold": 0.6})
     assert _call(api, "GET", config)[1]["confidence_threshold"] == 0.6
     assert _call(api, "GET", "/api/v2/rvms/rvm-9999/config/confidence-threshold")[0] == 404
+
+
+def test_what_is_nested_under_a_removed_record_is_gone_too() -> None:
+    """An operation under a collection's item path answers its documented 404 once that record is removed."""
+    api = LivingApi(yaml.safe_load((ROOT / "openapi" / "xoohoox.yaml").read_text(encoding="utf-8")))
+    assert _call(api, "GET", "/batches/BAT-2026-0141/equipment")[0] == 200
+    _call(api, "DELETE", "/batches/BAT-2026-0141")
+    assert _call(api, "GET", "/batches/BAT-2026-0141/equipment")[0] == 404
+    assert _call(api, "GET", "/batches/BAT-2026-0142/equipment")[0] == 200

@@ -6,12 +6,16 @@
 
 The public port is the front (mock/living_http.py); behind it Prism runs in proxy mode with `--errors`
 against the state store on a port of its own, so each request and each answer is validated against the
-spec. `make mock` (serve.py) runs one per API unless `STATELESS=1`; tests use the `living_mock` fixture.
+spec. `make mock` (serve.py) runs one per API unless `STATELESS=1`; tests use the `living_mock` fixture;
+`python -m mock.living_mock openapi/x.yaml [--port N] [--seed N]` serves one spec until Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -144,3 +148,22 @@ def _bound_port(runner: web.AppRunner) -> int:
     for address in runner.addresses:
         return int(address[1])
     raise MockError("the living mock's server has no address")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mock.living_mock", description=__doc__.splitlines()[0])
+    parser.add_argument("spec", type=Path)
+    parser.add_argument("--port", type=int, default=0, help="the front's port (default: a free one)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the ids and the fault dice")
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    with LivingMock(args.spec, port=args.port, seed=args.seed) as mock:
+        print(f"living mock: {mock.url}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

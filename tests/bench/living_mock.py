@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.bench.living_mock [--spec openapi/xoohoox.yaml] [--seconds 5] [--rounds 3]
 
-Both serve the same spec on free 127.0.0.1 ports: Prism in mock mode, and the living mock (front,
-Prism in proxy mode, state store). Each round drives one, then the other (the order alternates), with
+Both serve the same spec on free 127.0.0.1 ports, each in processes of its own: Prism in mock mode, and
+the living mock (`python -m mock.living_mock`: front, Prism in proxy mode, state store). Each round
+drives one, then the other (the order alternates), with
 `CLIENTS` concurrent clients sending a GET and POST mix: a third read one record, a third list the
 collection, a third create a record. Reported: requests per second, p50 and p99 latency, the ratio of
 the living mock's rate to Prism's (goal >= 0.5) and its p99 (goal < 50 ms). Not a test: speed is a
@@ -14,17 +15,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import aiohttp
 import attrs
 import yaml
 
-from mock.living_mock import LivingMock
 from mock.prism import PrismServer, free_port
 from mock.state_api import LivingApi
 
@@ -102,6 +106,27 @@ async def drive(url: str, mix: Mix, seconds: float) -> Figures:
     )
 
 
+@contextlib.contextmanager
+def living_process(spec: Path) -> Iterator[str]:
+    """The living mock in a process of its own (as under `make mock`, not sharing this one's GIL); its URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock.living_mock", str(spec), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if "living mock:" not in line:
+            raise SystemExit(f"the living mock did not start: {line!r}")
+        yield line.split("living mock:", 1)[1].strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def _merge(figures: list[Figures]) -> Figures:
     return Figures(
         requests=sum(f.requests for f in figures),
@@ -119,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     mix = mix_for(args.spec)
     results: dict[str, list[Figures]] = {"prism": [], "living": []}
-    with PrismServer(args.spec, port=free_port()) as prism, LivingMock(args.spec) as living:
-        urls = {"prism": prism.url, "living": living.url}
+    with PrismServer(args.spec, port=free_port()) as prism, living_process(args.spec) as living_url:
+        urls = {"prism": prism.url, "living": living_url}
         for round_number in range(args.rounds):
             order = ["prism", "living"] if round_number % 2 == 0 else ["living", "prism"]
             for name in order:
-                living.control("reset")
+                urllib.request.urlopen(living_url + "/_mock/reset", timeout=10).close()
                 results[name].append(asyncio.run(drive(urls[name], mix, args.seconds)))
     merged = {name: _merge(figures) for name, figures in results.items()}
     print(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import httpx
 import pytest
 
+from generator.registry import load_registry
+from mock.prism import free_port
 from tests.conftest import LivingFactory
 
 pytestmark = pytest.mark.prism
@@ -176,3 +181,19 @@ def test_a_browser_on_another_origin_can_read_answers_and_faults(living_mock: Li
         assert preflight.status_code < 300 and "Access-Control-Allow-Origin" in preflight.headers
         failed = client.get("/batches", headers=origin)
         assert failed.status_code == 503 and failed.headers["Access-Control-Allow-Origin"] == origin["Origin"]
+
+
+def test_one_spec_from_the_command_line() -> None:
+    """`python -m mock.living_mock <spec> --port P` serves that spec with state until SIGTERM."""
+    port = free_port()
+    spec = load_registry()["xoohoox"].spec
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock.living_mock", str(spec), "--port", str(port)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == f"living mock: http://127.0.0.1:{port}"
+        assert "/batches" in httpx.get(f"http://127.0.0.1:{port}/_mock/state", timeout=10).json()
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0

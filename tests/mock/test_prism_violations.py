@@ -153,7 +153,9 @@ def test_violations_prism_cut_short_still_name_the_whole_ones(prism: MockFactory
     violations that arrived whole, within the schema's maxItems."""
     mock = prism("myrvm")
     body = {f"bogus_{index:03d}": 1 for index in range(300)}
-    response = httpx.patch(f"{mock.url}/api/v2/rvms/{RVM}/config", json=body, headers={**AUTH, "If-Match": '"cfg-1"'})
+    response = httpx.patch(
+        f"{mock.url}/api/v2/rvms/{RVM}/config", json=body, headers={**AUTH, "If-Match": '"cfg-1"'}
+    )
     assert response.status_code == 422
     assert response.headers["sl-violations"].startswith("Too many violations!")
     errors = response.json()["errors"]

@@ -76,7 +76,7 @@ docs: install
 	$(PY) -m generator.docs $(SDKS)
 
 mock: install
-	$(PY) -m mock.serve $(SDKS) $(if $(PORTS),--ports '$(PORTS)',) $(if $(PORT_OFFSET),--port-offset '$(PORT_OFFSET)',)
+	$(PY) -m mock.serve $(SDKS) $(if $(PORTS),--ports '$(PORTS)',) $(if $(PORT_OFFSET),--port-offset '$(PORT_OFFSET)',) $(if $(STATELESS),--stateless,) $(if $(PERIODIC_EVENTS),--periodic-events,)
 
 demo: install
 	$(PY) -m mock.demo

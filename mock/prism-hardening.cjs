@@ -148,8 +148,26 @@ function parsedJson(chunk) {
 // A 400/422 that Prism chose because the request broke the spec: its canned example is rebuilt from
 // the violations. Other answers (a documented 422 asked for with `Prefer: code=422`) are left alone.
 const REWRITTEN_STATUSES = new Set([400, 422]);
+// In proxy mode (the living mock, mock/living_mock.py) Prism refuses an invalid request with its own
+// generic 422 problem, the violations in its `validation` member and no sl-violations header. The
+// living mock's front names the status the operation documents in `x-mock-invalid-status`; that
+// answer is rebuilt in the API's shape like a mock-mode one (its template is the documented example).
+const PROXY_STATUS = 'x-mock-invalid-status';
+function proxyRefusal(response, chunk) {
+  const wanted = response.req && Number(response.req.headers[PROXY_STATUS]);
+  if (!REWRITTEN_STATUSES.has(wanted) || response.statusCode !== 422 || typeof chunk === 'function') return null;
+  const problem = chunk === undefined ? null : parsedJson(chunk);
+  if (!problem || !/#UNPROCESSABLE_ENTITY$/.test(String(problem.type)) || !Array.isArray(problem.validation)) return null;
+  return { status: wanted, violations: problem.validation.map((v) => ({ ...v, location: ['request', ...(v.location || [])] })) };
+}
 const end = http.ServerResponse.prototype.end;
 http.ServerResponse.prototype.end = function endWithViolations(chunk, encoding, callback) {
+  const refusal = SHAPE === null || this.headersSent ? null : proxyRefusal(this, chunk);
+  if (refusal !== null) {
+    this.statusCode = refusal.status;
+    this[VIOLATIONS] = JSON.stringify(refusal.violations);
+    chunk = undefined;
+  }
   if (SHAPE === null || this.headersSent || !REWRITTEN_STATUSES.has(this.statusCode) || !this[VIOLATIONS]) {
     return end.apply(this, arguments);
   }

@@ -4,7 +4,8 @@ Used by `make mock` (serve.py) and by the test suite's session fixture. Prism is
 @stoplight/prism-cli from mock/package.json, preloaded with prism-hardening.cjs so fuzzed input gets an
 error answer instead of killing the process, and an invalid request gets a 400/422 naming its actual
 violations in the error shape the spec documents (error_shape.py, handed over in PRISM_ERROR_SHAPE).
-`alive()` lets a test run notice a mock that died anyway.
+`alive()` lets a test run notice a mock that died anyway. With `upstream=` Prism runs in proxy mode
+(the living mock, mock/living_mock.py): it validates each request and each upstream answer instead.
 """
 
 from __future__ import annotations
@@ -92,8 +93,17 @@ def server_base_paths(spec: Path) -> list[str]:
 class PrismServer:
     """One Prism process serving `spec` on 127.0.0.1:`port`; a context manager that always stops it."""
 
-    def __init__(self, spec: Path, *, port: int, log_path: Path | None = None, extra_args: Sequence[str] = ()):
+    def __init__(
+        self,
+        spec: Path,
+        *,
+        port: int,
+        log_path: Path | None = None,
+        extra_args: Sequence[str] = (),
+        upstream: str | None = None,
+    ):
         self.spec = spec.resolve()
+        self.upstream = upstream  # proxy mode: Prism validates and forwards to this URL instead of mocking
         self.port = port
         self.log_path = log_path
         self.extra_args = tuple(extra_args)
@@ -122,7 +132,7 @@ class PrismServer:
             env["PRISM_ERROR_SHAPE"] = shape
         command = [
             str(PRISM_BIN),
-            "mock",
+            "mock" if self.upstream is None else "proxy",
             "--host",
             LOOPBACK,
             "--port",
@@ -130,6 +140,7 @@ class PrismServer:
             "--errors",
             *self.extra_args,
             str(self.spec),
+            *([self.upstream] if self.upstream is not None else []),
         ]
         log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115 (kept open while running)
         self._log_handle = log

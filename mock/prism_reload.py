@@ -26,8 +26,17 @@ class ReloadingPrism:
     """Prism on `port` for the spec at `source`, served from a snapshot in `snapshot_folder`."""
 
     def __init__(
-        self, name: str, source: Path, *, port: int, snapshot_folder: Path, log_path: Path | None, report: Report
+        self,
+        name: str,
+        source: Path,
+        *,
+        port: int,
+        snapshot_folder: Path,
+        log_path: Path | None,
+        report: Report,
+        upstream: str | None = None,
     ) -> None:
+        self.upstream = upstream  # Prism in proxy mode in front of this URL (the living mock's store)
         self.name = name
         self.source = source
         self.port = port
@@ -95,7 +104,7 @@ class ReloadingPrism:
     def _restart(self, spec: Path, *, quiet: bool = False) -> None:
         """Stop this API's Prism and start it on `spec`; MockError if it will not start (`quiet`), else reported."""
         self.stop()
-        server = PrismServer(spec, port=self.port, log_path=self.log_path)
+        server = PrismServer(spec, port=self.port, log_path=self.log_path, upstream=self.upstream)
         try:
             server.start()
         except MockError as exc:

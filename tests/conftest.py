@@ -18,6 +18,7 @@ for _sdk_dir in sorted((ROOT / "sdk").glob("*/")):
     sys.path.insert(0, str(_sdk_dir))
 
 from generator.registry import load_registry  # noqa: E402
+from mock.living_mock import LivingMock  # noqa: E402
 from mock.prism import PrismServer, free_port  # noqa: E402
 
 MockFactory = Callable[[str], PrismServer]
@@ -54,3 +55,38 @@ def myrvm_mock(prism: MockFactory) -> Iterator[PrismServer]:
     yield server
     if not server.alive():
         pytest.fail(f"the MyRVM mock died during this test: {server.last_log_lines()}")
+
+
+LivingFactory = Callable[[str], LivingMock]
+
+
+@pytest.fixture(scope="session")
+def _living_mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LivingMock]]:
+    """The stateful mocks started this session, by SDK name; all stopped at the end."""
+    mocks: dict[str, LivingMock] = {}
+    try:
+        yield mocks
+    finally:
+        for mock in mocks.values():
+            mock.stop()
+
+
+@pytest.fixture
+def living_mock(_living_mocks: dict[str, LivingMock], tmp_path_factory: pytest.TempPathFactory) -> LivingFactory:
+    """`living_mock("xoohoox")`: that SDK's spec served with state (front, Prism proxy, store) on free ports.
+
+    One per session, reset to the spec's examples (state, journal, faults, latency) for every test.
+    """
+    registry = load_registry()
+
+    def start(name: str) -> LivingMock:
+        if name not in _living_mocks:
+            log = tmp_path_factory.mktemp("living-logs") / f"{name}.log"
+            _living_mocks[name] = LivingMock(registry[name].spec, log_path=log).start()
+        mock = _living_mocks[name]
+        if not mock.alive():
+            pytest.fail(f"the living {name} mock died earlier in this run")
+        mock.control("reset")
+        return mock
+
+    return start

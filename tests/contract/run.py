@@ -84,6 +84,8 @@ class ContractRun:
     allow_auth_refusals: bool = False
     schemathesis_args: tuple[str, ...] = ()
     report_folder: Path | None = None  # None: .tmp/contract/<spec name>/
+    phases: str = "examples,coverage,fuzzing"  # the living mock adds "stateful" (it follows the spec's links)
+    config_file: Path | None = None  # a schemathesis.toml (the living mock's expected statuses)
 
     def excluded_checks(self) -> dict[str, str]:
         return MOCK_EXCLUDED_CHECKS if self.mock else {}
@@ -100,6 +102,7 @@ class ContractRun:
             sys.executable,
             "-m",
             "schemathesis.cli",
+            *(["--config-file", str(self.config_file)] if self.config_file is not None else []),
             "run",
             str(self.spec),
             "--url",
@@ -113,7 +116,7 @@ class ContractRun:
             "--workers",
             str(self.workers),
             "--phases",
-            "examples,coverage,fuzzing",
+            self.phases,
             "--request-timeout",
             "10",
             "--report",

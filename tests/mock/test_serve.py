@@ -22,7 +22,7 @@ from generator.registry import ROOT
 from mock.mock_ports import PlannedMock, PortError, check_free, parse_ports, plan_ports
 from mock.prism import LOOPBACK, free_port
 from mock.prism_reload import ReloadingPrism
-from mock.serve import main, reloading_prisms
+from mock.serve import follow_reloads, living_prisms, main, reloading_prisms
 
 SPEC = """openapi: 3.1.0
 info: {{title: {title}, version: 1.0.0}}
@@ -203,3 +203,66 @@ def test_make_mock_passes_ports_and_offset_through() -> None:
         check=True,
     ).stdout
     assert "-m mock.serve  --ports 'myrvm=5010,xoohoox=5020' --port-offset '1000'" in dry_run
+
+
+def test_make_mock_stateless_passes_the_flag() -> None:
+    """`make mock STATELESS=1` asks mock.serve for plain Prism."""
+    dry_run = subprocess.run(
+        ["make", "-n", "mock", "STATELESS=1"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "--stateless" in dry_run
+
+
+@pytest.mark.prism
+def test_make_mock_serves_with_state_by_default() -> None:
+    """`python -m mock.serve myrvm` answers on the API's port with state: a PATCH is read back; Ctrl-C stops it."""
+    api_port, events_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/python"),
+            "-m",
+            "mock.serve",
+            "myrvm",
+            "--ports",
+            f"myrvm={api_port},myrvm-events={events_port}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "with state" in line:
+                break
+        url = f"http://{LOOPBACK}:{api_port}/api/v2/rvms/rvm-0042/config"
+        auth = {"Authorization": "Bearer t"}
+        assert httpx.patch(url, json={"confidence_threshold": 0.7}, headers=auth, timeout=30).status_code == 200
+        assert httpx.get(url, headers=auth, timeout=30).json()["confidence_threshold"] == 0.7
+        assert httpx.get(f"http://{LOOPBACK}:{api_port}/_mock/state", timeout=10).status_code == 200
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+
+
+@pytest.mark.prism
+def test_a_saved_spec_restarts_the_living_mock_from_its_examples(tmp_path: Path) -> None:
+    """With state, a clean save reloads Prism (proxy mode) and the store: the new version's example is served."""
+    spec = tmp_path / "a.yaml"
+    spec.write_text(SPEC.format(title="a", version=1), encoding="utf-8")
+    livings, prisms = living_prisms([PlannedMock(name="a", document=spec, port=free_port())], tmp_path / "mock", print)
+    fronts, served = {"a": livings[0]}, {}
+    try:
+        prisms[0].tick()
+        follow_reloads(prisms, fronts, served)
+        assert httpx.get(f"{livings[0].url}/hello", timeout=10).json() == {"version": 1}
+        spec.write_text(SPEC.format(title="a", version=2), encoding="utf-8")
+        prisms[0].tick()
+        follow_reloads(prisms, fronts, served)
+        assert httpx.get(f"{livings[0].url}/hello", timeout=10).json() == {"version": 2}
+    finally:
+        prisms[0].stop()
+        livings[0].stop()

@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from mock.state_fit import answer_fits
 from mock.state_pages import filtered, paged
 from mock.state_records import Key, etag_matches, merge, next_id, substitute
 from mock.state_resources import ApiShape, Resource, infer_resources
@@ -156,7 +157,11 @@ class LivingApi:
     def _canned(self, op: Operation, answer: Answer, params: Mapping[str, str], body: Any = None) -> Reply:
         example = answer.example if body is None else body
         replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
-        return self._reply(answer, substitute(copy.deepcopy(example), replacements))
+        filled = substitute(copy.deepcopy(example), replacements)
+        if replacements and not answer_fits(self.document, answer.schema, filled):
+            # a path value the answer cannot hold (an id longer than the answer's id may be): the example as it is
+            filled = copy.deepcopy(example)
+        return self._reply(answer, filled)
 
     def _reply(self, answer: Answer, body: Any, *, tag: str | None = None) -> Reply:
         headers: dict[str, str] = {}

@@ -37,6 +37,14 @@ class FieldFit:
         return bool(self._cache[key].is_valid(value))
 
 
+def answer_fits(document: Mapping[str, Any], schema: Mapping[str, Any], body: Any) -> bool:
+    """True when `body` is valid for a whole answer's `schema` (no schema: True)."""
+    if not schema:
+        return True
+    validator = OAS30Validator if str(document.get("openapi", "3.1")).startswith("3.0") else OAS31Validator
+    return bool(validator({**dict(schema), "components": document.get("components") or {}}).is_valid(body))
+
+
 def _properties(document: Mapping[str, Any], schema: Any) -> dict[str, Mapping[str, Any]] | None:
     """Each declared property's schema (through `$ref` and `allOf`/`oneOf`/`anyOf`); None when none are."""
     schema = deref(document, schema)

@@ -53,7 +53,7 @@ def test_a_status_change_sends_the_batch_as_it_now_is() -> None:
     api.on_change.close()  # type: ignore[union-attr]  # deliveries run on a worker: wait for them
     assert not bugs
     [(channel, payload)] = sent
-    assert channel == "batches" and payload["type"] == "batchUpdate"
+    assert channel == "batches" and payload["event"] == "batchUpdate"
     data = payload["data"]
     assert (data["batch_id"], data["status"], data["previous_status"]) == ("BAT-2026-0141", "failed", "completed")
     assert data["updated_at"] == "2026-05-01T12:00:00Z"
@@ -70,7 +70,7 @@ def test_no_event_reports_a_change_that_did_not_happen() -> None:
 def test_a_created_batch_has_no_previous_status() -> None:
     """createBatch emits batchUpdate for the new id, previous_status null as the document says."""
     api, sent, bugs = _api_and_events("xoohoox")
-    _write(api, "POST", "/batches", {"name": "n", "product_type": "fresh_juice", "volume_liters": 5.0})
+    _write(api, "POST", "/batches", {"name": "n", "product_type": "fresh_juice", "quantity": 5.0})
     api.on_change.close()  # type: ignore[union-attr]
     assert not bugs and sent[0][1]["data"]["batch_id"] == "BAT-2026-0143"
     assert sent[0][1]["data"]["previous_status"] is None
@@ -106,9 +106,9 @@ def test_a_subscriber_receives_the_event_of_a_write_over_http(living_mock: Livin
         mock.on_change(bridge)
         try:
             with connect(sockets.url, close_timeout=1) as ws:
-                ws.send(json.dumps({p.discriminator: p.auth_kind, p.token_field: "t"}))
+                ws.send(json.dumps(p.frame(p.auth_kind, {p.token_field: "t"})))  # the document's frame shape
                 ws.recv(timeout=5)
-                ws.send(json.dumps({p.discriminator: p.subscribe_kind, p.channel_field: "batches"}))
+                ws.send(json.dumps(p.frame(p.subscribe_kind, {p.channel_field: "batches"})))
                 frames = [json.loads(ws.recv(timeout=5)) for _ in range(2)]  # subscribed, then the example
                 assert frames[0][p.discriminator] == p.subscribed_kind
                 answer = httpx.put(

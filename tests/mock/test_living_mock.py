@@ -14,7 +14,7 @@ from tests.conftest import LivingFactory
 
 pytestmark = pytest.mark.prism
 AUTH = {"Authorization": "Bearer test-token"}
-NEW_BATCH = {"name": "Test run", "product_type": "fresh_juice", "fruit_variety": "Kiwi", "volume_liters": 10.0}
+NEW_BATCH = {"name": "Test run", "product_type": "fresh_juice", "fruit_variety": "Kiwi", "quantity": 10.0}
 
 
 def _client(url: str) -> httpx.Client:
@@ -102,7 +102,7 @@ def test_prism_still_judges_requests(living_mock: LivingFactory) -> None:
 def test_an_answer_that_breaks_the_spec_is_reported_not_served(living_mock: LivingFactory) -> None:
     """A stored record that breaks the response schema comes back as Prism's 500, marked X-Mock-Bug and journaled."""
     mock = living_mock("xoohoox")
-    mock.api.resources["/batches"].records.current[("BAT-2026-0142",)]["volume_liters"] = "lots"
+    mock.api.resources["/batches"].records.current[("BAT-2026-0142",)]["quantity"] = "lots"
     with _client(mock.url) as client:
         broken = client.get("/batches/BAT-2026-0142")
         assert broken.status_code == 500
@@ -197,3 +197,15 @@ def test_one_spec_from_the_command_line() -> None:
     finally:
         process.terminate()
         assert process.wait(timeout=30) == 0
+
+
+def test_a_path_value_the_answer_cannot_hold_leaves_the_example_as_it_is(living_mock: LivingFactory) -> None:
+    """A canned answer takes the request's path values only where its schema can hold them: a 63-character batch
+    id (valid in the path, longer than the answer's batch_id may be) gets the example, not a mock bug."""
+    long_id = "0" * 63
+    with _client(living_mock("xoohoox").url) as client:
+        answer = client.get(f"/quality/batch/{long_id}")
+        assert answer.status_code == 200, answer.text
+        assert "X-Mock-Bug" not in answer.headers
+        short = client.get("/quality/batch/BAT-2026-0099")
+        assert short.status_code == 200 and "BAT-2026-0099" in short.text  # values that fit are still echoed

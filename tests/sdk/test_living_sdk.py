@@ -42,11 +42,11 @@ def test_xoohoox_sdk_creates_reads_updates_lists_and_deletes(living_mock: Living
     """A batch created through the SDK is read back, changed, listed and deleted; then it is NotFound."""
     with Xoohoox(living_mock("xoohoox").url, api_token=TOKEN) as client:
         created = client.batches.create(
-            body=BatchCreate.from_dict({"name": "SDK run", "product_type": "fresh_juice", "volume_liters": 50.0})
+            body=BatchCreate.from_dict({"name": "SDK run", "product_type": "fresh_juice", "quantity": 50.0})
         )
         assert client.batches.get(created.id).name == "SDK run"
-        client.batches.update(created.id, body=BatchUpdate.from_dict({"volume_liters": 75.0}))
-        assert client.batches.get(created.id).volume_liters == 75.0
+        client.batches.update(created.id, body=BatchUpdate.from_dict({"quantity": 75.0}))
+        assert client.batches.get(created.id).quantity == 75.0
         assert created.id in [batch.id for batch in client.batches.list().items]
         client.batches.delete(created.id)
         with pytest.raises(NotFoundError):

@@ -19,11 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client import _get_project_for_url_or_path
+from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
+from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import SpecError, load_spec
@@ -66,7 +68,7 @@ def generated_header(source: str) -> str:
 
 
 def _render_package(
-    entry: SdkEntry, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
+    entry: SdkEntry, normalised: Normalised, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
 ) -> list[str]:
     config = Config.from_sources(
         ConfigFile(
@@ -81,9 +83,11 @@ def _render_package(
         overwrite=True,
         output_path=package_dir,
     )
-    project = _get_project_for_url_or_path(config=config, custom_template_path=TEMPLATES)
-    if isinstance(project, GeneratorError):
-        raise BuildError(f"{entry.name}: {project.header}: {project.detail or ''}".strip())
+    # openapi-python-client gets the normalised document (generator/normalize.py), never the spec file itself.
+    openapi = GeneratorData.from_dict(normalised.document, config=config)
+    if isinstance(openapi, GeneratorError):
+        raise BuildError(f"{entry.name}: {openapi.header}: {openapi.detail or ''}".strip())
+    project = Project(openapi=openapi, custom_template_path=TEMPLATES, config=config)
     project.env.globals.update(
         sdk=entry, spec=context, realtime=realtime, sdk_version=sdk_version(entry), runtime_version=runtime_version()
     )
@@ -91,6 +95,7 @@ def _render_package(
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
+    project.env.globals["normalisation_notes"] = normalised.notes
     problems = project.build()
     warnings = [
         f"{entry.name}: {problem.header}: {(problem.detail or '').strip()}"
@@ -179,6 +184,13 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
         document: dict[str, Any] = load_spec(entry.spec)
     except SpecError as exc:
         raise BuildError(str(exc)) from None
+    normalised = normalise(document, file=_source_name(entry.spec), skip=entry.skip)
+    if normalised.errors:
+        raise BuildError("\n".join(str(error) for error in normalised.errors))
+    for note in normalised.notes:
+        if note.rule == "sdk-skip":
+            print(f"generate: {entry.name}: skip {note.file}#{note.pointer} (listed in generator/sdks.toml)")
+    document = normalised.document
     try:
         context = spec_context(document, entry)
         realtime = realtime_context(load_asyncapi(entry.asyncapi)) if entry.asyncapi is not None else None
@@ -188,7 +200,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
         raise BuildError(f"{exc}") from None
     project_dir.mkdir(parents=True)
     package_dir = project_dir / entry.package
-    warnings = _render_package(entry, context, realtime, package_dir)
+    warnings = _render_package(entry, normalised, context, realtime, package_dir)
     _copy_runtime(package_dir)
     _copy_modules(entry, package_dir)
     _copy_examples(entry, project_dir)

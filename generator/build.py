@@ -198,6 +198,8 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
         raise BuildError(f"{_source_name(entry.spec)}: {exc}") from None
     except AsyncAPIError as exc:
         raise BuildError(f"{exc}") from None
+    for rename in context.method_renames:
+        print(f"generate: {entry.name}: {rename}")
     project_dir.mkdir(parents=True)
     package_dir = project_dir / entry.package
     warnings = _render_package(entry, normalised, context, realtime, package_dir)

@@ -76,6 +76,7 @@ def _render_package(
             package_name_override=entry.package,
             post_hooks=[],  # we run ruff ourselves below: a post-hook is skipped silently when ruff is missing
             literal_enums=False,
+            content_type_overrides=dict(normalised.content_type_overrides),
         ),
         MetaType.NONE,
         document_source=entry.spec,

@@ -16,7 +16,8 @@ The rules, each a pure function over the document:
 - constructs its strict model rejects although they are valid: a missing or non-string `info.version`,
   `callbacks` entries given as `$ref`, a schema property whose Python name is `additional_properties`
   (it clashes with the field that keeps unknown properties, so that model keeps none);
-- operations the spec author listed in `skip` (generator/sdks.toml) are removed, each noted.
+- operations the spec author listed in `skip` (generator/sdks.toml) are removed, each noted;
+- media types it does not generate become bytes bodies and responses (generator/media_types.py).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.media_types import rewrite_media_types
 from generator.spec_check import Finding, json_pointer
 
 # The prefix openapi-python-client's default config gives names that are not identifiers.
@@ -46,6 +48,8 @@ class Normalised:
     document: dict[str, Any]
     notes: tuple[Finding, ...]
     errors: tuple[Finding, ...]
+    # openapi-python-client's content_type_overrides: media types it does not know, read as bytes
+    content_type_overrides: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -72,7 +76,12 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
     _rename_enum_members(result, log)
     _rename_colliding_models(result, log)
     _drop_clashing_extra_field(result, log)
-    return Normalised(document=result, notes=tuple(log.notes), errors=tuple(log.errors))
+    overrides, media_notes = rewrite_media_types(result)
+    for path, message in media_notes:
+        log.note(json_pointer(path), "media-type", message)
+    return Normalised(
+        document=result, notes=tuple(log.notes), errors=tuple(log.errors), content_type_overrides=overrides
+    )
 
 
 def split_pointer(pointer: str) -> list[str]:

@@ -39,6 +39,7 @@ import attrs
 from openapi_python_client import strings
 
 from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
+from generator.media_types import accept_header
 from generator.registry import SdkEntry
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -68,6 +69,7 @@ class OperationInfo:
     pagination: Mapping[str, Any] | None = None  # x-sdk-pagination: <method>_all() walks every page
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
+    accept: str | None = None  # the Accept header: every media type the responses document (media_types.py)
 
 
 @attrs.frozen(kw_only=True)
@@ -300,6 +302,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
                 fallback=_mapping(operation.get("x-sdk-fallback")),
                 requires_auth=bool(security) and any(bool(req) for req in security),
+                accept=accept_header(document, operation),
             )
     for info_op in operations.values():
         if info_op.fallback is None:

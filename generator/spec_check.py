@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+from generator.documents import DocumentError, read_document
 from generator.registry import ROOT
 
 RULESET = ROOT / "openapi" / ".spectral.yaml"
@@ -58,11 +58,9 @@ def load_spec(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise SpecError(f"{name}: no such spec file")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise SpecError(f"{name}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+        document = read_document(path)  # json for JSON, libyaml's C loader for YAML when present
+    except DocumentError as exc:
+        raise SpecError(f"{name}: {exc}") from None
     if not isinstance(document, dict):
         raise SpecError(f"{name}: expected a mapping at the top level, got {type(document).__name__}")
     version = str(document.get("openapi", ""))

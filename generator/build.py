@@ -19,12 +19,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client import Project
+from openapi_python_client import Project, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
+from generator.import_check import broken_modules, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
@@ -69,7 +70,8 @@ def generated_header(source: str) -> str:
 
 def _render_package(
     entry: SdkEntry, normalised: Normalised, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
-) -> list[str]:
+) -> tuple[list[str], dict[str, str]]:
+    """Render the package; returns openapi-python-client's warnings and {endpoint module: operation pointer}."""
     config = Config.from_sources(
         ConfigFile(
             project_name_override=entry.distribution,
@@ -103,6 +105,10 @@ def _render_package(
         for problem in problems
         if problem.level in (ErrorLevel.WARNING, ErrorLevel.ERROR)
     ]
+    endpoints = {
+        tag: [(strings.PythonIdentifier(e.name, config.field_prefix), e.method, e.path) for e in collection.endpoints]
+        for tag, collection in project.openapi.endpoint_collections_by_tag.items()
+    }
     for name, target in EXTRA_TEMPLATES.items():
         path = package_dir.parent / target.format(package=entry.package)
         path.write_text(project.env.get_template(name).render(), encoding="utf-8")
@@ -110,7 +116,7 @@ def _render_package(
         render_models(load_asyncapi(entry.asyncapi), package_dir / "realtime", TEMPLATES)
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
-    return warnings
+    return warnings, endpoint_pointers(entry.package, endpoints)
 
 
 def _copy_runtime(package_dir: Path) -> None:
@@ -203,7 +209,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
         print(f"generate: {entry.name}: {rename}")
     project_dir.mkdir(parents=True)
     package_dir = project_dir / entry.package
-    warnings = _render_package(entry, normalised, context, realtime, package_dir)
+    warnings, pointers = _render_package(entry, normalised, context, realtime, package_dir)
     _copy_runtime(package_dir)
     _copy_modules(entry, package_dir)
     _copy_examples(entry, project_dir)
@@ -211,6 +217,9 @@ def build_into(entry: SdkEntry, project_dir: Path) -> list[str]:
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     _stamp(project_dir, entry)
     _format(project_dir)
+    broken = broken_modules(project_dir, entry.package)
+    if broken:
+        raise BuildError("\n".join(describe(broken, pointers, _source_name(entry.spec))))
     return warnings
 
 

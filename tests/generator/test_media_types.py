@@ -89,8 +89,10 @@ paths:
       operationId: putXml
       tags: [files]
       requestBody:
-        required: true
+        required: false
         content:
+          application/json:
+            schema: {type: object, properties: {a: {type: string}}}
           application/xml:
             schema: {type: object}
       responses:
@@ -115,8 +117,8 @@ paths:
 
 
 def test_binary_xml_and_text_operations_are_generated_and_send_their_media_types(tmp_path: Path) -> None:
-    """No operation or body is dropped: bodies are File with their own Content-Type, responses bytes or str,
-    and each request's Accept lists the documented response types."""
+    """No operation or body is dropped: bodies are File with their own Content-Type (an optional one offered as
+    JSON and XML too), responses bytes or str, and each request's Accept lists the documented response types."""
     project = tmp_path / "out"
     assert build_into(widget_entry(write_spec(tmp_path, MEDIA_SPEC)), project) == []
     result = python_in(

@@ -17,21 +17,24 @@ The rules, each a pure function over the document:
   `callbacks` entries given as `$ref`, a schema property whose Python name is `additional_properties`
   (it clashes with the field that keeps unknown properties, so that model keeps none);
 - operations the spec author listed in `skip` (generator/sdks.toml) are removed, each noted;
-- media types it does not generate become bytes bodies and responses (generator/media_types.py).
+- media types it does not generate become bytes bodies and responses (generator/media_types.py);
+- shapes it drops (no responses, arrays without items, enums of booleans...) are rewritten (normalize_shapes.py).
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 from openapi_python_client import strings
 
 from generator.media_types import rewrite_media_types
+from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
+from generator.spec_walk import resolve, split_pointer, walk
 
 # The prefix openapi-python-client's default config gives names that are not identifiers.
 _FIELD_PREFIX = "field_"
@@ -71,6 +74,7 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
     log = _Log(file=file)
     _skip_operations(result, skip, log)
     _fix_info_version(result, log)
+    rewrite_shapes(result, lambda path, rule, message: log.note(json_pointer(path), rule, message))
     _hoist_foreign_refs(result, log)
     _inline_callback_refs(result, log)
     _rename_enum_members(result, log)
@@ -82,40 +86,6 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
     return Normalised(
         document=result, notes=tuple(log.notes), errors=tuple(log.errors), content_type_overrides=overrides
     )
-
-
-def split_pointer(pointer: str) -> list[str]:
-    """`#/paths/~1a/get` → ['paths', '/a', 'get'] (RFC 6901 unescaping)."""
-    body = pointer[1:] if pointer.startswith("#") else pointer
-    if not body:
-        return []
-    return [part.replace("~1", "/").replace("~0", "~") for part in body.lstrip("/").split("/")]
-
-
-def resolve(document: Any, parts: Sequence[str]) -> Any:
-    """The node at `parts`; KeyError when there is none."""
-    node = document
-    for part in parts:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise KeyError(part)
-    return node
-
-
-def walk(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    """Every mapping and list in the document with its path, parents before children."""
-    yield path, node
-    if isinstance(node, Mapping):
-        for key, value in list(node.items()):
-            if isinstance(value, Mapping | list):
-                yield from walk(value, (*path, str(key)))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, Mapping | list):
-                yield from walk(value, (*path, str(index)))
 
 
 def _skip_operations(document: dict[str, Any], skip: Sequence[str], log: _Log) -> None:

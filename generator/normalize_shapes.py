@@ -8,6 +8,8 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
   the rest of its schema, since a Python Enum cannot hold them;
 - a header or cookie parameter whose schema is an array or object (openapi-python-client allows only
   scalars there) is a string the caller serialises (`simple` style: comma-separated);
+- inline property schemas of one object that share a `title` lose it, so their models are named after their
+  properties (openapi-python-client names an inline model parent + title: siblings would collide);
 - a path parameter's schema `default` is dropped: path parameters are always required, and a default before
   a required argument is a Python syntax error.
 """
@@ -33,6 +35,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _untype_mixed_enums(document, note)
     _stringify_structured_headers(document, note)
     _drop_path_parameter_defaults(document, note)
+    _untitle_sibling_properties(document, note)
 
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
@@ -100,3 +103,22 @@ def _drop_path_parameter_defaults(document: dict[str, Any], note: Note) -> None:
             if isinstance(schema, dict) and "default" in schema:
                 del schema["default"]
                 note((*path, "schema", "default"), "path-parameter-default", "dropped: path parameters are required")
+
+
+def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        is_map = path and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
+        if not (isinstance(node, dict) and is_map and _is_schema_path(path[:-1])):
+            continue
+        titles = [
+            str(schema.get("title")) for schema in node.values() if isinstance(schema, dict) and "title" in schema
+        ]
+        shared = {title for title in titles if titles.count(title) > 1}
+        for name, schema in node.items():
+            if isinstance(schema, dict) and "$ref" not in schema and str(schema.get("title")) in shared:
+                del schema["title"]
+                note(
+                    (*path, str(name), "title"),
+                    "model-name-collision",
+                    "title shared with a sibling: named by property",
+                )

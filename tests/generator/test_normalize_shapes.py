@@ -65,3 +65,13 @@ def test_array_header_parameter_is_a_string_and_path_parameter_defaults_are_drop
     assert result[0]["schema"] == {"type": "string"}
     assert result[1]["schema"] == {"type": "string"}
     assert [rule for _, rule in rules(document)] == ["structured-header", "path-parameter-default"]
+
+
+def test_sibling_inline_models_sharing_a_title_are_named_by_their_properties() -> None:
+    """`_links: {html: {title: Link}, self: {title: Link}}` would both be `<Parent>Link`: the titles go."""
+    link = {"type": "object", "title": "Link", "properties": {"href": {"type": "string"}}}
+    schema = {"type": "object", "properties": {"html": dict(link), "self": dict(link), "other": {"title": "Solo"}}}
+    result = normalise(doc(components={"schemas": {"Links": schema}}), file="s.json")
+    properties = result.document["components"]["schemas"]["Links"]["properties"]
+    assert "title" not in properties["html"] and "title" not in properties["self"]
+    assert properties["other"]["title"] == "Solo"

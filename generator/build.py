@@ -30,7 +30,7 @@ from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import SpecError, load_spec
-from generator.spec_context import SpecContext, SpecContextError, resource_attribute, spec_context
+from generator.spec_context import SpecContext, SpecContextError, plain_text, resource_attribute, spec_context
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -40,6 +40,7 @@ SDK_ROOT = ROOT / "sdk"
 EXTRA_TEMPLATES = {
     "sdk_resources.py.jinja": "{package}/_resources.py",
     "sdk_clients.py.jinja": "{package}/_clients.py",
+    "sdk_response_schemas.py.jinja": "{package}/_response_schemas.py",
     "sdk_readme.md.jinja": "README.md",
     "sdk_pyproject.toml.jinja": "pyproject.toml",
 }
@@ -96,6 +97,7 @@ def _render_package(
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
+    project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     project.env.globals["normalisation_notes"] = normalised.notes

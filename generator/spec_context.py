@@ -8,7 +8,8 @@ Extensions (documented in the README under "Spec extensions"):
   a key (the caller's or a fresh one, the same on every attempt) and may retry the write.
 - `x-sdk-auth: login` / `refresh` / `logout` on the operations that issue, renew and revoke bearer
   tokens (`client.logout()` calls the last one, which must take no arguments, then forgets the token).
-- `x-sdk-deferrable: true` on writes that may be queued while offline (`deliver="queued"`).
+- `x-sdk-deferrable: true` on writes (POST, PUT, PATCH, DELETE) that may be queued while offline
+  (`deliver="queued"`).
 - `info.x-sdk-envelope: {data_field: data, ...}`: every success body wraps its payload; resource
   methods return the payload (`<method>_detailed` keeps the whole envelope, message included).
 - `x-sdk-pagination: {style: page|cursor|next_link, ...}` on a list operation: `<method>_all()` iterates
@@ -20,12 +21,20 @@ Extensions (documented in the README under "Spec extensions"):
 - `info.x-sdk-error-names: {ResourceNotFoundError: NotFoundError, ...}`: the API's own names for the
   runtime's error classes, exported by the SDK's `errors` module as aliases.
 - `x-sdk-health: true` on a GET that answers when the API is reachable; the outbox probes it.
+- `info.x-sdk-design-names: [{document, names: [{document, sdk}, ...]}]`: the design documents the API
+  comes from and how their names map to the SDK's; the SDK README's "From the design document" section
+  (generator/design_names.py).
+- `x-sdk-bind: <name>` on a path parameter: the clients take `<name>=` once (a machine's own id) and use
+  it for that parameter in every operation that has it; a value passed to a call still wins.
 
 OAuth2 client credentials come from the spec's `securitySchemes` (flows.clientCredentials.tokenUrl).
 Fields and parameters whose schema says ``format: password`` or ``writeOnly: true``, and the API keys
 of ``type: apiKey`` security schemes, are credentials: their names go to the runtime's redaction policy
 (`secret_fields`), which masks them in DEBUG logs and error messages like fields named ``password`` or
 ``token``, and strips such headers from downloads that leave the API's origin.
+
+Each operation's JSON success schemas, compacted for the runtime's response check, come from
+generator/response_schemas.py (`OperationInfo.response_schemas`, `SpecContext.schema_definitions`).
 """
 
 from __future__ import annotations
@@ -38,11 +47,16 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.constraints import request_constraints
 from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
 from generator.media_types import accept_header
 from generator.registry import SdkEntry
+from generator.response_schemas import response_schemas
+from generator.runtime._connection import ClientOptions
+from generator.spec_refs import SpecRefError, resolve_ref
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_WRITE_METHODS = ("post", "put", "patch", "delete")  # the methods x-sdk-deferrable may queue
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 
 
@@ -70,6 +84,10 @@ class OperationInfo:
     since: str | None = None  # x-sdk-since: the first API version with this operation
     fallback: Mapping[str, Any] | None = None  # x-sdk-fallback: {via: <list operationId>, match: <field>}
     accept: str | None = None  # the Accept header: every media type the responses document (media_types.py)
+    # status pattern ("200", "2XX") -> compact schema of its JSON success body (generator/response_schemas.py)
+    response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
+    bindings: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: path parameter name -> client argument
+    constraints: Mapping[str, Any] | None = None  # what the SDK checks before sending (generator/constraints.py)
 
 
 @attrs.frozen(kw_only=True)
@@ -104,6 +122,8 @@ class SpecContext:
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     secret_fields: tuple[str, ...] = ()  # fields/parameters marked format: password or writeOnly (see secret_fields())
+    schema_definitions: Mapping[str, Any] = attrs.field(factory=dict)  # $ref targets of the response schemas
+    bound_parameters: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: client argument -> Python type
 
     @property
     def health(self) -> OperationInfo | None:
@@ -120,7 +140,7 @@ class SpecContext:
 
     def op(self, method: object, path: object) -> OperationInfo:
         """The operation an openapi-python-client Endpoint describes (its path is an UntrustedString)."""
-        return self.operations[operation_key(_plain(method), _plain(path))]
+        return self.operations[operation_key(plain_text(method), plain_text(path))]
 
 
 def operation_key(method: str, path: str) -> str:
@@ -154,7 +174,8 @@ def resource_attribute(tag: str) -> str:
     return f"{tag}_" if tag in RESERVED_RESOURCE_NAMES or tag.startswith("_") else tag
 
 
-def _plain(value: object) -> str:
+def plain_text(value: object) -> str:
+    """A spec string as it is: openapi-python-client wraps some (names, paths) in an `UntrustedString`."""
     reveal = getattr(value, "get_untrusted_value", None)
     return str(reveal() if callable(reveal) else value)
 
@@ -177,6 +198,43 @@ def _method_name(operation: Mapping[str, Any], method: str, path: str) -> str:
     if not isinstance(explicit, str) or not explicit.isidentifier() or keyword.iskeyword(explicit):
         raise SpecContextError(f"{method.upper()} {path}: x-sdk-method {explicit!r} is not a Python method name")
     return explicit
+
+
+# Client constructor arguments a bound parameter's name may not take.
+_CLIENT_ARGUMENTS = frozenset(
+    {"self", "base_url", "config_file", "token_store", "transport", "clock", "options"}
+    | ClientOptions.__optional_keys__
+)
+_PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float"}
+
+
+def _bindings(
+    document: Mapping[str, Any],
+    item: Mapping[str, Any],
+    operation: Mapping[str, Any],
+    where: str,
+    bound_types: dict[str, str],
+) -> dict[str, str]:
+    """The operation's path parameters marked x-sdk-bind, by parameter name; records each argument's type."""
+    bindings: dict[str, str] = {}
+    for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+        parameter = resolve_ref(document, raw) or {}
+        bind = parameter.get("x-sdk-bind")
+        if bind is None:
+            continue
+        name = parameter.get("name")
+        if parameter.get("in") != "path":
+            raise SpecContextError(f"{where}: x-sdk-bind on parameter {name!r} is for path parameters only")
+        if not isinstance(bind, str) or not bind.isidentifier() or keyword.iskeyword(bind) or bind in _CLIENT_ARGUMENTS:
+            raise SpecContextError(f"{where}: x-sdk-bind {bind!r} on {name!r} must be a free Python argument name")
+        schema = resolve_ref(document, parameter.get("schema")) or {}
+        python_type = _PYTHON_TYPES.get(str(schema.get("type")), "str")
+        if bound_types.setdefault(bind, python_type) != python_type:
+            raise SpecContextError(
+                f"{where}: x-sdk-bind {bind!r} is a {bound_types[bind]} elsewhere, {python_type} here"
+            )
+        bindings[str(name)] = bind
+    return bindings
 
 
 def _mapping(value: object) -> Mapping[str, Any] | None:
@@ -268,9 +326,11 @@ def secret_fields(document: Mapping[str, Any]) -> tuple[str, ...]:
 def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     """Collect the extensions of every operation; SpecContextError on misuse."""
     global_security = document.get("security")
+    checks = response_schemas(document, HTTP_METHODS)
     operations: dict[str, OperationInfo] = {}
     seen: dict[tuple[str, str], tuple[str, bool]] = {}
     renames: list[str] = []
+    bound_types: dict[str, str] = {}
     for path, item in sorted((document.get("paths") or {}).items()):
         for method in HTTP_METHODS:
             operation = (item or {}).get(method)
@@ -286,6 +346,14 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             if role not in (None, "login", "refresh", "logout"):
                 raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
             security = operation.get("security", global_security)
+            deferrable = bool(operation.get("x-sdk-deferrable", False))
+            try:
+                bindings = _bindings(document, item, operation, where, bound_types)
+                constraints = request_constraints(document, item, operation)
+            except SpecRefError as exc:
+                raise SpecContextError(f"{where}: {exc}") from exc
+            if deferrable and method not in _WRITE_METHODS:
+                raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")
             operations[operation_key(method, path)] = OperationInfo(
                 key=operation_key(method, path),
                 path=path,
@@ -294,7 +362,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 resource=resource,
                 method_name=name,
                 sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
-                deferrable=bool(operation.get("x-sdk-deferrable", False)),
+                deferrable=deferrable,
                 auth_role=role,
                 deprecated=bool(operation.get("deprecated", False)),
                 health=bool(operation.get("x-sdk-health", False)) and method == "get",
@@ -303,6 +371,9 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 fallback=_mapping(operation.get("x-sdk-fallback")),
                 requires_auth=bool(security) and any(bool(req) for req in security),
                 accept=accept_header(document, operation),
+                response_schemas=checks.by_operation.get((method, path), {}),
+                bindings=bindings,
+                constraints=constraints,
             )
     for info_op in operations.values():
         if info_op.fallback is None:
@@ -344,6 +415,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         error_names={str(k): str(v) for k, v in error_names.items()},
         sdk_defaults=dict(defaults) if defaults else None,
         secret_fields=secret_fields(document),
+        schema_definitions=checks.definitions,
         envelope_data_field=str((envelope or {}).get("data_field", "data")) if envelope is not None else None,
         title=str(info.get("title", entry.name)),
         version=str(info.get("version", "0.0.0")),
@@ -352,6 +424,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         operations=operations,
         auth=_auth_info(document, operations),
         method_renames=tuple(renames),
+        bound_parameters=dict(sorted(bound_types.items())),
     )
 
 

@@ -58,6 +58,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
@@ -65,6 +66,8 @@ from ._errors import (
     ConnectError,
     DownloadError,
     HookError,
+    IncompleteResponseError,
+    NameResolutionError,
     NotFoundError,
     OutboxError,
     OutboxFullError,
@@ -80,6 +83,7 @@ from ._errors import (
     RealtimeRequestError,
     RealtimeTimeoutError,
     RequestTimeout,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     ServerError,
@@ -90,6 +94,7 @@ from ._errors import (
     raise_for_status,
     redact_url,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -110,6 +115,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -117,6 +123,7 @@ from ._logging import (
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
+    library_logger,
 )
 from ._model_fields import (
     is_absent,
@@ -176,6 +183,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -216,6 +224,8 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._request_checks import RequestValidationError, check_request
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -290,6 +300,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -297,6 +308,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -335,7 +347,10 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
+    "IncompleteResponseError",
+    "NameResolutionError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -349,6 +364,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PoolLimits",
@@ -377,8 +393,12 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",
@@ -415,6 +435,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",
@@ -448,6 +469,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]
@@ -483,6 +505,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "library_logger",
     "mask_userinfo",
     "redaction_for",
     "resolve_token_url",

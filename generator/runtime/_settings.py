@@ -15,7 +15,10 @@ client_id          ``<PREFIX>_CLIENT_ID``    OAuth2 client id
 client_secret      ``<PREFIX>_CLIENT_SECRET``  OAuth2 client secret (a `Secret`)
 verify             ``<PREFIX>_VERIFY``       true, false, or a CA bundle path
 cache              ``<PREFIX>_CACHE``        true/false: the conditional-GET cache
+validate_responses ``<PREFIX>_VALIDATE_RESPONSES``  true/false: check success bodies against the spec (default true)
 user_agent         ``<PREFIX>_USER_AGENT``   the User-Agent header
+deadline_s         ``<PREFIX>_DEADLINE_S``   total seconds per call, retries and sleeps included (None: none)
+max_response_bytes ``<PREFIX>_MAX_RESPONSE_BYTES``  largest in-memory body, decompressed too (None: none)
 headers            (TOML table, explicit)    default headers
 credentials        (TOML table, explicit)    named secrets for login providers
 timeouts, pool,    (explicit only)           `Timeouts`, `PoolLimits`, `RetryPolicy` | None,
@@ -46,7 +49,7 @@ from typing import Any
 import attrs
 
 from ._circuit import CircuitBreaker
-from ._defaults import DEFAULT_USER_AGENT
+from ._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT
 from ._errors import ConfigurationError
 from ._options import UNSET
 from ._pool import PoolLimits
@@ -55,7 +58,7 @@ from ._redaction import mask_userinfo
 from ._retry import RetryPolicy
 from ._secret import Secret
 from ._setting_values import PARSERS, Given, check_base_url, check_log_level
-from ._timeouts import Timeouts
+from ._timeouts import Timeouts, positive_seconds
 
 __all__ = ["ClientSettings", "load_settings"]
 
@@ -69,7 +72,10 @@ _ENV_SUFFIXES = {
     "CLIENT_SECRET": "client_secret",
     "VERIFY": "verify",
     "CACHE": "cache",
+    "VALIDATE_RESPONSES": "validate_responses",
     "USER_AGENT": "user_agent",
+    "DEADLINE_S": "deadline_s",
+    "MAX_RESPONSE_BYTES": "max_response_bytes",
 }
 _EXPLICIT_ONLY = frozenset({"timeouts", "pool", "retry", "circuit", "rate_limit"})
 
@@ -82,6 +88,12 @@ def _header_names(headers: Mapping[str, str]) -> str:
 def _masked_url(url: str) -> str:
     """A base URL may carry ``user:password@``: repr shows it masked."""
     return repr(mask_userinfo(url))
+
+
+def _positive_bytes(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a whole number of bytes > 0, or None (no limit)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise ValueError(f"{attribute.name} must be a whole number of bytes > 0 or None, not {value!r}")
 
 
 def _freeze(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -99,6 +111,7 @@ class ClientSettings:
     circuit: CircuitBreaker | None = None
     rate_limit: RateLimit | None = None  # client-side token bucket (opt-in); None sends as fast as asked
     cache: bool = False
+    validate_responses: bool = True  # success bodies are checked against the spec's schemas (_response_schemas.py)
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, repr=_header_names)
     verify: bool | str = True
     user_agent: str = DEFAULT_USER_AGENT
@@ -107,6 +120,8 @@ class ClientSettings:
     client_id: str | None = None
     client_secret: Secret | None = None
     credentials: Mapping[str, Secret] = attrs.field(factory=dict, converter=_freeze)
+    deadline_s: float | None = attrs.field(default=DEFAULT_DEADLINE_S, validator=positive_seconds)
+    max_response_bytes: int | None = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_positive_bytes)
 
 
 def _toml_layer(path: Path, origin_hint: str, prefix: str) -> list[Given]:

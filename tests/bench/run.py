@@ -7,12 +7,13 @@ Steps: install the ``bench`` dependency group, install nginx from Debian's packa
 generate the vanilla openapi-python-client and OpenAPI Generator clients for tests/bench/bench.yaml into a
 scratch folder, start nginx and the 1 ms server on free 127.0.0.1 ports, then run every client script in
 `clients/` as its own process, `BENCH_PAIRS` rounds of `BENCH_REQUESTS` timed requests each. In every
-round the baseline and our SDK run back to back (baseline first in even rounds, SDK first in odd ones),
-and each ratio is taken within a round; the table shows the median and the min-max over rounds. Then
-the logging overhead (one process, interleaved rounds) and peak memory over `BENCH_MEMORY_REQUESTS`
-sequential requests. The servers are always stopped, also on Ctrl-C or a failure. Nothing here is a
-test: the goals are printed beside the numbers, not asserted. Exit status 1 means a client failed its
-checks (a wrong answer makes the run worthless), 2 that the bench could not run at all.
+round the baseline and our SDK (and the SDK with ``validate_responses=False``) run back to back (baseline
+first in even rounds, SDK first in odd ones), and each ratio is taken within a round; the table shows the
+median and the min-max over rounds. Then the logging overhead (one process, interleaved rounds) and peak
+memory over `BENCH_MEMORY_REQUESTS` sequential requests. The servers are always stopped, also on Ctrl-C
+or a failure. Nothing here is a test: the goals are printed beside the numbers, not asserted. Exit status
+1 means a client failed its checks (a wrong answer makes the run worthless), 2 that the bench could not
+run at all.
 """
 
 from __future__ import annotations
@@ -57,13 +58,24 @@ CLIENT_TIMEOUT_S = 300
 GOAL_ASYNC_THROUGHPUT = 0.8
 GOAL_SYNC_CPU = 1.05
 GOAL_LOG_OVERHEAD = 0.05
+GOAL_VALIDATION_SHARE = 0.10  # checking bodies against the spec: at most this share of a sync request's CPU
 
 
 class Client:
     """One client script and how to run it; `missing` says why it cannot run here (shown in the table)."""
 
-    def __init__(self, key: str, label: str, module: str, *args: str, group: str, missing: str | None = None):
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        module: str,
+        *args: str,
+        group: str,
+        missing: str | None = None,
+        paired: bool = False,
+    ):
         self.key, self.label, self.module, self.args, self.group = key, label, module, args, group
+        self.paired = paired  # runs right beside the baseline and the SDK in every round (a variant of the SDK)
         self.missing = missing
         self.failure: str | None = None
         self.runs: list[dict[str, Any]] = []  # one per round, index = round
@@ -195,6 +207,15 @@ def clients(opc: tuple[Path | None, str | None], oag: tuple[Path | None, str | N
     return [
         Client("httpx", "raw httpx (sync)", "httpx_sync", group="sync"),
         Client("sdk", "our SDK, sync", "sdk_sync", *sdk, group="sync"),
+        Client(
+            "sdk-novalidate",
+            "our SDK, sync, validate_responses=False",
+            "sdk_sync",
+            *sdk,
+            "--no-validate",
+            group="sync",
+            paired=True,
+        ),
         Client("urllib3", "raw urllib3", "urllib3_sync", group="sync"),
         Client("opc", "openapi-python-client (vanilla), sync", "opc", *opc_dir, group="sync", missing=opc[1]),
         Client("oag", "OpenAPI Generator python (urllib3)", "oag", *oag_dir, group="sync", missing=oag[1]),
@@ -280,8 +301,10 @@ def run_client(client: Client, base_url: str, round_: int) -> None:
 
 
 def round_order(round_: int, group: list[Client]) -> Iterator[Client]:
-    """Baseline and SDK back to back (alternating which goes first), then the others, rotated per round."""
-    pair, others = group[:2], group[2:]
+    """Baseline and SDK (and its paired variants) back to back, alternating which goes first, then the others,
+    rotated per round."""
+    pair = group[:2] + [client for client in group[2:] if client.paired]
+    others = [client for client in group[2:] if not client.paired]
     yield from (pair if round_ % 2 == 0 else pair[::-1])
     shift = round_ % len(others) if others else 0
     yield from others[shift:] + others[:shift]
@@ -399,6 +422,7 @@ def summary(
         )
     elif instructions:
         lines.append(f"- Instruction counts not measured: {raw_count if isinstance(raw_count, str) else sdk_count}")
+    lines += validation_summary(by_key["sdk"], by_key["sdk-novalidate"], instructions)
     if log is not None:
         for target, words in (("loopback", "loopback nginx"), ("delay_1ms", "server answering after 1 ms")):
             entry = log[target]
@@ -418,6 +442,30 @@ def summary(
             f"peak RSS {memory['max_rss_kb'] / 1024:.1f} MiB; RSS {memory['rss_after_warmup_kb'] / 1024:.1f} MiB "
             f"after warm-up, {memory['rss_end_kb'] / 1024:.1f} MiB at the end ({growth:+d} KiB in all, "
             f"{second_half:+d} KiB over the second half)"
+        )
+    return lines
+
+
+def validation_summary(sdk: Client, unvalidated: Client, instructions: dict[str, float | str]) -> list[str]:
+    """What checking bodies against the spec costs: the share of the sync SDK's CPU per request it takes,
+    from the paired rounds (on / off within a round) and, unmoved by load, from callgrind's counts."""
+    lines = []
+    if sdk.runs and unvalidated.runs:
+        value = ratios(sdk, unvalidated)["cpu"]
+        assert value is not None
+        share = 1 - 1 / value[0]
+        lines.append(
+            f"- Response validation, sync SDK, CPU per request with it on / off: {fmt_ratio(value)} over rounds, "
+            f"{share:.1%} of a request's CPU; goal ≤ {GOAL_VALIDATION_SHARE:.0%}: "
+            f"{verdict(share <= GOAL_VALIDATION_SHARE)}"
+        )
+    on, off = instructions.get("sdk"), instructions.get("sdk-novalidate")
+    if isinstance(on, float) and isinstance(off, float):
+        share = 1 - off / on
+        lines.append(
+            f"- Same, counted in instructions (callgrind): {on / 1e6:.3f} M on, {off / 1e6:.3f} M off per request: "
+            f"{share:.1%} of a request's instructions; goal ≤ {GOAL_VALIDATION_SHARE:.0%}: "
+            f"{verdict(share <= GOAL_VALIDATION_SHARE)}"
         )
     return lines
 
@@ -584,9 +632,15 @@ def main() -> int:
         download = download_memory(scratch)
         instructions: dict[str, float | str] = {}
         if INSTRUCTIONS:
-            say("bench: instructions per request under callgrind (raw httpx, our SDK sync; BENCH_INSTRUCTIONS=0 skips)")
+            say(
+                "bench: instructions per request under callgrind (raw httpx, our SDK sync with and without "
+                "response validation; BENCH_INSTRUCTIONS=0 skips)"
+            )
             instructions["httpx"] = instructions_per_request("httpx_sync", nginx.url)
             instructions["sdk"] = instructions_per_request("sdk_sync", nginx.url, "--sdk-dir", str(SDK_DIR))
+            instructions["sdk-novalidate"] = instructions_per_request(
+                "sdk_sync", nginx.url, "--sdk-dir", str(SDK_DIR), "--no-validate"
+            )
         if not nginx.alive():
             say(f"bench: nginx died during the run: {nginx.log_tail()}")
     log = logging_overhead(log_run) if log_run is not None else None

@@ -119,9 +119,7 @@ def failing_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[s
         assert shape is not None
         env["PRISM_ERROR_SHAPE"] = shape.to_json()
     log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        ["node", str(FAILING_SERVER), str(port)], stdout=subprocess.PIPE, stderr=log, env=env
-    )
+    process = subprocess.Popen(["node", str(FAILING_SERVER), str(port)], stdout=subprocess.PIPE, stderr=log, env=env)
     try:
         assert process.stdout is not None and process.stdout.readline() == b"listening\n"
         yield f"http://{LOOPBACK}:{port}"

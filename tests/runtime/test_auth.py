@@ -14,7 +14,7 @@ import pytest
 from runtime._auth import TokenRefreshAuth
 from runtime._clock import FakeClock
 from runtime._defaults import DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION
-from runtime._errors import ConfigurationError, TokenRefreshError
+from runtime._errors import ConfigurationError, ConnectError, TokenRefreshError
 from runtime._oauth2 import ClientCredentialsProvider
 from runtime._secret import Secret
 from runtime._token import Token, TokenProvider
@@ -257,6 +257,35 @@ def test_failed_early_renewal_keeps_the_unexpired_token(clock: FakeClock, caplog
             assert client.get("/items").status_code == 200
     assert api.seen[-1] == "Bearer access-1"
     assert "current one is kept" in caplog.text
+
+
+def test_early_renewal_without_an_answer_keeps_the_token_and_a_first_login_raises_it(clock: FakeClock) -> None:
+    """A renewal that gets no answer (a ConnectError naming the token request) is handled like a refused
+    one: inside the skew the current token is kept; once it has expired the ConnectError reaches the
+    caller, not a TokenRefreshError."""
+    server = TokenServer(expires_in=300)
+    api = Api(server)
+    unreachable = {"on": False}
+    answer = server.handler
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if unreachable["on"]:
+            raise httpx.ConnectError("refused", request=request)
+        return answer(request)
+
+    auth = TokenRefreshAuth(
+        provider(), clock=clock, token_client=httpx.Client(base_url=BASE, transport=httpx.MockTransport(handler))
+    )
+    with api_client(auth, api) as client:
+        client.get("/items")
+        clock.advance(250)
+        unreachable["on"] = True
+        assert client.get("/items").status_code == 200
+        assert api.seen[-1] == "Bearer access-1"
+        clock.advance(100)  # expired now: nothing to keep
+        with pytest.raises(ConnectError, match="The token request") as caught:
+            client.get("/items")
+    assert not isinstance(caught.value, TokenRefreshError)
 
 
 def test_stored_token_is_used_without_login(clock: FakeClock) -> None:

@@ -34,8 +34,10 @@ from runtime import (
     build_sync_client,
 )
 from runtime._cache import AsyncCachingTransport, CachingTransport
+from runtime._deadline import AsyncDeadlineTransport, DeadlineTransport
 from runtime._factory import build_async_token_client, build_token_client
 from runtime._logging import AsyncLoggingTransport, LoggingTransport
+from runtime._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 
 BASE = "https://api.example.com/v1"
 
@@ -65,7 +67,7 @@ def settings(**changes: object) -> ClientSettings:
 
 
 def test_composition_order_with_everything_on() -> None:
-    """Retry → Hooks → Circuit → Caching → Logging → innermost, as in the README diagram."""
+    """Deadline → Retry → Hooks → Circuit → Caching → Logging → ResponseBody → innermost, as in the README diagram."""
     mock = httpx.MockTransport(lambda r: httpx.Response(200))
     client = build_sync_client(
         settings(circuit=CircuitBreaker(), cache=True),
@@ -75,11 +77,13 @@ def test_composition_order_with_everything_on() -> None:
         transport=mock,
     )
     assert [type(t) for t in chain(client)] == [
+        DeadlineTransport,
         RetryTransport,
         HooksTransport,
         CircuitBreakerTransport,
         CachingTransport,
         LoggingTransport,
+        ResponseBodyTransport,
         httpx.MockTransport,
     ]
 
@@ -89,9 +93,11 @@ def test_circuit_and_cache_are_opt_in() -> None:
     mock = httpx.MockTransport(lambda r: httpx.Response(200))
     client = build_sync_client(settings(retry=None), auth=None, hooks=Hooks(), logger_name="sdk", transport=mock)
     assert [type(t) for t in chain(client)] == [
+        DeadlineTransport,
         RetryTransport,
         HooksTransport,
         LoggingTransport,
+        ResponseBodyTransport,
         httpx.MockTransport,
     ]
 
@@ -220,11 +226,13 @@ async def test_async_twin_composes_and_awaits_hooks() -> None:
         clock=clock,
     )
     assert [type(t) for t in chain(client)] == [
+        AsyncDeadlineTransport,
         AsyncRetryTransport,
         AsyncHooksTransport,
         AsyncCircuitBreakerTransport,
         AsyncCachingTransport,
         AsyncLoggingTransport,
+        AsyncResponseBodyTransport,
         httpx.MockTransport,
     ]
     async with client:

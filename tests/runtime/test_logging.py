@@ -6,9 +6,11 @@ import io
 import json
 import logging
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import httpx
@@ -458,3 +460,42 @@ def test_no_secret_reaches_a_line_without_record(secret: str) -> None:
     assert line.count("\n") == 1
     for form in {secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)}:
         assert form not in line.split(": ", 1)[1]
+
+
+_UNCONFIGURED_APP = """
+import socket, sys
+sys.path.insert(0, {generator!r})
+from runtime import ConnectError, FakeClock, Hooks, RetryPolicy, build_sync_client, load_settings
+from runtime import translate_transport_errors
+with socket.socket() as sock:
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+settings = load_settings("QUIET", {{"base_url": f"http://127.0.0.1:{{port}}", "retry": RetryPolicy(max_attempts=2)}})
+client = build_sync_client(settings, auth=None, hooks=Hooks(), logger_name="quiet_sdk", clock=FakeClock())
+try:
+    with translate_transport_errors():
+        client.get("/down")
+except ConnectError:
+    print("raised")
+"""
+
+
+@pytest.mark.parametrize(("env", "stderr_has_lines"), [({}, False), ({"QUIET_LOG": "warning"}, True)])
+def test_nothing_reaches_stderr_unless_logging_was_asked_for(env: dict[str, str], stderr_has_lines: bool) -> None:
+    """An application without logging setup sees no SDK line on stderr (no `logging.lastResort`), even for
+    failed attempts; ``<PREFIX>_LOG`` still writes them there."""
+    generator = str(Path(__file__).resolve().parents[2] / "generator")
+    environ = {name: value for name, value in os.environ.items() if not name.startswith("QUIET_")}
+    run = subprocess.run(
+        [sys.executable, "-c", _UNCONFIGURED_APP.format(generator=generator)],
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert run.stdout.strip() == "raised"
+    if stderr_has_lines:
+        assert run.stderr.count("ConnectError") == 2  # one WARNING line per attempt
+    else:
+        assert run.stderr == ""

@@ -12,6 +12,8 @@ from runtime import (
     RequestOptions,
     RetryPolicy,
     Timeouts,
+    Unset,
+    apply_request_options,
     new_idempotency_key,
     request_extensions,
 )
@@ -72,7 +74,18 @@ def test_per_call_timeout_for_httpx(timeout: Timeouts | float | None, expected: 
     assert RequestOptions(timeout=timeout).httpx_timeout() == expected
 
 
-@pytest.mark.parametrize("kwargs", [{"timeout": 0}, {"timeout": -1.0}, {"idempotency_key": ""}, {"headers": {"a": 1}}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"timeout": 0},
+        {"timeout": -1.0},
+        {"idempotency_key": ""},
+        {"headers": {"a": 1}},
+        {"deadline_s": 0},
+        {"deadline_s": True},
+        {"deadline_s": float("inf")},
+    ],
+)
 def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
     """Options validate when built."""
     with pytest.raises((ValueError, TypeError)):
@@ -140,3 +153,15 @@ class TestApplyRequestOptions:
         )
         assert kwargs["timeout"].read == 2.5
         assert kwargs["extensions"]["sdk.retry"] is RETRY_DISABLED
+
+
+@pytest.mark.parametrize(("deadline_s", "carried"), [(UNSET, False), (None, True), (2.5, True)])
+def test_per_call_deadline_travels_as_an_extension(deadline_s: float | Unset | None, carried: bool) -> None:
+    """RequestOptions(deadline_s=...) puts the call's deadline (None: none) under sdk.deadline_s; UNSET keeps
+    the client's."""
+    kwargs = apply_request_options(
+        {}, operation_id="op", options=RequestOptions(deadline_s=deadline_s), sends_idempotency_key=False
+    )
+    assert ("sdk.deadline_s" in kwargs["extensions"]) is carried
+    if carried:
+        assert kwargs["extensions"]["sdk.deadline_s"] == deadline_s

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from runtime import CircuitBreaker, ConfigurationError, RateLimit, load_settings, rate_limit_default, settings_defaults
+from runtime import (
+    CircuitBreaker,
+    ConfigurationError,
+    PoolLimits,
+    RateLimit,
+    load_settings,
+    rate_limit_default,
+    settings_defaults,
+)
 
 DESIGN = {
     "retry": {
@@ -46,7 +54,28 @@ def test_caller_and_environment_beat_the_spec_defaults() -> None:
     assert off.rate_limit is None  # never on unless asked for
 
 
-@pytest.mark.parametrize("broken", [{"retry": []}, {"circuit": {"failure_threshold": 0}}, {"rate_limit": {"burst": 1}}])
+def test_the_spec_sizes_the_pool_and_the_caller_still_wins() -> None:
+    """x-sdk-defaults.pool becomes the settings' PoolLimits (per-host cap included); pool= overrides it."""
+    design = {"pool": {"max_connections": 10, "max_connections_per_host": 5}}
+    settings = load_settings("ACME", {"base_url": "https://x.example"}, environ={}, defaults=settings_defaults(design))
+    assert settings.pool == PoolLimits(max_connections=10, max_connections_per_host=5)
+    mine = PoolLimits(max_connections=3)
+    chosen = load_settings(
+        "ACME", {"base_url": "https://x.example", "pool": mine}, environ={}, defaults=settings_defaults(design)
+    )
+    assert chosen.pool == mine
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"retry": []},
+        {"circuit": {"failure_threshold": 0}},
+        {"rate_limit": {"burst": 1}},
+        {"pool": {"max_connections_per_host": 0}},
+        {"pool": {"per_host": 5}},
+    ],
+)
 def test_malformed_defaults_name_the_setting(broken: dict[str, object]) -> None:
     """A malformed x-sdk-defaults entry is a ConfigurationError naming it, not a traceback."""
     with pytest.raises(ConfigurationError, match="x-sdk-defaults"):

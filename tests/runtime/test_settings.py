@@ -15,6 +15,7 @@ from runtime import (
     Timeouts,
     load_settings,
 )
+from runtime._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES
 
 TOKEN = "tok-super-secret"
 
@@ -117,6 +118,10 @@ def test_malformed_env_value_names_setting_and_origin() -> None:
         ({"MYRVM_CACHE": "maybe"}, "cache"),
         ({"MYRVM_VERIFY": "/no/such/ca.pem"}, "verify"),
         ({"MYRVM_TIMEOUT_S": "0"}, "timeout_s"),
+        ({"MYRVM_DEADLINE_S": "0"}, "deadline_s"),
+        ({"MYRVM_DEADLINE_S": "soon"}, "deadline_s"),
+        ({"MYRVM_MAX_RESPONSE_BYTES": "1.5"}, "max_response_bytes"),
+        ({"MYRVM_MAX_RESPONSE_BYTES": "-1"}, "max_response_bytes"),
     ],
 )
 def test_malformed_values_name_the_setting(env: dict[str, str], setting: str) -> None:
@@ -256,3 +261,44 @@ def test_a_password_in_the_base_url_never_shows_in_repr_or_errors() -> None:
             load_settings("MYRVM", explicit, environ=environ)
         assert caught.value.setting == "base_url"
         assert password not in str(caught.value) and "ftp://REDACTED@api.example.com" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "deadline_s", "max_response_bytes"),
+    [
+        ({}, DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES),
+        ({"MYRVM_DEADLINE_S": "2.5", "MYRVM_MAX_RESPONSE_BYTES": "1024"}, 2.5, 1024),
+        ({"MYRVM_DEADLINE_S": "none", "MYRVM_MAX_RESPONSE_BYTES": "None"}, None, None),
+    ],
+)
+def test_deadline_and_response_size_limit(
+    env: dict[str, str], deadline_s: float | None, max_response_bytes: int | None
+) -> None:
+    """deadline_s and max_response_bytes default to _defaults.py, read the environment, and "none" switches
+    either off."""
+    settings = load_settings("MYRVM", {"base_url": "https://x.example"}, environ=env)
+    assert (settings.deadline_s, settings.max_response_bytes) == (deadline_s, max_response_bytes)
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        ({}, {}, True),
+        ({}, {"MYRVM_VALIDATE_RESPONSES": "false"}, False),
+        ({"validate_responses": True}, {"MYRVM_VALIDATE_RESPONSES": "off"}, True),
+        ({"validate_responses": False}, {}, False),
+    ],
+)
+def test_validate_responses_is_on_unless_switched_off(
+    explicit: dict[str, object], env: dict[str, str], expected: bool
+) -> None:
+    """Response validation is on by default; MYRVM_VALIDATE_RESPONSES or the argument (which wins) switch it."""
+    settings = load_settings("MYRVM", {"base_url": "https://x.example", **explicit}, environ=env)
+    assert settings.validate_responses is expected
+
+
+def test_a_malformed_validate_responses_names_the_setting() -> None:
+    """MYRVM_VALIDATE_RESPONSES=maybe raises ConfigurationError naming validate_responses."""
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings("MYRVM", {"base_url": "https://x.example"}, environ={"MYRVM_VALIDATE_RESPONSES": "maybe"})
+    assert caught.value.setting == "validate_responses"

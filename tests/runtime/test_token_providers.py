@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
-from runtime._errors import TokenRefreshError
+from runtime import (
+    ClientCredentialsProvider,
+    ClientSettings,
+    FakeClock,
+    RetryPolicy,
+    Timeouts,
+    build_async_token_client,
+    build_token_client,
+)
+from runtime._errors import ConnectError, RequestTimeout, TokenRefreshError
 from runtime._secret import Secret
 from runtime._token import Token
 from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
@@ -110,15 +125,17 @@ async def test_async_login_and_refresh_fallback() -> None:
     assert renewed is not None and renewed.access_token == Secret("from-login")
 
 
-def test_unreachable_token_endpoint_raises_token_refresh_error() -> None:
-    """A connect error during login becomes TokenRefreshError saying to check the URL and network."""
+def test_unreachable_token_endpoint_raises_the_transport_error_naming_the_token_request() -> None:
+    """A connect error during login is a ConnectError (not a TokenRefreshError) naming the login call."""
 
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
     client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(handler))
-    with pytest.raises(TokenRefreshError, match="Check the base URL and the network"):
+    with pytest.raises(ConnectError, match=r"The token request \(Login \(POST /auth/login\)\) got no answer") as caught:
         login_provider().fetch(client, now=NOW)
+    assert not isinstance(caught.value, TokenRefreshError)
+    assert "pw-secret-1" not in str(caught.value)
 
 
 def test_non_json_answer_raises() -> None:
@@ -146,3 +163,96 @@ async def test_static_provider_never_refreshes() -> None:
         assert await provider.async_fetch(async_client, now=NOW) == token
         assert await provider.async_refresh(async_client, token, now=NOW) is None
     assert "k-1" not in repr(provider)
+
+
+# --- against local servers, through the SDK's token client (retries) -------------------------------------
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _silent_server() -> Iterator[tuple[str, list[int]]]:
+    """Accepts connections on 127.0.0.1 and never answers; counts them. Always stopped."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.02)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                accepted.append(listener.accept()[0])
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    counts: list[int] = []
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", counts
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        counts.append(len(accepted))
+        for sock in accepted:
+            sock.close()
+        listener.close()
+
+
+def _oauth2_provider() -> ClientCredentialsProvider:
+    return ClientCredentialsProvider("/oauth/token", "client-1", Secret("oauth-secret-1"))
+
+
+def _fetch(provider: Any, settings: ClientSettings, backend: str, clock: FakeClock) -> None:
+    """One fetch through the token client the SDK builds for `settings`."""
+    if backend == "sync":
+        with build_token_client(settings, logger_name="sdk.token_test", clock=clock, jitter=lambda: 0.0) as client:
+            provider.fetch(client, now=NOW)
+        return
+
+    async def fetch() -> None:
+        async with build_async_token_client(
+            settings,
+            logger_name="sdk.token_test",
+            transport=backend,
+            clock=clock,
+            jitter=lambda: 0.0,  # type: ignore[arg-type]
+        ) as client:
+            await provider.async_fetch(client, now=NOW)
+
+    asyncio.run(fetch())
+
+
+@pytest.mark.parametrize("backend", ["sync", "httpx", "aiohttp", "httptools"])
+@pytest.mark.parametrize(
+    ("provider", "named"), [(login_provider(), "Login (POST /auth/login)"), (_oauth2_provider(), "OAuth2")]
+)
+def test_unreachable_token_server_is_retried_then_raises_connect_error(
+    backend: str, provider: object, named: str
+) -> None:
+    """Refused token requests (login or OAuth2) are retried like idempotent calls (three attempts, two
+    backoff sleeps), then raise ConnectError naming the token request, never TokenRefreshError."""
+    clock = FakeClock()
+    settings = ClientSettings(base_url=f"http://127.0.0.1:{_closed_port()}", retry=RetryPolicy(max_attempts=3))
+    with pytest.raises(ConnectError) as caught:
+        _fetch(provider, settings, backend, clock)
+    assert not isinstance(caught.value, TokenRefreshError)
+    assert "The token request" in str(caught.value) and named in str(caught.value)
+    assert clock.sleeps == [1.0, 2.0]
+    assert "pw-secret-1" not in str(caught.value) and "oauth-secret-1" not in str(caught.value)
+
+
+@pytest.mark.parametrize("backend", ["sync", "httpx", "aiohttp", "httptools"])
+def test_silent_token_server_times_out_after_retries_with_request_timeout(backend: str) -> None:
+    """A token server that never answers: each attempt hits the read timeout, the login is retried, and
+    RequestTimeout (a TransportError) names the token request."""
+    clock = FakeClock()
+    with _silent_server() as (url, counts):
+        settings = ClientSettings(base_url=url, retry=RetryPolicy(max_attempts=2), timeouts=Timeouts(read_s=0.05))
+        with pytest.raises(RequestTimeout, match=r"The token request \(Login \(POST /auth/login\)\)"):
+            _fetch(login_provider(), settings, backend, clock)
+    assert clock.sleeps == [1.0]
+    assert counts == [2]

@@ -89,7 +89,7 @@ async def test_async_closed_port_raises_connect_error() -> None:
 
 
 def test_success_body_missing_a_required_field_raises_response_validation_error() -> None:
-    """A 200 whose body lacks a required field raises ResponseValidationError naming the model and field."""
+    """A 200 whose body lacks a required field raises ResponseValidationError naming the field's JSON pointer."""
     transport = httpx.MockTransport(config_without_camera)
     with (
         MyRVM("https://api.myrvm.test", api_token=TOKEN, transport=transport) as client,
@@ -97,8 +97,8 @@ def test_success_body_missing_a_required_field_raises_response_validation_error(
     ):
         client.config.get(RVM)
     error = caught.value
-    assert error.path == "RvmConfig.camera"
-    assert "RvmConfig.camera" in str(error)
+    assert error.path == error.pointer == "/camera"
+    assert "/camera: expected a value (the field is required), got nothing" in str(error)
     assert (error.status_code, error.request_id) == (200, REQUEST_ID)
     assert error.body == CONFIG_WITHOUT_CAMERA
 
@@ -109,7 +109,7 @@ async def test_async_success_body_missing_a_required_field_raises_response_valid
     async with AsyncMyRVM("https://api.myrvm.test", api_token=TOKEN, transport=transport) as client:
         with pytest.raises(ResponseValidationError) as caught:
             await client.config.get(RVM)
-    assert caught.value.path == "RvmConfig.camera"
+    assert caught.value.pointer == "/camera"
 
 
 # --- configuration ----------------------------------------------------------------------------------------

@@ -311,7 +311,7 @@ async def test_async_login_refresh_and_logout(
 
 def test_wrong_credentials_surface_as_a_token_error(sdk: ModuleType, alive: PrismServer) -> None:
     """A login Prism refuses (the schema: a fingerprint that is not a SHA-256) fails the call with TokenRefreshError."""
-    bad = {**CREDENTIALS, "hardware_fingerprint": "not-a-fingerprint"}
+    bad = {**CREDENTIALS, "hardware_fingerprint": "not a fingerprint"}
     with sdk.TikTrue(alive.url, credentials=bad) as client, pytest.raises(sdk.errors.TokenRefreshError):
         client.licenses.info()
 

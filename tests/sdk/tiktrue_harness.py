@@ -20,7 +20,7 @@ import attrs
 import yaml
 
 from generator.build import build_into
-from generator.registry import SdkEntry
+from generator.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = ROOT / "openapi" / "tiktrue.yaml"
@@ -52,19 +52,9 @@ class BuiltSdk:
 def build_sdk(scratch: Path) -> BuiltSdk:
     """Generate the SDK from openapi/tiktrue.yaml into `scratch` with `build_into` and import it from there."""
     project_dir = scratch / "sdk"
-    warnings = build_into(
-        SdkEntry(
-            name="tiktrue",
-            spec=SPEC_PATH,
-            distribution="tiktrue-sdk",
-            package=PACKAGE,
-            client_class="TikTrue",
-            env_prefix="TIKTRUE",
-            mock_port=4030,
-            asyncapi=None,
-        ),
-        project_dir,
-    )
+    # The registry's own entry: the scratch package has everything the committed one has (the hand-written
+    # modules too), since it replaces it in sys.modules for the rest of the session.
+    warnings = build_into(load_registry()["tiktrue"], project_dir)
     for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
         del sys.modules[name]  # a committed copy on sys.path must not shadow the fresh generation
     sys.path.insert(0, str(project_dir))

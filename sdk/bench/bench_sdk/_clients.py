@@ -70,7 +70,9 @@ class Bench:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -99,6 +101,8 @@ class Bench:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = ItemsResource(self.low_level)
@@ -194,7 +198,9 @@ class AsyncBench:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -223,6 +229,8 @@ class AsyncBench:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.items = AsyncItemsResource(self.low_level)

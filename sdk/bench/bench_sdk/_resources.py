@@ -9,14 +9,20 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._runtime import (
     RequestOptions,
+    check_request,
 )
 from .api.items import get_item, list_items
 from .client import Client
 from .models.item import Item
 from .models.item_page import ItemPage
 from .types import Response, Unset
+
+_CHECKS_GET_ITEM: dict[str, Any] = {"parameters": {"item_id": {"minimum": 0}}}
+_CHECKS_LIST_ITEMS: dict[str, Any] = {"parameters": {"limit": {"minimum": 1, "maximum": 100}}}
 
 
 class ItemsResource:
@@ -55,6 +61,14 @@ class ItemsResource:
         Returns:
             Item
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return get_item.sync(
             client=self._client,
             item_id=item_id,
@@ -85,6 +99,14 @@ class ItemsResource:
         Returns:
             Response[Item]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return get_item.sync_detailed(
             client=self._client,
             item_id=item_id,
@@ -118,6 +140,14 @@ class ItemsResource:
         Returns:
             ItemPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return list_items.sync(
             client=self._client,
             limit=limit,
@@ -148,6 +178,14 @@ class ItemsResource:
         Returns:
             Response[ItemPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return list_items.sync_detailed(
             client=self._client,
             limit=limit,
@@ -191,6 +229,14 @@ class AsyncItemsResource:
         Returns:
             Item
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return await get_item.asyncio(
             client=self._client,
             item_id=item_id,
@@ -221,6 +267,14 @@ class AsyncItemsResource:
         Returns:
             Response[Item]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ITEM,
+                operation_id="getItem",
+                parameters={
+                    "item_id": item_id,
+                },
+            )
         return await get_item.asyncio_detailed(
             client=self._client,
             item_id=item_id,
@@ -254,6 +308,14 @@ class AsyncItemsResource:
         Returns:
             ItemPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return await list_items.asyncio(
             client=self._client,
             limit=limit,
@@ -284,6 +346,14 @@ class AsyncItemsResource:
         Returns:
             Response[ItemPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ITEMS,
+                operation_id="listItems",
+                parameters={
+                    "limit": limit,
+                },
+            )
         return await list_items.asyncio_detailed(
             client=self._client,
             limit=limit,

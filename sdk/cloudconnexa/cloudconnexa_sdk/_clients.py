@@ -98,7 +98,9 @@ class CloudConnexa:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -127,6 +129,8 @@ class CloudConnexa:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.oauth = OauthResource(self.low_level)
@@ -230,7 +234,9 @@ class AsyncCloudConnexa:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -259,6 +265,8 @@ class AsyncCloudConnexa:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.oauth = AsyncOauthResource(self.low_level)

@@ -20,6 +20,7 @@ from ._runtime import (
     VersionedOperation,
     afind_item,
     aiterate_items,
+    check_request,
     find_item,
     iterate_items,
 )
@@ -61,6 +62,19 @@ from .models.user_update_request import UserUpdateRequest
 from .models.vpn_region import VpnRegion
 from .types import UNSET, Response, Unset
 
+_CHECKS_REQUEST_TOKEN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "grant_type": {"enum": ["client_credentials"]},
+            "client_id": {"minLength": 1, "maxLength": 255},
+            "client_secret": {"minLength": 1, "maxLength": 255},
+            "scope": {"maxLength": 255},
+        }
+    }
+}
+_CHECKS_LIST_NETWORKS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_NETWORKS = Pagination.from_extension(
     {
         "style": "page",
@@ -75,6 +89,80 @@ _PAGES_LIST_NETWORKS = Pagination.from_extension(
 _PAGE_ARGS_LIST_NETWORKS = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_NETWORK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "routes": {
+                "maxItems": 100,
+                "items": {
+                    "properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}
+                },
+            },
+            "connectors": {
+                "minItems": 1,
+                "maxItems": 10,
+                "items": {
+                    "properties": {
+                        "name": {"minLength": 1, "maxLength": 40},
+                        "description": {"maxLength": 120},
+                        "vpnRegionId": {"minLength": 1, "maxLength": 64},
+                    }
+                },
+            },
+            "tunnelingProtocol": {"enum": ["OPENVPN", "IPSEC"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    }
+}
+_CHECKS_GET_NETWORK: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_NETWORK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_NETWORK: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_CONNECTORS: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
 }
 _PAGES_LIST_CONNECTORS = Pagination.from_extension(
     {
@@ -91,6 +179,67 @@ _PAGE_ARGS_LIST_CONNECTORS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_CONNECTOR: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "vpnRegionId": {"minLength": 1, "maxLength": 64},
+        }
+    },
+    "parameters": {
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_CONNECTOR: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_CONNECTOR: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "vpnRegionId": {"minLength": 1, "maxLength": 64},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_CONNECTOR: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_ROUTES: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
+}
 _PAGES_LIST_ROUTES = Pagination.from_extension(
     {
         "style": "page",
@@ -105,6 +254,47 @@ _PAGES_LIST_ROUTES = Pagination.from_extension(
 _PAGE_ARGS_LIST_ROUTES = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_ROUTE: dict[str, Any] = {
+    "body": {"properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}},
+    "parameters": {
+        "networkId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_ROUTE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_ROUTE: dict[str, Any] = {
+    "body": {"properties": {"value": {"minLength": 1, "maxLength": 255}, "description": {"maxLength": 120}}},
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_ROUTE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_USERS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
 }
 _PAGES_LIST_USERS = Pagination.from_extension(
     {
@@ -121,6 +311,66 @@ _PAGE_ARGS_LIST_USERS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_USER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "firstName": {"maxLength": 64},
+            "lastName": {"maxLength": 64},
+            "username": {"minLength": 1, "maxLength": 64},
+            "email": {"minLength": 3, "maxLength": 254},
+            "groupId": {
+                "minLength": 36,
+                "maxLength": 36,
+                "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            },
+            "role": {"enum": ["ADMIN", "MEMBER"]},
+        }
+    }
+}
+_CHECKS_GET_USER: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_USER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "firstName": {"maxLength": 64},
+            "lastName": {"maxLength": 64},
+            "email": {"minLength": 3, "maxLength": 254},
+            "groupId": {
+                "minLength": 36,
+                "maxLength": 36,
+                "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            },
+            "status": {"enum": ["ACTIVE", "SUSPENDED"]},
+            "role": {"enum": ["ADMIN", "MEMBER"]},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_USER: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_USER_GROUPS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
     {
         "style": "page",
@@ -136,11 +386,63 @@ _PAGE_ARGS_LIST_USER_GROUPS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_USER_GROUP: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "vpnRegionIds": {"maxItems": 100, "items": {"maxLength": 255}},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "maxDevice": {"minimum": 1, "maximum": 1000},
+            "connectAuth": {"enum": ["NO_AUTH", "ON_PRIOR_AUTH", "EVERY_TIME"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    }
+}
 _VERSIONED_GET_USER_GROUP = VersionedOperation(
     operation_id="getUserGroup",
     since="1.1.0",
     fallback=Fallback(via="listUserGroups", match="id"),
 )
+_CHECKS_GET_USER_GROUP: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_USER_GROUP: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "vpnRegionIds": {"maxItems": 100, "items": {"maxLength": 255}},
+            "internetAccess": {"enum": ["SPLIT_TUNNEL_ON", "SPLIT_TUNNEL_OFF", "RESTRICTED_INTERNET"]},
+            "maxDevice": {"minimum": 1, "maximum": 1000},
+            "connectAuth": {"enum": ["NO_AUTH", "ON_PRIOR_AUTH", "EVERY_TIME"]},
+            "gatewaysIds": {"maxItems": 100, "items": {"maxLength": 255}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_USER_GROUP: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_DNS_RECORDS: dict[str, Any] = {
+    "parameters": {"page": {"minimum": 0, "maximum": 100000}, "size": {"minimum": 1, "maximum": 1000}}
+}
 _PAGES_LIST_DNS_RECORDS = Pagination.from_extension(
     {
         "style": "page",
@@ -156,11 +458,67 @@ _PAGE_ARGS_LIST_DNS_RECORDS = {
     "page": "page",
     "size": "size",
 }
+_CHECKS_CREATE_DNS_RECORD: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "domain": {"minLength": 1, "maxLength": 253},
+            "description": {"maxLength": 120},
+            "ipv4Addresses": {"maxItems": 100, "items": {"maxLength": 15}},
+            "ipv6Addresses": {"maxItems": 100, "items": {"maxLength": 45}},
+        }
+    }
+}
 _VERSIONED_GET_DNS_RECORD = VersionedOperation(
     operation_id="getDnsRecord",
     since="1.1.0",
     fallback=Fallback(via="listDnsRecords", match="id"),
 )
+_CHECKS_GET_DNS_RECORD: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_DNS_RECORD: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "domain": {"minLength": 1, "maxLength": 253},
+            "description": {"maxLength": 120},
+            "ipv4Addresses": {"maxItems": 100, "items": {"maxLength": 15}},
+            "ipv6Addresses": {"maxItems": 100, "items": {"maxLength": 45}},
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_DNS_RECORD: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_LIST_IP_SERVICES: dict[str, Any] = {
+    "parameters": {
+        "page": {"minimum": 0, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 1000},
+        "hostId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        },
+    }
+}
 _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
     {
         "style": "page",
@@ -175,6 +533,170 @@ _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
 _PAGE_ARGS_LIST_IP_SERVICES = {
     "page": "page",
     "size": "size",
+}
+_CHECKS_CREATE_IP_SERVICE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "config": {
+                "properties": {
+                    "serviceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "enum": [
+                                "ANY",
+                                "BGP",
+                                "CUSTOM",
+                                "DHCP",
+                                "DNS",
+                                "FTP",
+                                "HTTP",
+                                "HTTPS",
+                                "IMAP",
+                                "IMAPS",
+                                "NTP",
+                                "POP3",
+                                "POP3S",
+                                "SMTP",
+                                "SMTPS",
+                                "SNMP",
+                                "SSH",
+                                "TELNET",
+                                "TFTP",
+                            ]
+                        },
+                    },
+                    "customServiceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "properties": {
+                                "protocol": {"enum": ["TCP", "UDP", "ICMP"]},
+                                "port": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                                "icmpType": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    },
+                }
+            },
+        }
+    },
+    "parameters": {
+        "hostId": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_GET_IP_SERVICE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
+}
+_CHECKS_UPDATE_IP_SERVICE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 40},
+            "description": {"maxLength": 120},
+            "config": {
+                "properties": {
+                    "serviceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "enum": [
+                                "ANY",
+                                "BGP",
+                                "CUSTOM",
+                                "DHCP",
+                                "DNS",
+                                "FTP",
+                                "HTTP",
+                                "HTTPS",
+                                "IMAP",
+                                "IMAPS",
+                                "NTP",
+                                "POP3",
+                                "POP3S",
+                                "SMTP",
+                                "SMTPS",
+                                "SNMP",
+                                "SSH",
+                                "TELNET",
+                                "TFTP",
+                            ]
+                        },
+                    },
+                    "customServiceTypes": {
+                        "maxItems": 20,
+                        "items": {
+                            "properties": {
+                                "protocol": {"enum": ["TCP", "UDP", "ICMP"]},
+                                "port": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                                "icmpType": {
+                                    "maxItems": 100,
+                                    "items": {
+                                        "properties": {
+                                            "value": {"minimum": 0, "maximum": 65535},
+                                            "lowerValue": {"minimum": 0, "maximum": 65535},
+                                            "upperValue": {"minimum": 0, "maximum": 65535},
+                                        }
+                                    },
+                                },
+                            }
+                        },
+                    },
+                }
+            },
+        }
+    },
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    },
+}
+_CHECKS_DELETE_IP_SERVICE: dict[str, Any] = {
+    "parameters": {
+        "id": {
+            "minLength": 36,
+            "maxLength": 36,
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+        }
+    }
 }
 
 
@@ -217,6 +739,12 @@ class OauthResource:
         Returns:
             Token
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return request_token.sync(
             client=self._client,
             body=body,
@@ -250,6 +778,12 @@ class OauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return request_token.sync_detailed(
             client=self._client,
             body=body,
@@ -296,6 +830,12 @@ class AsyncOauthResource:
         Returns:
             Token
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return await request_token.asyncio(
             client=self._client,
             body=body,
@@ -329,6 +869,12 @@ class AsyncOauthResource:
         Returns:
             Response[Token]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_TOKEN,
+                operation_id="requestToken",
+                body=body,
+            )
         return await request_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -375,6 +921,15 @@ class NetworksResource:
         Returns:
             NetworkPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_networks.sync(
             client=self._client,
             page=page,
@@ -432,6 +987,15 @@ class NetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_networks.sync_detailed(
             client=self._client,
             page=page,
@@ -466,6 +1030,12 @@ class NetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return create_network.sync(
             client=self._client,
             body=body,
@@ -496,6 +1066,12 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return create_network.sync_detailed(
             client=self._client,
             body=body,
@@ -529,6 +1105,14 @@ class NetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_network.sync(
             client=self._client,
             id=id,
@@ -559,6 +1143,14 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_network.sync_detailed(
             client=self._client,
             id=id,
@@ -595,6 +1187,15 @@ class NetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_network.sync(
             client=self._client,
             id=id,
@@ -629,6 +1230,15 @@ class NetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_network.sync_detailed(
             client=self._client,
             id=id,
@@ -663,6 +1273,14 @@ class NetworksResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_network.sync(
             client=self._client,
             id=id,
@@ -693,6 +1311,14 @@ class NetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_network.sync_detailed(
             client=self._client,
             id=id,
@@ -739,6 +1365,15 @@ class AsyncNetworksResource:
         Returns:
             NetworkPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_networks.asyncio(
             client=self._client,
             page=page,
@@ -797,6 +1432,15 @@ class AsyncNetworksResource:
         Returns:
             Response[NetworkPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_NETWORKS,
+                operation_id="listNetworks",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_networks.asyncio_detailed(
             client=self._client,
             page=page,
@@ -831,6 +1475,12 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return await create_network.asyncio(
             client=self._client,
             body=body,
@@ -861,6 +1511,12 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_NETWORK,
+                operation_id="createNetwork",
+                body=body,
+            )
         return await create_network.asyncio_detailed(
             client=self._client,
             body=body,
@@ -894,6 +1550,14 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_network.asyncio(
             client=self._client,
             id=id,
@@ -924,6 +1588,14 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_NETWORK,
+                operation_id="getNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -960,6 +1632,15 @@ class AsyncNetworksResource:
         Returns:
             Network
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_network.asyncio(
             client=self._client,
             id=id,
@@ -994,6 +1675,15 @@ class AsyncNetworksResource:
         Returns:
             Response[Network]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_NETWORK,
+                operation_id="updateNetwork",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1028,6 +1718,14 @@ class AsyncNetworksResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_network.asyncio(
             client=self._client,
             id=id,
@@ -1058,6 +1756,14 @@ class AsyncNetworksResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_NETWORK,
+                operation_id="deleteNetwork",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_network.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1106,6 +1812,16 @@ class ConnectorsResource:
         Returns:
             ConnectorPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_connectors.sync(
             client=self._client,
             page=page,
@@ -1166,6 +1882,16 @@ class ConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_connectors.sync_detailed(
             client=self._client,
             page=page,
@@ -1203,6 +1929,15 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_connector.sync(
             client=self._client,
             body=body,
@@ -1236,6 +1971,15 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_connector.sync_detailed(
             client=self._client,
             body=body,
@@ -1270,6 +2014,14 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_connector.sync(
             client=self._client,
             id=id,
@@ -1300,6 +2052,14 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1335,6 +2095,15 @@ class ConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_connector.sync(
             client=self._client,
             id=id,
@@ -1368,6 +2137,15 @@ class ConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1402,6 +2180,14 @@ class ConnectorsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_connector.sync(
             client=self._client,
             id=id,
@@ -1432,6 +2218,14 @@ class ConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_connector.sync_detailed(
             client=self._client,
             id=id,
@@ -1480,6 +2274,16 @@ class AsyncConnectorsResource:
         Returns:
             ConnectorPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_connectors.asyncio(
             client=self._client,
             page=page,
@@ -1541,6 +2345,16 @@ class AsyncConnectorsResource:
         Returns:
             Response[ConnectorPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_CONNECTORS,
+                operation_id="listConnectors",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_connectors.asyncio_detailed(
             client=self._client,
             page=page,
@@ -1578,6 +2392,15 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_connector.asyncio(
             client=self._client,
             body=body,
@@ -1611,6 +2434,15 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_CONNECTOR,
+                operation_id="createConnector",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_connector.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1645,6 +2477,14 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_connector.asyncio(
             client=self._client,
             id=id,
@@ -1675,6 +2515,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONNECTOR,
+                operation_id="getConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1710,6 +2558,15 @@ class AsyncConnectorsResource:
         Returns:
             Connector
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_connector.asyncio(
             client=self._client,
             id=id,
@@ -1743,6 +2600,15 @@ class AsyncConnectorsResource:
         Returns:
             Response[Connector]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONNECTOR,
+                operation_id="updateConnector",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1777,6 +2643,14 @@ class AsyncConnectorsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_connector.asyncio(
             client=self._client,
             id=id,
@@ -1807,6 +2681,14 @@ class AsyncConnectorsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_CONNECTOR,
+                operation_id="deleteConnector",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_connector.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1855,6 +2737,16 @@ class RoutesResource:
         Returns:
             RoutePage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_routes.sync(
             client=self._client,
             page=page,
@@ -1915,6 +2807,16 @@ class RoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return list_routes.sync_detailed(
             client=self._client,
             page=page,
@@ -1952,6 +2854,15 @@ class RoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_route.sync(
             client=self._client,
             body=body,
@@ -1985,6 +2896,15 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return create_route.sync_detailed(
             client=self._client,
             body=body,
@@ -2019,6 +2939,14 @@ class RoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_route.sync(
             client=self._client,
             id=id,
@@ -2049,6 +2977,14 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2084,6 +3020,15 @@ class RoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_route.sync(
             client=self._client,
             id=id,
@@ -2117,6 +3062,15 @@ class RoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2151,6 +3105,14 @@ class RoutesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_route.sync(
             client=self._client,
             id=id,
@@ -2181,6 +3143,14 @@ class RoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_route.sync_detailed(
             client=self._client,
             id=id,
@@ -2229,6 +3199,16 @@ class AsyncRoutesResource:
         Returns:
             RoutePage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_routes.asyncio(
             client=self._client,
             page=page,
@@ -2290,6 +3270,16 @@ class AsyncRoutesResource:
         Returns:
             Response[RoutePage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_ROUTES,
+                operation_id="listRoutes",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "networkId": network_id,
+                },
+            )
         return await list_routes.asyncio_detailed(
             client=self._client,
             page=page,
@@ -2327,6 +3317,15 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_route.asyncio(
             client=self._client,
             body=body,
@@ -2360,6 +3359,15 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_ROUTE,
+                operation_id="createRoute",
+                body=body,
+                parameters={
+                    "networkId": network_id,
+                },
+            )
         return await create_route.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2394,6 +3402,14 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_route.asyncio(
             client=self._client,
             id=id,
@@ -2424,6 +3440,14 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_ROUTE,
+                operation_id="getRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2459,6 +3483,15 @@ class AsyncRoutesResource:
         Returns:
             Route
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_route.asyncio(
             client=self._client,
             id=id,
@@ -2492,6 +3525,15 @@ class AsyncRoutesResource:
         Returns:
             Response[Route]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_ROUTE,
+                operation_id="updateRoute",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2526,6 +3568,14 @@ class AsyncRoutesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_route.asyncio(
             client=self._client,
             id=id,
@@ -2556,6 +3606,14 @@ class AsyncRoutesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_ROUTE,
+                operation_id="deleteRoute",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_route.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2602,6 +3660,15 @@ class UsersResource:
         Returns:
             UserPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_users.sync(
             client=self._client,
             page=page,
@@ -2659,6 +3726,15 @@ class UsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_users.sync_detailed(
             client=self._client,
             page=page,
@@ -2693,6 +3769,12 @@ class UsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return create_user.sync(
             client=self._client,
             body=body,
@@ -2723,6 +3805,12 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return create_user.sync_detailed(
             client=self._client,
             body=body,
@@ -2756,6 +3844,14 @@ class UsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user.sync(
             client=self._client,
             id=id,
@@ -2786,6 +3882,14 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2821,6 +3925,15 @@ class UsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user.sync(
             client=self._client,
             id=id,
@@ -2854,6 +3967,15 @@ class UsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2888,6 +4010,14 @@ class UsersResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user.sync(
             client=self._client,
             id=id,
@@ -2918,6 +4048,14 @@ class UsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user.sync_detailed(
             client=self._client,
             id=id,
@@ -2964,6 +4102,15 @@ class AsyncUsersResource:
         Returns:
             UserPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_users.asyncio(
             client=self._client,
             page=page,
@@ -3022,6 +4169,15 @@ class AsyncUsersResource:
         Returns:
             Response[UserPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USERS,
+                operation_id="listUsers",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_users.asyncio_detailed(
             client=self._client,
             page=page,
@@ -3056,6 +4212,12 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return await create_user.asyncio(
             client=self._client,
             body=body,
@@ -3086,6 +4248,12 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER,
+                operation_id="createUser",
+                body=body,
+            )
         return await create_user.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3119,6 +4287,14 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user.asyncio(
             client=self._client,
             id=id,
@@ -3149,6 +4325,14 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER,
+                operation_id="getUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3184,6 +4368,15 @@ class AsyncUsersResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user.asyncio(
             client=self._client,
             id=id,
@@ -3217,6 +4410,15 @@ class AsyncUsersResource:
         Returns:
             Response[User]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER,
+                operation_id="updateUser",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3251,6 +4453,14 @@ class AsyncUsersResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user.asyncio(
             client=self._client,
             id=id,
@@ -3281,6 +4491,14 @@ class AsyncUsersResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER,
+                operation_id="deleteUser",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3327,6 +4545,15 @@ class UserGroupsResource:
         Returns:
             UserGroupPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_user_groups.sync(
             client=self._client,
             page=page,
@@ -3384,6 +4611,15 @@ class UserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_user_groups.sync_detailed(
             client=self._client,
             page=page,
@@ -3418,6 +4654,12 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return create_user_group.sync(
             client=self._client,
             body=body,
@@ -3448,6 +4690,12 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return create_user_group.sync_detailed(
             client=self._client,
             body=body,
@@ -3481,6 +4729,14 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -3528,6 +4784,14 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3563,6 +4827,15 @@ class UserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user_group.sync(
             client=self._client,
             id=id,
@@ -3596,6 +4869,15 @@ class UserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3630,6 +4912,14 @@ class UserGroupsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user_group.sync(
             client=self._client,
             id=id,
@@ -3660,6 +4950,14 @@ class UserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_user_group.sync_detailed(
             client=self._client,
             id=id,
@@ -3706,6 +5004,15 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroupPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_user_groups.asyncio(
             client=self._client,
             page=page,
@@ -3764,6 +5071,15 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroupPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_USER_GROUPS,
+                operation_id="listUserGroups",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_user_groups.asyncio_detailed(
             client=self._client,
             page=page,
@@ -3798,6 +5114,12 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return await create_user_group.asyncio(
             client=self._client,
             body=body,
@@ -3828,6 +5150,12 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_USER_GROUP,
+                operation_id="createUserGroup",
+                body=body,
+            )
         return await create_user_group.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3861,6 +5189,14 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_USER_GROUP.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -3908,6 +5244,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_USER_GROUP,
+                operation_id="getUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3943,6 +5287,15 @@ class AsyncUserGroupsResource:
         Returns:
             UserGroup
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user_group.asyncio(
             client=self._client,
             id=id,
@@ -3976,6 +5329,15 @@ class AsyncUserGroupsResource:
         Returns:
             Response[UserGroup]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_USER_GROUP,
+                operation_id="updateUserGroup",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4010,6 +5372,14 @@ class AsyncUserGroupsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user_group.asyncio(
             client=self._client,
             id=id,
@@ -4040,6 +5410,14 @@ class AsyncUserGroupsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_USER_GROUP,
+                operation_id="deleteUserGroup",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_user_group.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4086,6 +5464,15 @@ class DnsRecordsResource:
         Returns:
             DnsRecordPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_dns_records.sync(
             client=self._client,
             page=page,
@@ -4143,6 +5530,15 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_dns_records.sync_detailed(
             client=self._client,
             page=page,
@@ -4177,6 +5573,12 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return create_dns_record.sync(
             client=self._client,
             body=body,
@@ -4207,6 +5609,12 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return create_dns_record.sync_detailed(
             client=self._client,
             body=body,
@@ -4240,6 +5648,14 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             def fetch(page: dict[str, Any]) -> Any:
@@ -4287,6 +5703,14 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4322,6 +5746,15 @@ class DnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_dns_record.sync(
             client=self._client,
             id=id,
@@ -4355,6 +5788,15 @@ class DnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4389,6 +5831,14 @@ class DnsRecordsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_dns_record.sync(
             client=self._client,
             id=id,
@@ -4419,6 +5869,14 @@ class DnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_dns_record.sync_detailed(
             client=self._client,
             id=id,
@@ -4465,6 +5923,15 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecordPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_dns_records.asyncio(
             client=self._client,
             page=page,
@@ -4523,6 +5990,15 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecordPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_DNS_RECORDS,
+                operation_id="listDnsRecords",
+                parameters={
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_dns_records.asyncio_detailed(
             client=self._client,
             page=page,
@@ -4557,6 +6033,12 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return await create_dns_record.asyncio(
             client=self._client,
             body=body,
@@ -4587,6 +6069,12 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_DNS_RECORD,
+                operation_id="createDnsRecord",
+                body=body,
+            )
         return await create_dns_record.asyncio_detailed(
             client=self._client,
             body=body,
@@ -4620,6 +6108,14 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         if _VERSIONED_GET_DNS_RECORD.plan(self._client.api_version) == "fallback":
             # This server predates the operation: serve it from the list operation, page by page.
             async def fetch(page: dict[str, Any]) -> Any:
@@ -4667,6 +6163,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_DNS_RECORD,
+                operation_id="getDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4702,6 +6206,15 @@ class AsyncDnsRecordsResource:
         Returns:
             DnsRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -4735,6 +6248,15 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[DnsRecord]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_DNS_RECORD,
+                operation_id="updateDnsRecord",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4769,6 +6291,14 @@ class AsyncDnsRecordsResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_dns_record.asyncio(
             client=self._client,
             id=id,
@@ -4799,6 +6329,14 @@ class AsyncDnsRecordsResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_DNS_RECORD,
+                operation_id="deleteDnsRecord",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_dns_record.asyncio_detailed(
             client=self._client,
             id=id,
@@ -4847,6 +6385,16 @@ class IpServicesResource:
         Returns:
             IpServicePage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return list_ip_services.sync(
             client=self._client,
             page=page,
@@ -4907,6 +6455,16 @@ class IpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return list_ip_services.sync_detailed(
             client=self._client,
             page=page,
@@ -4944,6 +6502,15 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return create_ip_service.sync(
             client=self._client,
             body=body,
@@ -4977,6 +6544,15 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return create_ip_service.sync_detailed(
             client=self._client,
             body=body,
@@ -5011,6 +6587,14 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_ip_service.sync(
             client=self._client,
             id=id,
@@ -5041,6 +6625,14 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -5076,6 +6668,15 @@ class IpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_ip_service.sync(
             client=self._client,
             id=id,
@@ -5109,6 +6710,15 @@ class IpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -5143,6 +6753,14 @@ class IpServicesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_ip_service.sync(
             client=self._client,
             id=id,
@@ -5173,6 +6791,14 @@ class IpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_ip_service.sync_detailed(
             client=self._client,
             id=id,
@@ -5221,6 +6847,16 @@ class AsyncIpServicesResource:
         Returns:
             IpServicePage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return await list_ip_services.asyncio(
             client=self._client,
             page=page,
@@ -5282,6 +6918,16 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpServicePage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_IP_SERVICES,
+                operation_id="listIpServices",
+                parameters={
+                    "page": page,
+                    "size": size,
+                    "hostId": host_id,
+                },
+            )
         return await list_ip_services.asyncio_detailed(
             client=self._client,
             page=page,
@@ -5319,6 +6965,15 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return await create_ip_service.asyncio(
             client=self._client,
             body=body,
@@ -5352,6 +7007,15 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_IP_SERVICE,
+                operation_id="createIpService",
+                body=body,
+                parameters={
+                    "hostId": host_id,
+                },
+            )
         return await create_ip_service.asyncio_detailed(
             client=self._client,
             body=body,
@@ -5386,6 +7050,14 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5416,6 +7088,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_IP_SERVICE,
+                operation_id="getIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5451,6 +7131,15 @@ class AsyncIpServicesResource:
         Returns:
             IpService
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5484,6 +7173,15 @@ class AsyncIpServicesResource:
         Returns:
             Response[IpService]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_IP_SERVICE,
+                operation_id="updateIpService",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_ip_service.asyncio_detailed(
             client=self._client,
             id=id,
@@ -5518,6 +7216,14 @@ class AsyncIpServicesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_ip_service.asyncio(
             client=self._client,
             id=id,
@@ -5548,6 +7254,14 @@ class AsyncIpServicesResource:
         Returns:
             Response[None]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_IP_SERVICE,
+                operation_id="deleteIpService",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_ip_service.asyncio_detailed(
             client=self._client,
             id=id,

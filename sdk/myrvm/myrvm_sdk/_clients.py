@@ -43,6 +43,7 @@ from ._runtime import (
     Clock,
     DownloadResult,
     Outbox,
+    PathDefaults,
     ProgressCallback,
     RealtimeConnector,
     RetryPolicy,
@@ -69,6 +70,10 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    defaults={
+        "retry": {"max_retries": 2, "statuses": [500, 502, 503, 504], "backoff_factor": 1, "max_backoff_s": 60},
+        "pool": {"max_connections": 10, "max_connections_per_host": 5},
+    },
     secret_fields=("api_key",),
     health_path="/api/v2/health",
     health_operation_id="getHealth",
@@ -85,9 +90,12 @@ class MyRVM:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
+        rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -101,6 +109,7 @@ class MyRVM:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
+        rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
         self._connection = SyncConnection(
@@ -116,6 +125,13 @@ class MyRVM:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
+            path_defaults=PathDefaults(
+                {
+                    "rvm_id": rvm_id,
+                }
+            ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -125,6 +141,12 @@ class MyRVM:
         self.backup = BackupResource(self.low_level)
         self.timezone = TimezoneResource(self.low_level)
         self.health = HealthResource(self.low_level)
+
+    @property
+    def rvm_id(self) -> str | None:
+        """The `rvm_id` this client was made with (x-sdk-bind), or None."""
+        value: str | None = self.low_level.path_defaults.get("rvm_id")
+        return value
 
     @property
     def outbox(self) -> Outbox | None:
@@ -225,9 +247,12 @@ class AsyncMyRVM:
             (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
             pip install "myrvm-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
+        rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -241,6 +266,7 @@ class AsyncMyRVM:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
+        rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
         self._connection = AsyncConnection(
@@ -256,6 +282,13 @@ class AsyncMyRVM:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
+            path_defaults=PathDefaults(
+                {
+                    "rvm_id": rvm_id,
+                }
+            ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)
@@ -265,6 +298,12 @@ class AsyncMyRVM:
         self.backup = AsyncBackupResource(self.low_level)
         self.timezone = AsyncTimezoneResource(self.low_level)
         self.health = AsyncHealthResource(self.low_level)
+
+    @property
+    def rvm_id(self) -> str | None:
+        """The `rvm_id` this client was made with (x-sdk-bind), or None."""
+        value: str | None = self.low_level.path_defaults.get("rvm_id")
+        return value
 
     @property
     def outbox(self) -> Outbox | None:

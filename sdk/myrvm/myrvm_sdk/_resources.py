@@ -9,10 +9,13 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
     RequestOptions,
+    check_request,
 )
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
@@ -60,6 +63,177 @@ from .models.timezone_sync_result import TimezoneSyncResult
 from .models.token_pair import TokenPair
 from .types import UNSET, Response, Unset
 
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "rvm_id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+            "api_key": {"minLength": 20, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]+$"},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 16, "maxLength": 512}}}}
+_CHECKS_GET_RVM_CONFIG: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-None-Match": {"minLength": 1, "maxLength": 256},
+    }
+}
+_CHECKS_UPDATE_RVM_CONFIG: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "confidence_threshold": {"minimum": 0, "maximum": 1},
+            "detection_model": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"},
+            "model_version": {"maxLength": 32, "pattern": "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$"},
+            "camera": {
+                "minProperties": 1,
+                "properties": {
+                    "resolution": {"enum": ["640x480", "1280x720", "1920x1080", "2560x1440", "3840x2160"]},
+                    "fps": {"minimum": 1, "maximum": 60},
+                    "exposure_mode": {"enum": ["auto", "manual"]},
+                    "exposure_time_us": {"minimum": 10, "maximum": 1000000},
+                },
+            },
+            "bin_capacity": {
+                "minProperties": 1,
+                "properties": {
+                    "max_items": {"minimum": 1, "maximum": 10000},
+                    "max_weight_kg": {"maximum": 500, "exclusiveMinimum": 0},
+                    "warning_percent": {"minimum": 1, "maximum": 100},
+                    "full_percent": {"minimum": 1, "maximum": 100},
+                },
+            },
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+        },
+    },
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-Match": {"minLength": 1, "maxLength": 256},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_GET_CONFIDENCE_THRESHOLD: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}
+}
+_CHECKS_UPDATE_CONFIDENCE_THRESHOLD: dict[str, Any] = {
+    "body": {"properties": {"confidence_threshold": {"minimum": 0, "maximum": 1}}},
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "If-Match": {"minLength": 1, "maxLength": 256},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_START_REMOTE_ACCESS: dict[str, Any] = {
+    "body": {
+        "properties": {"reason": {"minLength": 1, "maxLength": 500}, "duration_minutes": {"minimum": 5, "maximum": 240}}
+    },
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_STOP_REMOTE_ACCESS: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_GET_REMOTE_ACCESS_STATUS: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}
+}
+_CHECKS_LIST_REMOTE_ACCESS_HISTORY: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "limit": {"minimum": 1, "maximum": 100},
+        "cursor": {"minLength": 1, "maxLength": 512, "pattern": "^[A-Za-z0-9_-]+$"},
+    }
+}
+_CHECKS_LIST_METRICS: dict[str, Any] = {
+    "parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}, "days": {"minimum": 1, "maximum": 90}}
+}
+_CHECKS_SUBMIT_METRICS: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_START_BACKUP: dict[str, Any] = {
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    }
+}
+_CHECKS_GET_BACKUP_STATUS: dict[str, Any] = {"parameters": {"id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"}}}
+_CHECKS_UPLOAD_BACKUP: dict[str, Any] = {
+    "body": {"properties": {"sha256": {"minLength": 64, "maxLength": 64, "pattern": "^[a-f0-9]{64}$"}}},
+    "parameters": {
+        "id": {"maxLength": 12, "pattern": "^rvm-[0-9]{4,8}$"},
+        "Idempotency-Key": {"minLength": 1, "maxLength": 255},
+    },
+}
+_CHECKS_SYNC_TIMEZONE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "event": {"enum": ["timezone_sync", "boot", "network_change", "location_change", "scheduled", "manual"]},
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+            "country": {"minLength": 1, "maxLength": 100},
+            "city": {"minLength": 1, "maxLength": 128},
+            "sync_method": {"enum": ["automatic", "manual"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_TIMEZONE_STATUS: dict[str, Any] = {
+    "parameters": {"device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}}
+}
+_CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "trigger": {"enum": ["dashboard_button", "dashboard", "operator_panel", "api", "support"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_SYNC_TIMEZONE_ALIAS: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "event": {"enum": ["timezone_sync", "boot", "network_change", "location_change", "scheduled", "manual"]},
+            "timezone": {
+                "minLength": 1,
+                "maxLength": 64,
+                "pattern": "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$",
+            },
+            "country": {"minLength": 1, "maxLength": 100},
+            "city": {"minLength": 1, "maxLength": 128},
+            "sync_method": {"enum": ["automatic", "manual"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_TIMEZONE_STATUS_ALIAS: dict[str, Any] = {
+    "parameters": {"device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"}}
+}
+_CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_ALIAS: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "device_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "trigger": {"enum": ["dashboard_button", "dashboard", "operator_panel", "api", "support"]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+
 
 class AuthResource:
     """Operations tagged `auth`."""
@@ -99,6 +273,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync(
             client=self._client,
             body=body,
@@ -131,6 +311,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -165,6 +351,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -196,6 +388,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -241,6 +439,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -273,6 +477,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -307,6 +517,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -338,6 +554,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -356,7 +578,7 @@ class ConfigResource:
 
     def get(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -384,6 +606,16 @@ class ConfigResource:
         Returns:
             None | RvmConfig
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return get_rvm_config.sync(
             client=self._client,
             id=id,
@@ -393,7 +625,7 @@ class ConfigResource:
 
     def get_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -418,6 +650,16 @@ class ConfigResource:
         Returns:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return get_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -427,13 +669,14 @@ class ConfigResource:
 
     def update(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RvmConfig:
+        deliver: DeliveryMode | None = None,
+    ) -> RvmConfig | QueuedReceipt:
         """Change part of the configuration of an RVM
 
         Applies a partial update: only the fields present in the body change, nested objects
@@ -452,6 +695,8 @@ class ConfigResource:
                 omitted fields keep their value. Closed (`additionalProperties false`) so that a misspelt
                 setting is rejected with `422` instead of being ignored.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -462,8 +707,36 @@ class ConfigResource:
             result = client.config.update(id=..., body=...)
 
         Returns:
-            RvmConfig
+            RvmConfig | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                update_rvm_config._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_rvm_config.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_rvm_config._build_response(response=result, validate=self._client.validate_responses).parsed
         return update_rvm_config.sync(
             client=self._client,
             id=id,
@@ -475,7 +748,7 @@ class ConfigResource:
 
     def update_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
@@ -509,6 +782,18 @@ class ConfigResource:
         Returns:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return update_rvm_config.sync_detailed(
             client=self._client,
             id=id,
@@ -520,7 +805,7 @@ class ConfigResource:
 
     def get_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> ConfidenceThreshold:
@@ -546,6 +831,15 @@ class ConfigResource:
         Returns:
             ConfidenceThreshold
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_confidence_threshold.sync(
             client=self._client,
             id=id,
@@ -554,7 +848,7 @@ class ConfigResource:
 
     def get_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[ConfidenceThreshold]:
@@ -577,6 +871,15 @@ class ConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -585,13 +888,14 @@ class ConfigResource:
 
     def update_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ConfidenceThreshold:
+        deliver: DeliveryMode | None = None,
+    ) -> ConfidenceThreshold | QueuedReceipt:
         """Change the detection confidence threshold
 
         Sets the detection confidence threshold. Like the configuration `PATCH`, it accepts
@@ -606,6 +910,8 @@ class ConfigResource:
             body (ConfidenceThresholdUpdate): The new confidence threshold. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -616,8 +922,38 @@ class ConfigResource:
             result = client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
-            ConfidenceThreshold
+            ConfidenceThreshold | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                update_confidence_threshold._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_confidence_threshold.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_confidence_threshold._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return update_confidence_threshold.sync(
             client=self._client,
             id=id,
@@ -629,7 +965,7 @@ class ConfigResource:
 
     def update_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
@@ -659,6 +995,18 @@ class ConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return update_confidence_threshold.sync_detailed(
             client=self._client,
             id=id,
@@ -680,7 +1028,7 @@ class AsyncConfigResource:
 
     async def get(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -708,6 +1056,16 @@ class AsyncConfigResource:
         Returns:
             None | RvmConfig
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return await get_rvm_config.asyncio(
             client=self._client,
             id=id,
@@ -717,7 +1075,7 @@ class AsyncConfigResource:
 
     async def get_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -742,6 +1100,16 @@ class AsyncConfigResource:
         Returns:
             Response[None | RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_RVM_CONFIG,
+                operation_id="getRvmConfig",
+                parameters={
+                    "id": id,
+                    "If-None-Match": if_none_match,
+                },
+            )
         return await get_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -751,13 +1119,14 @@ class AsyncConfigResource:
 
     async def update(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RvmConfig:
+        deliver: DeliveryMode | None = None,
+    ) -> RvmConfig | QueuedReceipt:
         """Change part of the configuration of an RVM
 
         Applies a partial update: only the fields present in the body change, nested objects
@@ -776,6 +1145,8 @@ class AsyncConfigResource:
                 omitted fields keep their value. Closed (`additionalProperties false`) so that a misspelt
                 setting is rejected with `422` instead of being ignored.
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -786,8 +1157,36 @@ class AsyncConfigResource:
             result = await client.config.update(id=..., body=...)
 
         Returns:
-            RvmConfig
+            RvmConfig | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                update_rvm_config._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_rvm_config.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_rvm_config._build_response(response=result, validate=self._client.validate_responses).parsed
         return await update_rvm_config.asyncio(
             client=self._client,
             id=id,
@@ -799,7 +1198,7 @@ class AsyncConfigResource:
 
     async def update_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RvmConfigUpdate,
         if_match: str | Unset = UNSET,
@@ -833,6 +1232,18 @@ class AsyncConfigResource:
         Returns:
             Response[RvmConfig]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateRvmConfig")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_RVM_CONFIG,
+                operation_id="updateRvmConfig",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await update_rvm_config.asyncio_detailed(
             client=self._client,
             id=id,
@@ -844,7 +1255,7 @@ class AsyncConfigResource:
 
     async def get_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> ConfidenceThreshold:
@@ -870,6 +1281,15 @@ class AsyncConfigResource:
         Returns:
             ConfidenceThreshold
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_confidence_threshold.asyncio(
             client=self._client,
             id=id,
@@ -878,7 +1298,7 @@ class AsyncConfigResource:
 
     async def get_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[ConfidenceThreshold]:
@@ -901,6 +1321,15 @@ class AsyncConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_CONFIDENCE_THRESHOLD,
+                operation_id="getConfidenceThreshold",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -909,13 +1338,14 @@ class AsyncConfigResource:
 
     async def update_confidence_threshold(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> ConfidenceThreshold:
+        deliver: DeliveryMode | None = None,
+    ) -> ConfidenceThreshold | QueuedReceipt:
         """Change the detection confidence threshold
 
         Sets the detection confidence threshold. Like the configuration `PATCH`, it accepts
@@ -930,6 +1360,8 @@ class AsyncConfigResource:
             body (ConfidenceThresholdUpdate): The new confidence threshold. Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -940,8 +1372,38 @@ class AsyncConfigResource:
             result = await client.config.update_confidence_threshold(id=..., body=...)
 
         Returns:
-            ConfidenceThreshold
+            ConfidenceThreshold | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                update_confidence_threshold._get_kwargs(
+                    id=id,
+                    body=body,
+                    if_match=if_match,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=update_confidence_threshold.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return update_confidence_threshold._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await update_confidence_threshold.asyncio(
             client=self._client,
             id=id,
@@ -953,7 +1415,7 @@ class AsyncConfigResource:
 
     async def update_confidence_threshold_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: ConfidenceThresholdUpdate,
         if_match: str | Unset = UNSET,
@@ -983,6 +1445,18 @@ class AsyncConfigResource:
         Returns:
             Response[ConfidenceThreshold]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="updateConfidenceThreshold")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_CONFIDENCE_THRESHOLD,
+                operation_id="updateConfidenceThreshold",
+                body=body,
+                parameters={
+                    "id": id,
+                    "If-Match": if_match,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await update_confidence_threshold.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1004,12 +1478,13 @@ class RemoteAccessResource:
 
     def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Open a remote-access session
 
         Opens a support tunnel to the machine for a limited time. The body is optional; without
@@ -1024,6 +1499,8 @@ class RemoteAccessResource:
             body (RemoteAccessStartRequest | Unset): Optional details of a remote-access session.
                 Closed (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1034,8 +1511,34 @@ class RemoteAccessResource:
             result = client.remote_access.start(id=...)
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                start_remote_access._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_remote_access._build_response(response=result, validate=self._client.validate_responses).parsed
         return start_remote_access.sync(
             client=self._client,
             id=id,
@@ -1046,7 +1549,7 @@ class RemoteAccessResource:
 
     def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
@@ -1075,6 +1578,17 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return start_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1085,11 +1599,12 @@ class RemoteAccessResource:
 
     def stop(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Close the open remote-access session
 
         Closes the machine's open remote-access session and tears the tunnel down. Answers
@@ -1101,6 +1616,8 @@ class RemoteAccessResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1111,8 +1628,32 @@ class RemoteAccessResource:
             result = client.remote_access.stop(id=...)
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                stop_remote_access._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=stop_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return stop_remote_access._build_response(response=result, validate=self._client.validate_responses).parsed
         return stop_remote_access.sync(
             client=self._client,
             id=id,
@@ -1122,7 +1663,7 @@ class RemoteAccessResource:
 
     def stop_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -1147,6 +1688,16 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return stop_remote_access.sync_detailed(
             client=self._client,
             id=id,
@@ -1156,7 +1707,7 @@ class RemoteAccessResource:
 
     def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> RemoteAccessStatus:
@@ -1181,6 +1732,15 @@ class RemoteAccessResource:
         Returns:
             RemoteAccessStatus
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_remote_access_status.sync(
             client=self._client,
             id=id,
@@ -1189,7 +1749,7 @@ class RemoteAccessResource:
 
     def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[RemoteAccessStatus]:
@@ -1211,6 +1771,15 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_remote_access_status.sync_detailed(
             client=self._client,
             id=id,
@@ -1219,7 +1788,7 @@ class RemoteAccessResource:
 
     def history(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1249,6 +1818,17 @@ class RemoteAccessResource:
         Returns:
             RemoteAccessHistoryPage
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_remote_access_history.sync(
             client=self._client,
             id=id,
@@ -1259,7 +1839,7 @@ class RemoteAccessResource:
 
     def history_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1286,6 +1866,17 @@ class RemoteAccessResource:
         Returns:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_remote_access_history.sync_detailed(
             client=self._client,
             id=id,
@@ -1306,12 +1897,13 @@ class AsyncRemoteAccessResource:
 
     async def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Open a remote-access session
 
         Opens a support tunnel to the machine for a limited time. The body is optional; without
@@ -1326,6 +1918,8 @@ class AsyncRemoteAccessResource:
             body (RemoteAccessStartRequest | Unset): Optional details of a remote-access session.
                 Closed (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1336,8 +1930,34 @@ class AsyncRemoteAccessResource:
             result = await client.remote_access.start(id=...)
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                start_remote_access._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_remote_access._build_response(response=result, validate=self._client.validate_responses).parsed
         return await start_remote_access.asyncio(
             client=self._client,
             id=id,
@@ -1348,7 +1968,7 @@ class AsyncRemoteAccessResource:
 
     async def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: RemoteAccessStartRequest | Unset = UNSET,
         idempotency_key: str | Unset = UNSET,
@@ -1377,6 +1997,17 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_REMOTE_ACCESS,
+                operation_id="startRemoteAccess",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await start_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1387,11 +2018,12 @@ class AsyncRemoteAccessResource:
 
     async def stop(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> RemoteAccessSession:
+        deliver: DeliveryMode | None = None,
+    ) -> RemoteAccessSession | QueuedReceipt:
         """Close the open remote-access session
 
         Closes the machine's open remote-access session and tears the tunnel down. Answers
@@ -1403,6 +2035,8 @@ class AsyncRemoteAccessResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1413,8 +2047,32 @@ class AsyncRemoteAccessResource:
             result = await client.remote_access.stop(id=...)
 
         Returns:
-            RemoteAccessSession
+            RemoteAccessSession | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                stop_remote_access._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=stop_remote_access.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return stop_remote_access._build_response(response=result, validate=self._client.validate_responses).parsed
         return await stop_remote_access.asyncio(
             client=self._client,
             id=id,
@@ -1424,7 +2082,7 @@ class AsyncRemoteAccessResource:
 
     async def stop_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -1449,6 +2107,16 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessSession]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="stopRemoteAccess")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_STOP_REMOTE_ACCESS,
+                operation_id="stopRemoteAccess",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await stop_remote_access.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1458,7 +2126,7 @@ class AsyncRemoteAccessResource:
 
     async def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> RemoteAccessStatus:
@@ -1483,6 +2151,15 @@ class AsyncRemoteAccessResource:
         Returns:
             RemoteAccessStatus
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_remote_access_status.asyncio(
             client=self._client,
             id=id,
@@ -1491,7 +2168,7 @@ class AsyncRemoteAccessResource:
 
     async def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[RemoteAccessStatus]:
@@ -1513,6 +2190,15 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessStatus]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRemoteAccessStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_REMOTE_ACCESS_STATUS,
+                operation_id="getRemoteAccessStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_remote_access_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1521,7 +2207,7 @@ class AsyncRemoteAccessResource:
 
     async def history(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1551,6 +2237,17 @@ class AsyncRemoteAccessResource:
         Returns:
             RemoteAccessHistoryPage
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_remote_access_history.asyncio(
             client=self._client,
             id=id,
@@ -1561,7 +2258,7 @@ class AsyncRemoteAccessResource:
 
     async def history_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         limit: int | Unset = 20,
         cursor: str | Unset = UNSET,
@@ -1588,6 +2285,17 @@ class AsyncRemoteAccessResource:
         Returns:
             Response[RemoteAccessHistoryPage]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listRemoteAccessHistory")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_REMOTE_ACCESS_HISTORY,
+                operation_id="listRemoteAccessHistory",
+                parameters={
+                    "id": id,
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_remote_access_history.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1608,7 +2316,7 @@ class MetricsResource:
 
     def list(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1635,6 +2343,16 @@ class MetricsResource:
         Returns:
             MetricSeries
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return list_metrics.sync(
             client=self._client,
             id=id,
@@ -1644,7 +2362,7 @@ class MetricsResource:
 
     def list_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1668,6 +2386,16 @@ class MetricsResource:
         Returns:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return list_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -1677,7 +2405,7 @@ class MetricsResource:
 
     def create(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1711,6 +2439,17 @@ class MetricsResource:
         Returns:
             MetricsAccepted | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -1725,7 +2464,7 @@ class MetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return submit_metrics.sync(
             client=self._client,
             id=id,
@@ -1736,7 +2475,7 @@ class MetricsResource:
 
     def create_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1764,6 +2503,17 @@ class MetricsResource:
         Returns:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return submit_metrics.sync_detailed(
             client=self._client,
             id=id,
@@ -1784,7 +2534,7 @@ class AsyncMetricsResource:
 
     async def list(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1811,6 +2561,16 @@ class AsyncMetricsResource:
         Returns:
             MetricSeries
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return await list_metrics.asyncio(
             client=self._client,
             id=id,
@@ -1820,7 +2580,7 @@ class AsyncMetricsResource:
 
     async def list_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         days: int | Unset = 7,
         request_options: RequestOptions | None = None,
@@ -1844,6 +2604,16 @@ class AsyncMetricsResource:
         Returns:
             Response[MetricSeries]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="listMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_METRICS,
+                operation_id="listMetrics",
+                parameters={
+                    "id": id,
+                    "days": days,
+                },
+            )
         return await list_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1853,7 +2623,7 @@ class AsyncMetricsResource:
 
     async def create(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1887,6 +2657,17 @@ class AsyncMetricsResource:
         Returns:
             MetricsAccepted | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -1901,7 +2682,7 @@ class AsyncMetricsResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return submit_metrics._build_response(response=result).parsed
+            return submit_metrics._build_response(response=result, validate=self._client.validate_responses).parsed
         return await submit_metrics.asyncio(
             client=self._client,
             id=id,
@@ -1912,7 +2693,7 @@ class AsyncMetricsResource:
 
     async def create_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: MetricBatch | MetricSample,
         idempotency_key: str | Unset = UNSET,
@@ -1940,6 +2721,17 @@ class AsyncMetricsResource:
         Returns:
             Response[MetricsAccepted]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="submitMetrics")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SUBMIT_METRICS,
+                operation_id="submitMetrics",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await submit_metrics.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1960,11 +2752,12 @@ class BackupResource:
 
     def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupJob:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupJob | QueuedReceipt:
         """Start a backup
 
         Asks the machine to create a backup. The job runs asynchronously: poll
@@ -1977,6 +2770,8 @@ class BackupResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -1987,8 +2782,32 @@ class BackupResource:
             result = client.backup.start(id=...)
 
         Returns:
-            BackupJob
+            BackupJob | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                start_backup._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_backup._build_response(response=result, validate=self._client.validate_responses).parsed
         return start_backup.sync(
             client=self._client,
             id=id,
@@ -1998,7 +2817,7 @@ class BackupResource:
 
     def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -2024,6 +2843,16 @@ class BackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return start_backup.sync_detailed(
             client=self._client,
             id=id,
@@ -2033,7 +2862,7 @@ class BackupResource:
 
     def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> BackupJob:
@@ -2058,6 +2887,15 @@ class BackupResource:
         Returns:
             BackupJob
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_backup_status.sync(
             client=self._client,
             id=id,
@@ -2066,7 +2904,7 @@ class BackupResource:
 
     def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupJob]:
@@ -2088,6 +2926,15 @@ class BackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_backup_status.sync_detailed(
             client=self._client,
             id=id,
@@ -2096,25 +2943,31 @@ class BackupResource:
 
     def upload(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupArchive:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupArchive | QueuedReceipt:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2125,32 +2978,62 @@ class BackupResource:
             result = client.backup.upload(id=..., body=...)
 
         Returns:
-            BackupArchive
+            BackupArchive | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = self._client.deferral.send_or_queue(
+                self._client.get_httpx_client(),
+                upload_backup._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=upload_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return upload_backup._build_response(response=result, validate=self._client.validate_responses).parsed
         return upload_backup.sync(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
     def upload_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupArchive]:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
@@ -2164,10 +3047,22 @@ class BackupResource:
         Returns:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return upload_backup.sync_detailed(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
@@ -2183,11 +3078,12 @@ class AsyncBackupResource:
 
     async def start(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupJob:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupJob | QueuedReceipt:
         """Start a backup
 
         Asks the machine to create a backup. The job runs asynchronously: poll
@@ -2200,6 +3096,8 @@ class AsyncBackupResource:
             id (str): Id of a reverse vending machine.
             idempotency_key (str | Unset):
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2210,8 +3108,32 @@ class AsyncBackupResource:
             result = await client.backup.start(id=...)
 
         Returns:
-            BackupJob
+            BackupJob | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                start_backup._get_kwargs(
+                    id=id,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=start_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return start_backup._build_response(response=result, validate=self._client.validate_responses).parsed
         return await start_backup.asyncio(
             client=self._client,
             id=id,
@@ -2221,7 +3143,7 @@ class AsyncBackupResource:
 
     async def start_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
@@ -2247,6 +3169,16 @@ class AsyncBackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="startBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_START_BACKUP,
+                operation_id="startBackup",
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await start_backup.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2256,7 +3188,7 @@ class AsyncBackupResource:
 
     async def status(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> BackupJob:
@@ -2281,6 +3213,15 @@ class AsyncBackupResource:
         Returns:
             BackupJob
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_backup_status.asyncio(
             client=self._client,
             id=id,
@@ -2289,7 +3230,7 @@ class AsyncBackupResource:
 
     async def status_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupJob]:
@@ -2311,6 +3252,15 @@ class AsyncBackupResource:
         Returns:
             Response[BackupJob]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getBackupStatus")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BACKUP_STATUS,
+                operation_id="getBackupStatus",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_backup_status.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2319,25 +3269,31 @@ class AsyncBackupResource:
 
     async def upload(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> BackupArchive:
+        deliver: DeliveryMode | None = None,
+    ) -> BackupArchive | QueuedReceipt:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
             request_options: per-call timeout, retry policy (None switches retries off), idempotency key, headers.
+            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
+                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
 
         Raises:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
@@ -2348,32 +3304,62 @@ class AsyncBackupResource:
             result = await client.backup.upload(id=..., body=...)
 
         Returns:
-            BackupArchive
+            BackupArchive | QueuedReceipt
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
+        # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
+        if self._client.deferral.queues(deliver):
+            result = await self._client.deferral.asend_or_queue(
+                self._client.get_async_httpx_client(),
+                upload_backup._get_kwargs(
+                    id=id,
+                    body=body,
+                    idempotency_key=idempotency_key,
+                    request_options=request_options,
+                ),
+                operation_id=upload_backup.OPERATION_ID,
+            )
+            if isinstance(result, QueuedReceipt):
+                return result
+            return upload_backup._build_response(response=result, validate=self._client.validate_responses).parsed
         return await upload_backup.asyncio(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
     async def upload_detailed(
         self,
-        id: str,
+        id: str | None = None,
         *,
         body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
     ) -> Response[BackupArchive]:
         """Upload a backup archive
 
         Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
         hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB.
+        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+        `Idempotency-Key` is answered with the first upload's result and stored once.
 
         `POST /api/v2/rvms/{id}/backup/upload`
 
         Args:
             id (str): Id of a reverse vending machine.
+            idempotency_key (str | Unset):
             body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
                 Closed
                 (`additionalProperties false`).
@@ -2387,10 +3373,22 @@ class AsyncBackupResource:
         Returns:
             Response[BackupArchive]: the status, headers, raw content and parsed body.
         """
+        id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="uploadBackup")
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPLOAD_BACKUP,
+                operation_id="uploadBackup",
+                body=body,
+                parameters={
+                    "id": id,
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await upload_backup.asyncio_detailed(
             client=self._client,
             id=id,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
 
@@ -2443,6 +3441,15 @@ class TimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2456,7 +3463,7 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return sync_timezone.sync(
             client=self._client,
             body=body,
@@ -2497,6 +3504,15 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return sync_timezone.sync_detailed(
             client=self._client,
             body=body,
@@ -2533,6 +3549,14 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status.sync(
             client=self._client,
             device_id=device_id,
@@ -2565,6 +3589,14 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -2607,6 +3639,15 @@ class TimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2620,7 +3661,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync.sync(
             client=self._client,
             body=body,
@@ -2658,6 +3701,15 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return request_manual_timezone_sync.sync_detailed(
             client=self._client,
             body=body,
@@ -2699,6 +3751,15 @@ class TimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_ALIAS,
+                operation_id="syncTimezoneAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2712,7 +3773,7 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_alias._build_response(response=result).parsed
+            return sync_timezone_alias._build_response(response=result, validate=self._client.validate_responses).parsed
         return sync_timezone_alias.sync(
             client=self._client,
             body=body,
@@ -2748,6 +3809,15 @@ class TimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_ALIAS,
+                operation_id="syncTimezoneAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return sync_timezone_alias.sync_detailed(
             client=self._client,
             body=body,
@@ -2783,6 +3853,14 @@ class TimezoneResource:
         Returns:
             TimezoneStatus
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_ALIAS,
+                operation_id="getTimezoneStatusAlias",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status_alias.sync(
             client=self._client,
             device_id=device_id,
@@ -2814,6 +3892,14 @@ class TimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_ALIAS,
+                operation_id="getTimezoneStatusAlias",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return get_timezone_status_alias.sync_detailed(
             client=self._client,
             device_id=device_id,
@@ -2854,6 +3940,15 @@ class TimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_ALIAS,
+                operation_id="requestManualTimezoneSyncAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = self._client.deferral.send_or_queue(
@@ -2867,7 +3962,9 @@ class TimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+            return request_manual_timezone_sync_alias._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return request_manual_timezone_sync_alias.sync(
             client=self._client,
             body=body,
@@ -2903,6 +4000,15 @@ class TimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_ALIAS,
+                operation_id="requestManualTimezoneSyncAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return request_manual_timezone_sync_alias.sync_detailed(
             client=self._client,
             body=body,
@@ -2959,6 +4065,15 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -2972,7 +4087,7 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone._build_response(response=result).parsed
+            return sync_timezone._build_response(response=result, validate=self._client.validate_responses).parsed
         return await sync_timezone.asyncio(
             client=self._client,
             body=body,
@@ -3013,6 +4128,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE,
+                operation_id="syncTimezone",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await sync_timezone.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3049,6 +4173,14 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status.asyncio(
             client=self._client,
             device_id=device_id,
@@ -3081,6 +4213,14 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS,
+                operation_id="getTimezoneStatus",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -3123,6 +4263,15 @@ class AsyncTimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3136,7 +4285,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync._build_response(response=result).parsed
+            return request_manual_timezone_sync._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync.asyncio(
             client=self._client,
             body=body,
@@ -3174,6 +4325,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC,
+                operation_id="requestManualTimezoneSync",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await request_manual_timezone_sync.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3215,6 +4375,15 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneSyncResult | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_ALIAS,
+                operation_id="syncTimezoneAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3228,7 +4397,7 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return sync_timezone_alias._build_response(response=result).parsed
+            return sync_timezone_alias._build_response(response=result, validate=self._client.validate_responses).parsed
         return await sync_timezone_alias.asyncio(
             client=self._client,
             body=body,
@@ -3264,6 +4433,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneSyncResult]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SYNC_TIMEZONE_ALIAS,
+                operation_id="syncTimezoneAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await sync_timezone_alias.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3299,6 +4477,14 @@ class AsyncTimezoneResource:
         Returns:
             TimezoneStatus
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_ALIAS,
+                operation_id="getTimezoneStatusAlias",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status_alias.asyncio(
             client=self._client,
             device_id=device_id,
@@ -3330,6 +4516,14 @@ class AsyncTimezoneResource:
         Returns:
             Response[TimezoneStatus]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_TIMEZONE_STATUS_ALIAS,
+                operation_id="getTimezoneStatusAlias",
+                parameters={
+                    "device_id": device_id,
+                },
+            )
         return await get_timezone_status_alias.asyncio_detailed(
             client=self._client,
             device_id=device_id,
@@ -3370,6 +4564,15 @@ class AsyncTimezoneResource:
         Returns:
             ManualTimezoneSyncAccepted | QueuedReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_ALIAS,
+                operation_id="requestManualTimezoneSyncAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         # deliver="queued": sent now if the network allows, else kept in the outbox and delivered later.
         if self._client.deferral.queues(deliver):
             result = await self._client.deferral.asend_or_queue(
@@ -3383,7 +4586,9 @@ class AsyncTimezoneResource:
             )
             if isinstance(result, QueuedReceipt):
                 return result
-            return request_manual_timezone_sync_alias._build_response(response=result).parsed
+            return request_manual_timezone_sync_alias._build_response(
+                response=result, validate=self._client.validate_responses
+            ).parsed
         return await request_manual_timezone_sync_alias.asyncio(
             client=self._client,
             body=body,
@@ -3419,6 +4624,15 @@ class AsyncTimezoneResource:
         Returns:
             Response[ManualTimezoneSyncAccepted]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REQUEST_MANUAL_TIMEZONE_SYNC_ALIAS,
+                operation_id="requestManualTimezoneSyncAlias",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await request_manual_timezone_sync_alias.asyncio_detailed(
             client=self._client,
             body=body,

@@ -64,6 +64,7 @@ IDENTITY = SdkIdentity(
         token_url=None,
         scopes=(),
     ),
+    defaults={"pool": {"max_connections": 10, "max_connections_per_host": 5}},
     secret_fields=("hardware_fingerprint", "password", "signature"),
     health_path="/api/v1/health",
     health_operation_id="getHealth",
@@ -82,7 +83,9 @@ class TikTrue:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -111,6 +114,8 @@ class TikTrue:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -226,7 +231,9 @@ class AsyncTikTrue:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -255,6 +262,8 @@ class AsyncTikTrue:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)

@@ -9,8 +9,15 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
 from ._runtime import (
+    Pagination,
     RequestOptions,
+    aiterate_items,
+    check_request,
+    iterate_items,
 )
 from .api.auth import login, logout, refresh_token
 from .api.health import get_health
@@ -35,6 +42,82 @@ from .models.refresh_request import RefreshRequest
 from .models.token_pair import TokenPair
 from .models.webhook_receipt import WebhookReceipt
 from .types import UNSET, File, Response, Unset
+
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "username": {"minLength": 3, "maxLength": 254, "pattern": "^[A-Za-z0-9._+@-]+$"},
+            "password": {"minLength": 8, "maxLength": 256},
+            "hardware_fingerprint": {"minLength": 3, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 16, "maxLength": 512}}}}
+_CHECKS_VALIDATE_LICENSE: dict[str, Any] = {
+    "body": {
+        "properties": {"hardware_fingerprint": {"minLength": 3, "maxLength": 128, "pattern": "^[A-Za-z0-9_.:-]+$"}}
+    }
+}
+_CHECKS_RENEW_LICENSE: dict[str, Any] = {
+    "body": {"properties": {"payment_token": {"minLength": 8, "maxLength": 256, "pattern": "^[A-Za-z0-9_-]+$"}}},
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_GET_MODEL_METADATA: dict[str, Any] = {
+    "parameters": {"model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"}}
+}
+_CHECKS_GET_MODEL_DOWNLOAD: dict[str, Any] = {
+    "parameters": {"model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"}}
+}
+_CHECKS_DOWNLOAD_MODEL_FILE: dict[str, Any] = {
+    "parameters": {
+        "model_id": {"minLength": 1, "maxLength": 64, "pattern": "^[a-z0-9][a-z0-9._-]*$"},
+        "Range": {"maxLength": 256},
+        "If-Range": {"minLength": 1, "maxLength": 256},
+        "expires": {"minimum": 0, "maximum": 99999999999},
+    }
+}
+_CHECKS_CREATE_PAYMENT: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "plan": {"enum": ["pro", "enterprise", "PRO", "ENTERPRISE"]},
+            "duration_months": {"enum": [1, 3, 6, 12, 24]},
+        }
+    },
+    "parameters": {"Idempotency-Key": {"minLength": 1, "maxLength": 255}},
+}
+_CHECKS_RECEIVE_PAYMENT_WEBHOOK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "event_id": {"maxLength": 64, "pattern": "^evt_[A-Za-z0-9]+$"},
+            "type": {"enum": ["payment.succeeded", "payment.failed", "payment.refunded"]},
+            "data": {
+                "properties": {
+                    "payment_id": {"maxLength": 64, "pattern": "^pay_[A-Za-z0-9]+$"},
+                    "status": {"enum": ["pending", "succeeded", "failed", "expired", "refunded"]},
+                    "plan": {"enum": ["pro", "enterprise"]},
+                    "duration_months": {"minimum": 1, "maximum": 24},
+                    "amount_minor": {"minimum": 0},
+                    "currency": {"minLength": 3, "maxLength": 3, "pattern": "^[A-Z]{3}$"},
+                    "user_id": {"maxLength": 64, "pattern": "^usr_[A-Za-z0-9]+$"},
+                }
+            },
+        }
+    },
+    "parameters": {"X-TikTrue-Signature": {"maxLength": 512, "pattern": "^t=[0-9]{1,12}(,v1=[a-f0-9]{64})+$"}},
+}
+_CHECKS_LIST_PAYMENT_HISTORY: dict[str, Any] = {
+    "parameters": {
+        "limit": {"minimum": 1, "maximum": 100},
+        "cursor": {"minLength": 1, "maxLength": 512, "pattern": "^[A-Za-z0-9_-]+$"},
+    }
+}
+_PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
+    {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
+)
+_PAGE_ARGS_LIST_PAYMENT_HISTORY = {
+    "limit": "limit",
+    "cursor": "cursor",
+}
 
 
 class AuthResource:
@@ -76,6 +159,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync(
             client=self._client,
             body=body,
@@ -109,6 +198,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -144,6 +239,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync(
             client=self._client,
             body=body,
@@ -176,6 +277,12 @@ class AuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -283,6 +390,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio(
             client=self._client,
             body=body,
@@ -316,6 +429,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -351,6 +470,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio(
             client=self._client,
             body=body,
@@ -383,6 +508,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenPair]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -491,6 +622,12 @@ class LicensesResource:
         Returns:
             LicenseValidation
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return validate_license.sync(
             client=self._client,
             body=body,
@@ -525,6 +662,12 @@ class LicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return validate_license.sync_detailed(
             client=self._client,
             body=body,
@@ -623,6 +766,15 @@ class LicensesResource:
         Returns:
             LicenseInfo
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return renew_license.sync(
             client=self._client,
             body=body,
@@ -660,6 +812,15 @@ class LicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return renew_license.sync_detailed(
             client=self._client,
             body=body,
@@ -708,6 +869,12 @@ class AsyncLicensesResource:
         Returns:
             LicenseValidation
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return await validate_license.asyncio(
             client=self._client,
             body=body,
@@ -742,6 +909,12 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseValidation]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_VALIDATE_LICENSE,
+                operation_id="validateLicense",
+                body=body,
+            )
         return await validate_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -840,6 +1013,15 @@ class AsyncLicensesResource:
         Returns:
             LicenseInfo
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await renew_license.asyncio(
             client=self._client,
             body=body,
@@ -877,6 +1059,15 @@ class AsyncLicensesResource:
         Returns:
             Response[LicenseInfo]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RENEW_LICENSE,
+                operation_id="renewLicense",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await renew_license.asyncio_detailed(
             client=self._client,
             body=body,
@@ -981,6 +1172,14 @@ class ModelsResource:
         Returns:
             ModelMetadata
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_metadata.sync(
             client=self._client,
             model_id=model_id,
@@ -1012,6 +1211,14 @@ class ModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_metadata.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1048,6 +1255,14 @@ class ModelsResource:
         Returns:
             DownloadTicket
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_download.sync(
             client=self._client,
             model_id=model_id,
@@ -1081,6 +1296,14 @@ class ModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return get_model_download.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1127,6 +1350,17 @@ class ModelsResource:
         Returns:
             File
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return download_model_file.sync(
             client=self._client,
             model_id=model_id,
@@ -1173,6 +1407,17 @@ class ModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return download_model_file.sync_detailed(
             client=self._client,
             model_id=model_id,
@@ -1279,6 +1524,14 @@ class AsyncModelsResource:
         Returns:
             ModelMetadata
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_metadata.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1310,6 +1563,14 @@ class AsyncModelsResource:
         Returns:
             Response[ModelMetadata]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_METADATA,
+                operation_id="getModelMetadata",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_metadata.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1346,6 +1607,14 @@ class AsyncModelsResource:
         Returns:
             DownloadTicket
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_download.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1379,6 +1648,14 @@ class AsyncModelsResource:
         Returns:
             Response[DownloadTicket]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_MODEL_DOWNLOAD,
+                operation_id="getModelDownload",
+                parameters={
+                    "model_id": model_id,
+                },
+            )
         return await get_model_download.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1425,6 +1702,17 @@ class AsyncModelsResource:
         Returns:
             File
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return await download_model_file.asyncio(
             client=self._client,
             model_id=model_id,
@@ -1471,6 +1759,17 @@ class AsyncModelsResource:
         Returns:
             Response[File]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DOWNLOAD_MODEL_FILE,
+                operation_id="downloadModelFile",
+                parameters={
+                    "model_id": model_id,
+                    "expires": expires,
+                    "Range": range_,
+                    "If-Range": if_range,
+                },
+            )
         return await download_model_file.asyncio_detailed(
             client=self._client,
             model_id=model_id,
@@ -1523,6 +1822,15 @@ class PaymentsResource:
         Returns:
             PaymentSession
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return create_payment.sync(
             client=self._client,
             body=body,
@@ -1560,6 +1868,15 @@ class PaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return create_payment.sync_detailed(
             client=self._client,
             body=body,
@@ -1603,6 +1920,15 @@ class PaymentsResource:
         Returns:
             WebhookReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return receive_payment_webhook.sync(
             client=self._client,
             body=body,
@@ -1643,6 +1969,15 @@ class PaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return receive_payment_webhook.sync_detailed(
             client=self._client,
             body=body,
@@ -1681,12 +2016,44 @@ class PaymentsResource:
         Returns:
             PaymentHistoryPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_payment_history.sync(
             client=self._client,
             limit=limit,
             cursor=cursor,
             request_options=request_options,
         )
+
+    def history_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        request_options: RequestOptions | None = None,
+        **arguments: Any,
+    ) -> Iterator[Any]:
+        """Every item `history` returns, page after page, fetching the next page only when needed.
+
+        Args:
+            page_size: items per page to ask for (default: the server's).
+            max_items: stop after this many items (no page beyond them is fetched); None for all.
+            request_options: applied to every page request.
+            **arguments: the other arguments of `history` (path parameters, filters).
+        """
+
+        def fetch(page: dict[str, Any]) -> Any:
+            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
+            return self.history_detailed(**arguments, **names, request_options=request_options)
+
+        yield from iterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items)
 
     def history_detailed(
         self,
@@ -1716,6 +2083,15 @@ class PaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return list_payment_history.sync_detailed(
             client=self._client,
             limit=limit,
@@ -1766,6 +2142,15 @@ class AsyncPaymentsResource:
         Returns:
             PaymentSession
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await create_payment.asyncio(
             client=self._client,
             body=body,
@@ -1803,6 +2188,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentSession]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_PAYMENT,
+                operation_id="createPayment",
+                body=body,
+                parameters={
+                    "Idempotency-Key": idempotency_key,
+                },
+            )
         return await create_payment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1846,6 +2240,15 @@ class AsyncPaymentsResource:
         Returns:
             WebhookReceipt
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return await receive_payment_webhook.asyncio(
             client=self._client,
             body=body,
@@ -1886,6 +2289,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[WebhookReceipt]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_RECEIVE_PAYMENT_WEBHOOK,
+                operation_id="receivePaymentWebhook",
+                body=body,
+                parameters={
+                    "X-TikTrue-Signature": x_tik_true_signature,
+                },
+            )
         return await receive_payment_webhook.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1924,12 +2336,45 @@ class AsyncPaymentsResource:
         Returns:
             PaymentHistoryPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_payment_history.asyncio(
             client=self._client,
             limit=limit,
             cursor=cursor,
             request_options=request_options,
         )
+
+    async def history_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_items: int | None = None,
+        request_options: RequestOptions | None = None,
+        **arguments: Any,
+    ) -> AsyncIterator[Any]:
+        """Every item `history` returns, page after page, fetching the next page only when needed.
+
+        Args:
+            page_size: items per page to ask for (default: the server's).
+            max_items: stop after this many items (no page beyond them is fetched); None for all.
+            request_options: applied to every page request.
+            **arguments: the other arguments of `history` (path parameters, filters).
+        """
+
+        async def fetch(page: dict[str, Any]) -> Any:
+            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
+            return await self.history_detailed(**arguments, **names, request_options=request_options)
+
+        async for item in aiterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items):
+            yield item
 
     async def history_detailed(
         self,
@@ -1959,6 +2404,15 @@ class AsyncPaymentsResource:
         Returns:
             Response[PaymentHistoryPage]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_PAYMENT_HISTORY,
+                operation_id="listPaymentHistory",
+                parameters={
+                    "limit": limit,
+                    "cursor": cursor,
+                },
+            )
         return await list_payment_history.asyncio_detailed(
             client=self._client,
             limit=limit,

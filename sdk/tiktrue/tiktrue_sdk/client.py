@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError, Deferral
+from ._runtime import ConfigurationError, Deferral, PathDefaults
 
 
 class Client:
@@ -23,6 +23,9 @@ class Client:
         async_httpx_client: httpx.AsyncClient | None = None,
         deferral: Deferral | None = None,
         api_version: str | None = None,
+        validate_responses: bool = True,
+        path_defaults: PathDefaults | None = None,
+        check_requests: bool = True,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -30,6 +33,12 @@ class Client:
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
+        self.validate_responses = validate_responses
+        """Check every success body against the spec's schema (ResponseValidationError on a mismatch)."""
+        self.path_defaults = path_defaults or PathDefaults()
+        """Values for path parameters the spec marks x-sdk-bind, given once to the client."""
+        self.check_requests = check_requests
+        """Whether call values are checked against the spec's constraints before sending."""
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

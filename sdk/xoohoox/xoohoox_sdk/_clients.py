@@ -80,7 +80,9 @@ class Xoohoox:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -109,6 +111,8 @@ class Xoohoox:
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AuthResource(self.low_level)
@@ -233,7 +237,9 @@ class AsyncXoohoox:
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
-            `verify`, `user_agent`, `log_level`.
+            `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
+            (False skips the check of success bodies against the spec), `check_requests` (False: no local
+            check of call values against the spec).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -262,6 +268,8 @@ class AsyncXoohoox:
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
+            validate_responses=self._connection.settings.validate_responses,
+            check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
         self.auth = AsyncAuthResource(self.low_level)

@@ -10,9 +10,11 @@ the functional modules) keeps the whole envelope, message included.
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 from ._runtime import (
     RequestOptions,
+    check_request,
 )
 from .api.auth import login, logout, refresh_token, register
 from .api.batches import (
@@ -84,6 +86,174 @@ from .models.user import User
 from .models.user_envelope import UserEnvelope
 from .types import UNSET, Response, Unset
 
+_CHECKS_LOGIN: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "email": {"minLength": 3, "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+$"},
+            "password": {"minLength": 1, "maxLength": 256},
+        }
+    }
+}
+_CHECKS_REGISTER: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "email": {"minLength": 3, "maxLength": 254, "pattern": "^[^@\\s]+@[^@\\s]+$"},
+            "password": {"minLength": 12, "maxLength": 256},
+            "full_name": {"minLength": 1, "maxLength": 120},
+        }
+    }
+}
+_CHECKS_REFRESH_TOKEN: dict[str, Any] = {"body": {"properties": {"refresh_token": {"minLength": 1, "maxLength": 512}}}}
+_CHECKS_LIST_BATCHES: dict[str, Any] = {
+    "parameters": {
+        "status": {"enum": ["pending", "in_progress", "completed", "failed"]},
+        "product_type": {"enum": ["fresh_juice", "cold_pressed", "concentrate", "nectar", "blend"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_BATCH: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "product_type": {"enum": ["fresh_juice", "cold_pressed", "concentrate", "nectar", "blend"]},
+            "quantity": {"maximum": 100000, "exclusiveMinimum": 0},
+            "status": {"enum": ["pending"]},
+            "fruit_variety": {"minLength": 1, "maxLength": 120},
+            "supplier": {"minLength": 1, "maxLength": 120},
+            "notes": {"maxLength": 2000},
+        }
+    }
+}
+_CHECKS_GET_BATCH: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_UPDATE_BATCH: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "status": {"enum": ["pending", "in_progress", "completed", "failed"]},
+            "quantity": {"maximum": 100000, "exclusiveMinimum": 0},
+            "actual_volume_liters": {"minimum": 0, "maximum": 100000},
+            "notes": {"maxLength": 2000},
+        },
+    },
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
+}
+_CHECKS_DELETE_BATCH: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_BATCH_QUALITY_CHECKS: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_BATCH_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_QUALITY_CHECKS: dict[str, Any] = {
+    "parameters": {
+        "batch_id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"},
+        "status": {"enum": ["pass", "fail", "warning"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_QUALITY_CHECK: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "batch_id": {"maxLength": 36, "pattern": "^BAT-[A-Z0-9][A-Z0-9-]{0,31}$"},
+            "parameter": {"maxLength": 64, "pattern": "^[a-z][a-z0-9_]*$"},
+            "value": {"minimum": -1000, "maximum": 100000},
+            "threshold": {"minimum": -1000, "maximum": 100000},
+            "status": {"enum": ["pass", "fail", "warning"]},
+            "checked_by": {"minLength": 1, "maxLength": 120},
+            "notes": {"maxLength": 2000},
+        }
+    }
+}
+_CHECKS_GET_QUALITY_CHECK: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_UPDATE_QUALITY_CHECK: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "value": {"minimum": -1000, "maximum": 100000},
+            "threshold": {"minimum": -1000, "maximum": 100000},
+            "status": {"enum": ["pass", "fail", "warning"]},
+            "notes": {"maxLength": 2000},
+        },
+    },
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
+}
+_CHECKS_DELETE_QUALITY_CHECK: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH: dict[str, Any] = {
+    "parameters": {"batch_id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_EQUIPMENT: dict[str, Any] = {
+    "parameters": {
+        "status": {"enum": ["operational", "maintenance", "failed"]},
+        "type": {"enum": ["press", "pasteurizer", "filler", "tank", "centrifuge", "homogenizer", "chiller", "washer"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_CREATE_EQUIPMENT: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "type": {
+                "enum": ["press", "pasteurizer", "filler", "tank", "centrifuge", "homogenizer", "chiller", "washer"]
+            },
+            "status": {"enum": ["operational", "maintenance", "failed"]},
+            "location": {"minLength": 1, "maxLength": 120},
+            "manufacturer": {"minLength": 1, "maxLength": 120},
+            "serial_number": {"minLength": 1, "maxLength": 64},
+        }
+    }
+}
+_CHECKS_GET_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_UPDATE_EQUIPMENT: dict[str, Any] = {
+    "body": {
+        "minProperties": 1,
+        "properties": {
+            "name": {"minLength": 1, "maxLength": 120},
+            "status": {"enum": ["operational", "maintenance", "failed"]},
+            "location": {"minLength": 1, "maxLength": 120},
+        },
+    },
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}},
+}
+_CHECKS_DELETE_EQUIPMENT: dict[str, Any] = {
+    "parameters": {"id": {"minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"}}
+}
+_CHECKS_LIST_MAINTENANCE_RECORDS: dict[str, Any] = {
+    "parameters": {
+        "equipment_id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"},
+        "type": {"enum": ["preventive", "corrective"]},
+        "status": {"enum": ["scheduled", "in_progress", "completed"]},
+        "page": {"minimum": 1, "maximum": 100000},
+        "size": {"minimum": 1, "maximum": 100},
+    }
+}
+_CHECKS_SCHEDULE_MAINTENANCE: dict[str, Any] = {
+    "body": {
+        "properties": {
+            "equipment_id": {"maxLength": 35, "pattern": "^EQ-[A-Z0-9][A-Z0-9-]{0,31}$"},
+            "type": {"enum": ["preventive", "corrective"]},
+            "description": {"minLength": 1, "maxLength": 2000},
+            "technician": {"minLength": 1, "maxLength": 120},
+            "status": {"enum": ["scheduled", "in_progress", "completed"]},
+            "cost": {"minimum": 0, "maximum": 10000000},
+            "currency": {"pattern": "^[A-Z]{3}$"},
+        }
+    }
+}
+
 
 class AuthResource:
     """Operations tagged `auth`."""
@@ -122,6 +292,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return (
             login.sync(
                 client=self._client,
@@ -155,6 +331,12 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return login.sync_detailed(
             client=self._client,
             body=body,
@@ -189,6 +371,12 @@ class AuthResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return (
             register.sync(
                 client=self._client,
@@ -222,6 +410,12 @@ class AuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return register.sync_detailed(
             client=self._client,
             body=body,
@@ -256,6 +450,12 @@ class AuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return (
             refresh_token.sync(
                 client=self._client,
@@ -289,6 +489,12 @@ class AuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return refresh_token.sync_detailed(
             client=self._client,
             body=body,
@@ -394,6 +600,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return (
             await login.asyncio(
                 client=self._client,
@@ -427,6 +639,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LOGIN,
+                operation_id="login",
+                body=body,
+            )
         return await login.asyncio_detailed(
             client=self._client,
             body=body,
@@ -461,6 +679,12 @@ class AsyncAuthResource:
         Returns:
             User
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return (
             await register.asyncio(
                 client=self._client,
@@ -494,6 +718,12 @@ class AsyncAuthResource:
         Returns:
             Response[UserEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REGISTER,
+                operation_id="register",
+                body=body,
+            )
         return await register.asyncio_detailed(
             client=self._client,
             body=body,
@@ -528,6 +758,12 @@ class AsyncAuthResource:
         Returns:
             TokenPair
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return (
             await refresh_token.asyncio(
                 client=self._client,
@@ -561,6 +797,12 @@ class AsyncAuthResource:
         Returns:
             Response[TokenEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_REFRESH_TOKEN,
+                operation_id="refreshToken",
+                body=body,
+            )
         return await refresh_token.asyncio_detailed(
             client=self._client,
             body=body,
@@ -673,6 +915,17 @@ class BatchesResource:
         Returns:
             BatchPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_batches.sync(
                 client=self._client,
@@ -716,6 +969,17 @@ class BatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_batches.sync_detailed(
             client=self._client,
             status=status,
@@ -755,6 +1019,12 @@ class BatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return (
             create_batch.sync(
                 client=self._client,
@@ -790,6 +1060,12 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return create_batch.sync_detailed(
             client=self._client,
             body=body,
@@ -823,6 +1099,14 @@ class BatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_batch.sync(
                 client=self._client,
@@ -855,6 +1139,14 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -892,6 +1184,15 @@ class BatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_batch.sync(
                 client=self._client,
@@ -929,6 +1230,15 @@ class BatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -964,6 +1274,14 @@ class BatchesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_batch.sync(
                 client=self._client,
@@ -997,6 +1315,14 @@ class BatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_batch.sync_detailed(
             client=self._client,
             id=id,
@@ -1030,6 +1356,14 @@ class BatchesResource:
         Returns:
             list[QualityCheck]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             list_batch_quality_checks.sync(
                 client=self._client,
@@ -1062,6 +1396,14 @@ class BatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return list_batch_quality_checks.sync_detailed(
             client=self._client,
             id=id,
@@ -1095,6 +1437,14 @@ class BatchesResource:
         Returns:
             list[Equipment]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             list_batch_equipment.sync(
                 client=self._client,
@@ -1127,6 +1477,14 @@ class BatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return list_batch_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -1178,6 +1536,17 @@ class AsyncBatchesResource:
         Returns:
             BatchPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_batches.asyncio(
                 client=self._client,
@@ -1221,6 +1590,17 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCHES,
+                operation_id="listBatches",
+                parameters={
+                    "status": status,
+                    "product_type": product_type,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_batches.asyncio_detailed(
             client=self._client,
             status=status,
@@ -1260,6 +1640,12 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return (
             await create_batch.asyncio(
                 client=self._client,
@@ -1295,6 +1681,12 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_BATCH,
+                operation_id="createBatch",
+                body=body,
+            )
         return await create_batch.asyncio_detailed(
             client=self._client,
             body=body,
@@ -1328,6 +1720,14 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_batch.asyncio(
                 client=self._client,
@@ -1360,6 +1760,14 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_BATCH,
+                operation_id="getBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1397,6 +1805,15 @@ class AsyncBatchesResource:
         Returns:
             Batch
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_batch.asyncio(
                 client=self._client,
@@ -1434,6 +1851,15 @@ class AsyncBatchesResource:
         Returns:
             Response[BatchEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_BATCH,
+                operation_id="updateBatch",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1469,6 +1895,14 @@ class AsyncBatchesResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_batch.asyncio(
                 client=self._client,
@@ -1502,6 +1936,14 @@ class AsyncBatchesResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_BATCH,
+                operation_id="deleteBatch",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_batch.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1535,6 +1977,14 @@ class AsyncBatchesResource:
         Returns:
             list[QualityCheck]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await list_batch_quality_checks.asyncio(
                 client=self._client,
@@ -1567,6 +2017,14 @@ class AsyncBatchesResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_QUALITY_CHECKS,
+                operation_id="listBatchQualityChecks",
+                parameters={
+                    "id": id,
+                },
+            )
         return await list_batch_quality_checks.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1600,6 +2058,14 @@ class AsyncBatchesResource:
         Returns:
             list[Equipment]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await list_batch_equipment.asyncio(
                 client=self._client,
@@ -1632,6 +2098,14 @@ class AsyncBatchesResource:
         Returns:
             Response[EquipmentListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_BATCH_EQUIPMENT,
+                operation_id="listBatchEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await list_batch_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -1683,6 +2157,17 @@ class QualityResource:
         Returns:
             QualityCheckPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_quality_checks.sync(
                 client=self._client,
@@ -1726,6 +2211,17 @@ class QualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_quality_checks.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -1764,6 +2260,12 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return (
             create_quality_check.sync(
                 client=self._client,
@@ -1798,6 +2300,12 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return create_quality_check.sync_detailed(
             client=self._client,
             body=body,
@@ -1831,6 +2339,14 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_quality_check.sync(
                 client=self._client,
@@ -1863,6 +2379,14 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -1900,6 +2424,15 @@ class QualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_quality_check.sync(
                 client=self._client,
@@ -1937,6 +2470,15 @@ class QualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -1971,6 +2513,14 @@ class QualityResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_quality_check.sync(
                 client=self._client,
@@ -2003,6 +2553,14 @@ class QualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_quality_check.sync_detailed(
             client=self._client,
             id=id,
@@ -2037,6 +2595,14 @@ class QualityResource:
         Returns:
             list[QualityCheck]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return (
             list_quality_checks_for_batch.sync(
                 client=self._client,
@@ -2070,6 +2636,14 @@ class QualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return list_quality_checks_for_batch.sync_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2121,6 +2695,17 @@ class AsyncQualityResource:
         Returns:
             QualityCheckPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_quality_checks.asyncio(
                 client=self._client,
@@ -2164,6 +2749,17 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS,
+                operation_id="listQualityChecks",
+                parameters={
+                    "batch_id": batch_id,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_quality_checks.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2202,6 +2798,12 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return (
             await create_quality_check.asyncio(
                 client=self._client,
@@ -2236,6 +2838,12 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_QUALITY_CHECK,
+                operation_id="createQualityCheck",
+                body=body,
+            )
         return await create_quality_check.asyncio_detailed(
             client=self._client,
             body=body,
@@ -2269,6 +2877,14 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_quality_check.asyncio(
                 client=self._client,
@@ -2301,6 +2917,14 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_QUALITY_CHECK,
+                operation_id="getQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2338,6 +2962,15 @@ class AsyncQualityResource:
         Returns:
             QualityCheck
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_quality_check.asyncio(
                 client=self._client,
@@ -2375,6 +3008,15 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_QUALITY_CHECK,
+                operation_id="updateQualityCheck",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2409,6 +3051,14 @@ class AsyncQualityResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_quality_check.asyncio(
                 client=self._client,
@@ -2441,6 +3091,14 @@ class AsyncQualityResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_QUALITY_CHECK,
+                operation_id="deleteQualityCheck",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_quality_check.asyncio_detailed(
             client=self._client,
             id=id,
@@ -2475,6 +3133,14 @@ class AsyncQualityResource:
         Returns:
             list[QualityCheck]
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return (
             await list_quality_checks_for_batch.asyncio(
                 client=self._client,
@@ -2508,6 +3174,14 @@ class AsyncQualityResource:
         Returns:
             Response[QualityCheckListEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_QUALITY_CHECKS_FOR_BATCH,
+                operation_id="listQualityChecksForBatch",
+                parameters={
+                    "batch_id": batch_id,
+                },
+            )
         return await list_quality_checks_for_batch.asyncio_detailed(
             client=self._client,
             batch_id=batch_id,
@@ -2558,6 +3232,17 @@ class EquipmentResource:
         Returns:
             EquipmentPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_equipment.sync(
                 client=self._client,
@@ -2600,6 +3285,17 @@ class EquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_equipment.sync_detailed(
             client=self._client,
             status=status,
@@ -2636,6 +3332,12 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return (
             create_equipment.sync(
                 client=self._client,
@@ -2668,6 +3370,12 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return create_equipment.sync_detailed(
             client=self._client,
             body=body,
@@ -2701,6 +3409,14 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             get_equipment.sync(
                 client=self._client,
@@ -2733,6 +3449,14 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return get_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2769,6 +3493,15 @@ class EquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             update_equipment.sync(
                 client=self._client,
@@ -2805,6 +3538,15 @@ class EquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return update_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2840,6 +3582,14 @@ class EquipmentResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             delete_equipment.sync(
                 client=self._client,
@@ -2873,6 +3623,14 @@ class EquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return delete_equipment.sync_detailed(
             client=self._client,
             id=id,
@@ -2915,6 +3673,18 @@ class EquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             list_maintenance_records.sync(
                 client=self._client,
@@ -2960,6 +3730,18 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return list_maintenance_records.sync_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -2998,6 +3780,12 @@ class EquipmentResource:
         Returns:
             MaintenanceRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return (
             schedule_maintenance.sync(
                 client=self._client,
@@ -3031,6 +3819,12 @@ class EquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return schedule_maintenance.sync_detailed(
             client=self._client,
             body=body,
@@ -3081,6 +3875,17 @@ class AsyncEquipmentResource:
         Returns:
             EquipmentPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_equipment.asyncio(
                 client=self._client,
@@ -3123,6 +3928,17 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_EQUIPMENT,
+                operation_id="listEquipment",
+                parameters={
+                    "status": status,
+                    "type": type_,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_equipment.asyncio_detailed(
             client=self._client,
             status=status,
@@ -3159,6 +3975,12 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return (
             await create_equipment.asyncio(
                 client=self._client,
@@ -3191,6 +4013,12 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_CREATE_EQUIPMENT,
+                operation_id="createEquipment",
+                body=body,
+            )
         return await create_equipment.asyncio_detailed(
             client=self._client,
             body=body,
@@ -3224,6 +4052,14 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await get_equipment.asyncio(
                 client=self._client,
@@ -3256,6 +4092,14 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_GET_EQUIPMENT,
+                operation_id="getEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await get_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3292,6 +4136,15 @@ class AsyncEquipmentResource:
         Returns:
             Equipment
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await update_equipment.asyncio(
                 client=self._client,
@@ -3328,6 +4181,15 @@ class AsyncEquipmentResource:
         Returns:
             Response[EquipmentEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_UPDATE_EQUIPMENT,
+                operation_id="updateEquipment",
+                body=body,
+                parameters={
+                    "id": id,
+                },
+            )
         return await update_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3363,6 +4225,14 @@ class AsyncEquipmentResource:
         Returns:
             None
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return (
             await delete_equipment.asyncio(
                 client=self._client,
@@ -3396,6 +4266,14 @@ class AsyncEquipmentResource:
         Returns:
             Response[MessageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_DELETE_EQUIPMENT,
+                operation_id="deleteEquipment",
+                parameters={
+                    "id": id,
+                },
+            )
         return await delete_equipment.asyncio_detailed(
             client=self._client,
             id=id,
@@ -3438,6 +4316,18 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecordPage
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return (
             await list_maintenance_records.asyncio(
                 client=self._client,
@@ -3483,6 +4373,18 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordPageEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_LIST_MAINTENANCE_RECORDS,
+                operation_id="listMaintenanceRecords",
+                parameters={
+                    "equipment_id": equipment_id,
+                    "type": type_,
+                    "status": status,
+                    "page": page,
+                    "size": size,
+                },
+            )
         return await list_maintenance_records.asyncio_detailed(
             client=self._client,
             equipment_id=equipment_id,
@@ -3521,6 +4423,12 @@ class AsyncEquipmentResource:
         Returns:
             MaintenanceRecord
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return (
             await schedule_maintenance.asyncio(
                 client=self._client,
@@ -3554,6 +4462,12 @@ class AsyncEquipmentResource:
         Returns:
             Response[MaintenanceRecordEnvelope]: the status, headers, raw content and parsed body.
         """
+        if self._client.check_requests:
+            check_request(
+                _CHECKS_SCHEDULE_MAINTENANCE,
+                operation_id="scheduleMaintenance",
+                body=body,
+            )
         return await schedule_maintenance.asyncio_detailed(
             client=self._client,
             body=body,

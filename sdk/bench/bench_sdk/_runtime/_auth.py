@@ -12,7 +12,9 @@ Rules:
 - On a 401 the token is renewed once and the request replayed, if its body is replayable (bytes, not
   a consumed stream). A second 401 goes back to the caller as is: there is never a loop. A provider
   that cannot refresh (`refresh` returns None, e.g. a fixed key) makes the first 401 final.
-- A failed renewal raises `TokenRefreshError` (message says what to do, never a secret).
+- A renewal the server refuses raises `TokenRefreshError` (message says what to do, never a secret); one
+  that got no answer after the token client's retries raises its `TransportError` (`ConnectError`,
+  `RequestTimeout`, ...) naming the token request.
 - Single flight: renewals run under a `threading.Lock` (sync) or an `asyncio.Lock` created lazily per
   event loop (async). Each installed token gets a new *generation*; a caller that waited on the lock
   and finds that a renewal completed while it waited uses the token that renewal produced (unless it
@@ -31,6 +33,7 @@ with absolute URLs or no HTTP at all (`StaticTokenProvider`).
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import threading
 import weakref
@@ -40,7 +43,7 @@ import httpx
 
 from ._clock import Clock, SystemClock
 from ._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
-from ._errors import TokenRefreshError
+from ._errors import TokenRefreshError, TransportError
 from ._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
@@ -101,7 +104,7 @@ class TokenRefreshAuth(httpx.Auth):
         self._generation = 0
         self._loaded = False
         self._finished = 0  # renewals completed (success or failure)
-        self._failure: TokenRefreshError | None = None  # how the last completed one failed
+        self._failure: TokenRefreshError | TransportError | None = None  # how the last completed one failed
         self._guard = threading.Lock()  # short critical sections over the fields above
         self._sync_lock = threading.Lock()  # held while a sync renewal runs
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -205,7 +208,7 @@ class TokenRefreshAuth(httpx.Auth):
                     new: Token | None = self._provider.fetch(client, now=now)
                 else:
                     new = self._provider.refresh(client, previous[0], now=now)
-            except TokenRefreshError as exc:
+            except (TokenRefreshError, TransportError) as exc:
                 return self._failed(exc, rejected=rejected)
             return self._succeeded(new, rejected=rejected)
 
@@ -225,7 +228,7 @@ class TokenRefreshAuth(httpx.Auth):
                     new: Token | None = await self._provider.async_fetch(client, now=now)
                 else:
                     new = await self._provider.async_refresh(client, previous[0], now=now)
-            except TokenRefreshError as exc:
+            except (TokenRefreshError, TransportError) as exc:
                 return self._failed(exc, rejected=rejected)
             return self._succeeded(new, rejected=rejected)
 
@@ -257,7 +260,7 @@ class TokenRefreshAuth(httpx.Auth):
                 return current  # someone renewed it after our 401
         if failure is not None and renewal_finished:
             # A renewal failed while we waited: answer with that failure rather than hammer the server.
-            return self._failed(TokenRefreshError(str(failure)), rejected=rejected, cause=failure)
+            return self._failed(copy.copy(failure), rejected=rejected, cause=failure)  # same class and message
         return None
 
     def _load_once(self) -> None:
@@ -276,7 +279,9 @@ class TokenRefreshAuth(httpx.Auth):
         with self._guard:
             return self._current, self._clock.time()
 
-    def _failed(self, exc: TokenRefreshError, *, rejected: int | None, cause: BaseException | None = None) -> _Current:
+    def _failed(
+        self, exc: TokenRefreshError | TransportError, *, rejected: int | None, cause: BaseException | None = None
+    ) -> _Current:
         """Keep an unexpired token after a failed early renewal; otherwise raise."""
         with self._guard:
             if cause is None:

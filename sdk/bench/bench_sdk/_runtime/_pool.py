@@ -3,7 +3,8 @@
 
 httpx ignores ``Client(limits=...)`` once ``transport=`` is given, so the factory hands `to_httpx()` to
 the transport itself. Defaults: `DEFAULT_MAX_CONNECTIONS`, `DEFAULT_MAX_KEEPALIVE_CONNECTIONS`,
-`DEFAULT_KEEPALIVE_EXPIRY_S` (`_defaults.py`).
+`DEFAULT_KEEPALIVE_EXPIRY_S` (`_defaults.py`). `max_connections_per_host` is enforced above the pool by
+`HostLimitTransport` (`_host_limit.py`), whatever the backend: none of them limits per host by itself.
 """
 
 from __future__ import annotations
@@ -27,9 +28,14 @@ def _optional_count(instance: object, attribute: attrs.Attribute[Any], value: An
 
 @attrs.frozen(kw_only=True)
 class PoolLimits:
-    """Connection pool size; None lifts a limit, `keepalive_expiry_s` None keeps idle connections forever."""
+    """Connection pool size; None lifts a limit, `keepalive_expiry_s` None keeps idle connections forever.
+
+    `max_connections_per_host` caps the connections one host (scheme, host, port) may use at once
+    (default None: only `max_connections` applies).
+    """
 
     max_connections: int | None = attrs.field(default=DEFAULT_MAX_CONNECTIONS, validator=_optional_count)
+    max_connections_per_host: int | None = attrs.field(default=None, validator=_optional_count)
     max_keepalive: int | None = attrs.field(default=DEFAULT_MAX_KEEPALIVE_CONNECTIONS, validator=_optional_count)
     keepalive_expiry_s: float | None = attrs.field(default=DEFAULT_KEEPALIVE_EXPIRY_S, validator=positive_seconds)
 

@@ -5,7 +5,10 @@
 SDKError
 ├── TransportError               .method .url  (the request did not get an HTTP answer)
 │   ├── ConnectError             never reached the server; always safe to retry
-│   ├── RequestTimeout           a connect/read/write/pool timeout
+│   │   ├── NameResolutionError  the host name does not resolve (DNS): not retried
+│   │   └── CertificateError     the server's TLS certificate failed verification: not retried
+│   ├── RequestTimeout           a connect/read/write/pool timeout, or the call's deadline .deadline_s
+│   ├── IncompleteResponseError  the body was cut off mid-way (retried only when idempotent)
 │   └── CircuitOpenError         .host .retry_in_s  failed fast, no I/O (never retried)
 ├── APIStatusError               .status_code .request_id .body .problem .errors .response .method .url
 │   ├── BadRequestError 400      ├── ConflictError 409
@@ -13,7 +16,9 @@ SDKError
 │   ├── PermissionDeniedError 403├── UnprocessableEntityError 422
 │   ├── NotFoundError 404        ├── RateLimitError 429  .retry_after_s
 │   └── ServerError 5xx          .is_transient (500/502/503/504: `TRANSIENT_STATUSES`)
-├── ResponseValidationError      .path .reason .status_code .request_id .body  (body did not match the spec)
+├── ResponseTooLargeError        .limit_bytes  (an in-memory body, or its decompressed form, is over the limit)
+├── ResponseValidationError      .pointer .expected .actual .path .reason .status_code .request_id .body
+│                                (a success body did not match the spec)
 ├── TokenRefreshError            getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
@@ -38,6 +43,7 @@ import attrs
 import httpx
 
 from ._backoff import parse_retry_after
+from ._connect_failure import PermanentConnectFailure, permanent_connect_failure
 from ._defaults import TRANSIENT_STATUSES
 from ._exchange import (
     body_excerpt,
@@ -55,6 +61,7 @@ __all__ = [
     "APIStatusError",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitOpenError",
     "ConfigurationError",
@@ -62,6 +69,8 @@ __all__ = [
     "ConnectError",
     "DownloadError",
     "HookError",
+    "IncompleteResponseError",
+    "NameResolutionError",
     "NotFoundError",
     "OutboxError",
     "OutboxFullError",
@@ -77,6 +86,7 @@ __all__ = [
     "RealtimeRequestError",
     "RealtimeTimeoutError",
     "RequestTimeout",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SDKError",
     "ServerError",
@@ -87,6 +97,7 @@ __all__ = [
     "raise_for_status",
     "redact_url",
     "translate_transport_errors",
+    "transport_error",
 ]
 
 
@@ -107,8 +118,43 @@ class ConnectError(TransportError):
     """Could not connect: the request was not sent, so retrying is always safe."""
 
 
+class NameResolutionError(ConnectError):
+    """The host name does not resolve (DNS): a wrong base URL or no network; raised at once, not retried."""
+
+
+class CertificateError(ConnectError):
+    """The server's TLS certificate failed verification; raised at once, not retried."""
+
+
 class RequestTimeout(TransportError):
-    """A connect, read, write or pool timeout expired."""
+    """A connect, read, write or pool timeout expired, or the call's deadline (`deadline_s`, else None)."""
+
+    def __init__(
+        self, message: str, *, method: str | None = None, url: str | None = None, deadline_s: float | None = None
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.deadline_s = deadline_s
+
+
+class IncompleteResponseError(TransportError):
+    """The server closed the connection before the whole body arrived.
+
+    Idempotent requests (and keyed POSTs) were retried first; any other request was not sent again,
+    because the server may have acted on it.
+    """
+
+
+class ResponseTooLargeError(SDKError):
+    """An in-memory response body, or its decompressed form, is larger than `limit_bytes`.
+
+    Reading stopped at the limit, so no more than that was ever held. `method` and `url` name the call.
+    """
+
+    def __init__(self, message: str, *, limit_bytes: int, method: str, url: str) -> None:
+        super().__init__(message)
+        self.limit_bytes = limit_bytes
+        self.method = method
+        self.url = url
 
 
 class CircuitOpenError(TransportError):
@@ -254,19 +300,38 @@ class ServerError(APIStatusError):
 
 
 class ResponseValidationError(SDKError):
-    """A success response's body did not match the spec at `path` (e.g. ``Pet.tag``)."""
+    """A success response's body did not match the spec.
 
-    def __init__(self, *, path: str, reason: str, response: httpx.Response) -> None:
+    `pointer` is the JSON pointer of the first bad value in the body (``/licenses/0/max_clients``; ``""``
+    for the whole body), `expected` what the spec allows there and `actual` what came; all three are None
+    when a model could not be built for another reason (`path` then names the model and field, e.g.
+    ``Pet.tag``). Clients made with ``validate_responses=False`` skip the schema check.
+    """
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        reason: str,
+        response: httpx.Response,
+        pointer: str | None = None,
+        expected: str | None = None,
+        actual: str | None = None,
+    ) -> None:
         self.path = path
         self.reason = reason
+        self.pointer = pointer
+        self.expected = expected
+        self.actual = actual
         self.response = response
         self.status_code = response.status_code
         self.request_id = find_request_id(response)
         self.body = parse_body(response)
         why = truncate(scrubbed(response, reason), 200)
+        where = path or "the top level"
         super().__init__(
             f"{describe(response)} returned HTTP {response.status_code}{id_part(self.request_id)}, but the "
-            f"body does not match the API description at {path}: {why}. The API may have changed; "
+            f"body does not match the API description at {where}: {why}. The API may have changed; "
             f"upgrade the SDK or report this with the request id. Body: {body_excerpt(response)}"
         )
 
@@ -390,14 +455,29 @@ async def araise_for_status(response: httpx.Response, *, now: float | None = Non
     raise_for_status(response, now=now)
 
 
-def _translate(exc: httpx.TransportError) -> TransportError:
-    """Our error for an httpx transport failure, with a next step."""
+def transport_error(exc: httpx.TransportError) -> TransportError:
+    """Our error for an httpx transport failure (the most specific class), with a next step."""
     try:
         method, url = exc.request.method, redact_url(exc.request.url)
     except RuntimeError:  # httpx raises when the exception carries no request
         method, url = None, None
     where = f"{method} {url}" if method else "The request"
     cause = truncate(f"{type(exc).__name__}: {exc}", 200)
+    permanent = permanent_connect_failure(exc)
+    if permanent is PermanentConnectFailure.NAME_NOT_RESOLVED:
+        return NameResolutionError(
+            f"{where} could not connect: {permanent.value} ({cause}); it was not sent or retried. "
+            "Check the host name in the base URL and the DNS or proxy settings.",
+            method=method,
+            url=url,
+        )
+    if permanent is PermanentConnectFailure.CERTIFICATE_REJECTED:
+        return CertificateError(
+            f"{where} could not connect: {permanent.value} ({cause}); it was not sent or retried. "
+            "Check the base URL's host, the server's certificate, and the CA bundle (the verify setting).",
+            method=method,
+            url=url,
+        )
     if isinstance(exc, httpx.ConnectError):
         return ConnectError(
             f"{where} could not connect ({cause}); it was not sent. Check the base URL, network, "
@@ -428,7 +508,7 @@ class translate_transport_errors(contextlib.AbstractContextManager[None]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if isinstance(exc, httpx.TransportError):
-            raise _translate(exc) from exc
+            raise transport_error(exc) from exc
 
     async def __aenter__(self) -> None:
         return None

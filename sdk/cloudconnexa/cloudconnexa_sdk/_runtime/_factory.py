@@ -3,12 +3,15 @@
 
 ```
 LeanClient(base_url, headers (User-Agent + settings.headers), timeout, auth, transport=
-  RetryTransport(settings.retry, inner=
-    HooksTransport(hooks, inner=
-      CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
-        CachingTransport(inner=                            # only when settings.cache
-          LoggingTransport(logger, inner=
-            httpx.HTTPTransport(limits=settings.pool, verify=settings.verify)))))))
+  DeadlineTransport(settings.deadline_s, inner=
+    RetryTransport(settings.retry, inner=
+      HooksTransport(hooks, inner=
+        CircuitBreakerTransport(settings.circuit, inner=     # only when settings.circuit is set
+          CachingTransport(inner=                            # only when settings.cache
+            LoggingTransport(logger, inner=
+              ResponseBodyTransport(settings.max_response_bytes, inner=   # the body read in the attempt
+                HostLimitTransport(inner=                      # only when settings.pool caps each host
+                  httpx.HTTPTransport(limits=settings.pool, verify=settings.verify))))))))))
 ```
 
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
@@ -29,20 +32,24 @@ import ssl
 from pathlib import Path
 from typing import Literal
 
+import attrs
 import httpx
 
 from ._aiohttp_transport import AiohttpTransport
 from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
+from ._deadline import AsyncDeadlineTransport, DeadlineTransport
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._lean_client import AsyncLeanClient, LeanClient
-from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging
+from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._redaction import Redaction
-from ._retry import AsyncRetryTransport, Jitter, RetryTransport
+from ._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
+from ._retry import AsyncRetryTransport, Jitter, RetryPolicy, RetryTransport
 from ._settings import ClientSettings
 
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
@@ -83,9 +90,12 @@ _LEVELS |= {"ERROR": logging.ERROR, "CRITICAL": logging.CRITICAL}
 
 
 def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
-    """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it)."""
+    """The SDK's logger: configured only when `settings.log_level` is set ("OFF" silences it).
+
+    Unset, the application's logging decides, and nothing reaches stderr without it (`library_logger`).
+    """
     if settings.log_level is None:
-        return logging.getLogger(logger_name)
+        return library_logger(logger_name)
     return configure_logging(logger_name, _LEVELS.get(settings.log_level))
 
 
@@ -158,6 +168,9 @@ def build_sync_client(
     stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
         limits=settings.pool.to_httpx(), verify=_verify(settings)
     )
+    if settings.pool.max_connections_per_host is not None:
+        stack = HostLimitTransport(settings.pool.max_connections_per_host, inner=stack)
+    stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:  # below logging: the wait for a token is not a request's duration
         stack = RateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
@@ -167,6 +180,7 @@ def build_sync_client(
         stack = CircuitBreakerTransport(settings.circuit, inner=stack, clock=clock, on_change=hooks.emit_circuit_change)
     stack = HooksTransport(hooks, inner=stack, clock=clock)
     stack = RetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    stack = DeadlineTransport(settings.deadline_s, inner=stack, clock=clock)
     base_url, auth = _base_url_and_auth(settings, auth)
     return LeanClient(
         auth=auth,
@@ -200,6 +214,9 @@ def build_async_client(
     """
     clock = clock or SystemClock()
     stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    if settings.pool.max_connections_per_host is not None:
+        stack = AsyncHostLimitTransport(settings.pool.max_connections_per_host, inner=stack)
+    stack = AsyncResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     if settings.rate_limit is not None:
         stack = AsyncRateLimitTransport(settings.rate_limit, inner=stack, clock=clock)
     stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
@@ -211,6 +228,7 @@ def build_async_client(
         )
     stack = AsyncHooksTransport(hooks, inner=stack, clock=clock)
     stack = AsyncRetryTransport(settings.retry, inner=stack, clock=clock, jitter=jitter)
+    stack = AsyncDeadlineTransport(settings.deadline_s, inner=stack, clock=clock)
     base_url, auth = _base_url_and_auth(settings, auth)
     return AsyncLeanClient(
         auth=auth,
@@ -221,28 +239,41 @@ def build_async_client(
     )
 
 
+def _token_retry(policy: RetryPolicy | None) -> RetryPolicy | None:
+    """The client's retry policy with POST allowed: asking for a token again repeats no effect, so a token
+    request is retried like any idempotent call (connect failures, timeouts, `retry_statuses`)."""
+    return None if policy is None else attrs.evolve(policy, retry_methods=policy.retry_methods | {"POST"})
+
+
 def build_token_client(
     settings: ClientSettings,
     *,
     logger_name: str,
     transport: httpx.BaseTransport | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
     redaction: Redaction | None = None,
 ) -> httpx.Client:
-    """A plain client for token calls: the same base URL, TLS, timeouts and User-Agent; no auth, no retries.
+    """A plain client for token calls: the same base URL, TLS, timeouts, User-Agent and retries; no auth.
 
-    Token calls must not pass through the auth flow they feed. They are logged with secrets masked.
-    The caller owns the client and closes it.
+    Token calls must not pass through the auth flow they feed. They are retried per `settings.retry` with
+    POST counted as idempotent (`_token_retry`), and logged with secrets masked. The caller owns the client
+    and closes it.
     """
-    inner = transport or httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    clock = clock or SystemClock()
+    stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
+        limits=settings.pool.to_httpx(), verify=_verify(settings)
+    )
+    stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
+    stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
+    stack = RetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter)
     base_url, auth = _base_url_and_auth(settings, None)
     return httpx.Client(
         auth=auth,
         base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=LoggingTransport(
-            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
-        ),
+        transport=DeadlineTransport(settings.deadline_s, inner=stack, clock=clock),
     )
 
 
@@ -251,17 +282,21 @@ def build_async_token_client(
     *,
     logger_name: str,
     transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
+    clock: Clock | None = None,
+    jitter: Jitter | None = None,
     redaction: Redaction | None = None,
 ) -> httpx.AsyncClient:
     """The async twin of `build_token_client`; `transport` as in `build_async_client`."""
-    inner = _async_pool(settings, transport)
+    clock = clock or SystemClock()
+    stack: httpx.AsyncBaseTransport = _async_pool(settings, transport)
+    stack = AsyncResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
+    stack = AsyncLoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
+    stack = AsyncRetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter)
     base_url, auth = _base_url_and_auth(settings, None)
     return httpx.AsyncClient(
         auth=auth,
         base_url=base_url,
         headers=_headers(settings),
         timeout=settings.timeouts.to_httpx(),
-        transport=AsyncLoggingTransport(
-            inner=inner, logger=_logger(logger_name, settings), clock=SystemClock(), redaction=redaction
-        ),
+        transport=AsyncDeadlineTransport(settings.deadline_s, inner=stack, clock=clock),
     )

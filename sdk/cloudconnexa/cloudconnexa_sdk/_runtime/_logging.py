@@ -52,6 +52,7 @@ __all__ = [
     "LoggingTransport",
     "configure_logging",
     "configure_logging_from_env",
+    "library_logger",
 ]
 
 LOG_LEVELS: Mapping[str, int | None] = {
@@ -66,6 +67,7 @@ LOG_LEVELS: Mapping[str, int | None] = {
 the SDK's logger."""
 
 _HANDLER_MARK = "_sdk_runtime_handler"
+_QUIET_MARK = "_sdk_runtime_quiet"
 
 
 class LoggingTransport(httpx.BaseTransport):
@@ -167,6 +169,22 @@ class AsyncLoggingTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+def library_logger(logger_name: str) -> logging.Logger:
+    """The SDK's logger, left to the application's logging setup, and silent on stderr without one.
+
+    Python prints WARNING records that find no handler anywhere to stderr (`logging.lastResort`), so an
+    application that configured no logging would see the SDK's failure lines. A `logging.NullHandler` on
+    the SDK's logger stops that, as the logging HOWTO advises libraries; records still propagate to the
+    application's handlers. It is added only while the logger has no handler of its own.
+    """
+    logger = logging.getLogger(logger_name)
+    if not logger.handlers:
+        handler = logging.NullHandler()
+        setattr(handler, _QUIET_MARK, True)
+        logger.addHandler(handler)
+    return logger
+
+
 def configure_logging(logger_name: str, level: int | None) -> logging.Logger:
     """Set the SDK logger's level and give it one stderr handler (idempotent).
 
@@ -182,6 +200,8 @@ def configure_logging(logger_name: str, level: int | None) -> logging.Logger:
         logger.setLevel(logging.CRITICAL + 1)
         return logger
     logger.setLevel(level)
+    for quiet in [handler for handler in logger.handlers if getattr(handler, _QUIET_MARK, False)]:
+        logger.removeHandler(quiet)  # the stderr handler replaces it (and `direct_sink` wants it alone)
     if not any(getattr(handler, _HANDLER_MARK, False) for handler in logger.handlers):
         handler = BatchingStreamHandler(sys.stderr)
         setattr(handler, _HANDLER_MARK, True)

@@ -23,6 +23,8 @@ import httpx
 
 from ._backoff import Failure, RetryDecision, decide_retry, is_idempotent, plan_wait_s
 from ._clock import Clock, SystemClock
+from ._connect_failure import permanent_connect_failure
+from ._deadline import deadline_of
 from ._defaults import (
     ATTEMPT_HEADER,
     DEFAULT_BACKOFF_FACTOR,
@@ -35,7 +37,15 @@ from ._defaults import (
     DEFAULT_TOTAL_TIMEOUT_S,
     IDEMPOTENT_METHODS,
 )
-from ._errors import CircuitOpenError, ConfigurationError, ConnectError, RequestTimeout, TransportError
+from ._errors import (
+    CertificateError,
+    CircuitOpenError,
+    ConfigurationError,
+    ConnectError,
+    NameResolutionError,
+    RequestTimeout,
+    TransportError,
+)
 from ._timeouts import positive_seconds
 
 __all__ = ["RETRY_DISABLED", "AsyncRetryTransport", "RetryDisabled", "RetryPolicy", "RetryTransport"]
@@ -78,7 +88,8 @@ class RetryPolicy:
     (a streaming generator) and never `CircuitOpenError`. On 429/503 a ``Retry-After`` / ``retry-after-ms``
     replaces the backoff; above `max_retry_after_s` (None: no cap) the response is returned at once so the
     caller raises `RateLimitError` with `retry_after_s`. `total_timeout_s` (None: none) bounds all
-    attempts and sleeps together: a wait that would overrun it is not started.
+    attempts and sleeps together: a wait that would overrun it is not started; so does the call's
+    deadline (`_deadline.py`), and a failure after the deadline raises its `RequestTimeout`.
 
     Attributes:
         max_attempts: attempts including the first (`DEFAULT_MAX_ATTEMPTS`); 1 means no retries.
@@ -114,8 +125,8 @@ class RetryPolicy:
 
 def _failure_of(exc: Exception) -> Failure | None:
     """How an attempt's exception counts for retrying; None: not retryable at all."""
-    if isinstance(exc, CircuitOpenError):
-        return None
+    if isinstance(exc, CircuitOpenError | NameResolutionError | CertificateError) or permanent_connect_failure(exc):
+        return None  # failing fast, or a failure that the same request can never get past
     if isinstance(exc, ConnectError | httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return Failure.CONNECT  # the request never left: safe even for POST
     if isinstance(
@@ -144,7 +155,18 @@ def _policy_for(default: RetryPolicy | None, request: httpx.Request) -> RetryPol
 class _Attempts:
     """One request's attempt state; the sync and async shells only do the I/O and the sleeping."""
 
-    __slots__ = ("attempt", "clock", "header", "idempotent", "jitter", "policy", "replayable", "request", "started")
+    __slots__ = (
+        "attempt",
+        "clock",
+        "deadline",
+        "header",
+        "idempotent",
+        "jitter",
+        "policy",
+        "replayable",
+        "request",
+        "started",
+    )
 
     def __init__(self, default: RetryPolicy | None, request: httpx.Request, clock: Clock, jitter: Jitter) -> None:
         self.policy = _policy_for(default, request)
@@ -157,6 +179,7 @@ class _Attempts:
         self.header = header_policy.attempt_header if header_policy is not None else None
         self.idempotent = self.policy is not None and is_idempotent(self.policy, request.method, request.headers)
         self.replayable = isinstance(request.stream, httpx.ByteStream)  # generators cannot be re-sent
+        self.deadline = deadline_of(request)
 
     def begin(self) -> httpx.Request:
         """Number the next attempt on the request."""
@@ -167,7 +190,15 @@ class _Attempts:
         return self.request
 
     def wait_after_error(self, exc: Exception) -> float | None:
-        """Seconds to sleep before retrying after `exc`, or None to re-raise it."""
+        """Seconds to sleep before retrying after `exc`, or None to re-raise it.
+
+        Raises:
+            RequestTimeout: the call's deadline has passed (`exc` is its cause).
+        """
+        if self.deadline is not None and self.deadline.passed(self.clock):
+            if isinstance(exc, RequestTimeout) and exc.deadline_s is not None:
+                return None  # already the deadline's own error
+            raise self.deadline.error(self.request) from exc
         return self._wait(_failure_of(exc), status=None, headers={})
 
     def wait_after_response(self, response: httpx.Response) -> float | None:
@@ -194,6 +225,9 @@ class _Attempts:
         remaining = None
         if policy.total_timeout_s is not None:
             remaining = policy.total_timeout_s - (self.clock.monotonic() - self.started)
+        if self.deadline is not None:  # no sleep, and so no attempt, that would end past the call's deadline
+            left = self.deadline.remaining_s(self.clock)
+            remaining = left if remaining is None else min(remaining, left)
         return plan_wait_s(
             policy,
             attempt=self.attempt,

@@ -8,11 +8,12 @@ info:
             max_backoff_s: 120, jitter: true, total_timeout_s: 600}
     circuit: {failure_threshold: 10, recovery_timeout_s: 300}
     rate_limit: {rate_per_s: 1.0, burst: 5, low_water: 1}
+    pool: {max_connections: 10, max_connections_per_host: 5}
 ```
 
 `retry` becomes the `RetryPolicy` (``backoff_factor`` is the first delay in seconds, doubling after
-that), `circuit` switches the breaker on by default, and `rate_limit` is what ``rate_limit=True``
-means on the client (rate limiting stays opt-in).
+that), `circuit` switches the breaker on by default, `pool` sizes the connection pool (`PoolLimits`
+fields), and `rate_limit` is what ``rate_limit=True`` means on the client (rate limiting stays opt-in).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from ._circuit import CircuitBreaker
 from ._errors import ConfigurationError
+from ._pool import PoolLimits
 from ._ratelimit import RateLimit
 from ._retry import RetryPolicy
 
@@ -64,7 +66,7 @@ def _fields(policy: RetryPolicy) -> dict[str, Any]:
 
 
 def settings_defaults(extension: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`ClientSettings` field values for `load_settings(defaults=...)` (retry and circuit)."""
+    """`ClientSettings` field values for `load_settings(defaults=...)` (retry, circuit and pool)."""
     if not extension:
         return {}
     defaults: dict[str, Any] = {}
@@ -77,6 +79,12 @@ def settings_defaults(extension: Mapping[str, Any] | None) -> dict[str, Any]:
             defaults["circuit"] = CircuitBreaker(**dict(circuit))
         except (TypeError, ValueError) as exc:
             raise ConfigurationError(f"x-sdk-defaults.circuit is malformed: {exc}", setting="circuit") from exc
+    pool = _table(extension, "pool")
+    if pool is not None:
+        try:
+            defaults["pool"] = PoolLimits(**dict(pool))
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"x-sdk-defaults.pool is malformed: {exc}", setting="pool") from exc
     return defaults
 
 

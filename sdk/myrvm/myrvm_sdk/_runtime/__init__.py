@@ -59,6 +59,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CertificateError,
     ChecksumMismatchError,
     CircuitOpenError,
     ConfigurationError,
@@ -66,6 +67,8 @@ from ._errors import (
     ConnectError,
     DownloadError,
     HookError,
+    IncompleteResponseError,
+    NameResolutionError,
     NotFoundError,
     OutboxError,
     OutboxFullError,
@@ -81,6 +84,7 @@ from ._errors import (
     RealtimeRequestError,
     RealtimeTimeoutError,
     RequestTimeout,
+    ResponseTooLargeError,
     ResponseValidationError,
     SDKError,
     ServerError,
@@ -91,6 +95,7 @@ from ._errors import (
     raise_for_status,
     redact_url,
     translate_transport_errors,
+    transport_error,
 )
 from ._factory import (
     AsyncBackend,
@@ -111,6 +116,7 @@ from ._hooks import (
     ResponseEvent,
     ResponseHook,
 )
+from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
 from ._logging import (
     LOG_LEVELS,
@@ -118,6 +124,7 @@ from ._logging import (
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
+    library_logger,
 )
 from ._model_fields import (
     is_absent,
@@ -177,6 +184,7 @@ from ._pagination import (
     iterate_pages,
     page_items,
 )
+from ._path_defaults import PathDefaults
 from ._pool import PoolLimits
 from ._ratelimit import (
     DEFAULT_LOW_WATER,
@@ -217,6 +225,8 @@ from ._redaction import (
     mask_userinfo,
     redaction_for,
 )
+from ._request_checks import RequestValidationError, check_request
+from ._response_schemas import ResponseCheck, ResponseSchemas
 from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
 from ._sdk_defaults import (
     rate_limit_default,
@@ -291,6 +301,7 @@ __all__ = [
     "AsyncCircuitBreakerTransport",
     "AsyncConnection",
     "AsyncHooksTransport",
+    "AsyncHostLimitTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncRetryTransport",
@@ -298,6 +309,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateError",
     "ChecksumMismatchError",
     "CircuitBreaker",
     "CircuitBreakerTransport",
@@ -336,7 +348,10 @@ __all__ = [
     "Hooks",
     "HooksTransport",
     "HostCircuits",
+    "HostLimitTransport",
     "HttptoolsTransport",
+    "IncompleteResponseError",
+    "NameResolutionError",
     "NotFoundError",
     "Outbox",
     "OutboxDelivered",
@@ -350,6 +365,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "PathDefaults",
     "PermissionDeniedError",
     "Permit",
     "PoolLimits",
@@ -378,8 +394,12 @@ __all__ = [
     "RequestHook",
     "RequestOptions",
     "RequestTimeout",
+    "RequestValidationError",
+    "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
+    "ResponseSchemas",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
     "RetryDisabled",
@@ -416,6 +436,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_request",
     "classify",
     "connect",
     "decide_retry",
@@ -449,6 +470,7 @@ __all__ = [
     "strip_legacy_fields",
     "token_provider",
     "translate_transport_errors",
+    "transport_error",
     "unwrap",
     "version_at_least",
 ]
@@ -484,6 +506,7 @@ __all__ += [
     "configure_logging",
     "configure_logging_from_env",
     "is_secret_name",
+    "library_logger",
     "mask_userinfo",
     "redaction_for",
     "resolve_token_url",

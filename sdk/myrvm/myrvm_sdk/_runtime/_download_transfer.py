@@ -21,6 +21,7 @@ import httpx
 
 from ._backoff import plan_wait_s
 from ._clock import Clock, SystemClock
+from ._defaults import STREAM_EXTENSION
 from ._download_part import PartFile
 from ._download_plan import Verdict, judge, resume_headers, same_origin, validator
 from ._errors import ChecksumMismatchError, DownloadError, redact_url
@@ -108,7 +109,7 @@ class Transfer:
     def next_request(self, client: httpx.Client | httpx.AsyncClient) -> tuple[httpx.Request, dict[str, Any]]:
         """The next attempt's request and the `send()` options (no auth to a foreign origin)."""
         headers = resume_headers(self.part.bytes_on_disk, self.file_validator)
-        extensions = {"sdk.operation_id": "download", "sdk.retry": RETRY_DISABLED}
+        extensions = {"sdk.operation_id": "download", "sdk.retry": RETRY_DISABLED, STREAM_EXTENSION: True}
         request = client.build_request("GET", self.url, headers=headers, extensions=extensions)
         self.shown_url = redact_url(request.url)
         options: dict[str, Any] = {"stream": True, "follow_redirects": False}  # each hop is judged: `redirected`

@@ -11,9 +11,13 @@ whose name looks like a credential (`is_secret_name`: token, secret, api-key, ..
 auth flow and default headers apply at send time, so a replayed request carries a fresh token. A
 per-call ``sdk.retry`` override is not replayed (deliveries use the client's retry policy).
 
-Not deferrable (`ConfigurationError` before anything is sent): multipart ``files``, per-call ``cookies``
-or ``auth``, streaming bodies (iterators cannot be replayed), and query parameters named like
-credentials (their values would be written to disk).
+A multipart upload (``files``) is rendered once into bytes (its boundary in the stored content type) and
+those same bytes are what is sent now and replayed later, so a queued backup upload is the upload that
+was made; its size counts against `OutboxPolicy.max_bytes` like any body.
+
+Not deferrable (`ConfigurationError` before anything is sent): per-call ``cookies`` or ``auth``,
+streaming bodies (iterators cannot be replayed), and query parameters named like credentials (their
+values would be written to disk).
 """
 
 from __future__ import annotations
@@ -166,8 +170,6 @@ def serialize_request(kwargs: Mapping[str, Any], *, operation_id: str) -> tuple[
     unknown = sorted(set(kwargs) - _ACCEPTED_KWARGS)
     if unknown:
         raise _not_deferrable(operation_id, f"the request arguments {unknown} cannot be stored")
-    if kwargs.get("files"):
-        raise _not_deferrable(operation_id, "multipart file uploads are not deferrable")
     if kwargs.get("cookies") or kwargs.get("auth") is not None:
         raise _not_deferrable(operation_id, "per-call cookies or auth would write credentials to disk")
     headers = httpx.Headers(kwargs.get("headers") or {})
@@ -184,9 +186,17 @@ def serialize_request(kwargs: Mapping[str, Any], *, operation_id: str) -> tuple[
         headers=headers,
         content=kwargs.get("content"),
         data=kwargs.get("data"),
+        files=kwargs.get("files") or None,
         json=kwargs.get("json"),
     )
-    if not isinstance(built.stream, httpx.ByteStream):
+    if isinstance(built.stream, httpx.ByteStream):
+        body = built.content
+    elif kwargs.get("files"):
+        body = b"".join(built.stream)  # type: ignore[arg-type]  # a multipart stream iterates synchronously
+        headers["Content-Type"] = built.headers["content-type"]  # with the boundary the bytes use
+        send = {name: value for name, value in send.items() if name not in ("files", "data", "json")}
+        send["content"] = body
+    else:
         raise _not_deferrable(operation_id, "a streaming body cannot be replayed")
     secret_params = sorted({name for name in built.url.params if is_secret_name(name)})
     if secret_params:
@@ -217,7 +227,7 @@ def serialize_request(kwargs: Mapping[str, Any], *, operation_id: str) -> tuple[
             and name.lower() != IDEMPOTENCY_KEY_HEADER.lower()
             and not is_credential_header(name)
         ),
-        body=built.content,
+        body=body,
         content_type=built.headers.get("content-type"),
         options=json.dumps(options, sort_keys=True),
     )

@@ -3,9 +3,10 @@
 
 The spec marks those operations with ``x-sdk-auth: login`` and ``x-sdk-auth: refresh``; the generated
 client passes their paths. OAuth2 client credentials live in `_oauth2.py`. The shared helpers here
-send a token call through the plain token client and turn every failure into a `TokenRefreshError`
-whose message names the call and the next step, and never a secret or the response body (which may
-echo one).
+send a token call through the token client (which retries it like an idempotent call). A call that got
+no answer raises its `TransportError` (`ConnectError`, `RequestTimeout`, ...) naming the token request; a
+server that refuses the credentials raises `TokenRefreshError`. Messages name the call and the next
+step, and never a secret or the response body (which may echo one).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import attrs
 import httpx
 
 from ._defaults import REQUEST_ID_HEADERS
-from ._errors import SDKError, TokenRefreshError
+from ._errors import CircuitOpenError, RequestTimeout, SDKError, TokenRefreshError, TransportError, transport_error
 from ._secret import Secret
 from ._token import DEFAULT_TOKEN_TYPE, Token, token_from_payload
 
@@ -147,32 +148,49 @@ class LoginTokenProvider:
 _RETRY_HINT = "Try again later; if it persists, log in again with fresh credentials."
 
 
-def _unreachable(source: str, exc: Exception) -> TokenRefreshError:
-    """The error for a token call that got no HTTP answer."""
+def _unreachable(source: str, exc: httpx.TransportError | TransportError) -> TransportError:
+    """The error for a token call that got no HTTP answer once its retries were spent: the transport error
+    itself (`ConnectError`, `RequestTimeout`, ...), its message naming the token request."""
+    error = exc if isinstance(exc, TransportError) else transport_error(exc)
+    if isinstance(error, CircuitOpenError):
+        return error
+    copy = type(error)(f"The token request ({source}) got no answer: {error}", method=error.method, url=error.url)
+    if isinstance(error, RequestTimeout) and isinstance(copy, RequestTimeout):
+        copy.deadline_s = error.deadline_s
+    return copy
+
+
+def _unusable(source: str, exc: Exception) -> TokenRefreshError:
+    """The error for a token call whose answer could not be used (undecodable, too large, ...)."""
     return TokenRefreshError(
-        f"{source} failed before an answer arrived ({type(exc).__name__}). "
-        "Check the base URL and the network, then try again."
+        f"{source} failed: its answer could not be read ({type(exc).__name__}). "
+        "Check that the SDK's base URL points at the API, then try again."
     )
 
 
 def send_token_request(client: httpx.Client, request: httpx.Request, *, source: str) -> httpx.Response:
-    """Send a token call on the plain token client; transport failures become `TokenRefreshError`."""
+    """Send a token call on the token client (which retries it); a failure without an answer raises the
+    `TransportError` for it, naming the token request."""
     try:
         return client.send(request)
+    except (httpx.TransportError, TransportError) as exc:
+        raise _unreachable(source, exc) from exc
     except (httpx.HTTPError, SDKError) as exc:
         if isinstance(exc, TokenRefreshError):
             raise
-        raise _unreachable(source, exc) from exc
+        raise _unusable(source, exc) from exc
 
 
 async def async_send_token_request(client: httpx.AsyncClient, request: httpx.Request, *, source: str) -> httpx.Response:
     """`send_token_request` over an async client."""
     try:
         return await client.send(request)
+    except (httpx.TransportError, TransportError) as exc:
+        raise _unreachable(source, exc) from exc
     except (httpx.HTTPError, SDKError) as exc:
         if isinstance(exc, TokenRefreshError):
             raise
-        raise _unreachable(source, exc) from exc
+        raise _unusable(source, exc) from exc
 
 
 def read_token_answer(response: httpx.Response, *, source: str, hint: str) -> object:

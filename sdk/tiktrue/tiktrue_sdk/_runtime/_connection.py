@@ -63,6 +63,7 @@ class ClientOptions(TypedDict, total=False):
     circuit: CircuitBreaker | None
     pool: PoolLimits
     cache: bool
+    validate_responses: bool
     headers: Mapping[str, str]
     verify: bool | str
     user_agent: str
@@ -70,7 +71,10 @@ class ClientOptions(TypedDict, total=False):
     outbox: OutboxPolicy | None
     deliver: DeliveryMode
     rate_limit: RateLimit | bool | None  # True: the spec's recommended limit (x-sdk-defaults.rate_limit)
+    deadline_s: float | None  # total seconds per call, retries included (None: none)
+    max_response_bytes: int | None  # largest in-memory response body (None: no limit)
     api_version: str | None  # the server's API version, for operations marked x-sdk-since (None: the newest)
+    check_requests: bool  # check call values against the spec's constraints before sending (default True)
 
 
 @attrs.frozen(kw_only=True)
@@ -140,6 +144,7 @@ def _settings(
     explicit.pop("outbox", None)  # not connection settings: see _deferral()
     explicit.pop("deliver", None)
     explicit.pop("api_version", None)
+    explicit.pop("check_requests", None)
     if explicit.get("rate_limit") is True:
         recommended = rate_limit_default(identity.defaults)
         if recommended is None:
@@ -168,6 +173,14 @@ def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None
     )
 
 
+def _check_requests(options: ClientOptions) -> bool:
+    """Whether calls are checked against the spec before sending: on unless ``check_requests=False``."""
+    chosen = options.get("check_requests", True)
+    if not isinstance(chosen, bool):
+        raise ConfigurationError(f"check_requests={chosen!r} must be True or False", setting="check_requests")
+    return chosen
+
+
 def _api_version(identity: SdkIdentity, options: ClientOptions) -> str | None:
     """The caller's `api_version`, else `<PREFIX>_API_VERSION`, else None (the newest the spec describes)."""
     chosen = options.get("api_version") or os.environ.get(f"{identity.env_prefix}_API_VERSION") or None
@@ -190,6 +203,7 @@ class _ConnectionState:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.clock = clock
         self.api_version = _api_version(identity, options)
+        self.check_requests = _check_requests(options)
         self.hooks = Hooks()
         self.deferral = _deferral(identity, options, clock)
         self.provider = token_provider(self.settings, identity.auth)
@@ -217,7 +231,12 @@ class SyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_token_client(
-                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+                self.settings,
+                logger_name=identity.package,
+                transport=transport,
+                redaction=self.redaction,
+                clock=clock,
+                jitter=jitter,
             )
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
@@ -264,7 +283,12 @@ class AsyncConnection(_ConnectionState):
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(
-                self.settings, logger_name=identity.package, transport=transport, redaction=self.redaction
+                self.settings,
+                logger_name=identity.package,
+                transport=transport,
+                redaction=self.redaction,
+                clock=clock,
+                jitter=jitter,
             )
             self.auth = TokenRefreshAuth(
                 provider, store=token_store, clock=clock, async_token_client=self._token_client

@@ -10,10 +10,12 @@ from __future__ import annotations
 __all__ = [
     "ANONYMOUS_EXTENSION",
     "ATTEMPT_HEADER",
+    "DEADLINE_EXTENSION",
     "DEFAULT_BACKOFF_FACTOR",
     "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
     "DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S",
     "DEFAULT_CONNECT_TIMEOUT_S",
+    "DEFAULT_DEADLINE_S",
     "DEFAULT_INITIAL_DELAY_S",
     "DEFAULT_KEEPALIVE_EXPIRY_S",
     "DEFAULT_MAX_ATTEMPTS",
@@ -21,6 +23,7 @@ __all__ = [
     "DEFAULT_MAX_DELAY_S",
     "DEFAULT_MAX_JITTER_S",
     "DEFAULT_MAX_KEEPALIVE_CONNECTIONS",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRY_AFTER_S",
     "DEFAULT_POOL_TIMEOUT_S",
     "DEFAULT_READ_TIMEOUT_S",
@@ -36,6 +39,7 @@ __all__ = [
     "REFRESH_LIFETIME_FRACTION",
     "REQUEST_ID_HEADERS",
     "RETRY_AFTER_STATUSES",
+    "STREAM_EXTENSION",
     "TRANSIENT_STATUSES",
 ]
 
@@ -71,6 +75,20 @@ DEFAULT_CONNECT_TIMEOUT_S = 5.0
 DEFAULT_READ_TIMEOUT_S = 30.0
 DEFAULT_WRITE_TIMEOUT_S = 30.0
 DEFAULT_POOL_TIMEOUT_S = 10.0
+
+# Per call, whatever the phase timeouts (_deadline.py, _response_body.py)
+DEFAULT_DEADLINE_S = 120.0
+"""Total time one call may take: every attempt, each body read and every backoff sleep together. The phase
+timeouts bound each wait; this bounds the sum (a server trickling a byte a second never trips a read
+timeout). Over it: `RequestTimeout` naming the deadline."""
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""Largest body read into memory, checked as it arrives and again as it is decompressed (64 MiB). Over it:
+`ResponseTooLargeError`; streamed downloads are not limited."""
+DEADLINE_EXTENSION = "sdk.deadline_s"
+"""Request extension: this call's deadline in seconds (None: none), instead of the client's."""
+STREAM_EXTENSION = "sdk.stream"
+"""Request extension set by streaming calls (`download()`): the body is left to the caller, unread and
+unlimited, and no deadline applies (a download has its own retry budget)."""
 
 # Connection pool (_pool.py)
 DEFAULT_MAX_CONNECTIONS = 10

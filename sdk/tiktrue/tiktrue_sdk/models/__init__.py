@@ -28,6 +28,7 @@ from .plan import Plan
 from .problem import Problem
 from .problem_field_error import ProblemFieldError
 from .refresh_request import RefreshRequest
+from .requested_plan import RequestedPlan
 from .token_pair import TokenPair
 from .webhook_receipt import WebhookReceipt
 
@@ -59,6 +60,7 @@ __all__ = (
     "Problem",
     "ProblemFieldError",
     "RefreshRequest",
+    "RequestedPlan",
     "TokenPair",
     "WebhookReceipt",
 )

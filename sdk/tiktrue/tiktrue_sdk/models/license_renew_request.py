@@ -14,7 +14,8 @@ class LicenseRenewRequest:
     """The payment token of a completed payment session. Closed (`additionalProperties false`).
 
     Attributes:
-        payment_token (str): The token the payment gateway issued for the paid session.
+        payment_token (str): The token the payment gateway issued for the paid session (opaque; today `ptok_...`).
+            Example: payment_token_123.
     """
 
     payment_token: str

@@ -14,8 +14,13 @@ class LicenseValidationRequest:
     """The machine to check the licence for. Closed (`additionalProperties false`).
 
     Attributes:
-        hardware_fingerprint (str): Lowercase hex SHA-256 of the machine's stable identifiers (see "Authentication"). A
-            credential (tokens are bound to it): sent, never returned, and masked in SDK logs and error messages.
+        hardware_fingerprint (str): The machine's fingerprint: the desktop app sends the lowercase hex SHA-256 of the
+            machine's
+            stable identifiers (see "Authentication"); the backend client guide's opaque form
+            (`hw_abc123`: letters, digits, `_`, `-`, `.`, `:`) is accepted as well. The server compares
+            fingerprints as opaque strings. A credential (tokens are bound to it): sent, never returned,
+            and masked in SDK logs and error messages.
+             Example: hw_abc123.
     """
 
     hardware_fingerprint: str

@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.paid_plan import PaidPlan
 from ..models.payment_create_request_duration_months import PaymentCreateRequestDurationMonths
+from ..models.requested_plan import RequestedPlan
 
 T = TypeVar("T", bound="PaymentCreateRequest")
 
@@ -17,11 +17,14 @@ class PaymentCreateRequest:
     """The plan and the months to pay for. Closed (`additionalProperties false`).
 
     Attributes:
-        plan (PaidPlan): A plan that can be bought.
+        plan (RequestedPlan): The plan to buy, as `PaidPlan`; the backend client guide's upper case (`PRO`,
+            `ENTERPRISE`)
+            is accepted too. The server answers with the lower-case `PaidPlan`.
+             Example: PRO.
         duration_months (PaymentCreateRequestDurationMonths): How many months the licence is bought or extended for.
     """
 
-    plan: PaidPlan
+    plan: RequestedPlan
     duration_months: PaymentCreateRequestDurationMonths
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,7 +46,7 @@ class PaymentCreateRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        plan = PaidPlan(d.pop("plan"))
+        plan = RequestedPlan(d.pop("plan"))
 
         duration_months = PaymentCreateRequestDurationMonths(d.pop("duration_months"))
 

@@ -23,7 +23,7 @@ import attrs
 import httpx
 from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
 
-from ._defaults import ANONYMOUS_EXTENSION, IDEMPOTENCY_KEY_HEADER
+from ._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_HEADER
 from ._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
@@ -53,12 +53,22 @@ def _check_timeout(instance: object, attribute: attrs.Attribute[Any], value: Any
         raise ValueError(f"timeout must be seconds > 0, a Timeouts, None or UNSET, not {value!r}")
 
 
+def _check_deadline(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: seconds > 0, None or UNSET."""
+    if value is None or value is UNSET:
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"deadline_s must be seconds > 0, None or UNSET, not {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class RequestOptions:
     """Overrides for one call; every field defaults to "keep the client's setting".
 
     Attributes:
         timeout: a `Timeouts`, seconds for every phase, None for no timeout at all, or UNSET.
+        deadline_s: total seconds for this call, retries and backoff sleeps included (`_deadline.py`);
+            None for no deadline, UNSET for the client's ``deadline_s`` (`DEFAULT_DEADLINE_S`).
         retry: a `RetryPolicy` for this call, None to send it exactly once, or UNSET.
         idempotency_key: the ``Idempotency-Key`` to send (a fresh uuid4 when the operation takes one and
             this is None); the same key is sent on every retry.
@@ -66,6 +76,7 @@ class RequestOptions:
     """
 
     timeout: Timeouts | float | Unset | None = attrs.field(default=UNSET, validator=_check_timeout)
+    deadline_s: float | Unset | None = attrs.field(default=UNSET, validator=_check_deadline)
     retry: RetryPolicy | Unset | None = UNSET
     idempotency_key: str | None = attrs.field(default=None)
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_headers, hash=False)
@@ -108,7 +119,8 @@ def request_extensions(
 
     Returns:
         ``(extensions, headers)``: extensions carry ``sdk.operation_id`` and, if overridden, ``sdk.retry``
-        (a `RetryPolicy` or `RETRY_DISABLED`); headers hold the options' headers and the idempotency key.
+        (a `RetryPolicy` or `RETRY_DISABLED`) and ``sdk.deadline_s``; headers hold the options' headers
+        and the idempotency key.
     """
     options = options or _NO_OPTIONS
     extensions: dict[str, object] = {"sdk.operation_id": operation_id}
@@ -119,6 +131,8 @@ def request_extensions(
         retry = options.retry
     if retry is not None:
         extensions["sdk.retry"] = retry
+    if options.deadline_s is not UNSET:
+        extensions[DEADLINE_EXTENSION] = options.deadline_s
     headers = dict(options.headers)
     if options.idempotency_key is not None:
         headers[IDEMPOTENCY_KEY_HEADER] = options.idempotency_key

@@ -110,6 +110,35 @@ def _seconds(given: Given, current: object) -> Timeouts:
     return Timeouts.uniform(float(value))
 
 
+def _optional_number(given: Given, *, whole: bool) -> float | None:
+    """None, or a number > 0 (a str from the environment or a file is parsed; ``none`` means None)."""
+    value = given.value
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text == "none":
+            return None
+        try:
+            value = int(text) if whole else float(text)
+        except ValueError:
+            value = text
+    if value is None:
+        return None
+    kinds = int if whole else int | float
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or value <= 0:
+        raise _fail(given, "is not a whole number > 0 or none" if whole else "is not a number of seconds > 0 or none")
+    return value
+
+
+def _deadline(given: Given, current: object) -> float | None:
+    value = _optional_number(given, whole=False)
+    return None if value is None else float(value)
+
+
+def _byte_limit(given: Given, current: object) -> int | None:
+    value = _optional_number(given, whole=True)
+    return None if value is None else int(value)
+
+
 def _retries(given: Given, current: object) -> RetryPolicy | None:
     value = given.value
     if isinstance(value, str) and value.strip().isdigit():
@@ -189,8 +218,11 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "client_secret": ("client_secret", _secret),
     "verify": ("verify", _verify),
     "cache": ("cache", _flag),
+    "validate_responses": ("validate_responses", _flag),
     "user_agent": ("user_agent", _text),
     "headers": ("headers", _string_map),
     "credentials": ("credentials", _credentials),
+    "deadline_s": ("deadline_s", _deadline),
+    "max_response_bytes": ("max_response_bytes", _byte_limit),
 }
 """Setting key → (`ClientSettings` field, parser taking the `Given` and the field's current value)."""

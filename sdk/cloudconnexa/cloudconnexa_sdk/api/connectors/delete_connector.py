@@ -42,8 +42,9 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> None:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> None:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 204:
         return None
     raise_for_status(response)
@@ -52,8 +53,8 @@ def _parse_response(*, response: httpx.Response) -> None:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[None]:
-    _parse_response(response=response)  # raises for anything but a documented success
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[None]:
+    _parse_response(response=response, validate=validate)  # raises for anything but a documented success
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +93,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -156,7 +157,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -16,6 +17,7 @@ from ...models.user_page import UserPage
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listUsers"
+_CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/UserPage"})
 
 
 def _get_kwargs(
@@ -50,14 +52,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> UserPage:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> UserPage:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
-            response_200 = UserPage.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
+            response_200 = UserPage.from_dict(body)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="UserPage") from exc
     raise_for_status(response)
@@ -66,12 +71,12 @@ def _parse_response(*, response: httpx.Response) -> UserPage:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[UserPage]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[UserPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -109,7 +114,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -181,7 +186,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

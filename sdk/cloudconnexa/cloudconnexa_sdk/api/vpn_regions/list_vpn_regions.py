@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -16,6 +17,7 @@ from ...models.vpn_region import VpnRegion
 from ...types import Response
 
 OPERATION_ID = "listVpnRegions"
+_CHECK_200 = SCHEMAS.check_for({"type": "array", "maxItems": 500, "items": {"$ref": "#/components/schemas/VpnRegion"}})
 
 
 def _get_kwargs(
@@ -39,19 +41,22 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> list[VpnRegion]:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> list[VpnRegion]:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
             response_200 = []
-            _response_200 = response.json()
+            _response_200 = body
             for response_200_item_data in _response_200:
                 response_200_item = VpnRegion.from_dict(response_200_item_data)
 
                 response_200.append(response_200_item)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="list[VpnRegion]") from exc
     raise_for_status(response)
@@ -60,12 +65,12 @@ def _parse_response(*, response: httpx.Response) -> list[VpnRegion]:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[list[VpnRegion]]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[list[VpnRegion]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -97,7 +102,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -157,7 +162,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -15,18 +16,22 @@ from ..._runtime import (
 from ...client import AuthenticatedClient, Client
 from ...models.backup_archive import BackupArchive
 from ...models.backup_upload_form import BackupUploadForm
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "uploadBackup"
+_CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/BackupArchive"})
 
 
 def _get_kwargs(
     id: str,
     *,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -44,19 +49,22 @@ def _get_kwargs(
         _kwargs,
         operation_id=OPERATION_ID,
         options=request_options,
-        sends_idempotency_key=False,
+        sends_idempotency_key=True,
         requires_auth=True,
     )
 
 
-def _parse_response(*, response: httpx.Response) -> BackupArchive:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> BackupArchive:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 201:
         try:
-            response_201 = BackupArchive.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_201(response, body)
+            response_201 = BackupArchive.from_dict(body)
 
             return response_201
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="BackupArchive") from exc
     raise_for_status(response)
@@ -65,12 +73,12 @@ def _parse_response(*, response: httpx.Response) -> BackupArchive:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[BackupArchive]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[BackupArchive]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -79,18 +87,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[BackupArchive]:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -107,11 +118,12 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -119,18 +131,21 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> BackupArchive:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -148,6 +163,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     ).parsed
 
@@ -157,18 +173,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> Response[BackupArchive]:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -185,11 +204,12 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id=id,
         body=body,
+        idempotency_key=idempotency_key,
         request_options=request_options,
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(
@@ -197,18 +217,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: BackupUploadForm,
+    idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> BackupArchive:
     """Upload a backup archive
 
     Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
     hex). The server verifies the checksum and answers `422` when it does not match the
-    archive, and `413` when the archive is larger than 2 GiB.
+    archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
+    `Idempotency-Key` is answered with the first upload's result and stored once.
 
     `POST /api/v2/rvms/{id}/backup/upload`
 
     Args:
         id (str): Id of a reverse vending machine.
+        idempotency_key (str | Unset):
         body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
             Closed
             (`additionalProperties false`).
@@ -227,6 +250,7 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
             request_options=request_options,
         )
     ).parsed

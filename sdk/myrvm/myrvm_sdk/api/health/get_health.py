@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -16,6 +17,7 @@ from ...models.health_status import HealthStatus
 from ...types import Response
 
 OPERATION_ID = "getHealth"
+_CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/HealthStatus"})
 
 
 def _get_kwargs(
@@ -39,14 +41,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> HealthStatus:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> HealthStatus:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
-            response_200 = HealthStatus.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
+            response_200 = HealthStatus.from_dict(body)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="HealthStatus") from exc
     raise_for_status(response)
@@ -55,12 +60,12 @@ def _parse_response(*, response: httpx.Response) -> HealthStatus:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[HealthStatus]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[HealthStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -92,7 +97,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -152,7 +157,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

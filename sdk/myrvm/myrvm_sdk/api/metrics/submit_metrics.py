@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -19,6 +20,7 @@ from ...models.metrics_accepted import MetricsAccepted
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "submitMetrics"
+_CHECK_202 = SCHEMAS.check_for({"$ref": "#/components/schemas/MetricsAccepted"})
 
 
 def _get_kwargs(
@@ -58,14 +60,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> MetricsAccepted:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> MetricsAccepted:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 202:
         try:
-            response_202 = MetricsAccepted.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_202(response, body)
+            response_202 = MetricsAccepted.from_dict(body)
 
             return response_202
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="MetricsAccepted") from exc
     raise_for_status(response)
@@ -74,12 +79,12 @@ def _parse_response(*, response: httpx.Response) -> MetricsAccepted:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[MetricsAccepted]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[MetricsAccepted]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -121,7 +126,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -201,7 +206,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -17,6 +18,7 @@ from ...models.remote_access_history_page import RemoteAccessHistoryPage
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listRemoteAccessHistory"
+_CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/RemoteAccessHistoryPage"})
 
 
 def _get_kwargs(
@@ -54,14 +56,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> RemoteAccessHistoryPage:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> RemoteAccessHistoryPage:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
-            response_200 = RemoteAccessHistoryPage.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
+            response_200 = RemoteAccessHistoryPage.from_dict(body)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="RemoteAccessHistoryPage") from exc
     raise_for_status(response)
@@ -70,12 +75,12 @@ def _parse_response(*, response: httpx.Response) -> RemoteAccessHistoryPage:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[RemoteAccessHistoryPage]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[RemoteAccessHistoryPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -116,7 +121,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -194,7 +199,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

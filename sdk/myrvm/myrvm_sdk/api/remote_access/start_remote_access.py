@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -18,6 +19,7 @@ from ...models.remote_access_start_request import RemoteAccessStartRequest
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "startRemoteAccess"
+_CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/RemoteAccessSession"})
 
 
 def _get_kwargs(
@@ -55,14 +57,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> RemoteAccessSession:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> RemoteAccessSession:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 201:
         try:
-            response_201 = RemoteAccessSession.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_201(response, body)
+            response_201 = RemoteAccessSession.from_dict(body)
 
             return response_201
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="RemoteAccessSession") from exc
     raise_for_status(response)
@@ -71,12 +76,12 @@ def _parse_response(*, response: httpx.Response) -> RemoteAccessSession:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[RemoteAccessSession]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[RemoteAccessSession]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -119,7 +124,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -201,7 +206,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

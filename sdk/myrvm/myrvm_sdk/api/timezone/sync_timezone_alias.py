@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -17,6 +18,7 @@ from ...models.timezone_sync_result import TimezoneSyncResult
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "syncTimezoneAlias"
+_CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/TimezoneSyncResult"})
 
 
 def _get_kwargs(
@@ -50,14 +52,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> TimezoneSyncResult:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> TimezoneSyncResult:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
-            response_200 = TimezoneSyncResult.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
+            response_200 = TimezoneSyncResult.from_dict(body)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="TimezoneSyncResult") from exc
     raise_for_status(response)
@@ -66,12 +71,12 @@ def _parse_response(*, response: httpx.Response) -> TimezoneSyncResult:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[TimezoneSyncResult]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[TimezoneSyncResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -110,7 +115,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -184,7 +189,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -60,8 +60,9 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> File:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> File:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
             response_200 = File(payload=BytesIO(response.content))
@@ -84,12 +85,12 @@ def _parse_response(*, response: httpx.Response) -> File:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[File]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[File]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -139,7 +140,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -235,7 +236,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

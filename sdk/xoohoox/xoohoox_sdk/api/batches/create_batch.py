@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -17,6 +18,7 @@ from ...models.batch_envelope import BatchEnvelope
 from ...types import Response
 
 OPERATION_ID = "createBatch"
+_CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/BatchEnvelope"})
 
 
 def _get_kwargs(
@@ -47,14 +49,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> BatchEnvelope:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> BatchEnvelope:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 201:
         try:
-            response_201 = BatchEnvelope.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_201(response, body)
+            response_201 = BatchEnvelope.from_dict(body)
 
             return response_201
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="BatchEnvelope") from exc
     raise_for_status(response)
@@ -63,12 +68,12 @@ def _parse_response(*, response: httpx.Response) -> BatchEnvelope:
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[BatchEnvelope]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[BatchEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -105,7 +110,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -175,7 +180,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

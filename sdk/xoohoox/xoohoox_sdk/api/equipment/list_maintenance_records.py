@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -18,6 +19,7 @@ from ...models.maintenance_type import MaintenanceType
 from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listMaintenanceRecords"
+_CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/MaintenanceRecordPageEnvelope"})
 
 
 def _get_kwargs(
@@ -69,14 +71,17 @@ def _get_kwargs(
     )
 
 
-def _parse_response(*, response: httpx.Response) -> MaintenanceRecordPageEnvelope:
-    """The typed body of a documented success; a typed error for anything else."""
+def _parse_response(*, response: httpx.Response, validate: bool = True) -> MaintenanceRecordPageEnvelope:
+    """The typed body of a documented success (checked against the spec unless `validate` is False); a
+    typed error for anything else."""
     if response.status_code == 200:
         try:
-            response_200 = MaintenanceRecordPageEnvelope.from_dict(response.json())
+            body = response.json()
+            if validate:
+                _CHECK_200(response, body)
+            response_200 = MaintenanceRecordPageEnvelope.from_dict(body)
 
             return response_200
-
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ResponseValidationError.from_exception(response, exc, schema="MaintenanceRecordPageEnvelope") from exc
     raise_for_status(response)
@@ -85,12 +90,12 @@ def _parse_response(*, response: httpx.Response) -> MaintenanceRecordPageEnvelop
     )
 
 
-def _build_response(*, response: httpx.Response) -> Response[MaintenanceRecordPageEnvelope]:
+def _build_response(*, response: httpx.Response, validate: bool = True) -> Response[MaintenanceRecordPageEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(response=response),
+        parsed=_parse_response(response=response, validate=validate),
     )
 
 
@@ -137,7 +142,7 @@ def sync_detailed(
     )
     with translate_transport_errors():
         response = client.get_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 def sync(
@@ -227,7 +232,7 @@ async def asyncio_detailed(
     )
     with translate_transport_errors():
         response = await client.get_async_httpx_client().request(**kwargs)
-    return _build_response(response=response)
+    return _build_response(response=response, validate=client.validate_responses)
 
 
 async def asyncio(

@@ -1,0 +1,153 @@
+"""The body of an in-memory response is read within its attempt: a cut body is retried when that is safe,
+a body over the size limit (as sent, or once decompressed) raises without being held, downloads stream on.
+
+Every test runs against a local `WireServer` (or `FaultServer`) through the SDK's stack, sync and async
+on httpx's pool, aiohttp and httptools.
+"""
+
+from __future__ import annotations
+
+import gzip
+import tracemalloc
+import zlib
+from pathlib import Path
+
+import httpx
+import pytest
+from runtime import (
+    ClientSettings,
+    FakeClock,
+    Hooks,
+    IncompleteResponseError,
+    ResponseTooLargeError,
+    RetryPolicy,
+    build_sync_client,
+    download,
+)
+
+from tests.support.fault_server import FaultServer, ServedFile
+from tests.support.wire_server import BACKENDS, Answer, WireServer, call
+
+BODY = b'{"items": [' + b", ".join(b'"%d"' % n for n in range(400)) + b"]}"
+RETRYING = {"retry": RetryPolicy(max_attempts=3)}
+
+
+@pytest.mark.parametrize("lean", [True, False], ids=["lean-path", "httpx-path"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cut_body_of_a_get_is_retried(backend: str, lean: bool) -> None:
+    """A GET whose body stops half way is retried (one backoff sleep) and returns the whole body, on the
+    lean client's short path (a relative URL) and on httpx's own (an absolute one)."""
+    clock = FakeClock()
+    with WireServer() as server:
+        server.answers.append(Answer(body=BODY, cut_after=len(BODY) // 2))
+        server.default = Answer(body=BODY)
+        path = "/items" if lean else f"{server.url}/items"
+        response = call(server.url, backend, path=path, clock=clock, settings=RETRYING)
+    assert response.content == BODY
+    assert [r.method for r in server.received] == ["GET", "GET"]
+    assert clock.sleeps == [1.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cut_body_of_a_keyed_post_is_retried_with_the_same_key(backend: str) -> None:
+    """A POST carrying an Idempotency-Key is retried after a cut body, with the same key."""
+    with WireServer() as server:
+        server.answers.append(Answer(body=BODY, cut_after=100))
+        server.default = Answer(body=BODY)
+        response = call(
+            server.url,
+            backend,
+            "POST",
+            clock=FakeClock(),
+            settings=RETRYING,
+            content=b"{}",
+            headers={"Idempotency-Key": "key-1"},
+        )
+    assert response.content == BODY
+    assert [r.headers["idempotency-key"] for r in server.received] == ["key-1", "key-1"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cut_body_of_a_plain_post_raises_and_is_never_resent(backend: str) -> None:
+    """A POST without a key is not re-sent after a cut body: IncompleteResponseError says why."""
+    clock = FakeClock()
+    with WireServer() as server:
+        server.default = Answer(body=BODY, cut_after=100)
+        with pytest.raises(IncompleteResponseError) as caught:
+            call(server.url, backend, "POST", clock=clock, settings=RETRYING, content=b"{}")
+    assert len(server.received) == 1 and clock.sleeps == []
+    message = str(caught.value)
+    assert f"after 100 of {len(BODY)} body bytes" in message and "not re-sent" in message
+
+
+@pytest.mark.parametrize("close_delimited", [False, True], ids=["content-length", "until-close"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_body_over_the_limit_raises_response_too_large(backend: str, close_delimited: bool) -> None:
+    """A body one byte over max_response_bytes raises ResponseTooLargeError naming the limit, not retried:
+    at once for a Content-Length over it, as the bytes arrive for a body that ends when the server closes."""
+    with WireServer() as server:
+        server.default = Answer(body=b"x" * 2049, headers=(), close_delimited=close_delimited)
+        with pytest.raises(ResponseTooLargeError) as caught:
+            call(server.url, backend, clock=FakeClock(), settings={"max_response_bytes": 2048, **RETRYING})
+        assert call(server.url, backend, "GET", settings={"max_response_bytes": 2049}).content == b"x" * 2049
+    assert caught.value.limit_bytes == 2048 and "limit of 2048 bytes" in str(caught.value)
+    assert len(server.received) == 2  # the failed call once, the call within its limit once
+
+
+def _gzip_of_zeros(size: int) -> bytes:
+    """`size` zero bytes, gzip-compressed piece by piece (never held whole)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    parts = [compressor.compress(block[: min(len(block), size - done)]) for done in range(0, size, len(block))]
+    return b"".join([*parts, compressor.flush()])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_decompression_bomb_raises_without_holding_the_expansion(backend: str) -> None:
+    """A small gzip body that expands past the limit raises ResponseTooLargeError; the Python heap's peak
+    during the call (tracemalloc: bytes held, not RSS) stays far below the expanded size."""
+    limit = 1 << 20
+    bomb = _gzip_of_zeros(64 << 20)  # 64 MiB of zeros in about 64 KB
+    with WireServer() as server:
+        server.default = Answer(body=bomb, headers=(("Content-Encoding", "gzip"),))
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError, match="once decompressed"):
+                call(server.url, backend, settings={"max_response_bytes": limit})
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert len(bomb) < limit
+    assert peak < 8 * limit  # the expansion is 64 MiB; what was held is a few slices' output
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_compressed_body_within_the_limit_is_decoded(backend: str) -> None:
+    """A gzip body whose expansion fits comes back decoded, as httpx would decode it."""
+    with WireServer() as server:
+        server.default = Answer(body=gzip.compress(BODY), headers=(("Content-Encoding", "gzip"),))
+        response = call(server.url, backend, settings={"max_response_bytes": len(BODY)})
+    assert response.content == BODY
+
+
+def test_downloads_stream_past_the_limit(tmp_path: Path) -> None:
+    """download() is not limited: a file 32 times max_response_bytes streams to disk whole."""
+    served = ServedFile(2 << 20)
+    with FaultServer({"/model.bin": served}) as server:
+        settings = ClientSettings(base_url=server.url, max_response_bytes=64 << 10)
+        with build_sync_client(settings, auth=None, hooks=Hooks(), logger_name="sdk.wire_test") as client:
+            result = download(client, "/model.bin", tmp_path / "model.bin", expected_sha256=served.sha256)
+    assert result.size_bytes == served.size and result.requests == 1
+
+
+def test_stream_extension_leaves_the_body_to_the_caller() -> None:
+    """A request marked sdk.stream comes back unread, so the caller can stream it."""
+    with WireServer() as server:
+        server.default = Answer(body=BODY)
+        settings = ClientSettings(base_url=server.url, max_response_bytes=16)
+        with (
+            build_sync_client(settings, auth=None, hooks=Hooks(), logger_name="sdk.wire_test") as client,
+            client.stream("GET", "/items", extensions={"sdk.stream": True}) as response,
+        ):
+            assert not isinstance(response.stream, httpx.ByteStream)
+            assert response.read() == BODY

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from generator.spec_refs import SpecRefError, resolve_ref
+
 BINARY = "application/octet-stream"
 _BINARY_SCHEMA = {"type": "string", "format": "binary"}
 _BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data", BINARY)
@@ -35,15 +37,10 @@ def _is_binary(schema: object) -> bool:
 
 def _schema(document: Mapping[str, Any], media: Mapping[str, Any]) -> object:
     """The media type's schema, following local `$ref`s (a binary string is often a shared component)."""
-    schema, seen = media.get("schema"), set()
-    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and schema["$ref"] not in seen:
-        seen.add(schema["$ref"])
-        node: Any = document
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            node = node.get(part) if isinstance(node, Mapping) else None
-        schema = node
-    return schema
+    try:
+        return resolve_ref(document, media.get("schema"))
+    except SpecRefError:
+        return None  # a $ref loop: not a binary or text schema
 
 
 def _is_text(schema: object) -> bool:

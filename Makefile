@@ -82,7 +82,7 @@ demo: install
 	$(PY) -m mock.demo
 
 unit: install
-	$(PY) -m pytest tests -m "not prism" -q
+	$(PY) -m pytest tests -m "not prism and not corpus" -q
 
 test: install lint-spec lint check-generated check-release
 	$(PY) -m pytest tests -q

@@ -24,6 +24,8 @@ from openapi_python_client import _get_project_for_url_or_path, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import GeneratorError
 
+from generator.documents import DocumentError, read_document
+
 STREAM_EXTENSION = "x-ws-stream"  # a channel marked so is a URL path whose connections just receive
 
 
@@ -73,8 +75,8 @@ def _resolve(document: Mapping[str, Any], node: Any, where: str) -> Any:
 
 def load_asyncapi(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        document = read_document(path)
+    except (OSError, DocumentError) as exc:
         raise AsyncAPIError(f"{path.name}: cannot be read as YAML: {exc}") from None
     if not isinstance(document, dict) or not str(document.get("asyncapi", "")).startswith("3."):
         raise AsyncAPIError(f"{path.name}#/asyncapi: expected an AsyncAPI 3.x document")

@@ -22,14 +22,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from openapi_python_client import _get_project_for_url_or_path
+from openapi_python_client import Project, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.generator_problems import RULE, problem_findings
+from generator.import_check import broken_modules, describe, endpoint_pointers
+from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import LintSetupError, document_findings, lint
@@ -90,14 +92,21 @@ def generated_header(source: str) -> str:
 
 
 def _render_package(
-    entry: SdkEntry, source: SpecSource, context: SpecContext, realtime: RealtimeContext | None, package_dir: Path
-) -> None:
+    entry: SdkEntry,
+    source: SpecSource,
+    normalised: Normalised,
+    context: SpecContext,
+    realtime: RealtimeContext | None,
+    package_dir: Path,
+) -> dict[str, str]:
+    """Render the package (SpecRejected for what openapi-python-client drops); {endpoint module: operation pointer}."""
     config = Config.from_sources(
         ConfigFile(
             project_name_override=entry.distribution,
             package_name_override=entry.package,
             post_hooks=[],  # we run ruff ourselves below: a post-hook is skipped silently when ruff is missing
             literal_enums=False,
+            content_type_overrides=dict(normalised.content_type_overrides),
         ),
         MetaType.NONE,
         document_source=entry.spec,
@@ -105,11 +114,17 @@ def _render_package(
         overwrite=True,
         output_path=package_dir,
     )
-    project = _get_project_for_url_or_path(config=config, custom_template_path=TEMPLATES)
-    if isinstance(project, GeneratorError):
-        raise SpecRejected(problem_findings(source, [project]) or [source.finding("", RULE, project.header)])
+    # openapi-python-client gets the normalised document (generator/normalize.py), never the spec file itself.
+    openapi = GeneratorData.from_dict(normalised.document, config=config)
+    if isinstance(openapi, GeneratorError):
+        raise SpecRejected(problem_findings(source, [openapi]) or [source.finding("", RULE, openapi.header)])
+    project = Project(openapi=openapi, custom_template_path=TEMPLATES, config=config)
     project.env.globals.update(
-        sdk=entry, spec=context, realtime=realtime, sdk_version=sdk_version(entry), runtime_version=runtime_version()
+        sdk=entry,
+        spec=context,
+        realtime=realtime,
+        sdk_version=sdk_version(entry, source.data),
+        runtime_version=runtime_version(),
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
@@ -117,9 +132,14 @@ def _render_package(
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     project.env.globals["design_error_names"] = design_error_names(entry, context)
+    project.env.globals["normalisation_notes"] = normalised.notes
     findings = problem_findings(source, project.build())
     if findings:
         raise SpecRejected(findings)
+    endpoints: dict[str, list[tuple[str, object, object]]] = {
+        tag: [(strings.PythonIdentifier(e.name, config.field_prefix), e.method, e.path) for e in collection.endpoints]
+        for tag, collection in project.openapi.endpoint_collections_by_tag.items()
+    }
     for name, target in EXTRA_TEMPLATES.items():
         path = package_dir.parent / target.format(package=entry.package)
         path.write_text(project.env.get_template(name).render(), encoding="utf-8")
@@ -130,6 +150,7 @@ def _render_package(
         render_models(load_asyncapi(entry.asyncapi), package_dir / "realtime", TEMPLATES)
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
+    return endpoint_pointers(entry.package, endpoints)
 
 
 def _copy_runtime(package_dir: Path) -> None:
@@ -210,9 +231,17 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         source = read_openapi(entry.spec)
     except SpecError as exc:
         raise SpecRejected(exc.findings) from None
-    if findings := document_findings(source):
+    if findings := document_findings(source, require_operation_ids=False):
         raise SpecRejected(findings)
-    document: dict[str, Any] = source.data
+    normalised = normalise(source.data, file=_source_name(entry.spec), skip=entry.skip)
+    if normalised.errors:
+        raise BuildError("\n".join(str(error) for error in normalised.errors))
+    for note in normalised.notes:
+        if note.rule == "sdk-skip":
+            print(f"generate: {entry.name}: skip {note.file}#{note.pointer} (listed in generator/sdks.toml)")
+        elif note.rule == "operation-id":
+            print(f"generate: {entry.name}: {note}")
+    document = normalised.document
     try:
         context = spec_context(document, entry)
         realtime = realtime_context(load_asyncapi(entry.asyncapi)) if entry.asyncapi is not None else None
@@ -220,10 +249,12 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         raise BuildError(f"{_source_name(entry.spec)}: {exc}") from None
     except AsyncAPIError as exc:
         raise BuildError(f"{exc}") from None
+    for rename in context.method_renames:
+        print(f"generate: {entry.name}: {rename}")
     project_dir.mkdir(parents=True)
     try:
         package_dir = project_dir / entry.package
-        _render_package(entry, source, context, realtime, package_dir)
+        pointers = _render_package(entry, source, normalised, context, realtime, package_dir)
         _copy_runtime(package_dir)
         _copy_modules(entry, package_dir)
         _copy_examples(entry, project_dir)
@@ -231,6 +262,9 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         (package_dir / "py.typed").write_text("", encoding="utf-8")
         _stamp(project_dir, entry)
         _format(project_dir)
+        broken = broken_modules(project_dir, entry.package)
+        if broken:
+            raise BuildError("\n".join(describe(broken, pointers, _source_name(entry.spec))))
     except BaseException:
         shutil.rmtree(project_dir, ignore_errors=True)  # half an SDK is worse than none
         raise

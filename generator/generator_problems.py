@@ -45,7 +45,8 @@ def problem_pointer(header: str, detail: str, source: SpecSource | None = None, 
     if component := _COMPONENT.search(header):
         return json_pointer(pointer_tokens(component["pointer"]))
     if model := _MODEL.search(header):
-        return json_pointer(["components", "schemas", model["name"]])
+        name = model["name"]  # a schema's key, or (a model inside another schema) its pointer
+        return json_pointer(pointer_tokens(name) if name.startswith("/") else ["components", "schemas", name])
     return ""
 
 

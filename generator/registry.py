@@ -39,6 +39,8 @@ class SdkEntry:
     modules: Path | None = None
     asyncapi: Path | None = None  # the real-time events document, if the API has one
     other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
+    # JSON pointers (`#/paths/~1x/get`) of operations the spec author accepts to leave out; printed by every build.
+    skip: tuple[str, ...] = ()
 
     @property
     def async_client_class(self) -> str:
@@ -85,7 +87,11 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     for version in versions:
         if not (ROOT / version["spec"]).is_file():
             raise RegistryError(f"{where}: [sdk.{name}] other_versions spec {version['spec']} does not exist")
+    skip = table.get("skip", [])
+    if not isinstance(skip, list) or not all(isinstance(p, str) and p.startswith("#/paths/") for p in skip):
+        raise RegistryError(f"{where}: [sdk.{name}] skip must be a list of JSON pointers like '#/paths/~1items/get'")
     return SdkEntry(
+        skip=tuple(skip),
         other_versions=tuple((ROOT / v["spec"], int(v["mock_port"])) for v in versions),
         name=name,
         spec=spec,

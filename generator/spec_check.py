@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 RULESET = ROOT / "openapi" / ".spectral.yaml"
+# The finding of an operation without an operationId (our specs must name every operation).
+MISSING_OPERATION_ID = "operation-operationId"
 ASYNCAPI_RULESET = ROOT / "openapi" / ".spectral-asyncapi.yaml"
 SPECTRAL = ROOT / "mock" / "node_modules" / ".bin" / "spectral"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -67,9 +69,16 @@ def load_spec(path: Path) -> dict[str, Any]:
     return data
 
 
-def document_findings(source: SpecSource) -> list[Finding]:
-    """Our own checks of a readable OpenAPI document: `$ref`s and operationIds."""
-    return [*ref_findings(source), *operation_id_findings(source)]
+def document_findings(source: SpecSource, *, require_operation_ids: bool = True) -> list[Finding]:
+    """Our own checks of a readable OpenAPI document: `$ref`s and operationIds.
+
+    `require_operation_ids=False` accepts operations without an operationId (the build names them itself,
+    generator/normalize.py); duplicate operationIds are refused either way.
+    """
+    id_findings = operation_id_findings(source)
+    if not require_operation_ids:
+        id_findings = (finding for finding in id_findings if finding.rule != MISSING_OPERATION_ID)
+    return [*ref_findings(source), *id_findings]
 
 
 def operation_id_findings(source: SpecSource) -> Iterator[Finding]:
@@ -86,7 +95,7 @@ def operation_id_findings(source: SpecSource) -> Iterator[Finding]:
             operation_id = operation.get("operationId")
             if not isinstance(operation_id, str) or not operation_id.strip():
                 message = 'Operation must have a non-empty "operationId" (the SDK names its module and method from it).'
-                yield source.finding(pointer, "operation-operationId", message)
+                yield source.finding(pointer, MISSING_OPERATION_ID, message)
             elif operation_id in first_use:
                 message = (
                     f'operationId "{operation_id}" is already used by {first_use[operation_id]}: each must be unique.'

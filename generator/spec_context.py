@@ -50,6 +50,7 @@ from openapi_python_client import strings
 from generator.aliases import AliasError, Aliases, parse_aliases
 from generator.constraints import request_constraints
 from generator.design_names import DesignDocument, DesignNamesError, parse_design_names
+from generator.media_types import accept_header
 from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
 from generator.runtime._connection import ClientOptions
@@ -88,6 +89,7 @@ class OperationInfo:
     # still send, stripped from every answer so all versions parse alike; legacy_items names that list field
     legacy_fields: tuple[str, ...] = ()
     legacy_items: str | None = None
+    accept: str | None = None  # the Accept header: every media type the responses document (media_types.py)
     # status pattern ("200", "2XX") -> compact schema of its JSON success body (generator/response_schemas.py)
     response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
     bindings: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: path parameter name -> client argument
@@ -122,6 +124,7 @@ class SpecContext:
     operations: Mapping[str, OperationInfo]
     auth: AuthInfo
     envelope_data_field: str | None = None  # info.x-sdk-envelope: success bodies wrap their data here
+    method_renames: tuple[str, ...] = ()  # operationIds whose method name was taken: what they are called instead
     error_names: Mapping[str, str] = attrs.field(factory=dict)  # info.x-sdk-error-names: alias -> runtime class
     sdk_defaults: Mapping[str, Any] | None = None  # info.x-sdk-defaults: the API's retry/circuit/rate-limit defaults
     api_versions: tuple[str, ...] = ()  # info.version of this spec and of sdks.toml's other_versions, oldest first
@@ -220,11 +223,16 @@ def _resource_name(operation: Mapping[str, Any]) -> str:
     return str(strings.PythonIdentifier(value=str(tags[0]), prefix="tag"))
 
 
+_NOT_NAME_CHARACTER = re.compile(r"[^\w.\- ]+")
+
+
 def _method_name(operation: Mapping[str, Any], method: str, path: str) -> str:
     explicit = operation.get("x-sdk-method")
     if explicit is None:
         fallback = operation.get("operationId") or f"{method}_{path}"
-        return str(strings.PythonIdentifier(value=str(fallback), prefix="call"))
+        # PythonIdentifier deletes characters such as "/" and glues the words around them together.
+        words = _NOT_NAME_CHARACTER.sub("_", str(fallback))
+        return str(strings.PythonIdentifier(value=words, prefix="call"))
     if not isinstance(explicit, str) or not explicit.isidentifier() or keyword.iskeyword(explicit):
         raise SpecContextError(f"{method.upper()} {path}: x-sdk-method {explicit!r} is not a Python method name")
     return explicit
@@ -403,7 +411,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     global_security = document.get("security")
     checks = response_schemas(document, HTTP_METHODS)
     operations: dict[str, OperationInfo] = {}
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, bool]] = {}
+    renames: list[str] = []
     bound_types: dict[str, str] = {}
     for path, item in sorted((document.get("paths") or {}).items()):
         for method in HTTP_METHODS:
@@ -413,13 +422,9 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             resource = _resource_name(operation)
             name = _method_name(operation, method, path)
             where = f"{method.upper()} {path}"
-            for taken in (name, f"{name}_detailed"):  # each operation also defines <name>_detailed
-                if (resource, taken) in seen:
-                    raise SpecContextError(
-                        f"{where} and {seen[resource, taken]} both define {resource}.{taken}: "
-                        "give one of them another x-sdk-method"
-                    )
-            seen[resource, name] = seen[resource, f"{name}_detailed"] = where
+            explicit = operation.get("x-sdk-method") is not None
+            name = _free_method_name(resource, name, where, explicit, seen, renames)
+            seen[resource, name] = seen[resource, f"{name}_detailed"] = (where, explicit)
             role = operation.get("x-sdk-auth")
             if role not in (None, "login", "refresh", "logout"):
                 raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
@@ -451,6 +456,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
                 legacy_fields=legacy_fields,
                 legacy_items=legacy_items,
                 requires_auth=bool(security) and any(bool(req) for req in security),
+                accept=accept_header(document, operation),
                 response_schemas=checks.by_operation.get((method, path), {}),
                 bindings=bindings,
                 constraints=constraints,
@@ -511,8 +517,37 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         design_names=_design_names(info),
         operations=operations,
         auth=_auth_info(document, operations),
+        method_renames=tuple(renames),
         bound_parameters=dict(sorted(bound_types.items())),
     )
+
+
+def _free_method_name(
+    resource: str,
+    name: str,
+    where: str,
+    explicit: bool,
+    seen: Mapping[tuple[str, str], tuple[str, bool]],
+    renames: list[str],
+) -> str:
+    """`name`, or for a name derived from an operationId that is taken, the first free `name_2`, `name_3`...
+
+    Operations are visited in sorted path order, so the numbering is deterministic; each rename is reported.
+    A clash involving an explicit x-sdk-method is the spec author's to resolve.
+    """
+    candidate, number = name, 2
+    while clash := next(
+        (seen[resource, t] for t in (candidate, f"{candidate}_detailed") if (resource, t) in seen), None
+    ):
+        other, other_explicit = clash
+        if explicit or other_explicit:
+            raise SpecContextError(
+                f"{where} and {other} both define {resource}.{candidate}: give one of them another x-sdk-method"
+            )
+        candidate, number = f"{name}_{number}", number + 1
+    if candidate != name:
+        renames.append(f"{where}: method {resource}.{candidate} (its operationId's name {name} is taken)")
+    return candidate
 
 
 def _design_names(info: Mapping[str, Any]) -> tuple[DesignDocument, ...]:

@@ -1,8 +1,9 @@
 """generator/build.py refuses a spec with problems: findings `file#/pointer: [rule] message (line N)`, no SDK.
 
-A broken `$ref`, a missing or duplicate operationId, and anything openapi-python-client would drop (an
+A broken `$ref`, a duplicate operationId, and anything openapi-python-client would drop (an
 endpoint, a response, a model) are findings; the build writes nothing, and `make generate` (main) exits 1
-with the findings `make lint-spec` prints, leaving the existing `sdk/<name>` as it was.
+with the findings `make lint-spec` prints, leaving the existing `sdk/<name>` as it was. A missing
+operationId is refused by that lint only: build_into names the operation itself (specs written elsewhere).
 """
 
 from __future__ import annotations
@@ -78,10 +79,22 @@ def test_broken_ref_is_refused_at_the_ref(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_operation_id_is_refused(tmp_path: Path) -> None:
-    """An operation without operationId is refused, not given a fallback name."""
-    spec = VALID_OPERATION.replace("      operationId: getThing\n", "")
-    assert rejected(tmp_path, spec) == [(THING_POINTER, "operation-operationId", 5)]
+def test_missing_operation_id_is_refused_by_make_generate_not_by_build_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Our own specs must name every operation: `make generate` refuses a missing operationId at the operation.
+
+    build_into itself names such an operation (generator/normalize.py), so specs written elsewhere generate.
+    """
+    spec = write(tmp_path, VALID_OPERATION.replace("      operationId: getThing\n", ""))
+    monkeypatch.setattr(build_module, "load_registry", lambda: {"things": entry_for(spec)})
+    assert main(["things", "--out", str(tmp_path / "sdk")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith(f"{spec}#{THING_POINTER}: [operation-operationId]") for line in err), err
+    assert not (tmp_path / "sdk").exists() or list((tmp_path / "sdk").iterdir()) == []
+
+    build_into(entry_for(spec), tmp_path / "out")
+    assert (tmp_path / "out" / "things_sdk" / "api" / "things" / "get_things_thing_id.py").is_file()
 
 
 def test_duplicate_operation_id_is_refused_at_the_second_use(tmp_path: Path) -> None:
@@ -103,22 +116,25 @@ components:""",
     ]
 
 
+# A schema whose default does not fit its type: openapi-python-client drops it (the normalisation leaves it,
+# as it changes no value the spec states; enums of mixed types, once dropped too, are now rewritten).
+WRONG_DEFAULT = "      type: integer\n      default: abc\n"
+THING_BODY = "      type: object\n      properties:\n        name: {type: string}\n"
+
+
 def test_response_the_generator_drops_is_refused_at_its_status_code(tmp_path: Path) -> None:
-    """A response openapi-python-client cannot parse (an enum of mixed types) is a finding at that response."""
-    spec = VALID_OPERATION.replace('schema: {$ref: "#/components/schemas/Thing"}', "schema: {enum: [1, one]}")
-    findings = rejected(tmp_path, spec)
+    """A response openapi-python-client cannot parse (its schema was dropped) is a finding at that response."""
+    findings = rejected(tmp_path, VALID_OPERATION.replace(THING_BODY, WRONG_DEFAULT))
     assert [(pointer, rule) for pointer, rule, _ in findings] == [
-        (f"{THING_POINTER}/responses/200", "openapi-python-client")
+        (f"{THING_POINTER}/responses/200", "openapi-python-client"),
+        ("/components/schemas/Thing", "openapi-python-client"),
     ]
 
 
 def test_model_the_generator_drops_is_refused_at_the_schema(tmp_path: Path) -> None:
     """A component schema openapi-python-client cannot turn into a model is a finding at that schema."""
-    spec = VALID_OPERATION.replace(
-        "      type: object\n      properties:\n        name: {type: string}\n", "      enum: [1, one]\n"
-    )
-    findings = rejected(tmp_path, spec)
-    assert ("/components/schemas/Thing", "openapi-python-client", 18) in findings
+    spec = f"{VALID_OPERATION}    Other:\n{WRONG_DEFAULT}"  # referenced by nothing: only the model is dropped
+    assert rejected(tmp_path, spec) == [("/components/schemas/Other", "openapi-python-client", 22)]
 
 
 def test_endpoint_the_generator_drops_is_refused_at_the_operation(tmp_path: Path) -> None:

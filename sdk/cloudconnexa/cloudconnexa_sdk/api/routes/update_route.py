@@ -43,6 +43,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    # the media types this operation's responses document, rather than httpx's */*
+    _kwargs.setdefault("headers", {}).setdefault("Accept", "application/json, application/problem+json")
     return apply_request_options(
         _kwargs,
         operation_id=OPERATION_ID,

@@ -28,6 +28,8 @@ def _get_kwargs(
         "url": "/api/v1/auth/logout",
     }
 
+    # the media types this operation's responses document, rather than httpx's */*
+    _kwargs.setdefault("headers", {}).setdefault("Accept", "application/problem+json")
     return apply_request_options(
         _kwargs,
         operation_id=OPERATION_ID,

@@ -35,6 +35,8 @@ def _get_kwargs(
         ),
     }
 
+    # the media types this operation's responses document, rather than httpx's */*
+    _kwargs.setdefault("headers", {}).setdefault("Accept", "application/json")
     return apply_request_options(
         _kwargs,
         operation_id=OPERATION_ID,

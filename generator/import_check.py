@@ -1,0 +1,82 @@
+"""After generation, every module of the package must import; a module that does not is a refusal naming its source.
+
+openapi-python-client can emit a module that fails at import time (a model it dropped but still imports,
+a name it did not import). One such module breaks `import <package>` through the resource facade, so the
+build refuses instead: the error names the module, the import error and, for an endpoint module, the JSON
+pointer of the operation, which the spec author can fix or list in `skip` (generator/sdks.toml).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from generator.spec_check import json_pointer
+
+# Run in a fresh interpreter so nothing the generator imported can hide a failure. Each failure is charged to
+# the innermost generated file in its traceback (a broken endpoint module also breaks the package's __init__
+# through the resource facade: the endpoint is the one to name). Prints one JSON line {origin: error}.
+_IMPORT_EVERY_MODULE = """
+import importlib, json, pathlib, sys, traceback
+root = pathlib.Path(sys.argv[1]).resolve()
+package = root.name
+broken = {}
+for path in sorted(root.rglob("*.py")):
+    parts = path.relative_to(root.parent).with_suffix("").parts
+    module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    try:
+        importlib.import_module(module)
+    except Exception as exc:
+        files = [f.filename for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(str(root))]
+        origin = pathlib.Path(files[-1]) if files else path
+        parts = origin.resolve().relative_to(root.parent).with_suffix("").parts
+        broken.setdefault(".".join(parts[:-1] if parts[-1] == "__init__" else parts), f"{type(exc).__name__}: {exc}")
+print(json.dumps(broken))
+"""
+
+
+def broken_modules(project_dir: Path, package: str) -> dict[str, str]:
+    """{module: "ErrorType: message"} for every module of `package` under `project_dir` that breaks an import."""
+    env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORT_EVERY_MODULE, str(project_dir / package)],
+        cwd=project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return {package: last}
+    report: dict[str, str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return report
+
+
+def endpoint_pointers(package: str, endpoints: Mapping[str, Sequence[tuple[str, object, object]]]) -> dict[str, str]:
+    """{endpoint module: operation pointer} from {tag: [(module name, method, path)]} (str or UntrustedString)."""
+    return {
+        f"{package}.api.{tag}.{module}": json_pointer(("paths", _plain(path), _plain(method)))
+        for tag, modules in endpoints.items()
+        for module, method, path in modules
+    }
+
+
+def _plain(value: object) -> str:
+    reveal = getattr(value, "get_untrusted_value", None)
+    return str(reveal() if callable(reveal) else value)
+
+
+def describe(broken: Mapping[str, str], pointers: Mapping[str, str], spec: str) -> list[str]:
+    """One line per broken module: `spec#/paths/...: [import] module: error` for endpoints, the module otherwise."""
+    lines = []
+    for module, error in sorted(broken.items()):
+        pointer = pointers.get(module)
+        where = f"{spec}#{pointer}" if pointer else spec
+        lines.append(f"{where}: [import] {module} does not import: {error}")
+    return lines

@@ -1,0 +1,124 @@
+"""Valid shapes openapi-python-client (pinned) drops or refuses, rewritten into the nearest shape it generates.
+
+Each rewrite keeps what travels on the wire and is reported, as (path, rule, message), for the README:
+- an operation without `responses` (optional in OpenAPI 3.1) gets an undocumented `2XX` success;
+- a document without `paths` (3.1: webhooks only) gets an empty one;
+- an `array` without `items` gets `items: {}` (any value);
+- an enum whose values are not all strings or all integers (`[true, false]`, `[1, "a"]`, `[1.5]`) is typed by
+  the rest of its schema, since a Python Enum cannot hold them;
+- a header or cookie parameter whose schema is an array or object (openapi-python-client allows only
+  scalars there) is a string the caller serialises (`simple` style: comma-separated);
+- inline property schemas of one object that share a `title` lose it, so their models are named after their
+  properties (openapi-python-client names an inline model parent + title: siblings would collide);
+- a path parameter's schema `default` is dropped: path parameters are always required, and a default before
+  a required argument is a Python syntax error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator.spec_walk import walk
+
+Note = Callable[[tuple[str, ...], str, str], None]
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
+    """Apply every rule in place; `note(path, rule, message)` is called once per rewrite."""
+    if not isinstance(document.get("paths"), dict):
+        document["paths"] = {}
+        note(("paths",), "paths-missing", "no paths: none generated")
+    _add_missing_responses(document, note)
+    _fill_array_items(document, note)
+    _untype_mixed_enums(document, note)
+    _stringify_structured_headers(document, note)
+    _drop_path_parameter_defaults(document, note)
+    _untitle_sibling_properties(document, note)
+
+
+def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
+    for path, item in document["paths"].items():
+        for method in _HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict) and not operation.get("responses"):
+                operation["responses"] = {"2XX": {"description": "Success (the spec documents no response)."}}
+                note(("paths", str(path), method, "responses"), "responses-missing", "read as an undocumented 2XX")
+
+
+def _is_schema_path(path: tuple[str, ...]) -> bool:
+    """Skip what only looks like a schema: examples, defaults and extension payloads are data."""
+    data = ("example", "examples", "default", "enum", "const")
+    return not any(
+        (part in data or part.startswith("x-")) and (index == 0 or path[index - 1] != "properties")
+        for index, part in enumerate(path)
+    )
+
+
+def _fill_array_items(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if isinstance(node, dict) and node.get("type") == "array" and "items" not in node and "prefixItems" not in node:
+            if (path and path[-1] == "properties") or not _is_schema_path(path):
+                continue
+            node["items"] = {}
+            note(path, "array-items", "array without items: items of any type")
+
+
+def _untype_mixed_enums(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if not isinstance(node, dict) or not isinstance(node.get("enum"), list) or not _is_schema_path(path):
+            continue
+        if path and path[-1] == "properties":
+            continue
+        kinds = {type(value) for value in node["enum"] if value is not None}
+        if not kinds or kinds in ({str}, {int}):
+            continue
+        values = node.pop("enum")
+        node.pop("x-enum-varnames", None)
+        if "type" not in node and kinds == {bool}:
+            node["type"] = "boolean"
+        note((*path, "enum"), "enum-values", f"values {values!r} cannot form a Python Enum: typed by the schema alone")
+
+
+def _stringify_structured_headers(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if not (
+            isinstance(node, dict) and node.get("in") in ("header", "cookie") and isinstance(node.get("name"), str)
+        ):
+            continue
+        schema = node.get("schema")
+        if isinstance(schema, dict) and (schema.get("type") in ("array", "object") or "items" in schema):
+            node["schema"] = {
+                "type": "string",
+                **({"description": schema["description"]} if "description" in schema else {}),
+            }
+            note((*path, "schema"), "structured-header", "a string the caller serialises (comma-separated values)")
+
+
+def _drop_path_parameter_defaults(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if isinstance(node, dict) and node.get("in") == "path" and isinstance(node.get("name"), str):
+            schema = node.get("schema")
+            if isinstance(schema, dict) and "default" in schema:
+                del schema["default"]
+                note((*path, "schema", "default"), "path-parameter-default", "dropped: path parameters are required")
+
+
+def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        is_map = path and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
+        if not (isinstance(node, dict) and is_map and _is_schema_path(path[:-1])):
+            continue
+        titles = [
+            str(schema.get("title")) for schema in node.values() if isinstance(schema, dict) and "title" in schema
+        ]
+        shared = {title for title in titles if titles.count(title) > 1}
+        for name, schema in node.items():
+            if isinstance(schema, dict) and "$ref" not in schema and str(schema.get("title")) in shared:
+                del schema["title"]
+                note(
+                    (*path, str(name), "title"),
+                    "model-name-collision",
+                    "title shared with a sibling: named by property",
+                )

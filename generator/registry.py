@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -41,6 +42,19 @@ class SdkEntry:
     other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
     # JSON pointers (`#/paths/~1x/get`) of operations the spec author accepts to leave out; printed by every build.
     skip: tuple[str, ...] = ()
+
+    @classmethod
+    def named(cls, name: str, spec: Path, **settings: Any) -> SdkEntry:
+        """An entry whose names all follow from `name` (`widget`: widget-sdk, widget_sdk, Widget, WIDGET), for
+        building a spec outside sdks.toml (tests, the corpus); `settings` sets any other field."""
+        defaults: dict[str, Any] = {
+            "distribution": f"{name.replace('_', '-')}-sdk",
+            "package": f"{name}_sdk",
+            "client_class": "".join(part.capitalize() for part in name.split("_")),
+            "env_prefix": name.upper(),
+            "mock_port": 4099,
+        }
+        return cls(name=name, spec=spec, **{**defaults, **settings})
 
     @property
     def async_client_class(self) -> str:

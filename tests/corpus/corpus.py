@@ -131,15 +131,7 @@ def count_operations(document: dict[str, object]) -> int:
 def run_one(spec: CorpusSpec, scratch: Path) -> Outcome:
     path = extract(spec)
     document = read_document(path)
-    entry = SdkEntry(
-        name="corpus",
-        spec=path,
-        distribution="corpus-sdk",
-        package="corpus_sdk",
-        client_class="Corpus",
-        env_prefix="CORPUS",
-        mock_port=4999,
-    )
+    entry = SdkEntry.named("corpus", path, mock_port=4999)
     project = scratch / spec.name.replace("/", "-")
     started = time.perf_counter()
     refusal, generated, modules, broken = None, 0, 0, ()

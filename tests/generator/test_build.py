@@ -190,15 +190,7 @@ def write_spec(directory: Path, text: str, name: str = "spec.yaml") -> Path:
 
 
 def widget_entry(spec: Path) -> SdkEntry:
-    return SdkEntry(
-        name="widget",
-        spec=spec,
-        distribution="widget-sdk",
-        package="widget_sdk",
-        client_class="Widget",
-        env_prefix="WIDGET",
-        mock_port=4099,
-    )
+    return SdkEntry.named("widget", spec)
 
 
 def python_in(project_dir: Path, code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:

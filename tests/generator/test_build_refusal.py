@@ -45,15 +45,7 @@ THING_POINTER = "/paths/~1things~1{thing_id}/get"
 
 
 def entry_for(spec: Path) -> SdkEntry:
-    return SdkEntry(
-        name="things",
-        spec=spec,
-        distribution="things-sdk",
-        package="things_sdk",
-        client_class="Things",
-        env_prefix="THINGS",
-        mock_port=4097,
-    )
+    return SdkEntry.named("things", spec, mock_port=4097)
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -166,3 +166,15 @@ def test_error_names_the_file_that_was_loaded(tmp_path: Path) -> None:
     assert path.name != REGISTRY_FILE.name
     with pytest.raises(RegistryError, match=r"staging\.toml"):
         load_registry(path)
+
+
+def test_an_entry_named_for_a_spec_outside_the_registry_derives_its_names() -> None:
+    """SdkEntry.named("pet_store", spec): pet-store-sdk, pet_store_sdk, PetStore, PET_STORE; any field may be set."""
+    entry = SdkEntry.named("pet_store", ROOT / "openapi" / "myrvm.yaml", mock_port=4321)
+    assert (entry.distribution, entry.package, entry.client_class, entry.env_prefix, entry.mock_port) == (
+        "pet-store-sdk",
+        "pet_store_sdk",
+        "PetStore",
+        "PET_STORE",
+        4321,
+    )

@@ -69,16 +69,7 @@ def write_package(root: Path, init: str, resources: str) -> None:
 
 
 def entry_in(root: Path, version: str = "1.0.0") -> SdkEntry:
-    return SdkEntry(
-        name="widget",
-        spec=root / "openapi" / "widget.yaml",
-        distribution="widget-sdk",
-        package="widget_sdk",
-        client_class="Widget",
-        env_prefix="WIDGET",
-        mock_port=4099,
-        version=version,
-    )
+    return SdkEntry.named("widget", root / "openapi" / "widget.yaml", version=version)
 
 
 def surface_of(root: Path) -> dict[str, dict[str, object]]:

@@ -150,8 +150,10 @@ def test_default_report_folder_is_per_spec() -> None:
     assert contract.reports().folder == REPORT_ROOT / "myrvm" == ROOT / ".tmp" / "contract" / "myrvm"
 
 
-def test_progress_is_printed_while_the_run_is_going(clean_server: ToyServer, spec: Path, tmp_path: Path) -> None:
-    """The coverage phase's line for each operation comes out before schemathesis prints its final summary."""
+def test_progress_is_printed_while_the_run_is_going(spec: Path, tmp_path: Path) -> None:
+    """The coverage phase's line for each operation comes out before schemathesis prints its final summary. The
+    server answers after 50 ms, so the run lasts far longer than the runner's poll interval even on a loaded
+    machine (against an instant server the whole run could end between two polls)."""
     written: list[str] = []
 
     class Watch:
@@ -162,10 +164,11 @@ def test_progress_is_printed_while_the_run_is_going(clean_server: ToyServer, spe
         def flush(self) -> None:
             """Nothing buffered."""
 
-    contract = ContractRun(
-        spec=spec, url=clean_server.url, mock=False, max_examples=5, token=TOY_TOKEN, report_folder=tmp_path
-    )
-    result = run(contract, out=Watch())  # type: ignore[arg-type]  # a write/flush stream is all print needs
+    with ToyServer(answer_delay_s=0.05) as slow_server:
+        contract = ContractRun(
+            spec=spec, url=slow_server.url, mock=False, max_examples=5, token=TOY_TOKEN, report_folder=tmp_path
+        )
+        result = run(contract, out=Watch())  # type: ignore[arg-type]  # a write/flush stream is all print needs
     assert result.exit_code == 0
     summary = next(index for index, text in enumerate(written) if "SUMMARY" in text)
     progress = [index for index, text in enumerate(written) if text.startswith(f"contract: [coverage] {SECURED}")]

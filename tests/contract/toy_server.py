@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -90,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: dict[str, object] | None, headers: dict[str, str] | None = None) -> None:
         payload = b"" if body is None else json.dumps(body).encode()
+        time.sleep(self.server.answer_delay_s)
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -128,14 +130,16 @@ class _Handler(BaseHTTPRequestHandler):
 class _ToyHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     planted_bug = False
+    answer_delay_s = 0.0  # a slow server, so a run lasts long enough to watch its progress
 
 
 class ToyServer:
     """The toy API on 127.0.0.1:<free port>, stopped on exit from the `with` block."""
 
-    def __init__(self, *, planted_bug: bool = False) -> None:
+    def __init__(self, *, planted_bug: bool = False, answer_delay_s: float = 0.0) -> None:
         self._httpd = _ToyHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.planted_bug = planted_bug
+        self._httpd.answer_delay_s = answer_delay_s
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="toy-api", daemon=True)
 
     @property

@@ -31,6 +31,7 @@ from xoohoox_sdk.realtime.models import BatchUpdate
 from mock.prism import PrismServer
 from mock.ws_document import load_document
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
+from tests.conftest import LivingFactory
 
 ROOT = Path(__file__).resolve().parents[3]
 ASYNCAPI = ROOT / "openapi" / "xoohoox.asyncapi.yaml"
@@ -329,3 +330,12 @@ async def test_async_sdk_realtime_client_gets_batch_updates() -> None:
         again = await socket.next_event(timeout_s=2)
     assert isinstance(event, BatchUpdate) and isinstance(again, BatchUpdate)
     assert event.data.status.value == "in_progress"
+
+
+def test_rest_error_example_reaches_its_404_branch_as_written_on_the_living_mock(living_mock: LivingFactory) -> None:
+    """axios.get('/api/v1/batches/123') as the document writes it (host and token aside): the living mock knows
+    which batches exist, so the unknown id answers the documented 404 with no mock-specific header."""
+    mock = living_mock("xoohoox")
+    not_found = httpx.get(f"{mock.url}/api/v1/batches/123", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert not_found.status_code == 404, not_found.text
+    assert set(not_found.json()) == {"status", "message", "errors"} and not_found.json()["status"] == "error"

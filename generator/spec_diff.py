@@ -31,6 +31,8 @@ from typing import Any, Literal
 
 import attrs
 
+from generator.spec_walk import resolve, split_pointer
+
 Direction = Literal["request", "response"]
 Kind = Literal["breaking", "added", "fixed"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -262,18 +264,12 @@ class _Differ:
 
 
 def _pointer(document: Mapping[str, Any], ref: str) -> Any:
-    node: Any = document
     if not ref.startswith("#/"):
         return {}  # another file: outside what one document can compare
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return {}
-    return node
+    try:
+        return resolve(document, split_pointer(ref))
+    except KeyError:
+        return {}
 
 
 def _operations(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

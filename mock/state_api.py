@@ -150,13 +150,15 @@ class LivingApi:
                 return self._missing(op, params)
         if op.method != "GET":
             answered = walk(success.example, self.shape.record_at(success))
-            record = {**(answered if isinstance(answered, Mapping) else {}), **_json_object(request.body)}
+            # The record as the answer shows it: the example's ids are this request's (rvm-0042 -> the path's).
+            shown = substitute(copy.deepcopy(answered), _replacements(op, params))
+            record = {**(shown if isinstance(shown, Mapping) else {}), **_json_object(request.body)}
             self._changed(op, None, params, record)
         return self._canned(op, success, params)
 
     def _canned(self, op: Operation, answer: Answer, params: Mapping[str, str], body: Any = None) -> Reply:
         example = answer.example if body is None else body
-        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        replacements = _replacements(op, params)
         filled = substitute(copy.deepcopy(example), replacements)
         if replacements and not answer_fits(self.document, answer.schema, filled):
             # a path value the answer cannot hold (an id longer than the answer's id may be): the example as it is
@@ -318,7 +320,7 @@ class LivingApi:
     ) -> None:
         if self.on_change is None:
             return
-        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        replacements = _replacements(op, params)
         if resource is not None and resource.id_field and isinstance(record or previous, Mapping):
             own_id = str((record or previous)[resource.id_field])
             replacements |= {str(seed_id): own_id for seed_id in resource.records.seed_ids}
@@ -333,6 +335,11 @@ class LivingApi:
             replacements=replacements,
         )
         self.on_change(change)
+
+
+def _replacements(op: Operation, params: Mapping[str, str]) -> dict[str, str]:
+    """The path parameters' example values -> this request's values (an example's `rvm-0042` -> `rvm-0007`)."""
+    return {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
 
 
 def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, Any], *, deep: bool) -> dict[str, Any]:

@@ -53,7 +53,7 @@ from generator.design_names import DesignDocument, DesignNamesError, parse_desig
 from generator.media_types import accept_header
 from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
-from generator.runtime.client._connection import ClientOptions
+from generator.runtime.outbox._client_options import ClientOptions
 from generator.spec_check import load_spec
 from generator.spec_refs import SpecRefError, resolve_ref
 

@@ -9,6 +9,11 @@ import runtime
 
 # Modules whose names are all public (helpers such as _exchange.py and _setting_values.py are internal).
 PUBLIC_MODULES = [
+    "core._retry_after",
+    "outbox._client_options",
+    "policies._rate_limit",
+    "policies._circuit_breaker",
+    "policies._retry_policy",
     "auth._auth",
     "pipeline._cache",
     "client._connection",

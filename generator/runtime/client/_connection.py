@@ -8,9 +8,9 @@ settings offer, and build the composed httpx client (see `_factory.py`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal, TypedDict
+from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar
 
 import attrs
 import httpx
@@ -23,10 +23,6 @@ from ..auth._token_store import TokenStore
 from ..core._clock import Clock
 from ..core._errors import ConfigurationError
 from ..core._redaction import Redaction
-from ..outbox._deferral import Deferral
-from ..outbox._outbox import Outbox
-from ..outbox._outbox_policy import DeliveryMode, OutboxPolicy
-from ..pipeline._circuit import CircuitBreaker
 from ..pipeline._factory import (
     AsyncBackend,
     build_async_client,
@@ -35,21 +31,26 @@ from ..pipeline._factory import (
     build_token_client,
 )
 from ..pipeline._hooks import Hooks
-from ..pipeline._ratelimit import RateLimit
-from ..pipeline._retry import Jitter, RetryPolicy
+from ..policies._circuit_breaker import CircuitBreaker
 from ..policies._pool import PoolLimits
+from ..policies._rate_limit import RateLimit
+from ..policies._retry_policy import Jitter, RetryPolicy
 from ..policies._sdk_defaults import rate_limit_default, settings_defaults
 from ..policies._settings import ClientSettings, load_settings
 from ..policies._timeouts import Timeouts
 from ..shapes._versions import parse_version
 
-__all__ = ["AsyncConnection", "AuthSpec", "ClientOptions", "SdkIdentity", "SyncConnection", "token_provider"]
+__all__ = ["AsyncConnection", "AuthSpec", "SdkIdentity", "SyncConnection", "token_provider"]
 
 AuthKind = Literal["none", "bearer", "login", "client_credentials"]
 
 
-class ClientOptions(TypedDict, total=False):
-    """The settings a caller may pass to a generated client (each also has a `<PREFIX>_*` variable)."""
+class ConnectionOptions(TypedDict, total=False):
+    """The connection's settings a caller may pass to a generated client (each also has a `<PREFIX>_*` variable).
+
+    `ClientOptions` (`outbox/_client_options.py`) adds the outbox's two; the connection passes the whole
+    mapping on to the deferral factory it is handed, without naming them.
+    """
 
     api_token: str | None
     credentials: Mapping[str, str]
@@ -68,8 +69,6 @@ class ClientOptions(TypedDict, total=False):
     verify: bool | str
     user_agent: str
     log_level: str | None
-    outbox: OutboxPolicy | None
-    deliver: DeliveryMode
     rate_limit: RateLimit | bool | None  # True: the spec's recommended limit (x-sdk-defaults.rate_limit)
     deadline_s: float | None  # total seconds per call, retries included (None: none)
     max_response_bytes: int | None  # largest in-memory response body (None: no limit)
@@ -139,10 +138,10 @@ def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | 
 
 
 def _settings(
-    identity: SdkIdentity, base_url: str | None, options: ClientOptions, config_file: str | Path | None
+    identity: SdkIdentity, base_url: str | None, options: ConnectionOptions, config_file: str | Path | None
 ) -> ClientSettings:
     explicit: dict[str, object] = {"user_agent": identity.user_agent, **options}
-    explicit.pop("outbox", None)  # not connection settings: see _deferral()
+    explicit.pop("outbox", None)  # not connection settings: the deferral factory reads them
     explicit.pop("deliver", None)
     explicit.pop("check_requests", None)
     if explicit.get("rate_limit") is True:
@@ -159,18 +158,23 @@ def _settings(
     )
 
 
-def _deferral(identity: SdkIdentity, options: ClientOptions, clock: Clock | None) -> Deferral:
-    """The outbox the options ask for (none by default) and the default delivery mode."""
-    policy = options.get("outbox")
-    if policy is not None and not isinstance(policy, OutboxPolicy):
-        raise ConfigurationError("outbox must be an OutboxPolicy or None", setting="outbox")
-    outbox = Outbox(policy, package=identity.package, clock=clock) if policy is not None else None
-    return Deferral(
-        outbox,
-        default=options.get("deliver", "direct"),
-        probe_path=identity.health_path,
-        probe_operation_id=identity.health_operation_id,
-    )
+class Deferring(Protocol):
+    """What a connection needs of the deferral it is handed: a lifecycle tied to the pool's.
+
+    The optional outbox wing's `Deferral` is one; the connection never imports that wing (the wing order,
+    `make lint`): the generated client hands in `Deferral.for_connection`.
+    """
+
+    def start(self, http: httpx.Client) -> None: ...
+
+    def close(self) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+DeferralT = TypeVar("DeferralT", bound=Deferring)
+DeferralFactory = Callable[[SdkIdentity, Mapping[str, Any], Clock | None], DeferralT]
+"""Builds the deferral from the identity, all the caller's options and the clock (see `Deferring`)."""
 
 
 def _api_version(identity: SdkIdentity, settings: ClientSettings) -> str | None:
@@ -192,7 +196,7 @@ def _api_version(identity: SdkIdentity, settings: ClientSettings) -> str | None:
     return chosen
 
 
-def _check_requests(options: ClientOptions) -> bool:
+def _check_requests(options: ConnectionOptions) -> bool:
     """Whether calls are checked against the spec before sending: on unless ``check_requests=False``."""
     chosen = options.get("check_requests", True)
     if not isinstance(chosen, bool):
@@ -200,28 +204,29 @@ def _check_requests(options: ClientOptions) -> bool:
     return chosen
 
 
-class _ConnectionState:
+class _ConnectionState(Generic[DeferralT]):
     """What both connections derive the same way from the identity and the options (no I/O)."""
 
     def __init__(
         self,
         identity: SdkIdentity,
         base_url: str | None,
-        options: ClientOptions,
+        options: ConnectionOptions,
         config_file: str | Path | None,
         clock: Clock | None,
+        deferral: DeferralFactory[DeferralT],
     ) -> None:
         self.settings: ClientSettings = _settings(identity, base_url, options, config_file)
         self.clock = clock
         self.api_version = _api_version(identity, self.settings)
         self.check_requests = _check_requests(options)
         self.hooks = Hooks()
-        self.deferral = _deferral(identity, options, clock)
+        self.deferral: DeferralT = deferral(identity, options, clock)
         self.provider = token_provider(self.settings, identity.auth)
         self.redaction = Redaction(secret_fields=identity.secret_fields)
 
 
-class SyncConnection(_ConnectionState):
+class SyncConnection(_ConnectionState[DeferralT]):
     """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one."""
 
     def __init__(
@@ -229,14 +234,15 @@ class SyncConnection(_ConnectionState):
         identity: SdkIdentity,
         *,
         base_url: str | None,
-        options: ClientOptions,
+        options: ConnectionOptions,
+        deferral: DeferralFactory[DeferralT],
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
-        super().__init__(identity, base_url, options, config_file, clock)
+        super().__init__(identity, base_url, options, config_file, clock, deferral)
         provider = self.provider
         self._token_client: httpx.Client | None = None
         self.auth: TokenRefreshAuth | None = None
@@ -269,7 +275,7 @@ class SyncConnection(_ConnectionState):
             self._token_client.close()
 
 
-class AsyncConnection(_ConnectionState):
+class AsyncConnection(_ConnectionState[DeferralT]):
     """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed.
 
     `transport` is the innermost transport of both clients, or an `AsyncBackend` name that each of them
@@ -281,14 +287,16 @@ class AsyncConnection(_ConnectionState):
         identity: SdkIdentity,
         *,
         base_url: str | None,
-        options: ClientOptions,
+        options: ConnectionOptions,
+        deferral: DeferralFactory[DeferralT],
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
-        super().__init__(identity, base_url, options, config_file, clock)  # the outbox task starts on first use
+        # the outbox task starts on first use
+        super().__init__(identity, base_url, options, config_file, clock, deferral)
         provider = self.provider
         self._token_client: httpx.AsyncClient | None = None
         self.auth: TokenRefreshAuth | None = None

@@ -11,7 +11,7 @@ from .auth._oauth2 import ClientCredentialsProvider, resolve_token_url
 from .auth._token import Token, TokenProvider, token_from_payload
 from .auth._token_providers import LoginTokenProvider, StaticTokenProvider
 from .auth._token_store import FileTokenStore, MemoryTokenStore, TokenStore
-from .client._connection import AsyncConnection, AuthSpec, ClientOptions, SdkIdentity, SyncConnection, token_provider
+from .client._connection import AsyncConnection, AuthSpec, SdkIdentity, SyncConnection, token_provider
 from .core._clock import Clock, FakeClock, SystemClock
 from .core._errors import (
     APIStatusError,
@@ -80,6 +80,7 @@ from .download._download import (
 )
 from .fast._aiohttp_transport import AiohttpTransport
 from .fast._httptools_transport import HttptoolsTransport
+from .outbox._client_options import ClientOptions
 from .outbox._deferral import Deferral
 from .outbox._outbox import (
     Outbox,
@@ -131,17 +132,7 @@ from .pipeline._cache import (
     ETagCache,
 )
 from .pipeline._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
-from .pipeline._circuit import (
-    Admission,
-    AsyncCircuitBreakerTransport,
-    CircuitBreaker,
-    CircuitBreakerTransport,
-    CircuitState,
-    CircuitStateChanged,
-    HostCircuits,
-    Outcome,
-    Permit,
-)
+from .pipeline._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from .pipeline._factory import (
     AsyncBackend,
     build_async_client,
@@ -172,17 +163,8 @@ from .pipeline._logging import (
     configure_logging_from_env,
     library_logger,
 )
-from .pipeline._ratelimit import (
-    DEFAULT_LOW_WATER,
-    DEFAULT_MAX_PAUSE_S,
-    EPOCH_THRESHOLD_S,
-    AsyncRateLimitTransport,
-    RateLimit,
-    RateLimitTransport,
-    TokenBucket,
-    read_quota,
-)
-from .pipeline._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
+from .pipeline._ratelimit import EPOCH_THRESHOLD_S, AsyncRateLimitTransport, RateLimitTransport, TokenBucket, read_quota
+from .pipeline._retry import AsyncRetryTransport, RetryTransport
 from .policies._backoff import (
     Failure,
     RetryDecision,
@@ -191,6 +173,15 @@ from .policies._backoff import (
     is_idempotent,
     parse_retry_after,
     plan_wait_s,
+)
+from .policies._circuit_breaker import (
+    Admission,
+    CircuitBreaker,
+    CircuitState,
+    CircuitStateChanged,
+    HostCircuits,
+    Outcome,
+    Permit,
 )
 from .policies._options import (
     UNSET,
@@ -201,6 +192,8 @@ from .policies._options import (
     request_extensions,
 )
 from .policies._pool import PoolLimits
+from .policies._rate_limit import DEFAULT_LOW_WATER, DEFAULT_MAX_PAUSE_S, RateLimit
+from .policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from .policies._sdk_defaults import (
     rate_limit_default,
     settings_defaults,

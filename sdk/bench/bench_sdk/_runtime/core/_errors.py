@@ -45,7 +45,6 @@ from typing import Any, ClassVar
 import attrs
 import httpx
 
-from ..policies._backoff import parse_retry_after
 from ._connect_failure import PermanentConnectFailure, permanent_connect_failure
 from ._defaults import TRANSIENT_STATUSES
 from ._exchange import (
@@ -59,6 +58,7 @@ from ._exchange import (
     server_now,
     truncate,
 )
+from ._retry_after import parse_retry_after
 
 __all__ = [
     "APIStatusError",

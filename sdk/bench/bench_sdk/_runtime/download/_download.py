@@ -54,7 +54,7 @@ from ..core._errors import (
     translate_transport_errors,
 )
 from ..core._redaction import Redaction
-from ..pipeline._retry import Jitter, RetryPolicy
+from ..policies._retry_policy import Jitter, RetryPolicy
 from ._download_plan import Verdict
 from ._download_transfer import DownloadResult, ProgressCallback, Transfer
 

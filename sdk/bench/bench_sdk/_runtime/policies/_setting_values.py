@@ -19,9 +19,9 @@ import httpx
 from ..core._errors import ConfigurationError
 from ..core._redaction import mask_userinfo
 from ..core._secret import Secret
-from ..pipeline._circuit import CircuitBreaker
-from ..pipeline._ratelimit import RateLimit
-from ..pipeline._retry import RetryPolicy
+from ..policies._circuit_breaker import CircuitBreaker
+from ..policies._rate_limit import RateLimit
+from ..policies._retry_policy import RetryPolicy
 from ._pool import PoolLimits
 from ._timeouts import Timeouts
 

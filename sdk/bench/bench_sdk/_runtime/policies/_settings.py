@@ -55,9 +55,9 @@ from ..core._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES, DEF
 from ..core._errors import ConfigurationError
 from ..core._redaction import mask_userinfo
 from ..core._secret import Secret
-from ..pipeline._circuit import CircuitBreaker
-from ..pipeline._ratelimit import RateLimit
-from ..pipeline._retry import RetryPolicy
+from ..policies._circuit_breaker import CircuitBreaker
+from ..policies._rate_limit import RateLimit
+from ..policies._retry_policy import RetryPolicy
 from ._options import UNSET
 from ._pool import PoolLimits
 from ._setting_values import PARSERS, Given, check_base_url, check_log_level

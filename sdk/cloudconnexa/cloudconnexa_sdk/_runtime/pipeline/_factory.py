@@ -20,17 +20,19 @@ never needs (`_lean_client.py`). The retry transport is always present (a per-ca
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
 The async client's innermost transport may instead be named by an `AsyncBackend`: ``transport="aiohttp"``
-builds `AiohttpTransport` (`_aiohttp_transport.py`), ``transport="httptools"`` builds `HttptoolsTransport`
-(`_httptools_transport.py`, HTTP/1.1 on asyncio with httptools' parser), each with the same pool limits and
+builds `AiohttpTransport` (`fast/_aiohttp_transport.py`), ``transport="httptools"`` builds `HttptoolsTransport`
+(`fast/_httptools_transport.py`, HTTP/1.1 on asyncio with httptools' parser), each with the same pool limits and
 TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import ssl
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 import attrs
 import httpx
@@ -38,8 +40,7 @@ import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError
 from ..core._redaction import Redaction
-from ..fast._aiohttp_transport import AiohttpTransport
-from ..fast._httptools_transport import HttptoolsTransport
+from ..policies._retry_policy import Jitter, RetryPolicy
 from ..policies._settings import ClientSettings
 from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
@@ -50,7 +51,7 @@ from ._lean_client import AsyncLeanClient, LeanClient
 from ._logging import AsyncLoggingTransport, LoggingTransport, configure_logging, library_logger
 from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
-from ._retry import AsyncRetryTransport, Jitter, RetryPolicy, RetryTransport
+from ._retry import AsyncRetryTransport, RetryTransport
 
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
 
@@ -99,6 +100,25 @@ def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
     return configure_logging(logger_name, _LEVELS.get(settings.log_level))
 
 
+_FAST_BACKENDS: Final = {
+    "aiohttp": ("_aiohttp_transport", "AiohttpTransport"),
+    "httptools": ("_httptools_transport", "HttptoolsTransport"),
+}
+"""Backend name -> (module in the `fast` wing, class). The pipeline never imports that optional wing
+statically: it is looked up by name only when a caller asks for its backend, so the wing order holds
+(`make lint`) and an SDK may leave the wing out."""
+
+
+def _fast_backend(name: str) -> Callable[..., httpx.AsyncBaseTransport]:
+    """The `fast` wing's transport class for `name`, imported now (it imports aiohttp/httptools lazily itself)."""
+    module_name, class_name = _FAST_BACKENDS[name]
+    runtime = __name__.rpartition(".")[0].rpartition(".")[0]  # `runtime`, or `<sdk>._runtime` in an SDK
+    transport_class: Callable[..., httpx.AsyncBaseTransport] = getattr(
+        importlib.import_module(f"{runtime}.fast.{module_name}"), class_name
+    )
+    return transport_class
+
+
 def _async_pool(
     settings: ClientSettings, transport: httpx.AsyncBaseTransport | AsyncBackend | None
 ) -> httpx.AsyncBaseTransport:
@@ -107,10 +127,8 @@ def _async_pool(
         return transport
     if transport is None or transport == "httpx":
         return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
-    if transport == "aiohttp":
-        return AiohttpTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
-    if transport == "httptools":
-        return HttptoolsTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    if transport in _FAST_BACKENDS:
+        return _fast_backend(transport)(limits=settings.pool.to_httpx(), verify=_verify(settings))
     raise ConfigurationError(
         f'transport must be an httpx.AsyncBaseTransport, "httpx", "aiohttp" or "httptools", not {transport!r}',
         setting="transport",

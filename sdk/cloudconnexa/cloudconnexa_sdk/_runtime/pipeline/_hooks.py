@@ -25,7 +25,7 @@ import httpx
 
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError, HookError
-from ._circuit import CircuitStateChanged
+from ..policies._circuit_breaker import CircuitStateChanged
 
 __all__ = [
     "AsyncHooksTransport",

@@ -27,7 +27,7 @@ import httpx
 from ..core._clock import Clock
 from ..core._defaults import ANONYMOUS_EXTENSION
 from ..core._errors import OutboxError
-from ..pipeline._retry import RETRY_DISABLED
+from ..policies._retry_policy import RETRY_DISABLED
 from ._outbox_delivery import FlushSummary
 
 __all__ = [

@@ -24,7 +24,7 @@ import httpx
 from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
 
 from ..core._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_HEADER
-from ..pipeline._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
+from ..policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
 __all__ = ["UNSET", "RequestOptions", "Unset", "new_idempotency_key", "request_extensions"]

@@ -9,13 +9,16 @@ connection error, a timeout or a retryable status; the outbox worker delivers it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
+from ..client._connection import SdkIdentity
+from ..core._clock import Clock
 from ..core._errors import ConfigurationError, translate_transport_errors
 from ._outbox import Outbox
-from ._outbox_policy import DeliveryMode, QueuedReceipt
+from ._outbox_policy import DeliveryMode, OutboxPolicy, QueuedReceipt
 from ._outbox_worker import async_http_probe, http_probe
 
 __all__ = ["Deferral"]
@@ -46,6 +49,24 @@ class Deferral:
         self._probe_path = probe_path
         self._probe_operation_id = probe_operation_id
         self._async_started = False
+
+    @classmethod
+    def for_connection(cls, identity: SdkIdentity, options: Mapping[str, Any], clock: Clock | None) -> Deferral:
+        """The outbox the client's options ask for (none by default) and the default delivery mode.
+
+        The generated client hands this to its connection (`client/_connection.py`), which calls it once
+        its settings are loaded: the connection itself never imports this optional wing.
+        """
+        policy = options.get("outbox")
+        if policy is not None and not isinstance(policy, OutboxPolicy):
+            raise ConfigurationError("outbox must be an OutboxPolicy or None", setting="outbox")
+        outbox = Outbox(policy, package=identity.package, clock=clock) if policy is not None else None
+        return cls(
+            outbox,
+            default=options.get("deliver", "direct"),
+            probe_path=identity.health_path,
+            probe_operation_id=identity.health_operation_id,
+        )
 
     def queues(self, deliver: DeliveryMode | None) -> bool:
         """Whether this call goes through the outbox; ConfigurationError for "queued" without one."""

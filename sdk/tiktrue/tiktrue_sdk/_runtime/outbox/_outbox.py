@@ -36,7 +36,7 @@ import httpx
 
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError, OutboxError, OutboxFullError
-from ..pipeline._retry import Jitter
+from ..policies._retry_policy import Jitter
 from ._outbox_delivery import (
     QUEUEABLE_STATUSES,
     Delivery,

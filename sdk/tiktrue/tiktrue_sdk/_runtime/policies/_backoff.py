@@ -7,16 +7,16 @@ fraction in, so every rule is a table test.
 
 from __future__ import annotations
 
-import email.utils
 import enum
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..core._defaults import IDEMPOTENCY_KEY_HEADER, RETRY_AFTER_STATUSES
+from ..core._retry_after import parse_retry_after
 
 if TYPE_CHECKING:
-    from ..pipeline._retry import RetryPolicy
+    from ..policies._retry_policy import RetryPolicy
 
 __all__ = [
     "Failure",
@@ -57,42 +57,6 @@ def backoff_delay_s(policy: RetryPolicy, retry_number: int, jitter_fraction: flo
     if policy.max_jitter_s is not None:
         delay += min(max(jitter_fraction, 0.0), 1.0) * policy.max_jitter_s
     return delay
-
-
-def _parse_seconds(text: str) -> float | None:
-    """A non-negative finite number, or None (garbage is ignored, not trusted)."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    if not math.isfinite(value) or value < 0:
-        return None
-    return value
-
-
-def parse_retry_after(headers: Mapping[str, str], *, now: float) -> float | None:
-    """How long the server asked us to wait, in seconds, or None if it did not say (or said garbage).
-
-    Reads ``retry-after-ms`` (milliseconds) first, then ``Retry-After`` as delta-seconds or an HTTP-date;
-    a date in the past means 0. `now` is epoch seconds (`Clock.time()`).
-    """
-    lowered = {key.lower(): value for key, value in headers.items()}
-    millis = lowered.get("retry-after-ms")
-    if millis is not None and (ms := _parse_seconds(millis)) is not None:
-        return ms / 1000.0
-    raw = lowered.get("retry-after")
-    if raw is None:
-        return None
-    seconds = _parse_seconds(raw)
-    if seconds is not None:
-        return seconds
-    try:
-        when = email.utils.parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # an HTTP-date is always GMT; a zone-less one is read as such
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 def is_idempotent(policy: RetryPolicy, method: str, headers: Mapping[str, str]) -> bool:

@@ -24,9 +24,9 @@ from typing import Any
 import attrs
 
 from ..core._errors import ConfigurationError
-from ..pipeline._circuit import CircuitBreaker
-from ..pipeline._ratelimit import RateLimit
-from ..pipeline._retry import RetryPolicy
+from ..policies._circuit_breaker import CircuitBreaker
+from ..policies._rate_limit import RateLimit
+from ..policies._retry_policy import RetryPolicy
 from ._pool import PoolLimits
 
 __all__ = ["rate_limit_default", "settings_defaults"]

@@ -23,8 +23,8 @@ from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION
 from ..core._errors import ChecksumMismatchError, DownloadError, redact_url
 from ..core._redaction import DEFAULT_REDACTION, Redaction
-from ..pipeline._retry import RETRY_DISABLED, Jitter, RetryPolicy
 from ..policies._backoff import plan_wait_s
+from ..policies._retry_policy import RETRY_DISABLED, Jitter, RetryPolicy
 from ._download_part import PartFile
 from ._download_plan import Verdict, judge, resume_headers, same_origin, validator
 

@@ -45,6 +45,7 @@ from typing import Any, Final
 import httpx
 
 from ..core._clock import Clock
+from ..core._defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES
 from ..core._errors import (
     CircuitOpenError,
     TransportError,
@@ -66,8 +67,6 @@ __all__ = [
     "download",
 ]
 
-DEFAULT_DOWNLOAD_CHUNK_BYTES: Final = 1024 * 1024
-"""Bytes read and written at a time: the download's memory use, whatever the file's size."""
 
 DEFAULT_DOWNLOAD_RETRY: Final = RetryPolicy(max_attempts=5, total_timeout_s=None, attempt_header=None)
 """Up to 5 attempts in a row without progress, with the usual backoff (see the module docstring)."""

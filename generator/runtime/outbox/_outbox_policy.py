@@ -14,6 +14,16 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ..core._defaults import (
+    DEFAULT_OUTBOX_BATCH_SIZE,
+    DEFAULT_OUTBOX_CLOSE_TIMEOUT_S,
+    DEFAULT_OUTBOX_MAX_BYTES,
+    DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S,
+    DEFAULT_OUTBOX_MAX_ROWS,
+    DEFAULT_OUTBOX_PROBE_INTERVAL_S,
+    DEFAULT_OUTBOX_PROBE_JITTER_S,
+)
+from ..core._env import environment
 from ..core._errors import ConfigurationError
 from ._outbox_records import Overflow
 
@@ -32,15 +42,6 @@ __all__ = [
     "default_outbox_path",
 ]
 
-DEFAULT_OUTBOX_MAX_ROWS: Final = 10_000
-DEFAULT_OUTBOX_MAX_BYTES: Final = 64 * 1024 * 1024
-DEFAULT_OUTBOX_PROBE_INTERVAL_S: Final = 5.0
-"""First wait after a failed probe; it doubles per failure up to `DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S`."""
-DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S: Final = 300.0
-"""Longest wait between probes; also how often an idle worker re-reads the file."""
-DEFAULT_OUTBOX_PROBE_JITTER_S: Final = 1.0
-DEFAULT_OUTBOX_BATCH_SIZE: Final = 50
-DEFAULT_OUTBOX_CLOSE_TIMEOUT_S: Final = 10.0
 OUTBOX_FILE_NAME: Final = "outbox.sqlite3"
 
 DeliveryMode = Literal["direct", "queued"]
@@ -55,11 +56,11 @@ def default_outbox_path(
     Linux and other POSIX: ``$XDG_DATA_HOME/<package>/outbox.sqlite3`` (if set and absolute), else
     ``~/.local/share/<package>/...``; macOS: ``~/Library/Application Support/<package>/...``; Windows:
     ``%LOCALAPPDATA%`` (or ``%APPDATA%``, else ``~/AppData/Local``) ``/<package>/...``. The arguments
-    default to `os.environ`, `sys.platform` and `Path.home()`.
+    default to the process environment (`core/_env.py`), `sys.platform` and `Path.home()`.
     """
     if not package or package in (".", "..") or any(sep in package for sep in ("/", "\\", "\0")):
         raise ConfigurationError(f"package must be a plain directory name, not {package!r}", setting="package")
-    env = os.environ if environ is None else environ
+    env = environment() if environ is None else environ
     platform = sys.platform if platform is None else platform
     home = Path.home() if home is None else home
     if platform.startswith("win"):

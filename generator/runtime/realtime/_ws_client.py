@@ -12,11 +12,18 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ..core._clock import Clock, SystemClock
+from ..core._defaults import (
+    DEFAULT_ACK_TIMEOUT_S,
+    DEFAULT_AUTH_TIMEOUT_S,
+    DEFAULT_MAX_BUFFERED_EVENTS,
+    DEFAULT_MAX_FRAME_BYTES,
+    DEFAULT_OPEN_TIMEOUT_S,
+)
 from ..core._errors import ConfigurationError, RealtimeClosedError, RealtimeTimeoutError
 from ..pipeline._plaintext_guard import refuse_token_in_clear
 from ..policies._options import UNSET, Unset
@@ -40,12 +47,6 @@ __all__ = [
     "StateCallback",
 ]
 
-DEFAULT_OPEN_TIMEOUT_S: Final = 10.0
-DEFAULT_AUTH_TIMEOUT_S: Final = 10.0
-DEFAULT_ACK_TIMEOUT_S: Final = 10.0
-"""How long subscribe()/unsubscribe() wait for the server's answer (a reconnect included)."""
-DEFAULT_MAX_BUFFERED_EVENTS: Final = 1000
-DEFAULT_MAX_FRAME_BYTES: Final = 1024 * 1024
 
 StateCallback = Callable[[ConnectionStateChanged], object]
 EventHandler = Callable[[Any], object]

@@ -21,6 +21,7 @@ from typing import Final, Generic, Protocol, TypeVar
 
 import attrs
 
+from ..core._defaults import DEFAULT_MAX_QUEUED_BYTES, DEFAULT_MAX_QUEUED_MESSAGES
 from ..core._errors import RealtimeQueueFullError
 from ._realtime_protocol import RealtimeProtocol
 
@@ -36,10 +37,6 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-DEFAULT_MAX_QUEUED_MESSAGES: Final = 1000
-"""Unacknowledged client messages held at most (sent or waiting for a connection)."""
-DEFAULT_MAX_QUEUED_BYTES: Final = 1024 * 1024
-"""Total UTF-8 size of the unacknowledged client messages held at most."""
 
 
 class _HasToDict(Protocol):

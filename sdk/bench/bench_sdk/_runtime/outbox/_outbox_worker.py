@@ -25,7 +25,7 @@ import attrs
 import httpx
 
 from ..core._clock import Clock
-from ..core._defaults import ANONYMOUS_EXTENSION
+from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_PROBE_TIMEOUT_S
 from ..core._errors import OutboxError
 from ..policies._retry_policy import RETRY_DISABLED
 from ._outbox_delivery import FlushSummary
@@ -45,7 +45,6 @@ __all__ = [
 
 PAUSE_SLICE_S: Final = 0.1
 """Workers sleep in slices this long, so `close()` stops them within about this time."""
-DEFAULT_PROBE_TIMEOUT_S: Final = 5.0
 
 Probe = Callable[[], bool]
 """Says whether the API is reachable now (e.g. its health check answered 2xx); must not raise."""

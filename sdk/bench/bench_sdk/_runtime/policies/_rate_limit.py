@@ -12,12 +12,9 @@ from typing import Any
 
 import attrs
 
-__all__ = ["DEFAULT_LOW_WATER", "DEFAULT_MAX_PAUSE_S", "RateLimit"]
+from ..core._defaults import DEFAULT_LOW_WATER, DEFAULT_MAX_PAUSE_S
 
-DEFAULT_LOW_WATER = 1
-"""Remaining server quota at or below which requests are spread until the reset."""
-DEFAULT_MAX_PAUSE_S = 60.0
-"""The longest the server's quota headers may hold one request back."""
+__all__ = ["DEFAULT_LOW_WATER", "DEFAULT_MAX_PAUSE_S", "RateLimit"]
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:

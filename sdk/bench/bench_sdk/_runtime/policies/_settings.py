@@ -41,7 +41,6 @@ silences it.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -52,6 +51,7 @@ from typing import Any
 import attrs
 
 from ..core._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT
+from ..core._env import environment
 from ..core._errors import ConfigurationError
 from ..core._redaction import mask_userinfo
 from ..core._secret import Secret
@@ -197,7 +197,7 @@ def load_settings(
         env_prefix: upper-case prefix of the environment variables, e.g. ``ACME``.
         explicit: settings passed by the caller (see the module docstring for keys; UNSET = not given).
         toml_path: the config file; when None, ``<PREFIX>_CONFIG_FILE`` may name one.
-        environ: the environment (default `os.environ`).
+        environ: the environment (default: the process environment, from `core/_env.py`).
         defaults: the SDK's defaults (a `ClientSettings`, or field values such as the spec's
             ``x-sdk-defaults`` retry policy and circuit breaker), below every other layer.
 
@@ -207,7 +207,7 @@ def load_settings(
     """
     if not re.fullmatch(r"[A-Z][A-Z0-9_]*", env_prefix):
         raise ConfigurationError(f"env_prefix {env_prefix!r} must be upper-case letters, digits and _")
-    environ = os.environ if environ is None else environ
+    environ = environment() if environ is None else environ
     layers: list[list[Given]] = []
     if toml_path is not None:
         layers.append(_toml_layer(Path(toml_path), "", env_prefix))

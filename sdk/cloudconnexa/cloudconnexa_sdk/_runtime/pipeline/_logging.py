@@ -33,7 +33,6 @@ batch); with records (another handler listens), about two thirds.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Mapping
 
@@ -41,6 +40,7 @@ import httpx
 
 from ..core._clock import Clock
 from ..core._defaults import REDACTION_EXTENSION
+from ..core._env import environment
 from ..core._errors import ConfigurationError
 from ..core._redaction import DEFAULT_REDACTION, Redaction
 from ._log_lines import AsyncTappedStream, Exchange, SyncTappedStream, log_info
@@ -210,7 +210,7 @@ def configure_logging(logger_name: str, level: int | None) -> logging.Logger:
 
 
 def configure_logging_from_env(
-    env_prefix: str, logger_name: str, environ: Mapping[str, str] = os.environ
+    env_prefix: str, logger_name: str, environ: Mapping[str, str] | None = None
 ) -> logging.Logger | None:
     """Apply ``<PREFIX>_LOG`` (`LOG_LEVELS`: debug, info, warning, error, critical, off; any case).
 
@@ -221,7 +221,7 @@ def configure_logging_from_env(
         ConfigurationError: the value is not one of `LOG_LEVELS`; the error names the variable.
     """
     variable = f"{env_prefix.rstrip('_')}_LOG"
-    raw = environ.get(variable, "").strip()
+    raw = (environment() if environ is None else environ).get(variable, "").strip()
     if not raw:
         return None
     if raw.lower() not in LOG_LEVELS:

@@ -39,7 +39,13 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 import attrs
 import httpx
 
-from ._defaults import REDACTION_EXTENSION
+from ._defaults import (
+    DEFAULT_MAX_BODY_CHARS,
+    DEFAULT_MAX_CAPTURED_BODY_BYTES,
+    DEFAULT_SAFE_HEADERS,
+    DEFAULT_SAFE_QUERY_KEYS,
+    REDACTION_EXTENSION,
+)
 
 __all__ = [
     "ALWAYS_MASKED_HEADERS",
@@ -56,25 +62,8 @@ __all__ = [
 REDACTED: Final = "REDACTED"
 MIN_SCRUB_LENGTH: Final = 8
 """Shorter request values are not scrubbed from other text (too likely to hit innocent words)."""
-DEFAULT_MAX_BODY_CHARS: Final = 2_000
-DEFAULT_MAX_CAPTURED_BODY_BYTES: Final = 64 * 1024
 
 ALWAYS_MASKED_HEADERS: Final = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"})
-DEFAULT_SAFE_HEADERS: Final = frozenset(
-    {
-        "accept", "accept-encoding", "accept-language", "age", "allow", "cache-control", "connection",
-        "content-encoding", "content-language", "content-length", "content-type", "date", "etag",
-        "expires", "host", "idempotency-key", "if-match", "if-none-match", "last-modified",
-        "request-id", "retry-after", "retry-after-ms", "server", "traceparent", "transfer-encoding",
-        "user-agent", "vary", "x-attempt-number", "x-cache", "x-correlation-id", "x-request-id",
-        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-limit",
-        "ratelimit-remaining", "ratelimit-reset",
-    }
-)  # fmt: skip
-DEFAULT_SAFE_QUERY_KEYS: Final = frozenset(
-    {"cursor", "days", "direction", "expand", "fields", "include", "limit", "offset", "order", "page",
-     "page_size", "per_page", "size", "sort", "sort_by"}
-)  # fmt: skip
 
 _SECRET_WORDS = ("password", "passwd", "passphrase", "token", "secret", "apikey", "authorization",
                  "cookie", "credential", "session", "privatekey", "signature")  # fmt: skip

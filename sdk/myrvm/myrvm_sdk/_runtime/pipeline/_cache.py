@@ -45,6 +45,8 @@ from typing import Final
 import attrs
 import httpx
 
+from ..core._defaults import DEFAULT_CACHE_MAX_BODY_BYTES, DEFAULT_CACHE_MAX_ENTRIES
+
 __all__ = [
     "CACHE_EXTENSION",
     "CACHE_STATUS_HEADER",
@@ -55,8 +57,6 @@ __all__ = [
     "ETagCache",
 ]
 
-DEFAULT_CACHE_MAX_ENTRIES: Final = 256
-DEFAULT_CACHE_MAX_BODY_BYTES: Final = 1024 * 1024
 CACHE_STATUS_HEADER: Final = "X-Cache"
 CACHE_EXTENSION: Final = "sdk.cache"
 REVALIDATED: Final = "revalidated"

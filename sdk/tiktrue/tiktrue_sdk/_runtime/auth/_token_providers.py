@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 import httpx
 
-from ..core._defaults import REQUEST_ID_HEADERS
+from ..core._defaults import DEFAULT_TOKEN_TYPE, REQUEST_ID_HEADERS
 from ..core._errors import (
     CircuitOpenError,
     RequestTimeout,
@@ -27,7 +27,7 @@ from ..core._errors import (
     transport_error,
 )
 from ..core._secret import Secret
-from ._token import DEFAULT_TOKEN_TYPE, Token, token_from_payload
+from ._token import Token, token_from_payload
 
 __all__ = ["LoginTokenProvider", "StaticTokenProvider"]
 

@@ -32,6 +32,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import attrs
 
+from ..core._defaults import (
+    DEFAULT_HEARTBEAT_INTERVAL_S,
+    DEFAULT_HEARTBEAT_TIMEOUT_S,
+    DEFAULT_RECONNECT_INITIAL_DELAY_S,
+    DEFAULT_RECONNECT_MAX_ATTEMPTS,
+    DEFAULT_RECONNECT_MAX_DELAY_S,
+    DEFAULT_RECONNECT_MAX_JITTER_S,
+)
 from ..core._errors import ConfigurationError
 
 __all__ = [
@@ -53,13 +61,6 @@ __all__ = [
     "stream_url",
 ]
 
-DEFAULT_HEARTBEAT_INTERVAL_S: Final = 30.0
-DEFAULT_HEARTBEAT_TIMEOUT_S: Final = 10.0
-DEFAULT_RECONNECT_INITIAL_DELAY_S: Final = 5.0
-DEFAULT_RECONNECT_MAX_DELAY_S: Final = 60.0
-DEFAULT_RECONNECT_MAX_ATTEMPTS: Final = 10
-DEFAULT_RECONNECT_MAX_JITTER_S: Final = 1.0
-"""Upper bound of the random wait added to each reconnect delay (spreads a fleet's reconnects)."""
 RECONNECT_BACKOFF_FACTOR: Final = 2.0
 
 _SETTING = "x-ws-protocol"

@@ -7,28 +7,61 @@ whole change.
 
 from __future__ import annotations
 
+from typing import Final
+
 __all__ = [
     "ANONYMOUS_EXTENSION",
     "ATTEMPT_HEADER",
     "DEADLINE_EXTENSION",
+    "DEFAULT_ACK_TIMEOUT_S",
+    "DEFAULT_AUTH_TIMEOUT_S",
     "DEFAULT_BACKOFF_FACTOR",
+    "DEFAULT_CACHE_MAX_BODY_BYTES",
+    "DEFAULT_CACHE_MAX_ENTRIES",
     "DEFAULT_CIRCUIT_FAILURE_THRESHOLD",
     "DEFAULT_CIRCUIT_RECOVERY_TIMEOUT_S",
     "DEFAULT_CONNECT_TIMEOUT_S",
     "DEFAULT_DEADLINE_S",
+    "DEFAULT_DOWNLOAD_CHUNK_BYTES",
+    "DEFAULT_HEARTBEAT_INTERVAL_S",
+    "DEFAULT_HEARTBEAT_TIMEOUT_S",
     "DEFAULT_INITIAL_DELAY_S",
     "DEFAULT_KEEPALIVE_EXPIRY_S",
+    "DEFAULT_LOW_WATER",
     "DEFAULT_MAX_ATTEMPTS",
+    "DEFAULT_MAX_BODY_CHARS",
+    "DEFAULT_MAX_BUFFERED_EVENTS",
+    "DEFAULT_MAX_CAPTURED_BODY_BYTES",
     "DEFAULT_MAX_CONNECTIONS",
     "DEFAULT_MAX_DELAY_S",
+    "DEFAULT_MAX_FRAME_BYTES",
     "DEFAULT_MAX_JITTER_S",
     "DEFAULT_MAX_KEEPALIVE_CONNECTIONS",
+    "DEFAULT_MAX_PAUSE_S",
+    "DEFAULT_MAX_QUEUED_BYTES",
+    "DEFAULT_MAX_QUEUED_MESSAGES",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRY_AFTER_S",
+    "DEFAULT_OPEN_TIMEOUT_S",
+    "DEFAULT_OUTBOX_BATCH_SIZE",
+    "DEFAULT_OUTBOX_CLOSE_TIMEOUT_S",
+    "DEFAULT_OUTBOX_MAX_BYTES",
+    "DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S",
+    "DEFAULT_OUTBOX_MAX_ROWS",
+    "DEFAULT_OUTBOX_PROBE_INTERVAL_S",
+    "DEFAULT_OUTBOX_PROBE_JITTER_S",
     "DEFAULT_POOL_TIMEOUT_S",
+    "DEFAULT_PROBE_TIMEOUT_S",
     "DEFAULT_READ_TIMEOUT_S",
+    "DEFAULT_RECONNECT_INITIAL_DELAY_S",
+    "DEFAULT_RECONNECT_MAX_ATTEMPTS",
+    "DEFAULT_RECONNECT_MAX_DELAY_S",
+    "DEFAULT_RECONNECT_MAX_JITTER_S",
     "DEFAULT_REFRESH_SKEW_S",
     "DEFAULT_RETRY_STATUSES",
+    "DEFAULT_SAFE_HEADERS",
+    "DEFAULT_SAFE_QUERY_KEYS",
+    "DEFAULT_TOKEN_TYPE",
     "DEFAULT_TOTAL_TIMEOUT_S",
     "DEFAULT_USER_AGENT",
     "DEFAULT_WRITE_TIMEOUT_S",
@@ -111,3 +144,76 @@ ANONYMOUS_EXTENSION = "sdk.anonymous"
 REDACTION_EXTENSION = "sdk.redaction"
 """Request extension holding the client's `Redaction` policy (set by the logging transport), so error
 messages built from a response mask the same fields its log lines mask."""
+
+# auth/_token.py
+DEFAULT_TOKEN_TYPE = "Bearer"
+
+# core/_redaction.py
+DEFAULT_MAX_BODY_CHARS: Final = 2_000
+DEFAULT_MAX_CAPTURED_BODY_BYTES: Final = 64 * 1024
+DEFAULT_SAFE_HEADERS: Final = frozenset(
+    {
+        "accept", "accept-encoding", "accept-language", "age", "allow", "cache-control", "connection",
+        "content-encoding", "content-language", "content-length", "content-type", "date", "etag",
+        "expires", "host", "idempotency-key", "if-match", "if-none-match", "last-modified",
+        "request-id", "retry-after", "retry-after-ms", "server", "traceparent", "transfer-encoding",
+        "user-agent", "vary", "x-attempt-number", "x-cache", "x-correlation-id", "x-request-id",
+        "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "ratelimit-limit",
+        "ratelimit-remaining", "ratelimit-reset",
+    }
+)  # fmt: skip
+DEFAULT_SAFE_QUERY_KEYS: Final = frozenset(
+    {"cursor", "days", "direction", "expand", "fields", "include", "limit", "offset", "order", "page",
+     "page_size", "per_page", "size", "sort", "sort_by"}
+)  # fmt: skip
+
+# download/_download.py
+DEFAULT_DOWNLOAD_CHUNK_BYTES: Final = 1024 * 1024
+"""Bytes read and written at a time: the download's memory use, whatever the file's size."""
+
+# outbox/_outbox_policy.py
+DEFAULT_OUTBOX_MAX_ROWS: Final = 10_000
+DEFAULT_OUTBOX_MAX_BYTES: Final = 64 * 1024 * 1024
+DEFAULT_OUTBOX_PROBE_INTERVAL_S: Final = 5.0
+"""First wait after a failed probe; it doubles per failure up to `DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S`."""
+DEFAULT_OUTBOX_MAX_PROBE_INTERVAL_S: Final = 300.0
+"""Longest wait between probes; also how often an idle worker re-reads the file."""
+DEFAULT_OUTBOX_PROBE_JITTER_S: Final = 1.0
+DEFAULT_OUTBOX_BATCH_SIZE: Final = 50
+DEFAULT_OUTBOX_CLOSE_TIMEOUT_S: Final = 10.0
+
+# outbox/_outbox_worker.py
+DEFAULT_PROBE_TIMEOUT_S: Final = 5.0
+
+# pipeline/_cache.py
+DEFAULT_CACHE_MAX_ENTRIES: Final = 256
+DEFAULT_CACHE_MAX_BODY_BYTES: Final = 1024 * 1024
+
+# policies/_rate_limit.py
+DEFAULT_LOW_WATER = 1
+"""Remaining server quota at or below which requests are spread until the reset."""
+DEFAULT_MAX_PAUSE_S = 60.0
+"""The longest the server's quota headers may hold one request back."""
+
+# realtime/_realtime_protocol.py
+DEFAULT_HEARTBEAT_INTERVAL_S: Final = 30.0
+DEFAULT_HEARTBEAT_TIMEOUT_S: Final = 10.0
+DEFAULT_RECONNECT_INITIAL_DELAY_S: Final = 5.0
+DEFAULT_RECONNECT_MAX_DELAY_S: Final = 60.0
+DEFAULT_RECONNECT_MAX_ATTEMPTS: Final = 10
+DEFAULT_RECONNECT_MAX_JITTER_S: Final = 1.0
+"""Upper bound of the random wait added to each reconnect delay (spreads a fleet's reconnects)."""
+
+# realtime/_ws_client.py
+DEFAULT_OPEN_TIMEOUT_S: Final = 10.0
+DEFAULT_AUTH_TIMEOUT_S: Final = 10.0
+DEFAULT_ACK_TIMEOUT_S: Final = 10.0
+"""How long subscribe()/unsubscribe() wait for the server's answer (a reconnect included)."""
+DEFAULT_MAX_BUFFERED_EVENTS: Final = 1000
+DEFAULT_MAX_FRAME_BYTES: Final = 1024 * 1024
+
+# realtime/_ws_queue.py
+DEFAULT_MAX_QUEUED_MESSAGES: Final = 1000
+"""Unacknowledged client messages held at most (sent or waiting for a connection)."""
+DEFAULT_MAX_QUEUED_BYTES: Final = 1024 * 1024
+"""Total UTF-8 size of the unacknowledged client messages held at most."""

@@ -17,7 +17,9 @@ from myrvm_sdk import MyRVM, RetryPolicy
 from myrvm_sdk._runtime import FakeClock
 from myrvm_sdk.models import ConfidenceThresholdUpdate, RvmConfigUpdate
 from tiktrue_sdk import TikTrue
+from xoohoox_sdk import RetryPolicy as XoohooxRetryPolicy
 from xoohoox_sdk import Xoohoox
+from xoohoox_sdk._runtime import FakeClock as XoohooxFakeClock
 from xoohoox_sdk.errors import NotFoundError
 from xoohoox_sdk.models import BatchCreate, BatchUpdate
 
@@ -105,3 +107,21 @@ def test_retries_through_injected_503s_apply_each_write_once(living_mock: Living
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.66
     mock.control("reset")
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.85
+
+
+def test_retries_through_injected_connection_resets_apply_each_write_once(living_mock: LivingFactory) -> None:
+    """With half the connections closed unanswered (seeded), every idempotent PUT succeeds after retries; a
+    reset request never reaches the store, so the journal shows each write applied exactly once."""
+    mock = living_mock("xoohoox")
+    mock.control("faults", rate=0.5, status="reset", seed=3)
+    policy = XoohooxRetryPolicy(max_attempts=8, initial_delay_s=0.01, max_jitter_s=None)
+    quantities = [101.0, 102.0, 103.0, 104.0, 105.0, 106.0]
+    with Xoohoox(mock.url, api_token=TOKEN, retry=policy, clock=XoohooxFakeClock()) as client:
+        for quantity in quantities:
+            updated = client.batches.update("BAT-2026-0142", body=BatchUpdate.from_dict({"quantity": quantity}))
+            assert updated.quantity == quantity
+    journal = mock.control("requests")
+    applied = [entry for entry in journal if entry["method"] == "PUT" and entry.get("status") == 200]
+    reset = [entry for entry in journal if entry.get("fault") == "reset"]
+    assert len(applied) == len(quantities) and reset, journal
+    assert mock.control("state")["/batches"]["BAT-2026-0142"]["quantity"] == 106.0

@@ -24,6 +24,7 @@ from xoohoox_sdk.errors import NotFoundError
 from xoohoox_sdk.models import BatchCreate, BatchUpdate
 
 from generator.registry import load_registry
+from mock.living_mock import LivingMock
 from tests.conftest import LivingFactory
 
 pytestmark = pytest.mark.prism
@@ -89,6 +90,14 @@ def test_tiktrue_sdk_reads_through_the_living_mock(living_mock: LivingFactory) -
         assert client.models.list_available().items
 
 
+def assert_applied_once(mock: LivingMock, method: str, writes: int, *, fault: str) -> None:
+    """The journal shows `writes` successful `method` requests, and that the fault was injected at least once."""
+    journal = mock.control("requests")
+    applied = [entry for entry in journal if entry["method"] == method and entry.get("status") == 200]
+    faults = [entry for entry in journal if entry.get("fault") == fault]
+    assert len(applied) == writes and faults, journal
+
+
 def test_retries_through_injected_503s_apply_each_write_once(living_mock: LivingFactory) -> None:
     """With half the requests failing 503 (seeded), every idempotent PATCH succeeds after retries, and the
     server's journal shows each write applied exactly once; then a reset forgets them."""
@@ -100,10 +109,7 @@ def test_retries_through_injected_503s_apply_each_write_once(living_mock: Living
         for value in thresholds:
             updated = client.config.update("rvm-0042", body=RvmConfigUpdate.from_dict({"confidence_threshold": value}))
             assert updated.confidence_threshold == value
-    journal = mock.control("requests")
-    applied = [entry for entry in journal if entry["method"] == "PATCH" and entry["status"] == 200]
-    refused = [entry for entry in journal if entry.get("fault") == "503"]
-    assert len(applied) == len(thresholds) and refused, journal
+    assert_applied_once(mock, "PATCH", len(thresholds), fault="503")
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.66
     mock.control("reset")
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.85
@@ -120,8 +126,5 @@ def test_retries_through_injected_connection_resets_apply_each_write_once(living
         for quantity in quantities:
             updated = client.batches.update("BAT-2026-0142", body=BatchUpdate.from_dict({"quantity": quantity}))
             assert updated.quantity == quantity
-    journal = mock.control("requests")
-    applied = [entry for entry in journal if entry["method"] == "PUT" and entry.get("status") == 200]
-    reset = [entry for entry in journal if entry.get("fault") == "reset"]
-    assert len(applied) == len(quantities) and reset, journal
+    assert_applied_once(mock, "PUT", len(quantities), fault="reset")
     assert mock.control("state")["/batches"]["BAT-2026-0142"]["quantity"] == 106.0

@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 from openapi_python_client import Project, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
@@ -44,7 +45,8 @@ from generator.spec_context import (
     spec_context,
 )
 from generator.spec_findings import Finding, SpecError
-from generator.spec_source import SpecSource, read_openapi
+from generator.spec_source import SpecSource
+from generator.spec_upgrade import read_for_generation
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -228,14 +230,18 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         BuildError: anything else that stops the build, naming the SDK.
     """
     try:
-        source = read_openapi(entry.spec)
+        upgraded = read_for_generation(entry.spec)
     except SpecError as exc:
         raise SpecRejected(exc.findings) from None
+    source = upgraded.source
     if findings := document_findings(source, require_operation_ids=False):
         raise SpecRejected(findings)
     normalised = normalise(source.data, file=_source_name(entry.spec), skip=entry.skip)
     if normalised.errors:
         raise BuildError("\n".join(str(error) for error in normalised.errors))
+    normalised = attrs.evolve(normalised, notes=upgraded.notes + normalised.notes)
+    for note in upgraded.notes[:1]:  # how the document became 3.0/3.1; the README lists every note
+        print(f"generate: {entry.name}: {note}")
     for note in normalised.notes:
         if note.rule == "sdk-skip":
             print(f"generate: {entry.name}: skip {note.file}#{note.pointer} (listed in generator/sdks.toml)")

@@ -37,12 +37,15 @@ class CorpusSpec:
     @property
     def name(self) -> str:
         folder, _, file = self.member.rpartition("/")
-        return f"{folder.split('/')[0]}/{file.removesuffix('.json')}"
+        return f"{folder.split('/')[0]}/{file.removesuffix('.json').removesuffix('.yaml')}"
 
 
 SPECS = tuple(
     CorpusSpec(package=_OAS_EXAMPLES, member=member)
     for member in (
+        "2.0/json/petstore.json",
+        "2.0/yaml/petstore-expanded.yaml",
+        "2.0/json/api-with-examples.json",
         "3.0/json/petstore.json",
         "3.0/json/petstore-expanded.json",
         "3.0/json/callbacks.json",

@@ -125,6 +125,7 @@ from ._hooks import (
 )
 from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._httptools_transport import HttptoolsTransport
+from ._key_auth import KeyScheme, KeySchemeAuth
 from ._logging import (
     LOG_LEVELS,
     AsyncLoggingTransport,
@@ -365,6 +366,8 @@ __all__ = [
     "HttptoolsTransport",
     "IncompleteResponseError",
     "InvalidRequestError",
+    "KeyScheme",
+    "KeySchemeAuth",
     "NameResolutionError",
     "NotFoundError",
     "Outbox",

@@ -22,7 +22,7 @@ import httpx
 from generator.documents import read_document
 from generator.spec_walk import resolve, split_pointer
 from mock.prism import MockError, PrismServer, free_port
-from tests.corpus.corpus import CACHE, SPECS, CorpusSpec, extract
+from tests.corpus.corpus import CACHE, LARGE_SPECS, SPECS, CorpusSpec, extract
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _SAMPLE_BY_TYPE = {"integer": 1, "number": 1, "boolean": "true", "array": "a"}
@@ -188,7 +188,9 @@ def table(outcomes: Sequence[MockOutcome]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     names = list(sys.argv[1:] if argv is None else argv)
-    chosen = [spec for spec in SPECS if not names or spec.name in names]
+    pool = SPECS + LARGE_SPECS if "--large" in names else SPECS
+    names = [name for name in names if name != "--large"]
+    chosen = [spec for spec in pool if not names or spec.name in names]
     outcomes = [run_one(spec) for spec in chosen]
     print(table(outcomes))
     return 0 if all(o.failure is None for o in outcomes) else 1

@@ -6,10 +6,9 @@ import asyncio
 from collections.abc import Generator
 
 import httpx
-
-from generator.runtime._defaults import ANONYMOUS_EXTENSION
-from generator.runtime._key_auth import KeyScheme, KeySchemeAuth
-from generator.runtime._secret import Secret
+from runtime.auth._key_auth import KeyScheme, KeySchemeAuth
+from runtime.core._defaults import ANONYMOUS_EXTENSION
+from runtime.core._secret import Secret
 
 HEADER = KeyScheme(name="key", kind="apiKey", location="header", parameter="X-Key")
 

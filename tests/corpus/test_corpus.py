@@ -35,7 +35,7 @@ DOCUMENTED_REFUSALS = {
     "stripe.com": ("#/paths/~1v1~1checkout~1sessions/post: [openapi-python-client]", "Invalid property in union"),
 }
 
-# The multi-MB specs join the run only when asked (they take minutes): CORPUS_LARGE=1.
+# The larger specs join the run only when asked (they take minutes): CORPUS_LARGE=1.
 CHOSEN = SPECS + LARGE_SPECS if os.environ.get("CORPUS_LARGE") == "1" else SPECS
 
 

@@ -55,9 +55,8 @@ from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
 from generator.runtime._connection import ClientOptions
 from generator.spec_check import load_spec
-from generator.spec_refs import SpecRefError, resolve_ref
+from generator.spec_walk import HTTP_METHODS, RefError, follow_ref, follow_ref_or, ref_chain
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _WRITE_METHODS = ("post", "put", "patch", "delete")  # the methods x-sdk-deferrable may queue
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 
@@ -256,7 +255,7 @@ def _bindings(
     """The operation's path parameters marked x-sdk-bind, by parameter name; records each argument's type."""
     bindings: dict[str, str] = {}
     for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
-        parameter = resolve_ref(document, raw) or {}
+        parameter = follow_ref(document, raw) or {}
         bind = parameter.get("x-sdk-bind")
         if bind is None:
             continue
@@ -265,7 +264,7 @@ def _bindings(
             raise SpecContextError(f"{where}: x-sdk-bind on parameter {name!r} is for path parameters only")
         if not isinstance(bind, str) or not bind.isidentifier() or keyword.iskeyword(bind) or bind in _CLIENT_ARGUMENTS:
             raise SpecContextError(f"{where}: x-sdk-bind {bind!r} on {name!r} must be a free Python argument name")
-        schema = resolve_ref(document, parameter.get("schema")) or {}
+        schema = follow_ref(document, parameter.get("schema")) or {}
         python_type = _PYTHON_TYPES.get(str(schema.get("type")), "str")
         if bound_types.setdefault(bind, python_type) != python_type:
             raise SpecContextError(
@@ -289,13 +288,9 @@ def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] |
 
 
 def _schema(document: Mapping[str, Any], node: object) -> Mapping[str, Any]:
-    """A schema with a local ``$ref`` followed (one level is all the specs here use)."""
-    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: object = document
-        for part in node["$ref"][2:].split("/"):
-            target = target.get(part) if isinstance(target, Mapping) else None
-        return target if isinstance(target, Mapping) else {}
-    return node if isinstance(node, Mapping) else {}
+    """A schema with its local ``$ref``s followed; {} for anything that is not a schema or does not resolve."""
+    schema = follow_ref_or(document, node, {})
+    return schema if isinstance(schema, Mapping) else {}
 
 
 def _legacy_fields_of(schema: Mapping[str, Any]) -> tuple[str, ...]:
@@ -354,21 +349,15 @@ def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ..
     return tuple(sorted(versions, key=numeric))
 
 
-_MAX_REF_DEPTH = 32
-
-
 def _ref_chain(document: Mapping[str, Any], node: object) -> list[Mapping[str, Any]]:
     """`node` and the schemas its local ``$ref``s lead to, in order (a broken or cyclic chain just ends)."""
     chain: list[Mapping[str, Any]] = []
-    while isinstance(node, Mapping) and len(chain) < _MAX_REF_DEPTH:
-        chain.append(node)
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            break
-        target: object = document
-        for part in ref[2:].split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, Mapping) else None
-        node = target
+    try:
+        for link in ref_chain(document, node):
+            if isinstance(link, Mapping):
+                chain.append(link)
+    except RefError:
+        pass  # the links reached before the bad one still count
     return chain
 
 
@@ -434,7 +423,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             try:
                 bindings = _bindings(document, item, operation, where, bound_types)
                 constraints = request_constraints(document, item, operation)
-            except SpecRefError as exc:
+            except RefError as exc:
                 raise SpecContextError(f"{where}: {exc}") from exc
             if deferrable and method not in _WRITE_METHODS:
                 raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")

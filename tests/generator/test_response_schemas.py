@@ -11,7 +11,7 @@ from generator.registry import load_registry
 from generator.response_schemas import is_json_media_type, response_schemas
 from generator.runtime._schema_check import SchemaCompiler
 from generator.spec_check import load_spec
-from generator.spec_context import HTTP_METHODS
+from generator.spec_walk import HTTP_METHODS
 
 
 def document(

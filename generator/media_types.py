@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.spec_walk import RefError, follow_ref, operations
+from generator.spec_walk import RefError, follow_ref, follow_ref_or, operations
 
 BINARY = "application/octet-stream"
 _BINARY_SCHEMA = {"type": "string", "format": "binary"}
@@ -116,10 +116,8 @@ def rewrite_media_types(document: dict[str, Any]) -> tuple[dict[str, str], list[
 def accept_header(document: Mapping[str, Any], operation: Mapping[str, Any]) -> str | None:
     """The media types `operation`'s responses document, in order, for its Accept header (None: none documented)."""
     found: dict[str, None] = {}
-    for response in (operation.get("responses") or {}).values():
-        if isinstance(response, Mapping) and isinstance(response.get("$ref"), str):
-            name = response["$ref"].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            response = ((document.get("components") or {}).get("responses") or {}).get(name)
+    for raw in (operation.get("responses") or {}).values():
+        response = follow_ref_or(document, raw, None)
         if isinstance(response, Mapping) and isinstance(response.get("content"), Mapping):
             found.update(dict.fromkeys(str(media_type) for media_type in response["content"]))
     return ", ".join(found) or None

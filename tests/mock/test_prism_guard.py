@@ -13,13 +13,12 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from generator.registry import load_registry
+from generator.spec_walk import follow_ref, load, operations
 from mock.error_shape import error_shape
 from mock.prism import HARDENING, LOOPBACK, PrismServer, free_port
 
@@ -31,15 +30,6 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BROKEN_NAME = "a%"
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
 def _form_operations() -> list[tuple[Path, str, str, str]]:
     """(spec, method, path with its parameters filled from their examples, media type) of every
     multipart or form request body in the registry's specs, older versions included."""
@@ -47,20 +37,19 @@ def _form_operations() -> list[tuple[Path, str, str, str]]:
     specs += [spec for entry in load_registry().values() for spec, _ in entry.other_versions]
     found = []
     for spec in specs:
-        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-        for path, item in document.get("paths", {}).items():
-            for method, operation in item.items():
-                if not isinstance(operation, dict) or "requestBody" not in operation:
-                    continue
-                content = _resolve(document, operation["requestBody"]).get("content", {})
-                for media in (media for media in content if media in FORM_TYPES):
-                    declared = item.get("parameters", []) + operation.get("parameters", [])
-                    parameters = [_resolve(document, parameter) for parameter in declared]
-                    filled = path
-                    for parameter in parameters:
-                        if parameter.get("in") == "path":
-                            filled = filled.replace(f"{{{parameter['name']}}}", str(parameter.get("example", "x")))
-                    found.append((spec, method.upper(), filled, media))
+        document = load(spec)
+        for operation in operations(document):
+            if "requestBody" not in operation.operation:
+                continue
+            content = follow_ref(document, operation.operation["requestBody"]).get("content", {})
+            for media in (media for media in content if media in FORM_TYPES):
+                declared = operation.item.get("parameters", []) + operation.operation.get("parameters", [])
+                parameters = [follow_ref(document, parameter) for parameter in declared]
+                filled = operation.path
+                for parameter in parameters:
+                    if parameter.get("in") == "path":
+                        filled = filled.replace(f"{{{parameter['name']}}}", str(parameter.get("example", "x")))
+                found.append((spec, operation.method.upper(), filled, media))
     return found
 
 
@@ -115,7 +104,7 @@ def failing_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[s
     env.pop("PRISM_ERROR_SHAPE", None)
     spec = getattr(request, "param", None)
     if spec is not None:
-        shape = error_shape(yaml.safe_load(load_registry()[spec].spec.read_text(encoding="utf-8")))
+        shape = error_shape(load(load_registry()[spec].spec))
         assert shape is not None
         env["PRISM_ERROR_SHAPE"] = shape.to_json()
     log = (tmp_path / "server.log").open("wb")
@@ -165,6 +154,6 @@ def test_an_error_outside_any_request_still_ends_the_process() -> None:
 
 def test_shape_json_round_trips() -> None:
     """PRISM_ERROR_SHAPE is plain JSON the preload can read (templates included)."""
-    shape = error_shape(yaml.safe_load(load_registry()["myrvm"].spec.read_text(encoding="utf-8")))
+    shape = error_shape(load(load_registry()["myrvm"].spec))
     assert shape is not None
     assert json.loads(shape.to_json())["templates"]["422"]["status"] == 422

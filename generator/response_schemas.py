@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from generator.runtime._schema_formats import CHECKED_FORMATS
-from generator.spec_walk import RefError, follow_ref_or, ref_target
+from generator.spec_walk import RefError, follow_ref_or, operations, ref_target
 
 __all__ = ["ResponseSchemaSet", "is_json_media_type", "response_schemas"]
 
@@ -201,18 +201,14 @@ def response_schemas(document: Mapping[str, Any], methods: tuple[str, ...]) -> R
     """The compact schema of each operation's JSON success bodies, keyed by (method, path) and status."""
     compactor = _Compactor(document)
     by_operation: dict[tuple[str, str], dict[str, Any]] = {}
-    for path, item in sorted((document.get("paths") or {}).items()):
-        for method in methods:
-            operation = (item or {}).get(method)
-            if not isinstance(operation, Mapping):
+    for found in sorted(operations(document, methods), key=lambda found: found.path):
+        schemas: dict[str, Any] = {}
+        for status, raw in (found.operation.get("responses") or {}).items():
+            response = follow_ref_or(document, raw, None)  # a chain of `components/responses` too
+            if not _success_status(str(status).upper()) or not isinstance(response, Mapping):
                 continue
-            schemas: dict[str, Any] = {}
-            for status, raw in (operation.get("responses") or {}).items():
-                response = follow_ref_or(document, raw, None)  # a chain of `components/responses` too
-                if not _success_status(str(status).upper()) or not isinstance(response, Mapping):
-                    continue
-                schema = _json_schema(response)
-                if schema is not None:
-                    schemas[str(status)] = compactor.compact(schema)
-            by_operation[method, str(path)] = schemas
+            schema = _json_schema(response)
+            if schema is not None:
+                schemas[str(status)] = compactor.compact(schema)
+        by_operation[found.method, found.path] = schemas
     return ResponseSchemaSet(definitions=compactor.finish(), by_operation=by_operation)

@@ -56,6 +56,7 @@ from generator.response_schemas import response_schemas
 from generator.runtime._connection import ClientOptions
 from generator.spec_check import load_spec
 from generator.spec_walk import HTTP_METHODS, RefError, follow_ref, follow_ref_or, ref_chain
+from generator.spec_walk import operations as walked_operations
 
 _WRITE_METHODS = ("post", "put", "patch", "delete")  # the methods x-sdk-deferrable may queue
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
@@ -403,53 +404,50 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     seen: dict[tuple[str, str], tuple[str, bool]] = {}
     renames: list[str] = []
     bound_types: dict[str, str] = {}
-    for path, item in sorted((document.get("paths") or {}).items()):
-        for method in HTTP_METHODS:
-            operation = (item or {}).get(method)
-            if operation is None:
-                continue
-            resource = _resource_name(operation)
-            name = _method_name(operation, method, path)
-            where = f"{method.upper()} {path}"
-            explicit = operation.get("x-sdk-method") is not None
-            name = _free_method_name(resource, name, where, explicit, seen, renames)
-            seen[resource, name] = seen[resource, f"{name}_detailed"] = (where, explicit)
-            role = operation.get("x-sdk-auth")
-            if role not in (None, "login", "refresh", "logout"):
-                raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
-            security = operation.get("security", global_security)
-            legacy_fields, legacy_items = _legacy(document, operation)
-            deferrable = bool(operation.get("x-sdk-deferrable", False))
-            try:
-                bindings = _bindings(document, item, operation, where, bound_types)
-                constraints = request_constraints(document, item, operation)
-            except RefError as exc:
-                raise SpecContextError(f"{where}: {exc}") from exc
-            if deferrable and method not in _WRITE_METHODS:
-                raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")
-            operations[operation_key(method, path)] = OperationInfo(
-                key=operation_key(method, path),
-                path=path,
-                method=method,
-                operation_id=str(operation.get("operationId") or f"{method}_{path}"),
-                resource=resource,
-                method_name=name,
-                sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
-                deferrable=deferrable,
-                auth_role=role,
-                deprecated=bool(operation.get("deprecated", False)),
-                health=bool(operation.get("x-sdk-health", False)) and method == "get",
-                pagination=_pagination(operation, where),
-                since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
-                fallback=_mapping(operation.get("x-sdk-fallback")),
-                legacy_fields=legacy_fields,
-                legacy_items=legacy_items,
-                requires_auth=bool(security) and any(bool(req) for req in security),
-                accept=accept_header(document, operation),
-                response_schemas=checks.by_operation.get((method, path), {}),
-                bindings=bindings,
-                constraints=constraints,
-            )
+    for found in sorted(walked_operations(document), key=lambda found: found.path):
+        path, method, item, operation = found.path, found.method, found.item, found.operation
+        resource = _resource_name(operation)
+        name = _method_name(operation, method, path)
+        where = f"{method.upper()} {path}"
+        explicit = operation.get("x-sdk-method") is not None
+        name = _free_method_name(resource, name, where, explicit, seen, renames)
+        seen[resource, name] = seen[resource, f"{name}_detailed"] = (where, explicit)
+        role = operation.get("x-sdk-auth")
+        if role not in (None, "login", "refresh", "logout"):
+            raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
+        security = operation.get("security", global_security)
+        legacy_fields, legacy_items = _legacy(document, operation)
+        deferrable = bool(operation.get("x-sdk-deferrable", False))
+        try:
+            bindings = _bindings(document, item, operation, where, bound_types)
+            constraints = request_constraints(document, item, operation)
+        except RefError as exc:
+            raise SpecContextError(f"{where}: {exc}") from exc
+        if deferrable and method not in _WRITE_METHODS:
+            raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")
+        operations[operation_key(method, path)] = OperationInfo(
+            key=operation_key(method, path),
+            path=path,
+            method=method,
+            operation_id=str(operation.get("operationId") or f"{method}_{path}"),
+            resource=resource,
+            method_name=name,
+            sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
+            deferrable=deferrable,
+            auth_role=role,
+            deprecated=bool(operation.get("deprecated", False)),
+            health=bool(operation.get("x-sdk-health", False)) and method == "get",
+            pagination=_pagination(operation, where),
+            since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
+            fallback=_mapping(operation.get("x-sdk-fallback")),
+            legacy_fields=legacy_fields,
+            legacy_items=legacy_items,
+            requires_auth=bool(security) and any(bool(req) for req in security),
+            accept=accept_header(document, operation),
+            response_schemas=checks.by_operation.get((method, path), {}),
+            bindings=bindings,
+            constraints=constraints,
+        )
     for info_op in operations.values():
         if info_op.fallback is None:
             continue

@@ -20,7 +20,8 @@ import pytest
 from generator.registry import load_registry
 from generator.spec_walk import follow_ref, load, operations
 from mock.error_shape import error_shape
-from mock.prism import HARDENING, LOOPBACK, PrismServer, free_port
+from mock.prism import HARDENING, LOOPBACK, free_port
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -30,13 +31,13 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BROKEN_NAME = "a%"
 
 
-def _form_operations() -> list[tuple[Path, str, str, str]]:
-    """(spec, method, path with its parameters filled from their examples, media type) of every
+def _form_operations() -> list[tuple[str, Path, str, str, str]]:
+    """(SDK name, spec, method, path with its parameters filled from their examples, media type) of every
     multipart or form request body in the registry's specs, older versions included."""
-    specs = [entry.spec for entry in load_registry().values()]
-    specs += [spec for entry in load_registry().values() for spec, _ in entry.other_versions]
+    specs = [(name, entry.spec) for name, entry in load_registry().items()]
+    specs += [(name, spec) for name, entry in load_registry().items() for spec, _ in entry.other_versions]
     found = []
-    for spec in specs:
+    for name, spec in specs:
         document = load(spec)
         for operation in operations(document):
             if "requestBody" not in operation.operation:
@@ -49,7 +50,7 @@ def _form_operations() -> list[tuple[Path, str, str, str]]:
                 for parameter in parameters:
                     if parameter.get("in") == "path":
                         filled = filled.replace(f"{{{parameter['name']}}}", str(parameter.get("example", "x")))
-                found.append((spec, operation.method.upper(), filled, media))
+                found.append((name, spec, operation.method.upper(), filled, media))
     return found
 
 
@@ -65,34 +66,34 @@ def _broken_request(media: str) -> tuple[bytes, str]:
 
 def test_the_shipped_specs_have_the_bodies_that_crashed() -> None:
     """The table below is not empty: MyRVM's backup upload (multipart) and CloudConnexa's token form."""
-    seen = {(spec.name, path) for spec, _, path, _ in FORM_OPERATIONS}
+    seen = {(spec.name, path) for _, spec, _, path, _ in FORM_OPERATIONS}
     assert ("myrvm.yaml", "/api/v2/rvms/rvm-0042/backup/upload") in seen
     assert ("cloudconnexa.yaml", "/api/v1/oauth/token") in seen
 
 
 @pytest.mark.parametrize(
-    ("spec", "method", "path", "media"),
+    ("name", "spec", "method", "path", "media"),
     FORM_OPERATIONS,
-    ids=[f"{spec.stem}-{method}-{path}" for spec, method, path, _ in FORM_OPERATIONS],
+    ids=[f"{spec.stem}-{method}-{path}" for _, spec, method, path, _ in FORM_OPERATIONS],
 )
 def test_a_field_name_with_a_broken_percent_escape_gets_a_4xx(
-    spec: Path, method: str, path: str, media: str, tmp_path: Path
+    name: str, spec: Path, method: str, path: str, media: str, prism: MockFactory
 ) -> None:
     """`name="a%"` in a multipart part or form field gets a 4xx in the spec's error shape, twice: the mock
     is still alive and answering after the first."""
     body, content_type = _broken_request(media)
-    with PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log") as mock:
-        for _ in range(2):
-            response = httpx.request(
-                method,
-                f"{mock.url}{path}",
-                content=body,
-                headers={"Content-Type": content_type, "Authorization": "Bearer t"},
-                timeout=10,
-            )
-            assert 400 <= response.status_code < 500, response.text
-            assert isinstance(response.json(), dict)
-        assert mock.alive(), mock.last_log_lines()
+    mock = prism(name, spec)
+    for _ in range(2):
+        response = httpx.request(
+            method,
+            f"{mock.url}{path}",
+            content=body,
+            headers={"Content-Type": content_type, "Authorization": "Bearer t"},
+            timeout=10,
+        )
+        assert 400 <= response.status_code < 500, response.text
+        assert isinstance(response.json(), dict)
+    assert mock.alive(), mock.last_log_lines()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ from urllib.parse import parse_qs
 import attrs
 import pytest
 
+from generator.registry import load_registry
 from mock.prism import PrismServer
 from tests.conftest import MockFactory
 from tests.contract.run import ContractRun, run
@@ -410,7 +411,7 @@ def test_documents_differ_by_exactly_the_documented_deltas() -> None:
 
 # --- the example -----------------------------------------------------------------------------------------------
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "openapi" / "examples" / "cloudconnexa" / "list_everything.py"
+EXAMPLE = load_registry()["cloudconnexa"].examples / "list_everything.py"
 ALIAS = """
 import importlib, runpy, sys
 for name in ("", ".types", "._runtime"):

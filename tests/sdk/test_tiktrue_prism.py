@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from generator.registry import load_registry
 from mock.prism import PrismServer
 from tests.conftest import MockFactory, alive_throughout
 from tests.contract.run import ContractRun, run
@@ -28,7 +29,6 @@ from tests.sdk.tiktrue_harness import (
     CASES,
     CREDENTIALS,
     MODEL,
-    ROOT,
     SPEC,
     WEBHOOK_SECRET,
     BuiltSdk,
@@ -384,7 +384,7 @@ async def test_the_workflows_example_runs_against_the_mock(
     if not hasattr(sdk.AsyncTikTrue, "download") or not hasattr(sdk.errors, "ChecksumMismatchError"):
         pytest.skip("the example uses client.download() and errors.ChecksumMismatchError (pending wiring)")
     monkeypatch.setenv("TIKTRUE_BASE_URL", alive.url)
-    example = runpy.run_path(str(ROOT / "openapi" / "examples" / "tiktrue" / "workflows.py"), run_name="workflows")
+    example = runpy.run_path(str(load_registry()["tiktrue"].examples / "workflows.py"), run_name="workflows")
     await example["main"](tmp_path)
     out = capsys.readouterr().out
     assert "verified" in out and "logged out: True" in out

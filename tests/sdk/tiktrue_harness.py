@@ -22,7 +22,6 @@ from generator.build import build_into
 from generator.registry import load_registry
 from tests.support.spec_kit import first_example, spec_kit
 
-ROOT = Path(__file__).resolve().parents[2]
 SPEC = spec_kit("tiktrue")
 PACKAGE = "tiktrue_sdk"
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
-from generator.spec_walk import RefError, follow_ref, ws_protocol
+from generator.spec_findings import SpecError
+from generator.spec_walk import RefError, follow_ref, load, ws_protocol
 
 STREAM_EXTENSION = "x-ws-stream"  # a channel whose address is a URL path of its own (see above)
 
@@ -109,9 +109,9 @@ def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDoc
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DocumentError(f"{path}: cannot read the document: {exc}") from None
+        raw = load(path)
+    except SpecError as exc:
+        raise DocumentError(str(exc)) from None  # names the file, and the line when there is one
     if not isinstance(raw, dict) or not str(raw.get("asyncapi", "")).startswith("3."):
         raise DocumentError(f"{path}: not an AsyncAPI 3.x document (no `asyncapi: 3.x.y` at the top)")
     protocol = _protocol(path, raw)

@@ -479,6 +479,19 @@ def test_mock_code_names_no_api() -> None:
         assert hits == [], f"{path.name} lines {hits}"
 
 
+def test_unreadable_document_names_its_file_and_line(tmp_path: Path) -> None:
+    """A document that is not YAML, or a $ref that loops, is a DocumentError saying where, not a traceback."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("asyncapi: 3.0.0\ninfo: [oops\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"broken\.yaml#: \[yaml-syntax\] .*\(line \d+\)"):
+        load_document(broken)
+    looping = tmp_path / "looping.yaml"
+    operations = {**RAW["operations"], "sendPing": {"$ref": "#/operations/sendPing"}}
+    looping.write_text(yaml.safe_dump({**RAW, "operations": operations}), encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"#/operations/sendPing: \$ref '#/operations/sendPing' refers to itself"):
+        load_document(looping)
+
+
 def test_document_without_protocol_or_kinds_is_refused(tmp_path: Path) -> None:
     """A document lacking x-ws-protocol, or an operation for a kind it names, is a DocumentError."""
     bad = tmp_path / "bad.yaml"

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from mock.prism import LOOPBACK, MockError, PrismServer, free_port, port_is_busy, server_base_paths
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -145,3 +146,12 @@ def test_the_servers_base_path_is_served_too(tmp_path: Path) -> None:
             response = httpx.post(server.url + path, json={"a": "b"}, timeout=10)
             assert response.status_code == 201, (path, response.text)
         assert httpx.post(server.url + "/api/v1x/things", json={"a": "b"}, timeout=10).status_code == 404
+
+
+def test_the_session_fixture_serves_only_the_specs_sdks_toml_names(prism: MockFactory, tmp_path: Path) -> None:
+    """`prism(name, spec)` serves the entry's own spec or one of its other_versions; any other file is refused
+    before a process starts (a typo must not quietly test a different document)."""
+    stray = tmp_path / "cloudconnexa.yaml"
+    stray.write_text(SPEC, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"not a spec of cloudconnexa in generator/sdks\.toml"):
+        prism("cloudconnexa", stray)

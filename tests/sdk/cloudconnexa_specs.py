@@ -21,7 +21,7 @@ import attrs
 
 from generator.build import build_into
 from generator.registry import SdkEntry, load_registry
-from generator.runtime._model_fields import python_name
+from generator.runtime.shapes._model_fields import python_name
 from generator.spec_context import resource_attribute
 from generator.spec_walk import error_statuses
 from generator.spec_walk import operations as spec_operations

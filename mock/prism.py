@@ -21,7 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from generator.documents import DocumentError, read_document
+from generator.spec_findings import SpecError
+from generator.spec_walk import load
 from mock.error_shape import error_shape
 
 MOCK_DIR = Path(__file__).resolve().parent
@@ -68,12 +69,12 @@ def check_toolchain() -> None:
 def _read_spec(spec: Path) -> dict[str, object] | None:
     """The spec as data; None when it cannot be read (Prism then reports the unreadable spec itself).
 
-    JSON loads with `json` and YAML with libyaml's C loader (generator/documents.py): the pure-Python YAML
+    JSON loads with `json` and YAML with libyaml's C loader (generator/spec_source.py): the pure-Python YAML
     loader took 48 s on the 2.4 MB Stripe spec (JSON: 0.3 s), twice per start, before Prism was even launched.
     """
     try:
-        document = read_document(spec)
-    except (OSError, UnicodeDecodeError, DocumentError):
+        document = load(spec)
+    except (OSError, UnicodeDecodeError, SpecError):
         return None
     return document if isinstance(document, dict) else None
 

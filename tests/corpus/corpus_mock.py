@@ -19,8 +19,7 @@ from typing import Any
 import attrs
 import httpx
 
-from generator.documents import read_document
-from generator.spec_walk import resolve, split_pointer
+from generator.spec_walk import load, resolve, split_pointer
 from mock.prism import MockError, PrismServer, free_port
 from tests.corpus.corpus import CACHE, LARGE_SPECS, SPECS, CorpusSpec, extract
 
@@ -138,7 +137,7 @@ def _body(document: Any, operation: Mapping[str, Any]) -> Any:
 
 def run_one(spec: CorpusSpec, *, ready_timeout_s: float = 300) -> MockOutcome:
     path = extract(spec)
-    document = read_document(path)
+    document = load(path)
     operations = list(calls(document))
     server = PrismServer(path, port=free_port(), log_path=CACHE / "prism-corpus.log")
     started = time.perf_counter()

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from websockets.sync.client import connect
 
 from generator.registry import load_registry
+from generator.spec_walk import load
 from mock.living_events import EventBridge, emitted_events
 from mock.state_api import LivingApi, Request
 from mock.ws_mock import ThreadedWebSocketMock, load_document
@@ -24,7 +24,7 @@ NOW = datetime.datetime(2026, 5, 1, 12, 0, tzinfo=datetime.UTC)
 def _api_and_events(name: str) -> tuple[LivingApi, list[tuple[str, Mapping[str, Any]]], list[str]]:
     entry = load_registry()[name]
     assert entry.asyncapi is not None
-    api = LivingApi(yaml.safe_load(entry.spec.read_text(encoding="utf-8")), now=lambda: NOW)
+    api = LivingApi(load(entry.spec), now=lambda: NOW)
     sent: list[tuple[str, Mapping[str, Any]]] = []
     bugs: list[str] = []
     bridge = EventBridge(

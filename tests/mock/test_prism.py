@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from mock.prism import LOOPBACK, MockError, PrismServer, free_port, port_is_busy, server_base_paths
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -171,3 +172,12 @@ def test_the_proxy_logs_warnings_only_and_the_mock_logs_every_exchange(tmp_path:
     proxy = PrismServer(spec, port=4999, upstream="http://127.0.0.1:5000").command()
     assert proxy[proxy.index("--verboseLevel") + 1] == "warn" and proxy[-1] == "http://127.0.0.1:5000"
     assert "--verboseLevel" not in PrismServer(spec, port=4999).command()
+
+
+def test_the_session_fixture_serves_only_the_specs_sdks_toml_names(prism: MockFactory, tmp_path: Path) -> None:
+    """`prism(name, spec)` serves the entry's own spec or one of its other_versions; any other file is refused
+    before a process starts (a typo must not quietly test a different document)."""
+    stray = tmp_path / "cloudconnexa.yaml"
+    stray.write_text(SPEC, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"not a spec of cloudconnexa in generator/sdks\.toml"):
+        prism("cloudconnexa", stray)

@@ -10,7 +10,6 @@ import copy
 from typing import Any
 
 import pytest
-import yaml
 from cloudconnexa_sdk import CloudConnexa
 from cloudconnexa_sdk.models import NetworkCreateRequest, NetworkUpdateRequest
 from myrvm_sdk import MyRVM, RetryPolicy
@@ -24,6 +23,7 @@ from xoohoox_sdk.errors import NotFoundError
 from xoohoox_sdk.models import BatchCreate, BatchUpdate
 
 from generator.registry import load_registry
+from generator.spec_walk import load
 from mock.living_mock import LivingMock
 from tests.conftest import LivingFactory
 
@@ -33,7 +33,7 @@ TOKEN = "test-token-not-a-secret"
 
 def request_example(name: str, operation_id: str) -> dict[str, Any]:
     """The request body example the spec gives for `operation_id`."""
-    document = yaml.safe_load(load_registry()[name].spec.read_text(encoding="utf-8"))
+    document = load(load_registry()[name].spec)
     for item in document["paths"].values():
         for operation in item.values():
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:

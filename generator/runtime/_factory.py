@@ -18,10 +18,11 @@ is given. `LeanClient` is an `httpx.Client` whose `request()` skips httpx's per-
 never needs (`_lean_client.py`). The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
-The async client's innermost transport may instead be named by an `AsyncBackend`: ``transport="aiohttp"``
-builds `AiohttpTransport` (`_aiohttp_transport.py`), ``transport="httptools"`` builds `HttptoolsTransport`
-(`_httptools_transport.py`, HTTP/1.1 on asyncio with httptools' parser), each with the same pool limits and
-TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
+The async client's innermost transport is by default `HttptoolsTransport` (`_httptools_transport.py`,
+HTTP/1.1 on asyncio with httptools' parser), or httpx's pool where that cannot serve (a proxy named by the
+environment; `_default_transport.py`). An `AsyncBackend` names one instead: ``transport="httpx"``,
+``"httptools"``, or ``"aiohttp"`` for `AiohttpTransport` (`_aiohttp_transport.py`), each with the same pool
+limits and TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._clock import Clock, SystemClock
 from ._deadline import AsyncDeadlineTransport, DeadlineTransport
+from ._default_transport import default_async_transport
 from ._errors import ConfigurationError
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
 from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
@@ -54,8 +56,8 @@ from ._settings import ClientSettings
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
 
 AsyncBackend = Literal["httpx", "aiohttp", "httptools"]
-"""Who does an async client's I/O: httpx's own pool (the default), aiohttp's, or `HttptoolsTransport`'s
-(both of the last need the SDK's ``fast`` extra)."""
+"""Who does an async client's I/O: httpx's own pool, aiohttp's (the SDK's ``fast`` extra), or
+`HttptoolsTransport`'s. Naming none picks httptools' unless it cannot serve (`_default_transport.py`)."""
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
@@ -101,10 +103,12 @@ def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
 def _async_pool(
     settings: ClientSettings, transport: httpx.AsyncBaseTransport | AsyncBackend | None
 ) -> httpx.AsyncBaseTransport:
-    """The innermost async transport: the one given, or a pool of the named backend (None: httpx's)."""
+    """The innermost async transport: the one given, or a pool of the named backend (None: `_default_transport`)."""
     if isinstance(transport, httpx.AsyncBaseTransport):
         return transport
-    if transport is None or transport == "httpx":
+    if transport is None:
+        return default_async_transport(settings.base_url, limits=settings.pool.to_httpx(), verify=_verify(settings))
+    if transport == "httpx":
         return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
     if transport == "aiohttp":
         return AiohttpTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
@@ -203,9 +207,10 @@ def build_async_client(
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
 
-    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` (the default, None),
+    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` for httpx's pool,
     ``"aiohttp"`` for a pooled `AiohttpTransport` or ``"httptools"`` for a pooled `HttptoolsTransport`,
-    built from the same settings.
+    built from the same settings; None: `HttptoolsTransport`, or httpx's pool where it cannot serve
+    (`default_async_transport`).
 
     Raises:
         ConfigurationError: `transport` names no backend, or ``"aiohttp"`` / ``"httptools"`` without that

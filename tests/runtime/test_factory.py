@@ -243,10 +243,19 @@ async def test_async_twin_composes_and_awaits_hooks() -> None:
     assert clock.sleeps == [1.0]
 
 
-async def test_async_pool_limits_on_innermost() -> None:
-    """The async client's innermost AsyncHTTPTransport carries the pool limits too."""
+async def test_async_pool_limits_on_innermost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The async client's innermost transport carries the pool limits too: httptools' by default, httpx's
+    when named."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
     client = build_async_client(
         settings(pool=PoolLimits(max_connections=4)), auth=None, hooks=Hooks(), logger_name="sdk"
+    )
+    innermost = chain(client)[-1]
+    assert repr(innermost) == "HttptoolsTransport(max_connections=4)"
+    await client.aclose()
+    client = build_async_client(
+        settings(pool=PoolLimits(max_connections=4)), auth=None, hooks=Hooks(), logger_name="sdk", transport="httpx"
     )
     innermost = chain(client)[-1]
     assert isinstance(innermost, httpx.AsyncHTTPTransport)

@@ -38,7 +38,8 @@ def environment_proxy(url: httpx.URL, proxies: Mapping[str, str]) -> str | None:
         proxies: what `urllib.request.getproxies_environment` returns (scheme -> proxy, and ``no``).
     """
     proxy = proxies.get(url.scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(url.host, proxies):
+    # The standard library's own NO_PROXY rules (typeshed leaves this public helper out, hence the ignore).
+    if not proxy or urllib.request.proxy_bypass_environment(url.host, proxies):  # type: ignore[attr-defined]
         return None
     return proxy if "://" in proxy else f"http://{proxy}"  # a bare host:port means an HTTP proxy, as for httpx
 

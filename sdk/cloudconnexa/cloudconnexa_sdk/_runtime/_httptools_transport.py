@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from ._errors import fast_extra_missing
+from ._errors import transport_dependency_missing
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -70,9 +70,9 @@ _INLINE_BODY_MAX_BYTES: Final = 64 * 1024  # smaller bodies share the head's wri
 def _import_pool() -> type[ConnectionPool]:
     """The pool class, or a ConfigurationError saying how to get httptools."""
     try:
-        import httptools  # noqa: F401  # imported here first so a missing extra is told apart from a bug
+        import httptools  # noqa: F401  # imported here first so a missing package is told apart from a bug
     except ImportError:
-        raise fast_extra_missing("httptools") from None
+        raise transport_dependency_missing("httptools") from None
     from ._httptools_pool import ConnectionPool
 
     return ConnectionPool

@@ -145,3 +145,12 @@ def test_the_servers_base_path_is_served_too(tmp_path: Path) -> None:
             response = httpx.post(server.url + path, json={"a": "b"}, timeout=10)
             assert response.status_code == 201, (path, response.text)
         assert httpx.post(server.url + "/api/v1x/things", json={"a": "b"}, timeout=10).status_code == 404
+
+
+def test_the_proxy_logs_warnings_only_and_the_mock_logs_every_exchange(tmp_path: Path) -> None:
+    """Prism in proxy mode (the living mock) skips its per-request info lines, a third of its CPU per request;
+    its violations are warnings and errors, so they stay in the log. Mock mode keeps Prism's default."""
+    spec = tmp_path / "spec.yaml"
+    proxy = PrismServer(spec, port=4999, upstream="http://127.0.0.1:5000").command()
+    assert proxy[proxy.index("--verboseLevel") + 1] == "warn" and proxy[-1] == "http://127.0.0.1:5000"
+    assert "--verboseLevel" not in PrismServer(spec, port=4999).command()

@@ -1,5 +1,5 @@
 """The async client's default pool: httptools' wherever it can serve, httpx's through a proxy the environment
-names or without httptools (`_default_transport.py`)."""
+names or without httptools (`pipeline/_default_transport.py`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from runtime import ClientSettings, Hooks, HttptoolsTransport, build_async_client
-from runtime._default_transport import default_async_transport, environment_proxy
+from runtime.pipeline._default_transport import default_backend, environment_proxy, proxies_from
 
-LIMITS = httpx.Limits(max_connections=4)
 PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
@@ -33,19 +32,27 @@ def test_environment_proxy_follows_the_proxy_variables(url: str, proxies: dict[s
     assert environment_proxy(httpx.URL(url), proxies) == expected
 
 
+def test_proxy_variables_are_read_from_the_mapping_given_lower_case_winning() -> None:
+    """``*_proxy`` variables in either case; the lower-case one wins, as in the standard library."""
+    environ = {"HTTPS_PROXY": "http://upper:1", "https_proxy": "http://lower:2", "NO_PROXY": "a.org", "PATH": "/bin"}
+    assert proxies_from(environ) == {"https": "http://lower:2", "no": "a.org"}
+
+
 def test_httptools_serves_by_default() -> None:
-    """No proxy named and httptools installed: `HttptoolsTransport`, with the pool limits given."""
-    transport = default_async_transport("https://api.example.com", limits=LIMITS, verify=True, proxies=dict)
-    assert isinstance(transport, HttptoolsTransport)
-    assert repr(transport) == "HttptoolsTransport(max_connections=4)"
+    """No proxy named and httptools installed: httptools' pool."""
+    assert default_backend("https://api.example.com", environ={}) == ("httptools", None)
 
 
 def test_httpx_pool_serves_without_httptools() -> None:
     """httptools not importable: httpx's pool, no proxy."""
-    transport = default_async_transport(
-        "https://api.example.com", limits=LIMITS, verify=True, proxies=dict, httptools_installed=lambda: False
-    )
-    assert type(transport) is httpx.AsyncHTTPTransport
+    backend = default_backend("https://api.example.com", environ={}, httptools_installed=lambda: False)
+    assert backend == ("httpx", None)
+
+
+def test_httpx_pool_serves_through_a_proxy() -> None:
+    """A proxy for the base URL's scheme: httpx's pool, with that proxy."""
+    backend = default_backend("https://api.example.com", environ={"HTTPS_PROXY": "proxy:3128"})
+    assert backend == ("httpx", "http://proxy:3128")
 
 
 class ProxyServer:

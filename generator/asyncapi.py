@@ -49,7 +49,7 @@ class RealtimeContext:
     protocol: Mapping[str, Any]
     messages: tuple[EventMessage, ...]
     channels: Mapping[str, tuple[str, ...]]  # channel address -> message kinds the server pushes on it
-    default_url: str | None
+    servers: tuple[str, ...]  # every ws/wss server's URL, in document order (realtime_url() picks one)
     streams: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)  # x-ws-stream URL path -> its kinds
 
     @property
@@ -185,17 +185,19 @@ def realtime_context(document: Mapping[str, Any]) -> RealtimeContext:
         protocol=protocol,
         messages=tuple(result),
         channels={name: tuple(kinds) for name, kinds in sorted(channels.items())},
-        default_url=_default_url(document),
+        servers=_servers(document),
         streams={path: tuple(kinds) for path, kinds in sorted(streams.items())},
     )
 
 
-def _default_url(document: Mapping[str, Any]) -> str | None:
+def _servers(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The URL of every ws/wss server of the document, in its order."""
+    urls = []
     for server in (document.get("servers") or {}).values():
         protocol = str(server.get("protocol", "ws"))
         if protocol in ("ws", "wss") and server.get("host"):
-            return f"{protocol}://{server['host']}{server.get('pathname', '')}"
-    return None
+            urls.append(f"{protocol}://{server['host']}{server.get('pathname', '')}")
+    return tuple(urls)
 
 
 def render_models(document: Mapping[str, Any], target: Path, templates: Path) -> None:

@@ -40,6 +40,7 @@ from generator.spec_context import (
     SpecContextError,
     design_error_names,
     plain_text,
+    public_error_names,
     resource_attribute,
     spec_context,
 )
@@ -132,6 +133,7 @@ def _render_package(
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
     project.env.globals["design_error_names"] = design_error_names(entry, context)
+    project.env.globals["public_error_names"] = public_error_names()
     project.env.globals["normalisation_notes"] = normalised.notes
     findings = problem_findings(source, project.build())
     if findings:

@@ -219,6 +219,7 @@ from ._realtime_protocol import (
     ReconnectPolicy,
     RequestExchange,
     backoff_delays,
+    realtime_url,
     reconnect_delay_s,
     stream_url,
 )
@@ -480,6 +481,7 @@ __all__ = [
     "rate_limit_default",
     "read_field",
     "read_quota",
+    "realtime_url",
     "reconnect_delay_s",
     "redact_url",
     "rename_settings",

@@ -221,4 +221,5 @@ def render_models(document: Mapping[str, Any], target: Path, templates: Path) ->
         project._build_models()  # only the models: the rest of a package is not wanted here
         target.mkdir(parents=True)
         shutil.copytree(out / "models", target / "models")
-        (target / "types.py").write_text(project.env.get_template("types.py.jinja").render(), encoding="utf-8")
+        types = project.env.get_template("types.py.jinja").render(runtime_module=".._runtime")  # one level down
+        (target / "types.py").write_text(types, encoding="utf-8")

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from openapi_python_client import Project, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
@@ -32,6 +33,7 @@ from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, re
 from generator.generator_problems import RULE, problem_findings
 from generator.import_check import broken_modules, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
+from generator.operation_types import argument_types, operation_types, page_item_type, resource_imports
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import LintSetupError, document_findings, lint
@@ -132,6 +134,7 @@ def _render_package(
     project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
+    _decide_types(project, context)
     project.env.globals["design_error_names"] = design_error_names(entry, context)
     project.env.globals["public_error_names"] = public_error_names()
     project.env.globals["normalisation_notes"] = normalised.notes
@@ -153,6 +156,29 @@ def _render_package(
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
     return endpoint_pointers(entry.package, endpoints)
+
+
+def _decide_types(project: Project, context: SpecContext) -> None:
+    """The type decisions of generator/operation_types.py, as the templates' functions (they only print them)."""
+
+    def pagination_of(endpoint: Any) -> Any:
+        return context.op(endpoint.method, endpoint.path).pagination
+
+    def identifier(name: Any) -> str:
+        return str(strings.PythonIdentifier(name, project.config.field_prefix))
+
+    def argument_classes(endpoint: Any) -> dict[str, tuple[str, ...]]:
+        checked = argument_types(endpoint, endpoint.list_all_parameters())
+        return {name: tuple("type(None)" if c == "NoneType" else c for c in found) for name, found in checked.items()}
+
+    project.env.globals.update(
+        types_of=lambda endpoint: operation_types(endpoint, context.envelope_data_field),
+        page_item_type=lambda endpoint: page_item_type(endpoint, pagination_of(endpoint)),
+        argument_types=argument_classes,
+        resource_imports=lambda collections: resource_imports(
+            collections, context.envelope_data_field, pagination_of, identifier
+        ),
+    )
 
 
 def _copy_runtime(package_dir: Path) -> None:

@@ -98,7 +98,7 @@ class Bench:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -107,7 +107,7 @@ class Bench:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.items = ItemsResource(self.low_level)
+        self.items: ItemsResource = ItemsResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:
@@ -231,7 +231,7 @@ class AsyncBench:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -240,7 +240,7 @@ class AsyncBench:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.items = AsyncItemsResource(self.low_level)
+        self.items: AsyncItemsResource = AsyncItemsResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:

@@ -126,7 +126,7 @@ class CloudConnexa:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -135,15 +135,15 @@ class CloudConnexa:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.oauth = OauthResource(self.low_level)
-        self.networks = NetworksResource(self.low_level)
-        self.connectors = ConnectorsResource(self.low_level)
-        self.routes = RoutesResource(self.low_level)
-        self.users = UsersResource(self.low_level)
-        self.user_groups = UserGroupsResource(self.low_level)
-        self.dns_records = DnsRecordsResource(self.low_level)
-        self.ip_services = IpServicesResource(self.low_level)
-        self.vpn_regions = VpnRegionsResource(self.low_level)
+        self.oauth: OauthResource = OauthResource(self.low_level)
+        self.networks: NetworksResource = NetworksResource(self.low_level)
+        self.connectors: ConnectorsResource = ConnectorsResource(self.low_level)
+        self.routes: RoutesResource = RoutesResource(self.low_level)
+        self.users: UsersResource = UsersResource(self.low_level)
+        self.user_groups: UserGroupsResource = UserGroupsResource(self.low_level)
+        self.dns_records: DnsRecordsResource = DnsRecordsResource(self.low_level)
+        self.ip_services: IpServicesResource = IpServicesResource(self.low_level)
+        self.vpn_regions: VpnRegionsResource = VpnRegionsResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:
@@ -267,7 +267,7 @@ class AsyncCloudConnexa:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -276,15 +276,15 @@ class AsyncCloudConnexa:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.oauth = AsyncOauthResource(self.low_level)
-        self.networks = AsyncNetworksResource(self.low_level)
-        self.connectors = AsyncConnectorsResource(self.low_level)
-        self.routes = AsyncRoutesResource(self.low_level)
-        self.users = AsyncUsersResource(self.low_level)
-        self.user_groups = AsyncUserGroupsResource(self.low_level)
-        self.dns_records = AsyncDnsRecordsResource(self.low_level)
-        self.ip_services = AsyncIpServicesResource(self.low_level)
-        self.vpn_regions = AsyncVpnRegionsResource(self.low_level)
+        self.oauth: AsyncOauthResource = AsyncOauthResource(self.low_level)
+        self.networks: AsyncNetworksResource = AsyncNetworksResource(self.low_level)
+        self.connectors: AsyncConnectorsResource = AsyncConnectorsResource(self.low_level)
+        self.routes: AsyncRoutesResource = AsyncRoutesResource(self.low_level)
+        self.users: AsyncUsersResource = AsyncUsersResource(self.low_level)
+        self.user_groups: AsyncUserGroupsResource = AsyncUserGroupsResource(self.low_level)
+        self.dns_records: AsyncDnsRecordsResource = AsyncDnsRecordsResource(self.low_level)
+        self.ip_services: AsyncIpServicesResource = AsyncIpServicesResource(self.low_level)
+        self.vpn_regions: AsyncVpnRegionsResource = AsyncVpnRegionsResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:

@@ -943,20 +943,21 @@ class NetworksResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Network]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_NETWORKS, page_size=page_size, max_items=max_items)
 
@@ -1387,20 +1388,21 @@ class AsyncNetworksResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Network]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_NETWORKS, page_size=page_size, max_items=max_items):
             yield item
@@ -1833,23 +1835,27 @@ class ConnectorsResource:
     def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Connector]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_CONNECTORS, page_size=page_size, max_items=max_items)
 
@@ -2295,23 +2301,27 @@ class AsyncConnectorsResource:
     async def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Connector]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_CONNECTORS, page_size=page_size, max_items=max_items):
             yield item
@@ -2758,23 +2768,27 @@ class RoutesResource:
     def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Route]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_ROUTES, page_size=page_size, max_items=max_items)
 
@@ -3220,23 +3234,27 @@ class AsyncRoutesResource:
     async def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Route]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_ROUTES, page_size=page_size, max_items=max_items):
             yield item
@@ -3682,20 +3700,21 @@ class UsersResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[User]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_USERS, page_size=page_size, max_items=max_items)
 
@@ -4124,20 +4143,21 @@ class AsyncUsersResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[User]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_USERS, page_size=page_size, max_items=max_items):
             yield item
@@ -4567,20 +4587,21 @@ class UserGroupsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[UserGroup]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_USER_GROUPS, page_size=page_size, max_items=max_items)
 
@@ -5034,20 +5055,21 @@ class AsyncUserGroupsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[UserGroup]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_USER_GROUPS, page_size=page_size, max_items=max_items):
             yield item
@@ -5502,20 +5524,21 @@ class DnsRecordsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[DnsRecord]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_DNS_RECORDS, page_size=page_size, max_items=max_items)
 
@@ -5969,20 +5992,21 @@ class AsyncDnsRecordsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[DnsRecord]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_DNS_RECORDS, page_size=page_size, max_items=max_items):
             yield item
@@ -6438,23 +6462,27 @@ class IpServicesResource:
     def list_all(
         self,
         *,
+        host_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[IpService]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            host_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                host_id=host_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_IP_SERVICES, page_size=page_size, max_items=max_items)
 
@@ -6900,23 +6928,27 @@ class AsyncIpServicesResource:
     async def list_all(
         self,
         *,
+        host_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[IpService]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            host_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                host_id=host_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_IP_SERVICES, page_size=page_size, max_items=max_items):
             yield item

@@ -122,7 +122,7 @@ class MyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -136,13 +136,13 @@ class MyRVM:
             ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.config = ConfigResource(self.low_level)
-        self.remote_access = RemoteAccessResource(self.low_level)
-        self.metrics = MetricsResource(self.low_level)
-        self.backup = BackupResource(self.low_level)
-        self.timezone = TimezoneResource(self.low_level)
-        self.health = HealthResource(self.low_level)
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.config: ConfigResource = ConfigResource(self.low_level)
+        self.remote_access: RemoteAccessResource = RemoteAccessResource(self.low_level)
+        self.metrics: MetricsResource = MetricsResource(self.low_level)
+        self.backup: BackupResource = BackupResource(self.low_level)
+        self.timezone: TimezoneResource = TimezoneResource(self.low_level)
+        self.health: HealthResource = HealthResource(self.low_level)
 
     @property
     def rvm_id(self) -> str | None:
@@ -284,7 +284,7 @@ class AsyncMyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -298,13 +298,13 @@ class AsyncMyRVM:
             ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.config = AsyncConfigResource(self.low_level)
-        self.remote_access = AsyncRemoteAccessResource(self.low_level)
-        self.metrics = AsyncMetricsResource(self.low_level)
-        self.backup = AsyncBackupResource(self.low_level)
-        self.timezone = AsyncTimezoneResource(self.low_level)
-        self.health = AsyncHealthResource(self.low_level)
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.config: AsyncConfigResource = AsyncConfigResource(self.low_level)
+        self.remote_access: AsyncRemoteAccessResource = AsyncRemoteAccessResource(self.low_level)
+        self.metrics: AsyncMetricsResource = AsyncMetricsResource(self.low_level)
+        self.backup: AsyncBackupResource = AsyncBackupResource(self.low_level)
+        self.timezone: AsyncTimezoneResource = AsyncTimezoneResource(self.low_level)
+        self.health: AsyncHealthResource = AsyncHealthResource(self.low_level)
 
     @property
     def rvm_id(self) -> str | None:

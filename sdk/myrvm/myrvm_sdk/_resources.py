@@ -9,7 +9,7 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._runtime import (
     DeliveryMode,
@@ -582,7 +582,7 @@ class ConfigResource:
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> None | RvmConfig:
+    ) -> RvmConfig:
         """Get the configuration of an RVM
 
         Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -599,12 +599,13 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+            NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
         Example:
             result = client.config.get(id=...)
 
         Returns:
-            None | RvmConfig
+            RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
         if self._client.check_requests:
@@ -666,6 +667,30 @@ class ConfigResource:
             if_none_match=if_none_match,
             request_options=request_options,
         )
+
+    @overload
+    def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RvmConfig: ...
+
+    @overload
+    def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RvmConfig | QueuedReceipt: ...
 
     def update(
         self,
@@ -886,6 +911,30 @@ class ConfigResource:
             request_options=request_options,
         )
 
+    @overload
+    def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ConfidenceThreshold: ...
+
+    @overload
+    def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ConfidenceThreshold | QueuedReceipt: ...
+
     def update_confidence_threshold(
         self,
         id: str | None = None,
@@ -1032,7 +1081,7 @@ class AsyncConfigResource:
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> None | RvmConfig:
+    ) -> RvmConfig:
         """Get the configuration of an RVM
 
         Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -1049,12 +1098,13 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+            NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
         Example:
             result = await client.config.get(id=...)
 
         Returns:
-            None | RvmConfig
+            RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
         if self._client.check_requests:
@@ -1116,6 +1166,30 @@ class AsyncConfigResource:
             if_none_match=if_none_match,
             request_options=request_options,
         )
+
+    @overload
+    async def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RvmConfig: ...
+
+    @overload
+    async def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RvmConfig | QueuedReceipt: ...
 
     async def update(
         self,
@@ -1336,6 +1410,30 @@ class AsyncConfigResource:
             request_options=request_options,
         )
 
+    @overload
+    async def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ConfidenceThreshold: ...
+
+    @overload
+    async def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ConfidenceThreshold | QueuedReceipt: ...
+
     async def update_confidence_threshold(
         self,
         id: str | None = None,
@@ -1476,6 +1574,28 @@ class RemoteAccessResource:
     def __repr__(self) -> str:
         return "RemoteAccessResource()"
 
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
+
     def start(
         self,
         id: str | None = None,
@@ -1596,6 +1716,26 @@ class RemoteAccessResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+    @overload
+    def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
 
     def stop(
         self,
@@ -1895,6 +2035,28 @@ class AsyncRemoteAccessResource:
     def __repr__(self) -> str:
         return "AsyncRemoteAccessResource()"
 
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
+
     async def start(
         self,
         id: str | None = None,
@@ -2015,6 +2177,26 @@ class AsyncRemoteAccessResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+    @overload
+    async def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    async def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
 
     async def stop(
         self,
@@ -2403,6 +2585,28 @@ class MetricsResource:
             request_options=request_options,
         )
 
+    @overload
+    def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> MetricsAccepted: ...
+
+    @overload
+    def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> MetricsAccepted | QueuedReceipt: ...
+
     def create(
         self,
         id: str | None = None,
@@ -2621,6 +2825,28 @@ class AsyncMetricsResource:
             request_options=request_options,
         )
 
+    @overload
+    async def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> MetricsAccepted: ...
+
+    @overload
+    async def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> MetricsAccepted | QueuedReceipt: ...
+
     async def create(
         self,
         id: str | None = None,
@@ -2749,6 +2975,26 @@ class BackupResource:
 
     def __repr__(self) -> str:
         return "BackupResource()"
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupJob: ...
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupJob | QueuedReceipt: ...
 
     def start(
         self,
@@ -2941,6 +3187,28 @@ class BackupResource:
             request_options=request_options,
         )
 
+    @overload
+    def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupArchive: ...
+
+    @overload
+    def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupArchive | QueuedReceipt: ...
+
     def upload(
         self,
         id: str | None = None,
@@ -3075,6 +3343,26 @@ class AsyncBackupResource:
 
     def __repr__(self) -> str:
         return "AsyncBackupResource()"
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupJob: ...
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupJob | QueuedReceipt: ...
 
     async def start(
         self,
@@ -3267,6 +3555,28 @@ class AsyncBackupResource:
             request_options=request_options,
         )
 
+    @overload
+    async def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupArchive: ...
+
+    @overload
+    async def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupArchive | QueuedReceipt: ...
+
     async def upload(
         self,
         id: str | None = None,
@@ -3401,6 +3711,26 @@ class TimezoneResource:
 
     def __repr__(self) -> str:
         return "TimezoneResource()"
+
+    @overload
+    def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     def sync(
         self,
@@ -3603,6 +3933,26 @@ class TimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     def sync_manual(
         self,
         *,
@@ -3716,6 +4066,26 @@ class TimezoneResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+    @overload
+    def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     def sync_alias(
         self,
@@ -3906,6 +4276,26 @@ class TimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     def sync_manual_alias(
         self,
         *,
@@ -4025,6 +4415,26 @@ class AsyncTimezoneResource:
 
     def __repr__(self) -> str:
         return "AsyncTimezoneResource()"
+
+    @overload
+    async def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    async def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     async def sync(
         self,
@@ -4227,6 +4637,26 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    async def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    async def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     async def sync_manual(
         self,
         *,
@@ -4340,6 +4770,26 @@ class AsyncTimezoneResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+    @overload
+    async def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    async def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     async def sync_alias(
         self,
@@ -4529,6 +4979,26 @@ class AsyncTimezoneResource:
             device_id=device_id,
             request_options=request_options,
         )
+
+    @overload
+    async def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    async def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
 
     async def sync_manual_alias(
         self,

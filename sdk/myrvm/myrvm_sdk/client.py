@@ -30,13 +30,13 @@ class Client:
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
-        self.deferral = deferral or Deferral()
+        self.deferral: Deferral = deferral or Deferral()
         """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
         self.validate_responses = validate_responses
         """Check every success body against the spec's schema (ResponseValidationError on a mismatch)."""
-        self.path_defaults = path_defaults or PathDefaults()
+        self.path_defaults: PathDefaults = path_defaults or PathDefaults()
         """Values for path parameters the spec marks x-sdk-bind, given once to the client."""
         self.check_requests = check_requests
         """Whether call values are checked against the spec's constraints before sending."""

@@ -111,7 +111,7 @@ class TikTrue:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -120,11 +120,11 @@ class TikTrue:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.licenses = LicensesResource(self.low_level)
-        self.models = ModelsResource(self.low_level)
-        self.payments = PaymentsResource(self.low_level)
-        self.health = HealthResource(self.low_level)
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.licenses: LicensesResource = LicensesResource(self.low_level)
+        self.models: ModelsResource = ModelsResource(self.low_level)
+        self.payments: PaymentsResource = PaymentsResource(self.low_level)
+        self.health: HealthResource = HealthResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:
@@ -264,7 +264,7 @@ class AsyncTikTrue:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -273,11 +273,11 @@ class AsyncTikTrue:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.licenses = AsyncLicensesResource(self.low_level)
-        self.models = AsyncModelsResource(self.low_level)
-        self.payments = AsyncPaymentsResource(self.low_level)
-        self.health = AsyncHealthResource(self.low_level)
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.licenses: AsyncLicensesResource = AsyncLicensesResource(self.low_level)
+        self.models: AsyncModelsResource = AsyncModelsResource(self.low_level)
+        self.payments: AsyncPaymentsResource = AsyncPaymentsResource(self.low_level)
+        self.health: AsyncHealthResource = AsyncHealthResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:

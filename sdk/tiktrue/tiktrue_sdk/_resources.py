@@ -2038,20 +2038,21 @@ class PaymentsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[PaymentSession]:
         """Every item `history` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `history` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
-            return self.history_detailed(**arguments, **names, request_options=request_options)
+            return self.history_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items)
 
@@ -2358,20 +2359,21 @@ class AsyncPaymentsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[PaymentSession]:
         """Every item `history` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `history` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
-            return await self.history_detailed(**arguments, **names, request_options=request_options)
+            return await self.history_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items):
             yield item

@@ -108,7 +108,7 @@ class Xoohoox:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -117,10 +117,10 @@ class Xoohoox:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.batches = BatchesResource(self.low_level)
-        self.quality = QualityResource(self.low_level)
-        self.equipment = EquipmentResource(self.low_level)
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.batches: BatchesResource = BatchesResource(self.low_level)
+        self.quality: QualityResource = QualityResource(self.low_level)
+        self.equipment: EquipmentResource = EquipmentResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:
@@ -270,7 +270,7 @@ class AsyncXoohoox:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -279,10 +279,10 @@ class AsyncXoohoox:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.batches = AsyncBatchesResource(self.low_level)
-        self.quality = AsyncQualityResource(self.low_level)
-        self.equipment = AsyncEquipmentResource(self.low_level)
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.batches: AsyncBatchesResource = AsyncBatchesResource(self.low_level)
+        self.quality: AsyncQualityResource = AsyncQualityResource(self.low_level)
+        self.equipment: AsyncEquipmentResource = AsyncEquipmentResource(self.low_level)
 
     @property
     def outbox(self) -> Outbox | None:

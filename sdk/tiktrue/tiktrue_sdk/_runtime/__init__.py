@@ -8,6 +8,7 @@ contract with the generated code).
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
 from ._aiohttp_transport import AiohttpTransport
 from ._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
+from ._argument_types import check_arguments
 from ._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
 from ._backoff import (
     Failure,
@@ -73,6 +74,7 @@ from ._errors import (
     InvalidRequestError,
     NameResolutionError,
     NotFoundError,
+    NotModifiedError,
     OutboxError,
     OutboxFullError,
     PermissionDeniedError,
@@ -368,6 +370,7 @@ __all__ = [
     "InvalidRequestError",
     "NameResolutionError",
     "NotFoundError",
+    "NotModifiedError",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -453,6 +456,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "classify",
     "connect",

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -19,6 +20,10 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listItems"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/ItemPage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "limit": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -26,6 +31,7 @@ def _get_kwargs(
     limit: int | Unset = 10,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -136,11 +142,13 @@ def sync(
     Returns:
         ItemPage
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         limit=limit,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -201,10 +209,10 @@ async def asyncio(
     Returns:
         ItemPage
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        limit=limit,
+        request_options=request_options,
+    )
+
+    return response.parsed

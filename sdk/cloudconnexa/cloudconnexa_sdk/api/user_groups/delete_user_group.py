@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -17,6 +18,10 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 OPERATION_ID = "deleteUserGroup"
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+}
 
 
 def _get_kwargs(
@@ -24,6 +29,7 @@ def _get_kwargs(
     *,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -122,11 +128,13 @@ def sync(
     Returns:
         None
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -187,10 +195,10 @@ async def asyncio(
     Returns:
         None
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

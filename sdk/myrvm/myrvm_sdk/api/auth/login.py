@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,10 @@ from ...types import Response
 
 OPERATION_ID = "login"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/TokenPair"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "body": (LoginRequest,),
+}
 
 
 def _get_kwargs(
@@ -27,6 +32,7 @@ def _get_kwargs(
     body: LoginRequest,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -140,11 +146,13 @@ def sync(
     Returns:
         TokenPair
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -209,10 +217,10 @@ async def asyncio(
     Returns:
         TokenPair
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -117,10 +117,12 @@ def sync(
     Returns:
         None
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -180,9 +182,9 @@ async def asyncio(
     Returns:
         None
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

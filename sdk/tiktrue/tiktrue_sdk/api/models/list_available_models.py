@@ -125,10 +125,12 @@ def sync(
     Returns:
         ModelList
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -186,9 +188,9 @@ async def asyncio(
     Returns:
         ModelList
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -140,7 +140,15 @@ from ._model_fields import (
     read_field,
 )
 from ._oauth2 import ClientCredentialsProvider, resolve_token_url
-from ._options import UNSET, RequestOptions, Unset, apply_request_options, new_idempotency_key, request_extensions
+from ._options import (
+    UNSET,
+    RequestOptions,
+    Unset,
+    apply_request_options,
+    merge_options,
+    new_idempotency_key,
+    request_extensions,
+)
 from ._outbox import (
     Outbox,
 )
@@ -205,6 +213,7 @@ from ._ratelimit import (
     TokenBucket,
     read_quota,
 )
+from ._raw_response import RawResponse, araw, raw
 from ._realtime_protocol import (
     DEFAULT_HEARTBEAT_INTERVAL_S,
     DEFAULT_HEARTBEAT_TIMEOUT_S,
@@ -395,6 +404,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClient",
     "RealtimeClosedError",
@@ -448,6 +458,7 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "async_http_probe",
     "backoff_delay_s",
     "backoff_delays",
@@ -482,6 +493,7 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
     "realtime_url",
@@ -536,6 +548,7 @@ __all__ += [
     "is_secret_name",
     "library_logger",
     "mask_userinfo",
+    "merge_options",
     "redaction_for",
     "resolve_token_url",
     "token_from_payload",

@@ -189,3 +189,18 @@ def test_request_options_that_are_not_request_options_are_a_type_error() -> None
             options={"timeout": 1},
             sends_idempotency_key=False,  # type: ignore[arg-type]
         )
+
+
+def test_merge_options_lets_the_call_win_field_by_field() -> None:
+    """A derived client's options (with_options) fill what the call leaves UNSET; headers merge, the call's win."""
+    from runtime import merge_options
+
+    client = RequestOptions(timeout=5.0, retry=None, headers={"X-Trace": "client", "X-App": "a"})
+    call = RequestOptions(timeout=1.0, headers={"X-Trace": "call"})
+    merged = merge_options(client, call)
+    assert merged is not None
+    assert (merged.timeout, merged.retry) == (1.0, None)
+    assert dict(merged.headers) == {"X-Trace": "call", "X-App": "a"}
+    assert merge_options(None, call) is call and merge_options(client, None) is client
+    with pytest.raises(TypeError, match="request_options must be a RequestOptions or None, not dict"):
+        merge_options(client, {"timeout": 1})  # type: ignore[arg-type]

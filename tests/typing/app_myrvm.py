@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import assert_type
 
-from myrvm_sdk import AsyncMyRVM, MyRVM, QueuedReceipt, RequestOptions
+from myrvm_sdk import AsyncMyRVM, MyRVM, QueuedReceipt, RawResponse, RequestOptions
 from myrvm_sdk.errors import MyRVMError, NotModifiedError, OutboxFullError, RealtimeError
 from myrvm_sdk.models import MetricsAccepted, MetricSample, RvmConfig, RvmConfigUpdate
 
@@ -56,3 +56,19 @@ def describe(error: MyRVMError) -> str:
     if isinstance(error, RealtimeError):
         return f"real-time: {error.code}"
     return error.get_troubleshooting_hint()
+
+
+def etag_of(client: MyRVM) -> str | None:
+    """Raw access keeps the arguments and types parse() as the operation's answers (304 included)."""
+    answer = client.with_raw_response.config.get("rvm-0042")
+    assert_type(answer, RawResponse[RvmConfig | None])
+    assert_type(answer.status_code, int)
+    assert_type(answer.request_id, str | None)
+    return answer.headers.get("ETag")
+
+
+def patient(client: MyRVM) -> MyRVM:
+    """with_options derives a client of the same class."""
+    derived = client.with_options(timeout=30.0, retry=None, headers={"X-Trace": "app"})
+    assert_type(derived, MyRVM)
+    return derived

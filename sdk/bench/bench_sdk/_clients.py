@@ -8,21 +8,25 @@ environment variables, then a TOML file (`config_file=` or `BENCH_CONFIG_FILE`).
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, Unpack
+from typing import Any, Self, TypeVar, Unpack
 
 import httpx
 
 from ._resources import (
     AsyncItemsResource,
+    AsyncItemsResourceWithRawResponse,
     ItemsResource,
+    ItemsResourceWithRawResponse,
 )
 from ._runtime import (
     DEFAULT_DOWNLOAD_CHUNK_BYTES,
     DEFAULT_DOWNLOAD_RETRY,
+    UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthSpec,
@@ -32,10 +36,13 @@ from ._runtime import (
     DownloadResult,
     Outbox,
     ProgressCallback,
+    RequestOptions,
     RetryPolicy,
     SdkIdentity,
     SyncConnection,
+    Timeouts,
     TokenStore,
+    Unset,
     adownload,
     download,
     mask_userinfo,
@@ -107,7 +114,36 @@ class Bench:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
         self.items: ItemsResource = ItemsResource(self.low_level)
+        self.with_raw_response: BenchWithRawResponse = BenchWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def outbox(self) -> Outbox | None:
@@ -190,6 +226,13 @@ class Bench:
         return f"Bench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
+class BenchWithRawResponse:
+    """`client.with_raw_response`: every resource of `Bench`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: Bench) -> None:
+        self.items: ItemsResourceWithRawResponse = ItemsResourceWithRawResponse(client.items)
+
+
 class AsyncBench:
     """Async client for the Benchmark Fixture API 1.0.0.
 
@@ -240,7 +283,36 @@ class AsyncBench:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
         self.items: AsyncItemsResource = AsyncItemsResource(self.low_level)
+        self.with_raw_response: AsyncBenchWithRawResponse = AsyncBenchWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def outbox(self) -> Outbox | None:
@@ -323,4 +395,17 @@ class AsyncBench:
         return f"AsyncBench(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
-__all__ = ["AsyncBench", "IDENTITY", "Bench"]
+class AsyncBenchWithRawResponse:
+    """`client.with_raw_response`: every resource of `AsyncBench`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncBench) -> None:
+        self.items: AsyncItemsResourceWithRawResponse = AsyncItemsResourceWithRawResponse(client.items)
+
+
+__all__ = [
+    "AsyncBench",
+    "AsyncBenchWithRawResponse",
+    "IDENTITY",
+    "Bench",
+    "BenchWithRawResponse",
+]

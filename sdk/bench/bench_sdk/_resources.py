@@ -13,7 +13,9 @@ from typing import Any
 
 from ._runtime import (
     RequestOptions,
+    araw,
     check_request,
+    raw,
 )
 from .api.items import get_item, list_items
 from .client import Client
@@ -193,6 +195,15 @@ class ItemsResource:
         )
 
 
+class ItemsResourceWithRawResponse:
+    """`client.with_raw_response.items`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ItemsResource) -> None:
+        self.get = raw(resource.get_detailed)
+        self.list = raw(resource.list_detailed)
+
+
 class AsyncItemsResource:
     """Operations tagged `items`, awaitable."""
 
@@ -361,7 +372,18 @@ class AsyncItemsResource:
         )
 
 
+class AsyncItemsResourceWithRawResponse:
+    """`client.with_raw_response.items`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncItemsResource) -> None:
+        self.get = araw(resource.get_detailed)
+        self.list = araw(resource.list_detailed)
+
+
 __all__ = [
     "ItemsResource",
+    "ItemsResourceWithRawResponse",
     "AsyncItemsResource",
+    "AsyncItemsResourceWithRawResponse",
 ]

@@ -20,9 +20,11 @@ from ._runtime import (
     VersionedOperation,
     afind_item,
     aiterate_items,
+    araw,
     check_request,
     find_item,
     iterate_items,
+    raw,
 )
 from .api.connectors import create_connector, delete_connector, get_connector, list_connectors, update_connector
 from .api.dns_records import create_dns_record, delete_dns_record, get_dns_record, list_dns_records, update_dns_record
@@ -791,6 +793,14 @@ class OauthResource:
         )
 
 
+class OauthResourceWithRawResponse:
+    """`client.with_raw_response.oauth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: OauthResource) -> None:
+        self.request_token = raw(resource.request_token_detailed)
+
+
 class AsyncOauthResource:
     """Operations tagged `oauth`, awaitable."""
 
@@ -880,6 +890,14 @@ class AsyncOauthResource:
             body=body,
             request_options=request_options,
         )
+
+
+class AsyncOauthResourceWithRawResponse:
+    """`client.with_raw_response.oauth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncOauthResource) -> None:
+        self.request_token = araw(resource.request_token_detailed)
 
 
 class NetworksResource:
@@ -1327,6 +1345,18 @@ class NetworksResource:
         )
 
 
+class NetworksResourceWithRawResponse:
+    """`client.with_raw_response.networks`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: NetworksResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncNetworksResource:
     """Operations tagged `networks`, awaitable."""
 
@@ -1771,6 +1801,18 @@ class AsyncNetworksResource:
             id=id,
             request_options=request_options,
         )
+
+
+class AsyncNetworksResourceWithRawResponse:
+    """`client.with_raw_response.networks`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncNetworksResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
 
 
 class ConnectorsResource:
@@ -2237,6 +2279,18 @@ class ConnectorsResource:
             id=id,
             request_options=request_options,
         )
+
+
+class ConnectorsResourceWithRawResponse:
+    """`client.with_raw_response.connectors`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncConnectorsResource:
@@ -2706,6 +2760,18 @@ class AsyncConnectorsResource:
         )
 
 
+class AsyncConnectorsResourceWithRawResponse:
+    """`client.with_raw_response.connectors`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class RoutesResource:
     """Operations tagged `routes`."""
 
@@ -3170,6 +3236,18 @@ class RoutesResource:
             id=id,
             request_options=request_options,
         )
+
+
+class RoutesResourceWithRawResponse:
+    """`client.with_raw_response.routes`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: RoutesResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncRoutesResource:
@@ -3639,6 +3717,18 @@ class AsyncRoutesResource:
         )
 
 
+class AsyncRoutesResourceWithRawResponse:
+    """`client.with_raw_response.routes`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncRoutesResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class UsersResource:
     """Operations tagged `users`."""
 
@@ -4080,6 +4170,18 @@ class UsersResource:
             id=id,
             request_options=request_options,
         )
+
+
+class UsersResourceWithRawResponse:
+    """`client.with_raw_response.users`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: UsersResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncUsersResource:
@@ -4524,6 +4626,18 @@ class AsyncUsersResource:
             id=id,
             request_options=request_options,
         )
+
+
+class AsyncUsersResourceWithRawResponse:
+    """`client.with_raw_response.users`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
 
 
 class UserGroupsResource:
@@ -4992,6 +5106,18 @@ class UserGroupsResource:
             id=id,
             request_options=request_options,
         )
+
+
+class UserGroupsResourceWithRawResponse:
+    """`client.with_raw_response.user_groups`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: UserGroupsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncUserGroupsResource:
@@ -5463,6 +5589,18 @@ class AsyncUserGroupsResource:
         )
 
 
+class AsyncUserGroupsResourceWithRawResponse:
+    """`client.with_raw_response.user_groups`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncUserGroupsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class DnsRecordsResource:
     """Operations tagged `dns_records`."""
 
@@ -5929,6 +6067,18 @@ class DnsRecordsResource:
             id=id,
             request_options=request_options,
         )
+
+
+class DnsRecordsResourceWithRawResponse:
+    """`client.with_raw_response.dns_records`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: DnsRecordsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncDnsRecordsResource:
@@ -6400,6 +6550,18 @@ class AsyncDnsRecordsResource:
         )
 
 
+class AsyncDnsRecordsResourceWithRawResponse:
+    """`client.with_raw_response.dns_records`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncDnsRecordsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class IpServicesResource:
     """Operations tagged `ip_services`."""
 
@@ -6864,6 +7026,18 @@ class IpServicesResource:
             id=id,
             request_options=request_options,
         )
+
+
+class IpServicesResourceWithRawResponse:
+    """`client.with_raw_response.ip_services`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: IpServicesResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
 
 
 class AsyncIpServicesResource:
@@ -7333,6 +7507,18 @@ class AsyncIpServicesResource:
         )
 
 
+class AsyncIpServicesResourceWithRawResponse:
+    """`client.with_raw_response.ip_services`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncIpServicesResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class VpnRegionsResource:
     """Operations tagged `vpn_regions`."""
 
@@ -7400,6 +7586,14 @@ class VpnRegionsResource:
             client=self._client,
             request_options=request_options,
         )
+
+
+class VpnRegionsResourceWithRawResponse:
+    """`client.with_raw_response.vpn_regions`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: VpnRegionsResource) -> None:
+        self.list = raw(resource.list_detailed)
 
 
 class AsyncVpnRegionsResource:
@@ -7471,23 +7665,49 @@ class AsyncVpnRegionsResource:
         )
 
 
+class AsyncVpnRegionsResourceWithRawResponse:
+    """`client.with_raw_response.vpn_regions`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncVpnRegionsResource) -> None:
+        self.list = araw(resource.list_detailed)
+
+
 __all__ = [
     "OauthResource",
+    "OauthResourceWithRawResponse",
     "AsyncOauthResource",
+    "AsyncOauthResourceWithRawResponse",
     "NetworksResource",
+    "NetworksResourceWithRawResponse",
     "AsyncNetworksResource",
+    "AsyncNetworksResourceWithRawResponse",
     "ConnectorsResource",
+    "ConnectorsResourceWithRawResponse",
     "AsyncConnectorsResource",
+    "AsyncConnectorsResourceWithRawResponse",
     "RoutesResource",
+    "RoutesResourceWithRawResponse",
     "AsyncRoutesResource",
+    "AsyncRoutesResourceWithRawResponse",
     "UsersResource",
+    "UsersResourceWithRawResponse",
     "AsyncUsersResource",
+    "AsyncUsersResourceWithRawResponse",
     "UserGroupsResource",
+    "UserGroupsResourceWithRawResponse",
     "AsyncUserGroupsResource",
+    "AsyncUserGroupsResourceWithRawResponse",
     "DnsRecordsResource",
+    "DnsRecordsResourceWithRawResponse",
     "AsyncDnsRecordsResource",
+    "AsyncDnsRecordsResourceWithRawResponse",
     "IpServicesResource",
+    "IpServicesResourceWithRawResponse",
     "AsyncIpServicesResource",
+    "AsyncIpServicesResourceWithRawResponse",
     "VpnRegionsResource",
+    "VpnRegionsResourceWithRawResponse",
     "AsyncVpnRegionsResource",
+    "AsyncVpnRegionsResourceWithRawResponse",
 ]

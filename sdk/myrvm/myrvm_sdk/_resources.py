@@ -15,7 +15,9 @@ from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
     RequestOptions,
+    araw,
     check_request,
+    raw,
 )
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
@@ -401,6 +403,15 @@ class AuthResource:
         )
 
 
+class AuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AuthResource) -> None:
+        self.login = raw(resource.login_detailed)
+        self.refresh = raw(resource.refresh_detailed)
+
+
 class AsyncAuthResource:
     """Operations tagged `auth`, awaitable."""
 
@@ -565,6 +576,15 @@ class AsyncAuthResource:
             body=body,
             request_options=request_options,
         )
+
+
+class AsyncAuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncAuthResource) -> None:
+        self.login = araw(resource.login_detailed)
+        self.refresh = araw(resource.refresh_detailed)
 
 
 class ConfigResource:
@@ -755,7 +775,7 @@ class ConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_rvm_config.OPERATION_ID,
             )
@@ -994,7 +1014,7 @@ class ConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_confidence_threshold.OPERATION_ID,
             )
@@ -1064,6 +1084,17 @@ class ConfigResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class ConfigResourceWithRawResponse:
+    """`client.with_raw_response.config`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ConfigResource) -> None:
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.get_confidence_threshold = raw(resource.get_confidence_threshold_detailed)
+        self.update_confidence_threshold = raw(resource.update_confidence_threshold_detailed)
 
 
 class AsyncConfigResource:
@@ -1254,7 +1285,7 @@ class AsyncConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_rvm_config.OPERATION_ID,
             )
@@ -1493,7 +1524,7 @@ class AsyncConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_confidence_threshold.OPERATION_ID,
             )
@@ -1563,6 +1594,17 @@ class AsyncConfigResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncConfigResourceWithRawResponse:
+    """`client.with_raw_response.config`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncConfigResource) -> None:
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.get_confidence_threshold = araw(resource.get_confidence_threshold_detailed)
+        self.update_confidence_threshold = araw(resource.update_confidence_threshold_detailed)
 
 
 class RemoteAccessResource:
@@ -1652,7 +1694,7 @@ class RemoteAccessResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_remote_access.OPERATION_ID,
             )
@@ -1787,7 +1829,7 @@ class RemoteAccessResource:
                 stop_remote_access._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=stop_remote_access.OPERATION_ID,
             )
@@ -2026,6 +2068,17 @@ class RemoteAccessResource:
         )
 
 
+class RemoteAccessResourceWithRawResponse:
+    """`client.with_raw_response.remote_access`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: RemoteAccessResource) -> None:
+        self.start = raw(resource.start_detailed)
+        self.stop = raw(resource.stop_detailed)
+        self.status = raw(resource.status_detailed)
+        self.history = raw(resource.history_detailed)
+
+
 class AsyncRemoteAccessResource:
     """Operations tagged `remote_access`, awaitable."""
 
@@ -2113,7 +2166,7 @@ class AsyncRemoteAccessResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_remote_access.OPERATION_ID,
             )
@@ -2248,7 +2301,7 @@ class AsyncRemoteAccessResource:
                 stop_remote_access._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=stop_remote_access.OPERATION_ID,
             )
@@ -2487,6 +2540,17 @@ class AsyncRemoteAccessResource:
         )
 
 
+class AsyncRemoteAccessResourceWithRawResponse:
+    """`client.with_raw_response.remote_access`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncRemoteAccessResource) -> None:
+        self.start = araw(resource.start_detailed)
+        self.stop = araw(resource.stop_detailed)
+        self.status = araw(resource.status_detailed)
+        self.history = araw(resource.history_detailed)
+
+
 class MetricsResource:
     """Operations tagged `metrics`."""
 
@@ -2662,7 +2726,7 @@ class MetricsResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=submit_metrics.OPERATION_ID,
             )
@@ -2725,6 +2789,15 @@ class MetricsResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class MetricsResourceWithRawResponse:
+    """`client.with_raw_response.metrics`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: MetricsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
 
 
 class AsyncMetricsResource:
@@ -2902,7 +2975,7 @@ class AsyncMetricsResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=submit_metrics.OPERATION_ID,
             )
@@ -2965,6 +3038,15 @@ class AsyncMetricsResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncMetricsResourceWithRawResponse:
+    """`client.with_raw_response.metrics`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncMetricsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
 
 
 class BackupResource:
@@ -3047,7 +3129,7 @@ class BackupResource:
                 start_backup._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_backup.OPERATION_ID,
             )
@@ -3267,7 +3349,7 @@ class BackupResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=upload_backup.OPERATION_ID,
             )
@@ -3333,6 +3415,16 @@ class BackupResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class BackupResourceWithRawResponse:
+    """`client.with_raw_response.backup`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: BackupResource) -> None:
+        self.start = raw(resource.start_detailed)
+        self.status = raw(resource.status_detailed)
+        self.upload = raw(resource.upload_detailed)
 
 
 class AsyncBackupResource:
@@ -3415,7 +3507,7 @@ class AsyncBackupResource:
                 start_backup._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_backup.OPERATION_ID,
             )
@@ -3635,7 +3727,7 @@ class AsyncBackupResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=upload_backup.OPERATION_ID,
             )
@@ -3701,6 +3793,16 @@ class AsyncBackupResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncBackupResourceWithRawResponse:
+    """`client.with_raw_response.backup`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncBackupResource) -> None:
+        self.start = araw(resource.start_detailed)
+        self.status = araw(resource.status_detailed)
+        self.upload = araw(resource.upload_detailed)
 
 
 class TimezoneResource:
@@ -3787,7 +3889,7 @@ class TimezoneResource:
                 sync_timezone._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone.OPERATION_ID,
             )
@@ -4005,7 +4107,7 @@ class TimezoneResource:
                 request_manual_timezone_sync._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync.OPERATION_ID,
             )
@@ -4137,7 +4239,7 @@ class TimezoneResource:
                 sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone_alias.OPERATION_ID,
             )
@@ -4346,7 +4448,7 @@ class TimezoneResource:
                 request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
@@ -4405,6 +4507,19 @@ class TimezoneResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class TimezoneResourceWithRawResponse:
+    """`client.with_raw_response.timezone`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: TimezoneResource) -> None:
+        self.sync = raw(resource.sync_detailed)
+        self.status = raw(resource.status_detailed)
+        self.sync_manual = raw(resource.sync_manual_detailed)
+        self.sync_alias = raw(resource.sync_alias_detailed)
+        self.status_alias = raw(resource.status_alias_detailed)
+        self.sync_manual_alias = raw(resource.sync_manual_alias_detailed)
 
 
 class AsyncTimezoneResource:
@@ -4491,7 +4606,7 @@ class AsyncTimezoneResource:
                 sync_timezone._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone.OPERATION_ID,
             )
@@ -4709,7 +4824,7 @@ class AsyncTimezoneResource:
                 request_manual_timezone_sync._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync.OPERATION_ID,
             )
@@ -4841,7 +4956,7 @@ class AsyncTimezoneResource:
                 sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone_alias.OPERATION_ID,
             )
@@ -5050,7 +5165,7 @@ class AsyncTimezoneResource:
                 request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
@@ -5109,6 +5224,19 @@ class AsyncTimezoneResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncTimezoneResourceWithRawResponse:
+    """`client.with_raw_response.timezone`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncTimezoneResource) -> None:
+        self.sync = araw(resource.sync_detailed)
+        self.status = araw(resource.status_detailed)
+        self.sync_manual = araw(resource.sync_manual_detailed)
+        self.sync_alias = araw(resource.sync_alias_detailed)
+        self.status_alias = araw(resource.status_alias_detailed)
+        self.sync_manual_alias = araw(resource.sync_manual_alias_detailed)
 
 
 class HealthResource:
@@ -5180,6 +5308,14 @@ class HealthResource:
         )
 
 
+class HealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: HealthResource) -> None:
+        self.check = raw(resource.check_detailed)
+
+
 class AsyncHealthResource:
     """Operations tagged `health`, awaitable."""
 
@@ -5249,19 +5385,41 @@ class AsyncHealthResource:
         )
 
 
+class AsyncHealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncHealthResource) -> None:
+        self.check = araw(resource.check_detailed)
+
+
 __all__ = [
     "AuthResource",
+    "AuthResourceWithRawResponse",
     "AsyncAuthResource",
+    "AsyncAuthResourceWithRawResponse",
     "ConfigResource",
+    "ConfigResourceWithRawResponse",
     "AsyncConfigResource",
+    "AsyncConfigResourceWithRawResponse",
     "RemoteAccessResource",
+    "RemoteAccessResourceWithRawResponse",
     "AsyncRemoteAccessResource",
+    "AsyncRemoteAccessResourceWithRawResponse",
     "MetricsResource",
+    "MetricsResourceWithRawResponse",
     "AsyncMetricsResource",
+    "AsyncMetricsResourceWithRawResponse",
     "BackupResource",
+    "BackupResourceWithRawResponse",
     "AsyncBackupResource",
+    "AsyncBackupResourceWithRawResponse",
     "TimezoneResource",
+    "TimezoneResourceWithRawResponse",
     "AsyncTimezoneResource",
+    "AsyncTimezoneResourceWithRawResponse",
     "HealthResource",
+    "HealthResourceWithRawResponse",
     "AsyncHealthResource",
+    "AsyncHealthResourceWithRawResponse",
 ]

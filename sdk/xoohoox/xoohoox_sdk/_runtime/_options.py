@@ -27,7 +27,7 @@ from ._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_
 from ._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
-__all__ = ["UNSET", "RequestOptions", "Unset", "new_idempotency_key", "request_extensions"]
+__all__ = ["UNSET", "RequestOptions", "Unset", "merge_options", "new_idempotency_key", "request_extensions"]
 
 
 class Unset(enum.Enum):
@@ -111,6 +111,26 @@ class RequestOptions:
 
 _NO_OPTIONS = RequestOptions()
 """What a call without options uses: frozen, so one instance serves every call."""
+
+
+def merge_options(default: RequestOptions | None, call: RequestOptions | None) -> RequestOptions | None:
+    """A call's options over a derived client's (``client.with_options(...)``): each field the call sets
+    wins, the rest come from the client; headers are merged, the call's winning per name.
+
+    Raises:
+        TypeError: `call` is not a RequestOptions (a dict, say): the message names ``request_options``.
+    """
+    if call is not None and not isinstance(call, RequestOptions):
+        raise TypeError(f"request_options must be a RequestOptions or None, not {type(call).__name__}")
+    if default is None or call is None:
+        return call or default
+    return RequestOptions(
+        timeout=default.timeout if call.timeout is UNSET else call.timeout,
+        deadline_s=default.deadline_s if call.deadline_s is UNSET else call.deadline_s,
+        retry=default.retry if call.retry is UNSET else call.retry,
+        idempotency_key=call.idempotency_key or default.idempotency_key,
+        headers={**default.headers, **call.headers},
+    )
 
 
 def new_idempotency_key() -> str:

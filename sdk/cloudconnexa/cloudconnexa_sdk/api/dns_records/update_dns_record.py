@@ -119,7 +119,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -192,7 +192,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

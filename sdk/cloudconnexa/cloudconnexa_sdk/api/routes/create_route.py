@@ -123,7 +123,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -196,7 +196,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

@@ -126,7 +126,7 @@ def sync_detailed(
             page=page,
             size=size,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -207,7 +207,7 @@ async def asyncio_detailed(
             page=page,
             size=size,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

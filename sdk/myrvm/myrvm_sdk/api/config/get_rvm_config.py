@@ -120,7 +120,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             if_none_match=if_none_match,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             if_none_match=if_none_match,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

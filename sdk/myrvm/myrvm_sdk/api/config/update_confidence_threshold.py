@@ -136,7 +136,7 @@ def sync_detailed(
             body=body,
             if_match=if_match,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -225,7 +225,7 @@ async def asyncio_detailed(
             body=body,
             if_match=if_match,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

@@ -127,7 +127,7 @@ def sync_detailed(
             id=id,
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -208,7 +208,7 @@ async def asyncio_detailed(
             id=id,
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

@@ -147,7 +147,7 @@ def sync_detailed(
             expires=expires,
             range_=range_,
             if_range=if_range,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -246,7 +246,7 @@ async def asyncio_detailed(
             expires=expires,
             range_=range_,
             if_range=if_range,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

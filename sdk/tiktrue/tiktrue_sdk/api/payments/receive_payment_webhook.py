@@ -124,7 +124,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             x_tik_true_signature=x_tik_true_signature,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -211,7 +211,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             x_tik_true_signature=x_tik_true_signature,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

@@ -107,7 +107,7 @@ def sync_detailed(
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -174,7 +174,7 @@ async def asyncio_detailed(
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)

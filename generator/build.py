@@ -182,10 +182,12 @@ def _decide_types(project: Project, context: SpecContext) -> None:
 
 
 def _copy_runtime(package_dir: Path) -> None:
+    """The runtime's modules, its wings (sub-packages) included, keep their relative paths under `_runtime/`."""
     target = package_dir / "_runtime"
-    target.mkdir()
-    for source in sorted(RUNTIME.glob("*.py")):
-        (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    for source in sorted(RUNTIME.rglob("*.py")):
+        destination = target / source.relative_to(RUNTIME)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _copy_examples(entry: SdkEntry, project_dir: Path) -> None:
@@ -219,7 +221,7 @@ def _stamp(project_dir: Path, entry: SdkEntry) -> None:
     for path in sorted(project_dir.rglob("*.py")):
         relative = path.relative_to(project_dir).as_posix()
         if relative.startswith(f"{entry.package}/_runtime/"):
-            source = "generator/runtime/" + path.name
+            source = "generator/runtime/" + relative.removeprefix(f"{entry.package}/_runtime/")
         elif relative.startswith(f"{entry.package}/realtime/") and entry.asyncapi is not None:
             source = _source_name(entry.asyncapi)
         elif relative.startswith("examples/") and entry.examples is not None:

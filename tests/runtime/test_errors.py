@@ -35,8 +35,8 @@ from runtime import (
     redact_url,
     translate_transport_errors,
 )
-from runtime._defaults import REDACTION_EXTENSION
-from runtime._redaction import Redaction
+from runtime.core._defaults import REDACTION_EXTENSION
+from runtime.core._redaction import Redaction
 
 SECRET_TOKEN = "sk-live-very-secret"
 URL = f"https://api.example.com/v1/pets?api_key={SECRET_TOKEN}&limit=5"
@@ -381,7 +381,7 @@ def test_the_clients_redaction_policy_masks_its_spec_fields_in_error_messages() 
 
 def test_timeout_and_too_large_errors_have_their_own_codes() -> None:
     """RequestTimeout's code is "timeout"; ResponseTooLargeError keeps "response_too_large" (the two were swapped)."""
-    from runtime._errors import RequestTimeout, ResponseTooLargeError
+    from runtime.core._errors import RequestTimeout, ResponseTooLargeError
 
     assert RequestTimeout("slow").code == "timeout"
     assert ResponseTooLargeError("big", limit_bytes=1, method="GET", url="u").code == "response_too_large"

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
-from runtime._lean_client import AsyncLeanClient, LeanClient
+from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
 BASE = "https://api.example.test/v1"
 

@@ -7,8 +7,8 @@ from typing import Any
 import attrs
 import pytest
 from openapi_python_client.strings import PythonIdentifier
-from runtime._model_fields import is_absent, python_name, read_field
-from runtime._options import UNSET, Unset  # the generated `types.py` re-exports this one sentinel
+from runtime.policies._options import UNSET, Unset  # the generated `types.py` re-exports this one sentinel
+from runtime.shapes._model_fields import is_absent, python_name, read_field
 
 
 @attrs.define

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Mapping
 
 import attrs
-from runtime._raw_response import RawResponse, araw, raw
+from runtime.client._raw_response import RawResponse, araw, raw
 
 
 @attrs.define

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from runtime._request_url import PathJoiner
+from runtime.pipeline._request_url import PathJoiner
 
 BASES = ["http://127.0.0.1:8080", "https://api.example.test/v1/", "https://api.example.test/api/v%C3%A9/", "http://h"]
 

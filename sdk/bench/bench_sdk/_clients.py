@@ -33,6 +33,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -100,6 +101,7 @@ class Bench:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -269,6 +271,7 @@ class AsyncBench:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

@@ -65,6 +65,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -144,6 +145,7 @@ class CloudConnexa:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -329,6 +331,7 @@ class AsyncCloudConnexa:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

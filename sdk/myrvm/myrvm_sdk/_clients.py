@@ -57,6 +57,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     PathDefaults,
@@ -136,6 +137,7 @@ class MyRVM:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -342,6 +344,7 @@ class AsyncMyRVM:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

@@ -50,6 +50,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -121,6 +122,7 @@ class TikTrue:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -314,6 +316,7 @@ class AsyncTikTrue:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

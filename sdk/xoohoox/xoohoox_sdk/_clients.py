@@ -46,6 +46,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -116,6 +117,7 @@ class Xoohoox:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -317,6 +319,7 @@ class AsyncXoohoox:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

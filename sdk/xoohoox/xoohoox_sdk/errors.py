@@ -2,7 +2,7 @@
 """The errors this SDK raises: one tree, rooted at `XoohooxError` (= `SDKError`).
 
 Every class below `SDKError` is exported here (transport, status, validation, outbox, real-time,
-download, pagination, version errors); see `_runtime/_errors.py` for the tree and what each carries.
+download, pagination, version errors); see `_runtime/core/_errors.py` for the tree and what each carries.
 """
 
 from ._runtime import (

@@ -20,11 +20,12 @@ from typing import Any
 
 import attrs
 import yaml
-from openapi_python_client import _get_project_for_url_or_path, strings
-from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client import strings
+from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.documents import DocumentError, read_document
+from generator.opc_adapter import make_config, project_for
 
 STREAM_EXTENSION = "x-ws-stream"  # a channel marked so is a URL path whose connections just receive
 
@@ -203,18 +204,15 @@ def _servers(document: Mapping[str, Any]) -> tuple[str, ...]:
 def render_models(document: Mapping[str, Any], target: Path, templates: Path) -> None:
     """Generate the event models into `target` (`models/` and `types.py`) with openapi-python-client."""
     with tempfile.TemporaryDirectory(prefix="realtime-") as scratch:
-        spec_path = Path(scratch) / "events.yaml"
-        spec_path.write_text(yaml.safe_dump(synthetic_openapi(document), sort_keys=True), encoding="utf-8")
         out = Path(scratch) / "events_pkg"
-        config = Config.from_sources(
+        config = make_config(
             ConfigFile(package_name_override="events_pkg", post_hooks=[]),
-            MetaType.NONE,
-            document_source=spec_path,
-            file_encoding="utf-8",
-            overwrite=True,
             output_path=out,
+            document_source=Path("events.yaml"),
         )
-        project = _get_project_for_url_or_path(config=config, custom_template_path=templates)
+        # keys sorted as openapi-python-client read them when this went through a YAML file: the same models
+        synthetic = yaml.safe_load(yaml.safe_dump(synthetic_openapi(document), sort_keys=True))
+        project = project_for(synthetic, config=config, templates=templates)
         if isinstance(project, GeneratorError):
             raise AsyncAPIError(f"event models: {project.header}: {project.detail or ''}")
         out.mkdir()

@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from openapi_python_client import Project, strings
-from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser import GeneratorData
+from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.generator_problems import RULE, problem_findings
 from generator.import_check import broken_modules, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
+from generator.opc_adapter import make_config, project_for
 from generator.operation_types import argument_types, operation_types, page_item_type, resource_imports
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
@@ -103,7 +103,7 @@ def _render_package(
     package_dir: Path,
 ) -> dict[str, str]:
     """Render the package (SpecRejected for what openapi-python-client drops); {endpoint module: operation pointer}."""
-    config = Config.from_sources(
+    config = make_config(
         ConfigFile(
             project_name_override=entry.distribution,
             package_name_override=entry.package,
@@ -111,17 +111,13 @@ def _render_package(
             literal_enums=False,
             content_type_overrides=dict(normalised.content_type_overrides),
         ),
-        MetaType.NONE,
-        document_source=entry.spec,
-        file_encoding="utf-8",
-        overwrite=True,
         output_path=package_dir,
+        document_source=entry.spec,
     )
     # openapi-python-client gets the normalised document (generator/normalize.py), never the spec file itself.
-    openapi = GeneratorData.from_dict(normalised.document, config=config)
-    if isinstance(openapi, GeneratorError):
-        raise SpecRejected(problem_findings(source, [openapi]) or [source.finding("", RULE, openapi.header)])
-    project = Project(openapi=openapi, custom_template_path=TEMPLATES, config=config)
+    project = project_for(normalised.document, config=config, templates=TEMPLATES)
+    if isinstance(project, GeneratorError):
+        raise SpecRejected(problem_findings(source, [project]) or [source.finding("", RULE, project.header)])
     project.env.globals.update(
         sdk=entry,
         spec=context,

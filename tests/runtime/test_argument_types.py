@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from runtime.shapes._argument_types import check_arguments
 from runtime.policies._options import UNSET, Unset
+from runtime.shapes._argument_types import check_arguments
 
 TODAY = datetime.date(2026, 1, 1)
 EXPECTED: dict[str, tuple[type, ...]] = {

@@ -281,9 +281,11 @@ async def test_async_cache_revalidates_and_serves_the_cached_config_on_304(
 
 
 def test_cache_leaves_the_callers_own_if_none_match_alone(myrvm_mock: PrismServer, wire: WireRecorder) -> None:
-    """A caller who sends its own If-None-Match gets the server's 304 (None), even with a cached entry."""
+    """A caller who sends its own If-None-Match gets the server's 304 (NotModifiedError), even with a cached
+    entry."""
     with MyRVM(myrvm_mock.url, api_token=TOKEN, cache=True, transport=wire) as client:
         assert isinstance(client.config.get(RVM), RvmConfig)
         options = RequestOptions(headers={"Prefer": "code=304"})
-        assert client.config.get(RVM, if_none_match='"cfg-older"', request_options=options) is None
+        with pytest.raises(NotModifiedError):
+            client.config.get(RVM, if_none_match='"cfg-older"', request_options=options)
     assert [sent.headers.get("If-None-Match") for sent in wire.sent] == [None, '"cfg-older"']

@@ -465,7 +465,8 @@ class NotModifiedError(SDKError):
     """The server answered 304 Not Modified to the caller's ``If-None-Match``: what the caller holds is current.
 
     Raised by the plain method of an operation that documents a 304, so it returns the model and never
-    None. A client with its cache on (the default) answers a 304 from the cache instead, and raw access
+    None. The client's cache (``cache=True``) revalidates its own entries and answers their 304s with the
+    cached body, but a caller's own ``If-None-Match`` always gets the server's answer; raw access
     (``client.with_raw_response...`` or ``<method>_detailed``) returns the 304 itself.
     """
 
@@ -475,7 +476,7 @@ class NotModifiedError(SDKError):
     def __init__(self, *, status_code: int, etag: str | None, operation_id: str) -> None:
         super().__init__(
             f"{operation_id}: HTTP {status_code} Not Modified: the copy with ETag {etag} is still current. "
-            "Keep it, or call without if_none_match (or with the client's cache on) to get the body."
+            "Keep it, or call without if_none_match to get the body."
         )
         self.status_code = status_code
         self.etag = etag

@@ -13,6 +13,7 @@ from .auth._token import Token, TokenProvider, token_from_payload
 from .auth._token_providers import LoginTokenProvider, StaticTokenProvider
 from .auth._token_store import FileTokenStore, MemoryTokenStore, TokenStore
 from .client._connection import AsyncConnection, AuthSpec, SdkIdentity, SyncConnection, token_provider
+from .client._raw_response import RawResponse, araw, raw
 from .core._clock import Clock, FakeClock, SystemClock
 from .core._errors import (
     APIStatusError,
@@ -30,6 +31,7 @@ from .core._errors import (
     InvalidRequestError,
     NameResolutionError,
     NotFoundError,
+    NotModifiedError,
     OutboxError,
     OutboxFullError,
     PermissionDeniedError,
@@ -189,6 +191,7 @@ from .policies._options import (
     RequestOptions,
     Unset,
     apply_request_options,
+    merge_options,
     new_idempotency_key,
     request_extensions,
 )
@@ -216,6 +219,7 @@ from .realtime._realtime_protocol import (
     ReconnectPolicy,
     RequestExchange,
     backoff_delays,
+    realtime_url,
     reconnect_delay_s,
     stream_url,
 )
@@ -235,6 +239,7 @@ from .realtime._websocket import (
 )
 from .realtime._websocket_sync import SyncRealtimeClient
 from .shapes._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
+from .shapes._argument_types import check_arguments
 from .shapes._envelope import (
     DEFAULT_ENVELOPE,
     Envelope,
@@ -370,6 +375,7 @@ __all__ = [
     "KeySchemeAuth",
     "NameResolutionError",
     "NotFoundError",
+    "NotModifiedError",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -395,6 +401,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClient",
     "RealtimeClosedError",
@@ -448,6 +455,7 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "async_http_probe",
     "backoff_delay_s",
     "backoff_delays",
@@ -455,6 +463,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "classify",
     "connect",
@@ -472,6 +481,7 @@ __all__ = [
     "keyword_aliases",
     "legacy_fields_for",
     "load_settings",
+    "merge_options",
     "new_idempotency_key",
     "page_items",
     "parse_retry_after",
@@ -481,8 +491,10 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
+    "realtime_url",
     "reconnect_delay_s",
     "redact_url",
     "rename_settings",

@@ -30,6 +30,7 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.generator_problems import RULE, problem_findings
+from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import broken_modules, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
@@ -125,6 +126,7 @@ def _render_package(
         realtime=realtime,
         sdk_version=sdk_version(entry, source.data),
         runtime_version=runtime_version(),
+        http_library=HTTP_LIBRARIES[entry.http],
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
@@ -153,11 +155,15 @@ def _render_package(
     return endpoint_pointers(entry.package, endpoints)
 
 
-def _copy_runtime(package_dir: Path) -> None:
+def _copy_runtime(entry: SdkEntry, package_dir: Path) -> None:
+    """The runtime as it is, but its seam (`_http.py`) importing the SDK's HTTP library."""
     target = package_dir / "_runtime"
     target.mkdir()
     for source in sorted(RUNTIME.glob("*.py")):
-        (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
+        if source.name == SEAM_FILE:
+            text = write_seam(text, HTTP_LIBRARIES[entry.http])
+        (target / source.name).write_text(text, encoding="utf-8")
 
 
 def _copy_examples(entry: SdkEntry, project_dir: Path) -> None:
@@ -255,7 +261,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
     try:
         package_dir = project_dir / entry.package
         pointers = _render_package(entry, source, normalised, context, realtime, package_dir)
-        _copy_runtime(package_dir)
+        _copy_runtime(entry, package_dir)
         _copy_modules(entry, package_dir)
         _copy_examples(entry, project_dir)
         install_changelog(entry, project_dir)

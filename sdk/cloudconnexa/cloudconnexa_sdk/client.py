@@ -8,9 +8,8 @@ to call the functional modules yourself: `Client.from_client(CloudConnexa(...))`
 
 from __future__ import annotations
 
-import httpx
-
 from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults
+from ._runtime._http import httpx
 
 
 class Client:

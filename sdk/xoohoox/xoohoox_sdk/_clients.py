@@ -14,8 +14,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar, Unpack
 
-import httpx
-
 from ._resources import (
     AsyncAuthResource,
     AsyncBatchesResource,
@@ -49,6 +47,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
+from ._runtime._http import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])

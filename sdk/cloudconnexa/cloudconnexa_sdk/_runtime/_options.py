@@ -20,10 +20,9 @@ from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
-import httpx
-from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
 
 from ._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_HEADER
+from ._http import UseClientDefault, httpx, is_client_default
 from ._retry import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
@@ -177,6 +176,6 @@ def apply_request_options(
     if headers:
         kwargs["headers"] = {**existing, **headers}
     timeout = options.httpx_timeout()
-    if not isinstance(timeout, UseClientDefault):
+    if not is_client_default(timeout):
         kwargs["timeout"] = timeout
     return kwargs

@@ -53,6 +53,9 @@ lint-spec: install
 
 lint: install
 	$(PY) -m ruff check generator mock tests
+	@# The runtime's wing order (generator/runtime/README.md, contracts in pyproject.toml); the runtime is the
+	@# package `runtime` with generator/ on the path, as its tests import it.
+	PYTHONPATH=$(CURDIR)/generator $(VENV)/bin/lint-imports
 	$(PY) -m mypy --strict generator/runtime
 	$(PY) -m mypy --strict $$($(PY) -m generator.registry)
 

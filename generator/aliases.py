@@ -140,7 +140,7 @@ def parse_aliases(extension: object, entry: SdkEntry) -> Aliases | None:
                 f"info.x-sdk-aliases.classes.{alias}: {target} is not the client class {entry.client_class}"
             )
     settings = _names(table.get("settings"), "info.x-sdk-aliases.settings")
-    from generator.runtime._setting_values import PARSERS
+    from generator.runtime.policies._setting_values import PARSERS
 
     for alias, target in settings.items():
         if target not in PARSERS:

@@ -156,14 +156,17 @@ def _render_package(
 
 
 def _copy_runtime(entry: SdkEntry, package_dir: Path) -> None:
-    """The runtime as it is, but its seam (`_http.py`) importing the SDK's HTTP library."""
+    """The runtime's modules, its wings (sub-packages) included, keep their relative paths under `_runtime/`;
+    its seam (`core/_http.py`) imports the SDK's HTTP library."""
     target = package_dir / "_runtime"
-    target.mkdir()
-    for source in sorted(RUNTIME.glob("*.py")):
+    for source in sorted(RUNTIME.rglob("*.py")):
+        relative = source.relative_to(RUNTIME)
         text = source.read_text(encoding="utf-8")
-        if source.name == SEAM_FILE:
+        if relative.as_posix() == SEAM_FILE:
             text = write_seam(text, HTTP_LIBRARIES[entry.http])
-        (target / source.name).write_text(text, encoding="utf-8")
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_text(text, encoding="utf-8")
 
 
 def _copy_examples(entry: SdkEntry, project_dir: Path) -> None:
@@ -197,7 +200,7 @@ def _stamp(project_dir: Path, entry: SdkEntry) -> None:
     for path in sorted(project_dir.rglob("*.py")):
         relative = path.relative_to(project_dir).as_posix()
         if relative.startswith(f"{entry.package}/_runtime/"):
-            source = "generator/runtime/" + path.name
+            source = "generator/runtime/" + relative.removeprefix(f"{entry.package}/_runtime/")
         elif relative.startswith(f"{entry.package}/realtime/") and entry.asyncapi is not None:
             source = _source_name(entry.asyncapi)
         elif relative.startswith("examples/") and entry.examples is not None:

@@ -1,7 +1,7 @@
 """The HTTP libraries an SDK may run on, and how the build writes the runtime's seam for one.
 
 An SDK names its library in ``generator/sdks.toml`` (``http = "httpx"`` by default, or ``"httpx2"``).
-The runtime takes the library from one module, ``_runtime/_http.py``, whose import line the build rewrites
+The runtime takes the library from one module, ``_runtime/core/_http.py``, whose import line the build rewrites
 here; nothing else in the runtime or the templates names it.
 
 Each SDK depends on the library's whole current major version. The runtime uses only the library's
@@ -18,7 +18,7 @@ import attrs
 
 __all__ = ["DEFAULT_HTTP_LIBRARY", "HTTP_LIBRARIES", "SEAM_FILE", "HttpLibrary", "write_seam"]
 
-SEAM_FILE: Final = "_http.py"
+SEAM_FILE: Final = "core/_http.py"  # relative to the runtime folder
 _SEAM_LINE: Final = (
     'import httpx as httpx  # the build rewrites this line for the SDK\'s library; "as httpx" re-exports it'
 )
@@ -40,7 +40,7 @@ DEFAULT_HTTP_LIBRARY: Final = "httpx"
 
 
 def write_seam(source: str, library: HttpLibrary) -> str:
-    """The runtime's `_http.py` (`source`) importing `library` under the runtime's name for it, ``httpx``.
+    """The runtime's `core/_http.py` (`source`) importing `library` under the runtime's name for it, ``httpx``.
 
     Raises:
         ValueError: `source` lost the import line this rewrites (it must stay exactly as written).

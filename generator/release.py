@@ -38,7 +38,7 @@ from generator.spec_diff import SpecChange, diff_specs
 
 RELEASES = ROOT / "generator" / "releases"
 SDK_ROOT = ROOT / "sdk"
-RUNTIME_VERSION_FILE = ROOT / "generator" / "runtime" / "_version.py"
+RUNTIME_VERSION_FILE = ROOT / "generator" / "runtime" / "core" / "_version.py"
 
 Bump = Literal["major", "minor", "patch"]
 
@@ -74,7 +74,7 @@ def bump_suffices(old: str, new: str, breaking: bool) -> bool:
 
 
 def runtime_version() -> str:
-    """The runtime's own version, from generator/runtime/_version.py (a single assignment)."""
+    """The runtime's own version, from generator/runtime/core/_version.py (a single assignment)."""
     found = re.search(r'^RUNTIME_VERSION = "([0-9.]+)"$', RUNTIME_VERSION_FILE.read_text(encoding="utf-8"), re.M)
     if found is None:
         raise ReleaseError(f'{RUNTIME_VERSION_FILE.name}: needs a line RUNTIME_VERSION = "<x.y.z>"')

@@ -1,7 +1,7 @@
-"""The compact response schemas every SDK checks success bodies against (runtime/_response_schemas.py).
+"""The compact response schemas every SDK checks success bodies against (runtime/shapes/_response_schemas.py).
 
 For each operation and each documented 2xx/3xx status with a JSON body, the schema of that body,
-normalized so the runtime's small compiler (runtime/_schema_check.py) needs to know no OpenAPI version:
+normalized so the runtime's small compiler (runtime/shapes/_schema_check.py) needs to know no OpenAPI version:
 
 - only validation keywords are kept (descriptions, examples, ``discriminator``, ``readOnly``... go);
 - ``$ref`` to a local schema becomes ``{"$ref": "<the ref>"}`` and its target a shared definition
@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from generator.runtime._schema_formats import CHECKED_FORMATS
+from generator.runtime.shapes._schema_formats import CHECKED_FORMATS
 
 __all__ = ["ResponseSchemaSet", "is_json_media_type", "response_schemas"]
 

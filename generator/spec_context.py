@@ -13,9 +13,9 @@ Extensions (documented in the README under "Spec extensions"):
 - `info.x-sdk-envelope: {data_field: data, ...}`: every success body wraps its payload; resource
   methods return the payload (`<method>_detailed` keeps the whole envelope, message included).
 - `x-sdk-pagination: {style: page|cursor|next_link, ...}` on a list operation: `<method>_all()` iterates
-  every item across pages (see runtime/_pagination.py for the keys of each style).
+  every item across pages (see runtime/shapes/_pagination.py for the keys of each style).
 - `info.x-sdk-defaults: {retry: {...}, circuit: {...}, rate_limit: {...}}`: the API's own defaults,
-  below the caller's settings and the environment (runtime/_sdk_defaults.py).
+  below the caller's settings and the environment (runtime/policies/_sdk_defaults.py).
 - `x-sdk-since: "1.1.0"` and `x-sdk-fallback: {via: <list operationId>, match: id}` on an operation
   newer API versions added: a client made with `api_version="1.0"` serves it by walking the list.
 - `info.x-sdk-error-names: {ResourceNotFoundError: NotFoundError, ...}`: the API's own names for the
@@ -53,7 +53,7 @@ from generator.design_names import DesignDocument, DesignNamesError, parse_desig
 from generator.media_types import accept_header
 from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
-from generator.runtime._connection import ClientOptions
+from generator.runtime.outbox._client_options import ClientOptions
 from generator.spec_check import load_spec
 from generator.spec_refs import SpecRefError, resolve_ref
 
@@ -476,7 +476,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         raise SpecContextError("info.x-sdk-envelope must be a mapping (see README, Spec extensions)")
     defaults = info.get("x-sdk-defaults")
     if defaults is not None and not isinstance(defaults, Mapping):
-        raise SpecContextError("info.x-sdk-defaults must be a mapping (see runtime/_sdk_defaults.py)")
+        raise SpecContextError("info.x-sdk-defaults must be a mapping (see runtime/policies/_sdk_defaults.py)")
     error_names = info.get("x-sdk-error-names") or {}
     known_errors = {
         "APIStatusError",

@@ -9,7 +9,7 @@ import pytest
 
 from generator.registry import load_registry
 from generator.response_schemas import is_json_media_type, response_schemas
-from generator.runtime._schema_check import SchemaCompiler
+from generator.runtime.shapes._schema_check import SchemaCompiler
 from generator.spec_check import load_spec
 from generator.spec_context import HTTP_METHODS
 

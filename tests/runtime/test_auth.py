@@ -11,15 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from runtime._auth import TokenRefreshAuth
-from runtime._clock import FakeClock
-from runtime._defaults import DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION
-from runtime._errors import ConfigurationError, ConnectError, TokenRefreshError
-from runtime._oauth2 import ClientCredentialsProvider
-from runtime._secret import Secret
-from runtime._token import Token, TokenProvider
-from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
-from runtime._token_store import MemoryTokenStore
+from runtime.auth._auth import TokenRefreshAuth
+from runtime.auth._oauth2 import ClientCredentialsProvider
+from runtime.auth._token import Token, TokenProvider
+from runtime.auth._token_providers import LoginTokenProvider, StaticTokenProvider
+from runtime.auth._token_store import MemoryTokenStore
+from runtime.core._clock import FakeClock
+from runtime.core._defaults import DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION
+from runtime.core._errors import ConfigurationError, ConnectError, TokenRefreshError
+from runtime.core._secret import Secret
 
 BASE = "https://api.test"
 PASSWORD = "hunter2-very-secret"
@@ -511,7 +511,7 @@ def test_repr_shows_no_secret(clock: FakeClock) -> None:
 def test_operations_without_security_get_no_token_and_cause_no_login() -> None:
     """A request marked sdk.anonymous (spec: security: []) is sent as is: no Authorization, no token call."""
     from runtime import FakeClock, TokenRefreshAuth
-    from runtime._defaults import ANONYMOUS_EXTENSION
+    from runtime.core._defaults import ANONYMOUS_EXTENSION
 
     class Unreachable:
         def fetch(self, client: object, *, now: float) -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from runtime._auth import TokenRefreshAuth
-from runtime._clock import FakeClock
-from runtime._secret import Secret
-from runtime._token import Token
-from runtime._token_providers import LoginTokenProvider
-from runtime._token_store import FileTokenStore, MemoryTokenStore
+from runtime.auth._auth import TokenRefreshAuth
+from runtime.auth._token import Token
+from runtime.auth._token_providers import LoginTokenProvider
+from runtime.auth._token_store import FileTokenStore, MemoryTokenStore
+from runtime.core._clock import FakeClock
+from runtime.core._secret import Secret
 
 BASE = "https://api.test"
 

@@ -8,7 +8,8 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from runtime._backoff import (
+from runtime.pipeline._retry import RetryPolicy
+from runtime.policies._backoff import (
     Failure,
     RetryDecision,
     backoff_delay_s,
@@ -17,7 +18,6 @@ from runtime._backoff import (
     parse_retry_after,
     plan_wait_s,
 )
-from runtime._retry import RetryPolicy
 
 NOW = 1_700_000_000.0  # a frozen "epoch now" for every HTTP-date case
 

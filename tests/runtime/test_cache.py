@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from runtime._cache import (
+from runtime.pipeline._cache import (
     CACHE_EXTENSION,
     AsyncCachingTransport,
     CachingTransport,

@@ -18,7 +18,7 @@ from runtime import (
     Hooks,
     HostCircuits,
 )
-from runtime._circuit import Outcome, Permit
+from runtime.pipeline._circuit import Outcome, Permit
 
 CLOSED, OPEN, HALF_OPEN = CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN
 HOST = "api.example.com"

@@ -28,7 +28,7 @@ from runtime import (
     build_sync_client,
     translate_transport_errors,
 )
-from runtime._connect_failure import PermanentConnectFailure, permanent_connect_failure
+from runtime.core._connect_failure import PermanentConnectFailure, permanent_connect_failure
 
 BACKENDS = ["sync", "httpx", "aiohttp", "httptools"]
 

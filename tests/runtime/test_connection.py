@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from runtime import AuthSpec, ConfigurationError, SdkIdentity, SyncConnection
+from runtime import AuthSpec, ConfigurationError, Deferral, SdkIdentity, SyncConnection
 
 IDENTITY = SdkIdentity(
     package="acme_sdk", env_prefix="ACME", user_agent="acme/1", auth=AuthSpec(), api_versions=("1.0", "1.1.0")
 )
 
 
-def connect(**options: object) -> SyncConnection:
+def connect(**options: object) -> SyncConnection[Deferral]:
     transport = httpx.MockTransport(lambda request: httpx.Response(200))
-    return SyncConnection(IDENTITY, base_url="https://api.example.com", options=options, transport=transport)  # type: ignore[arg-type]
+    return SyncConnection(
+        IDENTITY,
+        base_url="https://api.example.com",
+        options=options,  # type: ignore[arg-type]
+        deferral=Deferral.for_connection,
+        transport=transport,
+    )
 
 
 @pytest.mark.parametrize(("given", "kept"), [(None, None), ("1.0", "1.0"), ("1.0.0", "1.0.0"), ("1.1", "1.1")])

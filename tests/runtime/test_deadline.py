@@ -20,7 +20,7 @@ from runtime import (
     build_sync_client,
     translate_transport_errors,
 )
-from runtime._deadline import Deadline
+from runtime.pipeline._deadline import Deadline
 
 from tests.support.wire_server import BACKENDS, Answer, WireServer, call
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 from runtime import FakeClock, NotFoundError, RateLimitError, RetryPolicy, ServerError, TransportError
-from runtime._download import DEFAULT_DOWNLOAD_RETRY, adownload, download
-from runtime._download_part import PartFile
-from runtime._errors import ChecksumMismatchError, DownloadError
-from runtime._redaction import Redaction
+from runtime.core._errors import ChecksumMismatchError, DownloadError
+from runtime.core._redaction import Redaction
+from runtime.download._download import DEFAULT_DOWNLOAD_RETRY, adownload, download
+from runtime.download._download_part import PartFile
 
 from tests.support.fault_server import BLOCK, Faults, FaultServer, SeenRequest, ServedFile
 

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from runtime._download_part import PartFile
+from runtime.download._download_part import PartFile
 
 
 def test_partial_files_are_unique_and_beside_the_target(tmp_path: Path) -> None:

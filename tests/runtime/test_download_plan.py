@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from runtime._download_plan import (
+from runtime.download._download_plan import (
     ContentRange,
     Verdict,
     judge,

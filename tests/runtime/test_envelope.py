@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 import pytest
-from runtime._envelope import DEFAULT_ENVELOPE, Envelope, Enveloped, EnvelopeError, unwrap
+from runtime.shapes._envelope import DEFAULT_ENVELOPE, Envelope, Enveloped, EnvelopeError, unwrap
 
 EXTENSION = {
     "status_field": "status",

@@ -35,8 +35,8 @@ from runtime import (
     redact_url,
     translate_transport_errors,
 )
-from runtime._defaults import REDACTION_EXTENSION
-from runtime._redaction import Redaction
+from runtime.core._defaults import REDACTION_EXTENSION
+from runtime.core._redaction import Redaction
 
 SECRET_TOKEN = "sk-live-very-secret"
 URL = f"https://api.example.com/v1/pets?api_key={SECRET_TOKEN}&limit=5"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from runtime._errors import (
+from runtime.core._errors import (
     APIStatusError,
     NotFoundError,
     Problem,

@@ -34,11 +34,11 @@ from runtime import (
     build_async_client,
     build_sync_client,
 )
-from runtime._cache import AsyncCachingTransport, CachingTransport
-from runtime._deadline import AsyncDeadlineTransport, DeadlineTransport
-from runtime._factory import build_async_token_client, build_token_client
-from runtime._logging import AsyncLoggingTransport, LoggingTransport
-from runtime._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
+from runtime.pipeline._cache import AsyncCachingTransport, CachingTransport
+from runtime.pipeline._deadline import AsyncDeadlineTransport, DeadlineTransport
+from runtime.pipeline._factory import build_async_token_client, build_token_client
+from runtime.pipeline._logging import AsyncLoggingTransport, LoggingTransport
+from runtime.pipeline._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 
 BASE = "https://api.example.com/v1"
 

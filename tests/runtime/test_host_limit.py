@@ -15,7 +15,7 @@ from runtime import (
     build_async_client,
     build_sync_client,
 )
-from runtime._defaults import STREAM_EXTENSION
+from runtime.core._defaults import STREAM_EXTENSION
 
 NO_WAIT = httpx.Timeout(5.0, pool=0.01)
 

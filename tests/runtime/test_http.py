@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from runtime import _http
-from runtime._http import LIBRARY, is_client_default
+from runtime.core import _http
+from runtime.core._http import LIBRARY, is_client_default
 
 from tests.http_library import SELECTED
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import trustme
 from runtime import HttptoolsTransport
-from runtime._httptools_connection import READ_HIGH_WATER_BYTES
+from runtime.fast._httptools_connection import READ_HIGH_WATER_BYTES
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from runtime._http import LIBRARY
-from runtime._lean_client import AsyncLeanClient, LeanClient
+from runtime.core._http import LIBRARY
+from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
 from mock.prism import free_port
 

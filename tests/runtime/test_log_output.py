@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from runtime._log_output import (
+from runtime.pipeline._log_output import (
     LINE_FORMAT,
     MAX_PENDING_LINES,
     BatchingStreamHandler,
@@ -283,7 +283,7 @@ def test_queued_lines_are_written_at_exit() -> None:
     result = run_script(
         """
         import logging
-        from runtime._logging import configure_logging
+        from runtime.pipeline._logging import configure_logging
         logger = configure_logging("acme_sdk", logging.INFO)
         logger.info("last words")
         raise SystemExit(3)
@@ -299,7 +299,7 @@ def test_a_forked_child_does_not_repeat_the_parents_lines() -> None:
     result = run_script(
         """
         import logging, os
-        from runtime._logging import configure_logging
+        from runtime.pipeline._logging import configure_logging
         logger = configure_logging("acme_sdk", logging.INFO)
         logger.info("before fork")
         pid = os.fork()

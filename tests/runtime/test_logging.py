@@ -17,18 +17,18 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from runtime import _log_lines, _logging
-from runtime._clock import FakeClock
-from runtime._errors import APIStatusError, ConfigurationError, raise_for_status
-from runtime._log_output import BatchingStreamHandler
-from runtime._logging import (
+from runtime.core._clock import FakeClock
+from runtime.core._errors import APIStatusError, ConfigurationError, raise_for_status
+from runtime.core._redaction import Redaction
+from runtime.pipeline import _log_lines, _logging
+from runtime.pipeline._log_output import BatchingStreamHandler
+from runtime.pipeline._logging import (
     AsyncLoggingTransport,
     LoggingTransport,
     configure_logging,
     configure_logging_from_env,
 )
-from runtime._redaction import Redaction
-from runtime._settings import ClientSettings
+from runtime.policies._settings import ClientSettings
 
 BASE = "https://api.test"
 

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 import pytest
 from openapi_python_client.strings import PythonIdentifier
-from runtime._model_fields import is_absent, python_name, read_field
+from runtime.shapes._model_fields import is_absent, python_name, read_field
 
 
 class Unset:

@@ -7,9 +7,9 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from runtime._errors import ConfigurationError, TokenRefreshError
-from runtime._oauth2 import ClientCredentialsProvider, resolve_token_url
-from runtime._secret import Secret
+from runtime.auth._oauth2 import ClientCredentialsProvider, resolve_token_url
+from runtime.core._errors import ConfigurationError, TokenRefreshError
+from runtime.core._secret import Secret
 
 NOW = 1_700_000_000.0
 

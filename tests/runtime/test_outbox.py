@@ -28,9 +28,9 @@ from typing import Any
 import httpx
 import pytest
 from runtime import FakeClock, RetryPolicy, RetryTransport, Secret, StaticTokenProvider, TokenRefreshAuth
-from runtime._outbox import Outbox
-from runtime._outbox_policy import OutboxPolicy, QueuedReceipt
-from runtime._outbox_worker import async_http_probe, http_probe
+from runtime.outbox._outbox import Outbox
+from runtime.outbox._outbox_policy import OutboxPolicy, QueuedReceipt
+from runtime.outbox._outbox_worker import async_http_probe, http_probe
 
 GENERATOR_DIR = Path(__file__).resolve().parents[2] / "generator"
 TOKEN = "tok-0123456789abcdef-SECRET"
@@ -214,8 +214,8 @@ CRASH_SCRIPT = textwrap.dedent(
     from pathlib import Path
     sys.path.insert(0, sys.argv[3])
     import httpx
-    from runtime._outbox import Outbox
-    from runtime._outbox_policy import OutboxPolicy, QueuedReceipt
+    from runtime.outbox._outbox import Outbox
+    from runtime.outbox._outbox_policy import OutboxPolicy, QueuedReceipt
 
     outbox = Outbox(OutboxPolicy(path=Path(sys.argv[1]), max_rows=None, max_bytes=None), package="crash")
     client = httpx.Client(base_url=f"http://127.0.0.1:{sys.argv[2]}")

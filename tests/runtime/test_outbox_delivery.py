@@ -15,10 +15,10 @@ from runtime import (
     RequestTimeout,
     TokenRefreshError,
 )
-from runtime._outbox import Outbox
-from runtime._outbox_delivery import OutboxDelivered, is_offline
-from runtime._outbox_policy import OutboxPolicy, QueuedReceipt
-from runtime._outbox_records import DeadLetter
+from runtime.outbox._outbox import Outbox
+from runtime.outbox._outbox_delivery import OutboxDelivered, is_offline
+from runtime.outbox._outbox_policy import OutboxPolicy, QueuedReceipt
+from runtime.outbox._outbox_records import DeadLetter
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

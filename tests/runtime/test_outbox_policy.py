@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from runtime import ConfigurationError
-from runtime._outbox import Outbox
-from runtime._outbox_policy import OUTBOX_FILE_NAME, OutboxPolicy, default_outbox_path
+from runtime.outbox._outbox import Outbox
+from runtime.outbox._outbox_policy import OUTBOX_FILE_NAME, OutboxPolicy, default_outbox_path
 
 HOME = Path("/home/ada")
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from runtime import RETRY_DISABLED, ConfigurationError
-from runtime._outbox_records import OutboxItem, QueuedRow, StoredRequest, replay_kwargs, serialize_request
+from runtime.outbox._outbox_records import OutboxItem, QueuedRow, StoredRequest, replay_kwargs, serialize_request
 
 
 def kwargs_for(**extra: Any) -> dict[str, Any]:

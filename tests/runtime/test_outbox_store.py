@@ -10,11 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from runtime._errors import OutboxError, OutboxFullError
-from runtime._outbox import Outbox
-from runtime._outbox_policy import OutboxPolicy, QueuedReceipt
-from runtime._outbox_records import DeadLetter
-from runtime._outbox_store import APPLICATION_ID, SCHEMA_VERSION
+from runtime.core._errors import OutboxError, OutboxFullError
+from runtime.outbox._outbox import Outbox
+from runtime.outbox._outbox_policy import OutboxPolicy, QueuedReceipt
+from runtime.outbox._outbox_records import DeadLetter
+from runtime.outbox._outbox_store import APPLICATION_ID, SCHEMA_VERSION
 
 OPERATION = "submitMetrics"
 

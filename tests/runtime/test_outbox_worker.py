@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 import pytest
 from runtime import ConfigurationError, FakeClock
-from runtime._outbox import Outbox
-from runtime._outbox_policy import OutboxPolicy
-from runtime._outbox_worker import async_http_probe, http_probe, probe_delay_s
+from runtime.outbox._outbox import Outbox
+from runtime.outbox._outbox_policy import OutboxPolicy
+from runtime.outbox._outbox_worker import async_http_probe, http_probe, probe_delay_s
 
 
 def kwargs_for(seq: int) -> dict[str, Any]:

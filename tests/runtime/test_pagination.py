@@ -10,7 +10,7 @@ import attrs
 import httpx
 import pytest
 import yaml
-from runtime._pagination import (
+from runtime.shapes._pagination import (
     NEXT_URL,
     PageArgs,
     Pagination,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from runtime._errors import ConfigurationError
-from runtime._plaintext_guard import is_loopback, refuse_token_in_clear
+from runtime.core._errors import ConfigurationError
+from runtime.pipeline._plaintext_guard import is_loopback, refuse_token_in_clear
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from runtime._clock import FakeClock
-from runtime._ratelimit import (
+from runtime.core._clock import FakeClock
+from runtime.pipeline._ratelimit import (
     EPOCH_THRESHOLD_S,
     AsyncRateLimitTransport,
     RateLimit,

@@ -7,8 +7,8 @@ from typing import Any
 
 import attrs
 import pytest
-from runtime._errors import ConfigurationError
-from runtime._realtime_protocol import (
+from runtime.core._errors import ConfigurationError
+from runtime.realtime._realtime_protocol import (
     DEFAULT_HEARTBEAT_INTERVAL_S,
     DEFAULT_RECONNECT_INITIAL_DELAY_S,
     DEFAULT_RECONNECT_MAX_ATTEMPTS,

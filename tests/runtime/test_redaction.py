@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from runtime._redaction import REDACTED, Redaction, is_secret_name
+from runtime.core._redaction import REDACTED, Redaction, is_secret_name
 
 POLICY = Redaction()
 

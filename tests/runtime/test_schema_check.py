@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from runtime._schema_check import Mismatch, SchemaCompiler, describe
+from runtime.shapes._schema_check import Mismatch, SchemaCompiler, describe
 
 
 def first_mismatch(schema: Any, value: object, definitions: dict[str, Any] | None = None) -> Mismatch | None:

@@ -15,7 +15,7 @@ from runtime import (
     Timeouts,
     load_settings,
 )
-from runtime._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES
+from runtime.core._defaults import DEFAULT_DEADLINE_S, DEFAULT_MAX_RESPONSE_BYTES
 
 TOKEN = "tok-super-secret"
 

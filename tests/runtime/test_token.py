@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from runtime._defaults import DEFAULT_REFRESH_SKEW_S
-from runtime._errors import TokenRefreshError
-from runtime._secret import Secret
-from runtime._token import Token, token_from_payload
+from runtime.auth._token import Token, token_from_payload
+from runtime.core._defaults import DEFAULT_REFRESH_SKEW_S
+from runtime.core._errors import TokenRefreshError
+from runtime.core._secret import Secret
 
 NOW = 1_700_000_000.0
 

@@ -21,10 +21,10 @@ from runtime import (
     build_async_token_client,
     build_token_client,
 )
-from runtime._errors import ConnectError, RequestTimeout, TokenRefreshError
-from runtime._secret import Secret
-from runtime._token import Token
-from runtime._token_providers import LoginTokenProvider, StaticTokenProvider
+from runtime.auth._token import Token
+from runtime.auth._token_providers import LoginTokenProvider, StaticTokenProvider
+from runtime.core._errors import ConnectError, RequestTimeout, TokenRefreshError
+from runtime.core._secret import Secret
 
 BASE = "https://api.test/v1"
 NOW = 1_700_000_000.0

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import attrs
 import pytest
-from runtime._secret import Secret
-from runtime._token import Token
-from runtime._token_store import FileTokenStore, MemoryTokenStore
+from runtime.auth._token import Token
+from runtime.auth._token_store import FileTokenStore, MemoryTokenStore
+from runtime.core._secret import Secret
 
 TOKEN = Token(access_token=Secret("acc-123456"), refresh_token=Secret("ref-654321"), expires_at=1_700_000_100.5)
 

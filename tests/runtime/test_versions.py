@@ -9,10 +9,10 @@ import attrs
 import httpx
 import pytest
 import yaml
-from runtime._errors import APIStatusError, NotFoundError, raise_for_status
-from runtime._hooks import CallErrorEvent, Hooks
-from runtime._pagination import PageArgs, Pagination
-from runtime._versions import (
+from runtime.core._errors import APIStatusError, NotFoundError, raise_for_status
+from runtime.pipeline._hooks import CallErrorEvent, Hooks
+from runtime.shapes._pagination import PageArgs, Pagination
+from runtime.shapes._versions import (
     Fallback,
     UnsupportedOperationError,
     VersionedOperation,

@@ -16,9 +16,8 @@ from typing import Any
 
 import attrs
 import pytest
-from runtime._backoff import RetryDecision
-from runtime._clock import FakeClock
-from runtime._errors import (
+from runtime.core._clock import FakeClock
+from runtime.core._errors import (
     ConfigurationError,
     RealtimeAuthError,
     RealtimeClosedError,
@@ -28,8 +27,9 @@ from runtime._errors import (
     RealtimeTimeoutError,
     TokenRefreshError,
 )
-from runtime._realtime_protocol import HeartbeatPolicy, RealtimeProtocol, ReconnectPolicy
-from runtime._websocket import ConnectionState, ConnectionStateChanged, RealtimeClient, classify, connect
+from runtime.policies._backoff import RetryDecision
+from runtime.realtime._realtime_protocol import HeartbeatPolicy, RealtimeProtocol, ReconnectPolicy
+from runtime.realtime._websocket import ConnectionState, ConnectionStateChanged, RealtimeClient, classify, connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, ConnectionClosedError, InvalidStatus, InvalidURI

@@ -22,26 +22,27 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_import_works_and_connect_raises_configuration_error() -> None:
-    """`import runtime._websocket` succeeds; connect() raises ConfigurationError naming the [realtime] extra."""
+    """`import runtime.realtime._websocket` succeeds; connect() raises ConfigurationError naming [realtime]."""
     result = run(
         """
         import asyncio
-        import runtime, runtime._websocket, runtime._websocket_sync, runtime._realtime_protocol
-        from runtime._errors import ConfigurationError
-        from runtime._realtime_protocol import RealtimeProtocol
+        import runtime
+        from runtime.realtime import _realtime_protocol, _websocket, _websocket_sync
+        from runtime.core._errors import ConfigurationError
+        from runtime.realtime._realtime_protocol import RealtimeProtocol
 
         async def token() -> str:
             return "t"
 
         async def main() -> None:
             try:
-                await runtime._websocket.connect("ws://127.0.0.1:9/ws", protocol=RealtimeProtocol(), token_source=token)
+                await _websocket.connect("ws://127.0.0.1:9/ws", protocol=RealtimeProtocol(), token_source=token)
             except ConfigurationError as exc:
                 print("async:", exc.setting, exc)
 
         asyncio.run(main())
         try:
-            runtime._websocket_sync.SyncRealtimeClient(
+            _websocket_sync.SyncRealtimeClient(
                 "ws://127.0.0.1:9/ws", protocol=RealtimeProtocol(), token_source=lambda: "t"
             ).connect()
         except ConfigurationError as exc:
@@ -60,7 +61,8 @@ def test_importing_the_runtime_does_not_import_websockets() -> None:
         [
             sys.executable,
             "-c",
-            f"import sys; sys.path.insert(0, {str(GENERATOR)!r}); import runtime._websocket, runtime._websocket_sync; "
+            f"import sys; sys.path.insert(0, {str(GENERATOR)!r}); "
+            "import runtime.realtime._websocket, runtime.realtime._websocket_sync; "
             "print('websockets' in sys.modules)",
         ],
         capture_output=True,

@@ -7,9 +7,9 @@ import json
 
 import attrs
 import pytest
-from runtime._errors import RealtimeQueueFullError
-from runtime._realtime_protocol import RealtimeProtocol
-from runtime._ws_queue import EventBuffer, OutboundQueue, Outgoing
+from runtime.core._errors import RealtimeQueueFullError
+from runtime.realtime._realtime_protocol import RealtimeProtocol
+from runtime.realtime._ws_queue import EventBuffer, OutboundQueue, Outgoing
 
 PROTOCOL = RealtimeProtocol()
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 import pytest
-from runtime._errors import RealtimeAuthError, RealtimeClosedError
-from runtime._realtime_protocol import RealtimeProtocol, ReconnectPolicy
-from runtime._websocket import ConnectionState
-from runtime._websocket_sync import SyncRealtimeClient
+from runtime.core._errors import RealtimeAuthError, RealtimeClosedError
+from runtime.realtime._realtime_protocol import RealtimeProtocol, ReconnectPolicy
+from runtime.realtime._websocket import ConnectionState
+from runtime.realtime._websocket_sync import SyncRealtimeClient
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import ServerConnection, serve
 

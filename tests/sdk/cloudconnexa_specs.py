@@ -23,7 +23,7 @@ import yaml
 
 from generator.build import build_into
 from generator.registry import SdkEntry
-from generator.runtime._model_fields import python_name
+from generator.runtime.shapes._model_fields import python_name
 from generator.spec_context import resource_attribute
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -251,7 +251,7 @@ def test_credentials_come_from_the_environment(v11: Target, monkeypatch: pytest.
 
 def network_pagination(target: Target) -> Any:
     [list_networks] = [op for op in operations(target.version) if op.operation_id == "listNetworks"]
-    return target.runtime_module("_pagination").Pagination.from_extension(list_networks.spec["x-sdk-pagination"])
+    return target.runtime_module("shapes._pagination").Pagination.from_extension(list_networks.spec["x-sdk-pagination"])
 
 
 def prefer_page(target: Target, args: dict[str, Any]) -> Any:
@@ -264,7 +264,7 @@ def test_iterate_items_walks_every_page_of_networks(version: Version, targets: d
     """iterate_items over networks.list fetches pages 0, 1, 2 (size 2) and yields the five networks in order."""
     target = targets[version.name]
     wire = Wire()
-    pages = target.runtime_module("_pagination")
+    pages = target.runtime_module("shapes._pagination")
     with target.client(transport=wire) as client:
 
         def fetch(args: dict[str, Any]) -> Any:
@@ -280,7 +280,7 @@ def test_iterate_items_walks_every_page_of_networks(version: Version, targets: d
 
 async def test_async_iteration_walks_the_same_pages(v11: Target) -> None:
     """aiterate_pages over the async networks.list yields three typed pages, the last one short."""
-    pages = v11.runtime_module("_pagination")
+    pages = v11.runtime_module("shapes._pagination")
     async with v11.async_client() as client:
 
         async def fetch(args: dict[str, Any]) -> Any:
@@ -343,7 +343,7 @@ def test_circuit_opens_after_repeated_503s_and_recovers(v11: Target) -> None:
 def test_rate_limit_transport_paces_the_generated_client(v11: Target) -> None:
     """The opt-in RateLimitTransport as the client's transport: burst 2 at 1/s paces 4 calls (+ the token call)."""
     clock = v11.runtime.FakeClock()
-    limits = v11.runtime_module("_ratelimit")
+    limits = v11.runtime_module("pipeline._ratelimit")
     wire = Wire()
     transport = limits.RateLimitTransport(limits.RateLimit(rate_per_s=1, burst=2), inner=wire, clock=clock)
     with v11.client(transport=transport, clock=clock) as client:
@@ -364,7 +364,7 @@ def test_v1_0_server_lacks_single_lookups_and_the_list_serves_them(v10: Target, 
     this test also does by hand.
     """
     record_id = "8f6e4d2c-0b9a-4877-a655-4433221100a2"
-    versions = v11.runtime_module("_versions")
+    versions = v11.runtime_module("shapes._versions")
     [get_dns] = [op for op in operations(V1_1) if op.operation_id == "getDnsRecord"]
     plan = versions.VersionedOperation(
         operation_id="getDnsRecord",
@@ -373,7 +373,7 @@ def test_v1_0_server_lacks_single_lookups_and_the_list_serves_them(v10: Target, 
     )
     assert plan.plan("1.0") == "fallback"
     [list_dns] = [op for op in operations(V1_0) if op.operation_id == plan.fallback.via]
-    pagination = v10.runtime_module("_pagination").Pagination.from_extension(list_dns.spec["x-sdk-pagination"])
+    pagination = v10.runtime_module("shapes._pagination").Pagination.from_extension(list_dns.spec["x-sdk-pagination"])
     with v11.client(v10.mock.url, retry=None) as client:
         answers: list[int] = []
         client.after_response(lambda event: answers.append(event.response.status_code))
@@ -403,12 +403,12 @@ def test_v1_0_ip_services_parse_like_v1_1_once_legacy_fields_are_stripped(v10: T
     """A v1.0 IP-service page carries `type` and `routes`; stripped per x-sdk-legacy-fields it parses into the
     v1.1.0 model exactly like the v1.1.0 example."""
     schema = V1_1.document()["components"]["schemas"]["IpService"]
-    fields = v11.runtime_module("_versions").legacy_fields_for(schema["x-sdk-legacy-fields"], "1.0")
+    fields = v11.runtime_module("shapes._versions").legacy_fields_for(schema["x-sdk-legacy-fields"], "1.0")
     with v10.client() as old:
         raw = old.ip_services.list_detailed()
     items = json.loads(raw.content)["content"]
     assert {"type", "routes"} <= set(items[0])
-    adapted = v11.runtime_module("_versions").strip_legacy_fields(items, fields)
+    adapted = v11.runtime_module("shapes._versions").strip_legacy_fields(items, fields)
     models = [v11.sdk.models.IpService.from_dict(item) for item in adapted]
     [list_ips] = [op for op in operations(V1_1) if op.operation_id == "listIpServices"]
     assert [m.to_dict() for m in models] == list_ips.success[1]["content"]

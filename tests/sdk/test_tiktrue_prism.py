@@ -363,7 +363,7 @@ def test_client_logout_revokes_and_forgets_the_session(sdk: ModuleType, alive: P
 
 def test_ticket_then_verified_download(sdk: ModuleType, client: Any, tmp_path: Path) -> None:
     """The ticket's (relative) URL downloads through the client and matches the ticket's size and SHA-256."""
-    from tiktrue_sdk._runtime._download import download  # becomes client.download(...) once wired
+    from tiktrue_sdk._runtime.download._download import download  # becomes client.download(...) once wired
 
     ticket = client.models.get_download_url(MODEL)
     progress: list[float] = []
@@ -382,7 +382,7 @@ def test_ticket_then_verified_download(sdk: ModuleType, client: Any, tmp_path: P
 
 async def test_async_ticket_then_verified_download(sdk: ModuleType, async_client: Any, tmp_path: Path) -> None:
     """The same with AsyncTikTrue and adownload."""
-    from tiktrue_sdk._runtime._download import adownload
+    from tiktrue_sdk._runtime.download._download import adownload
 
     ticket = await async_client.models.get_download_url(MODEL)
     result = await adownload(

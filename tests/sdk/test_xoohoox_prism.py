@@ -148,7 +148,7 @@ def test_every_operation_of_the_spec_has_a_call() -> None:
 
 def test_the_envelope_extension_describes_every_response(sdk: ModuleType) -> None:
     """info.x-sdk-envelope parses, every 2xx schema is a success envelope and every 4xx/5xx an error envelope."""
-    envelope_module = importlib.import_module(f"{PACKAGE}._runtime._envelope")
+    envelope_module = importlib.import_module(f"{PACKAGE}._runtime.shapes._envelope")
     envelope = envelope_module.Envelope.from_extension(SPEC["info"]["x-sdk-envelope"])
     for operation_id, _ in operations():
         for status, response in responses(operation_id).items():
@@ -184,7 +184,7 @@ async def test_async_operation_returns_its_typed_data(case: Case, async_client: 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.operation_id)
 def test_detailed_response_keeps_the_envelope(case: Case, client: Any, models: ModuleType) -> None:
     """`<method>_detailed` returns status, headers and the whole envelope; unwrap() gives its data and message."""
-    unwrap = importlib.import_module(f"{PACKAGE}._runtime._envelope").unwrap
+    unwrap = importlib.import_module(f"{PACKAGE}._runtime.shapes._envelope").unwrap
     example = success_example(case.operation_id)
     response = case.call(client, models, detailed=True)
     assert 200 <= response.status_code < 300

@@ -29,7 +29,7 @@ def peak_rss_bytes() -> int:
 
 def main(argv: list[str]) -> int:
     mode, base_url, warm_path, big_path, sha256, size, directory = argv
-    from runtime import _download  # imported here: the runtime is on PYTHONPATH only in the child
+    from runtime.download import _download  # imported here: the runtime is on PYTHONPATH only in the child
 
     with httpx.Client(base_url=base_url, timeout=30.0) as client:
         _download.download(client, warm_path, Path(directory) / "warm.bin", expected_sha256=None)

@@ -36,7 +36,7 @@ from ._runtime import (
     SystemClock,
     Token,
 )
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 from .errors import (
     APIStatusError,
     RequestValidationError,

@@ -27,6 +27,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -38,7 +39,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -92,6 +93,7 @@ class Bench:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -225,6 +227,7 @@ class AsyncBench:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

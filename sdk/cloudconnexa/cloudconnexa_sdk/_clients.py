@@ -43,6 +43,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -54,7 +55,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -120,6 +121,7 @@ class CloudConnexa:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -261,6 +263,7 @@ class AsyncCloudConnexa:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

@@ -36,6 +36,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -47,7 +48,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -105,6 +106,7 @@ class TikTrue:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -258,6 +260,7 @@ class AsyncTikTrue:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

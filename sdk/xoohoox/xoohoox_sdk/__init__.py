@@ -25,7 +25,7 @@ from ._runtime import (
     RetryPolicy,
     Timeouts,
 )
-from ._runtime._version import RUNTIME_VERSION
+from ._runtime.core._version import RUNTIME_VERSION
 from .errors import XoohooxError
 from .types import Response
 

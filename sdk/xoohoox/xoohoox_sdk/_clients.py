@@ -34,6 +34,7 @@ from ._runtime import (
     ClientOptions,
     ClientSettings,
     Clock,
+    Deferral,
     DownloadResult,
     Outbox,
     ProgressCallback,
@@ -47,7 +48,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -102,6 +103,7 @@ class Xoohoox:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -264,6 +266,7 @@ class AsyncXoohoox:
             IDENTITY,
             base_url=base_url,
             options=options,
+            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
             config_file=config_file,
             token_store=token_store,
             transport=transport,

@@ -9,7 +9,7 @@ to call the functional modules yourself: `Client.from_client(Xoohoox(...))`.
 from __future__ import annotations
 
 from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults
-from ._runtime._http import httpx
+from ._runtime.core import httpx
 
 
 class Client:

@@ -6,58 +6,14 @@ contract with the generated code).
 """
 
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
-from ._aiohttp_transport import AiohttpTransport
-from ._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
-from ._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
-from ._backoff import (
-    Failure,
-    RetryDecision,
-    backoff_delay_s,
-    decide_retry,
-    is_idempotent,
-    parse_retry_after,
-    plan_wait_s,
-)
-from ._cache import (
-    CACHE_EXTENSION,
-    CACHE_STATUS_HEADER,
-    DEFAULT_CACHE_MAX_BODY_BYTES,
-    DEFAULT_CACHE_MAX_ENTRIES,
-    AsyncCachingTransport,
-    CachingTransport,
-    ETagCache,
-)
-from ._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
-from ._circuit import (
-    Admission,
-    AsyncCircuitBreakerTransport,
-    CircuitBreaker,
-    CircuitBreakerTransport,
-    CircuitState,
-    CircuitStateChanged,
-    HostCircuits,
-    Outcome,
-    Permit,
-)
-from ._clock import Clock, FakeClock, SystemClock
-from ._connection import AsyncConnection, AuthSpec, ClientOptions, SdkIdentity, SyncConnection, token_provider
-from ._deferral import Deferral
-from ._download import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
-    DownloadResult,
-    ProgressCallback,
-    adownload,
-    download,
-)
-from ._envelope import (
-    DEFAULT_ENVELOPE,
-    Envelope,
-    Enveloped,
-    EnvelopeError,
-    unwrap,
-)
-from ._errors import (
+from .auth._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
+from .auth._oauth2 import ClientCredentialsProvider, resolve_token_url
+from .auth._token import Token, TokenProvider, token_from_payload
+from .auth._token_providers import LoginTokenProvider, StaticTokenProvider
+from .auth._token_store import FileTokenStore, MemoryTokenStore, TokenStore
+from .client._connection import AsyncConnection, AuthSpec, SdkIdentity, SyncConnection, token_provider
+from .core._clock import Clock, FakeClock, SystemClock
+from .core._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -102,55 +58,41 @@ from ._errors import (
     translate_transport_errors,
     transport_error,
 )
-from ._factory import (
-    AsyncBackend,
-    build_async_client,
-    build_async_token_client,
-    build_sync_client,
-    build_token_client,
+from .core._redaction import (
+    ALWAYS_MASKED_HEADERS,
+    DEFAULT_REDACTION,
+    DEFAULT_SAFE_HEADERS,
+    DEFAULT_SAFE_QUERY_KEYS,
+    REDACTED,
+    Redaction,
+    is_secret_name,
+    mask_userinfo,
+    redaction_for,
 )
-from ._hooks import (
-    AsyncHooksTransport,
-    CallErrorEvent,
-    CallErrorHook,
-    CircuitHook,
-    ErrorEvent,
-    ErrorHook,
-    Hooks,
-    HooksTransport,
-    RequestEvent,
-    RequestHook,
-    ResponseEvent,
-    ResponseHook,
+from .core._secret import Secret
+from .download._download import (
+    DEFAULT_DOWNLOAD_CHUNK_BYTES,
+    DEFAULT_DOWNLOAD_RETRY,
+    DownloadResult,
+    ProgressCallback,
+    adownload,
+    download,
 )
-from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
-from ._httptools_transport import HttptoolsTransport
-from ._logging import (
-    LOG_LEVELS,
-    AsyncLoggingTransport,
-    LoggingTransport,
-    configure_logging,
-    configure_logging_from_env,
-    library_logger,
-)
-from ._model_fields import (
-    is_absent,
-    python_name,
-    read_field,
-)
-from ._oauth2 import ClientCredentialsProvider, resolve_token_url
-from ._options import UNSET, RequestOptions, Unset, apply_request_options, new_idempotency_key, request_extensions
-from ._outbox import (
+from .fast._aiohttp_transport import AiohttpTransport
+from .fast._httptools_transport import HttptoolsTransport
+from .outbox._client_options import ClientOptions
+from .outbox._deferral import Deferral
+from .outbox._outbox import (
     Outbox,
 )
-from ._outbox_delivery import (
+from .outbox._outbox_delivery import (
     MAX_DEAD_LETTER_ERROR_CHARS,
     QUEUEABLE_STATUSES,
     FlushSummary,
     OutboxDelivered,
     is_offline,
 )
-from ._outbox_policy import (
+from .outbox._outbox_policy import (
     DEFAULT_OUTBOX_BATCH_SIZE,
     DEFAULT_OUTBOX_CLOSE_TIMEOUT_S,
     DEFAULT_OUTBOX_MAX_BYTES,
@@ -164,7 +106,7 @@ from ._outbox_policy import (
     QueuedReceipt,
     default_outbox_path,
 )
-from ._outbox_records import (
+from .outbox._outbox_records import (
     OUTBOX_ID_EXTENSION,
     DeadLetter,
     DeadLetterReason,
@@ -172,7 +114,7 @@ from ._outbox_records import (
     OutboxStats,
     Overflow,
 )
-from ._outbox_worker import (
+from .outbox._outbox_worker import (
     DEFAULT_PROBE_TIMEOUT_S,
     AsyncProbe,
     Probe,
@@ -180,31 +122,85 @@ from ._outbox_worker import (
     http_probe,
     probe_delay_s,
 )
-from ._pagination import (
-    NEXT_URL,
-    PageArgs,
-    Pagination,
-    PaginationError,
-    aiterate_items,
-    aiterate_pages,
-    iterate_items,
-    iterate_pages,
-    page_items,
+from .pipeline._cache import (
+    CACHE_EXTENSION,
+    CACHE_STATUS_HEADER,
+    DEFAULT_CACHE_MAX_BODY_BYTES,
+    DEFAULT_CACHE_MAX_ENTRIES,
+    AsyncCachingTransport,
+    CachingTransport,
+    ETagCache,
 )
-from ._path_defaults import PathDefaults
-from ._plain_resource import PlainResource
-from ._pool import PoolLimits
-from ._ratelimit import (
-    DEFAULT_LOW_WATER,
-    DEFAULT_MAX_PAUSE_S,
-    EPOCH_THRESHOLD_S,
-    AsyncRateLimitTransport,
-    RateLimit,
-    RateLimitTransport,
-    TokenBucket,
-    read_quota,
+from .pipeline._call_failures import failed_exchange, report_call_errors, retrying_elsewhere
+from .pipeline._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
+from .pipeline._factory import (
+    AsyncBackend,
+    build_async_client,
+    build_async_token_client,
+    build_sync_client,
+    build_token_client,
 )
-from ._realtime_protocol import (
+from .pipeline._hooks import (
+    AsyncHooksTransport,
+    CallErrorEvent,
+    CallErrorHook,
+    CircuitHook,
+    ErrorEvent,
+    ErrorHook,
+    Hooks,
+    HooksTransport,
+    RequestEvent,
+    RequestHook,
+    ResponseEvent,
+    ResponseHook,
+)
+from .pipeline._host_limit import AsyncHostLimitTransport, HostLimitTransport
+from .pipeline._logging import (
+    LOG_LEVELS,
+    AsyncLoggingTransport,
+    LoggingTransport,
+    configure_logging,
+    configure_logging_from_env,
+    library_logger,
+)
+from .pipeline._ratelimit import EPOCH_THRESHOLD_S, AsyncRateLimitTransport, RateLimitTransport, TokenBucket, read_quota
+from .pipeline._retry import AsyncRetryTransport, RetryTransport
+from .policies._backoff import (
+    Failure,
+    RetryDecision,
+    backoff_delay_s,
+    decide_retry,
+    is_idempotent,
+    parse_retry_after,
+    plan_wait_s,
+)
+from .policies._circuit_breaker import (
+    Admission,
+    CircuitBreaker,
+    CircuitState,
+    CircuitStateChanged,
+    HostCircuits,
+    Outcome,
+    Permit,
+)
+from .policies._options import (
+    UNSET,
+    RequestOptions,
+    Unset,
+    apply_request_options,
+    new_idempotency_key,
+    request_extensions,
+)
+from .policies._pool import PoolLimits
+from .policies._rate_limit import DEFAULT_LOW_WATER, DEFAULT_MAX_PAUSE_S, RateLimit
+from .policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
+from .policies._sdk_defaults import (
+    rate_limit_default,
+    settings_defaults,
+)
+from .policies._settings import ClientSettings, load_settings
+from .policies._timeouts import Timeouts
+from .realtime._realtime_protocol import (
     DEFAULT_HEARTBEAT_INTERVAL_S,
     DEFAULT_HEARTBEAT_TIMEOUT_S,
     DEFAULT_RECONNECT_INITIAL_DELAY_S,
@@ -222,43 +218,7 @@ from ._realtime_protocol import (
     reconnect_delay_s,
     stream_url,
 )
-from ._redaction import (
-    ALWAYS_MASKED_HEADERS,
-    DEFAULT_REDACTION,
-    DEFAULT_SAFE_HEADERS,
-    DEFAULT_SAFE_QUERY_KEYS,
-    REDACTED,
-    Redaction,
-    is_secret_name,
-    mask_userinfo,
-    redaction_for,
-)
-from ._request_checks import RequestValidationError, check_request
-from ._response_schemas import ResponseCheck, ResponseSchemas
-from ._retry import RETRY_DISABLED, AsyncRetryTransport, RetryDisabled, RetryPolicy, RetryTransport
-from ._sdk_defaults import (
-    rate_limit_default,
-    settings_defaults,
-)
-from ._secret import Secret
-from ._settings import ClientSettings, load_settings
-from ._timeouts import Timeouts
-from ._token import Token, TokenProvider, token_from_payload
-from ._token_providers import LoginTokenProvider, StaticTokenProvider
-from ._token_store import FileTokenStore, MemoryTokenStore, TokenStore
-from ._versions import (
-    MISSING_OPERATION_STATUSES,
-    Fallback,
-    UnsupportedOperationError,
-    VersionedOperation,
-    afind_item,
-    find_item,
-    legacy_fields_for,
-    parse_version,
-    strip_legacy_fields,
-    version_at_least,
-)
-from ._websocket import (
+from .realtime._websocket import (
     ConnectionState,
     ConnectionStateChanged,
     Decode,
@@ -272,7 +232,47 @@ from ._websocket import (
     classify,
     connect,
 )
-from ._websocket_sync import SyncRealtimeClient
+from .realtime._websocket_sync import SyncRealtimeClient
+from .shapes._aliases import AliasedClient, keyword_aliases, rename_settings, spread_event
+from .shapes._envelope import (
+    DEFAULT_ENVELOPE,
+    Envelope,
+    Enveloped,
+    EnvelopeError,
+    unwrap,
+)
+from .shapes._model_fields import (
+    is_absent,
+    python_name,
+    read_field,
+)
+from .shapes._pagination import (
+    NEXT_URL,
+    PageArgs,
+    Pagination,
+    PaginationError,
+    aiterate_items,
+    aiterate_pages,
+    iterate_items,
+    iterate_pages,
+    page_items,
+)
+from .shapes._path_defaults import PathDefaults
+from .shapes._plain_resource import PlainResource
+from .shapes._request_checks import RequestValidationError, check_request
+from .shapes._response_schemas import ResponseCheck, ResponseSchemas
+from .shapes._versions import (
+    MISSING_OPERATION_STATUSES,
+    Fallback,
+    UnsupportedOperationError,
+    VersionedOperation,
+    afind_item,
+    find_item,
+    legacy_fields_for,
+    parse_version,
+    strip_legacy_fields,
+    version_at_least,
+)
 
 __all__ = [
     "DEFAULT_DOWNLOAD_CHUNK_BYTES",

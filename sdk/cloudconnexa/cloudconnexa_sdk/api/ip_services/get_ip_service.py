@@ -13,7 +13,7 @@ from ..._runtime import (
     strip_legacy_fields,
     translate_transport_errors,
 )
-from ..._runtime._http import httpx
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.ip_service import IpService
 from ...types import Response

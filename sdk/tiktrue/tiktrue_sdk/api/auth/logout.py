@@ -10,7 +10,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
-from ..._runtime._http import httpx
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...types import Response
 

@@ -1,0 +1,1 @@
+"""Client: assembles settings, auth and the pipeline for a generated client."""

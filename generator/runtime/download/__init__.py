@@ -1,0 +1,1 @@
+"""Download (optional): resumable, verified downloads of binary responses."""

@@ -1,0 +1,1 @@
+"""Fast (optional): the aiohttp and httptools transports behind the `fast` extra."""

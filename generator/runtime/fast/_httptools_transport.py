@@ -1,0 +1,246 @@
+"""`HttptoolsTransport`: an httpx async transport that speaks HTTP/1.1 itself, on asyncio with httptools' parser.
+
+The SDK's async client stays an `httpx.AsyncClient` (auth, hooks, retries, typed errors and the generated
+code do not change); only the innermost I/O is replaced, by the leanest path asyncio allows: a
+`loop.create_connection` Protocol (`_httptools_connection.py`) that feeds the socket's bytes to llhttp, the
+C parser behind uvicorn, and a small keep-alive pool (`_httptools_pool.py`). Per request that costs a
+fraction of aiohttp's CPU, let alone httpcore's. Ask for it with ``transport="httptools"`` on the async
+client (the factory builds one from the settings' pool limits and TLS verification); it needs httptools,
+the SDK's ``fast`` extra, imported only when such a transport is built.
+
+What httpx would do, this transport does too: it sends exactly the request's headers (and adds none),
+follows no redirects and keeps no cookies (the httpx client does both), and returns the body undecoded and
+streamed (httpx decodes ``Content-Encoding``); an answer that is whole by the time its headers are parsed
+comes back as one buffered chunk. Request timeouts come from httpx's ``extensions["timeout"]``:
+``connect`` bounds opening a connection (TCP and TLS), ``pool`` bounds waiting for a pool slot, ``read``
+bounds each wait for data and ``write`` each wait for the socket to take more. The pool holds at most
+``max_connections`` connections (None: no cap), keeps at most ``max_keepalive_connections`` idle for
+``keepalive_expiry`` each, and never reuses one after ``Connection: close``, an HTTP/1.0 answer without
+keep-alive, or a body that was not read to the end. HTTP/2, proxies and upgrades (101) are not supported
+(nor proxies by `AiohttpTransport`); a 1xx answer before the final one is skipped.
+
+Failures become httpx errors chosen so retries stay safe (`_retry.py` retries a POST only when the request
+cannot have been sent): only failures before the first request byte is written are connect errors.
+
+==============================================================  ======================================
+failure                                                         httpx
+==============================================================  ======================================
+no pool slot within the ``pool`` timeout                        ``PoolTimeout``
+TCP connect or TLS handshake slower than ``connect``            ``ConnectTimeout``
+connect refused, DNS or TLS failure, server chose HTTP/2        ``ConnectError``
+scheme other than http/https                                    ``UnsupportedProtocol``
+CR/LF in a header, invalid method, body length unlike declared  ``LocalProtocolError``
+socket gone or ``write`` timeout while sending the request      ``WriteError`` / ``WriteTimeout``
+``read`` timeout waiting for the answer or its body             ``ReadTimeout``
+server closed before the answer was complete, malformed answer  ``RemoteProtocolError``
+connection reset while waiting for the answer                   ``ReadError``
+==============================================================  ======================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import ssl
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Final
+
+from ..core import httpx
+from ..core._errors import fast_extra_missing
+
+if TYPE_CHECKING:
+    from ._httptools_connection import HttptoolsConnection
+    from ._httptools_pool import ConnectionPool
+
+__all__ = ["HttptoolsTransport"]
+
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_NO_TIMEOUTS: Final[dict[str, float | None]] = {}
+_METHODS: Final = {name: name.encode("ascii") for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
+_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: what a method may be
+_HTTP_VERSIONS: Final = {"1.1": b"HTTP/1.1", "1.0": b"HTTP/1.0"}
+_INLINE_BODY_MAX_BYTES: Final = 64 * 1024  # smaller bodies share the head's write (one send)
+
+
+def _import_pool() -> type[ConnectionPool]:
+    """The pool class, or a ConfigurationError saying how to get httptools."""
+    try:
+        import httptools  # noqa: F401  # imported here first so a missing extra is told apart from a bug
+    except ImportError:
+        raise fast_extra_missing("httptools") from None
+    from ._httptools_pool import ConnectionPool
+
+    return ConnectionPool
+
+
+def _request_head(request: httpx.Request) -> bytes:
+    """The request line and header block, exactly httpx's headers; refuses what would split the message."""
+    method = _METHODS.get(request.method)
+    if method is None:
+        if not _TOKEN.fullmatch(request.method):
+            raise httpx.LocalProtocolError(f"invalid HTTP method {request.method!r}", request=request)
+        method = request.method.encode("ascii")
+    raw = request.headers.raw
+    fields = b"".join([b"%b: %b\r\n" % field for field in raw])
+    if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
+        raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
+    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, request.url.raw_path, fields)
+
+
+async def _send_stream(connection: HttptoolsConnection, request: httpx.Request, write_s: float | None) -> None:
+    """A streamed body: chunk-encoded when httpx chose chunked, else raw and checked against Content-Length."""
+    assert isinstance(request.stream, httpx.AsyncByteStream), "an async client sends async streams"
+    chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
+    try:
+        declared = None if chunked else int(request.headers.get("content-length", "0"))
+    except ValueError:
+        raise httpx.LocalProtocolError("the request's Content-Length is not a number", request=request) from None
+    sent = 0
+    async for chunk in request.stream:
+        if not chunk:
+            continue
+        sent += len(chunk)
+        if chunked:
+            connection.send(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+        else:
+            if declared is not None and sent > declared:
+                raise httpx.LocalProtocolError("the request body is longer than its Content-Length", request=request)
+            connection.send(chunk)
+        if connection.write_paused:
+            await connection.drain(write_s)
+    if chunked:
+        connection.send(b"0\r\n\r\n")
+    elif sent != declared:
+        raise httpx.LocalProtocolError("the request body is shorter than its Content-Length", request=request)
+
+
+class _BodyStream(httpx.AsyncByteStream):
+    """A body still arriving; reading it to the end gives the connection back, closing it early drops it."""
+
+    __slots__ = ("_connection", "_pool", "_read_s")
+
+    def __init__(self, connection: HttptoolsConnection, pool: ConnectionPool, read_s: float | None) -> None:
+        self._connection: HttptoolsConnection | None = connection
+        self._pool, self._read_s = pool, read_s
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        connection = self._connection
+        if connection is None:
+            return
+        try:
+            while chunk := await connection.read_body(self._read_s):
+                yield chunk
+        finally:
+            self._give_back()
+
+    async def aclose(self) -> None:
+        self._give_back()
+
+    def _give_back(self) -> None:
+        """Return the connection once: to the pool if the whole answer arrived, else closed."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            if connection.complete:
+                self._pool.release(connection)
+            else:
+                connection.abort()
+
+    def __del__(self) -> None:
+        # An answer dropped unclosed would hold its pool slot forever (aiohttp frees its connection likewise).
+        if self._connection is not None and not self._connection.closed:
+            with contextlib.suppress(RuntimeError):  # the event loop is closed, and its sockets with it
+                self._connection.abort()
+
+
+class HttptoolsTransport(httpx.AsyncBaseTransport):
+    """Sends httpx requests over its own HTTP/1.1 connections (see the module docstring).
+
+    Args:
+        limits: pool size (`max_connections`, None: unlimited), idle connections kept
+            (`max_keepalive_connections`) and their lifetime (`keepalive_expiry`, None: forever); the SDK
+            passes its `PoolLimits`.
+        verify: TLS verification: True (httpx's default CA bundle), False, or an `ssl.SSLContext`.
+
+    Raises:
+        ConfigurationError: httptools is not installed.
+
+    The pool is created on the first request, in the event loop that sends it, and closed by `aclose()`;
+    one transport serves one event loop.
+    """
+
+    def __init__(self, *, limits: httpx.Limits = _DEFAULT_LIMITS, verify: ssl.SSLContext | bool = True) -> None:
+        self._pool_class = _import_pool()
+        self._limits = limits
+        self._ssl = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
+        self._pool: ConnectionPool | None = None
+
+    def __repr__(self) -> str:
+        return f"HttptoolsTransport(max_connections={self._limits.max_connections})"
+
+    def _pool_for_loop(self, loop: asyncio.AbstractEventLoop) -> ConnectionPool:
+        """The pool of the running loop, made on first use."""
+        if self._pool is None:
+            self._pool = self._pool_class(loop, self._limits, self._ssl)
+        elif self._pool.loop is not loop:
+            raise RuntimeError("an HttptoolsTransport serves the event loop it first ran in; build a client per loop")
+        return self._pool
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._pool
+        loop = asyncio.get_running_loop()
+        if pool is None or pool.loop is not loop:
+            pool = self._pool_for_loop(loop)
+        url = request.url
+        port = url.port or _DEFAULT_PORTS.get(url.scheme)
+        if port is None:
+            message = f"unsupported URL scheme {url.scheme!r}: use http or https"
+            raise httpx.UnsupportedProtocol(message, request=request)
+        head = _request_head(request)
+        timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
+        connection = await pool.acquire(
+            (url.scheme, url.raw_host, port), request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
+        )
+        read_s = timeouts.get("read")
+        try:
+            connection.begin(request, head_only=request.method == "HEAD")
+            try:
+                if isinstance(request.stream, httpx.ByteStream):
+                    body = request.content
+                    if len(body) <= _INLINE_BODY_MAX_BYTES:
+                        connection.send(head + body if body else head)
+                    else:
+                        connection.send(head)
+                        connection.send(body)
+                    if connection.write_paused:
+                        await connection.drain(timeouts.get("write"))
+                else:
+                    connection.send(head)
+                    await _send_stream(connection, request, timeouts.get("write"))
+            except httpx.WriteError:
+                if not connection.head_ready:  # unless the server answered early (and then closed), it's lost
+                    raise
+            if not connection.head_ready:
+                await connection.receive_head(read_s)
+        except BaseException:
+            connection.abort()
+            raise
+        version, reason = connection.http_version, connection.reason
+        extensions: dict[str, Any] = {"http_version": _HTTP_VERSIONS.get(version) or f"HTTP/{version}".encode()}
+        if reason:
+            extensions["reason_phrase"] = reason
+        status, headers = connection.status, connection.headers  # read before the connection may serve another
+        stream: httpx.AsyncByteStream
+        if connection.complete:  # the whole answer is in: no streaming, and the connection is free now
+            stream = httpx.ByteStream(connection.take_body())
+            pool.release(connection)
+        else:
+            stream = _BodyStream(connection, pool, read_s)
+        return httpx.Response(status, headers=headers, stream=stream, extensions=extensions)
+
+    async def aclose(self) -> None:
+        """Close every connection (safe to call twice, or before any request)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.aclose()

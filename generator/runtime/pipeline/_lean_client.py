@@ -1,0 +1,330 @@
+"""`LeanClient` / `AsyncLeanClient`: the SDK's httpx clients, with a short path for plain requests.
+
+They are `httpx.Client` / `httpx.AsyncClient` (same constructor, same API, the same transport stack
+underneath), but `request()` skips the parts of httpx's per-request work that a generated SDK never
+needs, when it does not need them: merging the base URL by parsing it twice, copying default headers
+twice, and offering every response to the cookie jar (httpx builds a `urllib.request.Request` and an
+`email.message.Message` per response for that). Measured on loopback: httpx's client work is more than
+the whole request costs in aiohttp, so this is where an httpx-based SDK loses under concurrency.
+
+The short path is taken only when the outcome is the same as httpx's own: a relative URL string, no
+per-call cookies, auth or redirect choice, no client-level query params, event hooks or redirect
+following, an empty cookie jar, no credentials in the base URL, and a client built with ``transport=``
+and without ``mounts=`` or ``proxy=`` (then httpx sends every request through that transport; the
+client remembers it from its own constructor arguments). It still builds a real `httpx.Request`, runs
+the client's `auth` flow (token refresh works unchanged), sends through the client's transport stack
+(retries, hooks, breaker, logging), reads the body, sets ``response.request``, ``elapsed`` and, for a
+redirect, ``next_request`` (built by httpx's own public `send`, see `_redirect_offer`); a ``Set-Cookie``
+answer is handed to the cookie jar, after which the jar is no longer empty and every later request takes
+httpx's full path. Anything else (`send`, `stream`, `build_request`, users' own calls with cookies or
+auth) is httpx's code, unchanged. Only the library's public API is used (`_http.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from ..core import httpx
+from ..core._http import LIBRARY
+from ._lean_exchange import HostHeaders, bodyless_request
+
+__all__ = ["AsyncLeanClient", "LeanClient"]
+
+_DEFAULT = httpx.USE_CLIENT_DEFAULT
+_httpx_logger = logging.getLogger(LIBRARY)  # the library logs each request here at INFO; so do we
+_BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to httpx.Request only when given
+
+
+class _Plan:
+    """What every short-path request of one client shares; rebuilt when the client's settings change."""
+
+    __slots__ = ("base", "base_url", "host_headers", "timeout", "timeout_dict")
+
+    def __init__(self, base_url: httpx.URL, timeout: httpx.Timeout) -> None:
+        self.base_url, self.timeout = base_url, timeout
+        self.base = str(base_url).rstrip("/")  # httpx keeps a trailing slash; relative URLs start with one
+        self.host_headers = HostHeaders(base_url.netloc)
+        self.timeout_dict = timeout.as_dict()
+
+
+def _plan(client: httpx.Client | httpx.AsyncClient, cached: _Plan | None) -> _Plan | None:
+    """The shared pieces, or None when this client's settings rule the short path out."""
+    if client.params or client.follow_redirects:  # settable at any time: checked on every request
+        return None
+    base_url, timeout = client.base_url, client.timeout
+    if cached is not None and cached.base_url is base_url and cached.timeout is timeout:
+        return cached
+    if base_url.userinfo or not base_url.is_absolute_url:
+        return None
+    return _Plan(base_url, timeout)
+
+
+def _short_path(
+    client: LeanClient | AsyncLeanClient, method: str, url: httpx.URL | str, options: dict[str, Any]
+) -> httpx.Request | None:
+    """The `httpx.Request` that `client.build_request` would build, or None when httpx's path must run."""
+    hooks = client.event_hooks
+    if not (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and options["cookies"] is None
+        and options["auth"] is _DEFAULT
+        and options["follow_redirects"] is _DEFAULT
+        and not hooks["request"]
+        and not hooks["response"]
+        and not client.cookies.jar
+        and not client.is_closed
+        and client.sole_transport is not None
+    ):
+        return None
+    plan = client._lean_plan = _plan(client, client._lean_plan)
+    if plan is None:
+        return None
+    timeout, extensions = options["timeout"], options["extensions"]
+    timeouts = plan.timeout_dict if timeout is _DEFAULT else httpx.Timeout(timeout).as_dict()
+    extensions = {**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts}
+    body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
+    target, extra = plan.base + url, options["headers"]
+    if body.keys() <= {"params"}:
+        request = _bodyless(plan, client.headers, method, target, extra, body.get("params"), extensions)
+        if request is not None:
+            return request
+    headers = client.headers  # httpx.Request copies it
+    if extra is not None:
+        headers = headers.copy()
+        headers.update(extra)
+    return httpx.Request(method, target, headers=headers, extensions=extensions, **body)
+
+
+def _bodyless(
+    plan: _Plan,
+    defaults: httpx.Headers,
+    method: str,
+    target: str,
+    extra: Any,
+    params: Any,
+    extensions: dict[str, Any],
+) -> httpx.Request | None:
+    """A request without a body, its headers ready with ``Host`` (`_lean_exchange.py`), or None."""
+    headers = plan.host_headers.for_defaults(defaults)
+    if headers is None:
+        return None
+    if extra is not None:
+        extra = httpx.Headers(extra)
+        if "host" in extra:  # httpx would keep the caller's Host where the caller put it
+            return None
+        headers = headers.copy()
+        headers.update(extra)
+    return bodyless_request(method, target, headers, params, extensions)
+
+
+class _Answer(httpx.BaseTransport):
+    """A transport that hands back one prepared response and never reads the request (it was sent already)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.response
+
+
+def _redirect_offer(cookies: httpx.Cookies, request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+    """The next request httpx offers for a redirect answer, from httpx's own public `send`.
+
+    A throwaway client with the same cookies is given a stand-in answer (status, headers and HTTP version;
+    no body) and does not follow it, so its `send` sets ``next_request`` exactly as the full path would.
+    That `send` also logs the request line, so `_received` does not. Redirect answers are rare for an SDK.
+    """
+    stand_in = httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions)
+    with httpx.Client(cookies=cookies, transport=_Answer(stand_in), trust_env=False) as replay:
+        return replay.send(request).next_request
+
+
+def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> None:
+    """What httpx records on every response it hands out."""
+    response.request = request
+    if any(name.lower() == b"set-cookie" for name, _ in response.headers.raw):
+        client.cookies.extract_cookies(response)
+    if response.has_redirect_location:  # rare: httpx offers the next request even when not following
+        response.next_request = _redirect_offer(client.cookies, request, response)
+        return
+    if _httpx_logger.isEnabledFor(logging.INFO):
+        _httpx_logger.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+
+
+class LeanClient(httpx.Client):
+    """`httpx.Client` with the short path for `request()` described in the module docstring."""
+
+    _lean_plan: _Plan | None = None
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        mounts: Mapping[str, httpx.BaseTransport | None] | None = None,
+        proxy: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
+        self.sole_transport = transport if mounts is None and proxy is None else None
+        """The transport every request goes through, or None when httpx may choose one per URL."""
+
+    def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        content: Any = None,
+        data: Any = None,
+        files: Any = None,
+        json: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+        auth: Any = _DEFAULT,
+        follow_redirects: Any = _DEFAULT,
+        timeout: Any = _DEFAULT,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        options = {
+            "content": content,
+            "data": data,
+            "files": files,
+            "json": json,
+            "params": params,
+            "headers": headers,
+            "cookies": cookies,
+            "auth": auth,
+            "follow_redirects": follow_redirects,
+            "timeout": timeout,
+            "extensions": extensions,
+        }
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
+            return super().request(method, url, **options)
+        return self._send_lean(request, transport)
+
+    def _send_lean(self, request: httpx.Request, transport: httpx.BaseTransport) -> httpx.Response:
+        """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
+        auth = self.auth or httpx.Auth()
+        flow = auth.sync_auth_flow(request)
+        try:
+            request = next(flow)
+            while True:
+                start = time.perf_counter()
+                try:
+                    response = transport.handle_request(request)
+                except httpx.RequestError as exc:
+                    exc.request = request  # as httpx does: errors name the request that failed
+                    raise
+                try:
+                    _received(self, request, response)
+                    try:
+                        next_request = flow.send(response)
+                    except StopIteration:
+                        next_request = None
+                    response.read()
+                    response.elapsed = timedelta(seconds=time.perf_counter() - start)
+                    if next_request is None:
+                        return response
+                    request = next_request
+                except BaseException:
+                    response.close()
+                    raise
+        finally:
+            flow.close()
+
+
+class AsyncLeanClient(httpx.AsyncClient):
+    """`httpx.AsyncClient` with the short path for `request()` described in the module docstring."""
+
+    _lean_plan: _Plan | None = None
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        mounts: Mapping[str, httpx.AsyncBaseTransport | None] | None = None,
+        proxy: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
+        self.sole_transport = transport if mounts is None and proxy is None else None
+        """The transport every request goes through, or None when httpx may choose one per URL."""
+
+    async def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        content: Any = None,
+        data: Any = None,
+        files: Any = None,
+        json: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        cookies: Any = None,
+        auth: Any = _DEFAULT,
+        follow_redirects: Any = _DEFAULT,
+        timeout: Any = _DEFAULT,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> httpx.Response:
+        options = {
+            "content": content,
+            "data": data,
+            "files": files,
+            "json": json,
+            "params": params,
+            "headers": headers,
+            "cookies": cookies,
+            "auth": auth,
+            "follow_redirects": follow_redirects,
+            "timeout": timeout,
+            "extensions": extensions,
+        }
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
+            return await super().request(method, url, **options)
+        return await self._send_lean(request, transport)
+
+    async def _send_lean(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
+        """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
+        auth = self.auth or httpx.Auth()
+        flow = auth.async_auth_flow(request)
+        try:
+            request = await flow.__anext__()
+            while True:
+                start = time.perf_counter()
+                try:
+                    response = await transport.handle_async_request(request)
+                except httpx.RequestError as exc:
+                    exc.request = request  # as httpx does: errors name the request that failed
+                    raise
+                try:
+                    _received(self, request, response)
+                    try:
+                        next_request = await flow.asend(response)
+                    except StopAsyncIteration:
+                        next_request = None
+                    await response.aread()
+                    response.elapsed = timedelta(seconds=time.perf_counter() - start)
+                    if next_request is None:
+                        return response
+                    request = next_request
+                except BaseException:
+                    await response.aclose()
+                    raise
+        finally:
+            await flow.aclose()

@@ -1,0 +1,240 @@
+"""What one HTTP attempt's log lines say: the INFO line, the WARNING line of a failure, DEBUG headers and
+bodies, all redacted (`_redaction.py`). `_logging.py` decides when they are made; this module makes them.
+
+The INFO record is made with `Logger.makeRecord` and handed to `Logger.handle` by `log_info`, which is
+what its ``pathname``, ``lineno`` and ``funcName`` name; when only the runtime's own handler would see it,
+no record is made and the handler gets the values to make the line with its batch (`_log_output.py`).
+DEBUG bodies are captured as the caller reads them (`_BodyTap` on the response stream), so streaming
+still works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+
+from ..core import httpx
+from ..core._defaults import REQUEST_ID_HEADERS
+from ..core._redaction import Redaction, scrub
+from ._log_output import direct_sink
+
+__all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
+
+_INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
+_REQUEST_ID_NAMES = tuple(name.lower().encode("ascii") for name in REQUEST_ID_HEADERS)
+_IS_REQUEST_ID_NAME = frozenset(_REQUEST_ID_NAMES)
+
+
+def _request_id(raw_headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The first of `REQUEST_ID_HEADERS` with a value, as `Headers.get` gives it (repeats joined with ", ",
+    ASCII or else UTF-8 or else Latin-1), read in one pass: each `Headers.get` decodes every header."""
+    found = [(key, value) for name, value in raw_headers if (key := name.lower()) in _IS_REQUEST_ID_NAME]
+    for wanted in _REQUEST_ID_NAMES if found else ():
+        value = b", ".join(value for name, value in found if name == wanted)
+        if value:
+            try:
+                return value.decode("utf-8")  # ASCII is UTF-8
+            except UnicodeDecodeError:
+                return value.decode("latin-1")
+    return None
+
+
+def _info_message(
+    redaction: Redaction,
+    method: str,
+    url: httpx.URL,
+    status: int,
+    duration_ms: float,
+    attempt: object,
+    raw_headers: list[tuple[bytes, bytes]],
+) -> str:
+    """The INFO line's message, made from the attempt's values when our handler writes its batch."""
+    args = (method, redaction.target(url), status, duration_ms, attempt, _id_suffix(_request_id(raw_headers)))
+    return _INFO_MESSAGE % args
+
+
+def _id_suffix(request_id: str | None) -> str:
+    return f", request id {request_id}" if request_id else ""
+
+
+class Exchange:
+    """What one attempt logs; built only once the logger is known to be enabled."""
+
+    __slots__ = ("_target", "debug", "known", "logger", "redaction", "request", "start")
+
+    def __init__(self, request: httpx.Request, logger: logging.Logger, redaction: Redaction, start: float) -> None:
+        self.request, self.logger, self.redaction, self.start = request, logger, redaction, start
+        self.debug = logger.isEnabledFor(logging.DEBUG)
+        self._target: str | None = None
+        self.known = redaction.known_secrets(request) if self.debug else []
+        if self.debug:
+            self._log_request()
+
+    @property
+    def target(self) -> str:
+        """The redacted path and query, made on first use (a line queued without a record needs none)."""
+        if self._target is None:
+            self._target = self.redaction.target(self.request.url)
+        return self._target
+
+    def _log_request(self) -> None:
+        request, redaction = self.request, self.redaction
+        self.logger.debug(
+            "%s %s request headers: %s",
+            request.method,
+            self.target,
+            redaction.headers(request.headers, self.known),
+        )
+        if isinstance(request.stream, httpx.ByteStream):
+            content = b"".join(request.stream)
+            if content:
+                shown = redaction.body(content, request.headers.get("content-type", ""), self.known)
+                self.logger.debug("%s %s request body: %s", request.method, self.target, shown)
+        else:
+            self.logger.debug("%s %s request body: <streamed, not logged>", request.method, self.target)
+
+    def response(self, response: httpx.Response, now: float) -> None:
+        """The INFO line (unless the level was raised during the wait), then the DEBUG headers."""
+        if self.logger.isEnabledFor(logging.INFO):
+            log_info(self.logger, self.redaction, self.request, response, self.start, now)
+        if self.debug:
+            headers = self.redaction.headers(response.headers, self.known)
+            self.logger.debug("%s %s response headers: %s", self.request.method, self.target, headers)
+
+    def failure(self, exc: BaseException, now: float) -> None:
+        duration_ms = (now - self.start) * 1000.0
+        known = self.known or self.redaction.known_secrets(self.request)
+        self.logger.warning(
+            "%s %s -> %s after %.1f ms (attempt %s): %s",
+            self.request.method,
+            self.target,
+            type(exc).__name__,
+            duration_ms,
+            self.request.extensions.get("sdk.attempt", 1),
+            scrub(str(exc), known)[:300],
+            extra=_attributes(self.request, self.target, None, duration_ms, None),
+        )
+
+    def body_logger(self, response: httpx.Response) -> _BodyTap | None:
+        """Log the response body now if already read, else return a tap to watch its stream."""
+        if response.is_stream_consumed or response.is_closed:
+            with contextlib.suppress(httpx.ResponseNotRead):
+                self.log_body(response, response.content, complete=True)
+            return None
+        return _BodyTap(self, response)
+
+    def log_body(self, response: httpx.Response, content: bytes, *, complete: bool) -> None:
+        encoding = response.headers.get("content-encoding", "identity").lower()
+        if encoding not in ("identity", "") and not response.is_stream_consumed:
+            shown = f"<{len(content)}{'' if complete else '+'} bytes, {encoding}-encoded>"
+        else:
+            shown = self.redaction.body(
+                content, response.headers.get("content-type", ""), self.known, complete=complete
+            )
+        self.logger.debug("%s %s response body: %s", self.request.method, self.target, shown)
+
+
+def log_info(
+    logger: logging.Logger,
+    redaction: Redaction,
+    request: httpx.Request,
+    response: httpx.Response,
+    start: float,
+    now: float,
+) -> None:
+    """The INFO line. Queued straight to our handler when nothing else would see the record (`direct_sink`):
+    the values only, the message is made with the batch. Else a record is built and handed to the logger,
+    which skips only the stack walk `Logger.info` does."""
+    duration_ms = (now - start) * 1000.0
+    status, attempt = response.status_code, request.extensions.get("sdk.attempt", 1)
+    sink = direct_sink(logger, logging.INFO)
+    if sink is not None:
+        values = (redaction, request.method, request.url, status, duration_ms, attempt, response.headers.raw)
+        sink.emit_message(logger.name, logging.INFO, _info_message, values)
+        return
+    target, request_id = redaction.target(request.url), _request_id(response.headers.raw)
+    args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
+    extra = _attributes(request, target, status, duration_ms, request_id)
+    path, line, function = _INFO_SITE
+    logger.handle(logger.makeRecord(logger.name, logging.INFO, path, line, _INFO_MESSAGE, args, None, function, extra))
+
+
+_INFO_SITE = (log_info.__code__.co_filename, log_info.__code__.co_firstlineno, log_info.__name__)
+"""Where INFO records say they come from (``pathname``, ``lineno``, ``funcName``): `log_info`."""
+
+
+def _attributes(
+    request: httpx.Request, target: str, status: int | None, duration_ms: float, request_id: str | None
+) -> dict[str, object]:
+    """The structured attributes of an INFO or WARNING record (module docstring)."""
+    return {
+        "sdk_method": request.method,
+        "sdk_target": target,
+        "sdk_status": status,
+        "sdk_duration_ms": duration_ms,
+        "sdk_attempt": request.extensions.get("sdk.attempt", 1),
+        "sdk_request_id": request_id,
+        "sdk_operation_id": request.extensions.get("sdk.operation_id"),
+    }
+
+
+class _BodyTap:
+    """Collects up to the policy's cap of a streamed body and logs it once the stream ends or closes."""
+
+    def __init__(self, exchange: Exchange, response: httpx.Response) -> None:
+        self.exchange, self.response = exchange, response
+        self.limit = exchange.redaction.max_captured_body_bytes
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.done = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.size < self.limit:
+            self.chunks.append(chunk)
+        self.size += len(chunk)
+
+    def finish(self, *, complete: bool) -> None:
+        if self.done:
+            return
+        self.done = True
+        if not complete:
+            self.exchange.logger.debug(
+                "%s %s response body: <closed after %d bytes, not read to the end>",
+                self.exchange.request.method,
+                self.exchange.target,
+                self.size,
+            )
+            return
+        content = b"".join(self.chunks)[: self.limit]
+        self.exchange.log_body(self.response, content, complete=self.size <= self.limit)
+
+
+class SyncTappedStream(httpx.SyncByteStream):
+    def __init__(self, inner: httpx.SyncByteStream, tap: _BodyTap) -> None:
+        self._inner, self._tap = inner, tap
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            self._tap.feed(chunk)
+            yield chunk
+        self._tap.finish(complete=True)
+
+    def close(self) -> None:
+        self._tap.finish(complete=False)
+        self._inner.close()
+
+
+class AsyncTappedStream(httpx.AsyncByteStream):
+    def __init__(self, inner: httpx.AsyncByteStream, tap: _BodyTap) -> None:
+        self._inner, self._tap = inner, tap
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._tap.feed(chunk)
+            yield chunk
+        self._tap.finish(complete=True)
+
+    async def aclose(self) -> None:
+        self._tap.finish(complete=False)
+        await self._inner.aclose()

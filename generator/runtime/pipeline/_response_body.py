@@ -1,0 +1,215 @@
+"""Reading an in-memory response's body as part of its attempt, within a size limit and the call's deadline.
+
+httpx reads a body after the transports have returned, so a failure while reading it (the server closing
+half way, a trickle past the deadline) would be outside the retries, the breaker and the attempt's log
+line. `ResponseBodyTransport` sits right above the connection pool and reads the whole body before
+handing the response up, as an `httpx.ByteStream` (which the lean client stores without copying):
+
+- a body cut off mid-way raises `IncompleteResponseError` (a `TransportError`): the retry transport
+  retries it for idempotent requests and keyed POSTs, and never re-sends any other request;
+- at most `max_bytes` (`DEFAULT_MAX_RESPONSE_BYTES`, None: no limit) are read; one byte more raises
+  `ResponseTooLargeError` and the rest is never read (a ``Content-Length`` over it fails before any).
+  A ``Content-Encoding`` body is then decompressed once in small slices, keeping nothing, to check that
+  its decoded size is within the limit too (a 200 KB gzip body may expand to 200 MB); httpx decodes it
+  again when the caller reads it, then known to fit;
+- the attempt's phase timeouts are shortened to the time left before the call's deadline
+  (`_deadline.py`), and reading stops once the deadline has passed.
+
+Streaming calls (``extensions["sdk.stream"]``, `STREAM_EXTENSION`: `download()`) pass through untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Final
+
+from ..core import httpx
+from ..core._clock import Clock, SystemClock
+from ..core._defaults import STREAM_EXTENSION
+from ..core._errors import IncompleteResponseError, ResponseTooLargeError, redact_url
+from ._deadline import Deadline, deadline_of
+
+__all__ = ["AsyncResponseBodyTransport", "ResponseBodyTransport"]
+
+_DECODE_SLICE_BYTES: Final = 1024  # compressed bytes decoded at a time: deflate's 1032:1 bound keeps each output ~1 MiB
+_NO_DECODING: Final = frozenset({"", "identity"})
+
+
+class _Body:
+    """One attempt's body as it arrives: counted against the limit, the deadline checked per chunk."""
+
+    __slots__ = ("chunks", "clock", "deadline", "declared", "encoding", "limit", "request", "response", "size")
+
+    def __init__(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        limit: int | None,
+        clock: Clock,
+        deadline: Deadline | None,
+    ) -> None:
+        self.request, self.response, self.limit, self.clock = request, response, limit, clock
+        self.deadline = deadline
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.declared = ""  # the Content-Length header, as sent
+        self.encoding = ""  # the Content-Encoding header, lower case
+
+    def check_declared(self) -> None:
+        """Note the framing headers (one pass over the raw list: httpx's lookups normalize every name), and
+        fail before a byte of the body is read when the ``Content-Length`` is over the limit."""
+        for name, value in self.response.headers.raw:
+            lowered = name.lower()
+            if lowered == b"content-encoding":
+                self.encoding = value.strip().lower().decode("latin-1")
+            elif lowered == b"content-length":
+                self.declared = value.decode("latin-1").strip()
+        if self.limit is not None and self.declared.isdigit() and int(self.declared) > self.limit:
+            raise _too_large(self.request, self.limit, f" of {self.declared} bytes")
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.limit is not None and self.size > self.limit:
+            self.chunks.clear()
+            raise _too_large(self.request, self.limit, "")
+        self.chunks.append(chunk)
+        if self.deadline is not None and self.deadline.passed(self.clock):
+            self.chunks.clear()
+            raise self.deadline.error(self.request, during=f" (still reading the body after {self.size} bytes)")
+
+    def failed(self, exc: httpx.TransportError) -> Exception:
+        """The error for a read that failed: a timeout stays one (retried as such); anything else cut the body."""
+        self.chunks.clear()
+        if self.deadline is not None and self.deadline.passed(self.clock):
+            return self.deadline.error(self.request, during=f" (still reading the body after {self.size} bytes)")
+        if isinstance(exc, httpx.TimeoutException):
+            return exc
+        of = f" of {self.declared}" if self.declared else ""
+        url = redact_url(self.request.url)
+        return IncompleteResponseError(
+            f"{self.request.method} {url} answered HTTP {self.response.status_code}, but the connection closed "
+            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). Idempotent requests and keyed "
+            "POSTs are retried; this one was not re-sent, since the server may have acted on it.",
+            method=self.request.method,
+            url=url,
+        )
+
+    def finish(self) -> httpx.Response:
+        """The response with its whole body in memory, once its decoded size is known to fit.
+
+        The transport's response is kept (its stream replaced, as `LoggingTransport` does): no copy of
+        its headers, and a body of one chunk is not copied either.
+        """
+        chunks = self.chunks
+        content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        chunks.clear()
+        response = self.response
+        if self.limit is not None and self.encoding not in _NO_DECODING:
+            _check_decoded_size(self.request, self.encoding, content, self.limit)
+        response.stream = httpx.ByteStream(content)
+        return response
+
+
+def _too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:
+    url = redact_url(request.url)
+    return ResponseTooLargeError(
+        f"{request.method} {url} answered with a body{what} larger than the limit of {limit} bytes, so reading "
+        "stopped there. Raise max_response_bytes in the client settings if such answers are expected, or "
+        "narrow the request (paging, filters).",
+        limit_bytes=limit,
+        method=request.method,
+        url=url,
+    )
+
+
+def _slices(content: bytes) -> Iterator[bytes]:
+    view = memoryview(content)
+    for start in range(0, len(content), _DECODE_SLICE_BYTES):
+        yield bytes(view[start : start + _DECODE_SLICE_BYTES])
+
+
+def _check_decoded_size(request: httpx.Request, encoding: str, content: bytes, limit: int) -> None:
+    """Decode `content` as httpx will, slice by slice, keeping nothing: over `limit` decoded bytes raises."""
+    probe = httpx.Response(200, headers={"content-encoding": encoding}, stream=_Slices(_slices(content)))
+    decoded = 0
+    try:
+        for piece in probe.iter_bytes():
+            decoded += len(piece)
+            if decoded > limit:
+                raise _too_large(request, limit, " (once decompressed)")
+    except httpx.DecodingError:
+        return  # httpx raises the same error to the caller when it decodes the body
+
+
+class _Slices(httpx.SyncByteStream):
+    """Bytes fed to httpx's decoder (httpx's public way in: a response over a stream of ours)."""
+
+    def __init__(self, raw: Iterable[bytes]) -> None:
+        self._raw = raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._raw
+
+
+class ResponseBodyTransport(httpx.BaseTransport):
+    """Reads each in-memory response's body within the attempt (see the module docstring)."""
+
+    def __init__(self, max_bytes: int | None, *, inner: httpx.BaseTransport, clock: Clock | None = None) -> None:
+        self._max_bytes = max_bytes
+        self.inner = inner
+        self._clock = clock or SystemClock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.extensions.get(STREAM_EXTENSION):
+            return self.inner.handle_request(request)
+        deadline = deadline_of(request)
+        if deadline is not None:
+            request.extensions["timeout"] = deadline.clamped(self._clock)
+        response = self.inner.handle_request(request)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline)
+        stream = response.stream
+        assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
+        try:
+            body.check_declared()
+            for chunk in stream:
+                body.add(chunk)
+        except httpx.TransportError as exc:
+            raise body.failed(exc) from exc
+        finally:
+            stream.close()  # hands the connection back; the response itself stays open for its new stream
+        return body.finish()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
+    """The async twin of `ResponseBodyTransport`."""
+
+    def __init__(self, max_bytes: int | None, *, inner: httpx.AsyncBaseTransport, clock: Clock | None = None) -> None:
+        self._max_bytes = max_bytes
+        self.inner = inner
+        self._clock = clock or SystemClock()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.extensions.get(STREAM_EXTENSION):
+            return await self.inner.handle_async_request(request)
+        deadline = deadline_of(request)
+        if deadline is not None:
+            request.extensions["timeout"] = deadline.clamped(self._clock)
+        response = await self.inner.handle_async_request(request)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline)
+        stream = response.stream
+        assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
+        try:
+            body.check_declared()
+            async for chunk in stream:
+                body.add(chunk)
+        except httpx.TransportError as exc:
+            raise body.failed(exc) from exc
+        finally:
+            await stream.aclose()
+        return body.finish()
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

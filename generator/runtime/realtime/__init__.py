@@ -1,0 +1,1 @@
+"""Realtime (optional): the WebSocket client for an AsyncAPI document."""

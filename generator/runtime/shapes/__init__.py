@@ -1,0 +1,1 @@
+"""Shapes: API-shape helpers (pagination, envelopes, versions, schema checks, aliases, model fields)."""

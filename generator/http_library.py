@@ -7,7 +7,8 @@ here; nothing else in the runtime or the templates names it.
 Each SDK depends on the library's whole current major version. The runtime uses only the library's
 public API, so a minor release cannot break it, and an application whose other dependencies need another
 minor version can still install the SDK beside them. The lower bound is the oldest release the runtime's
-test suite was run on: httpx 0.28 (0.x releases may break their API, hence ``<1``), httpx2 2.0.0.
+test suite was run on: httpx 0.28 (0.x releases may break their API, hence ``<1``), httpx2 2.12.0 (the
+tests run on httpx2 through `httpx2.alias_httpx`, which 2.8 lacks and 2.12 has).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class HttpLibrary:
 
 HTTP_LIBRARIES: Final = {
     "httpx": HttpLibrary(name="httpx", requirement="httpx>=0.28,<1"),
-    "httpx2": HttpLibrary(name="httpx2", requirement="httpx2>=2.0,<3"),
+    "httpx2": HttpLibrary(name="httpx2", requirement="httpx2>=2.12,<3"),
 }
 DEFAULT_HTTP_LIBRARY: Final = "httpx"
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from generator.http_library import SEAM_FILE
 from mock.prism import PrismServer, free_port
 from tests.contract.run import ContractRun, run
 from tests.http_library import SELECTED
@@ -134,14 +135,14 @@ _LIBRARY_IMPORT = re.compile(r"^\s*(?:import|from)\s+(httpx2?|httpcore2?)\b", re
 
 
 def test_the_sdk_names_its_http_library_in_one_module_and_depends_on_its_major_version(built: BuiltSdk) -> None:
-    """Only `_runtime/_http.py` imports the run's HTTP library; the dependency spans its major version."""
+    """Only `_runtime/core/_http.py` imports the run's HTTP library; the dependency spans its major version."""
     package_dir = built.project_dir / "tiktrue_sdk"
     importers = {
         path.relative_to(package_dir).as_posix(): _LIBRARY_IMPORT.findall(path.read_text(encoding="utf-8"))
         for path in package_dir.rglob("*.py")
         if _LIBRARY_IMPORT.search(path.read_text(encoding="utf-8"))
     }
-    assert importers == {"_runtime/_http.py": [SELECTED.name]}
+    assert importers == {f"_runtime/{SEAM_FILE}": [SELECTED.name]}
     assert f'"{SELECTED.requirement}"' in (built.project_dir / "pyproject.toml").read_text(encoding="utf-8")
 
 

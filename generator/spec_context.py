@@ -105,6 +105,10 @@ class AuthInfo:
     refresh_path: str | None
     token_url: str | None
     scopes: tuple[str, ...]
+    # apiKey and HTTP basic schemes as (name, kind, location, parameter), and which operations need them
+    key_schemes: tuple[tuple[str, str, str | None, str | None], ...] = ()
+    security: Mapping[str, tuple[tuple[str, ...], ...]] = attrs.field(factory=dict)  # operationId -> alternatives
+    default_security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -333,13 +337,47 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
             scopes = tuple(sorted((flow.get("scopes") or {}).keys()))
             break
     paths = {info.auth_role: info.path for info in operations.values() if info.auth_role}
+    key_schemes = _key_schemes(schemes)
     return AuthInfo(
         bearer=bearer or token_url is not None,
         login_path=paths.get("login"),
         refresh_path=paths.get("refresh"),
         token_url=token_url,
         scopes=scopes,
+        key_schemes=key_schemes,
+        security=_operation_security(document) if key_schemes else {},
+        default_security=_requirement(document.get("security")) if key_schemes else (),
     )
+
+
+def _key_schemes(schemes: Mapping[str, Any]) -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """The apiKey (header, query, cookie) and HTTP basic schemes: settings `api_key`, `username`/`password`."""
+    found: list[tuple[str, str, str | None, str | None]] = []
+    for name, scheme in sorted(schemes.items()):
+        if not isinstance(scheme, Mapping):
+            continue
+        if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+            found.append((str(name), "apiKey", str(scheme["in"]), str(scheme["name"])))
+        elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            found.append((str(name), "basic", None, None))
+    return tuple(found)
+
+
+def _requirement(security: object) -> tuple[tuple[str, ...], ...]:
+    """A `security` list as alternatives of scheme names (``()`` for an empty requirement: none needed)."""
+    if not isinstance(security, list):
+        return ()
+    return tuple(tuple(sorted(str(n) for n in r)) for r in security if isinstance(r, Mapping))
+
+
+def _operation_security(document: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """operationId -> its own `security`, for the operations that override the document's."""
+    found: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, Mapping) else ():
+            if isinstance(operation, Mapping) and "security" in operation and operation.get("operationId"):
+                found[str(operation["operationId"])] = _requirement(operation["security"])
+    return dict(sorted(found.items()))
 
 
 def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ...]:

@@ -83,7 +83,11 @@ def read_yaml(path: Path) -> SpecSource:
 
 def read_openapi(path: Path) -> SpecSource:
     """An OpenAPI 3.0/3.1 document with its node lines; SpecError naming the file otherwise."""
-    source = read_yaml(path)
+    return openapi_source(read_yaml(path))
+
+
+def openapi_source(source: SpecSource) -> SpecSource:
+    """`source` when it is an OpenAPI 3.0/3.1 mapping; SpecError naming the file otherwise."""
     if not isinstance(source.data, dict):
         kind = type(source.data).__name__
         raise SpecError([source.finding("", "spec-mapping", f"expected a mapping at the top level, got {kind}")])

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 
 def split_pointer(pointer: str) -> list[str]:
-    """`#/paths/~1a/get` → ['paths', '/a', 'get'] (RFC 6901 unescaping)."""
-    body = pointer[1:] if pointer.startswith("#") else pointer
+    """`#/paths/~1a/get` → ['paths', '/a', 'get'] (RFC 6901 unescaping).
+
+    A `#...` pointer is a URI fragment, so it is percent-decoded first (RFC 6901 section 6): real specs
+    write `#/paths/~1keys~1%7Bid%7D/get` for the path `/keys/{id}`.
+    """
+    body = unquote(pointer[1:]) if pointer.startswith("#") else pointer
     if not body:
         return []
     return [part.replace("~1", "/").replace("~0", "~") for part in body.lstrip("/").split("/")]

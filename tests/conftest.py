@@ -21,6 +21,7 @@ import tests.http_library  # noqa: E402, F401  # first: SDK_TEST_HTTP=httpx2 run
 from generator.registry import load_registry  # noqa: E402
 from mock.living_mock import LivingMock  # noqa: E402
 from mock.prism import PrismServer, free_port  # noqa: E402
+from mock.serve import default_mocks  # noqa: E402
 
 MockFactory = Callable[[str], PrismServer]
 
@@ -61,6 +62,11 @@ def myrvm_mock(prism: MockFactory) -> Iterator[PrismServer]:
 LivingFactory = Callable[[str], LivingMock]
 
 
+def served_specs() -> dict[str, Path]:
+    """The specs `make mock` serves with state, by the names it prints (`myrvm`, `cloudconnexa-v1.0`)."""
+    return {m.name: m.document for m in default_mocks(list(load_registry().values())) if not m.websocket}
+
+
 @pytest.fixture(scope="session")
 def _living_mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LivingMock]]:
     """The stateful mocks started this session, by SDK name; all stopped at the end."""
@@ -74,16 +80,16 @@ def _living_mocks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
 
 @pytest.fixture
 def living_mock(_living_mocks: dict[str, LivingMock], tmp_path_factory: pytest.TempPathFactory) -> LivingFactory:
-    """`living_mock("xoohoox")`: that SDK's spec served with state (front, Prism proxy, store) on free ports.
+    """`living_mock("xoohoox")`: that spec (a name `make mock` prints) served with state on free ports.
 
     One per session, reset to the spec's examples (state, journal, faults, latency) for every test.
     """
-    registry = load_registry()
+    specs = served_specs()
 
     def start(name: str) -> LivingMock:
         if name not in _living_mocks:
             log = tmp_path_factory.mktemp("living-logs") / f"{name}.log"
-            _living_mocks[name] = LivingMock(registry[name].spec, log_path=log).start()
+            _living_mocks[name] = LivingMock(specs[name], log_path=log).start()
         mock = _living_mocks[name]
         if not mock.alive():
             pytest.fail(f"the living {name} mock died earlier in this run")

@@ -12,7 +12,7 @@ import yaml
 
 from mock.mock_faults import FaultSettings, faults_from_query, plan, prefer_items
 from mock.state_api import Change, LivingApi, Request
-from mock.state_records import next_id
+from mock.state_records import IdSource, next_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -257,3 +257,18 @@ def test_what_is_nested_under_a_removed_record_is_gone_too() -> None:
     _call(api, "DELETE", "/batches/BAT-2026-0141")
     assert _call(api, "GET", "/batches/BAT-2026-0141/equipment")[0] == 404
     assert _call(api, "GET", "/batches/BAT-2026-0142/equipment")[0] == 200
+
+
+def test_an_id_source_goes_on_from_the_ids_it_issued() -> None:
+    """Each new id follows the highest one held so far, seeded or issued, and is never handed out twice."""
+    rng = random.Random(1)
+    batches = IdSource(["BAT-2026-0141", "BAT-2026-0143"])
+    assert [batches.issue(rng) for _ in range(3)] == ["BAT-2026-0144", "BAT-2026-0145", "BAT-2026-0146"]
+    short = IdSource(["w-8"])
+    assert [short.issue(rng) for _ in range(3)] == ["w-9", "w-10", "w-11"]
+    numbers = IdSource([3, 7])
+    assert [numbers.issue(rng) for _ in range(2)] == [8, 9]
+    named = IdSource(["main"])
+    assert [named.issue(rng) for _ in range(2)] == ["main-2", "main-3"]
+    fresh = IdSource([])
+    assert len({fresh.issue(rng) for _ in range(50)}) == 50

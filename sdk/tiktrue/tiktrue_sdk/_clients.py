@@ -38,6 +38,7 @@ from ._runtime import (
     Clock,
     Deferral,
     DownloadResult,
+    KeyScheme,
     Outbox,
     ProgressCallback,
     RetryPolicy,
@@ -63,6 +64,15 @@ IDENTITY = SdkIdentity(
         refresh_path="/api/v1/auth/refresh",
         token_url=None,
         scopes=(),
+        key_schemes=(KeyScheme(name="signedUrl", kind="apiKey", location="query", parameter="signature"),),
+        security={
+            "downloadModelFile": (("bearerAuth",), ("signedUrl",)),
+            "getHealth": (),
+            "login": (),
+            "receivePaymentWebhook": (),
+            "refreshToken": (),
+        },
+        default_security=(("bearerAuth",),),
     ),
     defaults={"pool": {"max_connections": 10, "max_connections_per_host": 5}},
     api_versions=("1.0.0",),
@@ -83,6 +93,8 @@ class TikTrue:
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+            `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
+            for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -237,6 +249,8 @@ class AsyncTikTrue:
             pip install "tiktrue-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+            `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
+            for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local

@@ -7,6 +7,7 @@ contract with the generated code).
 
 # auth, logging, cache (see _auth.py, _token_store.py, _logging.py, _cache.py)
 from .auth._auth import DEFAULT_REFRESH_SKEW_S, TokenRefreshAuth
+from .auth._key_auth import KeyScheme, KeySchemeAuth
 from .auth._oauth2 import ClientCredentialsProvider, resolve_token_url
 from .auth._token import Token, TokenProvider, token_from_payload
 from .auth._token_providers import LoginTokenProvider, StaticTokenProvider
@@ -365,6 +366,8 @@ __all__ = [
     "HttptoolsTransport",
     "IncompleteResponseError",
     "InvalidRequestError",
+    "KeyScheme",
+    "KeySchemeAuth",
     "NameResolutionError",
     "NotFoundError",
     "Outbox",

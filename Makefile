@@ -93,8 +93,15 @@ demo: install
 unit: install
 	$(PY) -m pytest tests -m "not prism and not corpus" -q
 
+# The second run is the httpx2 pass (an SDK may declare `http = "httpx2"`): the runtime's tests, and the
+# TikTrue SDK generated for httpx2 against Prism and under mypy --strict (tests/http_library.py). It leaves
+# out what does not touch the HTTP library and costs most: the WebSocket tests (the websockets library),
+# the kill -9 outbox test (SQLite durability) and the two peak-RSS probes of a download (memory, measured
+# in a child process; the download's behaviour tests stay).
+HTTPX2_SKIPS := not websocket and not kill_9 and not peak_rss and not rss_probe
 test: install lint-spec lint check-generated check-release
 	$(PY) -m pytest tests -q
+	SDK_TEST_HTTP=httpx2 $(PY) -m pytest -p tests.http_library tests/runtime tests/sdk/test_tiktrue_prism.py -q -k "$(HTTPX2_SKIPS)"
 
 # make itself exits 2 whenever a recipe fails, so the runner's own code (1 contract failures, 2 usage or
 # setup error) is printed here; CI that needs it calls `.venv/bin/python -m tests.contract.run` (README).

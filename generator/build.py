@@ -32,6 +32,7 @@ from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.generator_problems import RULE, problem_findings
+from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import ImportCheck, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
 from generator.opc_adapter import make_config, project_for
@@ -132,6 +133,7 @@ def _render_package(
         realtime=realtime,
         sdk_version=sdk_version(entry, source.data),
         runtime_version=runtime_version(),
+        http_library=HTTP_LIBRARIES[entry.http],
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
@@ -185,13 +187,18 @@ def _decide_types(project: Project, context: SpecContext) -> None:
     )
 
 
-def _copy_runtime(package_dir: Path) -> None:
-    """The runtime's modules, its wings (sub-packages) included, keep their relative paths under `_runtime/`."""
+def _copy_runtime(entry: SdkEntry, package_dir: Path) -> None:
+    """The runtime's modules, its wings (sub-packages) included, keep their relative paths under `_runtime/`;
+    its seam (`core/_http.py`) imports the SDK's HTTP library."""
     target = package_dir / "_runtime"
     for source in sorted(RUNTIME.rglob("*.py")):
-        destination = target / source.relative_to(RUNTIME)
+        relative = source.relative_to(RUNTIME)
+        text = source.read_text(encoding="utf-8")
+        if relative.as_posix() == SEAM_FILE:
+            text = write_seam(text, HTTP_LIBRARIES[entry.http])
+        destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        destination.write_text(text, encoding="utf-8")
 
 
 def _copy_examples(entry: SdkEntry, project_dir: Path) -> None:
@@ -293,7 +300,7 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
     try:
         package_dir = project_dir / entry.package
         pointers = _render_package(entry, source, normalised, context, realtime, package_dir)
-        _copy_runtime(package_dir)
+        _copy_runtime(entry, package_dir)
         _copy_modules(entry, package_dir)
         _copy_examples(entry, project_dir)
         install_changelog(entry, project_dir)

@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from generator.http_library import DEFAULT_HTTP_LIBRARY, HTTP_LIBRARIES
+
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_FILE = ROOT / "generator" / "sdks.toml"
 
@@ -42,6 +44,7 @@ class SdkEntry:
     other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
     # JSON pointers (`#/paths/~1x/get`) of operations the spec author accepts to leave out; printed by every build.
     skip: tuple[str, ...] = ()
+    http: str = DEFAULT_HTTP_LIBRARY  # the HTTP library the SDK runs on and depends on (generator/http_library.py)
 
     @classmethod
     def named(cls, name: str, spec: Path, **settings: Any) -> SdkEntry:
@@ -104,7 +107,12 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     skip = table.get("skip", [])
     if not isinstance(skip, list) or not all(isinstance(p, str) and p.startswith("#/paths/") for p in skip):
         raise RegistryError(f"{where}: [sdk.{name}] skip must be a list of JSON pointers like '#/paths/~1items/get'")
+    http = table.get("http", DEFAULT_HTTP_LIBRARY)
+    if http not in HTTP_LIBRARIES:
+        choices = " or ".join(f'"{known}"' for known in HTTP_LIBRARIES)
+        raise RegistryError(f"{where}: [sdk.{name}] http={http!r} must be {choices}: the HTTP library the SDK runs on")
     return SdkEntry(
+        http=str(http),
         skip=tuple(skip),
         other_versions=tuple((ROOT / v["spec"], int(v["mock_port"])) for v in versions),
         name=name,

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 for _sdk_dir in sorted((ROOT / "sdk").glob("*/")):
     sys.path.insert(0, str(_sdk_dir))
 
+import tests.http_library  # noqa: E402, F401  # first: SDK_TEST_HTTP=httpx2 runs the tests on httpx2
 from generator.registry import load_registry  # noqa: E402
 from mock.living_mock import LivingMock  # noqa: E402
 from mock.prism import PrismServer, free_port  # noqa: E402

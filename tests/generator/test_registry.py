@@ -18,6 +18,9 @@ GOOD = {
 }
 
 
+UNIQUE = {"distribution": "two-sdk", "package": "two_sdk", "mock_port": 4021}
+
+
 def toml_value(value: object) -> str:
     return str(value) if isinstance(value, int) else f'"{value}"'
 
@@ -134,6 +137,8 @@ def test_select_from_an_empty_registry_says_none_are_known() -> None:
         ({"mock_port": 70000}, "mock_port"),
         ({"mock_port": "4010"}, "mock_port"),
         ({"spec": "openapi/does-not-exist.yaml"}, "spec"),
+        ({"http": "requests"}, "http"),
+        ({"http": "HTTPX"}, "http"),
     ],
     ids=lambda value: repr(value) if isinstance(value, dict) else str(value),
 )
@@ -148,6 +153,20 @@ def test_bad_entry_names_the_entry_and_key(tmp_path: Path, changes: dict[str, ob
     assert key in message
     if changes.get(key) and key != "mock_port":  # the port message gives the allowed range instead
         assert str(changes[key]) in message
+
+
+def test_the_http_library_defaults_to_httpx_and_may_be_httpx2(tmp_path: Path) -> None:
+    """`http` names the SDK's HTTP library: httpx unless the entry says httpx2."""
+    path = write_registry(tmp_path / "sdks.toml", {"plain": GOOD, "two": {**GOOD, **UNIQUE, "http": "httpx2"}})
+    entries = load_registry(path)
+    assert (entries["plain"].http, entries["two"].http) == ("httpx", "httpx2")
+
+
+def test_a_wrong_http_library_names_the_setting_and_the_choices(tmp_path: Path) -> None:
+    """The error says which setting is wrong and what it may be."""
+    path = write_registry(tmp_path / "sdks.toml", {"demo": {**GOOD, "http": "aiohttp"}})
+    with pytest.raises(RegistryError, match=r"\[sdk\.demo\] http='aiohttp' must be \"httpx\" or \"httpx2\""):
+        load_registry(path)
 
 
 # --- Registry bugs found by these tests (fixed; kept as regression tests) ---

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import ssl
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from runtime import (
 )
 from runtime.pipeline._cache import AsyncCachingTransport, CachingTransport
 from runtime.pipeline._deadline import AsyncDeadlineTransport, DeadlineTransport
-from runtime.pipeline._factory import build_async_token_client, build_token_client
+from runtime.pipeline._factory import _verify, build_async_token_client, build_token_client
 from runtime.pipeline._logging import AsyncLoggingTransport, LoggingTransport
 from runtime.pipeline._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 
@@ -118,16 +119,29 @@ def test_pool_limits_and_verify_land_on_the_innermost_transport(tmp_path: Path) 
     assert context.verify_mode is ssl.CERT_NONE
 
 
-def test_tls_is_verified_and_at_least_1_2_by_default() -> None:
+def test_tls_is_verified_and_at_least_1_2_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """By default certificates are verified against a trust store and nothing older than TLS 1.2 is spoken."""
-    client = build_sync_client(settings(), auth=None, hooks=Hooks(), logger_name="sdk")
-    context = chain(client)[-1]._pool._ssl_context  # type: ignore[attr-defined]
+    with monkeypatch.context() as hidden:  # as without the system-certs extra (httpx2 depends on truststore,
+        hidden.setitem(sys.modules, "truststore", None)  # and some httpx2 releases import it themselves)
+        context = _verify(settings())
+    assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode is ssl.CERT_REQUIRED
     assert context.check_hostname
     assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
     if type(context).__module__.startswith("truststore"):  # installed (httpx2 depends on it): the OS store,
         return  # verified at handshake time, so it has no certificate count to show here
     assert context.cert_store_stats()["x509_ca"] > 0  # certifi's bundle was loaded
+
+
+def test_the_system_store_is_trusted_when_truststore_is_installed() -> None:
+    """With truststore (the system-certs extra; httpx2 depends on it) the OS store verifies, TLS 1.2 at least."""
+    import truststore  # installed with httpx2, a dev dependency
+
+    client = build_sync_client(settings(), auth=None, hooks=Hooks(), logger_name="sdk")
+    context = chain(client)[-1]._pool._ssl_context  # type: ignore[attr-defined]
+    assert isinstance(context, truststore.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
 
 
 def test_client_defaults_base_url_headers_timeout_auth() -> None:

@@ -9,12 +9,16 @@ path uses.
 from __future__ import annotations
 
 import gzip
+import logging
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import httpx
 import pytest
+from runtime.core._http import LIBRARY
 from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
+
+from mock.prism import free_port
 
 BASE = "https://api.example.test/v1"
 
@@ -193,6 +197,7 @@ FALLBACKS: list[tuple[str, dict[str, Any], Callable[[httpx.Client], None], dict[
     ("event hooks", {"event_hooks": {"request": [_hook]}}, lambda client: None, {"url": "/items"}),
     ("cookie in jar", {}, lambda client: client.cookies.set("c", "1", domain="api.example.test"), {"url": "/items"}),
     ("user info in base URL", {"base_url": "https://u:p@api.example.test/v1"}, lambda client: None, {"url": "/items"}),
+    ("mounts", {"mounts": {"all://elsewhere.example.test": None}}, lambda client: None, {"url": "/items"}),
 ]
 
 
@@ -236,6 +241,41 @@ def test_a_redirect_answer_offers_the_next_request_like_httpx() -> None:
         got = lean.get("/items")
     assert got.next_request is not None and expected.next_request is not None
     assert str(got.next_request.url) == str(expected.next_request.url) == f"{BASE}/elsewhere"
+
+
+def test_a_redirect_answer_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    """httpx's own `send` builds the next request and logs the request line; the short path adds no second one."""
+    answers: Iterator[httpx.Response] = iter([httpx.Response(302, headers={"Location": "/v1/elsewhere"})] * 2)
+    with caplog.at_level(logging.INFO, logger=LIBRARY):
+        with httpx.Client(base_url=BASE, transport=Transport(lambda r: next(answers))) as plain:
+            plain.get("/items")
+        expected = [record.getMessage() for record in caplog.records]
+        caplog.clear()
+        with LeanClient(base_url=BASE, transport=Transport(lambda r: next(answers))) as lean:
+            lean.get("/items")
+    assert [record.getMessage() for record in caplog.records] == expected
+    assert len(expected) == 1
+
+
+async def test_async_redirect_answer_offers_the_next_request_like_httpx() -> None:
+    """The async client offers the same next request, with the cookies the answer set."""
+    answer = httpx.Response(303, headers={"Location": "https://other.example.test/x", "Set-Cookie": "s=1; Path=/"})
+    answers: Iterator[httpx.Response] = iter([answer, httpx.Response(303, headers=answer.headers)])
+    async with httpx.AsyncClient(base_url=BASE, transport=Transport(lambda r: next(answers))) as plain:
+        expected = await plain.post("/items", json={"a": 1})
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(lambda r: next(answers))) as lean:
+        got = await lean.post("/items", json={"a": 1})
+    assert got.next_request is not None and expected.next_request is not None
+    assert _wire(got.next_request)[:4] == _wire(expected.next_request)[:4]
+
+
+def test_a_client_without_its_own_transport_takes_httpx_own_path(full_sends: list[str]) -> None:
+    """Without ``transport=`` httpx picks the transport (proxies from the environment included): its own path."""
+    with LeanClient(base_url=f"http://127.0.0.1:{free_port()}") as lean:
+        assert lean.sole_transport is None
+        with pytest.raises(httpx.ConnectError):  # nobody listens there
+            lean.get("/items")
+    assert full_sends == ["sync"]
 
 
 def test_changing_the_base_url_or_timeout_is_seen() -> None:

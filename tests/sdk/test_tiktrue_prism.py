@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import runpy
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,10 +24,12 @@ from typing import Any
 
 import pytest
 
+from generator.http_library import SEAM_FILE
 from generator.registry import load_registry
 from mock.prism import PrismServer
 from tests.conftest import MockFactory, alive_throughout
 from tests.contract.run import ContractRun, run
+from tests.http_library import SELECTED
 from tests.sdk.tiktrue_harness import (
     CASES,
     CREDENTIALS,
@@ -104,6 +109,29 @@ def once(sdk: ModuleType, **headers: str) -> Any:
 
 
 # --- generation and the spec --------------------------------------------------------------------------
+
+
+_LIBRARY_IMPORT = re.compile(r"^\s*(?:import|from)\s+(httpx2?|httpcore2?)\b", re.MULTILINE)
+
+
+def test_the_sdk_names_its_http_library_in_one_module_and_depends_on_its_major_version(built: BuiltSdk) -> None:
+    """Only `_runtime/core/_http.py` imports the run's HTTP library; the dependency spans its major version."""
+    package_dir = built.project_dir / "tiktrue_sdk"
+    importers = {
+        path.relative_to(package_dir).as_posix(): _LIBRARY_IMPORT.findall(path.read_text(encoding="utf-8"))
+        for path in package_dir.rglob("*.py")
+        if _LIBRARY_IMPORT.search(path.read_text(encoding="utf-8"))
+    }
+    assert importers == {f"_runtime/{SEAM_FILE}": [SELECTED.name]}
+    assert f'"{SELECTED.requirement}"' in (built.project_dir / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_sdk_passes_mypy_strict(built: BuiltSdk, tmp_path: Path) -> None:
+    """The SDK built for this run's library type-checks under ``mypy --strict`` against that library."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy-cache"), "tiktrue_sdk"]
+    result = subprocess.run(command, cwd=built.project_dir, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout
 
 
 def test_logout_is_marked_in_the_spec() -> None:

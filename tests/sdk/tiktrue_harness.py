@@ -20,6 +20,7 @@ import attrs
 
 from generator.build import build_into
 from generator.registry import load_registry
+from tests.http_library import SELECTED
 from tests.support.spec_kit import first_example, spec_kit
 
 SPEC = spec_kit("tiktrue")
@@ -46,11 +47,15 @@ class BuiltSdk:
 
 
 def build_sdk(scratch: Path) -> BuiltSdk:
-    """Generate the SDK from openapi/tiktrue.yaml into `scratch` with `build_into` and import it from there."""
+    """Generate the SDK from openapi/tiktrue.yaml into `scratch` with `build_into` and import it from there.
+
+    It runs on the HTTP library of this test run (`tests/http_library.py`): httpx2 on `make test`'s httpx2 pass.
+    """
     project_dir = scratch / "sdk"
     # The registry's own entry: the scratch package has everything the committed one has (the hand-written
     # modules too), since it replaces it in sys.modules for the rest of the session.
-    build_into(load_registry()["tiktrue"], project_dir)  # raises SpecRejected on any generator warning
+    entry = attrs.evolve(load_registry()["tiktrue"], http=SELECTED.name)
+    build_into(entry, project_dir)  # raises SpecRejected on any generator warning
     for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
         del sys.modules[name]  # a committed copy on sys.path must not shadow the fresh generation
     sys.path.insert(0, str(project_dir))

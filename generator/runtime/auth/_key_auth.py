@@ -22,8 +22,8 @@ from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import Literal
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import ANONYMOUS_EXTENSION
 from ..core._secret import Secret
 

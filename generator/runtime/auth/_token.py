@@ -12,14 +12,13 @@ from collections.abc import Mapping
 from typing import Protocol
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import DEFAULT_TOKEN_TYPE, REFRESH_LIFETIME_FRACTION
 from ..core._errors import TokenRefreshError
 from ..core._secret import Secret
 
 __all__ = ["Token", "TokenProvider", "token_from_payload"]
-
 
 
 def _normalise_type(value: str) -> str:

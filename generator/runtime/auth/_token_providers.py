@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Final
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import DEFAULT_TOKEN_TYPE, REQUEST_ID_HEADERS
 from ..core._errors import (
     CircuitOpenError,

@@ -16,8 +16,8 @@ import json
 import time
 
 import attrs
-import httpx
 
+from . import httpx
 from ._defaults import MAX_BODY_IN_MESSAGE_CHARS, REQUEST_ID_HEADERS
 from ._redaction import REDACTED, Redaction, redaction_for
 

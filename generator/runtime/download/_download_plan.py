@@ -23,7 +23,8 @@ import enum
 import re
 
 import attrs
-import httpx
+
+from ..core import httpx
 
 __all__ = [
     "ContentRange",

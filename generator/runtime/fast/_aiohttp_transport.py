@@ -39,8 +39,7 @@ import ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from ..core import httpx
 from ..core._errors import fast_extra_missing
 
 if TYPE_CHECKING:

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
 from ..client._connection import SdkIdentity
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._errors import ConfigurationError, translate_transport_errors
 from ._outbox import Outbox

@@ -26,8 +26,8 @@ from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import IDEMPOTENCY_KEY_HEADER
 from ..core._errors import ConfigurationError
 from ..core._redaction import ALWAYS_MASKED_HEADERS, is_secret_name

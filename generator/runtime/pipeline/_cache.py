@@ -42,8 +42,8 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Final
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import DEFAULT_CACHE_MAX_BODY_BYTES, DEFAULT_CACHE_MAX_ENTRIES
 
 __all__ = [

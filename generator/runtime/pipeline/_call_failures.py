@@ -14,8 +14,7 @@ import contextvars
 from collections.abc import Iterator
 from types import TracebackType
 
-import httpx
-
+from ..core import httpx
 from ..core._errors import HookError, SDKError
 from ._hooks import CallErrorEvent, Hooks
 

@@ -25,8 +25,7 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import DEADLINE_EXTENSION, STREAM_EXTENSION
 from ..core._errors import RequestTimeout, redact_url

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 
-import httpx
-
+from ..core import httpx
 from ..core._errors import ConfigurationError
 
 __all__ = ["ENCRYPTED_SCHEMES", "is_loopback", "refuse_token_in_clear"]

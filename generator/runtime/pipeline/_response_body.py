@@ -23,8 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION
 from ..core._errors import IncompleteResponseError, ResponseTooLargeError, redact_url

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import random
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._connect_failure import permanent_connect_failure
 from ..core._errors import (
@@ -31,6 +30,7 @@ from ..policies._retry_policy import RETRY_DISABLED, Jitter, RetryDisabled, Retr
 from ._deadline import deadline_of
 
 __all__ = ["RETRY_DISABLED", "AsyncRetryTransport", "RetryDisabled", "RetryPolicy", "RetryTransport"]
+
 
 def _failure_of(exc: Exception) -> Failure | None:
     """How an attempt's exception counts for retrying; None: not retryable at all."""

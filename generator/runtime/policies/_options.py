@@ -19,10 +19,10 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
-import httpx
-from httpx._client import UseClientDefault  # the type of httpx.USE_CLIENT_DEFAULT; not re-exported by httpx
 
+from ..core import httpx
 from ..core._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_HEADER
+from ..core._http import UseClientDefault, is_client_default
 from ..policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
@@ -210,6 +210,6 @@ def apply_request_options(
     if headers:
         kwargs["headers"] = {**existing, **headers}
     timeout = options.httpx_timeout()
-    if not isinstance(timeout, UseClientDefault):
+    if not is_client_default(timeout):
         kwargs["timeout"] = timeout
     return kwargs

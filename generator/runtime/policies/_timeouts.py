@@ -11,8 +11,8 @@ import math
 from typing import Any
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import (
     DEFAULT_CONNECT_TIMEOUT_S,
     DEFAULT_POOL_TIMEOUT_S,

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import copy
 
-import httpx
-
 from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults, RequestOptions, merge_options
+from ._runtime.core import httpx
 
 
 class Client:

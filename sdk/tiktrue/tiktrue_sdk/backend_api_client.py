@@ -26,7 +26,6 @@ from typing import Any, Final, Self, TypeVar
 from urllib.parse import urljoin
 
 import attrs
-import httpx
 
 from ._clients import AsyncTikTrue
 from ._runtime import (
@@ -38,6 +37,7 @@ from ._runtime import (
     SystemClock,
     Token,
 )
+from ._runtime.core import httpx
 from .errors import (
     APIStatusError,
     RequestValidationError,

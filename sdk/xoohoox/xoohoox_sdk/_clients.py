@@ -15,8 +15,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
 
-import httpx
-
 from ._resources import (
     AsyncAuthResource,
     AsyncAuthResourceWithRawResponse,
@@ -63,6 +61,7 @@ from ._runtime import (
     download,
     mask_userinfo,
 )
+from ._runtime.core import httpx
 from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])

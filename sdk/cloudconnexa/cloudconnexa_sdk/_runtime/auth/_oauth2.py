@@ -17,8 +17,8 @@ from typing import Literal
 from urllib.parse import quote_plus
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._errors import ConfigurationError
 from ..core._secret import Secret
 from ._token import Token, token_from_payload

@@ -43,8 +43,7 @@ import asyncio
 import os
 from typing import Any, Final
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES
 from ..core._errors import (

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from typing import Final
 
 import httptools
-import httpx
+
+from ..core import httpx
 
 __all__ = ["READ_HIGH_WATER_BYTES", "HttptoolsConnection", "Origin"]
 

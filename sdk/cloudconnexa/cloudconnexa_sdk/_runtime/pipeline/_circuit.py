@@ -22,8 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
 from ..policies._circuit_breaker import (

@@ -15,8 +15,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
-
+from ..core import httpx
 from ..core._defaults import REQUEST_ID_HEADERS
 from ..core._redaction import Redaction, scrub
 from ._log_output import direct_sink

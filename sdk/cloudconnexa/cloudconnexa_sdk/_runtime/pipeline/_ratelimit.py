@@ -24,8 +24,7 @@ import math
 import threading
 from collections.abc import Mapping
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..policies._rate_limit import DEFAULT_LOW_WATER, DEFAULT_MAX_PAUSE_S, RateLimit
 

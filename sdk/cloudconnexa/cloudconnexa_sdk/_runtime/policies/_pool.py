@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import DEFAULT_KEEPALIVE_EXPIRY_S, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_KEEPALIVE_CONNECTIONS
 from ._timeouts import positive_seconds
 

@@ -32,8 +32,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from typing import Any, Literal, TypeVar
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._errors import SDKError
 from ._model_fields import is_absent, python_name, read_field
 

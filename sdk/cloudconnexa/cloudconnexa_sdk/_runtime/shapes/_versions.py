@@ -25,8 +25,8 @@ from collections.abc import Awaitable, Callable, Mapping, MutableSet
 from typing import Any, Final, Literal, TypeVar
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._errors import APIStatusError, SDKError, raise_for_status
 from ..pipeline._call_failures import report_call_errors, retrying_elsewhere
 from ..pipeline._hooks import Hooks

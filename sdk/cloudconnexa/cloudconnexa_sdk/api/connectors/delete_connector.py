@@ -3,8 +3,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -14,6 +12,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...types import Response
 

@@ -2,8 +2,6 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
@@ -15,6 +13,7 @@ from ..._runtime import (
     strip_legacy_fields,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.ip_service import IpService
 from ...models.ip_service_request import IpServiceRequest

@@ -3,8 +3,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
@@ -16,6 +14,7 @@ from ..._runtime import (
     strip_legacy_fields,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.ip_service import IpService
 from ...types import Response

@@ -2,8 +2,6 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
@@ -14,6 +12,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.token import Token
 from ...models.token_request import TokenRequest

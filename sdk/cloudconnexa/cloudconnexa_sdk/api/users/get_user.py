@@ -3,8 +3,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from ..._response_schemas import SCHEMAS
 from ..._runtime import (
     RequestOptions,
@@ -15,6 +13,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...models.user import User
 from ...types import Response

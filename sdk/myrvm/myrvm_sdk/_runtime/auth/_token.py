@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from typing import Protocol
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._defaults import DEFAULT_TOKEN_TYPE, REFRESH_LIFETIME_FRACTION
 from ..core._errors import TokenRefreshError
 from ..core._secret import Secret

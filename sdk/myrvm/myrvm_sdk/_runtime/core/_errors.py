@@ -44,8 +44,8 @@ from types import TracebackType
 from typing import Any, ClassVar
 
 import attrs
-import httpx
 
+from . import httpx
 from ._connect_failure import PermanentConnectFailure, permanent_connect_failure
 from ._defaults import TRANSIENT_STATUSES
 from ._exchange import (

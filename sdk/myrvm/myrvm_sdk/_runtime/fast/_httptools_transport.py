@@ -48,8 +48,7 @@ import ssl
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
 
-import httpx
-
+from ..core import httpx
 from ..core._errors import transport_dependency_missing
 
 if TYPE_CHECKING:

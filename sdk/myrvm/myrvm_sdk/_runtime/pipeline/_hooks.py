@@ -21,8 +21,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError, HookError
 from ..policies._circuit_breaker import CircuitStateChanged

@@ -19,7 +19,7 @@ import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator
 
-import httpx
+from ..core import httpx
 
 __all__ = ["AsyncHostLimitTransport", "HostLimitTransport"]
 

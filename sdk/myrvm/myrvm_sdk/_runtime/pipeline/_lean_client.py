@@ -10,12 +10,15 @@ the whole request costs in aiohttp, so this is where an httpx-based SDK loses un
 
 The short path is taken only when the outcome is the same as httpx's own: a relative URL string, no
 per-call cookies, auth or redirect choice, no client-level query params, event hooks or redirect
-following, an empty cookie jar and no credentials in the base URL. It still builds a real
-`httpx.Request`, runs the client's `auth` flow (token refresh works unchanged), sends through the
-client's transport stack (retries, hooks, breaker, logging), reads the body, sets ``response.request``,
-``elapsed`` and, for a redirect, ``next_request``; a ``Set-Cookie`` answer is handed to the cookie jar,
-after which the jar is no longer empty and every later request takes httpx's full path. Anything else
-(`send`, `stream`, `build_request`, users' own calls with cookies or auth) is httpx's code, unchanged.
+following, an empty cookie jar, no credentials in the base URL, and a client built with ``transport=``
+and without ``mounts=`` or ``proxy=`` (then httpx sends every request through that transport; the
+client remembers it from its own constructor arguments). It still builds a real `httpx.Request`, runs
+the client's `auth` flow (token refresh works unchanged), sends through the client's transport stack
+(retries, hooks, breaker, logging), reads the body, sets ``response.request``, ``elapsed`` and, for a
+redirect, ``next_request`` (built by httpx's own public `send`, see `_redirect_offer`); a ``Set-Cookie``
+answer is handed to the cookie jar, after which the jar is no longer empty and every later request takes
+httpx's full path. Anything else (`send`, `stream`, `build_request`, users' own calls with cookies or
+auth) is httpx's code, unchanged. Only the library's public API is used (`_http.py`).
 """
 
 from __future__ import annotations
@@ -26,34 +29,27 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
-from ._lean_exchange import HostHeaders, bodyless_request, read_in_memory
-from ._request_url import PathJoiner
+from ..core import httpx
+from ..core._http import LIBRARY
+from ._lean_exchange import HostHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
 
 _DEFAULT = httpx.USE_CLIENT_DEFAULT
-_httpx_logger = logging.getLogger("httpx")  # httpx logs each request here at INFO; so do we
+_httpx_logger = logging.getLogger(LIBRARY)  # the library logs each request here at INFO; so do we
 _BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to httpx.Request only when given
 
 
 class _Plan:
     """What every short-path request of one client shares; rebuilt when the client's settings change."""
 
-    __slots__ = ("base", "base_url", "host_headers", "joiner", "timeout", "timeout_dict")
+    __slots__ = ("base", "base_url", "host_headers", "timeout", "timeout_dict")
 
     def __init__(self, base_url: httpx.URL, timeout: httpx.Timeout) -> None:
         self.base_url, self.timeout = base_url, timeout
         self.base = str(base_url).rstrip("/")  # httpx keeps a trailing slash; relative URLs start with one
-        self.joiner = PathJoiner(base_url)
         self.host_headers = HostHeaders(base_url.netloc)
         self.timeout_dict = timeout.as_dict()
-
-    def url(self, path: str) -> httpx.URL | str:
-        """The request URL for `path`: built from the parsed base when it can be, else for httpx to parse."""
-        joined = self.joiner.join(path)
-        return self.base + path if joined is None else joined
 
 
 def _plan(client: httpx.Client | httpx.AsyncClient, cached: _Plan | None) -> _Plan | None:
@@ -64,8 +60,6 @@ def _plan(client: httpx.Client | httpx.AsyncClient, cached: _Plan | None) -> _Pl
     if cached is not None and cached.base_url is base_url and cached.timeout is timeout:
         return cached
     if base_url.userinfo or not base_url.is_absolute_url:
-        return None
-    if client._mounts:  # proxies or user mounts choose the transport per URL: that is httpx's own path
         return None
     return _Plan(base_url, timeout)
 
@@ -86,6 +80,7 @@ def _short_path(
         and not hooks["response"]
         and not client.cookies.jar
         and not client.is_closed
+        and client.sole_transport is not None
     ):
         return None
     plan = client._lean_plan = _plan(client, client._lean_plan)
@@ -95,7 +90,7 @@ def _short_path(
     timeouts = plan.timeout_dict if timeout is _DEFAULT else httpx.Timeout(timeout).as_dict()
     extensions = {**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts}
     body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
-    target, extra = plan.url(url), options["headers"]
+    target, extra = plan.base + url, options["headers"]
     if body.keys() <= {"params"}:
         request = _bodyless(plan, client.headers, method, target, extra, body.get("params"), extensions)
         if request is not None:
@@ -111,7 +106,7 @@ def _bodyless(
     plan: _Plan,
     defaults: httpx.Headers,
     method: str,
-    target: httpx.URL | str,
+    target: str,
     extra: Any,
     params: Any,
     extensions: dict[str, Any],
@@ -129,13 +124,36 @@ def _bodyless(
     return bodyless_request(method, target, headers, params, extensions)
 
 
+class _Answer(httpx.BaseTransport):
+    """A transport that hands back one prepared response and never reads the request (it was sent already)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.response
+
+
+def _redirect_offer(cookies: httpx.Cookies, request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+    """The next request httpx offers for a redirect answer, from httpx's own public `send`.
+
+    A throwaway client with the same cookies is given a stand-in answer (status, headers and HTTP version;
+    no body) and does not follow it, so its `send` sets ``next_request`` exactly as the full path would.
+    That `send` also logs the request line, so `_received` does not. Redirect answers are rare for an SDK.
+    """
+    stand_in = httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions)
+    with httpx.Client(cookies=cookies, transport=_Answer(stand_in), trust_env=False) as replay:
+        return replay.send(request).next_request
+
+
 def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> None:
     """What httpx records on every response it hands out."""
     response.request = request
     if any(name.lower() == b"set-cookie" for name, _ in response.headers.raw):
         client.cookies.extract_cookies(response)
     if response.has_redirect_location:  # rare: httpx offers the next request even when not following
-        response.next_request = client._build_redirect_request(request, response)
+        response.next_request = _redirect_offer(client.cookies, request, response)
+        return
     if _httpx_logger.isEnabledFor(logging.INFO):
         _httpx_logger.info(
             'HTTP Request: %s %s "%s %d %s"',
@@ -151,6 +169,18 @@ class LeanClient(httpx.Client):
     """`httpx.Client` with the short path for `request()` described in the module docstring."""
 
     _lean_plan: _Plan | None = None
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        mounts: Mapping[str, httpx.BaseTransport | None] | None = None,
+        proxy: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
+        self.sole_transport = transport if mounts is None and proxy is None else None
+        """The transport every request goes through, or None when httpx may choose one per URL."""
 
     def request(
         self,
@@ -182,12 +212,12 @@ class LeanClient(httpx.Client):
             "timeout": timeout,
             "extensions": extensions,
         }
-        request = _short_path(self, method, url, options)
-        if request is None:
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
             return super().request(method, url, **options)
-        return self._send_lean(request)
+        return self._send_lean(request, transport)
 
-    def _send_lean(self, request: httpx.Request) -> httpx.Response:
+    def _send_lean(self, request: httpx.Request, transport: httpx.BaseTransport) -> httpx.Response:
         """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
         auth = self.auth or httpx.Auth()
         flow = auth.sync_auth_flow(request)
@@ -196,7 +226,7 @@ class LeanClient(httpx.Client):
             while True:
                 start = time.perf_counter()
                 try:
-                    response = self._transport.handle_request(request)
+                    response = transport.handle_request(request)
                 except httpx.RequestError as exc:
                     exc.request = request  # as httpx does: errors name the request that failed
                     raise
@@ -206,8 +236,7 @@ class LeanClient(httpx.Client):
                         next_request = flow.send(response)
                     except StopIteration:
                         next_request = None
-                    if not read_in_memory(response):
-                        response.read()
+                    response.read()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
                         return response
@@ -223,6 +252,18 @@ class AsyncLeanClient(httpx.AsyncClient):
     """`httpx.AsyncClient` with the short path for `request()` described in the module docstring."""
 
     _lean_plan: _Plan | None = None
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        mounts: Mapping[str, httpx.AsyncBaseTransport | None] | None = None,
+        proxy: Any = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
+        self.sole_transport = transport if mounts is None and proxy is None else None
+        """The transport every request goes through, or None when httpx may choose one per URL."""
 
     async def request(
         self,
@@ -254,12 +295,12 @@ class AsyncLeanClient(httpx.AsyncClient):
             "timeout": timeout,
             "extensions": extensions,
         }
-        request = _short_path(self, method, url, options)
-        if request is None:
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
             return await super().request(method, url, **options)
-        return await self._send_lean(request)
+        return await self._send_lean(request, transport)
 
-    async def _send_lean(self, request: httpx.Request) -> httpx.Response:
+    async def _send_lean(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
         """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
         auth = self.auth or httpx.Auth()
         flow = auth.async_auth_flow(request)
@@ -268,7 +309,7 @@ class AsyncLeanClient(httpx.AsyncClient):
             while True:
                 start = time.perf_counter()
                 try:
-                    response = await self._transport.handle_async_request(request)
+                    response = await transport.handle_async_request(request)
                 except httpx.RequestError as exc:
                     exc.request = request  # as httpx does: errors name the request that failed
                     raise
@@ -278,8 +319,7 @@ class AsyncLeanClient(httpx.AsyncClient):
                         next_request = await flow.asend(response)
                     except StopAsyncIteration:
                         next_request = None
-                    if not read_in_memory(response):
-                        await response.aread()
+                    await response.aread()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
                         return response

@@ -14,8 +14,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
-
+from ..core import httpx
 from ..core._errors import ResponseValidationError
 from ._schema_check import Check, SchemaCompiler
 

@@ -39,8 +39,7 @@ import threading
 import weakref
 from collections.abc import AsyncGenerator, Generator
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
 from ..core._errors import TokenRefreshError, TransportError

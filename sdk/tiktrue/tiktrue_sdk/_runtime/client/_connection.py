@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar
 
 import attrs
-import httpx
 
 from ..auth._auth import TokenRefreshAuth
 from ..auth._key_auth import KeyScheme, KeySchemeAuth, Requirement
@@ -22,6 +21,7 @@ from ..auth._oauth2 import ClientCredentialsProvider
 from ..auth._token import TokenProvider
 from ..auth._token_providers import LoginTokenProvider, StaticTokenProvider
 from ..auth._token_store import TokenStore
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._errors import ConfigurationError
 from ..core._redaction import Redaction

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION
 from ..core._errors import ChecksumMismatchError, DownloadError, redact_url

@@ -22,8 +22,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_PROBE_TIMEOUT_S
 from ..core._errors import OutboxError

@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Final, Literal
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError
 from ..core._redaction import Redaction

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._errors import ConfigurationError
 from ..core._redaction import mask_userinfo
 from ..core._secret import Secret

@@ -2,8 +2,6 @@
 from http import HTTPStatus
 from typing import Any
 
-import httpx
-
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -12,6 +10,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient, Client
 from ...types import Response
 

@@ -4,8 +4,6 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
@@ -15,6 +13,7 @@ from ..._runtime import (
     report_call_errors,
     translate_transport_errors,
 )
+from ..._runtime.core import httpx
 from ...client import AuthenticatedClient
 from ...types import UNSET, File, Response, Unset
 

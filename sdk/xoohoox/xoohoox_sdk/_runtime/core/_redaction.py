@@ -37,8 +37,8 @@ from typing import Final
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 import attrs
-import httpx
 
+from . import httpx
 from ._defaults import (
     DEFAULT_MAX_BODY_CHARS,
     DEFAULT_MAX_CAPTURED_BODY_BYTES,

@@ -16,8 +16,7 @@ import asyncio
 import ssl
 from collections import deque
 
-import httpx
-
+from ..core import httpx
 from ._httptools_connection import HttptoolsConnection, Origin
 
 __all__ = ["ConnectionPool"]

@@ -33,8 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import ConfigurationError, OutboxError, OutboxFullError
 from ..policies._retry_policy import Jitter

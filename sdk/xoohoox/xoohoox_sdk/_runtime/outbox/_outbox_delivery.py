@@ -24,8 +24,8 @@ from collections.abc import Callable, Sequence
 from typing import Final, Literal, TypeVar
 
 import attrs
-import httpx
 
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._defaults import TRANSIENT_STATUSES
 from ..core._errors import TransportError as SDKTransportError

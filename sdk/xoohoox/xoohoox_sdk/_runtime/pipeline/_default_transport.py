@@ -24,8 +24,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-import httpx
-
+from ..core import httpx
 from ..core._env import environment
 
 __all__ = ["default_backend", "environment_proxy", "proxies_from"]

@@ -36,8 +36,7 @@ import logging
 import sys
 from collections.abc import Mapping
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock
 from ..core._defaults import REDACTION_EXTENSION
 from ..core._env import environment

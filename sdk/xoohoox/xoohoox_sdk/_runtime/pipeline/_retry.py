@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import random
 
-import httpx
-
+from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._connect_failure import permanent_connect_failure
 from ..core._errors import (

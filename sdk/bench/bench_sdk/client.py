@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults
+from ._runtime import ConfigurationError, Hooks, PathDefaults
 
 
 class Client:
@@ -21,7 +21,6 @@ class Client:
         *,
         httpx_client: httpx.Client | None = None,
         async_httpx_client: httpx.AsyncClient | None = None,
-        deferral: Deferral | None = None,
         api_version: str | None = None,
         validate_responses: bool = True,
         path_defaults: PathDefaults | None = None,
@@ -30,8 +29,6 @@ class Client:
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
-        self.deferral = deferral or Deferral()
-        """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
         self.validate_responses = validate_responses

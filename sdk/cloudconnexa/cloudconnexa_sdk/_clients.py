@@ -8,7 +8,6 @@ environment variables, then a TOML file (`config_file=` or `CLOUDCONNEXA_CONFIG_
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -37,25 +36,17 @@ from ._resources import (
     VpnRegionsResource,
 )
 from ._runtime import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
     AsyncBackend,
     AsyncConnection,
     AuthSpec,
-    ClientOptions,
     ClientSettings,
     Clock,
-    Deferral,
-    DownloadResult,
-    Outbox,
-    ProgressCallback,
-    RetryPolicy,
+    ConnectionOptions,
     SdkIdentity,
     SyncConnection,
     TokenStore,
-    adownload,
-    download,
     mask_userinfo,
+    no_deferral,
 )
 from .client import Client
 
@@ -98,7 +89,7 @@ class CloudConnexa:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -116,13 +107,13 @@ class CloudConnexa:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -130,7 +121,6 @@ class CloudConnexa:
         )
         self.low_level = Client(
             httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -146,11 +136,6 @@ class CloudConnexa:
         self.dns_records = DnsRecordsResource(self.low_level)
         self.ip_services = IpServicesResource(self.low_level)
         self.vpn_regions = VpnRegionsResource(self.low_level)
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -176,36 +161,6 @@ class CloudConnexa:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return download(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""
@@ -240,7 +195,7 @@ class AsyncCloudConnexa:
             (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
             pip install "cloudconnexa-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -258,13 +213,13 @@ class AsyncCloudConnexa:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -272,7 +227,6 @@ class AsyncCloudConnexa:
         )
         self.low_level = Client(
             async_httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -288,11 +242,6 @@ class AsyncCloudConnexa:
         self.dns_records = AsyncDnsRecordsResource(self.low_level)
         self.ip_services = AsyncIpServicesResource(self.low_level)
         self.vpn_regions = AsyncVpnRegionsResource(self.low_level)
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -318,36 +267,6 @@ class AsyncCloudConnexa:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    async def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return await adownload(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""

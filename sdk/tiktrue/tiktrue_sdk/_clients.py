@@ -35,12 +35,10 @@ from ._runtime import (
     AsyncConnection,
     AuthenticationError,
     AuthSpec,
-    ClientOptions,
     ClientSettings,
     Clock,
-    Deferral,
+    ConnectionOptions,
     DownloadResult,
-    Outbox,
     ProgressCallback,
     RetryPolicy,
     SdkIdentity,
@@ -49,6 +47,7 @@ from ._runtime import (
     adownload,
     download,
     mask_userinfo,
+    no_deferral,
 )
 from .client import Client
 
@@ -83,7 +82,7 @@ class TikTrue:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -101,13 +100,13 @@ class TikTrue:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -115,7 +114,6 @@ class TikTrue:
         )
         self.low_level = Client(
             httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -127,11 +125,6 @@ class TikTrue:
         self.models = ModelsResource(self.low_level)
         self.payments = PaymentsResource(self.low_level)
         self.health = HealthResource(self.low_level)
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -237,7 +230,7 @@ class AsyncTikTrue:
             (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
             pip install "tiktrue-sdk[fast]".
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -255,13 +248,13 @@ class AsyncTikTrue:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -269,7 +262,6 @@ class AsyncTikTrue:
         )
         self.low_level = Client(
             async_httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -281,11 +273,6 @@ class AsyncTikTrue:
         self.models = AsyncModelsResource(self.low_level)
         self.payments = AsyncPaymentsResource(self.low_level)
         self.health = AsyncHealthResource(self.low_level)
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:

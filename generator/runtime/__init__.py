@@ -7,6 +7,8 @@ contract with the generated code).
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -985,3 +987,19 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _Facade(types.ModuleType):
+    """This package, keeping a public name when a wing of the same name is imported.
+
+    Python binds a sub-package as an attribute of its parent when it is first imported: importing the
+    `download` wing would hide the `download()` function behind the module, for good, whichever came first.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _MODULE_OF and isinstance(value, types.ModuleType):
+            return  # the wing stays reachable in sys.modules; the name keeps resolving through __getattr__
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Facade

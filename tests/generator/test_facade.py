@@ -92,3 +92,32 @@ def test_only_imports_of_the_runtime_belong_in_the_type_checking_block() -> None
         exports('"""Doc."""\nfrom typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os\n')
     with pytest.raises(FacadeError, match="no `if TYPE_CHECKING:`"):
         exports('"""Doc."""\n')
+
+
+def test_a_wing_imported_first_does_not_hide_the_public_name_it_shares() -> None:
+    """`download` is a wing and a function: importing the wing before the name still gives the function."""
+    code = (
+        "from runtime.download import _download as module\nimport runtime\n"
+        "from runtime import download\n"
+        "assert runtime.download is download is module.download, runtime.download\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=RUNTIME.parent, check=True, env={"PYTHONPATH": "."})
+
+
+def test_a_runtime_without_the_fast_wing_refuses_its_transports(tmp_path: Path) -> None:
+    """`transport="httptools"` in an SDK generated without the `fast` extra is a ConfigurationError naming
+    the extra, not an ImportError from inside the runtime."""
+    code = (
+        "import slimrt\n"
+        "try:\n"
+        "    slimrt.build_async_client(slimrt.ClientSettings(base_url='https://api.example.com'), auth=None,\n"
+        "                              hooks=slimrt.Hooks(), logger_name='t', transport='httptools')\n"
+        "except slimrt.ConfigurationError as exc:\n"
+        "    print(exc.setting, exc)\n"
+    )
+    path = slim_runtime(tmp_path, set(BASE_WINGS))
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=path, capture_output=True, text=True, check=True, env={"PYTHONPATH": "."}
+    )
+    assert result.stdout.startswith("transport transport='httptools' is not available")
+    assert "`fast` extra" in result.stdout

@@ -74,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("baseline")
     parser.add_argument("--path", action="append", default=[], help="a folder for PYTHONPATH (repeatable)")
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--python", default=sys.executable, help="the interpreter (a fresh venv: no dev tools)")
     args = parser.parse_args(argv)
-    timing = paired_import_time(args.module, args.baseline, runs=args.runs, path=args.path)
+    timing = paired_import_time(args.module, args.baseline, runs=args.runs, path=args.path, python=args.python)
     print(json.dumps({**attrs.asdict(timing), "ratio": timing.ratio}))
     return 0
 

@@ -24,7 +24,8 @@ from openapi_python_client import _get_project_for_url_or_path, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser.errors import GeneratorError
 
-from generator.documents import DocumentError, read_document
+from generator.spec_findings import SpecError
+from generator.spec_walk import RefError, follow_ref, load, ws_protocol
 
 STREAM_EXTENSION = "x-ws-stream"  # a channel marked so is a URL path whose connections just receive
 
@@ -58,30 +59,21 @@ class RealtimeContext:
 
 
 def _resolve(document: Mapping[str, Any], node: Any, where: str) -> Any:
-    seen = 0
-    while isinstance(node, Mapping) and "$ref" in node:
-        ref = str(node["$ref"])
-        if not ref.startswith("#/") or seen > 20:
-            raise AsyncAPIError(f"{where}: only local $refs are supported, got {ref!r}")
-        target: Any = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            if not isinstance(target, Mapping) or part not in target:
-                raise AsyncAPIError(f"{where}: $ref {ref} does not resolve")
-            target = target[part]
-        node, seen = target, seen + 1
-    return node
+    try:
+        return follow_ref(document, node)
+    except RefError as exc:
+        raise AsyncAPIError(f"{where}: {exc}") from None
 
 
 def load_asyncapi(path: Path) -> dict[str, Any]:
     try:
-        document = read_document(path)
-    except (OSError, DocumentError) as exc:
-        raise AsyncAPIError(f"{path.name}: cannot be read as YAML: {exc}") from None
+        document = load(path)
+    except SpecError as exc:
+        raise AsyncAPIError(str(exc)) from None  # names the file, and the line when there is one
     if not isinstance(document, dict) or not str(document.get("asyncapi", "")).startswith("3."):
         raise AsyncAPIError(f"{path.name}#/asyncapi: expected an AsyncAPI 3.x document")
-    protocol = (document.get("info") or {}).get("x-ws-protocol")
-    if not isinstance(protocol, dict) or "discriminator" not in protocol:
+    protocol = ws_protocol(document)
+    if protocol is None or "discriminator" not in protocol:
         raise AsyncAPIError(f"{path.name}#/info/x-ws-protocol: missing (see README, Real-time)")
     return document
 
@@ -131,7 +123,7 @@ def _message_kind(document: Mapping[str, Any], key: str, message: Mapping[str, A
 
 
 def realtime_context(document: Mapping[str, Any]) -> RealtimeContext:
-    protocol = dict((document.get("info") or {})["x-ws-protocol"])
+    protocol = dict(ws_protocol(document) or {})  # load_asyncapi checked it is there
     discriminator = str(protocol["discriminator"])
     messages_by_ref: dict[str, str] = {}
     components = (document.get("components") or {}).get("messages") or {}

@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+from jinja2 import FileSystemBytecodeCache
 from openapi_python_client import Project, strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
@@ -31,7 +33,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.facade import render as render_facade
 from generator.generator_problems import RULE, problem_findings
-from generator.import_check import broken_modules, describe, endpoint_pointers
+from generator.import_check import ImportCheck, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
@@ -45,12 +47,16 @@ from generator.spec_context import (
     spec_context,
 )
 from generator.spec_findings import Finding, SpecError
-from generator.spec_source import SpecSource, read_openapi
+from generator.spec_source import SpecSource
+from generator.spec_upgrade import read_for_generation
 from generator.wings import Wings, wings_for
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
 SDK_ROOT = ROOT / "sdk"
+# Compiled templates, reused by every later build: compiling openapi-python-client's and our templates costs
+# about 1 s a build. Jinja checks each entry against its template's source, so an edited template recompiles.
+TEMPLATE_CACHE = ROOT / ".tmp" / "jinja"
 
 # Files we render ourselves after openapi-python-client is done (it renders only its own template names).
 EXTRA_TEMPLATES = {
@@ -122,6 +128,8 @@ def _render_package(
     if isinstance(openapi, GeneratorError):
         raise SpecRejected(problem_findings(source, [openapi]) or [source.finding("", RULE, openapi.header)])
     project = Project(openapi=openapi, custom_template_path=TEMPLATES, config=config)
+    TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    project.env.bytecode_cache = FileSystemBytecodeCache(str(TEMPLATE_CACHE))
     project.env.globals.update(
         sdk=entry,
         spec=context,
@@ -242,14 +250,18 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         BuildError: anything else that stops the build, naming the SDK.
     """
     try:
-        source = read_openapi(entry.spec)
+        upgraded = read_for_generation(entry.spec)
     except SpecError as exc:
         raise SpecRejected(exc.findings) from None
+    source = upgraded.source
     if findings := document_findings(source, require_operation_ids=False):
         raise SpecRejected(findings)
     normalised = normalise(source.data, file=_source_name(entry.spec), skip=entry.skip)
     if normalised.errors:
         raise BuildError("\n".join(str(error) for error in normalised.errors))
+    normalised = attrs.evolve(normalised, notes=upgraded.notes + normalised.notes)
+    for note in upgraded.notes[:1]:  # how the document became 3.0/3.1; the README lists every note
+        print(f"generate: {entry.name}: {note}")
     for note in normalised.notes:
         if note.rule == "sdk-skip":
             print(f"generate: {entry.name}: skip {note.file}#{note.pointer} (listed in generator/sdks.toml)")
@@ -276,8 +288,9 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
         install_changelog(entry, project_dir)
         (package_dir / "py.typed").write_text("", encoding="utf-8")
         _stamp(project_dir, entry)
-        _format(project_dir)
-        broken = broken_modules(project_dir, entry.package)
+        with ImportCheck.start(project_dir, entry.package) as check:
+            _format(project_dir)
+            broken = check.result()
         if broken:
             raise BuildError("\n".join(describe(broken, pointers, _source_name(entry.spec))))
     except BaseException:

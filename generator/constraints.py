@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from generator.spec_refs import resolve_ref
+from generator.spec_walk import follow_ref
 
 __all__ = ["MAX_DEPTH", "request_constraints"]
 
@@ -43,7 +43,7 @@ _BODY_TYPES = ("application/json", "multipart/form-data", "application/x-www-for
 
 def _node(document: Mapping[str, Any], raw: Any, depth: int) -> dict[str, Any]:
     """The checkable part of one schema (empty when nothing can be checked)."""
-    schema = resolve_ref(document, raw)
+    schema = follow_ref(document, raw)
     if not isinstance(schema, Mapping) or depth > MAX_DEPTH:
         return {}
     node: dict[str, Any] = {}
@@ -79,7 +79,7 @@ def request_constraints(
 ) -> dict[str, Any] | None:
     """``{"body": node, "parameters": {name: node}}`` for one operation (keys present only when checkable)."""
     result: dict[str, Any] = {}
-    body = resolve_ref(document, operation.get("requestBody")) or {}
+    body = follow_ref(document, operation.get("requestBody")) or {}
     content = body.get("content") or {}
     media = next((content[kind] for kind in _BODY_TYPES if kind in content), None)
     if media is not None:
@@ -88,7 +88,7 @@ def request_constraints(
             result["body"] = checked
     parameters: dict[str, Any] = {}
     for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
-        parameter = resolve_ref(document, raw) or {}
+        parameter = follow_ref(document, raw) or {}
         checked = _node(document, parameter.get("schema"), 0)
         if checked and parameter.get("in") in ("path", "query", "header"):
             parameters[str(parameter["name"])] = checked

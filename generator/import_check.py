@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -41,21 +43,60 @@ print(json.dumps(broken))
 
 def broken_modules(project_dir: Path, package: str) -> dict[str, str]:
     """{module: "ErrorType: message"} for every module of `package` under `project_dir` that breaks an import."""
-    env = {**os.environ, "PYTHONPATH": str(project_dir), "PYTHONDONTWRITEBYTECODE": "1"}
-    result = subprocess.run(
-        [sys.executable, "-c", _IMPORT_EVERY_MODULE, str(project_dir / package)],
-        cwd=project_dir,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    if result.returncode != 0 or not result.stdout.strip():
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        return {package: last}
-    report: dict[str, str] = json.loads(result.stdout.strip().splitlines()[-1])
-    return report
+    with ImportCheck.start(project_dir, package) as check:
+        return check.result()
+
+
+class ImportCheck:
+    """The import check running in the background on a snapshot of the package, so the build can go on.
+
+    The build formats the files with ruff while this runs (the two take about as long as each other, and
+    formatting changes no import): the snapshot keeps the check from reading a file ruff is rewriting.
+    """
+
+    def __init__(
+        self, snapshot: tempfile.TemporaryDirectory[str], package: str, process: subprocess.Popen[str]
+    ) -> None:
+        self._snapshot = snapshot
+        self._package = package
+        self._process = process
+
+    @classmethod
+    def start(cls, project_dir: Path, package: str) -> ImportCheck:
+        snapshot = tempfile.TemporaryDirectory(prefix="import-check-")
+        try:
+            shutil.copytree(project_dir / package, Path(snapshot.name) / package)
+            env = {**os.environ, "PYTHONPATH": snapshot.name, "PYTHONDONTWRITEBYTECODE": "1"}
+            process = subprocess.Popen(
+                [sys.executable, "-c", _IMPORT_EVERY_MODULE, str(Path(snapshot.name) / package)],
+                cwd=snapshot.name,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except BaseException:
+            snapshot.cleanup()
+            raise
+        return cls(snapshot, package, process)
+
+    def result(self) -> dict[str, str]:
+        """Wait for the check: {module: "ErrorType: message"} for each module that does not import."""
+        stdout, stderr = self._process.communicate(timeout=600)
+        if self._process.returncode != 0 or not stdout.strip():
+            last = (stderr.strip().splitlines() or ["no output"])[-1]
+            return {self._package: last}
+        report: dict[str, str] = json.loads(stdout.strip().splitlines()[-1])
+        return report
+
+    def __enter__(self) -> ImportCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process.poll() is None:  # the build stopped before asking for the result
+            self._process.kill()
+            self._process.communicate()
+        self._snapshot.cleanup()
 
 
 def endpoint_pointers(package: str, endpoints: Mapping[str, Sequence[tuple[str, object, object]]]) -> dict[str, str]:

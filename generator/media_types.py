@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.spec_refs import SpecRefError, resolve_ref
+from generator.spec_walk import RefError, follow_ref, follow_ref_or, operations
 
 BINARY = "application/octet-stream"
 _BINARY_SCHEMA = {"type": "string", "format": "binary"}
 _BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data", BINARY)
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def essence(media_type: str) -> str:
@@ -38,8 +37,8 @@ def _is_binary(schema: object) -> bool:
 def _schema(document: Mapping[str, Any], media: Mapping[str, Any]) -> object:
     """The media type's schema, following local `$ref`s (a binary string is often a shared component)."""
     try:
-        return resolve_ref(document, media.get("schema"))
-    except SpecRefError:
+        return follow_ref(document, media.get("schema"))
+    except RefError:
         return None  # a $ref loop: not a binary or text schema
 
 
@@ -55,12 +54,9 @@ def response_is_native(media_type: str) -> bool:
     return _is_json(media_type) or essence(media_type) == BINARY or essence(media_type).startswith("text/")
 
 
-def _operations(document: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    for path, item in (document.get("paths") or {}).items():
-        for method in _HTTP_METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if isinstance(operation, dict):
-                yield ("paths", str(path), method), operation
+def _operations(document: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any]]]:
+    for found in operations(document):
+        yield ("paths", found.path, found.method), found.operation
 
 
 def _contents(
@@ -120,10 +116,8 @@ def rewrite_media_types(document: dict[str, Any]) -> tuple[dict[str, str], list[
 def accept_header(document: Mapping[str, Any], operation: Mapping[str, Any]) -> str | None:
     """The media types `operation`'s responses document, in order, for its Accept header (None: none documented)."""
     found: dict[str, None] = {}
-    for response in (operation.get("responses") or {}).values():
-        if isinstance(response, Mapping) and isinstance(response.get("$ref"), str):
-            name = response["$ref"].rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-            response = ((document.get("components") or {}).get("responses") or {}).get(name)
+    for raw in (operation.get("responses") or {}).values():
+        response = follow_ref_or(document, raw, None)
         if isinstance(response, Mapping) and isinstance(response.get("content"), Mapping):
             found.update(dict.fromkeys(str(media_type) for media_type in response["content"]))
     return ", ".join(found) or None

@@ -37,12 +37,11 @@ from openapi_python_client import strings
 from generator.media_types import rewrite_media_types
 from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
-from generator.spec_walk import resolve, split_pointer, walk
+from generator.spec_walk import HTTP_METHODS, resolve, split_pointer, walk
 
 # The prefix openapi-python-client's default config gives names that are not identifiers.
 _FIELD_PREFIX = "field_"
 _COMPONENT_KINDS = ("schemas", "parameters", "responses", "requestBodies", "headers", "examples", "callbacks")
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # The field openapi-python-client adds to every model that allows unknown properties.
 _EXTRA_FIELD = "additional_properties"
 
@@ -95,7 +94,7 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
 def _skip_operations(document: dict[str, Any], skip: Sequence[str], log: _Log) -> None:
     for pointer in skip:
         parts = split_pointer(pointer)
-        is_operation = len(parts) == 3 and parts[0] == "paths" and parts[2] in _HTTP_METHODS
+        is_operation = len(parts) == 3 and parts[0] == "paths" and parts[2] in HTTP_METHODS
         is_path = len(parts) == 2 and parts[0] == "paths"
         try:
             resolve(document, parts)
@@ -120,7 +119,7 @@ def _name_anonymous_operations(document: dict[str, Any], log: _Log) -> None:
     operations = [
         (route, method, item[method])
         for route, item in items
-        for method in _HTTP_METHODS
+        for method in HTTP_METHODS
         if isinstance(item.get(method), dict)
     ]
     taken = {op["operationId"] for _, _, op in operations if isinstance(op.get("operationId"), str)}

@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator.spec_walk import walk
+from generator.spec_walk import HTTP_METHODS, walk
 
 Note = Callable[[tuple[str, ...], str, str], None]
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
@@ -40,7 +39,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
     for path, item in document["paths"].items():
-        for method in _HTTP_METHODS:
+        for method in HTTP_METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if isinstance(operation, dict) and not operation.get("responses"):
                 operation["responses"] = {"2XX": {"description": "Success (the spec documents no response)."}}

@@ -17,7 +17,6 @@ _DISTRIBUTION = re.compile(r"^[a-z][a-z0-9-]*$")
 _CLASS = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _PREFIX = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
-KNOWN_EXTRAS = ("fast",)  # the optional dependency groups an SDK may declare in sdks.toml (`extras`)
 
 
 class RegistryError(Exception):
@@ -43,9 +42,6 @@ class SdkEntry:
     other_versions: tuple[tuple[Path, int], ...] = ()  # older API versions' specs, each mocked on its port
     # JSON pointers (`#/paths/~1x/get`) of operations the spec author accepts to leave out; printed by every build.
     skip: tuple[str, ...] = ()
-    # Optional dependency groups the SDK offers beyond its own (`fast`: the aiohttp/httptools transports and
-    # the runtime's `fast` wing); an SDK carries the `fast` wing only when it declares that extra.
-    extras: tuple[str, ...] = ()
 
     @classmethod
     def named(cls, name: str, spec: Path, **settings: Any) -> SdkEntry:
@@ -108,12 +104,8 @@ def _entry(where: str, name: str, table: object) -> SdkEntry:
     skip = table.get("skip", [])
     if not isinstance(skip, list) or not all(isinstance(p, str) and p.startswith("#/paths/") for p in skip):
         raise RegistryError(f"{where}: [sdk.{name}] skip must be a list of JSON pointers like '#/paths/~1items/get'")
-    extras = table.get("extras", [])
-    if not isinstance(extras, list) or not all(extra in KNOWN_EXTRAS for extra in extras):
-        raise RegistryError(f"{where}: [sdk.{name}] extras must be a list of {', '.join(map(repr, KNOWN_EXTRAS))}")
     return SdkEntry(
         skip=tuple(skip),
-        extras=tuple(extras),
         other_versions=tuple((ROOT / v["spec"], int(v["mock_port"])) for v in versions),
         name=name,
         spec=spec,

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from generator.runtime.shapes._schema_formats import CHECKED_FORMATS
+from generator.spec_walk import RefError, follow_ref_or, operations, ref_target
 
 __all__ = ["ResponseSchemaSet", "is_json_media_type", "response_schemas"]
 
@@ -69,18 +70,10 @@ class _Compactor:
 
     def resolve(self, ref: str) -> object:
         """The value a local ``$ref`` points to; None when it is not local or points nowhere."""
-        if not ref.startswith("#"):
+        try:
+            return ref_target(self._document, ref)
+        except RefError:
             return None
-        node: object = self._document
-        for raw in ref[1:].split("/")[1:]:
-            part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return None
-        return node
 
     def compact(self, schema: object) -> Any:
         if isinstance(schema, bool):
@@ -191,15 +184,6 @@ class _Compactor:
         return {ref: self.definitions[ref] for ref in sorted(self.definitions)}
 
 
-def _response_object(compactor: _Compactor, response: object) -> Mapping[str, Any] | None:
-    """A response, following ``$ref`` to ``components/responses`` (chains included)."""
-    seen: set[str] = set()
-    while isinstance(response, Mapping) and "$ref" in response and str(response["$ref"]) not in seen:
-        seen.add(str(response["$ref"]))
-        response = compactor.resolve(str(response["$ref"]))
-    return response if isinstance(response, Mapping) else None
-
-
 def _success_status(pattern: str) -> bool:
     """2xx and 3xx statuses and ranges (``200``, ``2XX``): the ones whose bodies the SDK parses."""
     return pattern[:1] in ("2", "3") and len(pattern) == 3
@@ -217,18 +201,14 @@ def response_schemas(document: Mapping[str, Any], methods: tuple[str, ...]) -> R
     """The compact schema of each operation's JSON success bodies, keyed by (method, path) and status."""
     compactor = _Compactor(document)
     by_operation: dict[tuple[str, str], dict[str, Any]] = {}
-    for path, item in sorted((document.get("paths") or {}).items()):
-        for method in methods:
-            operation = (item or {}).get(method)
-            if not isinstance(operation, Mapping):
+    for found in sorted(operations(document, methods), key=lambda found: found.path):
+        schemas: dict[str, Any] = {}
+        for status, raw in (found.operation.get("responses") or {}).items():
+            response = follow_ref_or(document, raw, None)  # a chain of `components/responses` too
+            if not _success_status(str(status).upper()) or not isinstance(response, Mapping):
                 continue
-            schemas: dict[str, Any] = {}
-            for status, raw in (operation.get("responses") or {}).items():
-                response = _response_object(compactor, raw)
-                if not _success_status(str(status).upper()) or response is None:
-                    continue
-                schema = _json_schema(response)
-                if schema is not None:
-                    schemas[str(status)] = compactor.compact(schema)
-            by_operation[method, str(path)] = schemas
+            schema = _json_schema(response)
+            if schema is not None:
+                schemas[str(status)] = compactor.compact(schema)
+        by_operation[found.method, found.path] = schemas
     return ResponseSchemaSet(definitions=compactor.finish(), by_operation=by_operation)

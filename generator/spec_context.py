@@ -55,9 +55,9 @@ from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
 from generator.runtime.outbox._client_options import ClientOptions
 from generator.spec_check import load_spec
-from generator.spec_refs import SpecRefError, resolve_ref
+from generator.spec_walk import HTTP_METHODS, RefError, follow_ref, follow_ref_or, ref_chain
+from generator.spec_walk import operations as walked_operations
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _WRITE_METHODS = ("post", "put", "patch", "delete")  # the methods x-sdk-deferrable may queue
 _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 
@@ -105,6 +105,10 @@ class AuthInfo:
     refresh_path: str | None
     token_url: str | None
     scopes: tuple[str, ...]
+    # apiKey and HTTP basic schemes as (name, kind, location, parameter), and which operations need them
+    key_schemes: tuple[tuple[str, str, str | None, str | None], ...] = ()
+    security: Mapping[str, tuple[tuple[str, ...], ...]] = attrs.field(factory=dict)  # operationId -> alternatives
+    default_security: tuple[tuple[str, ...], ...] = ()
 
     @property
     def kind(self) -> str:
@@ -256,7 +260,7 @@ def _bindings(
     """The operation's path parameters marked x-sdk-bind, by parameter name; records each argument's type."""
     bindings: dict[str, str] = {}
     for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
-        parameter = resolve_ref(document, raw) or {}
+        parameter = follow_ref(document, raw) or {}
         bind = parameter.get("x-sdk-bind")
         if bind is None:
             continue
@@ -265,7 +269,7 @@ def _bindings(
             raise SpecContextError(f"{where}: x-sdk-bind on parameter {name!r} is for path parameters only")
         if not isinstance(bind, str) or not bind.isidentifier() or keyword.iskeyword(bind) or bind in _CLIENT_ARGUMENTS:
             raise SpecContextError(f"{where}: x-sdk-bind {bind!r} on {name!r} must be a free Python argument name")
-        schema = resolve_ref(document, parameter.get("schema")) or {}
+        schema = follow_ref(document, parameter.get("schema")) or {}
         python_type = _PYTHON_TYPES.get(str(schema.get("type")), "str")
         if bound_types.setdefault(bind, python_type) != python_type:
             raise SpecContextError(
@@ -289,13 +293,9 @@ def _pagination(operation: Mapping[str, Any], where: str) -> Mapping[str, Any] |
 
 
 def _schema(document: Mapping[str, Any], node: object) -> Mapping[str, Any]:
-    """A schema with a local ``$ref`` followed (one level is all the specs here use)."""
-    if isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target: object = document
-        for part in node["$ref"][2:].split("/"):
-            target = target.get(part) if isinstance(target, Mapping) else None
-        return target if isinstance(target, Mapping) else {}
-    return node if isinstance(node, Mapping) else {}
+    """A schema with its local ``$ref``s followed; {} for anything that is not a schema or does not resolve."""
+    schema = follow_ref_or(document, node, {})
+    return schema if isinstance(schema, Mapping) else {}
 
 
 def _legacy_fields_of(schema: Mapping[str, Any]) -> tuple[str, ...]:
@@ -333,13 +333,47 @@ def _auth_info(document: Mapping[str, Any], operations: Mapping[str, OperationIn
             scopes = tuple(sorted((flow.get("scopes") or {}).keys()))
             break
     paths = {info.auth_role: info.path for info in operations.values() if info.auth_role}
+    key_schemes = _key_schemes(schemes)
     return AuthInfo(
         bearer=bearer or token_url is not None,
         login_path=paths.get("login"),
         refresh_path=paths.get("refresh"),
         token_url=token_url,
         scopes=scopes,
+        key_schemes=key_schemes,
+        security=_operation_security(document) if key_schemes else {},
+        default_security=_requirement(document.get("security")) if key_schemes else (),
     )
+
+
+def _key_schemes(schemes: Mapping[str, Any]) -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """The apiKey (header, query, cookie) and HTTP basic schemes: settings `api_key`, `username`/`password`."""
+    found: list[tuple[str, str, str | None, str | None]] = []
+    for name, scheme in sorted(schemes.items()):
+        if not isinstance(scheme, Mapping):
+            continue
+        if scheme.get("type") == "apiKey" and scheme.get("in") in ("header", "query", "cookie") and scheme.get("name"):
+            found.append((str(name), "apiKey", str(scheme["in"]), str(scheme["name"])))
+        elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            found.append((str(name), "basic", None, None))
+    return tuple(found)
+
+
+def _requirement(security: object) -> tuple[tuple[str, ...], ...]:
+    """A `security` list as alternatives of scheme names (``()`` for an empty requirement: none needed)."""
+    if not isinstance(security, list):
+        return ()
+    return tuple(tuple(sorted(str(n) for n in r)) for r in security if isinstance(r, Mapping))
+
+
+def _operation_security(document: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """operationId -> its own `security`, for the operations that override the document's."""
+    found: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values() if isinstance(item, Mapping) else ():
+            if isinstance(operation, Mapping) and "security" in operation and operation.get("operationId"):
+                found[str(operation["operationId"])] = _requirement(operation["security"])
+    return dict(sorted(found.items()))
 
 
 def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ...]:
@@ -354,21 +388,15 @@ def _api_versions(document: Mapping[str, Any], entry: SdkEntry) -> tuple[str, ..
     return tuple(sorted(versions, key=numeric))
 
 
-_MAX_REF_DEPTH = 32
-
-
 def _ref_chain(document: Mapping[str, Any], node: object) -> list[Mapping[str, Any]]:
     """`node` and the schemas its local ``$ref``s lead to, in order (a broken or cyclic chain just ends)."""
     chain: list[Mapping[str, Any]] = []
-    while isinstance(node, Mapping) and len(chain) < _MAX_REF_DEPTH:
-        chain.append(node)
-        ref = node.get("$ref")
-        if not isinstance(ref, str) or not ref.startswith("#/"):
-            break
-        target: object = document
-        for part in ref[2:].split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~")) if isinstance(target, Mapping) else None
-        node = target
+    try:
+        for link in ref_chain(document, node):
+            if isinstance(link, Mapping):
+                chain.append(link)
+    except RefError:
+        pass  # the links reached before the bad one still count
     return chain
 
 
@@ -414,53 +442,50 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
     seen: dict[tuple[str, str], tuple[str, bool]] = {}
     renames: list[str] = []
     bound_types: dict[str, str] = {}
-    for path, item in sorted((document.get("paths") or {}).items()):
-        for method in HTTP_METHODS:
-            operation = (item or {}).get(method)
-            if operation is None:
-                continue
-            resource = _resource_name(operation)
-            name = _method_name(operation, method, path)
-            where = f"{method.upper()} {path}"
-            explicit = operation.get("x-sdk-method") is not None
-            name = _free_method_name(resource, name, where, explicit, seen, renames)
-            seen[resource, name] = seen[resource, f"{name}_detailed"] = (where, explicit)
-            role = operation.get("x-sdk-auth")
-            if role not in (None, "login", "refresh", "logout"):
-                raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
-            security = operation.get("security", global_security)
-            legacy_fields, legacy_items = _legacy(document, operation)
-            deferrable = bool(operation.get("x-sdk-deferrable", False))
-            try:
-                bindings = _bindings(document, item, operation, where, bound_types)
-                constraints = request_constraints(document, item, operation)
-            except SpecRefError as exc:
-                raise SpecContextError(f"{where}: {exc}") from exc
-            if deferrable and method not in _WRITE_METHODS:
-                raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")
-            operations[operation_key(method, path)] = OperationInfo(
-                key=operation_key(method, path),
-                path=path,
-                method=method,
-                operation_id=str(operation.get("operationId") or f"{method}_{path}"),
-                resource=resource,
-                method_name=name,
-                sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
-                deferrable=deferrable,
-                auth_role=role,
-                deprecated=bool(operation.get("deprecated", False)),
-                health=bool(operation.get("x-sdk-health", False)) and method == "get",
-                pagination=_pagination(operation, where),
-                since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
-                fallback=_mapping(operation.get("x-sdk-fallback")),
-                legacy_fields=legacy_fields,
-                legacy_items=legacy_items,
-                requires_auth=bool(security) and any(bool(req) for req in security),
-                accept=accept_header(document, operation),
-                response_schemas=checks.by_operation.get((method, path), {}),
-                bindings=bindings,
-                constraints=constraints,
-            )
+    for found in sorted(walked_operations(document), key=lambda found: found.path):
+        path, method, item, operation = found.path, found.method, found.item, found.operation
+        resource = _resource_name(operation)
+        name = _method_name(operation, method, path)
+        where = f"{method.upper()} {path}"
+        explicit = operation.get("x-sdk-method") is not None
+        name = _free_method_name(resource, name, where, explicit, seen, renames)
+        seen[resource, name] = seen[resource, f"{name}_detailed"] = (where, explicit)
+        role = operation.get("x-sdk-auth")
+        if role not in (None, "login", "refresh", "logout"):
+            raise SpecContextError(f"{where}: x-sdk-auth must be 'login', 'refresh' or 'logout', not {role!r}")
+        security = operation.get("security", global_security)
+        legacy_fields, legacy_items = _legacy(document, operation)
+        deferrable = bool(operation.get("x-sdk-deferrable", False))
+        try:
+            bindings = _bindings(document, item, operation, where, bound_types)
+            constraints = request_constraints(document, item, operation)
+        except RefError as exc:
+            raise SpecContextError(f"{where}: {exc}") from exc
+        if deferrable and method not in _WRITE_METHODS:
+            raise SpecContextError(f"{where}: x-sdk-deferrable is for writes ({', '.join(_WRITE_METHODS)})")
+        operations[operation_key(method, path)] = OperationInfo(
+            key=operation_key(method, path),
+            path=path,
+            method=method,
+            operation_id=str(operation.get("operationId") or f"{method}_{path}"),
+            resource=resource,
+            method_name=name,
+            sends_idempotency_key=bool(operation.get("x-idempotent", False)) and method in ("post", "patch"),
+            deferrable=deferrable,
+            auth_role=role,
+            deprecated=bool(operation.get("deprecated", False)),
+            health=bool(operation.get("x-sdk-health", False)) and method == "get",
+            pagination=_pagination(operation, where),
+            since=str(operation["x-sdk-since"]) if operation.get("x-sdk-since") is not None else None,
+            fallback=_mapping(operation.get("x-sdk-fallback")),
+            legacy_fields=legacy_fields,
+            legacy_items=legacy_items,
+            requires_auth=bool(security) and any(bool(req) for req in security),
+            accept=accept_header(document, operation),
+            response_schemas=checks.by_operation.get((method, path), {}),
+            bindings=bindings,
+            constraints=constraints,
+        )
     for info_op in operations.values():
         if info_op.fallback is None:
             continue

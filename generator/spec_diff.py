@@ -31,11 +31,10 @@ from typing import Any, Literal
 
 import attrs
 
-from generator.spec_walk import resolve, split_pointer
+from generator.spec_walk import RefError, is_ref, operations, ref_chain
 
 Direction = Literal["request", "response"]
 Kind = Literal["breaking", "added", "fixed"]
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_DEPTH = 32
 
 
@@ -73,15 +72,14 @@ class _Differ:
 
     def resolve(self, document: Mapping[str, Any], node: Any) -> tuple[Any, str | None]:
         """A node with its `$ref` followed (a chain too); the component's name when it was a schema ref."""
-        name = None
-        for _ in range(_MAX_DEPTH):
-            if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
-                break
-            ref = node["$ref"]
-            if ref.startswith("#/components/schemas/"):
-                name = ref.rsplit("/", 1)[-1]
-            node = _pointer(document, ref)
-        return node, name
+        name, target = None, node
+        try:
+            for target in ref_chain(document, node):
+                if is_ref(target) and target["$ref"].startswith("#/components/schemas/"):
+                    name = target["$ref"].rsplit("/", 1)[-1]
+        except RefError:
+            target = {}  # another file, nothing, or a loop: outside what one document can compare
+        return target, name
 
     # --- operations -------------------------------------------------------------------------------
 
@@ -263,26 +261,12 @@ class _Differ:
             self.schema(f"{where}.{name}", old_props[name], new_props[name], direction, depth + 1, seen)
 
 
-def _pointer(document: Mapping[str, Any], ref: str) -> Any:
-    if not ref.startswith("#/"):
-        return {}  # another file: outside what one document can compare
-    try:
-        return resolve(document, split_pointer(ref))
-    except KeyError:
-        return {}
-
-
 def _operations(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    found: dict[str, Mapping[str, Any]] = {}
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, Mapping):
-            continue
-        for method in _METHODS:
-            operation = item.get(method)
-            if isinstance(operation, Mapping):
-                # path-level parameters apply to each operation; keep them apart from the operation's own
-                found[f"{method.upper()} {path}"] = {**operation, "x-path-parameters": item.get("parameters") or ()}
-    return found
+    # path-level parameters apply to each operation; keep them apart from the operation's own
+    return {
+        found.key: {**found.operation, "x-path-parameters": found.item.get("parameters") or ()}
+        for found in operations(document)
+    }
 
 
 def _types(schema: Mapping[str, Any]) -> frozenset[str]:

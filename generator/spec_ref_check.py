@@ -17,6 +17,7 @@ import attrs
 
 from generator.spec_findings import Finding, SpecError, json_pointer, pointer_tokens
 from generator.spec_source import SpecSource, display_name, read_yaml
+from generator.spec_walk import resolve
 
 _MISSING = object()
 
@@ -105,15 +106,10 @@ def _resolve(documents: _Documents, base: Path, ref: str) -> tuple[tuple[_Locati
 
 
 def _lookup(data: Any, pointer: str) -> Any:
-    node = data
-    for token in pointer_tokens(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return _MISSING
-    return node
+    try:
+        return resolve(data, pointer_tokens(pointer))
+    except KeyError:
+        return _MISSING
 
 
 def _describe(source: SpecSource, location: _Location) -> str:

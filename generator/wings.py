@@ -3,9 +3,11 @@
 Every SDK carries the base wings (`core` to `client`). The optional ones come only with a reason in the SDK's
 own documents, so a package holds no code its API cannot use (issue #15): `realtime` with an AsyncAPI
 document, `outbox` with an `x-sdk-deferrable` operation, `download` with a binary response (after
-normalisation every binary response is `application/octet-stream`), `fast` when `sdks.toml` declares the
-`fast` extra. The build copies these wings, the facade offers their names and the templates print their
-methods only when present (`Wings` flags); nothing else decides it.
+normalisation every binary response is `application/octet-stream`). `fast` is carried by every SDK: its
+httptools transport is the async client's default (pipeline/_default_transport.py); only its aiohttp
+transport needs the `fast` extra, and imports aiohttp when chosen. The build copies these wings, the facade
+offers their names and the templates print their methods only when present (`Wings` flags); nothing else
+decides it.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def has_binary_response(document: Mapping[str, Any]) -> bool:
 def wings_for(entry: SdkEntry, context: SpecContext, document: Mapping[str, Any]) -> Wings:
     """The optional wings `entry`'s SDK needs, from its registry entry, spec context and normalised document."""
     return Wings(
-        fast="fast" in entry.extras,
+        fast=True,  # the default async transport (httptools) lives in this wing
         outbox=any(operation.deferrable for operation in context.operations.values()),
         download=has_binary_response(document),
         realtime=entry.asyncapi is not None,

@@ -18,6 +18,8 @@ from typing import Any
 
 import attrs
 
+from generator.spec_walk import follow_ref_or
+
 STATUSES = ("422", "400")  # the statuses Prism answers an invalid request with, in its order of preference
 FIELD_KEYS = ("field", "name", "parameter", "param", "path", "pointer")  # an error item's "which field"
 MESSAGE_KEYS = ("message", "detail", "reason")  # an error item's "what is wrong"
@@ -87,18 +89,7 @@ def error_shape(document: Mapping[str, Any]) -> ErrorShape | None:
 
 def _resolve(document: Mapping[str, Any], node: object) -> Any:
     """`node` with local `$ref`s followed (a chain of them too); {} for a reference that does not resolve."""
-    seen: set[str] = set()
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        ref = node["$ref"]
-        if not ref.startswith("#/") or ref in seen:
-            return {}
-        seen.add(ref)
-        target: Any = document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(part) if isinstance(target, Mapping) else None
-        node = target if target is not None else {}
-    return node
+    return follow_ref_or(document, node, {})
 
 
 def _error_responses(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Any, Any]]:

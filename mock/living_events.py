@@ -6,6 +6,14 @@ An AsyncAPI message says which REST operations emit it:
       name: batchUpdate
       x-mock-emitted-by: [createBatch, updateBatch]
 
+A message some writes cause only in some states names the record field and, for each value that causes
+it, the fields the message then carries (a quality check graded `warning` or `fail` raises an alert with
+the matching severity; a `pass` raises none):
+
+    QualityAlert:
+      x-mock-emitted-by: [createQualityCheck, updateQualityCheck]
+      x-mock-emitted-when: {status: {warning: {severity: warning}, fail: {severity: critical}}}
+
 When one of them succeeds, `EventBridge` builds the message from its first example and the change:
   - ids: a value equal to an example id (a path parameter's example, a seeded record's id) becomes the
     changed record's own id;
@@ -33,9 +41,23 @@ from mock.state_records import substitute
 from mock.ws_document import AsyncApiDocument, MessageSpec
 
 EXTENSION = "x-mock-emitted-by"
+WHEN = "x-mock-emitted-when"
 CHANGED_FIELDS = ("changed_fields", "changedFields")
 Push = Callable[[str, Mapping[str, Any]], object]
 Report = Callable[[str], None]
+
+
+@attrs.frozen(kw_only=True)
+class Condition:
+    """`x-mock-emitted-when`: the record field, and for each of its values that causes the message its fields."""
+
+    field: str
+    cases: Mapping[str, Mapping[str, Any]]  # the field's value (as text) -> fields the message then carries
+
+    def fields(self, record: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        """The fields this record's state gives the message; None when its state causes no message."""
+        value = (record or {}).get(self.field)
+        return None if value is None else self.cases.get(_text(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -45,24 +67,44 @@ class EmittedEvent:
     channel: str
     spec: MessageSpec
     operation_ids: frozenset[str]
+    condition: Condition | None = None
 
 
 def emitted_events(document: AsyncApiDocument) -> list[EmittedEvent]:
     """The messages of `document` that carry `x-mock-emitted-by`, each on each channel that has it."""
     raw = yaml.safe_load(document.path.read_text(encoding="utf-8"))
     emitters: dict[str, frozenset[str]] = {}
+    conditions: dict[str, Condition] = {}
     for message in _messages(raw):
         ids = message.get(EXTENSION)
         ids = [ids] if isinstance(ids, str) else ids
         if isinstance(ids, list) and ids:
+            condition = _condition(message)
             for kind in _kinds(message, document.protocol.discriminator):
                 emitters[kind] = emitters.get(kind, frozenset()) | frozenset(map(str, ids))
+                if condition is not None:
+                    conditions[kind] = condition
     return [
-        EmittedEvent(channel=channel, spec=spec, operation_ids=emitters[spec.kind])
+        EmittedEvent(channel=channel, spec=spec, operation_ids=emitters[spec.kind], condition=conditions.get(spec.kind))
         for channel, specs in document.channels.items()
         for spec in specs
         if spec.kind in emitters and spec.examples
     ]
+
+
+def _condition(message: Mapping[str, Any]) -> Condition | None:
+    """The message's `x-mock-emitted-when` (one field: {value: {field: value}}); None when it has none."""
+    when = message.get(WHEN)
+    if not isinstance(when, Mapping) or len(when) != 1:
+        return None
+    [(field, cases)] = when.items()
+    cases = cases if isinstance(cases, Mapping) else {}
+    return Condition(field=str(field), cases={_text(k): dict(v or {}) for k, v in cases.items()})
+
+
+def _text(value: Any) -> str:
+    """A field's value as the extension's YAML key spells it (`true`, not `True`)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _messages(raw: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
@@ -110,7 +152,7 @@ def event_payload(
             holder[key] = change.etag
         elif key in CHANGED_FIELDS and isinstance(holder[key], list):
             holder[key] = changed
-        elif key.endswith("_at") and isinstance(holder[key], str):
+        elif (key == "at" or key.endswith("_at")) and isinstance(holder[key], str):
             holder[key] = stamp
     return payload
 
@@ -144,9 +186,15 @@ class EventBridge:
         for event in self.events:
             if change.operation_id not in event.operation_ids:
                 continue
+            fields = {} if event.condition is None else event.condition.fields(change.record)
+            if fields is None:
+                continue  # this state of the record causes no such message
             payload = event_payload(event.spec.examples[0], change, protected=self.protected, now=self._now())
             if payload is None:
                 continue
+            for holder, key, top in _fields(payload):
+                if key in fields and not (top and key in self.protected):
+                    holder[key] = copy.deepcopy(fields[key])
             errors = event.spec.validate(payload)
             if errors:
                 self._report(f"mock bug: event {event.spec.kind} after {change.operation_id}: {'; '.join(errors)}")

@@ -3,8 +3,9 @@
 Per request (`Prefer: delay=800, fault=503`): `delay=<ms>` waits before answering; `fault=reset` closes
 the connection without an answer, `fault=timeout` never answers (until `TIMEOUT_FAULT_S`), `fault=<status>`
 answers that status at once (the operation's documented example when it has one). Per mock: every API
-request fails with `status` at probability `rate` (with `Retry-After: retry_after` when set), and every
-one waits `latency_ms`. The dice come from a `random.Random(seed)`, so a seeded run repeats itself.
+request fails with `status` at probability `rate` (with `Retry-After: retry_after` when set; `status=reset`
+closes the connection instead, for a client's retries on connection errors), and every one waits
+`latency_ms`. The dice come from a `random.Random(seed)`, so a seeded run repeats itself.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 import attrs
 
 TIMEOUT_FAULT_S = 120.0
+RESET = "reset"
 MAX_DELAY_MS = 60_000
 
 
@@ -36,7 +38,7 @@ class FaultSettings:
     """The per-mock faults and latency; `None` rate means no random faults."""
 
     rate: float | None = None
-    status: int = 503
+    status: int | str = 503  # or RESET: the connection is closed unanswered
     retry_after_s: int | None = None
     latency_ms: int = 0
 
@@ -73,14 +75,16 @@ def _number(query: Mapping[str, str], name: str, low: float, high: float) -> flo
 
 
 def faults_from_query(current: FaultSettings, query: Mapping[str, str]) -> FaultSettings:
-    """`current` changed by `/_mock/faults?rate=0.3&status=503&retry_after=2` (rate=0 turns faults off)."""
+    """`current` changed by `/_mock/faults?rate=0.3&status=503&retry_after=2` (rate=0 turns faults off;
+    `status=reset` closes connections instead)."""
     rate = _number(query, "rate", 0, 1)
-    status = _number(query, "status", 400, 599)
+    reset = query.get("status") == RESET
+    status = None if reset else _number(query, "status", 400, 599)
     retry_after = _number(query, "retry_after", 0, 86400)
     return attrs.evolve(
         current,
         rate=(rate or None) if "rate" in query else current.rate,
-        status=int(status) if status is not None else current.status,
+        status=RESET if reset else int(status) if status is not None else current.status,
         retry_after_s=int(retry_after) if retry_after is not None else current.retry_after_s,
     )
 
@@ -101,7 +105,7 @@ def plan(settings: FaultSettings, prefer: str | None, rng: random.Random) -> Fau
         except ValueError:
             delay_ms = settings.latency_ms
     fault = asked.get("fault") or None
-    if fault is not None and fault not in ("reset", "timeout") and not (fault.isdigit() and 400 <= int(fault) <= 599):
+    if fault is not None and fault not in (RESET, "timeout") and not (fault.isdigit() and 400 <= int(fault) <= 599):
         fault = None
     if fault is None and settings.rate is not None and rng.random() < settings.rate:
         fault = str(settings.status)

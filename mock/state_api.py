@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from mock.state_fit import answer_fits
+from mock.state_fit import AnswerFit
 from mock.state_pages import filtered, paged
-from mock.state_records import Key, etag_matches, merge, next_id, substitute
+from mock.state_records import Key, etag_matches, merge, substitute
 from mock.state_resources import ApiShape, Resource, infer_resources
 from mock.state_spec import PARAM, Answer, Operation, base_paths, header_example, operations, walk
 
@@ -77,6 +77,7 @@ class LivingApi:
         self.operations = operations(document)
         self.bases = base_paths(document)
         self.shape = ApiShape(document, self.operations)
+        self._answer_fit = AnswerFit(document)
         self.resources = infer_resources(self.shape)
         # Each collection's item path (`/batches/{id}`), for the operations nested under its records.
         self.items = {
@@ -150,15 +151,17 @@ class LivingApi:
                 return self._missing(op, params)
         if op.method != "GET":
             answered = walk(success.example, self.shape.record_at(success))
-            record = {**(answered if isinstance(answered, Mapping) else {}), **_json_object(request.body)}
+            # The record as the answer shows it: the example's ids are this request's (rvm-0042 -> the path's).
+            shown = substitute(copy.deepcopy(answered), _replacements(op, params))
+            record = {**(shown if isinstance(shown, Mapping) else {}), **_json_object(request.body)}
             self._changed(op, None, params, record)
         return self._canned(op, success, params)
 
     def _canned(self, op: Operation, answer: Answer, params: Mapping[str, str], body: Any = None) -> Reply:
         example = answer.example if body is None else body
-        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        replacements = _replacements(op, params)
         filled = substitute(copy.deepcopy(example), replacements)
-        if replacements and not answer_fits(self.document, answer.schema, filled):
+        if replacements and not self._answer_fit.fits(answer.schema, filled):
             # a path value the answer cannot hold (an id longer than the answer's id may be): the example as it is
             filled = copy.deepcopy(example)
         return self._reply(answer, filled)
@@ -267,8 +270,7 @@ class LivingApi:
         changes = _json_object(request.body)
         # Every id this resource ever had, removed ones too: new ids keep the examples' style even when the
         # collection was emptied, and a removed record's id is never handed out again.
-        new_id = next_id(resource.records.issued, self._rng)
-        resource.records.issued.append(new_id)
+        new_id = resource.records.ids.issue(self._rng)
         template = walk(success.example, self.shape.record_at(success))
         base = {**resource.blank, **(template if isinstance(template, Mapping) else {})}
         # The example's lists (a network's routes) belong to the example's record: a new one starts empty
@@ -318,7 +320,7 @@ class LivingApi:
     ) -> None:
         if self.on_change is None:
             return
-        replacements = {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
+        replacements = _replacements(op, params)
         if resource is not None and resource.id_field and isinstance(record or previous, Mapping):
             own_id = str((record or previous)[resource.id_field])
             replacements |= {str(seed_id): own_id for seed_id in resource.records.seed_ids}
@@ -333,6 +335,11 @@ class LivingApi:
             replacements=replacements,
         )
         self.on_change(change)
+
+
+def _replacements(op: Operation, params: Mapping[str, str]) -> dict[str, str]:
+    """The path parameters' example values -> this request's values (an example's `rvm-0042` -> `rvm-0007`)."""
+    return {str(op.param_examples[p]): v for p, v in params.items() if p in op.param_examples}
 
 
 def _written(resource: Resource, record: dict[str, Any], changes: Mapping[str, Any], *, deep: bool) -> dict[str, Any]:

@@ -37,12 +37,25 @@ class FieldFit:
         return bool(self._cache[key].is_valid(value))
 
 
-def answer_fits(document: Mapping[str, Any], schema: Mapping[str, Any], body: Any) -> bool:
-    """True when `body` is valid for a whole answer's `schema` (no schema: True)."""
-    if not schema:
-        return True
-    validator = OAS30Validator if str(document.get("openapi", "3.1")).startswith("3.0") else OAS31Validator
-    return bool(validator({**dict(schema), "components": document.get("components") or {}}).is_valid(body))
+class AnswerFit:
+    """`fits(schema, body)`: True when `body` is valid for a whole answer's `schema` (no schema: True).
+
+    Each answer schema is compiled once (it used to be on every answer that put a path's id in an example).
+    """
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self._components = document.get("components") or {}
+        self._validator = OAS30Validator if str(document.get("openapi", "3.1")).startswith("3.0") else OAS31Validator
+        self._cache: dict[int, tuple[Mapping[str, Any], Any]] = {}  # id(schema) -> (schema kept alive, validator)
+
+    def fits(self, schema: Mapping[str, Any], body: Any) -> bool:
+        if not schema:
+            return True
+        cached = self._cache.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            cached = (schema, self._validator({**dict(schema), "components": self._components}))
+            self._cache[id(schema)] = cached
+        return bool(cached[1].is_valid(body))
 
 
 def _properties(document: Mapping[str, Any], schema: Any) -> dict[str, Mapping[str, Any]] | None:

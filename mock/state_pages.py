@@ -16,6 +16,8 @@ from mock.state_spec import Location, walk
 def filtered(records: list[dict[str, Any]], query: Mapping[str, str], known: tuple[str, ...]) -> list[dict[str, Any]]:
     """The records whose fields equal each query parameter (of `known`) that names a record field."""
     filters = {k: v for k, v in query.items() if k in known and any(k in r for r in records)}
+    if not filters:
+        return records
     return [r for r in records if all(_text(r.get(k)) == v for k, v in filters.items())]
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import attrs
 
+from generator.spec_walk import follow_ref_or
+
 METHODS = ("get", "put", "post", "patch", "delete")
 PARAM = re.compile(r"\{([^}/]+)\}")
 Location = tuple[str, ...]  # keys from an answer's body to the record (or to the list's array)
@@ -62,14 +64,9 @@ class Operation:
         return self.answers.get(status)
 
 
-def deref(document: Mapping[str, Any], node: Any, depth: int = 0) -> Any:
-    """`node` with its local `$ref` chain followed (not its children)."""
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and depth < 32:
-        target: Any = document
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(target, Mapping) else {}
-        node, depth = target, depth + 1
-    return node
+def deref(document: Mapping[str, Any], node: Any) -> Any:
+    """`node` with its local `$ref` chain followed (not its children); {} for a broken or looping chain."""
+    return follow_ref_or(document, node, {})
 
 
 def schema_at(document: Mapping[str, Any], schema: Any, location: Location) -> Any:

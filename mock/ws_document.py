@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
+
+from generator.spec_findings import SpecError
+from generator.spec_walk import RefError, follow_ref, load, ws_protocol
 
 STREAM_EXTENSION = "x-ws-stream"  # a channel whose address is a URL path of its own (see above)
 
@@ -107,9 +109,9 @@ def load_document(path: str | Path, *, server: str | None = None) -> AsyncApiDoc
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DocumentError(f"{path}: cannot read the document: {exc}") from None
+        raw = load(path)
+    except SpecError as exc:
+        raise DocumentError(str(exc)) from None  # names the file, and the line when there is one
     if not isinstance(raw, dict) or not str(raw.get("asyncapi", "")).startswith("3."):
         raise DocumentError(f"{path}: not an AsyncAPI 3.x document (no `asyncapi: 3.x.y` at the top)")
     protocol = _protocol(path, raw)
@@ -170,8 +172,8 @@ def _stream_addresses(path: Path, raw: Mapping[str, Any]) -> list[str]:
 
 
 def _protocol(path: Path, raw: Mapping[str, Any]) -> Protocol:
-    ext = (raw.get("info") or {}).get("x-ws-protocol")
-    if not isinstance(ext, dict):
+    ext = ws_protocol(raw)
+    if ext is None:
         raise DocumentError(f"{path}#/info/x-ws-protocol: missing; the mock needs it to know the message kinds")
 
     def get(section: str, key: str, default: str | None = None) -> str:
@@ -250,29 +252,18 @@ def _message(raw: Mapping[str, Any], ref: object, protocol: Protocol, where: str
 
 def _deref(raw: Mapping[str, Any], node: object, where: str) -> dict[str, Any]:
     """Follow `$ref`s (local ones only) until a mapping that is not a reference."""
-    for _ in range(32):
-        if not isinstance(node, dict):
-            raise DocumentError(f"{where}: expected an object or a $ref, got {node!r}")
-        ref = node.get("$ref")
-        if ref is None:
-            return node
-        node = _pointer(raw, ref, where)
-    raise DocumentError(f"{where}: $ref chain too long (a cycle?)")
+    target = _pointer(raw, node, where)
+    if not isinstance(target, dict):
+        raise DocumentError(f"{where}: expected an object or a $ref, got {target!r}")
+    return target
 
 
-def _pointer(raw: Mapping[str, Any], ref: object, where: str) -> object:
-    if not isinstance(ref, str) or not ref.startswith("#/"):
-        raise DocumentError(f"{where}: only local $refs ('#/...') are supported, got {ref!r}")
-    node: object = raw
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise DocumentError(f"{where}: $ref {ref} does not resolve")
-    return node
+def _pointer(raw: Mapping[str, Any], node: object, where: str) -> object:
+    """`node`, or what its chain of local `$ref`s leads to; DocumentError naming `where` for a bad one."""
+    try:
+        return follow_ref(raw, node)
+    except RefError as exc:
+        raise DocumentError(f"{where}: {exc}") from None
 
 
 def _inline(raw: Mapping[str, Any], node: object, where: str, seen: tuple[str, ...] = ()) -> Any:
@@ -282,7 +273,7 @@ def _inline(raw: Mapping[str, Any], node: object, where: str, seen: tuple[str, .
         if isinstance(ref, str):
             if ref in seen:
                 raise DocumentError(f"{where}: recursive $ref {ref} is not supported by the mock")
-            return _inline(raw, _pointer(raw, ref, where), where, (*seen, ref))
+            return _inline(raw, _pointer(raw, {"$ref": ref}, where), where, (*seen, ref))
         return {key: _inline(raw, value, where, seen) for key, value in node.items()}
     if isinstance(node, list):
         return [_inline(raw, item, where, seen) for item in node]

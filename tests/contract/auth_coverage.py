@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from generator.spec_walk import operations
+
 AUTH_REFUSALS = frozenset({401, 403})
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def secured_operations(spec: Mapping[str, Any]) -> frozenset[str]:
@@ -22,15 +23,10 @@ def secured_operations(spec: Mapping[str, Any]) -> frozenset[str]:
     """
     default = spec.get("security")
     labels = set()
-    paths = spec.get("paths")
-    for route, item in paths.items() if isinstance(paths, Mapping) else ():
-        for method in METHODS if isinstance(item, Mapping) else ():
-            operation = item.get(method)
-            if not isinstance(operation, Mapping):
-                continue
-            requirements = operation.get("security", default)
-            if isinstance(requirements, list) and requirements and all(requirements):
-                labels.add(f"{method.upper()} {route}")
+    for found in operations(spec):
+        requirements = found.operation.get("security", default)
+        if isinstance(requirements, list) and requirements and all(requirements):
+            labels.add(found.key)
     return frozenset(labels)
 
 

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import IO, TextIO
 
 import attrs
-import yaml
 
+from generator.spec_findings import SpecError
+from generator.spec_walk import load
 from tests.contract.auth_coverage import refusal_message, refused_operations, secured_operations
 from tests.contract.events import RunLog, echo, read_events
 
@@ -211,8 +212,8 @@ def _relay(stream: IO[str], output: list[str], out: TextIO | None) -> None:
 
 def _secured(spec: Path) -> frozenset[str]:
     try:
-        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        document = load(spec)
+    except SpecError:
         return frozenset()  # schemathesis has already said why it could not read the spec
     return secured_operations(document) if isinstance(document, dict) else frozenset()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.registry import load_registry
 from tests.contract.events import RunLog, read_events
 from tests.contract.run import REPORT_ROOT, ROOT, ContractRun, main, run
 from tests.contract.toy_server import TOY_SPEC, TOY_TOKEN, ToyServer
@@ -146,7 +147,7 @@ def test_reports_are_written_kept_and_named(
 
 def test_default_report_folder_is_per_spec() -> None:
     """Without --report-dir, reports go to .tmp/contract/<spec name>/ in the repository."""
-    contract = ContractRun(spec=ROOT / "openapi" / "myrvm.yaml", url="http://127.0.0.1:9", mock=True)
+    contract = ContractRun(spec=load_registry()["myrvm"].spec, url="http://127.0.0.1:9", mock=True)
     assert contract.reports().folder == REPORT_ROOT / "myrvm" == ROOT / ".tmp" / "contract" / "myrvm"
 
 

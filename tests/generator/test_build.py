@@ -556,8 +556,8 @@ def test_invalid_x_sdk_method_is_rejected_naming_the_operation(tmp_path: Path) -
 
 
 def test_unreadable_spec_is_a_build_error_naming_the_file(tmp_path: Path) -> None:
-    """A spec that is not OpenAPI 3.x fails the build with the spec file named, not a traceback."""
-    spec = write_spec(tmp_path, "swagger: '2.0'\ninfo: {title: Old, version: '1'}\npaths: {}\n", name="old.yaml")
+    """A spec that is neither Swagger 2.0 nor OpenAPI 3.x fails the build with the spec file named, not a traceback."""
+    spec = write_spec(tmp_path, "swagger: '1.2'\ninfo: {title: Old, version: '1'}\npaths: {}\n", name="old.yaml")
     with pytest.raises(BuildError, match=r"old\.yaml.*OpenAPI 3\.0\.x or 3\.1\.x"):
         build_into(widget_entry(spec), tmp_path / "out")
 

@@ -6,10 +6,12 @@ import textwrap
 from pathlib import Path
 
 import attrs
+import jinja2
 import pytest
 
+from generator import build
 from generator.build import BuildError, build_into
-from generator.import_check import broken_modules, describe, endpoint_pointers
+from generator.import_check import ImportCheck, broken_modules, describe, endpoint_pointers
 from tests.generator.test_build import WIDGET_SPEC, widget_entry, write_spec
 
 
@@ -50,3 +52,31 @@ def test_build_refuses_a_package_with_a_module_that_does_not_import(tmp_path: Pa
     entry = attrs.evolve(widget_entry(write_spec(tmp_path, WIDGET_SPEC)), modules=modules)
     with pytest.raises(BuildError, match=r"^spec\.yaml: \[import\] widget_sdk\.extras does not import: ImportError"):
         build_into(entry, tmp_path / "out")
+
+
+def test_the_check_reads_a_snapshot_so_the_build_may_rewrite_files_meanwhile(tmp_path: Path) -> None:
+    """Started before ruff formats the files, the check sees the package as it was when it started."""
+    write(tmp_path / "pkg" / "__init__.py", "from .api import x\n")
+    write(tmp_path / "pkg" / "api" / "__init__.py", "")
+    write(tmp_path / "pkg" / "api" / "x.py", "X = 1\n")
+    with ImportCheck.start(tmp_path, "pkg") as check:
+        write(tmp_path / "pkg" / "api" / "x.py", "X = (\n")  # a half-written file, as a rewrite in progress
+        assert check.result() == {}
+    assert "pkg.api.x" in broken_modules(tmp_path, "pkg")  # the same check on the files as they are now
+
+
+def test_second_build_compiles_no_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates are cached under .tmp/jinja: a later build loads them instead of compiling (~1 s)."""
+    monkeypatch.setattr(build, "TEMPLATE_CACHE", tmp_path / "jinja")
+    entry = widget_entry(write_spec(tmp_path, WIDGET_SPEC))
+    build_into(entry, tmp_path / "first")
+    compiled: list[str | None] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting_compile(self: jinja2.Environment, source: object, name: str | None = None, *args: object) -> object:
+        compiled.append(name)
+        return real_compile(self, source, name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    build_into(entry, tmp_path / "second")
+    assert [name for name in compiled if name and name.endswith(".py.jinja")] == []

@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from generator.registry import ROOT
 
 BOOTSTRAP = frozenset({"pip", "setuptools", "wheel"})  # what `python -m venv` itself may put in
-DECLARED = frozenset({"httpx", "attrs", "python-dateutil", "sniffio"})
+DECLARED = frozenset({"httpx", "attrs", "python-dateutil", "sniffio", "httptools"})
 DEV_TOOLS = frozenset({"schemathesis", "pytest", "openapi-python-client", "hypothesis", "respx", "pyyaml", "mypy"})
 
 LIST_DISTRIBUTIONS = """

@@ -61,6 +61,27 @@ def test_foreign_parameter_ref_becomes_a_component() -> None:
     assert [(n.pointer, n.rule) for n in result.notes] == [("/paths/~1b/get/parameters/0", "foreign-ref")]
 
 
+def test_a_percent_encoded_foreign_ref_resolves_like_the_plain_one() -> None:
+    """A $ref is a URI fragment: `%7Bid%7D` is `{id}` (as DigitalOcean's spec writes it), not a missing target."""
+    parameter = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    document = doc(
+        paths={
+            "/keys/{id}": {
+                "get": {"operationId": "a", "parameters": [parameter], "responses": ok()},
+                "delete": {
+                    "operationId": "b",
+                    "parameters": [{"$ref": "#/paths/~1keys~1%7Bid%7D/get/parameters/0"}],
+                    "responses": ok(),
+                },
+            },
+        }
+    )
+    result = normalise(document, file="s.yaml")
+    assert result.errors == ()
+    ref = result.document["paths"]["/keys/{id}"]["delete"]["parameters"][0]["$ref"]
+    assert result.document["components"]["parameters"][ref.rpartition("/")[2]] == parameter
+
+
 def test_foreign_response_and_deep_schema_refs_become_components_and_chains_resolve() -> None:
     """Refs into responses and deep into schemas land in their own sections; a foreign ref inside one is followed."""
     document = doc(

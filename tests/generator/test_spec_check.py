@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 import subprocess
 import textwrap
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from generator.registry import ROOT
-from generator.spec_check import SpecError, json_pointer, load_spec, main, structural_findings
+from generator.spec_check import SpecError, document_findings, json_pointer, load_spec, main, structural_findings
+from generator.spec_source import SpecSource
 
 BROKEN = """
 openapi: 3.1.0
@@ -328,3 +330,24 @@ def test_structural_findings_point_into_the_document(tmp_path: Path) -> None:
     path = write(tmp_path, BROKEN.replace("    get:\n", "    get:\n      operationId: listThings\n"), name="b.yaml")
     findings = list(structural_findings(path, load_spec(path)))
     assert TYPE_POINTER in {finding.pointer for finding in findings}
+
+
+class _LinesNeverRead(Mapping[str, int]):
+    """Node lines that fail the test when read: for a JSON spec, reading them composes the document as YAML."""
+
+    def __getitem__(self, pointer: str) -> int:
+        raise AssertionError(f"node lines read for {pointer!r}")
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("node lines read")
+
+    def __len__(self) -> int:
+        raise AssertionError("node lines read")
+
+
+def test_the_build_checks_operations_without_an_operation_id_without_reading_node_lines() -> None:
+    """The build accepts a missing operationId, so it makes no finding for one (1-2 s of YAML on a large JSON spec)."""
+    paths = {f"/things/{n}": {"get": {"responses": {"200": {"description": "ok"}}}} for n in range(3)}
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}
+    source = SpecSource(path=Path("s.json"), data=document, lines=_LinesNeverRead())
+    assert document_findings(source, require_operation_ids=False) == []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 
 from generator.normalize import normalise
@@ -32,17 +31,9 @@ def registry_wings(entry: SdkEntry) -> Wings:
     ],
 )
 def test_each_sdk_gets_the_wings_its_documents_need(name: str, expected: Wings) -> None:
-    """realtime follows `asyncapi`, outbox an x-sdk-deferrable operation, download a binary response, fast the
-    declared extra."""
+    """realtime follows `asyncapi`, outbox an x-sdk-deferrable operation, download a binary response; fast (the
+    default async transport) comes with every SDK."""
     assert registry_wings(load_registry()[name]) == expected
-
-
-def test_fast_comes_only_with_the_declared_extra() -> None:
-    """The same spec without `extras = ["fast"]` carries no fast wing."""
-    declared = load_registry()["cloudconnexa"]
-    undeclared = attrs.evolve(declared, extras=())
-    assert registry_wings(declared).fast
-    assert not registry_wings(undeclared).fast
 
 
 def test_names_are_the_base_wings_and_the_present_optional_ones() -> None:

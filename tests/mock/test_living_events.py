@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from websockets.sync.client import connect
 
 from generator.registry import load_registry
+from generator.spec_walk import load
 from mock.living_events import EventBridge, emitted_events
 from mock.state_api import LivingApi, Request
 from mock.ws_mock import ThreadedWebSocketMock, load_document
@@ -24,7 +24,7 @@ NOW = datetime.datetime(2026, 5, 1, 12, 0, tzinfo=datetime.UTC)
 def _api_and_events(name: str) -> tuple[LivingApi, list[tuple[str, Mapping[str, Any]]], list[str]]:
     entry = load_registry()[name]
     assert entry.asyncapi is not None
-    api = LivingApi(yaml.safe_load(entry.spec.read_text(encoding="utf-8")), now=lambda: NOW)
+    api = LivingApi(load(entry.spec), now=lambda: NOW)
     sent: list[tuple[str, Mapping[str, Any]]] = []
     bugs: list[str] = []
     bridge = EventBridge(
@@ -123,3 +123,31 @@ def test_a_subscriber_receives_the_event_of_a_write_over_http(living_mock: Livin
         finally:
             mock.on_change(None)
             bridge.close()
+
+
+def test_an_action_under_a_record_announces_that_record_at_the_time_of_the_write() -> None:
+    """startRemoteAccess on rvm-0007 sends remote_access_started for rvm-0007 (not the example's rvm-0042),
+    with the session the answer showed and `at` set to now."""
+    api, sent, bugs = _api_and_events("myrvm")
+    answer = api.answer(
+        Request(method="POST", path="/api/v2/rvms/rvm-0007/remote-access/start", body=b'{"reason": "jam"}')
+    )
+    api.on_change.close()  # type: ignore[union-attr]
+    assert answer.status == 201 and not bugs
+    [(channel, event)] = sent
+    assert channel == "remote_access" and event["type"] == "remote_access_started"
+    assert (event["rvm_id"], event["reason"], event["at"]) == ("rvm-0007", "jam", "2026-05-01T12:00:00Z")
+    assert event["session_id"] == json.loads(answer.body)["session_id"]
+
+
+def test_a_conditional_event_follows_the_record_state() -> None:
+    """x-mock-emitted-when: a quality check graded fail raises a critical alert, one that passes raises none."""
+    api, sent, bugs = _api_and_events("xoohoox")
+    check = {"batch_id": "BAT-2026-0142", "parameter": "ph", "value": 4.6, "threshold": 4.2}
+    _write(api, "POST", "/quality", {**check, "status": "fail"})
+    _write(api, "POST", "/quality", {**check, "status": "pass"})
+    api.on_change.close()  # type: ignore[union-attr]
+    assert not bugs
+    [(channel, alert)] = sent
+    assert channel == "quality" and alert["data"]["severity"] == "critical"
+    assert (alert["data"]["parameter"], alert["data"]["value"]) == ("ph", 4.6)

@@ -124,6 +124,11 @@ def test_faults_on_demand(living_mock: LivingFactory) -> None:
         with pytest.raises(httpx.TransportError):
             client.get("/batches", headers={"Prefer": "fault=reset"})
         assert [entry.get("fault") for entry in client.get("/_mock/requests").json()] == ["503", "503", None, "reset"]
+        client.get("/_mock/faults", params={"rate": 1, "status": "reset"})
+        with pytest.raises(httpx.TransportError):
+            client.post("/batches", json=NEW_BATCH)  # every API request's connection is closed unanswered
+        assert client.get("/_mock/requests").json()[-2].get("fault") == "reset"
+        assert len(mock.control("state")["/batches"]) == 2  # the refused create never reached the store
 
 
 def test_refusals_keep_the_shape_and_status_the_operation_documents(living_mock: LivingFactory) -> None:

@@ -13,15 +13,15 @@ import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from generator.registry import load_registry
+from generator.spec_walk import follow_ref, load, operations
 from mock.error_shape import error_shape
-from mock.prism import HARDENING, LOOPBACK, PrismServer, free_port
+from mock.prism import HARDENING, LOOPBACK, free_port
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -31,36 +31,26 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BROKEN_NAME = "a%"
 
 
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def _form_operations() -> list[tuple[Path, str, str, str]]:
-    """(spec, method, path with its parameters filled from their examples, media type) of every
+def _form_operations() -> list[tuple[str, Path, str, str, str]]:
+    """(SDK name, spec, method, path with its parameters filled from their examples, media type) of every
     multipart or form request body in the registry's specs, older versions included."""
-    specs = [entry.spec for entry in load_registry().values()]
-    specs += [spec for entry in load_registry().values() for spec, _ in entry.other_versions]
+    specs = [(name, entry.spec) for name, entry in load_registry().items()]
+    specs += [(name, spec) for name, entry in load_registry().items() for spec, _ in entry.other_versions]
     found = []
-    for spec in specs:
-        document = yaml.safe_load(spec.read_text(encoding="utf-8"))
-        for path, item in document.get("paths", {}).items():
-            for method, operation in item.items():
-                if not isinstance(operation, dict) or "requestBody" not in operation:
-                    continue
-                content = _resolve(document, operation["requestBody"]).get("content", {})
-                for media in (media for media in content if media in FORM_TYPES):
-                    declared = item.get("parameters", []) + operation.get("parameters", [])
-                    parameters = [_resolve(document, parameter) for parameter in declared]
-                    filled = path
-                    for parameter in parameters:
-                        if parameter.get("in") == "path":
-                            filled = filled.replace(f"{{{parameter['name']}}}", str(parameter.get("example", "x")))
-                    found.append((spec, method.upper(), filled, media))
+    for name, spec in specs:
+        document = load(spec)
+        for operation in operations(document):
+            if "requestBody" not in operation.operation:
+                continue
+            content = follow_ref(document, operation.operation["requestBody"]).get("content", {})
+            for media in (media for media in content if media in FORM_TYPES):
+                declared = operation.item.get("parameters", []) + operation.operation.get("parameters", [])
+                parameters = [follow_ref(document, parameter) for parameter in declared]
+                filled = operation.path
+                for parameter in parameters:
+                    if parameter.get("in") == "path":
+                        filled = filled.replace(f"{{{parameter['name']}}}", str(parameter.get("example", "x")))
+                found.append((name, spec, operation.method.upper(), filled, media))
     return found
 
 
@@ -76,34 +66,34 @@ def _broken_request(media: str) -> tuple[bytes, str]:
 
 def test_the_shipped_specs_have_the_bodies_that_crashed() -> None:
     """The table below is not empty: MyRVM's backup upload (multipart) and CloudConnexa's token form."""
-    seen = {(spec.name, path) for spec, _, path, _ in FORM_OPERATIONS}
+    seen = {(spec.name, path) for _, spec, _, path, _ in FORM_OPERATIONS}
     assert ("myrvm.yaml", "/api/v2/rvms/rvm-0042/backup/upload") in seen
     assert ("cloudconnexa.yaml", "/api/v1/oauth/token") in seen
 
 
 @pytest.mark.parametrize(
-    ("spec", "method", "path", "media"),
+    ("name", "spec", "method", "path", "media"),
     FORM_OPERATIONS,
-    ids=[f"{spec.stem}-{method}-{path}" for spec, method, path, _ in FORM_OPERATIONS],
+    ids=[f"{spec.stem}-{method}-{path}" for _, spec, method, path, _ in FORM_OPERATIONS],
 )
 def test_a_field_name_with_a_broken_percent_escape_gets_a_4xx(
-    spec: Path, method: str, path: str, media: str, tmp_path: Path
+    name: str, spec: Path, method: str, path: str, media: str, prism: MockFactory
 ) -> None:
     """`name="a%"` in a multipart part or form field gets a 4xx in the spec's error shape, twice: the mock
     is still alive and answering after the first."""
     body, content_type = _broken_request(media)
-    with PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log") as mock:
-        for _ in range(2):
-            response = httpx.request(
-                method,
-                f"{mock.url}{path}",
-                content=body,
-                headers={"Content-Type": content_type, "Authorization": "Bearer t"},
-                timeout=10,
-            )
-            assert 400 <= response.status_code < 500, response.text
-            assert isinstance(response.json(), dict)
-        assert mock.alive(), mock.last_log_lines()
+    mock = prism(name, spec)
+    for _ in range(2):
+        response = httpx.request(
+            method,
+            f"{mock.url}{path}",
+            content=body,
+            headers={"Content-Type": content_type, "Authorization": "Bearer t"},
+            timeout=10,
+        )
+        assert 400 <= response.status_code < 500, response.text
+        assert isinstance(response.json(), dict)
+    assert mock.alive(), mock.last_log_lines()
 
 
 @pytest.fixture
@@ -115,7 +105,7 @@ def failing_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[s
     env.pop("PRISM_ERROR_SHAPE", None)
     spec = getattr(request, "param", None)
     if spec is not None:
-        shape = error_shape(yaml.safe_load(load_registry()[spec].spec.read_text(encoding="utf-8")))
+        shape = error_shape(load(load_registry()[spec].spec))
         assert shape is not None
         env["PRISM_ERROR_SHAPE"] = shape.to_json()
     log = (tmp_path / "server.log").open("wb")
@@ -165,6 +155,6 @@ def test_an_error_outside_any_request_still_ends_the_process() -> None:
 
 def test_shape_json_round_trips() -> None:
     """PRISM_ERROR_SHAPE is plain JSON the preload can read (templates included)."""
-    shape = error_shape(yaml.safe_load(load_registry()["myrvm"].spec.read_text(encoding="utf-8")))
+    shape = error_shape(load(load_registry()["myrvm"].spec))
     assert shape is not None
     assert json.loads(shape.to_json())["templates"]["422"]["status"] == 422

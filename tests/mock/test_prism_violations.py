@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 from myrvm_sdk import MyRVM
 from myrvm_sdk.errors import BadRequestError, UnprocessableEntityError
 from myrvm_sdk.models import RvmConfigUpdate
 
 from generator.registry import load_registry
+from generator.spec_walk import load
 from mock.error_shape import error_shape
 from tests.conftest import MockFactory
 
@@ -28,7 +28,7 @@ RVM = "rvm-0042"
 
 
 def _spec(name: str) -> dict[str, Any]:
-    document = yaml.safe_load(load_registry()[name].spec.read_text(encoding="utf-8"))
+    document = load(load_registry()[name].spec)
     assert isinstance(document, dict)
     return document
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import copy
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator.registry import load_registry
+from generator.spec_walk import load
 from mock.mock_faults import FaultSettings, faults_from_query, plan, prefer_items
 from mock.state_api import Change, LivingApi, Request
-from mock.state_records import next_id
-
-ROOT = Path(__file__).resolve().parents[2]
+from mock.state_records import IdSource, next_id
 
 SPEC = yaml.safe_load(
     """
@@ -241,7 +240,7 @@ def test_x_mock_resource_overrides_the_inference() -> None:
 
 def test_a_singleton_inside_another_shares_its_fields() -> None:
     """The threshold's own path and the whole configuration are one record for the fields both have."""
-    api = LivingApi(yaml.safe_load((ROOT / "openapi" / "myrvm.yaml").read_text(encoding="utf-8")))
+    api = LivingApi(load(load_registry()["myrvm"].spec))
     config, threshold = "/api/v2/rvms/rvm-0042/config", "/api/v2/rvms/rvm-0042/config/confidence-threshold"
     _call(api, "PATCH", config, {"confidence_threshold": 0.7})
     assert _call(api, "GET", threshold)[1]["confidence_threshold"] == 0.7
@@ -252,8 +251,23 @@ def test_a_singleton_inside_another_shares_its_fields() -> None:
 
 def test_what_is_nested_under_a_removed_record_is_gone_too() -> None:
     """An operation under a collection's item path answers its documented 404 once that record is removed."""
-    api = LivingApi(yaml.safe_load((ROOT / "openapi" / "xoohoox.yaml").read_text(encoding="utf-8")))
+    api = LivingApi(load(load_registry()["xoohoox"].spec))
     assert _call(api, "GET", "/batches/BAT-2026-0141/equipment")[0] == 200
     _call(api, "DELETE", "/batches/BAT-2026-0141")
     assert _call(api, "GET", "/batches/BAT-2026-0141/equipment")[0] == 404
     assert _call(api, "GET", "/batches/BAT-2026-0142/equipment")[0] == 200
+
+
+def test_an_id_source_goes_on_from_the_ids_it_issued() -> None:
+    """Each new id follows the highest one held so far, seeded or issued, and is never handed out twice."""
+    rng = random.Random(1)
+    batches = IdSource(["BAT-2026-0141", "BAT-2026-0143"])
+    assert [batches.issue(rng) for _ in range(3)] == ["BAT-2026-0144", "BAT-2026-0145", "BAT-2026-0146"]
+    short = IdSource(["w-8"])
+    assert [short.issue(rng) for _ in range(3)] == ["w-9", "w-10", "w-11"]
+    numbers = IdSource([3, 7])
+    assert [numbers.issue(rng) for _ in range(2)] == [8, 9]
+    named = IdSource(["main"])
+    assert [named.issue(rng) for _ in range(2)] == ["main-2", "main-3"]
+    fresh = IdSource([])
+    assert len({fresh.issue(rng) for _ in range(50)}) == 50

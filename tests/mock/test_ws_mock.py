@@ -29,14 +29,16 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect as sync_connect
 from websockets.typing import Subprotocol
 
+from generator.registry import load_registry
+from generator.spec_walk import RefError, load, ref_target, ws_protocol
 from mock.prism import free_port
 from mock.ws_document import DocumentError, fallback_errors, load_document, validator
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC_PATH = ROOT / "openapi" / "myrvm.asyncapi.yaml"
+DOC_PATH = load_registry()["myrvm"].asyncapi
 DOCUMENT = load_document(DOC_PATH)
-RAW = yaml.safe_load(DOC_PATH.read_text(encoding="utf-8"))
+RAW = load(DOC_PATH)
 ASYNCAPI_SCHEMA = ROOT / "mock" / "node_modules" / "@asyncapi" / "specs" / "schemas" / "3.0.0.json"
 SPECTRAL = ROOT / "mock" / "node_modules" / ".bin" / "spectral"
 
@@ -477,6 +479,19 @@ def test_mock_code_names_no_api() -> None:
         assert hits == [], f"{path.name} lines {hits}"
 
 
+def test_unreadable_document_names_its_file_and_line(tmp_path: Path) -> None:
+    """A document that is not YAML, or a $ref that loops, is a DocumentError saying where, not a traceback."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("asyncapi: 3.0.0\ninfo: [oops\n", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"broken\.yaml#: \[yaml-syntax\] .*\(line \d+\)"):
+        load_document(broken)
+    looping = tmp_path / "looping.yaml"
+    operations = {**RAW["operations"], "sendPing": {"$ref": "#/operations/sendPing"}}
+    looping.write_text(yaml.safe_dump({**RAW, "operations": operations}), encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"#/operations/sendPing: \$ref '#/operations/sendPing' refers to itself"):
+        load_document(looping)
+
+
 def test_document_without_protocol_or_kinds_is_refused(tmp_path: Path) -> None:
     """A document lacking x-ws-protocol, or an operation for a kind it names, is a DocumentError."""
     bad = tmp_path / "bad.yaml"
@@ -522,10 +537,7 @@ def _refs(node: object, at: str = "#") -> Iterator[tuple[str, str]]:
 
 
 def _resolve(ref: str) -> Any:
-    node: Any = RAW
-    for part in ref.removeprefix("#/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
+    return ref_target(RAW, ref)
 
 
 def _all_messages() -> Iterator[tuple[str, str, str]]:
@@ -538,7 +550,7 @@ def _all_messages() -> Iterator[tuple[str, str, str]]:
 def test_document_keeps_the_contracts_protocol_extension() -> None:
     """info.x-ws-protocol is exactly the one of the protocol contract."""
     assert RAW["asyncapi"] == "3.0.0"
-    assert RAW["info"]["x-ws-protocol"] == CONTRACT_PROTOCOL
+    assert ws_protocol(RAW) == CONTRACT_PROTOCOL
 
 
 def test_every_ref_resolves() -> None:
@@ -549,7 +561,7 @@ def test_every_ref_resolves() -> None:
         assert ref.startswith("#/"), f"{at}: only local refs"
         try:
             _resolve(ref)
-        except (KeyError, TypeError):
+        except RefError:
             pytest.fail(f"{at}: $ref {ref} does not resolve")
 
 

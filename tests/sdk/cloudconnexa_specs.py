@@ -9,60 +9,47 @@ request model built from the request example. So a new operation is tested witho
 from __future__ import annotations
 
 import copy
-import functools
 import importlib
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import attrs
-import yaml
 
 from generator.build import build_into
-from generator.registry import SdkEntry
+from generator.registry import SdkEntry, load_registry
 from generator.runtime.shapes._model_fields import python_name
 from generator.spec_context import resource_attribute
-
-ROOT = Path(__file__).resolve().parents[2]
-METHODS = ("get", "put", "post", "delete", "patch")
+from generator.spec_walk import error_statuses
+from generator.spec_walk import operations as spec_operations
+from tests.support.spec_kit import SpecKit, spec_kits
 
 
 @attrs.frozen
 class Version:
-    """One API version: its document and the package the tests generate from it."""
+    """One API version: its document (sdks.toml's cloudconnexa spec, or one of its other_versions) and the
+    package the tests generate from it."""
 
     name: str
-    spec: Path
+    kit: SpecKit
     package: str
 
+    @property
+    def spec(self) -> Path:
+        return self.kit.path
+
     def document(self) -> dict[str, Any]:
-        """The parsed document, cached: treat it as read-only."""
-        return load(self.spec)
+        """The parsed document, parsed once: treat it as read-only."""
+        return self.kit.document
 
 
-V1_1 = Version("1.1.0", ROOT / "openapi" / "cloudconnexa.yaml", "ccx_test_v1_1_sdk")
-V1_0 = Version("1.0", ROOT / "openapi" / "cloudconnexa-v1.0.yaml", "ccx_test_v1_0_sdk")
+_CURRENT, _OLDER = spec_kits("cloudconnexa")
+V1_1 = Version("1.1.0", _CURRENT, "ccx_test_v1_1_sdk")
+V1_0 = Version("1.0", _OLDER, "ccx_test_v1_0_sdk")
 VERSIONS = (V1_1, V1_0)
-
-
-@functools.cache
-def load(path: Path) -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    return document
-
-
-def resolve(document: dict[str, Any], node: Any) -> Any:
-    """`node` with a local ``$ref`` followed (one level is all these documents use)."""
-    if isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        return target
-    return node
 
 
 @attrs.frozen
@@ -74,37 +61,31 @@ class Operation:
     path: str
     tag: str
     sdk_method: str
-    spec: dict[str, Any] = attrs.field(repr=False, eq=False)
-    document: dict[str, Any] = attrs.field(repr=False, eq=False)
+    spec: Mapping[str, Any] = attrs.field(repr=False, eq=False)
+    kit: SpecKit = attrs.field(repr=False, eq=False)
 
     @property
     def success(self) -> tuple[int, Any]:
         """The documented success status and its (first) example body, None for no body."""
-        for status, response in self.spec["responses"].items():
-            if str(status).startswith("2"):
-                media = resolve(self.document, response).get("content", {})
-                for content in media.values():
-                    if "example" in content:
-                        return int(status), content["example"]
-                    return int(status), next(iter(content["examples"].values()))["value"]
-                return int(status), None
-        raise AssertionError(f"{self.operation_id} documents no success")
+        return self.kit.success(self.operation_id)[0], self.kit.success_example(self.operation_id)
 
     def errors(self) -> list[int]:
-        return sorted(int(status) for status in self.spec["responses"] if str(status)[0] in "45")
+        return sorted(error_statuses(self.spec))
 
 
 def operations(version: Version) -> list[Operation]:
-    document = version.document()
-    found = []
-    for path, item in document["paths"].items():
-        for method in METHODS:
-            if method in item:
-                spec = item[method]
-                found.append(
-                    Operation(spec["operationId"], method, path, spec["tags"][0], spec["x-sdk-method"], spec, document)
-                )
-    return found
+    return [
+        Operation(
+            str(found.operation_id),
+            found.method,
+            found.path,
+            found.operation["tags"][0],
+            found.operation["x-sdk-method"],
+            found.operation,
+            version.kit,
+        )
+        for found in spec_operations(version.document())
+    ]
 
 
 def call(client: Any, operation: Operation, **options: Any) -> Any:
@@ -113,7 +94,7 @@ def call(client: Any, operation: Operation, **options: Any) -> Any:
     args: list[Any] = []
     kwargs: dict[str, Any] = dict(options)
     for parameter in operation.spec.get("parameters", []):
-        parameter = resolve(operation.document, parameter)
+        parameter = operation.kit.resolve(parameter)
         if parameter["in"] == "path":
             args.append(parameter["example"])
         elif parameter.get("required"):
@@ -122,8 +103,7 @@ def call(client: Any, operation: Operation, **options: Any) -> Any:
     if body is not None:
         hints = typing.get_type_hints(method)
         model = hints["body"]
-        example = next(iter(body["content"].values()))["example"]
-        kwargs["body"] = model.from_dict(copy.deepcopy(example))
+        kwargs["body"] = model.from_dict(copy.deepcopy(operation.kit.request_example(operation.operation_id)))
     return method(*args, **kwargs)
 
 
@@ -139,7 +119,7 @@ def plain(value: Any) -> Any:
 # --- generated SDKs -----------------------------------------------------------------------------------------
 
 
-def generate(version: Version, out: Path, *, mock_port: int) -> ModuleType:
+def generate(version: Version, out: Path) -> ModuleType:
     """Generate the SDK for `version` into `out` (no warnings allowed) and import it."""
     entry = SdkEntry(
         name=version.package,
@@ -148,7 +128,7 @@ def generate(version: Version, out: Path, *, mock_port: int) -> ModuleType:
         package=version.package,
         client_class="CloudConnexa",
         env_prefix="CLOUDCONNEXA",
-        mock_port=mock_port,
+        mock_port=load_registry()["cloudconnexa"].mock_port,  # not read by the generator: tests pass the mock's URL
         asyncapi=None,
     )
     target = out / version.package
@@ -219,13 +199,3 @@ def without_version_deltas(document: dict[str, Any]) -> dict[str, Any]:
         if path.startswith("/api/v1/hosts/ip-services"):
             document["paths"][path] = _strip_fields(item, LEGACY_FIELDS)
     return document
-
-
-def walk(node: Any) -> Iterator[Any]:
-    yield node
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk(value)

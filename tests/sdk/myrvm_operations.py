@@ -1,9 +1,8 @@
 """The MyRVM operations as the tests see them: read from openapi/myrvm.yaml, and how to call each one.
 
 `CASES` says how to call every operation with valid arguments and which values of the spec's example
-answer the typed result must hold. `documented_errors()` lists every (operationId, status) the spec
-documents as 4xx/5xx, and `documented_error()` what that response's example carries. Not a test module:
-the test modules import it as ``tests.sdk.myrvm_operations``.
+answer the typed result must hold; `SPEC` is the spec as every SDK's tests read it (`tests.support.spec_kit`).
+Not a test module: the test modules import it as ``tests.sdk.myrvm_operations``.
 """
 
 from __future__ import annotations
@@ -12,12 +11,11 @@ import datetime
 import gzip
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import pytest
-import yaml
 from myrvm_sdk import RequestOptions, RetryPolicy
 from myrvm_sdk.errors import (
     APIStatusError,
@@ -63,68 +61,14 @@ from myrvm_sdk.models import (
 )
 from myrvm_sdk.types import File
 
-from generator.registry import load_registry
+from tests.support.spec_kit import spec_kit
 
-SPEC: dict[str, Any] = yaml.safe_load(load_registry()["myrvm"].spec.read_text(encoding="utf-8"))
-HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+SPEC = spec_kit("myrvm")
 
 RVM = "rvm-0042"
 TAKEN_AT = datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC)
 ARCHIVE = gzip.compress(b"etc/myrvm/config.toml\nvar/lib/myrvm/counters.db\n")
 ARCHIVE_SHA256 = hashlib.sha256(ARCHIVE).hexdigest()
-
-
-# --- the spec, read the way a reader of the spec would -------------------------------------------------
-
-
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` (``#/components/...``) until a real object is reached."""
-    while "$ref" in node:
-        target: Any = SPEC
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def operations() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (operationId, operation object) of the spec."""
-    for item in SPEC["paths"].values():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield item[method]["operationId"], item[method]
-
-
-def documented_errors() -> list[tuple[str, int]]:
-    """Every (operationId, status) pair the spec documents with a 4xx or 5xx response."""
-    return [
-        (operation_id, int(status))
-        for operation_id, operation in operations()
-        for status in operation["responses"]
-        if status.isdigit() and int(status) >= 400
-    ]
-
-
-@attrs.frozen
-class DocumentedError:
-    """What the spec's example says an error response carries."""
-
-    problem: dict[str, Any]
-    request_id: str | None
-    retry_after_s: float | None
-
-
-def documented_error(operation_id: str, status: int) -> DocumentedError:
-    """The example problem body and header values of one documented error response."""
-    operation = dict(operations())[operation_id]
-    response = resolve(operation["responses"][str(status)])
-    headers = {name.lower(): resolve(header) for name, header in response.get("headers", {}).items()}
-    retry_after = headers.get("retry-after", {}).get("example")
-    return DocumentedError(
-        problem=response["content"]["application/problem+json"]["example"],
-        request_id=headers.get("x-request-id", {}).get("example"),
-        retry_after_s=None if retry_after is None else float(retry_after),
-    )
 
 
 # --- how to call each operation ------------------------------------------------------------------------
@@ -416,13 +360,13 @@ def asking_for(status: int) -> RequestOptions:
 
 
 def assert_documented_error(error: APIStatusError, operation_id: str, status: int) -> None:
-    documented = documented_error(operation_id, status)
+    documented = SPEC.documented_error(operation_id, status)
     assert type(error) is expected_error_class(status)
     assert error.status_code == status
     assert error.request_id == documented.request_id
-    assert error.body == documented.problem
+    assert error.body == documented.body
     assert error.problem is not None
-    assert (error.problem.title, error.problem.code) == (documented.problem["title"], documented.problem["code"])
+    assert (error.problem.title, error.problem.code) == (documented.body["title"], documented.body["code"])
     assert error.retry_after_s == documented.retry_after_s
     if isinstance(error, ServerError):
         assert error.is_transient is (status in TRANSIENT)

@@ -41,7 +41,9 @@ from urllib.parse import parse_qs
 import attrs
 import pytest
 
-from mock.prism import PrismServer, free_port
+from generator.registry import load_registry
+from mock.prism import PrismServer
+from tests.conftest import MockFactory
 from tests.contract.run import ContractRun, run
 from tests.sdk.cloudconnexa_specs import (
     V1_0,
@@ -94,35 +96,16 @@ class Target:
 
 
 @pytest.fixture(scope="session")
-def targets(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Target]]:
-    """Both SDKs generated from their documents, and both documents served by Prism (always stopped).
+def targets(prism: MockFactory, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Target]:
+    """Both SDKs generated from their documents, and both documents served by the shared Prism fixture.
 
     The mocks start in threads while the SDKs are generated, which halves the fixture's time.
     """
     out = tmp_path_factory.mktemp("cloudconnexa-sdks")
-    logs = tmp_path_factory.mktemp("cloudconnexa-prism")
-    servers = {
-        version.name: PrismServer(version.spec, port=free_port(), log_path=logs / f"{version.package}.log")
-        for version in VERSIONS
-    }
-    try:
-        with ThreadPoolExecutor(len(servers)) as pool:
-            started = [pool.submit(server.start) for server in servers.values()]
-            sdks = {version.name: generate(version, out, mock_port=servers[version.name].port) for version in VERSIONS}
-            for future in started:
-                future.result()
-        yield {version.name: Target(version, sdks[version.name], servers[version.name]) for version in VERSIONS}
-    finally:
-        for server in servers.values():
-            server.stop()
-
-
-@pytest.fixture(autouse=True)
-def no_cloudconnexa_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own CLOUDCONNEXA_* variables never leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("CLOUDCONNEXA_"):
-            monkeypatch.delenv(name)
+    with ThreadPoolExecutor(len(VERSIONS)) as pool:
+        mocks = {version.name: pool.submit(prism, "cloudconnexa", version.spec) for version in VERSIONS}
+        sdks = {version.name: generate(version, out) for version in VERSIONS}
+        return {version.name: Target(version, sdks[version.name], mocks[version.name].result()) for version in VERSIONS}
 
 
 @pytest.fixture
@@ -428,7 +411,7 @@ def test_documents_differ_by_exactly_the_documented_deltas() -> None:
 
 # --- the example -----------------------------------------------------------------------------------------------
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "openapi" / "examples" / "cloudconnexa" / "list_everything.py"
+EXAMPLE = load_registry()["cloudconnexa"].examples / "list_everything.py"
 ALIAS = """
 import importlib, runpy, sys
 for name in ("", ".types", "._runtime"):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from cloudconnexa_sdk import AsyncCloudConnexa, CloudConnexa
 
+from generator.registry import load_registry
 from mock.prism import PrismServer
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -71,19 +69,10 @@ def test_the_design_defaults_come_from_the_spec(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture(scope="module")
-def cloudconnexa_v1_0_mock(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from mock.prism import free_port
-
-    server = PrismServer(
-        ROOT / "openapi" / "cloudconnexa-v1.0.yaml",
-        port=free_port(),
-        log_path=tmp_path_factory.mktemp("v1_0") / "prism.log",
-    )
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def cloudconnexa_v1_0_mock(prism: MockFactory) -> PrismServer:
+    """The shared Prism mock of the v1.0 document (sdks.toml other_versions)."""
+    [(spec, _port)] = load_registry()["cloudconnexa"].other_versions
+    return prism("cloudconnexa", spec)
 
 
 @pytest.mark.parametrize("api_version", ["1.0", "1.1.0"])

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.registry import load_registry
-from mock.prism import PrismServer, free_port
+from generator.spec_walk import load
 from mock.ws_mock import ThreadedWebSocketMock
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -24,25 +25,26 @@ EXAMPLES = [
 
 
 @pytest.mark.parametrize(("name", "script"), EXAMPLES, ids=[f"{n}/{s.name}" for n, s in EXAMPLES])
-def test_example_runs_against_the_mocks(name: str, script: Path, tmp_path: Path) -> None:
+def test_example_runs_against_the_mocks(name: str, script: Path, prism: MockFactory) -> None:
     """The example exits 0 against Prism (and the WebSocket mock when the API has events)."""
     entry = load_registry()[name]
     prefix = entry.env_prefix
     env = dict(os.environ, PYTHONPATH=str(ROOT / "sdk" / name))
     env.update({f"{prefix}_CLIENT_ID": "example-client", f"{prefix}_CLIENT_SECRET": "example-secret"})
-    with PrismServer(entry.spec, port=free_port(), log_path=tmp_path / "prism.log") as server:
-        env[f"{prefix}_BASE_URL"] = server.url
-        events = ThreadedWebSocketMock(entry.asyncapi, port=0, interval_s=0.5).start() if entry.asyncapi else None
-        try:
-            if events is not None:
-                env[f"{prefix}_WS_URL"] = events.url
-            result = subprocess.run(
-                [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120, check=False
-            )
-        finally:
-            if events is not None:
-                events.stop()
+    server = prism(name)
+    env[f"{prefix}_BASE_URL"] = server.url
+    events = ThreadedWebSocketMock(entry.asyncapi, port=0, interval_s=0.5).start() if entry.asyncapi else None
+    try:
+        if events is not None:
+            env[f"{prefix}_WS_URL"] = events.url
+        result = subprocess.run(
+            [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120, check=False
+        )
+    finally:
+        if events is not None:
+            events.stop()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert server.alive(), server.last_log_lines()
 
 
 SPECS = [
@@ -55,9 +57,8 @@ SPECS = [
 @pytest.mark.parametrize(("name", "spec", "port"), SPECS, ids=[s.name for _, s, _ in SPECS])
 def test_each_specs_first_server_is_its_own_mock(name: str, spec: Path, port: int) -> None:
     """A spec's first server is the port `make mock` serves that very spec on (not another API's mock)."""
-    import yaml
 
-    servers = yaml.safe_load(spec.read_text(encoding="utf-8")).get("servers") or []
+    servers = load(spec).get("servers") or []
     local = [server["url"] for server in servers if "127.0.0.1" in server["url"]]
     origins = [url.split("/", 3)[2] for url in local]  # host:port; a base path (Xoohoox's /api/v1) may follow
     assert origins[:1] in ([], [f"127.0.0.1:{port}"]), f"{spec.name}: {local} is not the mock port {port}"

@@ -10,18 +10,21 @@ import copy
 from typing import Any
 
 import pytest
-import yaml
 from cloudconnexa_sdk import CloudConnexa
 from cloudconnexa_sdk.models import NetworkCreateRequest, NetworkUpdateRequest
 from myrvm_sdk import MyRVM, RetryPolicy
 from myrvm_sdk._runtime import FakeClock
 from myrvm_sdk.models import ConfidenceThresholdUpdate, RvmConfigUpdate
 from tiktrue_sdk import TikTrue
+from xoohoox_sdk import RetryPolicy as XoohooxRetryPolicy
 from xoohoox_sdk import Xoohoox
+from xoohoox_sdk._runtime import FakeClock as XoohooxFakeClock
 from xoohoox_sdk.errors import NotFoundError
 from xoohoox_sdk.models import BatchCreate, BatchUpdate
 
 from generator.registry import load_registry
+from generator.spec_walk import load
+from mock.living_mock import LivingMock
 from tests.conftest import LivingFactory
 
 pytestmark = pytest.mark.prism
@@ -30,7 +33,7 @@ TOKEN = "test-token-not-a-secret"
 
 def request_example(name: str, operation_id: str) -> dict[str, Any]:
     """The request body example the spec gives for `operation_id`."""
-    document = yaml.safe_load(load_registry()[name].spec.read_text(encoding="utf-8"))
+    document = load(load_registry()[name].spec)
     for item in document["paths"].values():
         for operation in item.values():
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:
@@ -87,6 +90,14 @@ def test_tiktrue_sdk_reads_through_the_living_mock(living_mock: LivingFactory) -
         assert client.models.list_available().items
 
 
+def assert_applied_once(mock: LivingMock, method: str, writes: int, *, fault: str) -> None:
+    """The journal shows `writes` successful `method` requests, and that the fault was injected at least once."""
+    journal = mock.control("requests")
+    applied = [entry for entry in journal if entry["method"] == method and entry.get("status") == 200]
+    faults = [entry for entry in journal if entry.get("fault") == fault]
+    assert len(applied) == writes and faults, journal
+
+
 def test_retries_through_injected_503s_apply_each_write_once(living_mock: LivingFactory) -> None:
     """With half the requests failing 503 (seeded), every idempotent PATCH succeeds after retries, and the
     server's journal shows each write applied exactly once; then a reset forgets them."""
@@ -98,10 +109,22 @@ def test_retries_through_injected_503s_apply_each_write_once(living_mock: Living
         for value in thresholds:
             updated = client.config.update("rvm-0042", body=RvmConfigUpdate.from_dict({"confidence_threshold": value}))
             assert updated.confidence_threshold == value
-    journal = mock.control("requests")
-    applied = [entry for entry in journal if entry["method"] == "PATCH" and entry["status"] == 200]
-    refused = [entry for entry in journal if entry.get("fault") == "503"]
-    assert len(applied) == len(thresholds) and refused, journal
+    assert_applied_once(mock, "PATCH", len(thresholds), fault="503")
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.66
     mock.control("reset")
     assert mock.control("state")["/api/v2/rvms/{id}/config"]["rvm-0042"]["confidence_threshold"] == 0.85
+
+
+def test_retries_through_injected_connection_resets_apply_each_write_once(living_mock: LivingFactory) -> None:
+    """With half the connections closed unanswered (seeded), every idempotent PUT succeeds after retries; a
+    reset request never reaches the store, so the journal shows each write applied exactly once."""
+    mock = living_mock("xoohoox")
+    mock.control("faults", rate=0.5, status="reset", seed=3)
+    policy = XoohooxRetryPolicy(max_attempts=8, initial_delay_s=0.01, max_jitter_s=None)
+    quantities = [101.0, 102.0, 103.0, 104.0, 105.0, 106.0]
+    with Xoohoox(mock.url, api_token=TOKEN, retry=policy, clock=XoohooxFakeClock()) as client:
+        for quantity in quantities:
+            updated = client.batches.update("BAT-2026-0142", body=BatchUpdate.from_dict({"quantity": quantity}))
+            assert updated.quantity == quantity
+    assert_applied_once(mock, "PUT", len(quantities), fault="reset")
+    assert mock.control("state")["/batches"]["BAT-2026-0142"]["quantity"] == 106.0

@@ -12,11 +12,11 @@ from myrvm_sdk import MyRVM
 from myrvm_sdk._runtime import ConfigurationError, OutboxPolicy, QueuedReceipt
 from myrvm_sdk.models import MetricsAccepted, MetricSample
 
+from generator.registry import load_registry
 from mock.prism import PrismServer, free_port
 
 pytestmark = pytest.mark.prism
 
-ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = MetricSample(
     timestamp=datetime.datetime(2026, 3, 14, 9, 0, tzinfo=datetime.UTC),
     cpu_percent=10.0,
@@ -38,7 +38,7 @@ def test_queued_while_down_then_delivered_when_the_api_answers(tmp_path: Path) -
         assert len({r.idempotency_key for r in receipts}) == 3
         assert client.outbox is not None and client.outbox.stats().queued == 3
         assert b"outbox-test-token" not in (tmp_path / "outbox.sqlite3").read_bytes()
-        with PrismServer(ROOT / "openapi" / "myrvm.yaml", port=port):
+        with PrismServer(load_registry()["myrvm"].spec, port=port):
             deadline = time.monotonic() + 15
             while client.outbox.stats().queued and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -22,13 +22,12 @@ from mock.prism import PrismServer
 from tests.sdk.myrvm_operations import (
     CASES,
     RVM,
+    SPEC,
     Case,
     asking_for,
     assert_documented_error,
     assert_matches_example,
     call_for,
-    documented_errors,
-    operations,
     sample,
 )
 
@@ -94,12 +93,12 @@ async def async_client(myrvm_mock: PrismServer, attempts: Attempts) -> AsyncIter
 
 def test_every_operation_of_the_spec_has_a_call() -> None:
     """CASES covers exactly the spec's operations (22 today), so none goes untested and none is stale."""
-    assert {case.operation_id for case in CASES} == {operation_id for operation_id, _ in operations()}
+    assert {case.operation_id for case in CASES} == set(SPEC.operation_ids())
 
 
 def test_every_operation_documents_an_error() -> None:
     """Each operation documents at least one 4xx/5xx, so each gets at least one error test below."""
-    assert {operation_id for operation_id, _ in documented_errors()} == {op for op, _ in operations()}
+    assert {operation_id for operation_id, _ in SPEC.documented_errors()} == set(SPEC.operation_ids())
 
 
 # --- success: the typed model, sync and async -----------------------------------------------------------
@@ -128,7 +127,7 @@ def test_idempotency_key_is_sent_exactly_for_x_idempotent_operations(
     """An `x-idempotent` operation sends a fresh uuid4 Idempotency-Key unasked; any other operation sends none."""
     case.call(client, None)
     [key] = attempts.idempotency_keys
-    if dict(operations())[case.operation_id].get("x-idempotent", False):
+    if SPEC.operation(case.operation_id).get("x-idempotent", False):
         assert key is not None
         assert uuid.UUID(key).version == 4
     else:
@@ -138,7 +137,7 @@ def test_idempotency_key_is_sent_exactly_for_x_idempotent_operations(
 # --- errors: every documented status, typed -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("operation_id", "status"), documented_errors(), ids=lambda value: str(value))
+@pytest.mark.parametrize(("operation_id", "status"), SPEC.documented_errors(), ids=lambda value: str(value))
 def test_documented_error_raises_its_typed_error(
     operation_id: str, status: int, client: MyRVM, attempts: Attempts
 ) -> None:
@@ -155,7 +154,7 @@ def test_documented_error_raises_its_typed_error(
     assert attempts.clock.sleeps == []
 
 
-ASYNC_ERROR_SAMPLE = sorted({op: (op, status) for op, status in reversed(documented_errors())}.values())
+ASYNC_ERROR_SAMPLE = sorted({op: (op, status) for op, status in reversed(SPEC.documented_errors())}.values())
 """The first documented error of each operation: enough to show the async path raises the same errors."""
 
 

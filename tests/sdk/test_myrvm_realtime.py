@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from myrvm_sdk import AsyncMyRVM, MyRVM
 from myrvm_sdk.realtime import CHANNELS, MESSAGE_MODELS, decode
 from myrvm_sdk.realtime.models import DeviceStatus, TimezoneUpdate
 
+from generator.registry import load_registry
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
 
-ROOT = Path(__file__).resolve().parents[2]
-DOCUMENT = ROOT / "openapi" / "myrvm.asyncapi.yaml"
+DOCUMENT = load_registry()["myrvm"].asyncapi
 TOKEN = "rt-token-for-the-mock"
 
 

@@ -24,7 +24,7 @@ from tiktrue_sdk.api.licenses import get_license_info
 from tiktrue_sdk.errors import ResponseValidationError
 
 from tests.sdk.myrvm_operations import sample
-from tests.sdk.xoohoox_operations import success_example
+from tests.sdk.xoohoox_operations import SPEC as XOOHOOX_SPEC
 
 TOKEN = "test-token"
 REQUEST_ID = "req-13-validate"
@@ -142,7 +142,7 @@ def test_the_environment_switches_validation_off(monkeypatch: pytest.MonkeyPatch
 
 def test_an_enveloped_answer_is_checked_inside_its_data() -> None:
     """Xoohoox wraps bodies in an envelope (info.x-sdk-envelope): the pointer runs through `data`."""
-    body = copy.deepcopy(success_example("getBatch"))
+    body = copy.deepcopy(XOOHOOX_SPEC.success_example("getBatch"))
     body["data"]["quantity"] = "lots"
     with (
         xoohoox_sdk.Xoohoox("https://x.test/api/v1", api_token=TOKEN, transport=serving(body)) as client,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import runpy
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -22,28 +21,20 @@ from typing import Any
 
 import pytest
 
-from mock.prism import PrismServer, free_port
+from generator.registry import load_registry
+from mock.prism import PrismServer
+from tests.conftest import MockFactory, alive_throughout
 from tests.contract.run import ContractRun, run
 from tests.sdk.tiktrue_harness import (
     CASES,
     CREDENTIALS,
-    HTTP_METHODS,
     MODEL,
-    ROOT,
     SPEC,
-    SPEC_PATH,
     WEBHOOK_SECRET,
     BuiltSdk,
     Case,
     assert_matches_example,
     build_sdk,
-    documented_error,
-    documented_errors,
-    named_example,
-    named_examples,
-    operations,
-    request_example,
-    success,
 )
 from tests.sdk.wire import AsyncWireRecorder, WireRecorder
 
@@ -78,26 +69,15 @@ def sdk(built: BuiltSdk) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
-    """Prism serving openapi/tiktrue.yaml on a free 127.0.0.1 port, stopped after the module."""
-    log = tmp_path_factory.mktemp("tiktrue-prism") / "prism.log"
-    with PrismServer(SPEC_PATH, port=free_port(), log_path=log) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own TIKTRUE_* variables never leak into a test."""
-    for name in list(os.environ):
-        if name.startswith("TIKTRUE_"):
-            monkeypatch.delenv(name)
+def mock(prism: MockFactory) -> PrismServer:
+    """The shared Prism mock of openapi/tiktrue.yaml."""
+    return prism("tiktrue")
 
 
 @pytest.fixture
 def alive(mock: PrismServer) -> Iterator[PrismServer]:
     """The mock; the test fails if Prism died during it."""
-    yield mock
-    assert mock.alive(), f"the TikTrue mock died: {mock.last_log_lines()}"
+    yield from alive_throughout(mock, "TikTrue")
 
 
 @pytest.fixture(scope="module")
@@ -128,29 +108,29 @@ def once(sdk: ModuleType, **headers: str) -> Any:
 
 def test_logout_is_marked_in_the_spec() -> None:
     """The logout operation carries ``x-sdk-auth: logout`` (the generator wires client.logout() from it)."""
-    [logout] = [op for op_id, op in operations() if op_id == "logout"]
+    logout = SPEC.operation("logout")
     assert logout["x-sdk-auth"] == "logout"
 
 
 def test_every_operation_has_a_case() -> None:
     """CASES covers exactly the spec's operations, so none goes untested and none is stale."""
-    assert {case.operation_id for case in CASES} == {op_id for op_id, _ in operations()}
+    assert {case.operation_id for case in CASES} == set(SPEC.operation_ids())
 
 
 def test_error_codes_are_enumerated_and_every_example_uses_one(sdk: ModuleType) -> None:
     """Each documented error example's `code` is a member of the ErrorCode enum (and of the generated one)."""
-    codes = set(SPEC["components"]["schemas"]["ErrorCode"]["enum"])
+    codes = set(SPEC.document["components"]["schemas"]["ErrorCode"]["enum"])
     assert {member.value for member in sdk.models.ErrorCode} == codes
-    used = {documented_error(op_id, status).problem["code"] for op_id, status in documented_errors()}
+    used = {SPEC.documented_error(op_id, status).body["code"] for op_id, status in SPEC.documented_errors()}
     assert used <= codes
     assert {"INVALID_CREDENTIALS", "LICENSE_EXPIRED", "HARDWARE_MISMATCH"} <= codes
 
 
 def test_the_webhook_example_is_signed_as_documented() -> None:
     """The example signature is HMAC-SHA256("<t>." + the compact JSON body) under the documented example secret."""
-    [header] = [p for p in SPEC["paths"]["/api/v1/payments/webhook"]["post"]["parameters"]]
+    [header] = [p for p in SPEC.document["paths"]["/api/v1/payments/webhook"]["post"]["parameters"]]
     timestamp, signature = header["example"].split(",")
-    raw = json.dumps(request_example("receivePaymentWebhook"), separators=(",", ":")).encode()
+    raw = json.dumps(SPEC.request_example("receivePaymentWebhook"), separators=(",", ":")).encode()
     message = timestamp.removeprefix("t=").encode() + b"." + raw
     assert signature == "v1=" + hmac.new(WEBHOOK_SECRET, message, hashlib.sha256).hexdigest()
 
@@ -172,7 +152,7 @@ async def test_async_operation_returns_the_examples_typed_model(case: Case, sdk:
 
 def test_validate_answers_an_invalid_licence_with_200(sdk: ModuleType, client: Any) -> None:
     """valid: false with a reason is an answer, not an error (the `expired` example)."""
-    body = sdk.models.LicenseValidationRequest.from_dict(request_example("validateLicense"))
+    body = sdk.models.LicenseValidationRequest.from_dict(SPEC.request_example("validateLicense"))
     verdict = client.licenses.validate(body=body, request_options=once(sdk, Prefer="example=expired"))
     assert verdict.valid is False and verdict.reason.value == "license_expired"
 
@@ -184,7 +164,7 @@ def test_file_range_answer_is_served_with_its_content_range(sdk: ModuleType, cli
     )
     assert int(response.status_code) == 206
     assert response.headers["Content-Range"] == "bytes 32-61/62"
-    _, media = success("downloadModelFile")
+    _, media = SPEC.success("downloadModelFile")
     assert media is not None
     assert response.parsed.payload.read() == media["example"].encode()[32:]
 
@@ -192,18 +172,18 @@ def test_file_range_answer_is_served_with_its_content_range(sdk: ModuleType, cli
 # --- every documented error: typed, with its stable code -------------------------------------------------
 
 
-@pytest.mark.parametrize(("operation_id", "status"), documented_errors(), ids=str)
+@pytest.mark.parametrize(("operation_id", "status"), SPEC.documented_errors(), ids=str)
 def test_documented_error_raises_its_typed_error(operation_id: str, status: int, sdk: ModuleType, client: Any) -> None:
     """Each documented 4xx/5xx raises its class, with the example's `code`, request id and Retry-After."""
     [case] = [c for c in CASES if c.operation_id == operation_id]
-    expected = documented_error(operation_id, status)
+    expected = SPEC.documented_error(operation_id, status)
     errors = sdk.errors
     with pytest.raises(errors.APIStatusError) as caught:
         case.call(sdk.models, client, once(sdk, Prefer=f"code={status}"))
     error = caught.value
     assert type(error).__name__ == STATUS_CLASSES.get(status, "APIStatusError")
     assert error.status_code == status
-    assert error.problem.code == expected.problem["code"]
+    assert error.problem.code == expected.body["code"]
     assert error.request_id == expected.request_id
     if expected.retry_after_s is not None:
         assert error.retry_after_s == expected.retry_after_s
@@ -211,11 +191,11 @@ def test_documented_error_raises_its_typed_error(operation_id: str, status: int,
         assert error.response.headers["Content-Range"] == expected.headers["content-range"]
 
 
-@pytest.mark.parametrize(("operation_id", "status", "name"), named_examples(), ids=str)
+@pytest.mark.parametrize(("operation_id", "status", "name"), SPEC.named_examples(), ids=str)
 def test_every_named_example_is_served(operation_id: str, status: int, name: str, sdk: ModuleType, client: Any) -> None:
     """Responses with several named examples serve each one on ``Prefer: code=NNN, example=<name>``."""
     [case] = [c for c in CASES if c.operation_id == operation_id]
-    expected = named_example(operation_id, status, name)
+    expected = SPEC.named_example(operation_id, status, name)
     options = once(sdk, Prefer=f"code={status}, example={name}")
     if status >= 400:
         with pytest.raises(sdk.errors.APIStatusError) as caught:
@@ -247,7 +227,7 @@ async def test_async_errors_are_typed_too(sdk: ModuleType, async_client: Any) ->
 
 
 def token_pair(operation_id: str) -> dict[str, Any]:
-    _, media = success(operation_id)
+    _, media = SPEC.success(operation_id)
     assert media is not None
     example: dict[str, Any] = media["example"]
     return example
@@ -382,10 +362,9 @@ def test_client_download_method_once_wired(sdk: ModuleType, client: Any, tmp_pat
 
 def test_schemathesis_finds_nothing(alive: PrismServer) -> None:
     """Schemathesis (examples, coverage, fuzzing; every conformance check) over every operation exits 0."""
-    result = run(ContractRun(spec=SPEC_PATH, url=alive.url, mock=True, max_examples=10))
+    result = run(ContractRun(spec=SPEC.path, url=alive.url, mock=True, max_examples=10))
     assert result.exit_code == 0, result.output[-6000:]
-    documented = {f"{m.upper()} {p}" for p, item in SPEC["paths"].items() for m in item if m in HTTP_METHODS}
-    missing = documented - set(result.cases_per_operation)
+    missing = SPEC.endpoints() - set(result.cases_per_operation)
     assert not missing, f"schemathesis did not exercise: {sorted(missing)}"
     for check in ("response_schema_conformance", "status_code_conformance", "response_headers_conformance"):
         assert check in result.checks_seen
@@ -405,7 +384,7 @@ async def test_the_workflows_example_runs_against_the_mock(
     if not hasattr(sdk.AsyncTikTrue, "download") or not hasattr(sdk.errors, "ChecksumMismatchError"):
         pytest.skip("the example uses client.download() and errors.ChecksumMismatchError (pending wiring)")
     monkeypatch.setenv("TIKTRUE_BASE_URL", alive.url)
-    example = runpy.run_path(str(ROOT / "openapi" / "examples" / "tiktrue" / "workflows.py"), run_name="workflows")
+    example = runpy.run_path(str(load_registry()["tiktrue"].examples / "workflows.py"), run_name="workflows")
     await example["main"](tmp_path)
     out = capsys.readouterr().out
     assert "verified" in out and "logged out: True" in out

@@ -13,41 +13,27 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 import sys
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 
 from generator.build import build_into
-from generator.registry import SdkEntry
-from mock.prism import PrismServer, free_port
+from generator.registry import load_registry
+from mock.prism import PrismServer
 from mock.ws_mock import ThreadedWebSocketMock
+from tests.conftest import MockFactory, alive_throughout
 from tests.contract.run import ContractRun, run
+from tests.sdk.conftest import clear_sdk_environment
 from tests.sdk.wire import WireRecorder
-from tests.sdk.xoohoox_operations import (
-    ASYNCAPI_PATH,
-    BATCH,
-    CASES,
-    SPEC,
-    SPEC_PATH,
-    Case,
-    call_for,
-    data_of,
-    documented_error,
-    documented_errors,
-    operations,
-    resolve,
-    responses,
-    success_example,
-)
+from tests.sdk.xoohoox_operations import BATCH, CASES, SPEC, Case, call_for, data_of
 
 pytestmark = pytest.mark.prism
 
-METHODS = {"get", "put", "post", "patch", "delete"}
 PACKAGE = "xoohoox_prism_sdk"  # not sdk/xoohoox's package name: the fresh build is the one under test
 TOKEN = "test-token-not-a-secret"
 CREDENTIALS = {"email": "mia.chen@xoohoox.example", "password": "correct-horse-battery-staple"}
@@ -60,16 +46,7 @@ CREDENTIALS = {"email": "mia.chen@xoohoox.example", "password": "correct-horse-b
 def sdk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """The SDK generated from the spec and the AsyncAPI document, importable for this session."""
     project = tmp_path_factory.mktemp("xoohoox-sdk") / "xoohoox"
-    entry = SdkEntry(
-        name="xoohoox",
-        spec=SPEC_PATH,
-        distribution="xoohoox-sdk",
-        package=PACKAGE,
-        client_class="Xoohoox",
-        env_prefix="XOOHOOX",
-        mock_port=4020,
-        asyncapi=ASYNCAPI_PATH,
-    )
+    entry = attrs.evolve(load_registry()["xoohoox"], package=PACKAGE, examples=None)  # examples import xoohoox_sdk
     build_into(entry, project)  # raises SpecRejected, naming each pointer, on any generator warning
     sys.path.insert(0, str(project))
     try:
@@ -86,37 +63,22 @@ def models(sdk: ModuleType) -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def session_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrismServer]:
-    """Prism serving the spec on a free 127.0.0.1 port (at its root: Prism ignores the /api/v1 base path)."""
-    log = tmp_path_factory.mktemp("prism-logs") / "xoohoox.log"
-    with PrismServer(SPEC_PATH, port=free_port(), log_path=log) as server:
-        yield server
+def session_mock(prism: MockFactory) -> PrismServer:
+    """The shared Prism mock of the spec (at its root: Prism ignores the /api/v1 base path)."""
+    return prism("xoohoox")
 
 
 @pytest.fixture
 def mock(session_mock: PrismServer) -> Iterator[PrismServer]:
     """The Prism mock; the test fails if the mock is dead after it."""
-    yield session_mock
-    if not session_mock.alive():
-        pytest.fail(f"the Xoohoox mock died during this test: {session_mock.last_log_lines()}")
-
-
-def clear_xoohoox_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own XOOHOOX_* variables (a token, a config file) never leak into a test."""
-    for name in [name for name in os.environ if name.startswith("XOOHOOX_")]:
-        monkeypatch.delenv(name)
-
-
-@pytest.fixture(autouse=True)
-def no_xoohoox_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    clear_xoohoox_environment(monkeypatch)
+    yield from alive_throughout(session_mock, "Xoohoox")
 
 
 @pytest.fixture(scope="module")
 def shared_client(sdk: ModuleType, session_mock: PrismServer) -> Iterator[Any]:
     """One sync client (static bearer token) for the module's table tests, built without XOOHOOX_* set."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        clear_xoohoox_environment(monkeypatch)
+        clear_sdk_environment(monkeypatch)
         with sdk.Xoohoox(session_mock.url, api_token=TOKEN) as client:
             yield client
 
@@ -143,16 +105,16 @@ def asking_for(sdk: ModuleType, status: int) -> Any:
 
 def test_every_operation_of_the_spec_has_a_call() -> None:
     """CASES covers exactly the spec's operations (24 today), so none goes untested and none is stale."""
-    assert sorted(case.operation_id for case in CASES) == sorted(operation_id for operation_id, _ in operations())
+    assert sorted(case.operation_id for case in CASES) == sorted(SPEC.operation_ids())
 
 
 def test_the_envelope_extension_describes_every_response(sdk: ModuleType) -> None:
     """info.x-sdk-envelope parses, every 2xx schema is a success envelope and every 4xx/5xx an error envelope."""
     envelope_module = importlib.import_module(f"{PACKAGE}._runtime.shapes._envelope")
-    envelope = envelope_module.Envelope.from_extension(SPEC["info"]["x-sdk-envelope"])
-    for operation_id, _ in operations():
-        for status, response in responses(operation_id).items():
-            resolved = resolve(response["content"]["application/json"]["schema"])
+    envelope = envelope_module.Envelope.from_extension(SPEC.document["info"]["x-sdk-envelope"])
+    for operation_id in SPEC.operation_ids():
+        for status, response in SPEC.responses(operation_id).items():
+            resolved = SPEC.resolve(response["content"]["application/json"]["schema"])
             status_const = resolved["properties"][envelope.status_field]["const"]
             if status.startswith("2"):
                 assert status_const == envelope.success_value, (operation_id, status)
@@ -185,7 +147,7 @@ async def test_async_operation_returns_its_typed_data(case: Case, async_client: 
 def test_detailed_response_keeps_the_envelope(case: Case, client: Any, models: ModuleType) -> None:
     """`<method>_detailed` returns status, headers and the whole envelope; unwrap() gives its data and message."""
     unwrap = importlib.import_module(f"{PACKAGE}._runtime.shapes._envelope").unwrap
-    example = success_example(case.operation_id)
+    example = SPEC.success_example(case.operation_id)
     response = case.call(client, models, detailed=True)
     assert 200 <= response.status_code < 300
     assert response.headers["X-Request-ID"] == "7c2e9b14-5a3d-4f8e-b1c6-2d9f0e8a7b35"
@@ -209,22 +171,22 @@ ERROR_CLASSES = {
 }
 
 
-@pytest.mark.parametrize(("operation_id", "status"), documented_errors(), ids=lambda value: str(value))
+@pytest.mark.parametrize(("operation_id", "status"), SPEC.documented_errors(), ids=lambda value: str(value))
 def test_documented_error_raises_its_typed_error(
     operation_id: str, status: int, client: Any, models: ModuleType, sdk: ModuleType
 ) -> None:
     """A documented error status raises its own class carrying the envelope's message and errors list."""
-    documented = documented_error(operation_id, status)
+    documented = SPEC.documented_error(operation_id, status)
     with pytest.raises(sdk.errors.APIStatusError) as caught:
         call_for(operation_id).call(client, models, asking_for(sdk, status))
     error = caught.value
     assert type(error) is getattr(sdk.errors, ERROR_CLASSES[status])
     assert error.status_code == status
     assert error.request_id == documented.request_id
-    assert error.body == documented.envelope
-    assert error.problem.detail == documented.envelope["message"]
-    assert error.errors == documented.envelope["errors"]
-    assert documented.envelope["message"] in str(error)
+    assert error.body == documented.body
+    assert error.problem.detail == documented.body["message"]
+    assert error.errors == documented.body["errors"]
+    assert documented.body["message"] in str(error)
     assert error.retry_after_s == documented.retry_after_s
     assert TOKEN not in str(error)
 
@@ -245,7 +207,7 @@ def test_a_base_url_with_a_path_prefixes_every_operation(sdk: ModuleType, models
     """The server URL's /api/v1 is kept: operation paths are joined below it (openapi-python-client uses
     the given base URL and the spec's relative paths; the spec's `servers` are not read)."""
     seen: list[str] = []
-    example = json.dumps(success_example("getBatch")).encode()
+    example = json.dumps(SPEC.success_example("getBatch")).encode()
 
     def server(request: httpx.Request) -> httpx.Response:
         seen.append(request.url.path)
@@ -305,7 +267,7 @@ def test_quality_alerts_arrive_typed_from_the_websocket_mock(sdk: ModuleType) ->
     """client.realtime() authenticates with the SDK's token, subscribes to `quality` and gets a QualityAlert."""
     realtime_models = importlib.import_module(f"{PACKAGE}.realtime.models")
     with (
-        ThreadedWebSocketMock(ASYNCAPI_PATH, port=0, interval_s=None) as ws_mock,
+        ThreadedWebSocketMock(load_registry()["xoohoox"].asyncapi, port=0, interval_s=None) as ws_mock,
         sdk.Xoohoox("http://127.0.0.1:9", api_token=TOKEN) as client,
     ):
         ws = client.realtime(ws_mock.url)
@@ -327,12 +289,9 @@ def test_quality_alerts_arrive_typed_from_the_websocket_mock(sdk: ModuleType) ->
 
 def test_every_operation_conforms_under_fuzzing(mock: PrismServer) -> None:
     """Schemathesis exercises all 24 operations with the conformance checks on, finds nothing, and Prism lives."""
-    result = run(ContractRun(spec=SPEC_PATH, url=mock.url, mock=True, max_examples=10))
+    result = run(ContractRun(spec=SPEC.path, url=mock.url, mock=True, max_examples=10))
     assert result.exit_code == 0, result.output[-6000:]
     exercised = set(result.cases_per_operation)
-    declared = {
-        f"{method.upper()} {path}" for path, item in SPEC["paths"].items() for method in item if method in METHODS
-    }
-    assert exercised == declared
+    assert exercised == SPEC.endpoints()
     for check in ("response_schema_conformance", "status_code_conformance", "content_type_conformance"):
         assert check in result.checks_seen, f"{check} did not run"

@@ -3,30 +3,27 @@
 Not a test module: tests/sdk/test_tiktrue_prism.py imports it as ``tests.sdk.tiktrue_harness``. The SDK is
 generated afresh for the tests: `build_sdk()` runs `build_into` into a scratch folder and imports it from
 there (so the tests do not depend on a committed sdk/tiktrue). `CASES` says how to call every operation
-with valid arguments (bodies are the spec's own request examples); `documented_errors()` lists every
-(operationId, status) the spec documents as 4xx/5xx.
+with valid arguments (bodies are the spec's own request examples); `SPEC` is the spec as every SDK's tests
+read it (`tests.support.spec_kit`).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import attrs
-import yaml
 
 from generator.build import build_into
 from generator.registry import load_registry
+from tests.support.spec_kit import first_example, spec_kit
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = ROOT / "openapi" / "tiktrue.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+SPEC = spec_kit("tiktrue")
 PACKAGE = "tiktrue_sdk"
-HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 
 MODEL = "llama-3.1-8b-instruct-q4"
 CREDENTIALS = {
@@ -63,99 +60,9 @@ def build_sdk(scratch: Path) -> BuiltSdk:
 # --- the spec -------------------------------------------------------------------------------------------
 
 
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow local ``$ref``s until a real object is reached."""
-    while "$ref" in node:
-        target: Any = SPEC
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def operations() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (operationId, operation object)."""
-    for item in SPEC["paths"].values():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield item[method]["operationId"], item[method]
-
-
-def operation(operation_id: str) -> dict[str, Any]:
-    return dict(operations())[operation_id]
-
-
-def documented_errors() -> list[tuple[str, int]]:
-    """Every (operationId, status) documented with a 4xx or 5xx response."""
-    return [
-        (operation_id, int(status))
-        for operation_id, op in operations()
-        for status in op["responses"]
-        if int(status) >= 400
-    ]
-
-
-def first_example(media: dict[str, Any]) -> Any:
-    """A media type's `example`, or the first of its `examples` (what Prism serves by default)."""
-    if "example" in media:
-        return media["example"]
-    return next(iter(media["examples"].values()))["value"]
-
-
-def request_example(operation_id: str) -> dict[str, Any]:
-    body: dict[str, Any] = first_example(operation(operation_id)["requestBody"]["content"]["application/json"])
-    return body
-
-
-def success(operation_id: str) -> tuple[int, dict[str, Any] | None]:
-    """The documented success status and its media type object (None for an empty 2xx)."""
-    for status, response in operation(operation_id)["responses"].items():
-        if 200 <= int(status) < 300:
-            content = resolve(response).get("content")
-            return int(status), None if content is None else next(iter(content.values()))
-    raise AssertionError(f"{operation_id} documents no success")
-
-
-def named_examples() -> list[tuple[str, int, str]]:
-    """Every (operationId, status, example name) of responses that offer several named examples."""
-    found = []
-    for operation_id, op in operations():
-        for status, response in op["responses"].items():
-            for media in resolve(response).get("content", {}).values():
-                found += [(operation_id, int(status), name) for name in media.get("examples", {})]
-    return found
-
-
-def named_example(operation_id: str, status: int, name: str) -> Any:
-    media = next(iter(resolve(operation(operation_id)["responses"][str(status)])["content"].values()))
-    return media["examples"][name]["value"]
-
-
-@attrs.frozen
-class DocumentedError:
-    """What the spec's example says an error response carries."""
-
-    problem: dict[str, Any]
-    request_id: str | None
-    retry_after_s: float | None
-    headers: dict[str, Any]
-
-
-def documented_error(operation_id: str, status: int) -> DocumentedError:
-    response = resolve(operation(operation_id)["responses"][str(status)])
-    headers = {name.lower(): resolve(header).get("example") for name, header in response.get("headers", {}).items()}
-    retry_after = headers.get("retry-after")
-    return DocumentedError(
-        problem=first_example(response["content"]["application/problem+json"]),
-        request_id=headers.get("x-request-id"),
-        retry_after_s=None if retry_after is None else float(retry_after),
-        headers=headers,
-    )
-
-
 def webhook_signature() -> str:
     """The example `X-TikTrue-Signature` header of the webhook."""
-    [header] = [p for p in operation("receivePaymentWebhook")["parameters"] if p["name"] == "X-TikTrue-Signature"]
+    [header] = [p for p in SPEC.operation("receivePaymentWebhook")["parameters"] if p["name"] == "X-TikTrue-Signature"]
     return str(header["example"])
 
 
@@ -176,7 +83,7 @@ class Case:
 
 
 def _body(model: str, operation_id: str) -> Callable[[ModuleType], Any]:
-    return lambda m: getattr(m, model).from_dict(request_example(operation_id))
+    return lambda m: getattr(m, model).from_dict(SPEC.request_example(operation_id))
 
 
 CASES = [
@@ -220,7 +127,7 @@ CASES = [
 
 def assert_matches_example(package: ModuleType, operation_id: str, result: Any) -> None:
     """The typed result holds exactly the spec's success example, parsed by the same model."""
-    _, media = success(operation_id)
+    _, media = SPEC.success(operation_id)
     if media is None:
         assert result is None
         return
@@ -228,7 +135,7 @@ def assert_matches_example(package: ModuleType, operation_id: str, result: Any) 
     if isinstance(result, package.types.File):
         assert result.payload.read() == example.encode()
         return
-    schema = resolve(media["schema"])
+    schema = SPEC.resolve(media["schema"])
     name = media["schema"]["$ref"].rsplit("/", 1)[-1]
     assert type(result).__name__ == name, f"{operation_id} returned {type(result).__name__}, not {name}"
     assert result.to_dict() == type(result).from_dict(example).to_dict()

@@ -3,28 +3,23 @@
 The SDK under test is generated per session into a scratch folder (see `test_xoohoox_prism.py`), so
 nothing here imports it: each call receives the generated `models` module. `CASES` says how to call
 every operation with valid arguments and which values of the spec's example `data` the result must
-hold; `documented_errors()` lists every (operationId, status) the spec documents as 4xx/5xx, and
-`documented_error()` what that response's example carries. Not a test module: the test modules import
-it as ``tests.sdk.xoohoox_operations``.
+hold; `SPEC` is the spec as every SDK's tests read it (`tests.support.spec_kit`). Not a test module: the
+test modules import it as ``tests.sdk.xoohoox_operations``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 import attrs
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = ROOT / "openapi" / "xoohoox.yaml"
-ASYNCAPI_PATH = ROOT / "openapi" / "xoohoox.asyncapi.yaml"
-SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
+from tests.support.spec_kit import spec_kit
+
+SPEC = spec_kit("xoohoox")
 
 BATCH = "BAT-2026-0142"
 CHECK = "QC-2026-0917"
@@ -36,73 +31,6 @@ def data_of(result: Any) -> Any:
     """The operation's result inside what a resource method returns: the envelope's data, unwrapped by the
     generator (`<method>_detailed().parsed` keeps the whole envelope)."""
     return result
-
-
-# --- the spec, read the way a reader of the spec would -------------------------------------------------
-
-
-def resolve(node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local ``$ref`` (``#/components/...``) until a real object is reached."""
-    while "$ref" in node:
-        target: Any = SPEC
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def operations() -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every (operationId, operation object) of the spec."""
-    for item in SPEC["paths"].values():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield item[method]["operationId"], item[method]
-
-
-def responses(operation_id: str) -> dict[str, dict[str, Any]]:
-    """The operation's responses by status, each resolved."""
-    return {status: resolve(response) for status, response in dict(operations())[operation_id]["responses"].items()}
-
-
-def success_example(operation_id: str) -> dict[str, Any]:
-    """The example body of the operation's (single) documented 2xx response."""
-    [body] = [
-        response["content"]["application/json"]["example"]
-        for status, response in responses(operation_id).items()
-        if status.startswith("2")
-    ]
-    return dict(body)
-
-
-def documented_errors() -> list[tuple[str, int]]:
-    """Every (operationId, status) pair the spec documents with a 4xx or 5xx response."""
-    return [
-        (operation_id, int(status))
-        for operation_id, operation in operations()
-        for status in operation["responses"]
-        if status.isdigit() and int(status) >= 400
-    ]
-
-
-@attrs.frozen
-class DocumentedError:
-    """What the spec's example says an error response carries."""
-
-    envelope: dict[str, Any]
-    request_id: str | None
-    retry_after_s: float | None
-
-
-def documented_error(operation_id: str, status: int) -> DocumentedError:
-    """The example error envelope and header values of one documented error response."""
-    response = responses(operation_id)[str(status)]
-    headers = {name.lower(): resolve(header) for name, header in response.get("headers", {}).items()}
-    retry_after = headers.get("retry-after", {}).get("example")
-    return DocumentedError(
-        envelope=response["content"]["application/json"]["example"],
-        request_id=headers.get("x-request-id", {}).get("example"),
-        retry_after_s=None if retry_after is None else float(retry_after),
-    )
 
 
 # --- how to call each operation ------------------------------------------------------------------------

@@ -4,9 +4,10 @@ The SDK's async client stays an `httpx.AsyncClient` (auth, hooks, retries, typed
 code do not change); only the innermost I/O is replaced, by the leanest path asyncio allows: a
 `loop.create_connection` Protocol (`_httptools_connection.py`) that feeds the socket's bytes to llhttp, the
 C parser behind uvicorn, and a small keep-alive pool (`_httptools_pool.py`). Per request that costs a
-fraction of aiohttp's CPU, let alone httpcore's. Ask for it with ``transport="httptools"`` on the async
-client (the factory builds one from the settings' pool limits and TLS verification); it needs httptools,
-the SDK's ``fast`` extra, imported only when such a transport is built.
+fraction of aiohttp's CPU, let alone httpcore's. The async client uses it by default, or with
+``transport="httptools"`` (the factory builds one from the settings' pool limits and TLS verification;
+`pipeline/_default_transport.py` says when httpx's pool serves instead); httptools, a regular dependency of
+every SDK, is imported only when such a transport is built.
 
 What httpx would do, this transport does too: it sends exactly the request's headers (and adds none),
 follows no redirects and keeps no cookies (the httpx client does both), and returns the body undecoded and
@@ -48,7 +49,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
-from ..core._errors import fast_extra_missing
+from ..core._errors import transport_dependency_missing
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -70,7 +71,7 @@ def _import_pool() -> type[ConnectionPool]:
     try:
         import httptools  # noqa: F401  # imported here first so a missing extra is told apart from a bug
     except ImportError:
-        raise fast_extra_missing("httptools") from None
+        raise transport_dependency_missing("httptools") from None
     from ._httptools_pool import ConnectionPool
 
     return ConnectionPool

@@ -31,14 +31,22 @@ def _request_id(raw_headers: list[tuple[bytes, bytes]]) -> str | None:
     """The first of `REQUEST_ID_HEADERS` with a value, as `Headers.get` gives it (repeats joined with ", ",
     ASCII or else UTF-8 or else Latin-1), read in one pass: each `Headers.get` decodes every header."""
     found = [(key, value) for name, value in raw_headers if (key := name.lower()) in _IS_REQUEST_ID_NAME]
+    if len(found) == 1:  # the usual answer: one such header, nothing to rank or join
+        return _decoded(found[0][1])
     for wanted in _REQUEST_ID_NAMES if found else ():
         value = b", ".join(value for name, value in found if name == wanted)
         if value:
-            try:
-                return value.decode("utf-8")  # ASCII is UTF-8
-            except UnicodeDecodeError:
-                return value.decode("latin-1")
+            return _decoded(value)
     return None
+
+
+def _decoded(value: bytes) -> str | None:
+    if not value:
+        return None
+    try:
+        return value.decode("utf-8")  # ASCII is UTF-8
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 def _info_message(
@@ -51,8 +59,9 @@ def _info_message(
     raw_headers: list[tuple[bytes, bytes]],
 ) -> str:
     """The INFO line's message, made from the attempt's values when our handler writes its batch."""
-    args = (method, redaction.target(url), status, duration_ms, attempt, _id_suffix(_request_id(raw_headers)))
-    return _INFO_MESSAGE % args
+    request_id = _request_id(raw_headers)
+    suffix = f", request id {request_id}" if request_id else ""  # `_id_suffix`, inlined: this runs per line
+    return _INFO_MESSAGE % (method, redaction.target(url), status, duration_ms, attempt, suffix)
 
 
 def _id_suffix(request_id: str | None) -> str:

@@ -213,10 +213,10 @@ class AsyncMyRVM:
         base_url: the API's root URL (or `MYRVM_BASE_URL`).
         config_file: a TOML file with further settings (or `MYRVM_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
-        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httpx" (the
-            default), "aiohttp" (several times less CPU per request under concurrency) or "httptools"
-            (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
-            pip install "myrvm-sdk[fast]".
+        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httptools"
+            (HTTP/1.1 on asyncio with httptools' parser), "httpx" (httpx's own pool) or "aiohttp" (needs the
+            `fast` extra: pip install "myrvm-sdk[fast]"). Default: httptools', or httpx's pool
+            when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,

@@ -39,6 +39,7 @@ from ._runtime import (
     Clock,
     ConnectionOptions,
     DownloadResult,
+    KeyScheme,
     ProgressCallback,
     RetryPolicy,
     SdkIdentity,
@@ -63,6 +64,15 @@ IDENTITY = SdkIdentity(
         refresh_path="/api/v1/auth/refresh",
         token_url=None,
         scopes=(),
+        key_schemes=(KeyScheme(name="signedUrl", kind="apiKey", location="query", parameter="signature"),),
+        security={
+            "downloadModelFile": (("bearerAuth",), ("signedUrl",)),
+            "getHealth": (),
+            "login": (),
+            "receivePaymentWebhook": (),
+            "refreshToken": (),
+        },
+        default_security=(("bearerAuth",),),
     ),
     defaults={"pool": {"max_connections": 10, "max_connections_per_host": 5}},
     api_versions=("1.0.0",),
@@ -83,6 +93,8 @@ class TikTrue:
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+            `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
+            for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -225,12 +237,14 @@ class AsyncTikTrue:
         base_url: the API's root URL (or `TIKTRUE_BASE_URL`).
         config_file: a TOML file with further settings (or `TIKTRUE_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
-        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httpx" (the
-            default), "aiohttp" (several times less CPU per request under concurrency) or "httptools"
-            (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
-            pip install "tiktrue-sdk[fast]".
+        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httptools"
+            (HTTP/1.1 on asyncio with httptools' parser), "httpx" (httpx's own pool) or "aiohttp" (needs the
+            `fast` extra: pip install "tiktrue-sdk[fast]"). Default: httptools', or httpx's pool
+            when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+            `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
+            for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local

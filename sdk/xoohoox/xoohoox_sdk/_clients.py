@@ -194,10 +194,10 @@ class AsyncXoohoox:
         base_url: the API's root URL (or `XOOHOOX_BASE_URL`).
         config_file: a TOML file with further settings (or `XOOHOOX_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
-        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httpx" (the
-            default), "aiohttp" (several times less CPU per request under concurrency) or "httptools"
-            (HTTP/1.1 on asyncio, cheaper still; no proxies); both need the `fast` extra:
-            pip install "xoohoox-sdk[fast]".
+        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httptools"
+            (HTTP/1.1 on asyncio with httptools' parser), "httpx" (httpx's own pool) or "aiohttp" (needs the
+            `fast` extra: pip install "xoohoox-sdk[fast]"). Default: httptools', or httpx's pool
+            when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,

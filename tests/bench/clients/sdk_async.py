@@ -1,9 +1,8 @@
-"""Our generated SDK (sdk/bench), async, 32 requests in flight, with the same stack as `sdk_sync.py`.
+"""Our generated SDK (the bench fixture), async, 32 requests in flight, with the same stack as `sdk_sync.py`.
 
-`--transport httptools` (the default) runs it on the runtime's asyncio + httptools transport
-(``transport="httptools"``, the SDK's `fast` extra), `--transport aiohttp` on its aiohttp transport (the
-same extra), `--transport httpx` on httpx's own pool. The pool holds `--concurrency`
-connections, like the raw clients'.
+Without `--transport` it runs as installed (``transport=None``: httptools' pool, a regular dependency);
+`--transport httptools`, `aiohttp` (the SDK's `fast` extra) or `httpx` (httpx's own pool) name one. The
+pool holds `--concurrency` connections, like the raw clients'.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from tests.bench.clients.sdk_sync import sdk_options
 
 def _options(parser: argparse.ArgumentParser) -> None:
     sdk_options(parser)
-    parser.add_argument("--transport", choices=("httpx", "aiohttp", "httptools"), default="httptools")
+    parser.add_argument("--transport", choices=("httpx", "aiohttp", "httptools"), default=None)
 
 
 async def amain() -> None:
@@ -44,7 +43,8 @@ async def amain() -> None:
         async def check_page() -> None:
             check_page_ids([item.id for item in (await client.items.list()).items])
 
-        await run_async(f"sdk-async-{args.transport}", args, get_item, check_page, transport=args.transport)
+        name = f"sdk-async-{args.transport or 'default'}"
+        await run_async(name, args, get_item, check_page, transport=args.transport)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""Our generated SDK (sdk/bench), sync, with the runtime's stack on: static-token auth, retries (the default
-`RetryPolicy`), the circuit breaker, the hooks transport, logging at WARNING and the check of every body
-against the spec (``--no-validate``: ``validate_responses=False``, to measure what the check costs).
+"""Our generated SDK (the bench fixture, `tests/bench/fixture_sdk.py`), sync, with the runtime's stack on:
+static-token auth, retries (the default `RetryPolicy`), the circuit breaker, the hooks transport, logging at
+WARNING (``--log-level``) and the check of every body against the spec (``--no-validate``:
+``validate_responses=False``, to measure what the check costs).
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ import argparse
 import importlib
 
 from tests.bench.canned import TOKEN, check_item_object, check_page_ids
-from tests.bench.clients._common import ROOT, parse_args, run_sync, use_generated_package
+from tests.bench.clients._common import parse_args, run_sync, use_generated_package
 
 
 def sdk_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sdk-dir", default=str(ROOT / "sdk" / "bench"), help="the folder holding bench_sdk")
+    parser.add_argument("--sdk-dir", required=True, help="the folder holding bench_sdk (tests/bench/fixture_sdk.py)")
     parser.add_argument("--no-validate", action="store_true", help="validate_responses=False")
+    parser.add_argument("--log-level", default="WARNING", help="the client's log_level (INFO: one line per request)")
 
 
 def main() -> None:
@@ -26,7 +28,7 @@ def main() -> None:
         api_token=TOKEN,
         retry=sdk.RetryPolicy(),
         circuit=sdk.CircuitBreaker(),
-        log_level="WARNING",
+        log_level=args.log_level,
         validate_responses=not args.no_validate,
     )
     with client:

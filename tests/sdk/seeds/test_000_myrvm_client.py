@@ -27,6 +27,7 @@ from myrvm_sdk.models import (
 )
 from myrvm_sdk.types import File
 
+from generator.registry import load_registry
 from mock.prism import PrismServer, free_port
 from mock.ws_mock import WebSocketMock
 from tests.conftest import MockFactory
@@ -34,7 +35,6 @@ from tests.sdk.test_myrvm_outbox import SAMPLE  # one metrics report, as the out
 
 RVM_ID = "rvm-0042"
 TOKEN = "device-token-for-tests"
-ROOT = Path(__file__).resolve().parents[3]
 ARCHIVE_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 
@@ -225,7 +225,7 @@ def test_every_device_write_queues_offline_and_is_delivered_later(tmp_path: Path
         assert [item.method for item in client.outbox.pending()] == ["PATCH", "PATCH", "POST", "POST"]
     assert TOKEN.encode() not in (tmp_path / "outbox.sqlite3").read_bytes()
     with (
-        PrismServer(ROOT / "openapi" / "myrvm.yaml", port=port),
+        PrismServer(load_registry()["myrvm"].spec, port=port),
         MyRVM(url, api_token=TOKEN, rvm_id=RVM_ID, outbox=policy, max_retries=0) as restarted,
     ):
         assert restarted.outbox is not None
@@ -248,7 +248,7 @@ def test_websocket_client_reconnects_as_the_plan_says() -> None:
 
 async def test_real_time_updates_arrive_with_the_devices_token() -> None:
     """Real-time updates: the bound client's realtime() authenticates with its token and gets typed events."""
-    document = ROOT / "openapi" / "myrvm.asyncapi.yaml"
+    document = load_registry()["myrvm"].asyncapi
     async with WebSocketMock(document, port=0, interval_s=None) as mock:
         client = AsyncMyRVM("http://127.0.0.1:9", api_token=TOKEN, rvm_id=RVM_ID)
         async with client, client.realtime(mock.url) as events:

@@ -14,7 +14,6 @@ import datetime
 import json
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,11 +31,11 @@ from myrvm_sdk.realtime import STREAMS, connect_stream, connect_stream_sync
 from myrvm_sdk.realtime.models import TimezoneUpdate
 from websockets.asyncio.client import connect as ws_connect
 
+from generator.registry import load_registry
 from mock.prism import PrismServer
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
 
-ROOT = Path(__file__).resolve().parents[3]
-ASYNCAPI = ROOT / "openapi" / "myrvm.asyncapi.yaml"
+ASYNCAPI = load_registry()["myrvm"].asyncapi
 TOKEN = "seed-001-token"
 DEVICE_ID = "jetson_orin_nano"
 DASHBOARD_PATH = "/ws/timezone"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -28,13 +27,13 @@ from xoohoox_sdk.models import Batch, BatchCreate, Equipment, MaintenanceRecord,
 from xoohoox_sdk.realtime import PROTOCOL_VALUE
 from xoohoox_sdk.realtime.models import BatchUpdate
 
+from generator.registry import load_registry
 from mock.prism import PrismServer
 from mock.ws_document import load_document
 from mock.ws_mock import ThreadedWebSocketMock, WebSocketMock
 from tests.conftest import LivingFactory
 
-ROOT = Path(__file__).resolve().parents[3]
-ASYNCAPI = ROOT / "openapi" / "xoohoox.asyncapi.yaml"
+ASYNCAPI = load_registry()["xoohoox"].asyncapi
 TOKEN = "seed-003-token"
 AT = "2026-03-15T06:00:00+00:00"
 

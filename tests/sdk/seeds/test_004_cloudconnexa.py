@@ -33,7 +33,8 @@ from cloudconnexa_sdk.design import (
 )
 
 from generator.registry import load_registry
-from mock.prism import PrismServer, free_port
+from mock.prism import PrismServer
+from tests.conftest import MockFactory
 
 pytestmark = pytest.mark.prism
 
@@ -41,16 +42,6 @@ CLIENT_ID = "seed-client-id"
 CLIENT_SECRET = "seed-client-secret"
 NETWORK_ID = "3f6c8a2e-1b4d-4c7a-9e2f-5a8b7c6d1e01"
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens, so every call is a network error
-
-
-@pytest.fixture(autouse=True)
-def no_cloudconnexa_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The developer's own CLOUDCONNEXA_* variables never leak into a test."""
-    import os
-
-    for name in list(os.environ):
-        if name.startswith("CLOUDCONNEXA_"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -61,16 +52,13 @@ def api_url(prism: Callable[[str], PrismServer]) -> Iterator[str]:
     assert server.alive(), server.last_log_lines()
 
 
-@pytest.fixture(scope="module")
-def v1_0_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The v1.0 document (sdks.toml other_versions) served by Prism on a free port, always stopped."""
+@pytest.fixture
+def v1_0_url(prism: MockFactory) -> Iterator[str]:
+    """The v1.0 document (sdks.toml other_versions) served by the shared Prism fixture; fails if it died."""
     [(spec, _port)] = load_registry()["cloudconnexa"].other_versions
-    server = PrismServer(spec, port=free_port(), log_path=tmp_path_factory.mktemp("v1_0") / "prism.log")
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    server = prism("cloudconnexa", spec)
+    yield server.url
+    assert server.alive(), server.last_log_lines()
 
 
 def asking_for(status: int) -> Callable[[Any], None]:

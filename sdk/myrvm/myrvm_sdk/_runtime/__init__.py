@@ -17,6 +17,10 @@ if TYPE_CHECKING:
         DEFAULT_REFRESH_SKEW_S,
         TokenRefreshAuth,
     )
+    from .auth._key_auth import (
+        KeyScheme,
+        KeySchemeAuth,
+    )
     from .auth._oauth2 import (
         ClientCredentialsProvider,
         resolve_token_url,
@@ -368,6 +372,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "auth._auth": (
         "DEFAULT_REFRESH_SKEW_S",
         "TokenRefreshAuth",
+    ),
+    "auth._key_auth": (
+        "KeyScheme",
+        "KeySchemeAuth",
     ),
     "auth._oauth2": (
         "ClientCredentialsProvider",
@@ -804,6 +812,8 @@ __all__ = [
     "HttptoolsTransport",
     "IncompleteResponseError",
     "InvalidRequestError",
+    "KeyScheme",
+    "KeySchemeAuth",
     "LoggingTransport",
     "LoginTokenProvider",
     "MemoryTokenStore",

@@ -17,6 +17,7 @@ import attrs
 import httpx
 
 from ..auth._auth import TokenRefreshAuth
+from ..auth._key_auth import KeyScheme, KeySchemeAuth, Requirement
 from ..auth._oauth2 import ClientCredentialsProvider
 from ..auth._token import TokenProvider
 from ..auth._token_providers import LoginTokenProvider, StaticTokenProvider
@@ -66,6 +67,9 @@ class ConnectionOptions(TypedDict, total=False):
     credentials: Mapping[str, str]
     client_id: str | None
     client_secret: str | None
+    api_key: str | None  # the spec's apiKey schemes
+    username: str | None  # HTTP basic
+    password: str | None
     timeouts: Timeouts
     timeout_s: float
     timeout: float | tuple[float, float]  # seconds for every phase, or a (connect, read) pair
@@ -100,6 +104,9 @@ class AuthSpec:
     token_url: str | None = None
     scopes: tuple[str, ...] = ()
     token_root: str | None = None  # login/refresh answers wrap the token here (an envelope's data field)
+    key_schemes: tuple[KeyScheme, ...] = ()  # apiKey and HTTP basic schemes (auth/_key_auth.py)
+    security: Mapping[str, Requirement] = attrs.field(factory=dict)  # operationId -> its security
+    default_security: Requirement = ()  # the document's security
 
 
 @attrs.frozen(kw_only=True)
@@ -145,6 +152,21 @@ def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | 
             expires_in_field=f"{auth.token_root}.expires_in",
         )
     return None
+
+
+def key_scheme_auth(settings: ClientSettings, auth: AuthSpec, *, inner: httpx.Auth | None) -> httpx.Auth | None:
+    """The client's auth: `KeySchemeAuth` over the token auth when the spec has key schemes, else the token auth."""
+    if not auth.key_schemes:
+        return inner
+    return KeySchemeAuth(
+        {scheme.name: scheme for scheme in auth.key_schemes},
+        auth.security,
+        auth.default_security,
+        api_key=settings.api_key,
+        username=settings.username,
+        password=settings.password,
+        inner=inner,
+    )
 
 
 def _settings(
@@ -286,7 +308,7 @@ class SyncConnection(_ConnectionState[DeferralT]):
             self.auth = TokenRefreshAuth(provider, store=token_store, clock=clock, token_client=self._token_client)
         self.http = build_sync_client(
             self.settings,
-            auth=self.auth,
+            auth=key_scheme_auth(self.settings, identity.auth, inner=self.auth),
             hooks=self.hooks,
             logger_name=identity.package,
             transport=transport,
@@ -342,7 +364,7 @@ class AsyncConnection(_ConnectionState[DeferralT]):
             )
         self.http = build_async_client(
             self.settings,
-            auth=self.auth,
+            auth=key_scheme_auth(self.settings, identity.auth, inner=self.auth),
             hooks=self.hooks,
             logger_name=identity.package,
             transport=transport,

@@ -30,7 +30,7 @@ __all__ = ["LOG_LEVEL_NAMES", "PARSERS", "Given", "check_base_url", "check_log_l
 LOG_LEVEL_NAMES = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "OFF"})
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-_SECRET_KEYS = frozenset({"api_token", "client_secret", "credentials", "headers"})
+_SECRET_KEYS = frozenset({"api_token", "client_secret", "credentials", "headers", "api_key", "password"})
 
 
 @attrs.frozen(kw_only=True)
@@ -241,6 +241,9 @@ PARSERS: Mapping[str, tuple[str, Callable[[Given, object], object]]] = {
     "log_level": ("log_level", _log_level),
     "client_id": ("client_id", _optional_text),
     "client_secret": ("client_secret", _secret),
+    "api_key": ("api_key", _secret),
+    "username": ("username", _optional_text),
+    "password": ("password", _secret),
     "verify": ("verify", _verify),
     "cache": ("cache", _flag),
     "validate_responses": ("validate_responses", _flag),

@@ -19,10 +19,11 @@ is given. `LeanClient` is an `httpx.Client` whose `request()` skips httpx's per-
 never needs (`_lean_client.py`). The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
-The async client's innermost transport may instead be named by an `AsyncBackend`: ``transport="aiohttp"``
-builds `AiohttpTransport` (`fast/_aiohttp_transport.py`), ``transport="httptools"`` builds `HttptoolsTransport`
-(`fast/_httptools_transport.py`, HTTP/1.1 on asyncio with httptools' parser), each with the same pool limits and
-TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
+The async client's innermost transport is by default `HttptoolsTransport` (`fast/_httptools_transport.py`,
+HTTP/1.1 on asyncio with httptools' parser), or httpx's pool where that cannot serve (a proxy named by the
+environment; `_default_transport.py`). An `AsyncBackend` names one instead: ``transport="httpx"``,
+``"httptools"``, or ``"aiohttp"`` for `AiohttpTransport` (`fast/_aiohttp_transport.py`), each with the same
+pool limits and TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from ..policies._settings import ClientSettings
 from ._cache import AsyncCachingTransport, CachingTransport
 from ._circuit import AsyncCircuitBreakerTransport, CircuitBreakerTransport
 from ._deadline import AsyncDeadlineTransport, DeadlineTransport
+from ._default_transport import default_backend
 from ._hooks import AsyncHooksTransport, Hooks, HooksTransport
 from ._host_limit import AsyncHostLimitTransport, HostLimitTransport
 from ._lean_client import AsyncLeanClient, LeanClient
@@ -56,8 +58,8 @@ from ._retry import AsyncRetryTransport, RetryTransport
 __all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
 
 AsyncBackend = Literal["httpx", "aiohttp", "httptools"]
-"""Who does an async client's I/O: httpx's own pool (the default), aiohttp's, or `HttptoolsTransport`'s
-(both of the last need the SDK's ``fast`` extra)."""
+"""Who does an async client's I/O: httpx's own pool, aiohttp's (the SDK's ``fast`` extra), or
+`HttptoolsTransport`'s. Naming none picks httptools' unless it cannot serve (`_default_transport.py`)."""
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
@@ -131,11 +133,15 @@ def _fast_backend(name: str) -> Callable[..., httpx.AsyncBaseTransport]:
 def _async_pool(
     settings: ClientSettings, transport: httpx.AsyncBaseTransport | AsyncBackend | None
 ) -> httpx.AsyncBaseTransport:
-    """The innermost async transport: the one given, or a pool of the named backend (None: httpx's)."""
+    """The innermost async transport: the one given, or a pool of the named backend (None: httptools', or
+    httpx's through a proxy the environment names; `_default_transport.py`)."""
     if isinstance(transport, httpx.AsyncBaseTransport):
         return transport
-    if transport is None or transport == "httpx":
-        return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    proxy = None
+    if transport is None:
+        transport, proxy = default_backend(settings.base_url)
+    if transport == "httpx":
+        return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings), proxy=proxy)
     if transport in _FAST_BACKENDS:
         return _fast_backend(transport)(limits=settings.pool.to_httpx(), verify=_verify(settings))
     raise ConfigurationError(
@@ -231,7 +237,7 @@ def build_async_client(
 ) -> httpx.AsyncClient:
     """The `httpx.AsyncClient` twin of `build_sync_client`; hooks may be sync or async.
 
-    `transport` is the innermost transport, or an `AsyncBackend` name: ``"httpx"`` (the default, None),
+    `transport` is the innermost transport, or an `AsyncBackend` name (None: `_default_transport.py`): ``"httpx"``,
     ``"aiohttp"`` for a pooled `AiohttpTransport` or ``"httptools"`` for a pooled `HttptoolsTransport`,
     built from the same settings.
 

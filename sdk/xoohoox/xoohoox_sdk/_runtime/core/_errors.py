@@ -463,7 +463,16 @@ def fast_extra_missing(package: str) -> ConfigurationError:
     """The error for ``transport="<package>"`` when that optional package (the SDK's `fast` extra) is absent."""
     return ConfigurationError(
         f'transport="{package}" needs {package}: install the SDK\'s "fast" extra (pip install "<sdk>[fast]") '
-        f"or {package} itself, or use the default httpx transport.",
+        f"or {package} itself, or use the default transport.",
+        setting="transport",
+    )
+
+
+def transport_dependency_missing(package: str) -> ConfigurationError:
+    """The error for ``transport="<package>"`` when that dependency of every SDK was left out of the install."""
+    return ConfigurationError(
+        f'transport="{package}" needs {package}, which the SDK depends on: reinstall the SDK (or pip install '
+        f'{package}), or use transport="httpx".',
         setting="transport",
     )
 

@@ -16,6 +16,9 @@ max_retries        ``<PREFIX>_MAX_RETRIES``  retries after the first attempt; 0 
 log_level          ``<PREFIX>_LOG``          debug, info, warning, error, critical, or off (silenced)
 client_id          ``<PREFIX>_CLIENT_ID``    OAuth2 client id
 client_secret      ``<PREFIX>_CLIENT_SECRET``  OAuth2 client secret (a `Secret`)
+api_key            ``<PREFIX>_API_KEY``      the key for the spec's ``apiKey`` schemes (a `Secret`)
+username           ``<PREFIX>_USERNAME``     HTTP basic user name
+password           ``<PREFIX>_PASSWORD``     HTTP basic password (a `Secret`)
 verify             ``<PREFIX>_VERIFY``       true, false, or a CA bundle path
 cache              ``<PREFIX>_CACHE``        true/false: the conditional-GET cache
 validate_responses ``<PREFIX>_VALIDATE_RESPONSES``  true/false: check success bodies against the spec (default true)
@@ -72,6 +75,9 @@ _ENV_SUFFIXES = {
     "LOG": "log_level",
     "CLIENT_ID": "client_id",
     "CLIENT_SECRET": "client_secret",
+    "API_KEY": "api_key",
+    "USERNAME": "username",
+    "PASSWORD": "password",
     "VERIFY": "verify",
     "CACHE": "cache",
     "VALIDATE_RESPONSES": "validate_responses",
@@ -123,6 +129,9 @@ class ClientSettings:
     client_id: str | None = None
     client_secret: Secret | None = None
     credentials: Mapping[str, Secret] = attrs.field(factory=dict, converter=_freeze)
+    api_key: Secret | None = None  # apiKey schemes (header, query or cookie): _key_auth.py
+    username: str | None = None  # HTTP basic
+    password: Secret | None = None
     api_version: str | None = None  # the server's API version; None: the newest the SDK describes
     deadline_s: float | None = attrs.field(default=DEFAULT_DEADLINE_S, validator=positive_seconds)
     max_response_bytes: int | None = attrs.field(default=DEFAULT_MAX_RESPONSE_BYTES, validator=_positive_bytes)

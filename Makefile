@@ -51,6 +51,10 @@ $(NODE_STAMP): mock/package.json mock/package-lock.json
 lint-spec: install
 	$(PY) -m generator.spec_check $(SPEC)
 
+# The applications in tests/typing/ (one per SDK) and the examples are checked as a downstream team would check
+# its own code: mypy --strict and pyright strict (pinned in mock/package.json), the SDKs found on the path.
+TYPED_SDKS := sdk/myrvm:sdk/xoohoox:sdk/cloudconnexa:sdk/tiktrue
+
 lint: install
 	$(PY) -m ruff check generator mock tests
 	@# The runtime's wing order (generator/runtime/README.md, contracts in pyproject.toml); the runtime is the
@@ -58,6 +62,8 @@ lint: install
 	PYTHONPATH=$(CURDIR)/generator $(VENV)/bin/lint-imports
 	$(PY) -m mypy --strict generator/runtime
 	$(PY) -m mypy --strict $$($(PY) -m generator.registry)
+	MYPYPATH=$(TYPED_SDKS) $(PY) -m mypy --strict tests/typing openapi/examples/*/*.py
+	mock/node_modules/.bin/pyright -p tests/typing --pythonpath $(PY)
 
 generate: install
 	$(PY) -m generator.build $(SDKS)

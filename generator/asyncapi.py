@@ -20,10 +20,11 @@ from typing import Any
 
 import attrs
 import yaml
-from openapi_python_client import _get_project_for_url_or_path, strings
-from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client import strings
+from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
+from generator.opc_adapter import make_config, project_for
 from generator.spec_findings import SpecError
 from generator.spec_walk import RefError, follow_ref, load, ws_protocol
 
@@ -50,7 +51,7 @@ class RealtimeContext:
     protocol: Mapping[str, Any]
     messages: tuple[EventMessage, ...]
     channels: Mapping[str, tuple[str, ...]]  # channel address -> message kinds the server pushes on it
-    default_url: str | None
+    servers: tuple[str, ...]  # every ws/wss server's URL, in document order (realtime_url() picks one)
     streams: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)  # x-ws-stream URL path -> its kinds
 
     @property
@@ -177,38 +178,38 @@ def realtime_context(document: Mapping[str, Any]) -> RealtimeContext:
         protocol=protocol,
         messages=tuple(result),
         channels={name: tuple(kinds) for name, kinds in sorted(channels.items())},
-        default_url=_default_url(document),
+        servers=_servers(document),
         streams={path: tuple(kinds) for path, kinds in sorted(streams.items())},
     )
 
 
-def _default_url(document: Mapping[str, Any]) -> str | None:
+def _servers(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """The URL of every ws/wss server of the document, in its order."""
+    urls = []
     for server in (document.get("servers") or {}).values():
         protocol = str(server.get("protocol", "ws"))
         if protocol in ("ws", "wss") and server.get("host"):
-            return f"{protocol}://{server['host']}{server.get('pathname', '')}"
-    return None
+            urls.append(f"{protocol}://{server['host']}{server.get('pathname', '')}")
+    return tuple(urls)
 
 
 def render_models(document: Mapping[str, Any], target: Path, templates: Path) -> None:
     """Generate the event models into `target` (`models/` and `types.py`) with openapi-python-client."""
     with tempfile.TemporaryDirectory(prefix="realtime-") as scratch:
-        spec_path = Path(scratch) / "events.yaml"
-        spec_path.write_text(yaml.safe_dump(synthetic_openapi(document), sort_keys=True), encoding="utf-8")
         out = Path(scratch) / "events_pkg"
-        config = Config.from_sources(
+        config = make_config(
             ConfigFile(package_name_override="events_pkg", post_hooks=[]),
-            MetaType.NONE,
-            document_source=spec_path,
-            file_encoding="utf-8",
-            overwrite=True,
             output_path=out,
+            document_source=Path("events.yaml"),
         )
-        project = _get_project_for_url_or_path(config=config, custom_template_path=templates)
+        # keys sorted as openapi-python-client read them when this went through a YAML file: the same models
+        synthetic = yaml.safe_load(yaml.safe_dump(synthetic_openapi(document), sort_keys=True))
+        project = project_for(synthetic, config=config, templates=templates)
         if isinstance(project, GeneratorError):
             raise AsyncAPIError(f"event models: {project.header}: {project.detail or ''}")
         out.mkdir()
         project._build_models()  # only the models: the rest of a package is not wanted here
         target.mkdir(parents=True)
         shutil.copytree(out / "models", target / "models")
-        (target / "types.py").write_text(project.env.get_template("types.py.jinja").render(), encoding="utf-8")
+        types = project.env.get_template("types.py.jinja").render(runtime_module=".._runtime")  # one level down
+        (target / "types.py").write_text(types, encoding="utf-8")

@@ -22,12 +22,12 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 from jinja2 import FileSystemBytecodeCache
 from openapi_python_client import Project, strings
-from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser import GeneratorData
+from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
@@ -35,6 +35,8 @@ from generator.facade import render as render_facade
 from generator.generator_problems import RULE, problem_findings
 from generator.import_check import ImportCheck, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
+from generator.opc_adapter import make_config, project_for
+from generator.operation_types import argument_types, operation_types, page_item_type, resource_imports
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
 from generator.spec_check import LintSetupError, document_findings, lint
@@ -43,6 +45,7 @@ from generator.spec_context import (
     SpecContextError,
     design_error_names,
     plain_text,
+    public_error_names,
     resource_attribute,
     spec_context,
 )
@@ -109,7 +112,7 @@ def _render_package(
     package_dir: Path,
 ) -> dict[str, str]:
     """Render the package (SpecRejected for what openapi-python-client drops); {endpoint module: operation pointer}."""
-    config = Config.from_sources(
+    config = make_config(
         ConfigFile(
             project_name_override=entry.distribution,
             package_name_override=entry.package,
@@ -117,17 +120,13 @@ def _render_package(
             literal_enums=False,
             content_type_overrides=dict(normalised.content_type_overrides),
         ),
-        MetaType.NONE,
-        document_source=entry.spec,
-        file_encoding="utf-8",
-        overwrite=True,
         output_path=package_dir,
+        document_source=entry.spec,
     )
     # openapi-python-client gets the normalised document (generator/normalize.py), never the spec file itself.
-    openapi = GeneratorData.from_dict(normalised.document, config=config)
-    if isinstance(openapi, GeneratorError):
-        raise SpecRejected(problem_findings(source, [openapi]) or [source.finding("", RULE, openapi.header)])
-    project = Project(openapi=openapi, custom_template_path=TEMPLATES, config=config)
+    project = project_for(normalised.document, config=config, templates=TEMPLATES)
+    if isinstance(project, GeneratorError):
+        raise SpecRejected(problem_findings(source, [project]) or [source.finding("", RULE, project.header)])
     TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
     project.env.bytecode_cache = FileSystemBytecodeCache(str(TEMPLATE_CACHE))
     project.env.globals.update(
@@ -143,7 +142,9 @@ def _render_package(
     project.env.filters["spec_text"] = plain_text  # a spec name (an UntrustedString) as a plain str
     project.env.filters["qualify_builtins"] = qualify_builtins
     project.env.globals["resource_attribute"] = resource_attribute
+    _decide_types(project, context)
     project.env.globals["design_error_names"] = design_error_names(entry, context)
+    project.env.globals["public_error_names"] = public_error_names()
     project.env.globals["normalisation_notes"] = normalised.notes
     findings = problem_findings(source, project.build())
     if findings:
@@ -163,6 +164,29 @@ def _render_package(
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
     return endpoint_pointers(entry.package, endpoints)
+
+
+def _decide_types(project: Project, context: SpecContext) -> None:
+    """The type decisions of generator/operation_types.py, as the templates' functions (they only print them)."""
+
+    def pagination_of(endpoint: Any) -> Any:
+        return context.op(endpoint.method, endpoint.path).pagination
+
+    def identifier(name: Any) -> str:
+        return str(strings.PythonIdentifier(name, project.config.field_prefix))
+
+    def argument_classes(endpoint: Any) -> dict[str, tuple[str, ...]]:
+        checked = argument_types(endpoint, endpoint.list_all_parameters())
+        return {name: tuple("type(None)" if c == "NoneType" else c for c in found) for name, found in checked.items()}
+
+    project.env.globals.update(
+        types_of=lambda endpoint: operation_types(endpoint, context.envelope_data_field),
+        page_item_type=lambda endpoint: page_item_type(endpoint, pagination_of(endpoint)),
+        argument_types=argument_classes,
+        resource_imports=lambda collections: resource_imports(
+            collections, context.envelope_data_field, pagination_of, identifier
+        ),
+    )
 
 
 def _copy_runtime(package_dir: Path, wings: Wings) -> None:

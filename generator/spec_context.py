@@ -210,6 +210,20 @@ RUNTIME_ERROR_NAMES = (
 )
 
 
+def public_error_names() -> tuple[str, ...]:
+    """Every error class the runtime exports (`SDKError` and all below it), sorted: the SDK's `errors` module
+    exports them all, so nothing a caller catches lives only under the private `_runtime`."""
+    import generator.runtime as runtime  # the runtime itself is the list: a new error class is exported at once
+
+    return tuple(
+        sorted(
+            name
+            for name in runtime.__all__
+            if isinstance(value := getattr(runtime, name), type) and issubclass(value, runtime.SDKError)
+        )
+    )
+
+
 def design_error_names(entry: SdkEntry, context: SpecContext) -> list[str]:
     """The error names a design module re-exports: the SDK's root error, the API's own names, the runtime's."""
     names = [f"{entry.client_class}Error", *context.error_names]

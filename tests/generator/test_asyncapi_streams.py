@@ -39,3 +39,14 @@ def test_a_stream_address_that_is_not_a_path_is_refused() -> None:
     document["channels"]["live"]["address"] = "live"
     with pytest.raises(AsyncAPIError, match="channels/live/address"):
         realtime_context(document)
+
+
+def test_every_websocket_server_is_listed_in_document_order() -> None:
+    """`servers` holds each ws/wss server's URL (the SDK picks one by the client's host), no other protocol."""
+    document = copy.deepcopy(DOCUMENT)
+    document["servers"] = {
+        "local": {"host": "127.0.0.1:4011", "protocol": "ws", "pathname": "/ws"},
+        "mqtt": {"host": "broker.example", "protocol": "mqtt"},
+        "production": {"host": "api.example", "protocol": "wss", "pathname": "/ws"},
+    }
+    assert realtime_context(document).servers == ("ws://127.0.0.1:4011/ws", "wss://api.example/ws")

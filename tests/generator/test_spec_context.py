@@ -69,3 +69,14 @@ def test_secret_fields_are_the_password_and_write_only_fields_of_the_whole_spec(
 def test_a_spec_without_credentials_fields_has_none() -> None:
     """No format: password and no writeOnly: an empty tuple (the generated client passes nothing)."""
     assert secret_fields({"openapi": "3.0.3", "paths": {}}) == ()
+
+
+def test_public_error_names_are_the_runtimes_whole_error_tree() -> None:
+    """Every SDKError subclass the runtime exports is public, outbox and real-time errors included."""
+    import generator.runtime as runtime
+    from generator.spec_context import public_error_names
+
+    names = public_error_names()
+    assert {"SDKError", "OutboxError", "OutboxFullError", "RealtimeError", "RealtimeTimeoutError"} <= set(names)
+    assert all(issubclass(getattr(runtime, name), runtime.SDKError) for name in names)
+    assert list(names) == sorted(names)

@@ -377,3 +377,11 @@ def test_the_clients_redaction_policy_masks_its_spec_fields_in_error_messages() 
     with pytest.raises(APIStatusError) as unmasked:
         raise_for_status(httpx.Response(403, json=body, request=request))
     assert fingerprint in str(unmasked.value)
+
+
+def test_timeout_and_too_large_errors_have_their_own_codes() -> None:
+    """RequestTimeout's code is "timeout"; ResponseTooLargeError keeps "response_too_large" (the two were swapped)."""
+    from runtime.core._errors import RequestTimeout, ResponseTooLargeError
+
+    assert RequestTimeout("slow").code == "timeout"
+    assert ResponseTooLargeError("big", limit_bytes=1, method="GET", url="u").code == "response_too_large"

@@ -7,17 +7,8 @@ from typing import Any
 import attrs
 import pytest
 from openapi_python_client.strings import PythonIdentifier
+from runtime.policies._options import UNSET, Unset  # the generated `types.py` re-exports this one sentinel
 from runtime.shapes._model_fields import is_absent, python_name, read_field
-
-
-class Unset:
-    """Stands in for openapi-python-client's UNSET sentinel type (the runtime knows it only by its class name)."""
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNSET = Unset()
 
 
 @attrs.define

@@ -165,3 +165,42 @@ def test_per_call_deadline_travels_as_an_extension(deadline_s: float | Unset | N
     assert ("sdk.deadline_s" in kwargs["extensions"]) is carried
     if carried:
         assert kwargs["extensions"]["sdk.deadline_s"] == deadline_s
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"headers": None}, "headers must be a mapping of str to str, not NoneType"),
+        ({"retry": 3}, r"retry must be a RetryPolicy, None or UNSET, not int \(3\)"),
+    ],
+)
+def test_wrong_option_types_are_type_errors_naming_the_option(kwargs: dict[str, object], message: str) -> None:
+    """`headers=None` and `retry=3` raise TypeError naming the option, instead of an AttributeError or nothing."""
+    with pytest.raises(TypeError, match=message):
+        RequestOptions(**kwargs)  # type: ignore[arg-type]
+
+
+def test_request_options_that_are_not_request_options_are_a_type_error() -> None:
+    """A dict passed as request_options is a TypeError naming it (it used to fail as an AttributeError)."""
+    with pytest.raises(TypeError, match="request_options must be a RequestOptions or None, not dict"):
+        apply_request_options(
+            {},
+            operation_id="op",
+            options={"timeout": 1},
+            sends_idempotency_key=False,  # type: ignore[arg-type]
+        )
+
+
+def test_merge_options_lets_the_call_win_field_by_field() -> None:
+    """A derived client's options (with_options) fill what the call leaves UNSET; headers merge, the call's win."""
+    from runtime import merge_options
+
+    client = RequestOptions(timeout=5.0, retry=None, headers={"X-Trace": "client", "X-App": "a"})
+    call = RequestOptions(timeout=1.0, headers={"X-Trace": "call"})
+    merged = merge_options(client, call)
+    assert merged is not None
+    assert (merged.timeout, merged.retry) == (1.0, None)
+    assert dict(merged.headers) == {"X-Trace": "call", "X-App": "a"}
+    assert merge_options(None, call) is call and merge_options(client, None) is client
+    with pytest.raises(TypeError, match="request_options must be a RequestOptions or None, not dict"):
+        merge_options(client, {"timeout": 1})  # type: ignore[arg-type]

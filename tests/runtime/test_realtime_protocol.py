@@ -20,6 +20,7 @@ from runtime.realtime._realtime_protocol import (
     ReconnectPolicy,
     RequestExchange,
     backoff_delays,
+    realtime_url,
     reconnect_delay_s,
     stream_url,
 )
@@ -179,3 +180,32 @@ def test_backoff_delays_is_an_endless_sequence_with_injected_jitter() -> None:
     assert list(itertools.islice(backoff_delays(policy, jitter=lambda: next(draws)), 4)) == [1.0, 4.0, 5.0, 8.5]
     no_jitter = ReconnectPolicy(initial_delay_s=1, max_delay_s=4, max_jitter_s=None)
     assert list(itertools.islice(backoff_delays(no_jitter), 5)) == [1, 2, 4, 4, 4]
+
+
+SERVERS = ("ws://127.0.0.1:4011/ws", "wss://api.example/ws")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        ("http://127.0.0.1:4010", "ws://127.0.0.1:4011/ws"),  # the document's server on that host (a mock)
+        ("https://api.example/api/v1", "wss://api.example/ws"),
+        ("https://rvm.corp.example:8443/api", "wss://rvm.corp.example:8443/ws"),  # derived: host, port kept
+        ("http://10.0.0.5", "ws://10.0.0.5/ws"),
+    ],
+)
+def test_realtime_url_goes_with_the_rest_client(base_url: str, expected: str) -> None:
+    """The server on the REST host wins; otherwise that host with ws/wss and the document's path."""
+    assert realtime_url(base_url, SERVERS) == expected
+
+
+def test_realtime_url_without_servers_keeps_the_host_only() -> None:
+    """A document without ws servers still gives the REST host, as ws/wss, with no path."""
+    assert realtime_url("https://h.example/v1", ()) == "wss://h.example"
+
+
+def test_realtime_url_refuses_a_base_url_that_is_not_http() -> None:
+    """A base_url that is not http(s) with a host is a ConfigurationError naming `url`."""
+    with pytest.raises(ConfigurationError) as caught:
+        realtime_url("ftp://h", SERVERS)
+    assert caught.value.setting == "url"

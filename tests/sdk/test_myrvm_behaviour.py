@@ -17,7 +17,7 @@ import attrs
 import pytest
 from myrvm_sdk import AsyncMyRVM, MyRVM, RequestOptions, RetryPolicy
 from myrvm_sdk._runtime import FakeClock, RequestEvent, ResponseEvent
-from myrvm_sdk.errors import ServerError
+from myrvm_sdk.errors import NotModifiedError, ServerError
 from myrvm_sdk.models import ConfidenceThreshold, MetricSample, RefreshRequest, RvmConfig
 
 from mock.prism import PrismServer
@@ -126,20 +126,24 @@ async def test_async_credentials_log_in_once_and_send_the_bearer_token(
 # --- 304 without the cache ----------------------------------------------------------------------------------
 
 
-def test_not_modified_config_returns_none(myrvm_mock: PrismServer) -> None:
-    """``config.get(if_none_match=...)`` answered 304 returns None (no body), as the spec's 304 says."""
+def test_not_modified_config_raises_not_modified(myrvm_mock: PrismServer) -> None:
+    """``config.get(if_none_match=...)`` answered 304 raises NotModifiedError (get() returns the model, never
+    None); ``get_detailed`` still hands back the 304 itself."""
     with MyRVM(myrvm_mock.url, api_token=TOKEN) as client:
         options = RequestOptions(headers={"Prefer": "code=304"})
-        assert client.config.get(RVM, if_none_match=ETAG, request_options=options) is None
+        with pytest.raises(NotModifiedError) as caught:
+            client.config.get(RVM, if_none_match=ETAG, request_options=options)
         detailed = client.config.get_detailed(RVM, if_none_match=ETAG, request_options=options)
+    assert (caught.value.status_code, caught.value.etag) == (304, ETAG)
     assert (detailed.status_code, detailed.parsed, detailed.headers["ETag"]) == (304, None, ETAG)
 
 
-async def test_async_not_modified_config_returns_none(myrvm_mock: PrismServer) -> None:
-    """The async client also returns None for a 304."""
+async def test_async_not_modified_config_raises_not_modified(myrvm_mock: PrismServer) -> None:
+    """The async client raises NotModifiedError for a 304 too."""
     async with AsyncMyRVM(myrvm_mock.url, api_token=TOKEN) as client:
         options = RequestOptions(headers={"Prefer": "code=304"})
-        assert await client.config.get(RVM, if_none_match=ETAG, request_options=options) is None
+        with pytest.raises(NotModifiedError):
+            await client.config.get(RVM, if_none_match=ETAG, request_options=options)
 
 
 # --- retries -----------------------------------------------------------------------------------------------
@@ -277,9 +281,11 @@ async def test_async_cache_revalidates_and_serves_the_cached_config_on_304(
 
 
 def test_cache_leaves_the_callers_own_if_none_match_alone(myrvm_mock: PrismServer, wire: WireRecorder) -> None:
-    """A caller who sends its own If-None-Match gets the server's 304 (None), even with a cached entry."""
+    """A caller who sends its own If-None-Match gets the server's 304 (NotModifiedError), even with a cached
+    entry."""
     with MyRVM(myrvm_mock.url, api_token=TOKEN, cache=True, transport=wire) as client:
         assert isinstance(client.config.get(RVM), RvmConfig)
         options = RequestOptions(headers={"Prefer": "code=304"})
-        assert client.config.get(RVM, if_none_match='"cfg-older"', request_options=options) is None
+        with pytest.raises(NotModifiedError):
+            client.config.get(RVM, if_none_match='"cfg-older"', request_options=options)
     assert [sent.headers.get("If-None-Match") for sent in wire.sent] == [None, '"cfg-older"']

@@ -80,11 +80,14 @@ def test_sync_facade_for_device_main_loops() -> None:
 
 
 def test_missing_url_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without url= the SDK uses MYRVM_WS_URL, then the document's server; an explicit URL wins."""
-    from myrvm_sdk.realtime import DEFAULT_URL, _url
+    """Without url= the SDK uses MYRVM_WS_URL, then the server for the client's base_url; an explicit URL wins."""
+    from myrvm_sdk.errors import ConfigurationError
+    from myrvm_sdk.realtime import _url
 
     monkeypatch.delenv("MYRVM_WS_URL", raising=False)
-    assert _url(None) == DEFAULT_URL
+    with pytest.raises(ConfigurationError):
+        _url(None)
+    assert _url(None, "https://api.myrvm.example") == "wss://api.myrvm.example/ws"
     monkeypatch.setenv("MYRVM_WS_URL", "ws://127.0.0.1:1234/ws")
     assert _url(None) == "ws://127.0.0.1:1234/ws"
     assert _url("ws://127.0.0.1:9/ws") == "ws://127.0.0.1:9/ws"

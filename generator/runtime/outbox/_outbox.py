@@ -28,6 +28,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -75,8 +76,8 @@ class Outbox:
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
-        self.policy = policy or OutboxPolicy()
-        self.path = self.policy.path or default_outbox_path(package)
+        self.policy: OutboxPolicy = policy or OutboxPolicy()
+        self.path: Path = self.policy.path or default_outbox_path(package)
         self._clock: Clock = clock or SystemClock()
         self._jitter = jitter or random.random
         self._logger = logging.getLogger(f"{package}.outbox")

@@ -12,6 +12,8 @@ import keyword
 import re
 from collections.abc import Mapping
 
+from ..policies._options import UNSET
+
 __all__ = ["is_absent", "python_name", "read_field"]
 
 _WORD = re.compile(r"[A-Z]?[a-z]+")
@@ -40,8 +42,8 @@ def python_name(json_name: str) -> str:
 
 
 def is_absent(value: object) -> bool:
-    """None, or openapi-python-client's ``UNSET`` (its class is named ``Unset``; the runtime cannot import it)."""
-    return value is None or type(value).__name__ == "Unset"
+    """None, or ``UNSET`` (the generated models use the runtime's own sentinel)."""
+    return value is None or value is UNSET
 
 
 def _member(obj: object, key: str) -> object:

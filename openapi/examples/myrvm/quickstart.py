@@ -46,9 +46,9 @@ def main() -> None:
         print(f"health: {client.health.check().status}")
 
         print("config: read")
-        current = client.config.get_detailed(RVM_ID)
-        config = current.parsed
-        assert config is not None
+        current = client.with_raw_response.config.get(RVM_ID)  # the status and headers too, for the ETag
+        config = current.parse()
+        assert config is not None  # None only for a 304, which a call without if_none_match never gets
         etag = current.headers.get("ETag")
         print(
             f"  confidence threshold {config.confidence_threshold}, model {config.detection_model} "

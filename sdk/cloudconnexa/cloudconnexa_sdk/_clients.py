@@ -8,43 +8,67 @@ environment variables, then a TOML file (`config_file=` or `CLOUDCONNEXA_CONFIG_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, Unpack
+from typing import Any, Self, TypeVar, Unpack
 
 import httpx
 
 from ._resources import (
     AsyncConnectorsResource,
+    AsyncConnectorsResourceWithRawResponse,
     AsyncDnsRecordsResource,
+    AsyncDnsRecordsResourceWithRawResponse,
     AsyncIpServicesResource,
+    AsyncIpServicesResourceWithRawResponse,
     AsyncNetworksResource,
+    AsyncNetworksResourceWithRawResponse,
     AsyncOauthResource,
+    AsyncOauthResourceWithRawResponse,
     AsyncRoutesResource,
+    AsyncRoutesResourceWithRawResponse,
     AsyncUserGroupsResource,
+    AsyncUserGroupsResourceWithRawResponse,
     AsyncUsersResource,
+    AsyncUsersResourceWithRawResponse,
     AsyncVpnRegionsResource,
+    AsyncVpnRegionsResourceWithRawResponse,
     ConnectorsResource,
+    ConnectorsResourceWithRawResponse,
     DnsRecordsResource,
+    DnsRecordsResourceWithRawResponse,
     IpServicesResource,
+    IpServicesResourceWithRawResponse,
     NetworksResource,
+    NetworksResourceWithRawResponse,
     OauthResource,
+    OauthResourceWithRawResponse,
     RoutesResource,
+    RoutesResourceWithRawResponse,
     UserGroupsResource,
+    UserGroupsResourceWithRawResponse,
     UsersResource,
+    UsersResourceWithRawResponse,
     VpnRegionsResource,
+    VpnRegionsResourceWithRawResponse,
 )
 from ._runtime import (
+    UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthSpec,
     ClientSettings,
     Clock,
     ConnectionOptions,
+    RequestOptions,
+    RetryPolicy,
     SdkIdentity,
     SyncConnection,
+    Timeouts,
     TokenStore,
+    Unset,
     mask_userinfo,
     no_deferral,
 )
@@ -119,7 +143,7 @@ class CloudConnexa:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -127,15 +151,44 @@ class CloudConnexa:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.oauth = OauthResource(self.low_level)
-        self.networks = NetworksResource(self.low_level)
-        self.connectors = ConnectorsResource(self.low_level)
-        self.routes = RoutesResource(self.low_level)
-        self.users = UsersResource(self.low_level)
-        self.user_groups = UserGroupsResource(self.low_level)
-        self.dns_records = DnsRecordsResource(self.low_level)
-        self.ip_services = IpServicesResource(self.low_level)
-        self.vpn_regions = VpnRegionsResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.oauth: OauthResource = OauthResource(self.low_level)
+        self.networks: NetworksResource = NetworksResource(self.low_level)
+        self.connectors: ConnectorsResource = ConnectorsResource(self.low_level)
+        self.routes: RoutesResource = RoutesResource(self.low_level)
+        self.users: UsersResource = UsersResource(self.low_level)
+        self.user_groups: UserGroupsResource = UserGroupsResource(self.low_level)
+        self.dns_records: DnsRecordsResource = DnsRecordsResource(self.low_level)
+        self.ip_services: IpServicesResource = IpServicesResource(self.low_level)
+        self.vpn_regions: VpnRegionsResource = VpnRegionsResource(self.low_level)
+        self.with_raw_response: CloudConnexaWithRawResponse = CloudConnexaWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -183,6 +236,21 @@ class CloudConnexa:
         return f"CloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
+class CloudConnexaWithRawResponse:
+    """`client.with_raw_response`: every resource of `CloudConnexa`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: CloudConnexa) -> None:
+        self.oauth: OauthResourceWithRawResponse = OauthResourceWithRawResponse(client.oauth)
+        self.networks: NetworksResourceWithRawResponse = NetworksResourceWithRawResponse(client.networks)
+        self.connectors: ConnectorsResourceWithRawResponse = ConnectorsResourceWithRawResponse(client.connectors)
+        self.routes: RoutesResourceWithRawResponse = RoutesResourceWithRawResponse(client.routes)
+        self.users: UsersResourceWithRawResponse = UsersResourceWithRawResponse(client.users)
+        self.user_groups: UserGroupsResourceWithRawResponse = UserGroupsResourceWithRawResponse(client.user_groups)
+        self.dns_records: DnsRecordsResourceWithRawResponse = DnsRecordsResourceWithRawResponse(client.dns_records)
+        self.ip_services: IpServicesResourceWithRawResponse = IpServicesResourceWithRawResponse(client.ip_services)
+        self.vpn_regions: VpnRegionsResourceWithRawResponse = VpnRegionsResourceWithRawResponse(client.vpn_regions)
+
+
 class AsyncCloudConnexa:
     """Async client for the CloudConnexa API 1.1.0.
 
@@ -225,7 +293,7 @@ class AsyncCloudConnexa:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -233,15 +301,44 @@ class AsyncCloudConnexa:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.oauth = AsyncOauthResource(self.low_level)
-        self.networks = AsyncNetworksResource(self.low_level)
-        self.connectors = AsyncConnectorsResource(self.low_level)
-        self.routes = AsyncRoutesResource(self.low_level)
-        self.users = AsyncUsersResource(self.low_level)
-        self.user_groups = AsyncUserGroupsResource(self.low_level)
-        self.dns_records = AsyncDnsRecordsResource(self.low_level)
-        self.ip_services = AsyncIpServicesResource(self.low_level)
-        self.vpn_regions = AsyncVpnRegionsResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.oauth: AsyncOauthResource = AsyncOauthResource(self.low_level)
+        self.networks: AsyncNetworksResource = AsyncNetworksResource(self.low_level)
+        self.connectors: AsyncConnectorsResource = AsyncConnectorsResource(self.low_level)
+        self.routes: AsyncRoutesResource = AsyncRoutesResource(self.low_level)
+        self.users: AsyncUsersResource = AsyncUsersResource(self.low_level)
+        self.user_groups: AsyncUserGroupsResource = AsyncUserGroupsResource(self.low_level)
+        self.dns_records: AsyncDnsRecordsResource = AsyncDnsRecordsResource(self.low_level)
+        self.ip_services: AsyncIpServicesResource = AsyncIpServicesResource(self.low_level)
+        self.vpn_regions: AsyncVpnRegionsResource = AsyncVpnRegionsResource(self.low_level)
+        self.with_raw_response: AsyncCloudConnexaWithRawResponse = AsyncCloudConnexaWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -289,4 +386,35 @@ class AsyncCloudConnexa:
         return f"AsyncCloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
-__all__ = ["AsyncCloudConnexa", "IDENTITY", "CloudConnexa"]
+class AsyncCloudConnexaWithRawResponse:
+    """`client.with_raw_response`: every resource of `AsyncCloudConnexa`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncCloudConnexa) -> None:
+        self.oauth: AsyncOauthResourceWithRawResponse = AsyncOauthResourceWithRawResponse(client.oauth)
+        self.networks: AsyncNetworksResourceWithRawResponse = AsyncNetworksResourceWithRawResponse(client.networks)
+        self.connectors: AsyncConnectorsResourceWithRawResponse = AsyncConnectorsResourceWithRawResponse(
+            client.connectors
+        )
+        self.routes: AsyncRoutesResourceWithRawResponse = AsyncRoutesResourceWithRawResponse(client.routes)
+        self.users: AsyncUsersResourceWithRawResponse = AsyncUsersResourceWithRawResponse(client.users)
+        self.user_groups: AsyncUserGroupsResourceWithRawResponse = AsyncUserGroupsResourceWithRawResponse(
+            client.user_groups
+        )
+        self.dns_records: AsyncDnsRecordsResourceWithRawResponse = AsyncDnsRecordsResourceWithRawResponse(
+            client.dns_records
+        )
+        self.ip_services: AsyncIpServicesResourceWithRawResponse = AsyncIpServicesResourceWithRawResponse(
+            client.ip_services
+        )
+        self.vpn_regions: AsyncVpnRegionsResourceWithRawResponse = AsyncVpnRegionsResourceWithRawResponse(
+            client.vpn_regions
+        )
+
+
+__all__ = [
+    "AsyncCloudConnexa",
+    "AsyncCloudConnexaWithRawResponse",
+    "IDENTITY",
+    "CloudConnexa",
+    "CloudConnexaWithRawResponse",
+]

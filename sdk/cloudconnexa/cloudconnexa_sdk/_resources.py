@@ -20,9 +20,11 @@ from ._runtime import (
     VersionedOperation,
     afind_item,
     aiterate_items,
+    araw,
     check_request,
     find_item,
     iterate_items,
+    raw,
 )
 from .api.connectors import create_connector, delete_connector, get_connector, list_connectors, update_connector
 from .api.dns_records import create_dns_record, delete_dns_record, get_dns_record, list_dns_records, update_dns_record
@@ -791,6 +793,14 @@ class OauthResource:
         )
 
 
+class OauthResourceWithRawResponse:
+    """`client.with_raw_response.oauth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: OauthResource) -> None:
+        self.request_token = raw(resource.request_token_detailed)
+
+
 class AsyncOauthResource:
     """Operations tagged `oauth`, awaitable."""
 
@@ -882,6 +892,14 @@ class AsyncOauthResource:
         )
 
 
+class AsyncOauthResourceWithRawResponse:
+    """`client.with_raw_response.oauth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncOauthResource) -> None:
+        self.request_token = araw(resource.request_token_detailed)
+
+
 class NetworksResource:
     """Operations tagged `networks`."""
 
@@ -943,20 +961,21 @@ class NetworksResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Network]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_NETWORKS, page_size=page_size, max_items=max_items)
 
@@ -1326,6 +1345,18 @@ class NetworksResource:
         )
 
 
+class NetworksResourceWithRawResponse:
+    """`client.with_raw_response.networks`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: NetworksResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncNetworksResource:
     """Operations tagged `networks`, awaitable."""
 
@@ -1387,20 +1418,21 @@ class AsyncNetworksResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Network]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_NETWORKS, page_size=page_size, max_items=max_items):
             yield item
@@ -1771,6 +1803,18 @@ class AsyncNetworksResource:
         )
 
 
+class AsyncNetworksResourceWithRawResponse:
+    """`client.with_raw_response.networks`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncNetworksResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class ConnectorsResource:
     """Operations tagged `connectors`."""
 
@@ -1833,23 +1877,27 @@ class ConnectorsResource:
     def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Connector]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_CONNECTORS, page_size=page_size, max_items=max_items)
 
@@ -2233,6 +2281,18 @@ class ConnectorsResource:
         )
 
 
+class ConnectorsResourceWithRawResponse:
+    """`client.with_raw_response.connectors`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ConnectorsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncConnectorsResource:
     """Operations tagged `connectors`, awaitable."""
 
@@ -2295,23 +2355,27 @@ class AsyncConnectorsResource:
     async def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Connector]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_CONNECTORS, page_size=page_size, max_items=max_items):
             yield item
@@ -2696,6 +2760,18 @@ class AsyncConnectorsResource:
         )
 
 
+class AsyncConnectorsResourceWithRawResponse:
+    """`client.with_raw_response.connectors`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncConnectorsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class RoutesResource:
     """Operations tagged `routes`."""
 
@@ -2758,23 +2834,27 @@ class RoutesResource:
     def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[Route]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_ROUTES, page_size=page_size, max_items=max_items)
 
@@ -3158,6 +3238,18 @@ class RoutesResource:
         )
 
 
+class RoutesResourceWithRawResponse:
+    """`client.with_raw_response.routes`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: RoutesResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncRoutesResource:
     """Operations tagged `routes`, awaitable."""
 
@@ -3220,23 +3312,27 @@ class AsyncRoutesResource:
     async def list_all(
         self,
         *,
+        network_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[Route]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            network_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                network_id=network_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_ROUTES, page_size=page_size, max_items=max_items):
             yield item
@@ -3621,6 +3717,18 @@ class AsyncRoutesResource:
         )
 
 
+class AsyncRoutesResourceWithRawResponse:
+    """`client.with_raw_response.routes`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncRoutesResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class UsersResource:
     """Operations tagged `users`."""
 
@@ -3682,20 +3790,21 @@ class UsersResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[User]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_USERS, page_size=page_size, max_items=max_items)
 
@@ -4063,6 +4172,18 @@ class UsersResource:
         )
 
 
+class UsersResourceWithRawResponse:
+    """`client.with_raw_response.users`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: UsersResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncUsersResource:
     """Operations tagged `users`, awaitable."""
 
@@ -4124,20 +4245,21 @@ class AsyncUsersResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[User]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_USERS, page_size=page_size, max_items=max_items):
             yield item
@@ -4506,6 +4628,18 @@ class AsyncUsersResource:
         )
 
 
+class AsyncUsersResourceWithRawResponse:
+    """`client.with_raw_response.users`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class UserGroupsResource:
     """Operations tagged `user_groups`."""
 
@@ -4567,20 +4701,21 @@ class UserGroupsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[UserGroup]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_USER_GROUPS, page_size=page_size, max_items=max_items)
 
@@ -4973,6 +5108,18 @@ class UserGroupsResource:
         )
 
 
+class UserGroupsResourceWithRawResponse:
+    """`client.with_raw_response.user_groups`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: UserGroupsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncUserGroupsResource:
     """Operations tagged `user_groups`, awaitable."""
 
@@ -5034,20 +5181,21 @@ class AsyncUserGroupsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[UserGroup]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_USER_GROUPS, page_size=page_size, max_items=max_items):
             yield item
@@ -5441,6 +5589,18 @@ class AsyncUserGroupsResource:
         )
 
 
+class AsyncUserGroupsResourceWithRawResponse:
+    """`client.with_raw_response.user_groups`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncUserGroupsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class DnsRecordsResource:
     """Operations tagged `dns_records`."""
 
@@ -5502,20 +5662,21 @@ class DnsRecordsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[DnsRecord]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_DNS_RECORDS, page_size=page_size, max_items=max_items)
 
@@ -5908,6 +6069,18 @@ class DnsRecordsResource:
         )
 
 
+class DnsRecordsResourceWithRawResponse:
+    """`client.with_raw_response.dns_records`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: DnsRecordsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncDnsRecordsResource:
     """Operations tagged `dns_records`, awaitable."""
 
@@ -5969,20 +6142,21 @@ class AsyncDnsRecordsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[DnsRecord]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_DNS_RECORDS, page_size=page_size, max_items=max_items):
             yield item
@@ -6376,6 +6550,18 @@ class AsyncDnsRecordsResource:
         )
 
 
+class AsyncDnsRecordsResourceWithRawResponse:
+    """`client.with_raw_response.dns_records`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncDnsRecordsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class IpServicesResource:
     """Operations tagged `ip_services`."""
 
@@ -6438,23 +6624,27 @@ class IpServicesResource:
     def list_all(
         self,
         *,
+        host_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[IpService]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            host_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
-            return self.list_detailed(**arguments, **names, request_options=request_options)
+            return self.list_detailed(
+                host_id=host_id,
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_IP_SERVICES, page_size=page_size, max_items=max_items)
 
@@ -6838,6 +7028,18 @@ class IpServicesResource:
         )
 
 
+class IpServicesResourceWithRawResponse:
+    """`client.with_raw_response.ip_services`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: IpServicesResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+
+
 class AsyncIpServicesResource:
     """Operations tagged `ip_services`, awaitable."""
 
@@ -6900,23 +7102,27 @@ class AsyncIpServicesResource:
     async def list_all(
         self,
         *,
+        host_id: str | Unset = UNSET,
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[IpService]:
         """Every item `list` returns, page after page, fetching the next page only when needed.
 
         Args:
+            host_id: as in `list`.
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `list` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
-            return await self.list_detailed(**arguments, **names, request_options=request_options)
+            return await self.list_detailed(
+                host_id=host_id,
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_IP_SERVICES, page_size=page_size, max_items=max_items):
             yield item
@@ -7301,6 +7507,18 @@ class AsyncIpServicesResource:
         )
 
 
+class AsyncIpServicesResourceWithRawResponse:
+    """`client.with_raw_response.ip_services`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncIpServicesResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+
+
 class VpnRegionsResource:
     """Operations tagged `vpn_regions`."""
 
@@ -7368,6 +7586,14 @@ class VpnRegionsResource:
             client=self._client,
             request_options=request_options,
         )
+
+
+class VpnRegionsResourceWithRawResponse:
+    """`client.with_raw_response.vpn_regions`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: VpnRegionsResource) -> None:
+        self.list = raw(resource.list_detailed)
 
 
 class AsyncVpnRegionsResource:
@@ -7439,23 +7665,49 @@ class AsyncVpnRegionsResource:
         )
 
 
+class AsyncVpnRegionsResourceWithRawResponse:
+    """`client.with_raw_response.vpn_regions`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncVpnRegionsResource) -> None:
+        self.list = araw(resource.list_detailed)
+
+
 __all__ = [
     "OauthResource",
+    "OauthResourceWithRawResponse",
     "AsyncOauthResource",
+    "AsyncOauthResourceWithRawResponse",
     "NetworksResource",
+    "NetworksResourceWithRawResponse",
     "AsyncNetworksResource",
+    "AsyncNetworksResourceWithRawResponse",
     "ConnectorsResource",
+    "ConnectorsResourceWithRawResponse",
     "AsyncConnectorsResource",
+    "AsyncConnectorsResourceWithRawResponse",
     "RoutesResource",
+    "RoutesResourceWithRawResponse",
     "AsyncRoutesResource",
+    "AsyncRoutesResourceWithRawResponse",
     "UsersResource",
+    "UsersResourceWithRawResponse",
     "AsyncUsersResource",
+    "AsyncUsersResourceWithRawResponse",
     "UserGroupsResource",
+    "UserGroupsResourceWithRawResponse",
     "AsyncUserGroupsResource",
+    "AsyncUserGroupsResourceWithRawResponse",
     "DnsRecordsResource",
+    "DnsRecordsResourceWithRawResponse",
     "AsyncDnsRecordsResource",
+    "AsyncDnsRecordsResourceWithRawResponse",
     "IpServicesResource",
+    "IpServicesResourceWithRawResponse",
     "AsyncIpServicesResource",
+    "AsyncIpServicesResourceWithRawResponse",
     "VpnRegionsResource",
+    "VpnRegionsResourceWithRawResponse",
     "AsyncVpnRegionsResource",
+    "AsyncVpnRegionsResourceWithRawResponse",
 ]

@@ -3,19 +3,13 @@
 
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, BinaryIO, Generic, TypeVar
 
 from attrs import define
 
-
-class Unset:
-    """The type of UNSET: "not given", as opposed to an explicit None."""
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-UNSET: Unset = Unset()
+# "Not given", as opposed to an explicit None: the runtime's one sentinel, so models, operations and the
+# runtime agree on it (`value is UNSET`).
+from ._runtime import UNSET, Unset
 
 # What httpx accepts as one multipart file: (filename, content, content type[, headers]).
 FileContent = IO[bytes] | bytes | str

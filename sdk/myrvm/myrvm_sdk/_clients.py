@@ -8,30 +8,46 @@ environment variables, then a TOML file (`config_file=` or `MYRVM_CONFIG_FILE`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
 from ._resources import (
     AsyncAuthResource,
+    AsyncAuthResourceWithRawResponse,
     AsyncBackupResource,
+    AsyncBackupResourceWithRawResponse,
     AsyncConfigResource,
+    AsyncConfigResourceWithRawResponse,
     AsyncHealthResource,
+    AsyncHealthResourceWithRawResponse,
     AsyncMetricsResource,
+    AsyncMetricsResourceWithRawResponse,
     AsyncRemoteAccessResource,
+    AsyncRemoteAccessResourceWithRawResponse,
     AsyncTimezoneResource,
+    AsyncTimezoneResourceWithRawResponse,
     AuthResource,
+    AuthResourceWithRawResponse,
     BackupResource,
+    BackupResourceWithRawResponse,
     ConfigResource,
+    ConfigResourceWithRawResponse,
     HealthResource,
+    HealthResourceWithRawResponse,
     MetricsResource,
+    MetricsResourceWithRawResponse,
     RemoteAccessResource,
+    RemoteAccessResourceWithRawResponse,
     TimezoneResource,
+    TimezoneResourceWithRawResponse,
 )
 from ._runtime import (
+    UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthSpec,
@@ -40,9 +56,13 @@ from ._runtime import (
     Clock,
     Deferral,
     PathDefaults,
+    RequestOptions,
+    RetryPolicy,
     SdkIdentity,
     SyncConnection,
+    Timeouts,
     TokenStore,
+    Unset,
     mask_userinfo,
 )
 from .client import Client
@@ -117,7 +137,7 @@ class MyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -131,13 +151,42 @@ class MyRVM:
             ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.config = ConfigResource(self.low_level)
-        self.remote_access = RemoteAccessResource(self.low_level)
-        self.metrics = MetricsResource(self.low_level)
-        self.backup = BackupResource(self.low_level)
-        self.timezone = TimezoneResource(self.low_level)
-        self.health = HealthResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.config: ConfigResource = ConfigResource(self.low_level)
+        self.remote_access: RemoteAccessResource = RemoteAccessResource(self.low_level)
+        self.metrics: MetricsResource = MetricsResource(self.low_level)
+        self.backup: BackupResource = BackupResource(self.low_level)
+        self.timezone: TimezoneResource = TimezoneResource(self.low_level)
+        self.health: HealthResource = HealthResource(self.low_level)
+        self.with_raw_response: MyRVMWithRawResponse = MyRVMWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def rvm_id(self) -> str | None:
@@ -206,6 +255,21 @@ class MyRVM:
         return f"MyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
+class MyRVMWithRawResponse:
+    """`client.with_raw_response`: every resource of `MyRVM`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: MyRVM) -> None:
+        self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
+        self.config: ConfigResourceWithRawResponse = ConfigResourceWithRawResponse(client.config)
+        self.remote_access: RemoteAccessResourceWithRawResponse = RemoteAccessResourceWithRawResponse(
+            client.remote_access
+        )
+        self.metrics: MetricsResourceWithRawResponse = MetricsResourceWithRawResponse(client.metrics)
+        self.backup: BackupResourceWithRawResponse = BackupResourceWithRawResponse(client.backup)
+        self.timezone: TimezoneResourceWithRawResponse = TimezoneResourceWithRawResponse(client.timezone)
+        self.health: HealthResourceWithRawResponse = HealthResourceWithRawResponse(client.health)
+
+
 class AsyncMyRVM:
     """Async client for the MyRVM Platform API 2.0.0.
 
@@ -251,7 +315,7 @@ class AsyncMyRVM:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             deferral=self._connection.deferral,
             api_version=self._connection.api_version,
@@ -265,13 +329,42 @@ class AsyncMyRVM:
             ),
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.config = AsyncConfigResource(self.low_level)
-        self.remote_access = AsyncRemoteAccessResource(self.low_level)
-        self.metrics = AsyncMetricsResource(self.low_level)
-        self.backup = AsyncBackupResource(self.low_level)
-        self.timezone = AsyncTimezoneResource(self.low_level)
-        self.health = AsyncHealthResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.config: AsyncConfigResource = AsyncConfigResource(self.low_level)
+        self.remote_access: AsyncRemoteAccessResource = AsyncRemoteAccessResource(self.low_level)
+        self.metrics: AsyncMetricsResource = AsyncMetricsResource(self.low_level)
+        self.backup: AsyncBackupResource = AsyncBackupResource(self.low_level)
+        self.timezone: AsyncTimezoneResource = AsyncTimezoneResource(self.low_level)
+        self.health: AsyncHealthResource = AsyncHealthResource(self.low_level)
+        self.with_raw_response: AsyncMyRVMWithRawResponse = AsyncMyRVMWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def rvm_id(self) -> str | None:
@@ -340,4 +433,25 @@ class AsyncMyRVM:
         return f"AsyncMyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
-__all__ = ["AsyncMyRVM", "IDENTITY", "MyRVM"]
+class AsyncMyRVMWithRawResponse:
+    """`client.with_raw_response`: every resource of `AsyncMyRVM`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncMyRVM) -> None:
+        self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
+        self.config: AsyncConfigResourceWithRawResponse = AsyncConfigResourceWithRawResponse(client.config)
+        self.remote_access: AsyncRemoteAccessResourceWithRawResponse = AsyncRemoteAccessResourceWithRawResponse(
+            client.remote_access
+        )
+        self.metrics: AsyncMetricsResourceWithRawResponse = AsyncMetricsResourceWithRawResponse(client.metrics)
+        self.backup: AsyncBackupResourceWithRawResponse = AsyncBackupResourceWithRawResponse(client.backup)
+        self.timezone: AsyncTimezoneResourceWithRawResponse = AsyncTimezoneResourceWithRawResponse(client.timezone)
+        self.health: AsyncHealthResourceWithRawResponse = AsyncHealthResourceWithRawResponse(client.health)
+
+
+__all__ = [
+    "AsyncMyRVM",
+    "AsyncMyRVMWithRawResponse",
+    "IDENTITY",
+    "MyRVM",
+    "MyRVMWithRawResponse",
+]

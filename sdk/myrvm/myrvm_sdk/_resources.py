@@ -9,13 +9,15 @@ the functional modules) keeps the whole envelope, message included.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._runtime import (
     DeliveryMode,
     QueuedReceipt,
     RequestOptions,
+    araw,
     check_request,
+    raw,
 )
 from .api.auth import login, refresh_token
 from .api.backup import get_backup_status, start_backup, upload_backup
@@ -401,6 +403,15 @@ class AuthResource:
         )
 
 
+class AuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AuthResource) -> None:
+        self.login = raw(resource.login_detailed)
+        self.refresh = raw(resource.refresh_detailed)
+
+
 class AsyncAuthResource:
     """Operations tagged `auth`, awaitable."""
 
@@ -567,6 +578,15 @@ class AsyncAuthResource:
         )
 
 
+class AsyncAuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncAuthResource) -> None:
+        self.login = araw(resource.login_detailed)
+        self.refresh = araw(resource.refresh_detailed)
+
+
 class ConfigResource:
     """Operations tagged `config`."""
 
@@ -582,7 +602,7 @@ class ConfigResource:
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> None | RvmConfig:
+    ) -> RvmConfig:
         """Get the configuration of an RVM
 
         Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -599,12 +619,13 @@ class ConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+            NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
         Example:
             result = client.config.get(id=...)
 
         Returns:
-            None | RvmConfig
+            RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
         if self._client.check_requests:
@@ -666,6 +687,30 @@ class ConfigResource:
             if_none_match=if_none_match,
             request_options=request_options,
         )
+
+    @overload
+    def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RvmConfig: ...
+
+    @overload
+    def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RvmConfig | QueuedReceipt: ...
 
     def update(
         self,
@@ -730,7 +775,7 @@ class ConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_rvm_config.OPERATION_ID,
             )
@@ -886,6 +931,30 @@ class ConfigResource:
             request_options=request_options,
         )
 
+    @overload
+    def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ConfidenceThreshold: ...
+
+    @overload
+    def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ConfidenceThreshold | QueuedReceipt: ...
+
     def update_confidence_threshold(
         self,
         id: str | None = None,
@@ -945,7 +1014,7 @@ class ConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_confidence_threshold.OPERATION_ID,
             )
@@ -1017,6 +1086,17 @@ class ConfigResource:
         )
 
 
+class ConfigResourceWithRawResponse:
+    """`client.with_raw_response.config`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ConfigResource) -> None:
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.get_confidence_threshold = raw(resource.get_confidence_threshold_detailed)
+        self.update_confidence_threshold = raw(resource.update_confidence_threshold_detailed)
+
+
 class AsyncConfigResource:
     """Operations tagged `config`, awaitable."""
 
@@ -1032,7 +1112,7 @@ class AsyncConfigResource:
         *,
         if_none_match: str | Unset = UNSET,
         request_options: RequestOptions | None = None,
-    ) -> None | RvmConfig:
+    ) -> RvmConfig:
         """Get the configuration of an RVM
 
         Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -1049,12 +1129,13 @@ class AsyncConfigResource:
             APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
             ResponseValidationError: a success response did not match the spec.
             TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+            NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
         Example:
             result = await client.config.get(id=...)
 
         Returns:
-            None | RvmConfig
+            RvmConfig
         """
         id = self._client.path_defaults.resolve("rvm_id", id, parameter="id", operation_id="getRvmConfig")
         if self._client.check_requests:
@@ -1116,6 +1197,30 @@ class AsyncConfigResource:
             if_none_match=if_none_match,
             request_options=request_options,
         )
+
+    @overload
+    async def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RvmConfig: ...
+
+    @overload
+    async def update(
+        self,
+        id: str | None = None,
+        *,
+        body: RvmConfigUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RvmConfig | QueuedReceipt: ...
 
     async def update(
         self,
@@ -1180,7 +1285,7 @@ class AsyncConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_rvm_config.OPERATION_ID,
             )
@@ -1336,6 +1441,30 @@ class AsyncConfigResource:
             request_options=request_options,
         )
 
+    @overload
+    async def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ConfidenceThreshold: ...
+
+    @overload
+    async def update_confidence_threshold(
+        self,
+        id: str | None = None,
+        *,
+        body: ConfidenceThresholdUpdate,
+        if_match: str | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ConfidenceThreshold | QueuedReceipt: ...
+
     async def update_confidence_threshold(
         self,
         id: str | None = None,
@@ -1395,7 +1524,7 @@ class AsyncConfigResource:
                     body=body,
                     if_match=if_match,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=update_confidence_threshold.OPERATION_ID,
             )
@@ -1467,6 +1596,17 @@ class AsyncConfigResource:
         )
 
 
+class AsyncConfigResourceWithRawResponse:
+    """`client.with_raw_response.config`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncConfigResource) -> None:
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.get_confidence_threshold = araw(resource.get_confidence_threshold_detailed)
+        self.update_confidence_threshold = araw(resource.update_confidence_threshold_detailed)
+
+
 class RemoteAccessResource:
     """Operations tagged `remote_access`."""
 
@@ -1475,6 +1615,28 @@ class RemoteAccessResource:
 
     def __repr__(self) -> str:
         return "RemoteAccessResource()"
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
 
     def start(
         self,
@@ -1532,7 +1694,7 @@ class RemoteAccessResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_remote_access.OPERATION_ID,
             )
@@ -1597,6 +1759,26 @@ class RemoteAccessResource:
             request_options=request_options,
         )
 
+    @overload
+    def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
+
     def stop(
         self,
         id: str | None = None,
@@ -1647,7 +1829,7 @@ class RemoteAccessResource:
                 stop_remote_access._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=stop_remote_access.OPERATION_ID,
             )
@@ -1886,6 +2068,17 @@ class RemoteAccessResource:
         )
 
 
+class RemoteAccessResourceWithRawResponse:
+    """`client.with_raw_response.remote_access`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: RemoteAccessResource) -> None:
+        self.start = raw(resource.start_detailed)
+        self.stop = raw(resource.stop_detailed)
+        self.status = raw(resource.status_detailed)
+        self.history = raw(resource.history_detailed)
+
+
 class AsyncRemoteAccessResource:
     """Operations tagged `remote_access`, awaitable."""
 
@@ -1894,6 +2087,28 @@ class AsyncRemoteAccessResource:
 
     def __repr__(self) -> str:
         return "AsyncRemoteAccessResource()"
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        body: RemoteAccessStartRequest | Unset = UNSET,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
 
     async def start(
         self,
@@ -1951,7 +2166,7 @@ class AsyncRemoteAccessResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_remote_access.OPERATION_ID,
             )
@@ -2016,6 +2231,26 @@ class AsyncRemoteAccessResource:
             request_options=request_options,
         )
 
+    @overload
+    async def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> RemoteAccessSession: ...
+
+    @overload
+    async def stop(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> RemoteAccessSession | QueuedReceipt: ...
+
     async def stop(
         self,
         id: str | None = None,
@@ -2066,7 +2301,7 @@ class AsyncRemoteAccessResource:
                 stop_remote_access._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=stop_remote_access.OPERATION_ID,
             )
@@ -2305,6 +2540,17 @@ class AsyncRemoteAccessResource:
         )
 
 
+class AsyncRemoteAccessResourceWithRawResponse:
+    """`client.with_raw_response.remote_access`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncRemoteAccessResource) -> None:
+        self.start = araw(resource.start_detailed)
+        self.stop = araw(resource.stop_detailed)
+        self.status = araw(resource.status_detailed)
+        self.history = araw(resource.history_detailed)
+
+
 class MetricsResource:
     """Operations tagged `metrics`."""
 
@@ -2403,6 +2649,28 @@ class MetricsResource:
             request_options=request_options,
         )
 
+    @overload
+    def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> MetricsAccepted: ...
+
+    @overload
+    def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> MetricsAccepted | QueuedReceipt: ...
+
     def create(
         self,
         id: str | None = None,
@@ -2458,7 +2726,7 @@ class MetricsResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=submit_metrics.OPERATION_ID,
             )
@@ -2521,6 +2789,15 @@ class MetricsResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class MetricsResourceWithRawResponse:
+    """`client.with_raw_response.metrics`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: MetricsResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
 
 
 class AsyncMetricsResource:
@@ -2621,6 +2898,28 @@ class AsyncMetricsResource:
             request_options=request_options,
         )
 
+    @overload
+    async def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> MetricsAccepted: ...
+
+    @overload
+    async def create(
+        self,
+        id: str | None = None,
+        *,
+        body: MetricBatch | MetricSample,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> MetricsAccepted | QueuedReceipt: ...
+
     async def create(
         self,
         id: str | None = None,
@@ -2676,7 +2975,7 @@ class AsyncMetricsResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=submit_metrics.OPERATION_ID,
             )
@@ -2741,6 +3040,15 @@ class AsyncMetricsResource:
         )
 
 
+class AsyncMetricsResourceWithRawResponse:
+    """`client.with_raw_response.metrics`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncMetricsResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+
+
 class BackupResource:
     """Operations tagged `backup`."""
 
@@ -2749,6 +3057,26 @@ class BackupResource:
 
     def __repr__(self) -> str:
         return "BackupResource()"
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupJob: ...
+
+    @overload
+    def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupJob | QueuedReceipt: ...
 
     def start(
         self,
@@ -2801,7 +3129,7 @@ class BackupResource:
                 start_backup._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_backup.OPERATION_ID,
             )
@@ -2941,6 +3269,28 @@ class BackupResource:
             request_options=request_options,
         )
 
+    @overload
+    def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupArchive: ...
+
+    @overload
+    def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupArchive | QueuedReceipt: ...
+
     def upload(
         self,
         id: str | None = None,
@@ -2999,7 +3349,7 @@ class BackupResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=upload_backup.OPERATION_ID,
             )
@@ -3067,6 +3417,16 @@ class BackupResource:
         )
 
 
+class BackupResourceWithRawResponse:
+    """`client.with_raw_response.backup`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: BackupResource) -> None:
+        self.start = raw(resource.start_detailed)
+        self.status = raw(resource.status_detailed)
+        self.upload = raw(resource.upload_detailed)
+
+
 class AsyncBackupResource:
     """Operations tagged `backup`, awaitable."""
 
@@ -3075,6 +3435,26 @@ class AsyncBackupResource:
 
     def __repr__(self) -> str:
         return "AsyncBackupResource()"
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupJob: ...
+
+    @overload
+    async def start(
+        self,
+        id: str | None = None,
+        *,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupJob | QueuedReceipt: ...
 
     async def start(
         self,
@@ -3127,7 +3507,7 @@ class AsyncBackupResource:
                 start_backup._get_kwargs(
                     id=id,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=start_backup.OPERATION_ID,
             )
@@ -3267,6 +3647,28 @@ class AsyncBackupResource:
             request_options=request_options,
         )
 
+    @overload
+    async def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> BackupArchive: ...
+
+    @overload
+    async def upload(
+        self,
+        id: str | None = None,
+        *,
+        body: BackupUploadForm,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> BackupArchive | QueuedReceipt: ...
+
     async def upload(
         self,
         id: str | None = None,
@@ -3325,7 +3727,7 @@ class AsyncBackupResource:
                     id=id,
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=upload_backup.OPERATION_ID,
             )
@@ -3393,6 +3795,16 @@ class AsyncBackupResource:
         )
 
 
+class AsyncBackupResourceWithRawResponse:
+    """`client.with_raw_response.backup`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncBackupResource) -> None:
+        self.start = araw(resource.start_detailed)
+        self.status = araw(resource.status_detailed)
+        self.upload = araw(resource.upload_detailed)
+
+
 class TimezoneResource:
     """Operations tagged `timezone`."""
 
@@ -3401,6 +3813,26 @@ class TimezoneResource:
 
     def __repr__(self) -> str:
         return "TimezoneResource()"
+
+    @overload
+    def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     def sync(
         self,
@@ -3457,7 +3889,7 @@ class TimezoneResource:
                 sync_timezone._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone.OPERATION_ID,
             )
@@ -3603,6 +4035,26 @@ class TimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     def sync_manual(
         self,
         *,
@@ -3655,7 +4107,7 @@ class TimezoneResource:
                 request_manual_timezone_sync._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync.OPERATION_ID,
             )
@@ -3717,6 +4169,26 @@ class TimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
+
     def sync_alias(
         self,
         *,
@@ -3767,7 +4239,7 @@ class TimezoneResource:
                 sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone_alias.OPERATION_ID,
             )
@@ -3906,6 +4378,26 @@ class TimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     def sync_manual_alias(
         self,
         *,
@@ -3956,7 +4448,7 @@ class TimezoneResource:
                 request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
@@ -4017,6 +4509,19 @@ class TimezoneResource:
         )
 
 
+class TimezoneResourceWithRawResponse:
+    """`client.with_raw_response.timezone`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: TimezoneResource) -> None:
+        self.sync = raw(resource.sync_detailed)
+        self.status = raw(resource.status_detailed)
+        self.sync_manual = raw(resource.sync_manual_detailed)
+        self.sync_alias = raw(resource.sync_alias_detailed)
+        self.status_alias = raw(resource.status_alias_detailed)
+        self.sync_manual_alias = raw(resource.sync_manual_alias_detailed)
+
+
 class AsyncTimezoneResource:
     """Operations tagged `timezone`, awaitable."""
 
@@ -4025,6 +4530,26 @@ class AsyncTimezoneResource:
 
     def __repr__(self) -> str:
         return "AsyncTimezoneResource()"
+
+    @overload
+    async def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    async def sync(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
 
     async def sync(
         self,
@@ -4081,7 +4606,7 @@ class AsyncTimezoneResource:
                 sync_timezone._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone.OPERATION_ID,
             )
@@ -4227,6 +4752,26 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    async def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    async def sync_manual(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     async def sync_manual(
         self,
         *,
@@ -4279,7 +4824,7 @@ class AsyncTimezoneResource:
                 request_manual_timezone_sync._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync.OPERATION_ID,
             )
@@ -4341,6 +4886,26 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    async def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> TimezoneSyncResult: ...
+
+    @overload
+    async def sync_alias(
+        self,
+        *,
+        body: TimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> TimezoneSyncResult | QueuedReceipt: ...
+
     async def sync_alias(
         self,
         *,
@@ -4391,7 +4956,7 @@ class AsyncTimezoneResource:
                 sync_timezone_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=sync_timezone_alias.OPERATION_ID,
             )
@@ -4530,6 +5095,26 @@ class AsyncTimezoneResource:
             request_options=request_options,
         )
 
+    @overload
+    async def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["direct"] | None = None,
+    ) -> ManualTimezoneSyncAccepted: ...
+
+    @overload
+    async def sync_manual_alias(
+        self,
+        *,
+        body: ManualTimezoneSyncRequest,
+        idempotency_key: str | Unset = UNSET,
+        request_options: RequestOptions | None = None,
+        deliver: Literal["queued"],
+    ) -> ManualTimezoneSyncAccepted | QueuedReceipt: ...
+
     async def sync_manual_alias(
         self,
         *,
@@ -4580,7 +5165,7 @@ class AsyncTimezoneResource:
                 request_manual_timezone_sync_alias._get_kwargs(
                     body=body,
                     idempotency_key=idempotency_key,
-                    request_options=request_options,
+                    request_options=self._client.request_options(request_options),
                 ),
                 operation_id=request_manual_timezone_sync_alias.OPERATION_ID,
             )
@@ -4639,6 +5224,19 @@ class AsyncTimezoneResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncTimezoneResourceWithRawResponse:
+    """`client.with_raw_response.timezone`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncTimezoneResource) -> None:
+        self.sync = araw(resource.sync_detailed)
+        self.status = araw(resource.status_detailed)
+        self.sync_manual = araw(resource.sync_manual_detailed)
+        self.sync_alias = araw(resource.sync_alias_detailed)
+        self.status_alias = araw(resource.status_alias_detailed)
+        self.sync_manual_alias = araw(resource.sync_manual_alias_detailed)
 
 
 class HealthResource:
@@ -4710,6 +5308,14 @@ class HealthResource:
         )
 
 
+class HealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: HealthResource) -> None:
+        self.check = raw(resource.check_detailed)
+
+
 class AsyncHealthResource:
     """Operations tagged `health`, awaitable."""
 
@@ -4779,19 +5385,41 @@ class AsyncHealthResource:
         )
 
 
+class AsyncHealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncHealthResource) -> None:
+        self.check = araw(resource.check_detailed)
+
+
 __all__ = [
     "AuthResource",
+    "AuthResourceWithRawResponse",
     "AsyncAuthResource",
+    "AsyncAuthResourceWithRawResponse",
     "ConfigResource",
+    "ConfigResourceWithRawResponse",
     "AsyncConfigResource",
+    "AsyncConfigResourceWithRawResponse",
     "RemoteAccessResource",
+    "RemoteAccessResourceWithRawResponse",
     "AsyncRemoteAccessResource",
+    "AsyncRemoteAccessResourceWithRawResponse",
     "MetricsResource",
+    "MetricsResourceWithRawResponse",
     "AsyncMetricsResource",
+    "AsyncMetricsResourceWithRawResponse",
     "BackupResource",
+    "BackupResourceWithRawResponse",
     "AsyncBackupResource",
+    "AsyncBackupResourceWithRawResponse",
     "TimezoneResource",
+    "TimezoneResourceWithRawResponse",
     "AsyncTimezoneResource",
+    "AsyncTimezoneResourceWithRawResponse",
     "HealthResource",
+    "HealthResourceWithRawResponse",
     "AsyncHealthResource",
+    "AsyncHealthResourceWithRawResponse",
 ]

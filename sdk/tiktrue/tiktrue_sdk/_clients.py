@@ -8,29 +8,41 @@ environment variables, then a TOML file (`config_file=` or `TIKTRUE_CONFIG_FILE`
 
 from __future__ import annotations
 
+import copy
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, Unpack
+from typing import Any, Self, TypeVar, Unpack
 
 import httpx
 
 from ._resources import (
     AsyncAuthResource,
+    AsyncAuthResourceWithRawResponse,
     AsyncHealthResource,
+    AsyncHealthResourceWithRawResponse,
     AsyncLicensesResource,
+    AsyncLicensesResourceWithRawResponse,
     AsyncModelsResource,
+    AsyncModelsResourceWithRawResponse,
     AsyncPaymentsResource,
+    AsyncPaymentsResourceWithRawResponse,
     AuthResource,
+    AuthResourceWithRawResponse,
     HealthResource,
+    HealthResourceWithRawResponse,
     LicensesResource,
+    LicensesResourceWithRawResponse,
     ModelsResource,
+    ModelsResourceWithRawResponse,
     PaymentsResource,
+    PaymentsResourceWithRawResponse,
 )
 from ._runtime import (
     DEFAULT_DOWNLOAD_CHUNK_BYTES,
     DEFAULT_DOWNLOAD_RETRY,
+    UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthenticationError,
@@ -41,10 +53,13 @@ from ._runtime import (
     DownloadResult,
     KeyScheme,
     ProgressCallback,
+    RequestOptions,
     RetryPolicy,
     SdkIdentity,
     SyncConnection,
+    Timeouts,
     TokenStore,
+    Unset,
     adownload,
     download,
     mask_userinfo,
@@ -124,7 +139,7 @@ class TikTrue:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -132,11 +147,40 @@ class TikTrue:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.licenses = LicensesResource(self.low_level)
-        self.models = ModelsResource(self.low_level)
-        self.payments = PaymentsResource(self.low_level)
-        self.health = HealthResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.licenses: LicensesResource = LicensesResource(self.low_level)
+        self.models: ModelsResource = ModelsResource(self.low_level)
+        self.payments: PaymentsResource = PaymentsResource(self.low_level)
+        self.health: HealthResource = HealthResource(self.low_level)
+        self.with_raw_response: TikTrueWithRawResponse = TikTrueWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -230,6 +274,17 @@ class TikTrue:
         return f"TikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
+class TikTrueWithRawResponse:
+    """`client.with_raw_response`: every resource of `TikTrue`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: TikTrue) -> None:
+        self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
+        self.licenses: LicensesResourceWithRawResponse = LicensesResourceWithRawResponse(client.licenses)
+        self.models: ModelsResourceWithRawResponse = ModelsResourceWithRawResponse(client.models)
+        self.payments: PaymentsResourceWithRawResponse = PaymentsResourceWithRawResponse(client.payments)
+        self.health: HealthResourceWithRawResponse = HealthResourceWithRawResponse(client.health)
+
+
 class AsyncTikTrue:
     """Async client for the TikTrue Backend API 1.0.0.
 
@@ -274,7 +329,7 @@ class AsyncTikTrue:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -282,11 +337,40 @@ class AsyncTikTrue:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.licenses = AsyncLicensesResource(self.low_level)
-        self.models = AsyncModelsResource(self.low_level)
-        self.payments = AsyncPaymentsResource(self.low_level)
-        self.health = AsyncHealthResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.licenses: AsyncLicensesResource = AsyncLicensesResource(self.low_level)
+        self.models: AsyncModelsResource = AsyncModelsResource(self.low_level)
+        self.payments: AsyncPaymentsResource = AsyncPaymentsResource(self.low_level)
+        self.health: AsyncHealthResource = AsyncHealthResource(self.low_level)
+        self.with_raw_response: AsyncTikTrueWithRawResponse = AsyncTikTrueWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -380,4 +464,21 @@ class AsyncTikTrue:
         return f"AsyncTikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
-__all__ = ["AsyncTikTrue", "IDENTITY", "TikTrue"]
+class AsyncTikTrueWithRawResponse:
+    """`client.with_raw_response`: every resource of `AsyncTikTrue`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncTikTrue) -> None:
+        self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
+        self.licenses: AsyncLicensesResourceWithRawResponse = AsyncLicensesResourceWithRawResponse(client.licenses)
+        self.models: AsyncModelsResourceWithRawResponse = AsyncModelsResourceWithRawResponse(client.models)
+        self.payments: AsyncPaymentsResourceWithRawResponse = AsyncPaymentsResourceWithRawResponse(client.payments)
+        self.health: AsyncHealthResourceWithRawResponse = AsyncHealthResourceWithRawResponse(client.health)
+
+
+__all__ = [
+    "AsyncTikTrue",
+    "AsyncTikTrueWithRawResponse",
+    "IDENTITY",
+    "TikTrue",
+    "TikTrueWithRawResponse",
+]

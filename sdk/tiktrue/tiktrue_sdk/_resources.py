@@ -16,8 +16,10 @@ from ._runtime import (
     Pagination,
     RequestOptions,
     aiterate_items,
+    araw,
     check_request,
     iterate_items,
+    raw,
 )
 from .api.auth import login, logout, refresh_token
 from .api.health import get_health
@@ -351,6 +353,16 @@ class AuthResource:
         )
 
 
+class AuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AuthResource) -> None:
+        self.login = raw(resource.login_detailed)
+        self.refresh = raw(resource.refresh_detailed)
+        self.logout = raw(resource.logout_detailed)
+
+
 class AsyncAuthResource:
     """Operations tagged `auth`, awaitable."""
 
@@ -580,6 +592,16 @@ class AsyncAuthResource:
             client=self._client,
             request_options=request_options,
         )
+
+
+class AsyncAuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncAuthResource) -> None:
+        self.login = araw(resource.login_detailed)
+        self.refresh = araw(resource.refresh_detailed)
+        self.logout = araw(resource.logout_detailed)
 
 
 class LicensesResource:
@@ -829,6 +851,16 @@ class LicensesResource:
         )
 
 
+class LicensesResourceWithRawResponse:
+    """`client.with_raw_response.licenses`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: LicensesResource) -> None:
+        self.validate = raw(resource.validate_detailed)
+        self.info = raw(resource.info_detailed)
+        self.renew = raw(resource.renew_detailed)
+
+
 class AsyncLicensesResource:
     """Operations tagged `licenses`, awaitable."""
 
@@ -1074,6 +1106,16 @@ class AsyncLicensesResource:
             idempotency_key=idempotency_key,
             request_options=request_options,
         )
+
+
+class AsyncLicensesResourceWithRawResponse:
+    """`client.with_raw_response.licenses`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncLicensesResource) -> None:
+        self.validate = araw(resource.validate_detailed)
+        self.info = araw(resource.info_detailed)
+        self.renew = araw(resource.renew_detailed)
 
 
 class ModelsResource:
@@ -1428,6 +1470,17 @@ class ModelsResource:
         )
 
 
+class ModelsResourceWithRawResponse:
+    """`client.with_raw_response.models`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: ModelsResource) -> None:
+        self.list_available = raw(resource.list_available_detailed)
+        self.metadata = raw(resource.metadata_detailed)
+        self.get_download_url = raw(resource.get_download_url_detailed)
+        self.download_file = raw(resource.download_file_detailed)
+
+
 class AsyncModelsResource:
     """Operations tagged `models`, awaitable."""
 
@@ -1780,6 +1833,17 @@ class AsyncModelsResource:
         )
 
 
+class AsyncModelsResourceWithRawResponse:
+    """`client.with_raw_response.models`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncModelsResource) -> None:
+        self.list_available = araw(resource.list_available_detailed)
+        self.metadata = araw(resource.metadata_detailed)
+        self.get_download_url = araw(resource.get_download_url_detailed)
+        self.download_file = araw(resource.download_file_detailed)
+
+
 class PaymentsResource:
     """Operations tagged `payments`."""
 
@@ -2038,20 +2102,21 @@ class PaymentsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> Iterator[Any]:
+    ) -> Iterator[PaymentSession]:
         """Every item `history` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `history` (path parameters, filters).
         """
 
         def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
-            return self.history_detailed(**arguments, **names, request_options=request_options)
+            return self.history_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         yield from iterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items)
 
@@ -2098,6 +2163,16 @@ class PaymentsResource:
             cursor=cursor,
             request_options=request_options,
         )
+
+
+class PaymentsResourceWithRawResponse:
+    """`client.with_raw_response.payments`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: PaymentsResource) -> None:
+        self.create = raw(resource.create_detailed)
+        self.receive_webhook = raw(resource.receive_webhook_detailed)
+        self.history = raw(resource.history_detailed)
 
 
 class AsyncPaymentsResource:
@@ -2358,20 +2433,21 @@ class AsyncPaymentsResource:
         page_size: int | None = None,
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
-        **arguments: Any,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[PaymentSession]:
         """Every item `history` returns, page after page, fetching the next page only when needed.
 
         Args:
             page_size: items per page to ask for (default: the server's).
             max_items: stop after this many items (no page beyond them is fetched); None for all.
             request_options: applied to every page request.
-            **arguments: the other arguments of `history` (path parameters, filters).
         """
 
         async def fetch(page: dict[str, Any]) -> Any:
             names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
-            return await self.history_detailed(**arguments, **names, request_options=request_options)
+            return await self.history_detailed(
+                **names,
+                request_options=request_options,
+            )
 
         async for item in aiterate_items(fetch, _PAGES_LIST_PAYMENT_HISTORY, page_size=page_size, max_items=max_items):
             yield item
@@ -2419,6 +2495,16 @@ class AsyncPaymentsResource:
             cursor=cursor,
             request_options=request_options,
         )
+
+
+class AsyncPaymentsResourceWithRawResponse:
+    """`client.with_raw_response.payments`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncPaymentsResource) -> None:
+        self.create = araw(resource.create_detailed)
+        self.receive_webhook = araw(resource.receive_webhook_detailed)
+        self.history = araw(resource.history_detailed)
 
 
 class HealthResource:
@@ -2488,6 +2574,14 @@ class HealthResource:
         )
 
 
+class HealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: HealthResource) -> None:
+        self.check = raw(resource.check_detailed)
+
+
 class AsyncHealthResource:
     """Operations tagged `health`, awaitable."""
 
@@ -2555,15 +2649,33 @@ class AsyncHealthResource:
         )
 
 
+class AsyncHealthResourceWithRawResponse:
+    """`client.with_raw_response.health`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncHealthResource) -> None:
+        self.check = araw(resource.check_detailed)
+
+
 __all__ = [
     "AuthResource",
+    "AuthResourceWithRawResponse",
     "AsyncAuthResource",
+    "AsyncAuthResourceWithRawResponse",
     "LicensesResource",
+    "LicensesResourceWithRawResponse",
     "AsyncLicensesResource",
+    "AsyncLicensesResourceWithRawResponse",
     "ModelsResource",
+    "ModelsResourceWithRawResponse",
     "AsyncModelsResource",
+    "AsyncModelsResourceWithRawResponse",
     "PaymentsResource",
+    "PaymentsResourceWithRawResponse",
     "AsyncPaymentsResource",
+    "AsyncPaymentsResourceWithRawResponse",
     "HealthResource",
+    "HealthResourceWithRawResponse",
     "AsyncHealthResource",
+    "AsyncHealthResourceWithRawResponse",
 ]

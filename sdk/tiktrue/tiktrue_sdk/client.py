@@ -8,9 +8,11 @@ to call the functional modules yourself: `Client.from_client(TikTrue(...))`.
 
 from __future__ import annotations
 
+import copy
+
 import httpx
 
-from ._runtime import ConfigurationError, Hooks, PathDefaults
+from ._runtime import ConfigurationError, Hooks, PathDefaults, RequestOptions, merge_options
 
 
 class Client:
@@ -26,6 +28,7 @@ class Client:
         path_defaults: PathDefaults | None = None,
         check_requests: bool = True,
         hooks: Hooks | None = None,
+        default_options: RequestOptions | None = None,
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
@@ -33,7 +36,7 @@ class Client:
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
         self.validate_responses = validate_responses
         """Check every success body against the spec's schema (ResponseValidationError on a mismatch)."""
-        self.path_defaults = path_defaults or PathDefaults()
+        self.path_defaults: PathDefaults = path_defaults or PathDefaults()
         """Values for path parameters the spec marks x-sdk-bind, given once to the client."""
         self.check_requests = check_requests
         """Whether call values are checked against the spec's constraints before sending."""
@@ -41,6 +44,18 @@ class Client:
         """The client's hooks: each operation call reports its failure to `on_call_error` (None: no hooks)."""
         self.missing_operations: set[str] = set()
         """Operation ids the server turned out not to have (405/501): served by their fallback from then on."""
+        self.default_options = default_options
+        """Options every call made through this client uses (`with_options`); a call's own options win."""
+
+    def request_options(self, options: RequestOptions | None) -> RequestOptions | None:
+        """A call's options over this client's `default_options` (TypeError for anything but RequestOptions)."""
+        return merge_options(self.default_options, options)
+
+    def with_defaults(self, options: RequestOptions) -> Client:
+        """This client (same connections, same discovered missing operations) with other default options."""
+        derived = copy.copy(self)
+        derived.default_options = merge_options(self.default_options, options)
+        return derived
 
     def get_httpx_client(self) -> httpx.Client:
         if self._httpx_client is None:

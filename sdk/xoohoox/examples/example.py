@@ -7,7 +7,8 @@ Run against the mocks:  make mock  (in another terminal), then
 A real server's base URL ends in /api/v1 (e.g. https://api.xoohoox.example/api/v1); the Prism mock
 ignores that base path and serves the same operations at its root. Every response of the API is an
 envelope ({"status": "success", "data": ..., "message": ...}): resource methods return its `data`,
-and `<method>_detailed()` returns the whole response, whose `.parsed` is the envelope with `message`.
+and `client.with_raw_response.<tag>.<method>()` returns the whole response, whose `.parse()` is the
+envelope with `message`.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def main() -> None:
         started = client.batches.update(batch.id, body=BatchUpdate(status=BatchStatus.IN_PROGRESS))
         print(f"  now {started.status.value} (the mock answers with its example batch)")
 
-        print("quality: record a check (the _detailed call keeps the envelope, and so its message)")
-        recorded = client.quality.create_detailed(
+        print("quality: record a check (raw access keeps the envelope, and so its message)")
+        recorded = client.with_raw_response.quality.create(
             body=QualityCheckCreate(
                 batch_id=batch.id,
                 parameter="brix",
@@ -76,7 +77,7 @@ def main() -> None:
                 timestamp=now,
             )
         )
-        envelope = recorded.parsed
+        envelope = recorded.parse()
         check = envelope.data
         print(
             f"  {check.id}: {check.parameter} {check.value} (threshold {check.threshold}) -> {check.status.value} ({envelope.message})"

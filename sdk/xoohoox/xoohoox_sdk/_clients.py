@@ -8,24 +8,34 @@ environment variables, then a TOML file (`config_file=` or `XOOHOOX_CONFIG_FILE`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 import httpx
 
 from ._resources import (
     AsyncAuthResource,
+    AsyncAuthResourceWithRawResponse,
     AsyncBatchesResource,
+    AsyncBatchesResourceWithRawResponse,
     AsyncEquipmentResource,
+    AsyncEquipmentResourceWithRawResponse,
     AsyncQualityResource,
+    AsyncQualityResourceWithRawResponse,
     AuthResource,
+    AuthResourceWithRawResponse,
     BatchesResource,
+    BatchesResourceWithRawResponse,
     EquipmentResource,
+    EquipmentResourceWithRawResponse,
     QualityResource,
+    QualityResourceWithRawResponse,
 )
 from ._runtime import (
+    UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthenticationError,
@@ -33,9 +43,13 @@ from ._runtime import (
     ClientSettings,
     Clock,
     ConnectionOptions,
+    RequestOptions,
+    RetryPolicy,
     SdkIdentity,
     SyncConnection,
+    Timeouts,
     TokenStore,
+    Unset,
     mask_userinfo,
     no_deferral,
 )
@@ -102,7 +116,7 @@ class Xoohoox:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -110,10 +124,39 @@ class Xoohoox:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AuthResource(self.low_level)
-        self.batches = BatchesResource(self.low_level)
-        self.quality = QualityResource(self.low_level)
-        self.equipment = EquipmentResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AuthResource = AuthResource(self.low_level)
+        self.batches: BatchesResource = BatchesResource(self.low_level)
+        self.quality: QualityResource = QualityResource(self.low_level)
+        self.equipment: EquipmentResource = EquipmentResource(self.low_level)
+        self.with_raw_response: XoohooxWithRawResponse = XoohooxWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -187,6 +230,16 @@ class Xoohoox:
         return f"Xoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
+class XoohooxWithRawResponse:
+    """`client.with_raw_response`: every resource of `Xoohoox`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: Xoohoox) -> None:
+        self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
+        self.batches: BatchesResourceWithRawResponse = BatchesResourceWithRawResponse(client.batches)
+        self.quality: QualityResourceWithRawResponse = QualityResourceWithRawResponse(client.quality)
+        self.equipment: EquipmentResourceWithRawResponse = EquipmentResourceWithRawResponse(client.equipment)
+
+
 class AsyncXoohoox:
     """Async client for the Xoohoox Juice Production API 1.0.0.
 
@@ -229,7 +282,7 @@ class AsyncXoohoox:
             transport=transport,
             clock=clock,
         )
-        self.low_level = Client(
+        self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
@@ -237,10 +290,39 @@ class AsyncXoohoox:
             check_requests=self._connection.check_requests,
         )
         """The client the functional modules in `api/` take, sharing this client's connection pool."""
-        self.auth = AsyncAuthResource(self.low_level)
-        self.batches = AsyncBatchesResource(self.low_level)
-        self.quality = AsyncQualityResource(self.low_level)
-        self.equipment = AsyncEquipmentResource(self.low_level)
+        self._resources()
+
+    def _resources(self) -> None:
+        """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
+        self.batches: AsyncBatchesResource = AsyncBatchesResource(self.low_level)
+        self.quality: AsyncQualityResource = AsyncQualityResource(self.low_level)
+        self.equipment: AsyncEquipmentResource = AsyncEquipmentResource(self.low_level)
+        self.with_raw_response: AsyncXoohooxWithRawResponse = AsyncXoohooxWithRawResponse(self)
+        """The same calls, each returning a `RawResponse`: `client.with_raw_response.<tag>.<method>(...)`."""
+
+    def with_options(
+        self,
+        *,
+        timeout: Timeouts | float | Unset | None = UNSET,
+        deadline_s: float | Unset | None = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
+        headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, token and outbox whose every call uses these options
+        (a call's own `request_options` still win). Close the original client, not the derived one.
+
+        Args:
+            timeout: a `Timeouts`, seconds for every phase, or None for no timeout.
+            deadline_s: total seconds per call, retries included; None for none.
+            retry: a `RetryPolicy`, or None to send each request once.
+            headers: extra headers for every call.
+        """
+        options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
+        derived = copy.copy(self)
+        derived.low_level = self.low_level.with_defaults(options)
+        derived._resources()
+        return derived
 
     @property
     def settings(self) -> ClientSettings:
@@ -314,4 +396,20 @@ class AsyncXoohoox:
         return f"AsyncXoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
-__all__ = ["AsyncXoohoox", "IDENTITY", "Xoohoox"]
+class AsyncXoohooxWithRawResponse:
+    """`client.with_raw_response`: every resource of `AsyncXoohoox`, its calls returning a `RawResponse`."""
+
+    def __init__(self, client: AsyncXoohoox) -> None:
+        self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
+        self.batches: AsyncBatchesResourceWithRawResponse = AsyncBatchesResourceWithRawResponse(client.batches)
+        self.quality: AsyncQualityResourceWithRawResponse = AsyncQualityResourceWithRawResponse(client.quality)
+        self.equipment: AsyncEquipmentResourceWithRawResponse = AsyncEquipmentResourceWithRawResponse(client.equipment)
+
+
+__all__ = [
+    "AsyncXoohoox",
+    "AsyncXoohooxWithRawResponse",
+    "IDENTITY",
+    "Xoohoox",
+    "XoohooxWithRawResponse",
+]

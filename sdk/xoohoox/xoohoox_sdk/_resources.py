@@ -14,7 +14,9 @@ from typing import Any
 
 from ._runtime import (
     RequestOptions,
+    araw,
     check_request,
+    raw,
 )
 from .api.auth import login, logout, refresh_token, register
 from .api.batches import (
@@ -563,6 +565,17 @@ class AuthResource:
         )
 
 
+class AuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AuthResource) -> None:
+        self.login = raw(resource.login_detailed)
+        self.register = raw(resource.register_detailed)
+        self.refresh = raw(resource.refresh_detailed)
+        self.logout = raw(resource.logout_detailed)
+
+
 class AsyncAuthResource:
     """Operations tagged `auth`, awaitable."""
 
@@ -869,6 +882,17 @@ class AsyncAuthResource:
             client=self._client,
             request_options=request_options,
         )
+
+
+class AsyncAuthResourceWithRawResponse:
+    """`client.with_raw_response.auth`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncAuthResource) -> None:
+        self.login = araw(resource.login_detailed)
+        self.register = araw(resource.register_detailed)
+        self.refresh = araw(resource.refresh_detailed)
+        self.logout = araw(resource.logout_detailed)
 
 
 class BatchesResource:
@@ -1492,6 +1516,20 @@ class BatchesResource:
         )
 
 
+class BatchesResourceWithRawResponse:
+    """`client.with_raw_response.batches`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: BatchesResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+        self.list_quality_checks = raw(resource.list_quality_checks_detailed)
+        self.list_equipment = raw(resource.list_equipment_detailed)
+
+
 class AsyncBatchesResource:
     """Operations tagged `batches`, awaitable."""
 
@@ -2113,6 +2151,20 @@ class AsyncBatchesResource:
         )
 
 
+class AsyncBatchesResourceWithRawResponse:
+    """`client.with_raw_response.batches`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncBatchesResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+        self.list_quality_checks = araw(resource.list_quality_checks_detailed)
+        self.list_equipment = araw(resource.list_equipment_detailed)
+
+
 class QualityResource:
     """Operations tagged `quality`."""
 
@@ -2651,6 +2703,19 @@ class QualityResource:
         )
 
 
+class QualityResourceWithRawResponse:
+    """`client.with_raw_response.quality`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: QualityResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+        self.list_for_batch = raw(resource.list_for_batch_detailed)
+
+
 class AsyncQualityResource:
     """Operations tagged `quality`, awaitable."""
 
@@ -3187,6 +3252,19 @@ class AsyncQualityResource:
             batch_id=batch_id,
             request_options=request_options,
         )
+
+
+class AsyncQualityResourceWithRawResponse:
+    """`client.with_raw_response.quality`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncQualityResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+        self.list_for_batch = araw(resource.list_for_batch_detailed)
 
 
 class EquipmentResource:
@@ -3832,6 +3910,20 @@ class EquipmentResource:
         )
 
 
+class EquipmentResourceWithRawResponse:
+    """`client.with_raw_response.equipment`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: EquipmentResource) -> None:
+        self.list = raw(resource.list_detailed)
+        self.create = raw(resource.create_detailed)
+        self.get = raw(resource.get_detailed)
+        self.update = raw(resource.update_detailed)
+        self.delete = raw(resource.delete_detailed)
+        self.list_maintenance = raw(resource.list_maintenance_detailed)
+        self.schedule_maintenance = raw(resource.schedule_maintenance_detailed)
+
+
 class AsyncEquipmentResource:
     """Operations tagged `equipment`, awaitable."""
 
@@ -4475,13 +4567,35 @@ class AsyncEquipmentResource:
         )
 
 
+class AsyncEquipmentResourceWithRawResponse:
+    """`client.with_raw_response.equipment`: the same calls, each returning a `RawResponse` (status,
+    headers, request id, `parse()`)."""
+
+    def __init__(self, resource: AsyncEquipmentResource) -> None:
+        self.list = araw(resource.list_detailed)
+        self.create = araw(resource.create_detailed)
+        self.get = araw(resource.get_detailed)
+        self.update = araw(resource.update_detailed)
+        self.delete = araw(resource.delete_detailed)
+        self.list_maintenance = araw(resource.list_maintenance_detailed)
+        self.schedule_maintenance = araw(resource.schedule_maintenance_detailed)
+
+
 __all__ = [
     "AuthResource",
+    "AuthResourceWithRawResponse",
     "AsyncAuthResource",
+    "AsyncAuthResourceWithRawResponse",
     "BatchesResource",
+    "BatchesResourceWithRawResponse",
     "AsyncBatchesResource",
+    "AsyncBatchesResourceWithRawResponse",
     "QualityResource",
+    "QualityResourceWithRawResponse",
     "AsyncQualityResource",
+    "AsyncQualityResourceWithRawResponse",
     "EquipmentResource",
+    "EquipmentResourceWithRawResponse",
     "AsyncEquipmentResource",
+    "AsyncEquipmentResourceWithRawResponse",
 ]

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         no_deferral,
         token_provider,
     )
+    from .client._raw_response import (
+        RawResponse,
+        araw,
+        raw,
+    )
     from .core._clock import (
         Clock,
         FakeClock,
@@ -70,6 +75,7 @@ if TYPE_CHECKING:
         InvalidRequestError,
         NameResolutionError,
         NotFoundError,
+        NotModifiedError,
         OutboxError,
         OutboxFullError,
         PermissionDeniedError,
@@ -204,6 +210,7 @@ if TYPE_CHECKING:
         RequestOptions,
         Unset,
         apply_request_options,
+        merge_options,
         new_idempotency_key,
         request_extensions,
     )
@@ -236,6 +243,9 @@ if TYPE_CHECKING:
         keyword_aliases,
         rename_settings,
         spread_event,
+    )
+    from .shapes._argument_types import (
+        check_arguments,
     )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
@@ -324,6 +334,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "no_deferral",
         "token_provider",
     ),
+    "client._raw_response": (
+        "RawResponse",
+        "araw",
+        "raw",
+    ),
     "core._clock": (
         "Clock",
         "FakeClock",
@@ -345,6 +360,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "InvalidRequestError",
         "NameResolutionError",
         "NotFoundError",
+        "NotModifiedError",
         "OutboxError",
         "OutboxFullError",
         "PermissionDeniedError",
@@ -473,6 +489,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "RequestOptions",
         "Unset",
         "apply_request_options",
+        "merge_options",
         "new_idempotency_key",
         "request_extensions",
     ),
@@ -502,6 +519,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
+    "shapes._argument_types": ("check_arguments",),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -633,6 +651,7 @@ __all__ = [
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
+    "NotModifiedError",
     "OutboxError",
     "OutboxFullError",
     "Outcome",
@@ -649,6 +668,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClosedError",
     "RealtimeConnectionError",
@@ -697,11 +717,13 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "backoff_delay_s",
     "build_async_client",
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "configure_logging",
     "configure_logging_from_env",
@@ -718,6 +740,7 @@ __all__ = [
     "library_logger",
     "load_settings",
     "mask_userinfo",
+    "merge_options",
     "new_idempotency_key",
     "no_deferral",
     "page_items",
@@ -727,6 +750,7 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
     "redact_url",

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         no_deferral,
         token_provider,
     )
+    from .client._raw_response import (
+        RawResponse,
+        araw,
+        raw,
+    )
     from .core._clock import (
         Clock,
         FakeClock,
@@ -70,6 +75,7 @@ if TYPE_CHECKING:
         InvalidRequestError,
         NameResolutionError,
         NotFoundError,
+        NotModifiedError,
         OutboxError,
         OutboxFullError,
         PermissionDeniedError,
@@ -250,6 +256,7 @@ if TYPE_CHECKING:
         RequestOptions,
         Unset,
         apply_request_options,
+        merge_options,
         new_idempotency_key,
         request_extensions,
     )
@@ -292,6 +299,7 @@ if TYPE_CHECKING:
         ReconnectPolicy,
         RequestExchange,
         backoff_delays,
+        realtime_url,
         reconnect_delay_s,
         stream_url,
     )
@@ -317,6 +325,9 @@ if TYPE_CHECKING:
         keyword_aliases,
         rename_settings,
         spread_event,
+    )
+    from .shapes._argument_types import (
+        check_arguments,
     )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
@@ -405,6 +416,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "no_deferral",
         "token_provider",
     ),
+    "client._raw_response": (
+        "RawResponse",
+        "araw",
+        "raw",
+    ),
     "core._clock": (
         "Clock",
         "FakeClock",
@@ -426,6 +442,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "InvalidRequestError",
         "NameResolutionError",
         "NotFoundError",
+        "NotModifiedError",
         "OutboxError",
         "OutboxFullError",
         "PermissionDeniedError",
@@ -594,6 +611,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "RequestOptions",
         "Unset",
         "apply_request_options",
+        "merge_options",
         "new_idempotency_key",
         "request_extensions",
     ),
@@ -632,6 +650,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ReconnectPolicy",
         "RequestExchange",
         "backoff_delays",
+        "realtime_url",
         "reconnect_delay_s",
         "stream_url",
     ),
@@ -656,6 +675,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
+    "shapes._argument_types": ("check_arguments",),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -820,6 +840,7 @@ __all__ = [
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
+    "NotModifiedError",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -844,6 +865,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClient",
     "RealtimeClosedError",
@@ -902,6 +924,7 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "async_http_probe",
     "backoff_delay_s",
     "backoff_delays",
@@ -909,6 +932,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "classify",
     "configure_logging",
@@ -930,6 +954,7 @@ __all__ = [
     "library_logger",
     "load_settings",
     "mask_userinfo",
+    "merge_options",
     "new_idempotency_key",
     "no_deferral",
     "page_items",
@@ -940,8 +965,10 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
+    "realtime_url",
     "reconnect_delay_s",
     "redact_url",
     "redaction_for",

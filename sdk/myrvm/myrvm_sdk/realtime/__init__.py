@@ -14,7 +14,14 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import ConfigurationError, RealtimeConnector, RealtimeProtocol, SyncRealtimeClient, stream_url
+from .._runtime import (
+    ConfigurationError,
+    RealtimeConnector,
+    RealtimeProtocol,
+    SyncRealtimeClient,
+    realtime_url,
+    stream_url,
+)
 from .._runtime import connect as _connect
 
 if TYPE_CHECKING:
@@ -51,8 +58,8 @@ PROTOCOL: Mapping[str, Any] = {
 }
 """The document's `x-ws-protocol`: message kinds for auth, subscribe, ping..., and reconnect defaults."""
 
-DEFAULT_URL: str | None = "ws://127.0.0.1:4011/ws"
-"""The first ws/wss server of the document (override with `url=` or `MYRVM_WS_URL`)."""
+SERVERS: tuple[str, ...] = ("ws://127.0.0.1:4011/ws", "wss://api.myrvm.example/ws")
+"""The document's ws/wss servers; `realtime_url()` picks the one on the client's host (or derives one)."""
 
 CHANNELS: Mapping[str, tuple[str, ...]] = {
     "backup_progress": ("backup_progress",),
@@ -112,11 +119,16 @@ def decode(frame: Mapping[str, Any]) -> object:
     return model.from_dict(frame) if model is not None else dict(frame)
 
 
-def _url(url: str | None) -> str:
-    chosen = url or os.environ.get("MYRVM_WS_URL") or DEFAULT_URL
-    if not chosen:
-        raise ConfigurationError("no WebSocket URL: pass url=... or set MYRVM_WS_URL", setting="MYRVM_WS_URL")
-    return chosen
+def _url(url: str | None, base_url: str | None = None) -> str:
+    """`url`, else `MYRVM_WS_URL`, else the server that goes with the REST client's `base_url`."""
+    chosen = url or os.environ.get("MYRVM_WS_URL")
+    if chosen:
+        return chosen
+    if base_url is None:
+        raise ConfigurationError(
+            "no WebSocket URL: pass url=..., client=... or set MYRVM_WS_URL", setting="MYRVM_WS_URL"
+        )
+    return realtime_url(base_url, SERVERS)
 
 
 def connect(client: AsyncMyRVM, url: str | None = None, **options: Any) -> RealtimeConnector:
@@ -125,7 +137,8 @@ def connect(client: AsyncMyRVM, url: str | None = None, **options: Any) -> Realt
     Args:
         client: the SDK client whose credentials authenticate the connection (its token is refreshed
             through the same machinery as REST calls).
-        url: the WebSocket URL (default: `MYRVM_WS_URL`, then the document's first server).
+        url: the WebSocket URL (default: `MYRVM_WS_URL`, then the document's server on the
+            client's host, else the client's host with `ws`/`wss` and the document's path; `realtime_url`).
         **options: further `RealtimeClient` options (reconnect, heartbeat, queue bounds, timeouts...).
 
     Raises:
@@ -135,7 +148,7 @@ def connect(client: AsyncMyRVM, url: str | None = None, **options: Any) -> Realt
     if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
         options.setdefault("require_https", auth.require_https)
     return _connect(
-        _url(url),
+        _url(url, client.settings.base_url),
         protocol=PROTOCOL_VALUE,
         decode=decode,
         token_source=auth.async_access_token if auth is not None else None,
@@ -152,7 +165,7 @@ def connect_sync(client: MyRVM, url: str | None = None, **options: Any) -> SyncR
     if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
         options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
-        _url(url),
+        _url(url, client.settings.base_url),
         protocol=PROTOCOL_VALUE,
         decode=decode,
         token_source=auth.access_token if auth is not None else None,
@@ -164,24 +177,32 @@ PROTOCOL_VALUE = RealtimeProtocol.from_mapping(PROTOCOL)
 """`PROTOCOL` as the runtime's value object."""
 
 
-def _stream_url(path: str, url: str | None) -> str:
+def _stream_url(path: str, url: str | None, base_url: str | None) -> str:
     if path not in STREAMS:
         raise ConfigurationError(f"no stream {path!r}; the document has {sorted(STREAMS)}", setting="path")
-    return stream_url(_url(url), path)
+    return stream_url(_url(url, base_url), path)
 
 
-def connect_stream(path: str, url: str | None = None, **options: Any) -> RealtimeConnector:
+def connect_stream(
+    path: str, url: str | None = None, *, base_url: str | None = None, **options: Any
+) -> RealtimeConnector:
     """Open a stream endpoint (see `STREAMS`): every event arrives without auth, subscribe or ping.
 
     Args:
         path: the stream's path, e.g. `/ws/timezone`.
-        url: any URL of the WebSocket server (default: `MYRVM_WS_URL`, then the document's
-            first server); its scheme and host are kept, its path replaced by `path`.
+        url: any URL of the WebSocket server (default: `MYRVM_WS_URL`); its scheme and host
+            are kept, its path replaced by `path`.
+        base_url: without `url`, the REST API's URL (`client.settings.base_url`): the stream is on the
+            document's server for that host (`realtime_url`).
         **options: further `RealtimeClient` options (reconnect, queue bounds, timeouts...).
     """
-    return _connect(_stream_url(path, url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options)
+    return _connect(_stream_url(path, url, base_url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options)
 
 
-def connect_stream_sync(path: str, url: str | None = None, **options: Any) -> SyncRealtimeClient:
+def connect_stream_sync(
+    path: str, url: str | None = None, *, base_url: str | None = None, **options: Any
+) -> SyncRealtimeClient:
     """The same for code that is not async: call `.connect()` on the result or use it in a `with` block."""
-    return SyncRealtimeClient(_stream_url(path, url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options)
+    return SyncRealtimeClient(
+        _stream_url(path, url, base_url), protocol=PROTOCOL_VALUE.for_stream(), decode=decode, **options
+    )

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         no_deferral,
         token_provider,
     )
+    from .client._raw_response import (
+        RawResponse,
+        araw,
+        raw,
+    )
     from .core._clock import (
         Clock,
         FakeClock,
@@ -70,6 +75,7 @@ if TYPE_CHECKING:
         InvalidRequestError,
         NameResolutionError,
         NotFoundError,
+        NotModifiedError,
         OutboxError,
         OutboxFullError,
         PermissionDeniedError,
@@ -212,6 +218,7 @@ if TYPE_CHECKING:
         RequestOptions,
         Unset,
         apply_request_options,
+        merge_options,
         new_idempotency_key,
         request_extensions,
     )
@@ -244,6 +251,9 @@ if TYPE_CHECKING:
         keyword_aliases,
         rename_settings,
         spread_event,
+    )
+    from .shapes._argument_types import (
+        check_arguments,
     )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
@@ -332,6 +342,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "no_deferral",
         "token_provider",
     ),
+    "client._raw_response": (
+        "RawResponse",
+        "araw",
+        "raw",
+    ),
     "core._clock": (
         "Clock",
         "FakeClock",
@@ -353,6 +368,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "InvalidRequestError",
         "NameResolutionError",
         "NotFoundError",
+        "NotModifiedError",
         "OutboxError",
         "OutboxFullError",
         "PermissionDeniedError",
@@ -489,6 +505,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "RequestOptions",
         "Unset",
         "apply_request_options",
+        "merge_options",
         "new_idempotency_key",
         "request_extensions",
     ),
@@ -518,6 +535,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
+    "shapes._argument_types": ("check_arguments",),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -652,6 +670,7 @@ __all__ = [
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
+    "NotModifiedError",
     "OutboxError",
     "OutboxFullError",
     "Outcome",
@@ -669,6 +688,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClosedError",
     "RealtimeConnectionError",
@@ -718,11 +738,13 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "backoff_delay_s",
     "build_async_client",
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "configure_logging",
     "configure_logging_from_env",
@@ -740,6 +762,7 @@ __all__ = [
     "library_logger",
     "load_settings",
     "mask_userinfo",
+    "merge_options",
     "new_idempotency_key",
     "no_deferral",
     "page_items",
@@ -749,6 +772,7 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
     "redact_url",

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
         no_deferral,
         token_provider,
     )
+    from .client._raw_response import (
+        RawResponse,
+        araw,
+        raw,
+    )
     from .core._clock import (
         Clock,
         FakeClock,
@@ -70,6 +75,7 @@ if TYPE_CHECKING:
         InvalidRequestError,
         NameResolutionError,
         NotFoundError,
+        NotModifiedError,
         OutboxError,
         OutboxFullError,
         PermissionDeniedError,
@@ -204,6 +210,7 @@ if TYPE_CHECKING:
         RequestOptions,
         Unset,
         apply_request_options,
+        merge_options,
         new_idempotency_key,
         request_extensions,
     )
@@ -246,6 +253,7 @@ if TYPE_CHECKING:
         ReconnectPolicy,
         RequestExchange,
         backoff_delays,
+        realtime_url,
         reconnect_delay_s,
         stream_url,
     )
@@ -271,6 +279,9 @@ if TYPE_CHECKING:
         keyword_aliases,
         rename_settings,
         spread_event,
+    )
+    from .shapes._argument_types import (
+        check_arguments,
     )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
@@ -359,6 +370,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "no_deferral",
         "token_provider",
     ),
+    "client._raw_response": (
+        "RawResponse",
+        "araw",
+        "raw",
+    ),
     "core._clock": (
         "Clock",
         "FakeClock",
@@ -380,6 +396,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "InvalidRequestError",
         "NameResolutionError",
         "NotFoundError",
+        "NotModifiedError",
         "OutboxError",
         "OutboxFullError",
         "PermissionDeniedError",
@@ -508,6 +525,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "RequestOptions",
         "Unset",
         "apply_request_options",
+        "merge_options",
         "new_idempotency_key",
         "request_extensions",
     ),
@@ -546,6 +564,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "ReconnectPolicy",
         "RequestExchange",
         "backoff_delays",
+        "realtime_url",
         "reconnect_delay_s",
         "stream_url",
     ),
@@ -570,6 +589,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
+    "shapes._argument_types": ("check_arguments",),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -715,6 +735,7 @@ __all__ = [
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
+    "NotModifiedError",
     "OutboxError",
     "OutboxFullError",
     "Outcome",
@@ -731,6 +752,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RateLimitTransport",
+    "RawResponse",
     "RealtimeAuthError",
     "RealtimeClient",
     "RealtimeClosedError",
@@ -789,12 +811,14 @@ __all__ = [
     "aiterate_pages",
     "apply_request_options",
     "araise_for_status",
+    "araw",
     "backoff_delay_s",
     "backoff_delays",
     "build_async_client",
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "check_arguments",
     "check_request",
     "classify",
     "configure_logging",
@@ -813,6 +837,7 @@ __all__ = [
     "library_logger",
     "load_settings",
     "mask_userinfo",
+    "merge_options",
     "new_idempotency_key",
     "no_deferral",
     "page_items",
@@ -822,8 +847,10 @@ __all__ = [
     "python_name",
     "raise_for_status",
     "rate_limit_default",
+    "raw",
     "read_field",
     "read_quota",
+    "realtime_url",
     "reconnect_delay_s",
     "redact_url",
     "redaction_for",

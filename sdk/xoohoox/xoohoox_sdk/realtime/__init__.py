@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._runtime import ConfigurationError, RealtimeConnector, RealtimeProtocol, SyncRealtimeClient
+from .._runtime import ConfigurationError, RealtimeConnector, RealtimeProtocol, SyncRealtimeClient, realtime_url
 from .._runtime import connect as _connect
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ PROTOCOL: Mapping[str, Any] = {
 }
 """The document's `x-ws-protocol`: message kinds for auth, subscribe, ping..., and reconnect defaults."""
 
-DEFAULT_URL: str | None = "ws://127.0.0.1:4021/ws"
-"""The first ws/wss server of the document (override with `url=` or `XOOHOOX_WS_URL`)."""
+SERVERS: tuple[str, ...] = ("ws://127.0.0.1:4021/ws", "wss://api.xoohoox.example/ws")
+"""The document's ws/wss servers; `realtime_url()` picks the one on the client's host (or derives one)."""
 
 CHANNELS: Mapping[str, tuple[str, ...]] = {
     "batches": ("batchUpdate",),
@@ -103,11 +103,16 @@ def decode(frame: Mapping[str, Any]) -> object:
     return model.from_dict(frame) if model is not None else dict(frame)
 
 
-def _url(url: str | None) -> str:
-    chosen = url or os.environ.get("XOOHOOX_WS_URL") or DEFAULT_URL
-    if not chosen:
-        raise ConfigurationError("no WebSocket URL: pass url=... or set XOOHOOX_WS_URL", setting="XOOHOOX_WS_URL")
-    return chosen
+def _url(url: str | None, base_url: str | None = None) -> str:
+    """`url`, else `XOOHOOX_WS_URL`, else the server that goes with the REST client's `base_url`."""
+    chosen = url or os.environ.get("XOOHOOX_WS_URL")
+    if chosen:
+        return chosen
+    if base_url is None:
+        raise ConfigurationError(
+            "no WebSocket URL: pass url=..., client=... or set XOOHOOX_WS_URL", setting="XOOHOOX_WS_URL"
+        )
+    return realtime_url(base_url, SERVERS)
 
 
 def connect(client: AsyncXoohoox, url: str | None = None, **options: Any) -> RealtimeConnector:
@@ -116,7 +121,8 @@ def connect(client: AsyncXoohoox, url: str | None = None, **options: Any) -> Rea
     Args:
         client: the SDK client whose credentials authenticate the connection (its token is refreshed
             through the same machinery as REST calls).
-        url: the WebSocket URL (default: `XOOHOOX_WS_URL`, then the document's first server).
+        url: the WebSocket URL (default: `XOOHOOX_WS_URL`, then the document's server on the
+            client's host, else the client's host with `ws`/`wss` and the document's path; `realtime_url`).
         **options: further `RealtimeClient` options (reconnect, heartbeat, queue bounds, timeouts...).
 
     Raises:
@@ -126,7 +132,7 @@ def connect(client: AsyncXoohoox, url: str | None = None, **options: Any) -> Rea
     if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
         options.setdefault("require_https", auth.require_https)
     return _connect(
-        _url(url),
+        _url(url, client.settings.base_url),
         protocol=PROTOCOL_VALUE,
         decode=decode,
         token_source=auth.async_access_token if auth is not None else None,
@@ -143,7 +149,7 @@ def connect_sync(client: Xoohoox, url: str | None = None, **options: Any) -> Syn
     if auth is not None:  # the token follows the HTTP side's rule for plain text: the same setting
         options.setdefault("require_https", auth.require_https)
     return SyncRealtimeClient(
-        _url(url),
+        _url(url, client.settings.base_url),
         protocol=PROTOCOL_VALUE,
         decode=decode,
         token_source=auth.access_token if auth is not None else None,

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -17,6 +18,10 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 OPERATION_ID = "deleteConnector"
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+}
 
 
 def _get_kwargs(
@@ -24,6 +29,7 @@ def _get_kwargs(
     *,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -91,7 +97,7 @@ def sync_detailed(
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -122,11 +128,13 @@ def sync(
     Returns:
         None
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -156,7 +164,7 @@ async def asyncio_detailed(
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,10 +195,10 @@ async def asyncio(
     Returns:
         None
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -19,6 +20,12 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listConnectors"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/ConnectorPage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "page": (int, Unset),
+    "size": (int, Unset),
+    "network_id": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -28,6 +35,7 @@ def _get_kwargs(
     network_id: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -118,7 +126,7 @@ def sync_detailed(
             page=page,
             size=size,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -154,13 +162,15 @@ def sync(
     Returns:
         ConnectorPage
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         page=page,
         size=size,
         network_id=network_id,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -197,7 +207,7 @@ async def asyncio_detailed(
             page=page,
             size=size,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -233,12 +243,12 @@ async def asyncio(
     Returns:
         ConnectorPage
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            size=size,
-            network_id=network_id,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        page=page,
+        size=size,
+        network_id=network_id,
+        request_options=request_options,
+    )
+
+    return response.parsed

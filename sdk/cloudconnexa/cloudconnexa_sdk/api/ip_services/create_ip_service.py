@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     strip_legacy_fields,
@@ -21,6 +22,11 @@ from ...types import UNSET, Response
 
 OPERATION_ID = "createIpService"
 _CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/IpService"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "host_id": (str,),
+    "body": (IpServiceRequest,),
+}
 
 
 def _get_kwargs(
@@ -29,6 +35,7 @@ def _get_kwargs(
     host_id: str,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -122,7 +129,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             host_id=host_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -155,12 +162,14 @@ def sync(
     Returns:
         IpService
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         host_id=host_id,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -193,7 +202,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             host_id=host_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -226,11 +235,11 @@ async def asyncio(
     Returns:
         IpService
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            host_id=host_id,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        host_id=host_id,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     strip_legacy_fields,
@@ -20,6 +21,12 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listIpServices"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/IpServicePage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "page": (int, Unset),
+    "size": (int, Unset),
+    "host_id": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -29,6 +36,7 @@ def _get_kwargs(
     host_id: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -124,7 +132,7 @@ def sync_detailed(
             page=page,
             size=size,
             host_id=host_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -160,13 +168,15 @@ def sync(
     Returns:
         IpServicePage
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         page=page,
         size=size,
         host_id=host_id,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -203,7 +213,7 @@ async def asyncio_detailed(
             page=page,
             size=size,
             host_id=host_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -239,12 +249,12 @@ async def asyncio(
     Returns:
         IpServicePage
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            size=size,
-            host_id=host_id,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        page=page,
+        size=size,
+        host_id=host_id,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     strip_legacy_fields,
@@ -22,6 +23,11 @@ from ...types import Response
 
 OPERATION_ID = "updateIpService"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/IpService"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "body": (IpServiceRequest,),
+}
 
 
 def _get_kwargs(
@@ -30,6 +36,7 @@ def _get_kwargs(
     body: IpServiceRequest,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -118,7 +125,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -151,12 +158,14 @@ def sync(
     Returns:
         IpService
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -189,7 +198,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -222,11 +231,11 @@ async def asyncio(
     Returns:
         IpService
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        request_options=request_options,
+    )
+
+    return response.parsed

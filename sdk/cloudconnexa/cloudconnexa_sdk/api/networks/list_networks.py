@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -19,6 +20,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listNetworks"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/NetworkPage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "page": (int, Unset),
+    "size": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -27,6 +33,7 @@ def _get_kwargs(
     size: int | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -112,7 +119,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -146,12 +153,14 @@ def sync(
     Returns:
         NetworkPage
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         page=page,
         size=size,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -185,7 +194,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,11 +228,11 @@ async def asyncio(
     Returns:
         NetworkPage
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            page=page,
-            size=size,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        page=page,
+        size=size,
+        request_options=request_options,
+    )
+
+    return response.parsed

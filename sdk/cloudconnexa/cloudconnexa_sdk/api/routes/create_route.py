@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,11 @@ from ...types import UNSET, Response
 
 OPERATION_ID = "createRoute"
 _CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/Route"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "network_id": (str,),
+    "body": (RouteRequest,),
+}
 
 
 def _get_kwargs(
@@ -28,6 +34,7 @@ def _get_kwargs(
     network_id: str,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
@@ -116,7 +123,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -149,12 +156,14 @@ def sync(
     Returns:
         Route
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         network_id=network_id,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -187,7 +196,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             network_id=network_id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -220,11 +229,11 @@ async def asyncio(
     Returns:
         Route
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            network_id=network_id,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        network_id=network_id,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,10 @@ from ...types import Response
 
 OPERATION_ID = "getRoute"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/Route"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+}
 
 
 def _get_kwargs(
@@ -27,6 +32,7 @@ def _get_kwargs(
     *,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -101,7 +107,7 @@ def sync_detailed(
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -132,11 +138,13 @@ def sync(
     Returns:
         Route
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -166,7 +174,7 @@ async def asyncio_detailed(
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
             id=id,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -197,10 +205,10 @@ async def asyncio(
     Returns:
         Route
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -100,7 +100,7 @@ def sync_detailed(
     """
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -130,10 +130,12 @@ def sync(
     Returns:
         list[VpnRegion]
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -161,7 +163,7 @@ async def asyncio_detailed(
     """
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -191,9 +193,9 @@ async def asyncio(
     Returns:
         list[VpnRegion]
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -7,9 +7,11 @@ import httpx
 
 from ..._response_schemas import SCHEMAS
 from ..._runtime import (
+    NotModifiedError,
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +22,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "getRvmConfig"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/RvmConfig"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "if_none_match": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -28,6 +35,7 @@ def _get_kwargs(
     if_none_match: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(if_none_match, Unset):
         headers["If-None-Match"] = if_none_match
@@ -112,7 +120,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             if_none_match=if_none_match,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -125,7 +133,7 @@ def sync(
     client: AuthenticatedClient | Client,
     if_none_match: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> None | RvmConfig:
+) -> RvmConfig:
     """Get the configuration of an RVM
 
     Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -142,16 +150,23 @@ def sync(
         APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
         ResponseValidationError: a success response did not match the spec.
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+        NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
     Returns:
-        None | RvmConfig
+        RvmConfig
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         if_none_match=if_none_match,
         request_options=request_options,
-    ).parsed
+    )
+    if response.parsed is None:
+        raise NotModifiedError(
+            status_code=response.status_code, etag=response.headers.get("ETag"), operation_id=OPERATION_ID
+        )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -185,7 +200,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             if_none_match=if_none_match,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -198,7 +213,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     if_none_match: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
-) -> None | RvmConfig:
+) -> RvmConfig:
     """Get the configuration of an RVM
 
     Returns the full configuration of the machine with an `ETag`. Send the ETag back in
@@ -215,15 +230,20 @@ async def asyncio(
         APIStatusError: the server answered with an error status (a subclass per status, e.g. NotFoundError).
         ResponseValidationError: a success response did not match the spec.
         TransportError: the request got no answer (ConnectError, RequestTimeout, CircuitOpenError).
+        NotModifiedError: 304 to `if_none_match` and no cache answered it (`_detailed` returns the 304).
 
     Returns:
-        None | RvmConfig
+        RvmConfig
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            if_none_match=if_none_match,
-            request_options=request_options,
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        if_none_match=if_none_match,
+        request_options=request_options,
+    )
+    if response.parsed is None:
+        raise NotModifiedError(
+            status_code=response.status_code, etag=response.headers.get("ETag"), operation_id=OPERATION_ID
         )
-    ).parsed
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,13 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "updateRvmConfig"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/RvmConfig"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "if_match": (str, Unset),
+    "idempotency_key": (str, Unset),
+    "body": (RvmConfigUpdate,),
+}
 
 
 def _get_kwargs(
@@ -31,6 +39,7 @@ def _get_kwargs(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
         headers["If-Match"] = if_match
@@ -131,7 +140,7 @@ def sync_detailed(
             body=body,
             if_match=if_match,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -174,14 +183,16 @@ def sync(
     Returns:
         RvmConfig
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         if_match=if_match,
         idempotency_key=idempotency_key,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -226,7 +237,7 @@ async def asyncio_detailed(
             body=body,
             if_match=if_match,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -269,13 +280,13 @@ async def asyncio(
     Returns:
         RvmConfig
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            if_match=if_match,
-            idempotency_key=idempotency_key,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        request_options=request_options,
+    )
+
+    return response.parsed

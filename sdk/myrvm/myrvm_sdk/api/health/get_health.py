@@ -95,7 +95,7 @@ def sync_detailed(
     """
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -125,10 +125,12 @@ def sync(
     Returns:
         HealthStatus
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -156,7 +158,7 @@ async def asyncio_detailed(
     """
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,9 +188,9 @@ async def asyncio(
     Returns:
         HealthStatus
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

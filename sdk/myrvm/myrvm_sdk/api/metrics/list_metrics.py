@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listMetrics"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/MetricSeries"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "days": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -28,6 +34,7 @@ def _get_kwargs(
     days: int | Unset = 7,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -112,7 +119,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             days=days,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -145,12 +152,14 @@ def sync(
     Returns:
         MetricSeries
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         days=days,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -183,7 +192,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             days=days,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -216,11 +225,11 @@ async def asyncio(
     Returns:
         MetricSeries
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            days=days,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        days=days,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -22,6 +23,12 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "submitMetrics"
 _CHECK_202 = SCHEMAS.check_for({"$ref": "#/components/schemas/MetricsAccepted"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "idempotency_key": (str, Unset),
+    "body": (MetricSample, MetricBatch),
+}
 
 
 def _get_kwargs(
@@ -31,6 +38,7 @@ def _get_kwargs(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -124,7 +132,7 @@ def sync_detailed(
             id=id,
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -161,13 +169,15 @@ def sync(
     Returns:
         MetricsAccepted
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         idempotency_key=idempotency_key,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -205,7 +215,7 @@ async def asyncio_detailed(
             id=id,
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -242,12 +252,12 @@ async def asyncio(
     Returns:
         MetricsAccepted
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        request_options=request_options,
+    )
+
+    return response.parsed

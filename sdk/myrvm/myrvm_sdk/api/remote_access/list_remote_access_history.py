@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,12 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listRemoteAccessHistory"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/RemoteAccessHistoryPage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "limit": (int, Unset),
+    "cursor": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -29,6 +36,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -119,7 +127,7 @@ def sync_detailed(
             id=id,
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -155,13 +163,15 @@ def sync(
     Returns:
         RemoteAccessHistoryPage
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         limit=limit,
         cursor=cursor,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -198,7 +208,7 @@ async def asyncio_detailed(
             id=id,
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -234,12 +244,12 @@ async def asyncio(
     Returns:
         RemoteAccessHistoryPage
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,12 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "startRemoteAccess"
 _CHECK_201 = SCHEMAS.check_for({"$ref": "#/components/schemas/RemoteAccessSession"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "idempotency_key": (str, Unset),
+    "body": (RemoteAccessStartRequest, Unset),
+}
 
 
 def _get_kwargs(
@@ -30,6 +37,7 @@ def _get_kwargs(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -122,7 +130,7 @@ def sync_detailed(
             id=id,
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -160,13 +168,15 @@ def sync(
     Returns:
         RemoteAccessSession
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         idempotency_key=idempotency_key,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -205,7 +215,7 @@ async def asyncio_detailed(
             id=id,
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -243,12 +253,12 @@ async def asyncio(
     Returns:
         RemoteAccessSession
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "requestManualTimezoneSyncAlias"
 _CHECK_202 = SCHEMAS.check_for({"$ref": "#/components/schemas/ManualTimezoneSyncAccepted"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "idempotency_key": (str, Unset),
+    "body": (ManualTimezoneSyncRequest,),
+}
 
 
 def _get_kwargs(
@@ -28,6 +34,7 @@ def _get_kwargs(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -113,7 +120,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -148,12 +155,14 @@ def sync(
     Returns:
         ManualTimezoneSyncAccepted
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         idempotency_key=idempotency_key,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -188,7 +197,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,11 +232,11 @@ async def asyncio(
     Returns:
         ManualTimezoneSyncAccepted
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "syncTimezone"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/TimezoneSyncResult"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "idempotency_key": (str, Unset),
+    "body": (TimezoneSyncRequest,),
+}
 
 
 def _get_kwargs(
@@ -28,6 +34,7 @@ def _get_kwargs(
     idempotency_key: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(idempotency_key, Unset):
         headers["Idempotency-Key"] = idempotency_key
@@ -118,7 +125,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -158,12 +165,14 @@ def sync(
     Returns:
         TimezoneSyncResult
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         idempotency_key=idempotency_key,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -203,7 +212,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             idempotency_key=idempotency_key,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -243,11 +252,11 @@ async def asyncio(
     Returns:
         TimezoneSyncResult
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            idempotency_key=idempotency_key,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        request_options=request_options,
+    )
+
+    return response.parsed

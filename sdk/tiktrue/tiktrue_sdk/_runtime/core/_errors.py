@@ -22,6 +22,7 @@ SDKError
 │                                (a success body did not match the spec)
 ├── TokenRefreshError            .requires_reauth  getting or refreshing a credential failed
 ├── ConfigurationError           .setting  (a setting is missing or malformed)
+├── NotModifiedError             .status_code .etag  (304 to the caller's If-None-Match, no cache to answer it)
 ├── HookError                    .hook .phase  (a user hook raised; the hook's exception is __cause__)
 ├── OutboxError                  .path  (the offline outbox file is unusable: foreign, corrupt, closed)
 │   └── OutboxFullError          .rows .bytes_used .size_bytes .max_rows .max_bytes  (no room, overflow="reject")
@@ -76,6 +77,7 @@ __all__ = [
     "InvalidRequestError",
     "NameResolutionError",
     "NotFoundError",
+    "NotModifiedError",
     "OutboxError",
     "OutboxFullError",
     "PermissionDeniedError",
@@ -170,6 +172,9 @@ class CertificateError(ConnectError):
 class RequestTimeout(TransportError):
     """A connect, read, write or pool timeout expired, or the call's deadline (`deadline_s`, else None)."""
 
+    default_code = "timeout"
+    hint = "Raise the timeout (per call or in the settings) or try again later."
+
     def __init__(
         self, message: str, *, method: str | None = None, url: str | None = None, deadline_s: float | None = None
     ) -> None:
@@ -199,9 +204,6 @@ class ResponseTooLargeError(SDKError):
         self.limit_bytes = limit_bytes
         self.method = method
         self.url = url
-
-    default_code = "timeout"
-    hint = "Raise the timeout (per call or in the settings) or try again later."
 
 
 class CircuitOpenError(TransportError):
@@ -276,13 +278,13 @@ class APIStatusError(SDKError):
     ) -> None:
         super().__init__(message)
         self.response = response
-        self.status_code = response.status_code
+        self.status_code: int = response.status_code
         self.body = body
-        self.problem = Problem.from_body(body)
+        self.problem: Problem | None = Problem.from_body(body)
         self.request_id = request_id
         self.retry_after_s = retry_after_s
-        self.method = response.request.method
-        self.url = redact_url(response.request.url)
+        self.method: str = response.request.method
+        self.url: str = redact_url(response.request.url)
 
     @property
     def code(self) -> str:
@@ -421,9 +423,9 @@ class ResponseValidationError(SDKError):
         self.expected = expected
         self.actual = actual
         self.response = response
-        self.status_code = response.status_code
-        self.request_id = find_request_id(response)
-        self.body = parse_body(response)
+        self.status_code: int = response.status_code
+        self.request_id: str | None = find_request_id(response)
+        self.body: object = parse_body(response)
         why = truncate(scrubbed(response, reason), 200)
         where = path or "the top level"
         super().__init__(
@@ -457,6 +459,28 @@ class ConfigurationError(SDKError):
     def __init__(self, message: str, *, setting: str | None = None) -> None:
         super().__init__(message)
         self.setting = setting
+
+
+class NotModifiedError(SDKError):
+    """The server answered 304 Not Modified to the caller's ``If-None-Match``: what the caller holds is current.
+
+    Raised by the plain method of an operation that documents a 304, so it returns the model and never
+    None. The client's cache (``cache=True``) revalidates its own entries and answers their 304s with the
+    cached body, but a caller's own ``If-None-Match`` always gets the server's answer; raw access
+    (``client.with_raw_response...`` or ``<method>_detailed``) returns the 304 itself.
+    """
+
+    default_code = "not_modified"
+    hint = "Keep using the copy you have (its ETag is still current), or call without if_none_match."
+
+    def __init__(self, *, status_code: int, etag: str | None, operation_id: str) -> None:
+        super().__init__(
+            f"{operation_id}: HTTP {status_code} Not Modified: the copy with ETag {etag} is still current. "
+            "Keep it, or call without if_none_match to get the body."
+        )
+        self.status_code = status_code
+        self.etag = etag
+        self.operation_id = operation_id
 
 
 def fast_extra_missing(package: str) -> ConfigurationError:

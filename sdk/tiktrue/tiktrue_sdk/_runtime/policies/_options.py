@@ -17,7 +17,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 import attrs
 import httpx
@@ -27,13 +27,17 @@ from ..core._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENC
 from ..policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
-__all__ = ["UNSET", "RequestOptions", "Unset", "new_idempotency_key", "request_extensions"]
+__all__ = ["UNSET", "RequestOptions", "Unset", "merge_options", "new_idempotency_key", "request_extensions"]
 
 
 class Unset(enum.Enum):
-    """Type of the `UNSET` sentinel."""
+    """Type of the `UNSET` sentinel: "not given", as opposed to an explicit None. The one sentinel of the SDK:
+    the generated `types.py` re-exports it, so models, operations and the runtime agree on it."""
 
     UNSET = "UNSET"
+
+    def __bool__(self) -> Literal[False]:
+        return False
 
 
 UNSET: Final = Unset.UNSET
@@ -42,6 +46,8 @@ UNSET: Final = Unset.UNSET
 
 def _frozen_headers(value: Mapping[str, str]) -> Mapping[str, str]:
     """A read-only copy, so a shared RequestOptions never changes under a call."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(value).__name__}")
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise TypeError("headers must map str to str")
     return MappingProxyType(dict(value))
@@ -51,6 +57,12 @@ def _check_timeout(instance: object, attribute: attrs.Attribute[Any], value: Any
     """attrs validator: a float must be a positive number of seconds."""
     if isinstance(value, bool) or (isinstance(value, int | float) and (not math.isfinite(value) or value <= 0)):
         raise ValueError(f"timeout must be seconds > 0, a Timeouts, None or UNSET, not {value!r}")
+
+
+def _check_retry(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """attrs validator: a RetryPolicy, None (send once) or UNSET; `retry=3` is a TypeError, not ignored."""
+    if value is not None and value is not UNSET and not isinstance(value, RetryPolicy):
+        raise TypeError(f"retry must be a RetryPolicy, None or UNSET, not {type(value).__name__} ({value!r})")
 
 
 def _check_deadline(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -77,7 +89,7 @@ class RequestOptions:
 
     timeout: Timeouts | float | Unset | None = attrs.field(default=UNSET, validator=_check_timeout)
     deadline_s: float | Unset | None = attrs.field(default=UNSET, validator=_check_deadline)
-    retry: RetryPolicy | Unset | None = UNSET
+    retry: RetryPolicy | Unset | None = attrs.field(default=UNSET, validator=_check_retry)
     idempotency_key: str | None = attrs.field(default=None)
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_headers, hash=False)
 
@@ -99,6 +111,26 @@ class RequestOptions:
 
 _NO_OPTIONS = RequestOptions()
 """What a call without options uses: frozen, so one instance serves every call."""
+
+
+def merge_options(default: RequestOptions | None, call: RequestOptions | None) -> RequestOptions | None:
+    """A call's options over a derived client's (``client.with_options(...)``): each field the call sets
+    wins, the rest come from the client; headers are merged, the call's winning per name.
+
+    Raises:
+        TypeError: `call` is not a RequestOptions (a dict, say): the message names ``request_options``.
+    """
+    if call is not None and not isinstance(call, RequestOptions):
+        raise TypeError(f"request_options must be a RequestOptions or None, not {type(call).__name__}")
+    if default is None or call is None:
+        return call or default
+    return RequestOptions(
+        timeout=default.timeout if call.timeout is UNSET else call.timeout,
+        deadline_s=default.deadline_s if call.deadline_s is UNSET else call.deadline_s,
+        retry=default.retry if call.retry is UNSET else call.retry,
+        idempotency_key=call.idempotency_key or default.idempotency_key,
+        headers={**default.headers, **call.headers},
+    )
 
 
 def new_idempotency_key() -> str:
@@ -156,6 +188,8 @@ def apply_request_options(
     (httpx reads timeouts from its own argument, not from extensions). The idempotency key is, in order:
     ``options.idempotency_key``, the operation's own ``Idempotency-Key`` header argument, a fresh uuid4.
     """
+    if options is not None and not isinstance(options, RequestOptions):
+        raise TypeError(f"request_options must be a RequestOptions or None, not {type(options).__name__}")
     existing = kwargs.get("headers", {})
     # A key the caller passed as the operation's own header parameter counts as the caller's key.
     has_own_key = bool(existing) and any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from ..core._errors import SDKError
+from ..policies._options import UNSET
 
 __all__ = ["RequestValidationError", "check_request"]
 
@@ -159,5 +160,5 @@ def check_request(
 
 
 def _unset(value: object) -> bool:
-    """The generated package's `types.UNSET` (by name: the runtime never imports the generated package)."""
-    return type(value).__name__ == "Unset"
+    """``UNSET``: the generated package's `types.UNSET` is the runtime's own."""
+    return value is UNSET

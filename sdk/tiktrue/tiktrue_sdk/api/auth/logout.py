@@ -86,7 +86,7 @@ def sync_detailed(
     """
     with report_call_errors(client.hooks, OPERATION_ID):  # on_call_error hears every failure, HTTP ones too
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -117,10 +117,12 @@ def sync(
     Returns:
         None
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -149,7 +151,7 @@ async def asyncio_detailed(
     """
     async with report_call_errors(client.hooks, OPERATION_ID):
         kwargs = _get_kwargs(
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -180,9 +182,9 @@ async def asyncio(
     Returns:
         None
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        request_options=request_options,
+    )
+
+    return response.parsed

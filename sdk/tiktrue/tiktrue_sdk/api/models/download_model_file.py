@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -18,6 +19,13 @@ from ...client import AuthenticatedClient
 from ...types import UNSET, File, Response, Unset
 
 OPERATION_ID = "downloadModelFile"
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "model_id": (str,),
+    "expires": (int, Unset),
+    "range_": (str, Unset),
+    "if_range": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -28,6 +36,7 @@ def _get_kwargs(
     if_range: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     if not isinstance(range_, Unset):
         headers["Range"] = range_
@@ -138,7 +147,7 @@ def sync_detailed(
             expires=expires,
             range_=range_,
             if_range=if_range,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -182,14 +191,16 @@ def sync(
     Returns:
         File
     """
-    return sync_detailed(
+    response = sync_detailed(
         model_id=model_id,
         client=client,
         expires=expires,
         range_=range_,
         if_range=if_range,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -235,7 +246,7 @@ async def asyncio_detailed(
             expires=expires,
             range_=range_,
             if_range=if_range,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -279,13 +290,13 @@ async def asyncio(
     Returns:
         File
     """
-    return (
-        await asyncio_detailed(
-            model_id=model_id,
-            client=client,
-            expires=expires,
-            range_=range_,
-            if_range=if_range,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        model_id=model_id,
+        client=client,
+        expires=expires,
+        range_=range_,
+        if_range=if_range,
+        request_options=request_options,
+    )
+
+    return response.parsed

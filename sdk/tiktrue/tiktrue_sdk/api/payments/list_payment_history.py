@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -19,6 +20,11 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listPaymentHistory"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/PaymentHistoryPage"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "limit": (int, Unset),
+    "cursor": (str, Unset),
+}
 
 
 def _get_kwargs(
@@ -27,6 +33,7 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -113,7 +120,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -148,12 +155,14 @@ def sync(
     Returns:
         PaymentHistoryPage
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         limit=limit,
         cursor=cursor,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -188,7 +197,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             limit=limit,
             cursor=cursor,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,11 +232,11 @@ async def asyncio(
     Returns:
         PaymentHistoryPage
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            limit=limit,
-            cursor=cursor,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,11 @@ from ...types import Response
 
 OPERATION_ID = "receivePaymentWebhook"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/WebhookReceipt"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "x_tik_true_signature": (str,),
+    "body": (PaymentEvent,),
+}
 
 
 def _get_kwargs(
@@ -28,6 +34,7 @@ def _get_kwargs(
     x_tik_true_signature: str,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
     headers["X-TikTrue-Signature"] = x_tik_true_signature
 
@@ -117,7 +124,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             body=body,
             x_tik_true_signature=x_tik_true_signature,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -157,12 +164,14 @@ def sync(
     Returns:
         WebhookReceipt
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         body=body,
         x_tik_true_signature=x_tik_true_signature,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -202,7 +211,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             body=body,
             x_tik_true_signature=x_tik_true_signature,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -242,11 +251,11 @@ async def asyncio(
     Returns:
         WebhookReceipt
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            body=body,
-            x_tik_true_signature=x_tik_true_signature,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        body=body,
+        x_tik_true_signature=x_tik_true_signature,
+        request_options=request_options,
+    )
+
+    return response.parsed

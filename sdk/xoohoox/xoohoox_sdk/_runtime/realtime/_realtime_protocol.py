@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -57,6 +57,7 @@ __all__ = [
     "ReconnectPolicy",
     "RequestExchange",
     "backoff_delays",
+    "realtime_url",
     "reconnect_delay_s",
     "stream_url",
 ]
@@ -310,6 +311,30 @@ def stream_url(url: str, path: str) -> str:
     if not path.startswith("/"):
         raise ConfigurationError(f"a stream's path starts with '/', not {path!r}", setting="path")
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+_WS_SCHEMES = {"http": "ws", "https": "wss"}
+
+
+def realtime_url(base_url: str, servers: Sequence[str]) -> str:
+    """The WebSocket URL that goes with a REST client's `base_url`, from the AsyncAPI document's `servers`.
+
+    The server on the same host as `base_url` wins (the document may give it its own port, as a local
+    mock does); otherwise the REST host itself, `http` becoming `ws` and `https` `wss`, with the path of
+    the document's first server. So a client of production talks to production, never to a mock.
+
+    Raises:
+        ConfigurationError: `base_url` is not an http(s) URL with a host.
+    """
+    rest = urlsplit(base_url)
+    scheme = _WS_SCHEMES.get(rest.scheme)
+    if scheme is None or not rest.hostname:
+        raise ConfigurationError(f"no WebSocket URL for base_url {base_url!r}: pass url=...", setting="url")
+    for server in servers:
+        if urlsplit(server).hostname == rest.hostname:
+            return server
+    path = urlsplit(servers[0]).path if servers else ""
+    return urlunsplit((scheme, rest.netloc, path, "", ""))
 
 
 def _pick(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:

@@ -119,7 +119,9 @@ class RealtimeClient:
             refuse_token_in_clear(_parsed(url), require_https=require_https, setting="url", fix="Use a wss:// URL")
         resolved_reconnect = protocol.reconnect if isinstance(reconnect, Unset) else reconnect
         policy = resolved_reconnect or protocol.reconnect
-        self.url, self.protocol, self.ack_timeout_s = url, protocol, ack_timeout_s
+        self.url: str = url
+        self.protocol: RealtimeProtocol = protocol
+        self.ack_timeout_s: float | None = ack_timeout_s
         self._logger = logger or logging.getLogger(__name__)
         self._outbox = OutboundQueue(max_messages=max_queued_messages, max_bytes=max_queued_bytes)
         self._events = EventStream(max_buffered_events)

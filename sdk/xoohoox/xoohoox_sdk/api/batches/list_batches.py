@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,13 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listBatches"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/BatchPageEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "status": (BatchStatus, Unset),
+    "product_type": (ProductType, Unset),
+    "page": (int, Unset),
+    "size": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -31,6 +39,7 @@ def _get_kwargs(
     size: int | Unset = 20,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -135,7 +144,7 @@ def sync_detailed(
             product_type=product_type,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -174,14 +183,16 @@ def sync(
     Returns:
         BatchPageEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         status=status,
         product_type=product_type,
         page=page,
         size=size,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -222,7 +233,7 @@ async def asyncio_detailed(
             product_type=product_type,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -261,13 +272,13 @@ async def asyncio(
     Returns:
         BatchPageEnvelope
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            status=status,
-            product_type=product_type,
-            page=page,
-            size=size,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        status=status,
+        product_type=product_type,
+        page=page,
+        size=size,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,13 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listEquipment"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/EquipmentPageEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "status": (EquipmentStatus, Unset),
+    "type_": (EquipmentType, Unset),
+    "page": (int, Unset),
+    "size": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -31,6 +39,7 @@ def _get_kwargs(
     size: int | Unset = 20,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -134,7 +143,7 @@ def sync_detailed(
             type_=type_,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -172,14 +181,16 @@ def sync(
     Returns:
         EquipmentPageEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         status=status,
         type_=type_,
         page=page,
         size=size,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -219,7 +230,7 @@ async def asyncio_detailed(
             type_=type_,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -257,13 +268,13 @@ async def asyncio(
     Returns:
         EquipmentPageEnvelope
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            status=status,
-            type_=type_,
-            page=page,
-            size=size,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        status=status,
+        type_=type_,
+        page=page,
+        size=size,
+        request_options=request_options,
+    )
+
+    return response.parsed

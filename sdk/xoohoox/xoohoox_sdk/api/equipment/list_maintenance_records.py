@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,14 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listMaintenanceRecords"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/MaintenanceRecordPageEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "equipment_id": (str, Unset),
+    "type_": (MaintenanceType, Unset),
+    "status": (MaintenanceStatus, Unset),
+    "page": (int, Unset),
+    "size": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -32,6 +41,7 @@ def _get_kwargs(
     size: int | Unset = 20,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -140,7 +150,7 @@ def sync_detailed(
             status=status,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -180,7 +190,7 @@ def sync(
     Returns:
         MaintenanceRecordPageEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         equipment_id=equipment_id,
         type_=type_,
@@ -188,7 +198,9 @@ def sync(
         page=page,
         size=size,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -231,7 +243,7 @@ async def asyncio_detailed(
             status=status,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -271,14 +283,14 @@ async def asyncio(
     Returns:
         MaintenanceRecordPageEnvelope
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            equipment_id=equipment_id,
-            type_=type_,
-            status=status,
-            page=page,
-            size=size,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        equipment_id=equipment_id,
+        type_=type_,
+        status=status,
+        page=page,
+        size=size,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,11 @@ from ...types import Response
 
 OPERATION_ID = "updateEquipment"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/EquipmentEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "body": (EquipmentUpdate,),
+}
 
 
 def _get_kwargs(
@@ -29,6 +35,7 @@ def _get_kwargs(
     body: EquipmentUpdate,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -113,7 +120,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -147,12 +154,14 @@ def sync(
     Returns:
         EquipmentEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -186,7 +195,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -220,11 +229,11 @@ async def asyncio(
     Returns:
         EquipmentEnvelope
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        request_options=request_options,
+    )
+
+    return response.parsed

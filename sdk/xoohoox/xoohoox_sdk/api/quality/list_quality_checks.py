@@ -9,6 +9,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -20,6 +21,13 @@ from ...types import UNSET, Response, Unset
 
 OPERATION_ID = "listQualityChecks"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/QualityCheckPageEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "batch_id": (str, Unset),
+    "status": (QualityStatus, Unset),
+    "page": (int, Unset),
+    "size": (int, Unset),
+}
 
 
 def _get_kwargs(
@@ -30,6 +38,7 @@ def _get_kwargs(
     size: int | Unset = 20,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
 
     params: dict[str, Any] = {}
 
@@ -130,7 +139,7 @@ def sync_detailed(
             status=status,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -169,14 +178,16 @@ def sync(
     Returns:
         QualityCheckPageEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         client=client,
         batch_id=batch_id,
         status=status,
         page=page,
         size=size,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -217,7 +228,7 @@ async def asyncio_detailed(
             status=status,
             page=page,
             size=size,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -256,13 +267,13 @@ async def asyncio(
     Returns:
         QualityCheckPageEnvelope
     """
-    return (
-        await asyncio_detailed(
-            client=client,
-            batch_id=batch_id,
-            status=status,
-            page=page,
-            size=size,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        client=client,
+        batch_id=batch_id,
+        status=status,
+        page=page,
+        size=size,
+        request_options=request_options,
+    )
+
+    return response.parsed

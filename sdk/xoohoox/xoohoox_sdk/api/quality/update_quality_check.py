@@ -10,6 +10,7 @@ from ..._runtime import (
     RequestOptions,
     ResponseValidationError,
     apply_request_options,
+    check_arguments,
     raise_for_status,
     report_call_errors,
     translate_transport_errors,
@@ -21,6 +22,11 @@ from ...types import Response
 
 OPERATION_ID = "updateQualityCheck"
 _CHECK_200 = SCHEMAS.check_for({"$ref": "#/components/schemas/QualityCheckEnvelope"})
+# What each argument may be at run time: a wrong one is a TypeError naming it, before anything is sent.
+_ARGUMENTS: dict[str, tuple[type, ...]] = {
+    "id": (str,),
+    "body": (QualityCheckUpdate,),
+}
 
 
 def _get_kwargs(
@@ -29,6 +35,7 @@ def _get_kwargs(
     body: QualityCheckUpdate,
     request_options: RequestOptions | None = None,
 ) -> dict[str, Any]:
+    check_arguments(OPERATION_ID, _ARGUMENTS, locals())
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
@@ -114,7 +121,7 @@ def sync_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = client.get_httpx_client().request(**kwargs)
@@ -149,12 +156,14 @@ def sync(
     Returns:
         QualityCheckEnvelope
     """
-    return sync_detailed(
+    response = sync_detailed(
         id=id,
         client=client,
         body=body,
         request_options=request_options,
-    ).parsed
+    )
+
+    return response.parsed
 
 
 async def asyncio_detailed(
@@ -189,7 +198,7 @@ async def asyncio_detailed(
         kwargs = _get_kwargs(
             id=id,
             body=body,
-            request_options=request_options,
+            request_options=client.request_options(request_options),
         )
         with translate_transport_errors():
             response = await client.get_async_httpx_client().request(**kwargs)
@@ -224,11 +233,11 @@ async def asyncio(
     Returns:
         QualityCheckEnvelope
     """
-    return (
-        await asyncio_detailed(
-            id=id,
-            client=client,
-            body=body,
-            request_options=request_options,
-        )
-    ).parsed
+    response = await asyncio_detailed(
+        id=id,
+        client=client,
+        body=body,
+        request_options=request_options,
+    )
+
+    return response.parsed

@@ -31,6 +31,7 @@ from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
+from generator.facade import render as render_facade
 from generator.generator_problems import RULE, problem_findings
 from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import ImportCheck, describe, endpoint_pointers
@@ -52,6 +53,7 @@ from generator.spec_context import (
 from generator.spec_findings import Finding, SpecError
 from generator.spec_source import SpecSource
 from generator.spec_upgrade import read_for_generation
+from generator.wings import Wings, wings_for
 
 TEMPLATES = ROOT / "generator" / "templates"
 RUNTIME = ROOT / "generator" / "runtime"
@@ -107,6 +109,7 @@ def _render_package(
     normalised: Normalised,
     context: SpecContext,
     realtime: RealtimeContext | None,
+    wings: Wings,
     package_dir: Path,
 ) -> dict[str, str]:
     """Render the package (SpecRejected for what openapi-python-client drops); {endpoint module: operation pointer}."""
@@ -134,6 +137,7 @@ def _render_package(
         sdk_version=sdk_version(entry, source.data),
         runtime_version=runtime_version(),
         http_library=HTTP_LIBRARIES[entry.http],
+        wings=wings,
     )
     project.env.filters["md_cell"] = markdown_cell
     project.env.filters["py_literal"] = repr  # for plain data from the spec: dicts, lists, str, numbers, None
@@ -187,12 +191,19 @@ def _decide_types(project: Project, context: SpecContext) -> None:
     )
 
 
-def _copy_runtime(entry: SdkEntry, package_dir: Path) -> None:
-    """The runtime's modules, its wings (sub-packages) included, keep their relative paths under `_runtime/`;
-    its seam (`core/_http.py`) imports the SDK's HTTP library."""
+def _copy_runtime(entry: SdkEntry, package_dir: Path, wings: Wings) -> None:
+    """The runtime's modules in the wings the SDK carries keep their relative paths under `_runtime/`; the facade
+    (`__init__.py`) is written for those wings only (generator/facade.py), and the seam (`core/_http.py`) imports
+    the SDK's HTTP library."""
     target = package_dir / "_runtime"
+    target.mkdir(parents=True)
+    facade = RUNTIME / "__init__.py"
+    lazy_facade = render_facade(facade.read_text(encoding="utf-8"), wings.names)
+    (target / "__init__.py").write_text(lazy_facade, encoding="utf-8")
     for source in sorted(RUNTIME.rglob("*.py")):
         relative = source.relative_to(RUNTIME)
+        if source == facade or (len(relative.parts) > 1 and relative.parts[0] not in wings.names):
+            continue
         text = source.read_text(encoding="utf-8")
         if relative.as_posix() == SEAM_FILE:
             text = write_seam(text, HTTP_LIBRARIES[entry.http])
@@ -299,8 +310,9 @@ def build_into(entry: SdkEntry, project_dir: Path) -> None:
     project_dir.mkdir(parents=True)
     try:
         package_dir = project_dir / entry.package
-        pointers = _render_package(entry, source, normalised, context, realtime, package_dir)
-        _copy_runtime(entry, package_dir)
+        wings = wings_for(entry, context, document)
+        pointers = _render_package(entry, source, normalised, context, realtime, wings, package_dir)
+        _copy_runtime(entry, package_dir, wings)
         _copy_modules(entry, package_dir)
         _copy_examples(entry, project_dir)
         install_changelog(entry, project_dir)

@@ -31,12 +31,12 @@ with absolute URLs or no HTTP at all (`StaticTokenProvider`).
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Generator
+from typing import TYPE_CHECKING
 
 from ..core import httpx
 from ..core._clock import Clock, SystemClock
@@ -45,6 +45,10 @@ from ..core._errors import TokenRefreshError, TransportError
 from ..pipeline._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
+
+if TYPE_CHECKING:  # annotations only: asyncio is imported where async code runs
+    import asyncio
+
 
 __all__ = ["DEFAULT_REFRESH_SKEW_S", "TokenRefreshAuth"]
 
@@ -232,6 +236,8 @@ class TokenRefreshAuth(httpx.Auth):
 
     def _loop_lock(self) -> asyncio.Lock:
         """The lock of the running loop: an asyncio.Lock must not be shared across loops."""
+        import asyncio  # here: only async code gets this far, so a sync import stays free of asyncio
+
         loop = asyncio.get_running_loop()
         with self._guard:
             lock = self._async_locks.get(loop)

@@ -5,7 +5,6 @@ Tests pass a `FakeClock` so retries, token expiry and circuit recovery run witho
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Protocol
 
@@ -45,6 +44,8 @@ class SystemClock:
         time.sleep(seconds)
 
     async def async_sleep(self, seconds: float) -> None:
+        import asyncio  # here: a running loop has loaded it already, and a sync caller never pays for it
+
         await asyncio.sleep(seconds)
 
 
@@ -74,4 +75,6 @@ class FakeClock:
     async def async_sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.advance(seconds)
+        import asyncio  # here, as in SystemClock.async_sleep
+
         await asyncio.sleep(0)  # still yield, so concurrent tasks interleave as they would for real

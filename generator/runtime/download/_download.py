@@ -38,7 +38,6 @@ Rules:
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import Any, Final
 
@@ -289,6 +288,8 @@ async def _commit_off_the_loop(state: Transfer) -> None:
 
     (A download cancelled this late ends with the verified file in place: it was complete.)
     """
+    import asyncio  # here: only async code gets this far, so a sync import stays free of asyncio
+
     commit = asyncio.ensure_future(asyncio.to_thread(state.part.commit))
     try:
         await asyncio.shield(commit)

@@ -9,15 +9,16 @@ connection error, a timeout or a retryable status; the outbox worker delivers it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..client._connection import SdkIdentity
 from ..core import httpx
 from ..core._clock import Clock
 from ..core._errors import ConfigurationError, translate_transport_errors
-from ._outbox import Outbox
 from ._outbox_policy import DeliveryMode, OutboxPolicy, QueuedReceipt
-from ._outbox_worker import async_http_probe, http_probe
+
+if TYPE_CHECKING:  # the outbox itself (sqlite3, threads, asyncio) is imported only when a client configures one
+    from ._outbox import Outbox
 
 __all__ = ["Deferral"]
 
@@ -58,9 +59,12 @@ class Deferral:
         policy = options.get("outbox")
         if policy is not None and not isinstance(policy, OutboxPolicy):
             raise ConfigurationError("outbox must be an OutboxPolicy or None", setting="outbox")
-        outbox = Outbox(policy, package=identity.package, clock=clock) if policy is not None else None
+        if policy is None:
+            return cls(default=options.get("deliver", "direct"))
+        from ._outbox import Outbox  # here, not above: a client without an outbox never loads sqlite3 or asyncio
+
         return cls(
-            outbox,
+            Outbox(policy, package=identity.package, clock=clock),
             default=options.get("deliver", "direct"),
             probe_path=identity.health_path,
             probe_operation_id=identity.health_operation_id,
@@ -110,6 +114,8 @@ class Deferral:
     def _sync_probe(self, http: httpx.Client) -> Any:
         if self._probe_path is None:
             return lambda: True  # no health operation in the spec: try the queued requests themselves
+        from ._outbox_worker import http_probe  # with the outbox: the worker module imports asyncio
+
         return http_probe(http, self._probe_path, operation_id=self._probe_operation_id, anonymous=True)
 
     def _async_probe(self, http: httpx.AsyncClient) -> Any:
@@ -119,4 +125,6 @@ class Deferral:
                 return True
 
             return always
+        from ._outbox_worker import async_http_probe
+
         return async_http_probe(http, self._probe_path, operation_id=self._probe_operation_id, anonymous=True)

@@ -13,12 +13,16 @@ Hosts are told apart by scheme, host and port. The slots are semaphores made on 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING
 
 from ..core import httpx
+
+if TYPE_CHECKING:  # annotations only: asyncio is imported where async code runs
+    import asyncio
+
 
 __all__ = ["AsyncHostLimitTransport", "HostLimitTransport"]
 
@@ -131,6 +135,8 @@ class AsyncHostLimitTransport(httpx.AsyncBaseTransport):
         )
 
     def _slot(self, origin: _Origin) -> asyncio.Semaphore:
+        import asyncio  # here: only async code gets this far, so a sync import stays free of asyncio
+
         per_loop = self._slots.setdefault(asyncio.get_running_loop(), {})
         slot = per_loop.get(origin)
         if slot is None:
@@ -138,6 +144,8 @@ class AsyncHostLimitTransport(httpx.AsyncBaseTransport):
         return slot
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio  # as in _slot
+
         slot = self._slot(_origin(request))
         try:
             await asyncio.wait_for(slot.acquire(), _pool_timeout(request))

@@ -9,7 +9,6 @@ environment variables, then a TOML file (`config_file=` or `CLOUDCONNEXA_CONFIG_
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -54,19 +53,13 @@ from ._resources import (
     VpnRegionsResourceWithRawResponse,
 )
 from ._runtime import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
     UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthSpec,
-    ClientOptions,
     ClientSettings,
     Clock,
-    Deferral,
-    DownloadResult,
-    Outbox,
-    ProgressCallback,
+    ConnectionOptions,
     RequestOptions,
     RetryPolicy,
     SdkIdentity,
@@ -74,9 +67,8 @@ from ._runtime import (
     Timeouts,
     TokenStore,
     Unset,
-    adownload,
-    download,
     mask_userinfo,
+    no_deferral,
 )
 from ._runtime.core import httpx
 from .client import Client
@@ -120,7 +112,7 @@ class CloudConnexa:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -138,13 +130,13 @@ class CloudConnexa:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -152,7 +144,6 @@ class CloudConnexa:
         )
         self.low_level: Client = Client(
             httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -199,11 +190,6 @@ class CloudConnexa:
         return derived
 
     @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
-
-    @property
     def settings(self) -> ClientSettings:
         """The settings in force (secrets hidden in repr)."""
         return self._connection.settings
@@ -227,36 +213,6 @@ class CloudConnexa:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return download(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""
@@ -306,7 +262,7 @@ class AsyncCloudConnexa:
             `fast` extra: pip install "cloudconnexa-sdk[fast]"). Default: httptools', or httpx's pool
             when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -324,13 +280,13 @@ class AsyncCloudConnexa:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -338,7 +294,6 @@ class AsyncCloudConnexa:
         )
         self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -385,11 +340,6 @@ class AsyncCloudConnexa:
         return derived
 
     @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
-
-    @property
     def settings(self) -> ClientSettings:
         """The settings in force (secrets hidden in repr)."""
         return self._connection.settings
@@ -413,36 +363,6 @@ class AsyncCloudConnexa:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    async def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return await adownload(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""

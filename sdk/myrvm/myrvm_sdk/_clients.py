@@ -9,11 +9,10 @@ environment variables, then a TOML file (`config_file=` or `MYRVM_CONFIG_FILE`).
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 from ._resources import (
     AsyncAuthResource,
@@ -46,8 +45,6 @@ from ._resources import (
     TimezoneResourceWithRawResponse,
 )
 from ._runtime import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
     UNSET,
     AsyncBackend,
     AsyncConnection,
@@ -56,25 +53,21 @@ from ._runtime import (
     ClientSettings,
     Clock,
     Deferral,
-    DownloadResult,
-    Outbox,
     PathDefaults,
-    ProgressCallback,
-    RealtimeConnector,
     RequestOptions,
     RetryPolicy,
     SdkIdentity,
     SyncConnection,
-    SyncRealtimeClient,
     Timeouts,
     TokenStore,
     Unset,
-    adownload,
-    download,
     mask_userinfo,
 )
 from ._runtime.core import httpx
 from .client import Client
+
+if TYPE_CHECKING:  # return types only: the outbox and the WebSocket client load when first used
+    from ._runtime import Outbox, RealtimeConnector, SyncRealtimeClient
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -115,7 +108,8 @@ class MyRVM:
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
-            check of call values against the spec).
+            check of call values against the spec), `outbox` (an `OutboxPolicy`: keep deferrable
+            writes on disk while the API is unreachable), `deliver` (the default delivery mode).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -229,36 +223,6 @@ class MyRVM:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
 
-    def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return download(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
-
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""
         auth = self._connection.auth
@@ -322,7 +286,8 @@ class AsyncMyRVM:
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
-            check of call values against the spec).
+            check of call values against the spec), `outbox` (an `OutboxPolicy`: keep deferrable
+            writes on disk while the API is unreachable), `deliver` (the default delivery mode).
 
     Raises:
         ConfigurationError: a setting is missing or malformed; the message names it.
@@ -435,36 +400,6 @@ class AsyncMyRVM:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    async def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return await adownload(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""

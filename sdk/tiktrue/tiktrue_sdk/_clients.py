@@ -45,13 +45,11 @@ from ._runtime import (
     AsyncConnection,
     AuthenticationError,
     AuthSpec,
-    ClientOptions,
     ClientSettings,
     Clock,
-    Deferral,
+    ConnectionOptions,
     DownloadResult,
     KeyScheme,
-    Outbox,
     ProgressCallback,
     RequestOptions,
     RetryPolicy,
@@ -63,6 +61,7 @@ from ._runtime import (
     adownload,
     download,
     mask_userinfo,
+    no_deferral,
 )
 from ._runtime.core import httpx
 from .client import Client
@@ -107,7 +106,7 @@ class TikTrue:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
             for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
@@ -127,13 +126,13 @@ class TikTrue:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -141,7 +140,6 @@ class TikTrue:
         )
         self.low_level: Client = Client(
             httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -182,11 +180,6 @@ class TikTrue:
         derived.low_level = self.low_level.with_defaults(options)
         derived._resources()
         return derived
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:
@@ -303,7 +296,7 @@ class AsyncTikTrue:
             `fast` extra: pip install "tiktrue-sdk[fast]"). Default: httptools', or httpx's pool
             when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `api_key` (or `TIKTRUE_API_KEY`) and `username`/`password` (or `TIKTRUE_USERNAME`/`_PASSWORD`)
             for the spec's API key and HTTP basic schemes, sent as each operation's `security` asks,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
@@ -323,13 +316,13 @@ class AsyncTikTrue:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -337,7 +330,6 @@ class AsyncTikTrue:
         )
         self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -378,11 +370,6 @@ class AsyncTikTrue:
         derived.low_level = self.low_level.with_defaults(options)
         derived._resources()
         return derived
-
-    @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
 
     @property
     def settings(self) -> ClientSettings:

@@ -9,11 +9,10 @@ environment variables, then a TOML file (`config_file=` or `XOOHOOX_CONFIG_FILE`
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
 from ._resources import (
     AsyncAuthResource,
@@ -34,35 +33,29 @@ from ._resources import (
     QualityResourceWithRawResponse,
 )
 from ._runtime import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
     UNSET,
     AsyncBackend,
     AsyncConnection,
     AuthenticationError,
     AuthSpec,
-    ClientOptions,
     ClientSettings,
     Clock,
-    Deferral,
-    DownloadResult,
-    Outbox,
-    ProgressCallback,
-    RealtimeConnector,
+    ConnectionOptions,
     RequestOptions,
     RetryPolicy,
     SdkIdentity,
     SyncConnection,
-    SyncRealtimeClient,
     Timeouts,
     TokenStore,
     Unset,
-    adownload,
-    download,
     mask_userinfo,
+    no_deferral,
 )
 from ._runtime.core import httpx
 from .client import Client
+
+if TYPE_CHECKING:  # return types only: the outbox and the WebSocket client load when first used
+    from ._runtime import RealtimeConnector, SyncRealtimeClient
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -92,7 +85,7 @@ class Xoohoox:
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
         transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -110,13 +103,13 @@ class Xoohoox:
         token_store: TokenStore | None = None,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -124,7 +117,6 @@ class Xoohoox:
         )
         self.low_level: Client = Client(
             httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -166,11 +158,6 @@ class Xoohoox:
         return derived
 
     @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
-
-    @property
     def settings(self) -> ClientSettings:
         """The settings in force (secrets hidden in repr)."""
         return self._connection.settings
@@ -194,36 +181,6 @@ class Xoohoox:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return download(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""
@@ -294,7 +251,7 @@ class AsyncXoohoox:
             `fast` extra: pip install "xoohoox-sdk[fast]"). Default: httptools', or httpx's pool
             when the environment names a proxy for the base URL (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
-        **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
+        **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
             `verify`, `user_agent`, `log_level`, `deadline_s`, `max_response_bytes`, `validate_responses`
             (False skips the check of success bodies against the spec), `check_requests` (False: no local
@@ -312,13 +269,13 @@ class AsyncXoohoox:
         token_store: TokenStore | None = None,
         transport: httpx.AsyncBaseTransport | AsyncBackend | None = None,
         clock: Clock | None = None,
-        **options: Unpack[ClientOptions],
+        **options: Unpack[ConnectionOptions],
     ) -> None:
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
             options=options,
-            deferral=Deferral.for_connection,  # the outbox wing, handed in: the connection never imports it
+            deferral=no_deferral,  # no deferrable operation: this SDK carries no outbox wing
             config_file=config_file,
             token_store=token_store,
             transport=transport,
@@ -326,7 +283,6 @@ class AsyncXoohoox:
         )
         self.low_level: Client = Client(
             async_httpx_client=self._connection.http,
-            deferral=self._connection.deferral,
             api_version=self._connection.api_version,
             hooks=self._connection.hooks,
             validate_responses=self._connection.settings.validate_responses,
@@ -368,11 +324,6 @@ class AsyncXoohoox:
         return derived
 
     @property
-    def outbox(self) -> Outbox | None:
-        """The durable outbox of deferrable writes (`outbox=OutboxPolicy(...)`), or None: flush(), pending(), stats()."""
-        return self._connection.deferral.outbox
-
-    @property
     def settings(self) -> ClientSettings:
         """The settings in force (secrets hidden in repr)."""
         return self._connection.settings
@@ -396,36 +347,6 @@ class AsyncXoohoox:
     def on_circuit_change(self, fn: _F) -> _F:
         """Register a hook called when a host's circuit changes state, with a `CircuitStateChanged`."""
         return self._connection.hooks.on_circuit_change(fn)
-
-    async def download(
-        self,
-        url: str,
-        path: str | os.PathLike[str],
-        *,
-        expected_sha256: str | None,
-        expected_size: int | None = None,
-        progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
-    ) -> DownloadResult:
-        """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
-        renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
-
-        `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
-        `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
-        """
-        return await adownload(
-            self._connection.http,
-            url,
-            path,
-            expected_sha256=expected_sha256,
-            expected_size=expected_size,
-            progress=progress,
-            chunk_size=chunk_size,
-            retry=retry,
-            clock=self._connection.clock,
-            redaction=self._connection.redaction,
-        )
 
     def is_authenticated(self) -> bool:
         """True when the client holds a token that has not expired (no request is made)."""

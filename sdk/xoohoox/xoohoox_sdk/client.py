@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 
-from ._runtime import ConfigurationError, Deferral, Hooks, PathDefaults, RequestOptions, merge_options
+from ._runtime import ConfigurationError, Hooks, PathDefaults, RequestOptions, merge_options
 from ._runtime.core import httpx
 
 
@@ -22,7 +22,6 @@ class Client:
         *,
         httpx_client: httpx.Client | None = None,
         async_httpx_client: httpx.AsyncClient | None = None,
-        deferral: Deferral | None = None,
         api_version: str | None = None,
         validate_responses: bool = True,
         path_defaults: PathDefaults | None = None,
@@ -32,8 +31,6 @@ class Client:
     ) -> None:
         self._httpx_client = httpx_client
         self._async_httpx_client = async_httpx_client
-        self.deferral: Deferral = deferral or Deferral()
-        """Where deferrable writes go when called with deliver="queued" (no outbox unless configured)."""
         self.api_version = api_version
         """The server's API version (None: the newest); older ones get fallbacks for newer operations."""
         self.validate_responses = validate_responses

@@ -42,7 +42,16 @@ from ..policies._settings import ClientSettings, load_settings
 from ..policies._timeouts import Timeouts
 from ..shapes._versions import parse_version
 
-__all__ = ["AsyncConnection", "AuthSpec", "SdkIdentity", "SyncConnection", "token_provider"]
+__all__ = [
+    "AsyncConnection",
+    "AuthSpec",
+    "ConnectionOptions",
+    "NoDeferral",
+    "SdkIdentity",
+    "SyncConnection",
+    "no_deferral",
+    "token_provider",
+]
 
 AuthKind = Literal["none", "bearer", "login", "client_credentials"]
 
@@ -193,6 +202,24 @@ class Deferring(Protocol):
     def close(self) -> None: ...
 
     async def aclose(self) -> None: ...
+
+
+class NoDeferral:
+    """The deferral of an SDK without deferrable operations (and so without the outbox wing): nothing to run."""
+
+    def start(self, http: httpx.Client) -> None:
+        """Nothing to start: no outbox delivers through the pool."""
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+    async def aclose(self) -> None:
+        """Nothing to stop."""
+
+
+def no_deferral(identity: SdkIdentity, options: Mapping[str, Any], clock: Clock | None) -> NoDeferral:
+    """The `DeferralFactory` a generated client without deferrable operations hands its connection."""
+    return NoDeferral()
 
 
 DeferralT = TypeVar("DeferralT", bound=Deferring)

@@ -115,9 +115,18 @@ def _fast_backend(name: str) -> Callable[..., httpx.AsyncBaseTransport]:
     """The `fast` wing's transport class for `name`, imported now (it imports aiohttp/httptools lazily itself)."""
     module_name, class_name = _FAST_BACKENDS[name]
     runtime = __name__.rpartition(".")[0].rpartition(".")[0]  # `runtime`, or `<sdk>._runtime` in an SDK
-    transport_class: Callable[..., httpx.AsyncBaseTransport] = getattr(
-        importlib.import_module(f"{runtime}.fast.{module_name}"), class_name
-    )
+    try:
+        module = importlib.import_module(f"{runtime}.fast.{module_name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{runtime}.fast":
+            raise
+        # the generator leaves the wing out of an SDK that does not declare the `fast` extra (sdks.toml)
+        raise ConfigurationError(
+            f"transport={name!r} is not available: this SDK was generated without the `fast` extra; "
+            'use transport="httpx" (the default)',
+            setting="transport",
+        ) from None
+    transport_class: Callable[..., httpx.AsyncBaseTransport] = getattr(module, class_name)
     return transport_class
 
 

@@ -45,7 +45,6 @@ silences it.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -141,6 +140,8 @@ class ClientSettings:
 def _toml_layer(path: Path, origin_hint: str, prefix: str) -> list[Given]:
     """The settings a TOML file gives: its ``[<prefix>]`` table, or its top-level keys."""
     origin = f"the config file {path}{origin_hint}"
+    import tomllib  # only when a config file is given: most clients never read one
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

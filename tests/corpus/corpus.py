@@ -200,11 +200,16 @@ def table(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def chosen_specs(argv: Sequence[str] | None) -> list[CorpusSpec]:
+    """The specs a command line names (all when it names none); `--large` adds the large ones to the pool."""
     names = list(sys.argv[1:] if argv is None else argv)
     pool = SPECS + LARGE_SPECS if "--large" in names else SPECS
     names = [name for name in names if name != "--large"]
-    chosen = [spec for spec in pool if not names or spec.name in names]
+    return [spec for spec in pool if not names or spec.name in names]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    chosen = chosen_specs(argv)
     with tempfile.TemporaryDirectory(prefix="corpus-") as scratch:
         outcomes = [run_one(spec, Path(scratch)) for spec in chosen]
     print(table(outcomes))

@@ -10,7 +10,6 @@ enum, default or type, and a JSON body from the request body's example when ther
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +20,7 @@ import httpx
 
 from generator.spec_walk import load, resolve, split_pointer
 from mock.prism import MockError, PrismServer, free_port
-from tests.corpus.corpus import CACHE, LARGE_SPECS, SPECS, CorpusSpec, extract
+from tests.corpus.corpus import CACHE, CorpusSpec, chosen_specs, extract
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _SAMPLE_BY_TYPE = {"integer": 1, "number": 1, "boolean": "true", "array": "a"}
@@ -186,11 +185,7 @@ def table(outcomes: Sequence[MockOutcome]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    names = list(sys.argv[1:] if argv is None else argv)
-    pool = SPECS + LARGE_SPECS if "--large" in names else SPECS
-    names = [name for name in names if name != "--large"]
-    chosen = [spec for spec in pool if not names or spec.name in names]
-    outcomes = [run_one(spec) for spec in chosen]
+    outcomes = [run_one(spec) for spec in chosen_specs(argv)]
     print(table(outcomes))
     return 0 if all(o.failure is None for o in outcomes) else 1
 

@@ -1,20 +1,7 @@
 """Circuit breaker transports: apply a `CircuitBreaker` (`policies/_circuit_breaker.py`) to every request.
 
-Stop calling a host that keeps failing, then probe it before trusting it again.
-
-Per host (``host[:port]``), `HostCircuits` runs this state machine (pure, thread-safe, shared by the
-sync and async transports):
-
-```
-CLOSED --(failure_threshold consecutive failures)--> OPEN --(recovery_timeout_s elapsed)--> HALF_OPEN
-HALF_OPEN --(the one probe succeeds)--> CLOSED      HALF_OPEN --(the probe fails)--> OPEN
-```
-
-Open: calls fail fast with `CircuitOpenError`, no I/O. Half-open: exactly one probe goes through, other
-calls fail fast meanwhile. Failures are transient ones only: connect errors, timeouts, network errors,
-and statuses in `CircuitBreaker.failure_statuses` (500/502/503/504 by default, not 429: a rate limit
-says the host is alive). Other responses count as successes and reset the count; other exceptions
-count as neither.
+The state machine, what counts as a failure and when a host is probed again are the policy's, described
+in `policies/_circuit_breaker.py`; these transports only ask it before each send and report each outcome.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import attrs
 from generator.media_types import BINARY, essence
 from generator.registry import SdkEntry
 from generator.spec_context import SpecContext
+from generator.spec_walk import follow_ref_or, operations
 
 BASE_WINGS = ("core", "policies", "pipeline", "auth", "shapes", "client")
 """The wings every SDK carries, bottom first (the order `make lint` checks)."""
@@ -44,13 +45,11 @@ class Wings:
 
 
 def _response_media_types(document: Mapping[str, Any]) -> Iterator[str]:
-    for item in (document.get("paths") or {}).values():
-        for operation in item.values() if isinstance(item, Mapping) else ():
-            if not isinstance(operation, Mapping):
-                continue
-            for response in (operation.get("responses") or {}).values():
-                if isinstance(response, Mapping):
-                    yield from response.get("content") or {}
+    for found in operations(document):
+        for response in (found.operation.get("responses") or {}).values():
+            response = follow_ref_or(document, response, {})  # a response may be a components $ref
+            if isinstance(response, Mapping):
+                yield from response.get("content") or {}
 
 
 def has_binary_response(document: Mapping[str, Any]) -> bool:

@@ -281,6 +281,7 @@ if TYPE_CHECKING:
         spread_event,
     )
     from .shapes._argument_types import (
+        BodyShapes,
         check_arguments,
     )
     from .shapes._envelope import (
@@ -589,7 +590,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": ("check_arguments",),
+    "shapes._argument_types": (
+        "BodyShapes",
+        "check_arguments",
+    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -684,6 +688,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",

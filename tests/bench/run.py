@@ -382,12 +382,13 @@ def aux_command(module: str, base_url: str, sdk_dir: Path, *extra: str) -> list[
 
 
 def instruction_counts(url: str, sdk_dir: Path) -> dict[str, float | str]:
-    """Callgrind's counts per request: raw httpx; our sync SDK with and without validation; at INFO and off."""
+    """Callgrind's counts per request: raw httpx; our sync SDK with and without validation; at INFO and off;
+    raw aiohttp and our async SDK as installed and with ``transport="aiohttp"`` (32 in flight)."""
     if not INSTRUCTIONS:
         return {}
     say(
         "bench: instructions per request under callgrind (raw httpx; our SDK sync with and without response "
-        "validation, and with logging off and at INFO; BENCH_INSTRUCTIONS=0 skips)"
+        "validation, and with logging off and at INFO; raw aiohttp and our async SDK; BENCH_INSTRUCTIONS=0 skips)"
     )
     sdk = ("--sdk-dir", str(sdk_dir))
     return {
@@ -396,6 +397,9 @@ def instruction_counts(url: str, sdk_dir: Path) -> dict[str, float | str]:
         "sdk-novalidate": instructions_per_request("sdk_sync", url, *sdk, "--no-validate"),
         "sdk-log-off": instructions_per_request("sdk_sync", url, *sdk, "--log-level", "OFF"),
         "sdk-log-info": instructions_per_request("sdk_sync", url, *sdk, "--log-level", "INFO"),
+        "aiohttp": instructions_per_request("aiohttp_async", url),
+        "sdk-async": instructions_per_request("sdk_async", url, *sdk),
+        "sdk-async-aiohttp": instructions_per_request("sdk_async", url, *sdk, "--transport", "aiohttp"),
     }
 
 

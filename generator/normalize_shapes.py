@@ -11,7 +11,12 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 - inline property schemas of one object that share a `title` lose it, so their models are named after their
   properties (openapi-python-client names an inline model parent + title: siblings would collide);
 - a path parameter's schema `default` is dropped: path parameters are always required, and a default before
-  a required argument is a Python syntax error.
+  a required argument is a Python syntax error;
+- a property whose schema is a boolean (OpenAPI 3.1, JSON Schema: `true` allows any value, `false` none), which
+  openapi-python-client's model refuses with the whole document: `true` becomes `{}`, and a `false` property,
+  which can never be present, is left out of the model (and of `required`);
+- a component schema whose `oneOf`/`anyOf` member refers back to it (a JSON value: string, number, ..., or an
+  array of such values), which openapi-python-client cannot parse, reads the inner reference as any value.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _untype_mixed_enums(document, note)
     _stringify_structured_headers(document, note)
     _drop_path_parameter_defaults(document, note)
+    _replace_boolean_properties(document, note)
+    _unnest_recursive_unions(document, note)
     _untitle_sibling_properties(document, note)
 
 
@@ -102,6 +109,37 @@ def _drop_path_parameter_defaults(document: dict[str, Any], note: Note) -> None:
             if isinstance(schema, dict) and "default" in schema:
                 del schema["default"]
                 note((*path, "schema", "default"), "path-parameter-default", "dropped: path parameters are required")
+
+
+def _replace_boolean_properties(document: dict[str, Any], note: Note) -> None:
+    for path, schema in list(walk(document)):
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(properties, dict) or (path and path[-1] == "properties") or not _is_schema_path(path):
+            continue
+        for name, value in list(properties.items()):
+            where = (*path, "properties", str(name))
+            if value is True:
+                properties[name] = {}
+                note(where, "boolean-schema", "schema `true`: a value of any type")
+            elif value is False:
+                del properties[name]
+                note(where, "boolean-schema", "schema `false` (never present): left out of the model")
+                if isinstance(schema.get("required"), list) and name in schema["required"]:
+                    schema["required"] = [required for required in schema["required"] if required != name]
+
+
+def _unnest_recursive_unions(document: dict[str, Any], note: Note) -> None:
+    schemas = (document.get("components") or {}).get("schemas")
+    for key, schema in list(schemas.items()) if isinstance(schemas, dict) else ():
+        own = f"#/components/schemas/{str(key).replace('~', '~0').replace('/', '~1')}"
+        for union in ("oneOf", "anyOf"):
+            members = schema.get(union) if isinstance(schema, dict) else None
+            for index, member in enumerate(members if isinstance(members, list) else ()):
+                for path, node in list(walk(member, ("components", "schemas", str(key), union, str(index)))):
+                    for field, value in list(node.items()) if isinstance(node, dict) else ():
+                        if isinstance(value, dict) and value.get("$ref") == own:
+                            node[field] = {}
+                            note((*path, field), "recursive-union", f"refers back to {key}: read as any value")
 
 
 def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:

@@ -79,3 +79,37 @@ def test_sibling_inline_models_sharing_a_title_are_named_by_their_properties() -
     properties = result.document["components"]["schemas"]["Links"]["properties"]
     assert "title" not in properties["html"] and "title" not in properties["self"]
     assert properties["other"]["title"] == "Solo"
+
+
+def test_boolean_property_schemas_are_an_any_value_or_left_out() -> None:
+    """A property schema `true` accepts anything; `false` can never be present: it leaves the model and `required`.
+
+    openapi-python-client refuses the whole document over either (vercel.com's spec has `properties:
+    {additionalProperties: false}`).
+    """
+    schema = {
+        "type": "object",
+        "required": ["a", "gone", "listed"],
+        "properties": {"a": True, "gone": False, "b": {"type": "string"}},
+    }
+    document = doc(components={"schemas": {"A": schema}})
+    result = normalise(document, file="s.json").document["components"]["schemas"]["A"]
+    assert result["properties"] == {"a": {}, "b": {"type": "string"}}
+    assert result["required"] == ["a", "listed"]  # a name without a property stays: JSON Schema allows it
+    assert rules(document) == [
+        ("/components/schemas/A/properties/a", "boolean-schema"),
+        ("/components/schemas/A/properties/gone", "boolean-schema"),
+    ]
+
+
+def test_a_union_member_referring_back_to_its_union_reads_the_reference_as_any_value() -> None:
+    """`V = string | number | list[V]` (vercel.com's EdgeConfigItemValue): openapi-python-client refuses the schema
+    ("Invalid property in union"), so the inner reference becomes `{}`; other references stay."""
+    recursive = {"type": "array", "items": {"$ref": "#/components/schemas/V"}}
+    other = {"type": "array", "items": {"$ref": "#/components/schemas/W"}}
+    schemas = {"V": {"oneOf": [{"type": "string"}, recursive, other]}, "W": {"type": "string"}}
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]["V"]["oneOf"]
+    assert result[1] == {"type": "array", "items": {}}
+    assert result[2] == other
+    assert rules(document) == [("/components/schemas/V/oneOf/1/items", "recursive-union")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.corpus.corpus import LARGE_SPECS, SPECS, Outcome, run_one, table
+from tests.corpus.corpus import LARGE_SPECS, SPECS, Outcome, run_all, table
 
 pytestmark = pytest.mark.corpus
 
@@ -45,7 +45,7 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
     """Every corpus spec generated once; the table is printed whatever the tests conclude."""
     scratch: Path = tmp_path_factory.mktemp("corpus")
     try:
-        results = {spec.name: run_one(spec, scratch) for spec in CHOSEN}
+        results = {outcome.name: outcome for outcome in run_all(CHOSEN, scratch)}
     except RuntimeError as exc:  # npm pack failed: no registry, no cache
         pytest.fail(f"corpus specs unavailable: {exc}")
     capture = request.config.pluginmanager.getplugin("capturemanager")

@@ -33,7 +33,11 @@ def _timed(command: list[str]) -> tuple[float, float]:
     """(wall s, CPU s of the process and its children) of one run of `command`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    # the interpreter's bin/ first on PATH: vanilla's ruff post-hooks run only when `ruff` is found there (without it
+    # they are skipped with a warning, and vanilla's time would leave out the formatting ours includes)
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), "PATH": path}
+    subprocess.run(command, check=True, capture_output=True, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -16,7 +16,10 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
   openapi-python-client's model refuses with the whole document: `true` becomes `{}`, and a `false` property,
   which can never be present, is left out of the model (and of `required`);
 - a component schema whose `oneOf`/`anyOf` member refers back to it (a JSON value: string, number, ..., or an
-  array of such values), which openapi-python-client cannot parse, reads the inner reference as any value.
+  array of such values), which openapi-python-client cannot parse, reads the inner reference as any value;
+- inline body and response schemas of one operation that share a `title` but differ (slack.com's 200 and
+  default responses) get a numbered title on the later ones: openapi-python-client names them operation +
+  title, and refuses the second as a duplicate model.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _drop_path_parameter_defaults(document, note)
     _replace_boolean_properties(document, note)
     _unnest_recursive_unions(document, note)
+    _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
 
 
@@ -140,6 +144,42 @@ def _unnest_recursive_unions(document: dict[str, Any], note: Note) -> None:
                         if isinstance(value, dict) and value.get("$ref") == own:
                             node[field] = {}
                             note((*path, field), "recursive-union", f"refers back to {key}: read as any value")
+
+
+def _number_operation_titles(document: dict[str, Any], note: Note) -> None:
+    for route, item in document["paths"].items():
+        for method in HTTP_METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(operation, dict):
+                continue
+            bodies: list[tuple[tuple[str, ...], Any]] = [(("requestBody",), operation.get("requestBody"))]
+            responses = operation.get("responses")
+            bodies += (
+                [(("responses", str(code)), body) for code, body in responses.items()]
+                if isinstance(responses, dict)
+                else []
+            )
+            first: dict[str, Any] = {}
+            for where, body in bodies:
+                content = body.get("content") if isinstance(body, dict) else None
+                for media_type, media in content.items() if isinstance(content, dict) else ():
+                    schema = media.get("schema") if isinstance(media, dict) else None
+                    if not (isinstance(schema, dict) and isinstance(schema.get("title"), str)):
+                        continue
+                    title = schema["title"]
+                    if first.setdefault(title, schema) == schema:
+                        continue  # the first with its title, or the same schema again
+                    number = 2
+                    while f"{title} {number}" in first:
+                        number += 1
+                    schema["title"] = f"{title} {number}"
+                    first[schema["title"]] = schema
+                    path = ("paths", str(route), method, *where, "content", str(media_type), "schema", "title")
+                    note(
+                        path,
+                        "model-name-collision",
+                        f"title shared with another body of the operation: {title!r} → {schema['title']!r}",
+                    )
 
 
 def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:

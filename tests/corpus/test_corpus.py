@@ -29,8 +29,6 @@ DOCUMENTED_REFUSALS = {
     ),
     # openapi-python-client's own limits on real APIs, refused at the first pointer it drops
     "box.com": ("#/paths/~1events/get/responses/200: [openapi-python-client]", "Could not find reference"),
-    "slack.com": ("#/paths/~1conversations.invite/post/responses/default: [openapi-python-client]",),
-    "vercel.com": ("[openapi-python-client] Failed to parse OpenAPI document",),
     "digitalocean.com": ("#/paths/~1v2~1actions/get: [openapi-python-client]", "Cannot take allOf a non-object"),
     "github.com/api.github.com": ("#/paths/~1events/get: [openapi-python-client]", "Could not find reference"),
     "stripe.com": ("#/paths/~1v1~1checkout~1sessions/post: [openapi-python-client]", "Invalid property in union"),

@@ -113,3 +113,22 @@ def test_a_union_member_referring_back_to_its_union_reads_the_reference_as_any_v
     assert result[1] == {"type": "array", "items": {}}
     assert result[2] == other
     assert rules(document) == [("/components/schemas/V/oneOf/1/items", "recursive-union")]
+
+
+def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titles() -> None:
+    """slack.com titles both the 200 and the default response of conversations.invite alike: openapi-python-client
+    names both models after operation + title and drops the second as a duplicate; the same schema again keeps it."""
+    ok = {"type": "object", "title": "invite schema", "properties": {"ok": {"type": "boolean"}}}
+    error = {"type": "object", "title": "invite schema", "properties": {"error": {"type": "string"}}}
+    responses = {
+        "200": {"description": "ok", "content": {"application/json": {"schema": ok}}},
+        "201": {"description": "ok", "content": {"application/json": {"schema": dict(ok)}}},
+        "default": {"description": "error", "content": {"application/json": {"schema": error}}},
+    }
+    document = doc(paths={"/invite": {"post": {"operationId": "invite", "responses": responses}}})
+    result = normalise(document, file="s.json").document["paths"]["/invite"]["post"]["responses"]
+    titles = [result[code]["content"]["application/json"]["schema"]["title"] for code in ("200", "201", "default")]
+    assert titles == ["invite schema", "invite schema", "invite schema 2"]
+    assert rules(document) == [
+        ("/paths/~1invite/post/responses/default/content/application~1json/schema/title", "model-name-collision")
+    ]

@@ -90,6 +90,14 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _attribute_type(text: str | None) -> str | None:
+    """An attribute's declared type: `Final[X]` is X, a bare `Final` declares none (the value's type is kept,
+    as without an annotation), so adding or dropping `Final` is no change of its type."""
+    if text is not None and text.startswith(("Final[", "typing.Final[")) and text.endswith("]"):
+        return text[text.index("[") + 1 : -1]
+    return None if text in ("Final", "typing.Final") else text
+
+
 def _record(obj: griffe.Object) -> Record:
     if isinstance(obj, griffe.Function):
         return {
@@ -165,8 +173,9 @@ def _record_changes(path: str, before: Record, after: Record) -> Iterator[Surfac
         what = f"bases changed from {before['bases']} to {after['bases']}"
         yield SurfaceChange(path=path, what=what, breaking=bool(removed))
     elif before["kind"] == "attribute":
-        what = f"type changed from {before['annotation']} to {after['annotation']}"
-        yield SurfaceChange(path=path, what=what, breaking=True)
+        if _attribute_type(before["annotation"]) != _attribute_type(after["annotation"]):
+            what = f"type changed from {before['annotation']} to {after['annotation']}"
+            yield SurfaceChange(path=path, what=what, breaking=True)
     else:
         yield SurfaceChange(path=path, what=f"changed: {before} -> {after}", breaking=True)
 

@@ -31,6 +31,7 @@ from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
+from generator.body_types import BodyTypeError, body_dicts, body_imports, body_parameter, body_shapes, body_target
 from generator.facade import render as render_facade
 from generator.generator_problems import RULE, problem_findings
 from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
@@ -67,6 +68,7 @@ EXTRA_TEMPLATES = {
     "sdk_resources.py.jinja": "{package}/_resources.py",
     "sdk_clients.py.jinja": "{package}/_clients.py",
     "sdk_response_schemas.py.jinja": "{package}/_response_schemas.py",
+    "sdk_bodies.py.jinja": "{package}/bodies.py",
     "sdk_readme.md.jinja": "README.md",
     "sdk_pyproject.toml.jinja": "pyproject.toml",
 }
@@ -181,13 +183,23 @@ def _decide_types(project: Project, context: SpecContext) -> None:
         checked = argument_types(endpoint, endpoint.list_all_parameters())
         return {name: tuple("type(None)" if c == "NoneType" else c for c in found) for name, found in checked.items()}
 
+    collections = project.openapi.endpoint_collections_by_tag
+    try:
+        bodies = body_dicts(collections, [str(model.class_info.name) for model in project.openapi.models])
+    except BodyTypeError as exc:
+        raise BuildError(str(exc)) from None
     project.env.globals.update(
         types_of=lambda endpoint: operation_types(endpoint, context.envelope_data_field),
         page_item_type=lambda endpoint: page_item_type(endpoint, pagination_of(endpoint)),
         argument_types=argument_classes,
         resource_imports=lambda collections: resource_imports(
             collections, context.envelope_data_field, pagination_of, identifier
-        ),
+        )
+        + body_imports(collections),
+        body_types=bodies,  # the TypedDicts of <package>/bodies.py
+        body_parameter=body_parameter,
+        body_shapes=body_shapes,
+        body_target=body_target,
     )
 
 

@@ -147,7 +147,8 @@ def operations(document: Mapping[str, Any], methods: Sequence[str] = HTTP_METHOD
     """Every operation under `paths`, in document order (path by path, `methods` order within a path)."""
     paths = document.get("paths")
     found: list[Operation] = []
-    for path, item in paths.items() if isinstance(paths, Mapping) else ():
+    for path, raw_item in paths.items() if isinstance(paths, Mapping) else ():
+        item = follow_ref_or(document, raw_item, raw_item)  # a Path Item may itself be a `$ref`
         for method in methods if isinstance(item, Mapping) else ():
             operation = item.get(method)
             if isinstance(operation, Mapping):

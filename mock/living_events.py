@@ -34,8 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
-import yaml
 
+from generator import spec_walk
 from mock.state_api import Change
 from mock.state_records import substitute
 from mock.ws_document import AsyncApiDocument, MessageSpec
@@ -72,7 +72,7 @@ class EmittedEvent:
 
 def emitted_events(document: AsyncApiDocument) -> list[EmittedEvent]:
     """The messages of `document` that carry `x-mock-emitted-by`, each on each channel that has it."""
-    raw = yaml.safe_load(document.path.read_text(encoding="utf-8"))
+    raw = spec_walk.load(document.path)
     emitters: dict[str, frozenset[str]] = {}
     conditions: dict[str, Condition] = {}
     for message in _messages(raw):

@@ -22,9 +22,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import yaml
 from aiohttp import web
 
+from generator import spec_walk
 from mock.living_http import LivingHttp
 from mock.prism import LOOPBACK, MockError, PrismServer, free_port
 from mock.state_api import Change, LivingApi
@@ -39,7 +39,7 @@ class LivingMock:
         self.spec = spec
         self.log_path = log_path
         self._seed = seed
-        self.api = LivingApi(yaml.safe_load(spec.read_text(encoding="utf-8")), seed=seed)
+        self.api = LivingApi(spec_walk.load(spec), seed=seed)
         self.http = LivingHttp(self.api, seed=seed)
         self._wanted_port = port
         self.port = 0
@@ -63,7 +63,7 @@ class LivingMock:
 
     def reload(self, spec: Path) -> None:
         """Serve `spec` from now on (a saved, clean version): its examples become the state, the hook stays."""
-        api = LivingApi(yaml.safe_load(spec.read_text(encoding="utf-8")), seed=self._seed)
+        api = LivingApi(spec_walk.load(spec), seed=self._seed)
         api.on_change = self.api.on_change
         self.api = api
         self.http.api = api

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from generator import spec_walk
 from generator.spec_walk import follow_ref_or
 
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -176,36 +177,29 @@ KIND = {
 
 def operations(document: Mapping[str, Any]) -> list[Operation]:
     """Every operation of `document`, the most specific path first (literal segments beat parameters)."""
-    paths: Mapping[str, Any] = document.get("paths") or {}
-    roles = _kinds(paths)
+    roles = _kinds(document.get("paths") or {})
     found: list[Operation] = []
-    for template, raw_item in paths.items():
-        item = deref(document, raw_item)
+    for walked in spec_walk.operations(document, METHODS):
+        template, method, op = walked.path, walked.method, walked.operation
         role, resource = roles.get(template, ("none", None))
-        for method in METHODS:
-            if method not in item:
-                continue
-            op = item[method]
-            params = _params(document, item, op)
-            path_params = tuple(PARAM.findall(template))
-            kind = KIND.get((role, method), "canned")
-            found.append(
-                Operation(
-                    method=method.upper(),
-                    template=template,
-                    operation_id=str(op.get("operationId") or f"{method} {template}"),
-                    pattern=_pattern(template),
-                    literal_segments=sum(1 for s in template.split("/") if s and not PARAM.fullmatch(s)),
-                    path_params=path_params,
-                    param_examples={
-                        p["name"]: p["example"] for p in params if p.get("in") == "path" and "example" in p
-                    },
-                    query_params=tuple(str(p["name"]) for p in params if p.get("in") == "query"),
-                    answers=_answers(document, op.get("responses") or {}),
-                    kind=kind,
-                    resource=resource if kind != "canned" else None,
-                )
+        params = _params(document, walked.item, op)
+        path_params = tuple(PARAM.findall(template))
+        kind = KIND.get((role, method), "canned")
+        found.append(
+            Operation(
+                method=method.upper(),
+                template=template,
+                operation_id=str(op.get("operationId") or f"{method} {template}"),
+                pattern=_pattern(template),
+                literal_segments=sum(1 for s in template.split("/") if s and not PARAM.fullmatch(s)),
+                path_params=path_params,
+                param_examples={p["name"]: p["example"] for p in params if p.get("in") == "path" and "example" in p},
+                query_params=tuple(str(p["name"]) for p in params if p.get("in") == "query"),
+                answers=_answers(document, op.get("responses") or {}),
+                kind=kind,
+                resource=resource if kind != "canned" else None,
             )
+        )
     found.sort(key=lambda o: (-o.literal_segments, -len(o.template)))
     return found
 

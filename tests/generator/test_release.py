@@ -300,3 +300,19 @@ def test_a_narrowed_return_type_is_no_break(tmp_path: Path) -> None:
     assert [(str(c), c.breaking) for c in changes] == [
         ("WidgetsResource.list: returns list[str] instead of list[str] | None", False)
     ]
+
+
+def test_final_on_an_attribute_is_no_type_change(tmp_path: Path) -> None:
+    """`self.get: Final = raw(...)` keeps the value's type (pyright --verifytypes counts it declared): adding
+    it is no change; `Final[int]` is an int, so `Final[int]` -> `str` still is one."""
+    before = (
+        RESOURCES_V1
+        + "\n\nclass Raw:\n    def __init__(self) -> None:\n        self.plain = 1\n        self.typed: int = 1\n"
+    )
+    after = before.replace("self.plain = 1", "self.plain: Final = 1").replace(
+        "self.typed: int", "self.typed: Final[str]"
+    )
+    write_package(tmp_path / "old", PACKAGE_V1, before)
+    write_package(tmp_path / "new", PACKAGE_V1, "from typing import Final\n" + after)
+    changes = compare_surfaces(surface_of(tmp_path / "old"), surface_of(tmp_path / "new"))
+    assert [(str(c), c.breaking) for c in changes] == [("Raw.typed: type changed from int to Final[str]", True)]

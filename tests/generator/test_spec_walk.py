@@ -111,6 +111,19 @@ def test_operations_of_a_document_without_paths_or_with_odd_ones_are_none() -> N
     assert operations({"paths": {"/a": None, "/b": {"get": "not an operation"}}}) == []
 
 
+def test_a_path_item_given_as_a_ref_is_followed_and_a_broken_one_skipped() -> None:
+    document = {
+        "paths": {
+            "/shared": {"$ref": "#/components/pathItems/Shared"},
+            "/broken": {"$ref": "#/components/pathItems/Missing"},
+        },
+        "components": {"pathItems": {"Shared": {"get": {"operationId": "getShared"}}}},
+    }
+    found = operations(document)
+    assert [(op.method, op.path, op.operation_id) for op in found] == [("get", "/shared", "getShared")]
+    assert found[0].item == {"get": {"operationId": "getShared"}}
+
+
 def test_documented_errors_are_the_numbered_4xx_and_5xx_statuses() -> None:
     found = [(op.operation_id, status) for op, status in documented_errors(DOCUMENT)]
     assert found == [("getItem", 404), (None, 500), (None, 503)]

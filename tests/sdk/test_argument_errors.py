@@ -22,14 +22,18 @@ def client() -> Any:
 
 
 def test_a_dict_body_names_the_body_and_its_model(client: MyRVM) -> None:
-    """A dict where the model belongs: TypeError naming 'body' and its models, not the old AttributeError."""
-    with pytest.raises(TypeError, match="argument 'body' must be MetricSample or MetricBatch, not dict"):
+    """A dict that fits none of the body's TypedDicts: TypeError naming 'body' and its models, not the old
+    AttributeError (a dict that fits is sent: tests/sdk/test_typed_bodies.py)."""
+    with pytest.raises(TypeError, match="argument 'body' must be MetricSample or MetricBatch or a dict shaped as"):
         client.metrics.create("rvm-0042", body={"cpu_percent": 1.0})  # type: ignore[call-overload]
 
 
 def test_none_for_a_required_body_names_the_body(client: MyRVM) -> None:
     """None where a required body belongs is refused with the model's name."""
-    with pytest.raises(TypeError, match="argument 'body' must be TimezoneSyncRequest, not NoneType"):
+    with pytest.raises(
+        TypeError,
+        match="argument 'body' must be TimezoneSyncRequest or a dict shaped as TimezoneSyncRequestDict, not NoneType",
+    ):
         client.timezone.sync(body=None)  # type: ignore[arg-type]
 
 

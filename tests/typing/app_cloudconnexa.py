@@ -26,6 +26,13 @@ async def network_names_async(client: AsyncCloudConnexa) -> list[str]:
     return [network.name async for network in networks]
 
 
+def create_network(client: CloudConnexa) -> Network:
+    """The body as a dict (NetworkCreateRequestDict); the async client takes the same."""
+    network = client.networks.create(body={"name": "office", "connectors": [], "tunnelingProtocol": "OPENVPN"})
+    assert_type(network, Network)
+    return network
+
+
 def one(client: CloudConnexa, network_id: str) -> Network:
     network = client.networks.get(network_id)
     assert_type(network, Network)

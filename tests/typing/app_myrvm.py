@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from myrvm_sdk import AsyncMyRVM, MyRVM, QueuedReceipt, RawResponse, RequestOptions
+from myrvm_sdk.bodies import RvmConfigUpdateDict
 from myrvm_sdk.errors import MyRVMError, NotModifiedError, OutboxFullError, RealtimeError
 from myrvm_sdk.models import MetricsAccepted, MetricSample, RvmConfig, RvmConfigUpdate
 
@@ -42,6 +43,18 @@ def switch_off_maintenance(client: MyRVM) -> bool:
     updated = client.config.update("rvm-0042", body=RvmConfigUpdate(maintenance_mode=False))
     assert_type(updated, RvmConfig)
     return updated.maintenance_mode
+
+
+def tune(client: MyRVM) -> RvmConfig:
+    """A body may be a plain dict of the model's JSON shape (a TypedDict, nested ones and enum values too)."""
+    change: RvmConfigUpdateDict = {"confidence_threshold": 0.8, "camera": {"exposure_mode": "auto"}}
+    return client.config.update("rvm-0042", body=change)
+
+
+def report_dict(client: MyRVM) -> int:
+    """A oneOf body takes either branch's dict: a batch of samples here."""
+    accepted = client.metrics.create("rvm-0042", body={"samples": []})
+    return accepted.accepted
 
 
 async def threshold_async(client: AsyncMyRVM) -> float:

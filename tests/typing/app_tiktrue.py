@@ -20,6 +20,11 @@ def payments(client: TikTrue) -> list[PaymentSession]:
         return []
 
 
+def checkout(client: TikTrue) -> PaymentSession:
+    """The body as a dict of PaymentCreateRequestDict: enum values as Literals."""
+    return client.payments.create(body={"plan": "pro", "duration_months": 12})
+
+
 async def first_payment(client: AsyncTikTrue) -> PaymentSession | None:
     async for session in client.payments.history_all(max_items=1):
         return session

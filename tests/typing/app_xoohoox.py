@@ -31,6 +31,15 @@ def plan(client: Xoohoox, request: BatchCreate) -> str:
     return created.id
 
 
+def plan_from_dict(client: Xoohoox) -> str:
+    """The body as a dict: an enum by its value, a date as the string the JSON carries."""
+    created = client.batches.create(
+        body={"product_type": "cold_pressed", "quantity": 120.0, "start_date": "2026-01-05"}
+    )
+    assert_type(created, Batch)
+    return created.id
+
+
 async def batch_async(client: AsyncXoohoox, batch_id: str) -> Batch:
     batch = await client.batches.get(batch_id)
     assert_type(batch, Batch)

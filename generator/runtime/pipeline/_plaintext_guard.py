@@ -8,6 +8,7 @@ real-time client.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from ..core import httpx
@@ -18,6 +19,7 @@ __all__ = ["ENCRYPTED_SCHEMES", "is_loopback", "refuse_token_in_clear"]
 ENCRYPTED_SCHEMES = frozenset({"https", "wss"})
 
 
+@functools.lru_cache(maxsize=64)  # asked on every request with a token; a client talks to a host or two
 def is_loopback(host: str) -> bool:
     """True for a name or address that never leaves this machine."""
     if host == "localhost" or host.endswith(".localhost"):

@@ -203,7 +203,10 @@ class BackendAPIClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
     ) -> None:
-        self.base_url = (base_url if base_url is not None else os.environ.get("BACKEND_URL", BACKEND_URL)).rstrip("/")
+        # Final: a declared type (the value's str), so pyright --verifytypes does not count it ambiguous
+        self.base_url: Final = (
+            base_url if base_url is not None else os.environ.get("BACKEND_URL", BACKEND_URL)
+        ).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
         self._transport = _Borrowed(transport) if transport is not None else None

@@ -10,7 +10,7 @@ primary, typed surface; README.md, "From the design document", maps each name he
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from ._clients import CloudConnexa
 from ._runtime import (
@@ -61,7 +61,7 @@ from .models import (
     UserUpdateRequest,
 )
 
-RetryPolicy = keyword_aliases(
+RetryPolicy: Final = keyword_aliases(
     _RetryPolicy.from_retries,
     {
         "retry_codes": "statuses",
@@ -73,7 +73,7 @@ RetryPolicy = keyword_aliases(
 )
 """`RetryPolicy.from_retries` under the design document's keywords: `retry_codes` (`statuses`), `backoff_factor` (`first_delay_s`), `backoff_max` (`max_delay_s`), `backoff_jitter` (`jitter`)."""
 
-CircuitBreaker = keyword_aliases(
+CircuitBreaker: Final = keyword_aliases(
     _CircuitBreaker.for_errors,
     {"recovery_timeout": "recovery_timeout_s", "expected_exceptions": "errors"},
     name="CircuitBreaker",
@@ -98,25 +98,27 @@ class CloudConnexaClient(AliasedClient[CloudConnexa]):
     def __init__(self, base_url: str | None = None, **options: Any) -> None:
         settings = rename_settings({"base_url": base_url, **options} if base_url is not None else options, _SETTINGS)
         super().__init__(cast(Any, CloudConnexa)(**settings))
-        self.oauth = PlainResource(self.sdk.oauth, bodies={})
-        self.networks = PlainResource(
+        self.oauth: Final = PlainResource(self.sdk.oauth, bodies={})
+        self.networks: Final = PlainResource(
             self.sdk.networks, bodies={"create": NetworkCreateRequest, "update": NetworkUpdateRequest}
         )
-        self.connectors = PlainResource(
+        self.connectors: Final = PlainResource(
             self.sdk.connectors, bodies={"create": ConnectorRequest, "update": ConnectorRequest}
         )
-        self.routes = PlainResource(self.sdk.routes, bodies={"create": RouteRequest, "update": RouteRequest})
-        self.users = PlainResource(self.sdk.users, bodies={"create": UserCreateRequest, "update": UserUpdateRequest})
-        self.user_groups = PlainResource(
+        self.routes: Final = PlainResource(self.sdk.routes, bodies={"create": RouteRequest, "update": RouteRequest})
+        self.users: Final = PlainResource(
+            self.sdk.users, bodies={"create": UserCreateRequest, "update": UserUpdateRequest}
+        )
+        self.user_groups: Final = PlainResource(
             self.sdk.user_groups, bodies={"create": UserGroupRequest, "update": UserGroupRequest}
         )
-        self.dns_records = PlainResource(
+        self.dns_records: Final = PlainResource(
             self.sdk.dns_records, bodies={"create": DnsRecordRequest, "update": DnsRecordRequest}
         )
-        self.ip_services = PlainResource(
+        self.ip_services: Final = PlainResource(
             self.sdk.ip_services, bodies={"create": IpServiceRequest, "update": IpServiceRequest}
         )
-        self.vpn_regions = PlainResource(self.sdk.vpn_regions, bodies={})
+        self.vpn_regions: Final = PlainResource(self.sdk.vpn_regions, bodies={})
 
     def on_error(self, fn: Callable[..., object]) -> Callable[..., object]:
         """Register `fn(error, request, response)`: the SDK's `on_call_error` hook, its event spread into arguments."""

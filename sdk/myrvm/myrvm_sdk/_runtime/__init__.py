@@ -331,6 +331,7 @@ if TYPE_CHECKING:
         spread_event,
     )
     from .shapes._argument_types import (
+        BodyShapes,
         check_arguments,
     )
     from .shapes._envelope import (
@@ -683,7 +684,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": ("check_arguments",),
+    "shapes._argument_types": (
+        "BodyShapes",
+        "check_arguments",
+    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -791,6 +795,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",

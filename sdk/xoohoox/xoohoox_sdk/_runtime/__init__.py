@@ -285,6 +285,7 @@ if TYPE_CHECKING:
         spread_event,
     )
     from .shapes._argument_types import (
+        BodyShapes,
         check_arguments,
     )
     from .shapes._envelope import (
@@ -597,7 +598,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": ("check_arguments",),
+    "shapes._argument_types": (
+        "BodyShapes",
+        "check_arguments",
+    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -692,6 +696,7 @@ __all__ = [
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",

@@ -40,13 +40,15 @@ if TYPE_CHECKING:
     )
     from .client._connection import (
         AsyncConnection,
-        AuthSpec,
         ConnectionOptions,
         NoDeferral,
-        SdkIdentity,
         SyncConnection,
         no_deferral,
         token_provider,
+    )
+    from .client._identity import (
+        AuthSpec,
+        SdkIdentity,
     )
     from .client._raw_response import (
         RawResponse,
@@ -118,13 +120,19 @@ if TYPE_CHECKING:
     from .core._secret import (
         Secret,
     )
+    from .core._unset import (
+        UNSET,
+        Unset,
+    )
     from .download._download import (
-        DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        DEFAULT_DOWNLOAD_RETRY,
         DownloadResult,
         ProgressCallback,
         adownload,
         download,
+    )
+    from .download._download_defaults import (
+        DEFAULT_DOWNLOAD_CHUNK_BYTES,
+        DEFAULT_DOWNLOAD_RETRY,
     )
     from .fast._aiohttp_transport import (
         AiohttpTransport,
@@ -259,9 +267,7 @@ if TYPE_CHECKING:
         Permit,
     )
     from .policies._options import (
-        UNSET,
         RequestOptions,
-        Unset,
         apply_request_options,
         merge_options,
         new_idempotency_key,
@@ -416,13 +422,15 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "client._connection": (
         "AsyncConnection",
-        "AuthSpec",
         "ConnectionOptions",
         "NoDeferral",
-        "SdkIdentity",
         "SyncConnection",
         "no_deferral",
         "token_provider",
+    ),
+    "client._identity": (
+        "AuthSpec",
+        "SdkIdentity",
     ),
     "client._raw_response": (
         "RawResponse",
@@ -492,13 +500,19 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "redaction_for",
     ),
     "core._secret": ("Secret",),
+    "core._unset": (
+        "UNSET",
+        "Unset",
+    ),
     "download._download": (
-        "DEFAULT_DOWNLOAD_CHUNK_BYTES",
-        "DEFAULT_DOWNLOAD_RETRY",
         "DownloadResult",
         "ProgressCallback",
         "adownload",
         "download",
+    ),
+    "download._download_defaults": (
+        "DEFAULT_DOWNLOAD_CHUNK_BYTES",
+        "DEFAULT_DOWNLOAD_RETRY",
     ),
     "fast._aiohttp_transport": ("AiohttpTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
@@ -623,9 +637,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Permit",
     ),
     "policies._options": (
-        "UNSET",
         "RequestOptions",
-        "Unset",
         "apply_request_options",
         "merge_options",
         "new_idempotency_key",

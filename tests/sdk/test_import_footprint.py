@@ -58,3 +58,13 @@ def test_each_package_carries_exactly_the_wings_its_documents_need(entry: SdkEnt
     runtime = SDK_ROOT / entry.name / entry.package / "_runtime"
     carried = {path.parent.name for path in runtime.glob("*/__init__.py")}
     assert carried == set(registry_wings(entry).names)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[entry.name for entry in ENTRIES])
+def test_a_plain_import_loads_no_model_and_no_resource(entry: SdkEntry) -> None:
+    """`import <sdk>` loads no generated model, no operation module and no resource class: `models/__init__.py`
+    imports a model where its name is first used, and a client imports its resources when it is made."""
+    loaded = loaded_after_import(entry)
+    unwanted = tuple(f"{entry.package}.{module}" for module in ("models.", "api.", "_resources", "realtime.models."))
+    assert sorted(name for name in loaded if name.startswith(unwanted)) == []
+    assert f"{entry.package}._clients" in loaded  # the clients themselves are imported

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Generic, Literal, Protocol, TypedDict, TypeVar
-
-import attrs
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 from ..auth._auth import TokenRefreshAuth
-from ..auth._key_auth import KeyScheme, KeySchemeAuth, Requirement
+from ..auth._key_auth import KeySchemeAuth
 from ..auth._oauth2 import ClientCredentialsProvider
 from ..auth._token import TokenProvider
 from ..auth._token_providers import LoginTokenProvider, StaticTokenProvider
@@ -40,6 +38,7 @@ from ..policies._sdk_defaults import rate_limit_default, settings_defaults
 from ..policies._settings import ClientSettings, load_settings
 from ..policies._timeouts import Timeouts
 from ..shapes._versions import parse_version
+from ._identity import AuthSpec, SdkIdentity
 
 __all__ = [
     "AsyncConnection",
@@ -51,8 +50,6 @@ __all__ = [
     "no_deferral",
     "token_provider",
 ]
-
-AuthKind = Literal["none", "bearer", "login", "client_credentials"]
 
 
 class ConnectionOptions(TypedDict, total=False):
@@ -87,40 +84,6 @@ class ConnectionOptions(TypedDict, total=False):
     max_response_bytes: int | None  # largest in-memory response body (None: no limit)
     api_version: str | None  # the server's API version, for operations marked x-sdk-since (None: the newest)
     check_requests: bool  # check call values against the spec's constraints before sending (default True)
-
-
-@attrs.frozen(kw_only=True)
-class AuthSpec:
-    """How the spec says clients authenticate.
-
-    `login_path`/`refresh_path` are the operations marked ``x-sdk-auth: login|refresh``; `token_url` is
-    ``securitySchemes.*.flows.clientCredentials.tokenUrl``.
-    """
-
-    kind: AuthKind = "none"
-    login_path: str | None = None
-    refresh_path: str | None = None
-    token_url: str | None = None
-    scopes: tuple[str, ...] = ()
-    token_root: str | None = None  # login/refresh answers wrap the token here (an envelope's data field)
-    key_schemes: tuple[KeyScheme, ...] = ()  # apiKey and HTTP basic schemes (auth/_key_auth.py)
-    security: Mapping[str, Requirement] = attrs.field(factory=dict)  # operationId -> its security
-    default_security: Requirement = ()  # the document's security
-
-
-@attrs.frozen(kw_only=True)
-class SdkIdentity:
-    """One generated SDK, as its clients describe themselves to the runtime."""
-
-    package: str  # also the logger name
-    env_prefix: str
-    user_agent: str
-    auth: AuthSpec
-    health_path: str | None = None  # the operation marked x-sdk-health: the outbox probes it
-    health_operation_id: str = "probe"
-    defaults: Mapping[str, Any] = attrs.field(factory=dict)  # the spec's info.x-sdk-defaults
-    api_versions: tuple[str, ...] = ()  # the versions the SDK's specs describe (empty: no check)
-    secret_fields: tuple[str, ...] = ()  # fields the spec marks format: password or writeOnly: masked like tokens
 
 
 def token_provider(settings: ClientSettings, auth: AuthSpec) -> TokenProvider | None:

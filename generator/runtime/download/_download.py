@@ -39,11 +39,10 @@ Rules:
 from __future__ import annotations
 
 import os
-from typing import Any, Final
+from typing import Any
 
 from ..core import httpx
 from ..core._clock import Clock
-from ..core._defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES
 from ..core._errors import (
     CircuitOpenError,
     TransportError,
@@ -53,6 +52,7 @@ from ..core._errors import (
 )
 from ..core._redaction import Redaction
 from ..policies._retry_policy import Jitter, RetryPolicy
+from ._download_defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES, DEFAULT_DOWNLOAD_RETRY
 from ._download_plan import Verdict
 from ._download_transfer import DownloadResult, ProgressCallback, Transfer
 
@@ -65,9 +65,6 @@ __all__ = [
     "download",
 ]
 
-
-DEFAULT_DOWNLOAD_RETRY: Final = RetryPolicy(max_attempts=5, total_timeout_s=None, attempt_header=None)
-"""Up to 5 attempts in a row without progress, with the usual backoff (see the module docstring)."""
 
 _RETRYABLE_ERRORS = (httpx.TransportError, TransportError)
 

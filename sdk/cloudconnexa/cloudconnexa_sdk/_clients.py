@@ -12,66 +12,61 @@ import copy
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
-from ._resources import (
-    AsyncConnectorsResource,
-    AsyncConnectorsResourceWithRawResponse,
-    AsyncDnsRecordsResource,
-    AsyncDnsRecordsResourceWithRawResponse,
-    AsyncIpServicesResource,
-    AsyncIpServicesResourceWithRawResponse,
-    AsyncNetworksResource,
-    AsyncNetworksResourceWithRawResponse,
-    AsyncOauthResource,
-    AsyncOauthResourceWithRawResponse,
-    AsyncRoutesResource,
-    AsyncRoutesResourceWithRawResponse,
-    AsyncUserGroupsResource,
-    AsyncUserGroupsResourceWithRawResponse,
-    AsyncUsersResource,
-    AsyncUsersResourceWithRawResponse,
-    AsyncVpnRegionsResource,
-    AsyncVpnRegionsResourceWithRawResponse,
-    ConnectorsResource,
-    ConnectorsResourceWithRawResponse,
-    DnsRecordsResource,
-    DnsRecordsResourceWithRawResponse,
-    IpServicesResource,
-    IpServicesResourceWithRawResponse,
-    NetworksResource,
-    NetworksResourceWithRawResponse,
-    OauthResource,
-    OauthResourceWithRawResponse,
-    RoutesResource,
-    RoutesResourceWithRawResponse,
-    UserGroupsResource,
-    UserGroupsResourceWithRawResponse,
-    UsersResource,
-    UsersResourceWithRawResponse,
-    VpnRegionsResource,
-    VpnRegionsResourceWithRawResponse,
-)
-from ._runtime import (
-    UNSET,
-    AsyncBackend,
-    AsyncConnection,
-    AuthSpec,
-    ClientSettings,
-    Clock,
-    ConnectionOptions,
-    RequestOptions,
-    RetryPolicy,
-    SdkIdentity,
-    SyncConnection,
-    Timeouts,
-    TokenStore,
-    Unset,
-    mask_userinfo,
-    no_deferral,
-)
-from ._runtime.core import httpx
-from .client import Client
+from ._runtime import UNSET, AuthSpec, SdkIdentity
+
+if TYPE_CHECKING:  # the resources, the connection and the rest load when a client is made or first uses them
+    from ._resources import (
+        AsyncConnectorsResource,
+        AsyncConnectorsResourceWithRawResponse,
+        AsyncDnsRecordsResource,
+        AsyncDnsRecordsResourceWithRawResponse,
+        AsyncIpServicesResource,
+        AsyncIpServicesResourceWithRawResponse,
+        AsyncNetworksResource,
+        AsyncNetworksResourceWithRawResponse,
+        AsyncOauthResource,
+        AsyncOauthResourceWithRawResponse,
+        AsyncRoutesResource,
+        AsyncRoutesResourceWithRawResponse,
+        AsyncUserGroupsResource,
+        AsyncUserGroupsResourceWithRawResponse,
+        AsyncUsersResource,
+        AsyncUsersResourceWithRawResponse,
+        AsyncVpnRegionsResource,
+        AsyncVpnRegionsResourceWithRawResponse,
+        ConnectorsResource,
+        ConnectorsResourceWithRawResponse,
+        DnsRecordsResource,
+        DnsRecordsResourceWithRawResponse,
+        IpServicesResource,
+        IpServicesResourceWithRawResponse,
+        NetworksResource,
+        NetworksResourceWithRawResponse,
+        OauthResource,
+        OauthResourceWithRawResponse,
+        RoutesResource,
+        RoutesResourceWithRawResponse,
+        UserGroupsResource,
+        UserGroupsResourceWithRawResponse,
+        UsersResource,
+        UsersResourceWithRawResponse,
+        VpnRegionsResource,
+        VpnRegionsResourceWithRawResponse,
+    )
+    from ._runtime import (
+        AsyncBackend,
+        ClientSettings,
+        Clock,
+        ConnectionOptions,
+        RetryPolicy,
+        Timeouts,
+        TokenStore,
+        Unset,
+    )
+    from ._runtime.core import httpx
+    from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -132,6 +127,9 @@ class CloudConnexa:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import SyncConnection, no_deferral
+        from .client import Client
+
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -154,6 +152,18 @@ class CloudConnexa:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            ConnectorsResource,
+            DnsRecordsResource,
+            IpServicesResource,
+            NetworksResource,
+            OauthResource,
+            RoutesResource,
+            UserGroupsResource,
+            UsersResource,
+            VpnRegionsResource,
+        )
+
         self.oauth: OauthResource = OauthResource(self.low_level)
         self.networks: NetworksResource = NetworksResource(self.low_level)
         self.connectors: ConnectorsResource = ConnectorsResource(self.low_level)
@@ -183,6 +193,8 @@ class CloudConnexa:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -232,6 +244,8 @@ class CloudConnexa:
         self.close()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"CloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -239,6 +253,18 @@ class CloudConnexaWithRawResponse:
     """`client.with_raw_response`: every resource of `CloudConnexa`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: CloudConnexa) -> None:
+        from ._resources import (
+            ConnectorsResourceWithRawResponse,
+            DnsRecordsResourceWithRawResponse,
+            IpServicesResourceWithRawResponse,
+            NetworksResourceWithRawResponse,
+            OauthResourceWithRawResponse,
+            RoutesResourceWithRawResponse,
+            UserGroupsResourceWithRawResponse,
+            UsersResourceWithRawResponse,
+            VpnRegionsResourceWithRawResponse,
+        )
+
         self.oauth: OauthResourceWithRawResponse = OauthResourceWithRawResponse(client.oauth)
         self.networks: NetworksResourceWithRawResponse = NetworksResourceWithRawResponse(client.networks)
         self.connectors: ConnectorsResourceWithRawResponse = ConnectorsResourceWithRawResponse(client.connectors)
@@ -282,6 +308,9 @@ class AsyncCloudConnexa:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import AsyncConnection, no_deferral
+        from .client import Client
+
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -304,6 +333,18 @@ class AsyncCloudConnexa:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AsyncConnectorsResource,
+            AsyncDnsRecordsResource,
+            AsyncIpServicesResource,
+            AsyncNetworksResource,
+            AsyncOauthResource,
+            AsyncRoutesResource,
+            AsyncUserGroupsResource,
+            AsyncUsersResource,
+            AsyncVpnRegionsResource,
+        )
+
         self.oauth: AsyncOauthResource = AsyncOauthResource(self.low_level)
         self.networks: AsyncNetworksResource = AsyncNetworksResource(self.low_level)
         self.connectors: AsyncConnectorsResource = AsyncConnectorsResource(self.low_level)
@@ -333,6 +374,8 @@ class AsyncCloudConnexa:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -382,6 +425,8 @@ class AsyncCloudConnexa:
         await self.aclose()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"AsyncCloudConnexa(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -389,6 +434,18 @@ class AsyncCloudConnexaWithRawResponse:
     """`client.with_raw_response`: every resource of `AsyncCloudConnexa`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: AsyncCloudConnexa) -> None:
+        from ._resources import (
+            AsyncConnectorsResourceWithRawResponse,
+            AsyncDnsRecordsResourceWithRawResponse,
+            AsyncIpServicesResourceWithRawResponse,
+            AsyncNetworksResourceWithRawResponse,
+            AsyncOauthResourceWithRawResponse,
+            AsyncRoutesResourceWithRawResponse,
+            AsyncUserGroupsResourceWithRawResponse,
+            AsyncUsersResourceWithRawResponse,
+            AsyncVpnRegionsResourceWithRawResponse,
+        )
+
         self.oauth: AsyncOauthResourceWithRawResponse = AsyncOauthResourceWithRawResponse(client.oauth)
         self.networks: AsyncNetworksResourceWithRawResponse = AsyncNetworksResourceWithRawResponse(client.networks)
         self.connectors: AsyncConnectorsResourceWithRawResponse = AsyncConnectorsResourceWithRawResponse(

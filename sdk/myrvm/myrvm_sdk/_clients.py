@@ -14,60 +14,54 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
-from ._resources import (
-    AsyncAuthResource,
-    AsyncAuthResourceWithRawResponse,
-    AsyncBackupResource,
-    AsyncBackupResourceWithRawResponse,
-    AsyncConfigResource,
-    AsyncConfigResourceWithRawResponse,
-    AsyncHealthResource,
-    AsyncHealthResourceWithRawResponse,
-    AsyncMetricsResource,
-    AsyncMetricsResourceWithRawResponse,
-    AsyncRemoteAccessResource,
-    AsyncRemoteAccessResourceWithRawResponse,
-    AsyncTimezoneResource,
-    AsyncTimezoneResourceWithRawResponse,
-    AuthResource,
-    AuthResourceWithRawResponse,
-    BackupResource,
-    BackupResourceWithRawResponse,
-    ConfigResource,
-    ConfigResourceWithRawResponse,
-    HealthResource,
-    HealthResourceWithRawResponse,
-    MetricsResource,
-    MetricsResourceWithRawResponse,
-    RemoteAccessResource,
-    RemoteAccessResourceWithRawResponse,
-    TimezoneResource,
-    TimezoneResourceWithRawResponse,
-)
-from ._runtime import (
-    UNSET,
-    AsyncBackend,
-    AsyncConnection,
-    AuthSpec,
-    ClientOptions,
-    ClientSettings,
-    Clock,
-    Deferral,
-    PathDefaults,
-    RequestOptions,
-    RetryPolicy,
-    SdkIdentity,
-    SyncConnection,
-    Timeouts,
-    TokenStore,
-    Unset,
-    mask_userinfo,
-)
-from ._runtime.core import httpx
-from .client import Client
+from ._runtime import UNSET, AuthSpec, SdkIdentity
 
-if TYPE_CHECKING:  # return types only: the outbox and the WebSocket client load when first used
-    from ._runtime import Outbox, RealtimeConnector, SyncRealtimeClient
+if TYPE_CHECKING:  # the resources, the connection and the rest load when a client is made or first uses them
+    from ._resources import (
+        AsyncAuthResource,
+        AsyncAuthResourceWithRawResponse,
+        AsyncBackupResource,
+        AsyncBackupResourceWithRawResponse,
+        AsyncConfigResource,
+        AsyncConfigResourceWithRawResponse,
+        AsyncHealthResource,
+        AsyncHealthResourceWithRawResponse,
+        AsyncMetricsResource,
+        AsyncMetricsResourceWithRawResponse,
+        AsyncRemoteAccessResource,
+        AsyncRemoteAccessResourceWithRawResponse,
+        AsyncTimezoneResource,
+        AsyncTimezoneResourceWithRawResponse,
+        AuthResource,
+        AuthResourceWithRawResponse,
+        BackupResource,
+        BackupResourceWithRawResponse,
+        ConfigResource,
+        ConfigResourceWithRawResponse,
+        HealthResource,
+        HealthResourceWithRawResponse,
+        MetricsResource,
+        MetricsResourceWithRawResponse,
+        RemoteAccessResource,
+        RemoteAccessResourceWithRawResponse,
+        TimezoneResource,
+        TimezoneResourceWithRawResponse,
+    )
+    from ._runtime import (
+        AsyncBackend,
+        ClientOptions,
+        ClientSettings,
+        Clock,
+        Outbox,
+        RealtimeConnector,
+        RetryPolicy,
+        SyncRealtimeClient,
+        Timeouts,
+        TokenStore,
+        Unset,
+    )
+    from ._runtime.core import httpx
+    from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -126,6 +120,9 @@ class MyRVM:
         rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
+        from ._runtime import Deferral, PathDefaults, SyncConnection
+        from .client import Client
+
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -154,6 +151,16 @@ class MyRVM:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AuthResource,
+            BackupResource,
+            ConfigResource,
+            HealthResource,
+            MetricsResource,
+            RemoteAccessResource,
+            TimezoneResource,
+        )
+
         self.auth: AuthResource = AuthResource(self.low_level)
         self.config: ConfigResource = ConfigResource(self.low_level)
         self.remote_access: RemoteAccessResource = RemoteAccessResource(self.low_level)
@@ -181,6 +188,8 @@ class MyRVM:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -251,6 +260,8 @@ class MyRVM:
         self.close()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"MyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -258,6 +269,16 @@ class MyRVMWithRawResponse:
     """`client.with_raw_response`: every resource of `MyRVM`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: MyRVM) -> None:
+        from ._resources import (
+            AuthResourceWithRawResponse,
+            BackupResourceWithRawResponse,
+            ConfigResourceWithRawResponse,
+            HealthResourceWithRawResponse,
+            MetricsResourceWithRawResponse,
+            RemoteAccessResourceWithRawResponse,
+            TimezoneResourceWithRawResponse,
+        )
+
         self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
         self.config: ConfigResourceWithRawResponse = ConfigResourceWithRawResponse(client.config)
         self.remote_access: RemoteAccessResourceWithRawResponse = RemoteAccessResourceWithRawResponse(
@@ -304,6 +325,9 @@ class AsyncMyRVM:
         rvm_id: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
+        from ._runtime import AsyncConnection, Deferral, PathDefaults
+        from .client import Client
+
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -332,6 +356,16 @@ class AsyncMyRVM:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AsyncAuthResource,
+            AsyncBackupResource,
+            AsyncConfigResource,
+            AsyncHealthResource,
+            AsyncMetricsResource,
+            AsyncRemoteAccessResource,
+            AsyncTimezoneResource,
+        )
+
         self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
         self.config: AsyncConfigResource = AsyncConfigResource(self.low_level)
         self.remote_access: AsyncRemoteAccessResource = AsyncRemoteAccessResource(self.low_level)
@@ -359,6 +393,8 @@ class AsyncMyRVM:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -429,6 +465,8 @@ class AsyncMyRVM:
         await self.aclose()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"AsyncMyRVM(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -436,6 +474,16 @@ class AsyncMyRVMWithRawResponse:
     """`client.with_raw_response`: every resource of `AsyncMyRVM`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: AsyncMyRVM) -> None:
+        from ._resources import (
+            AsyncAuthResourceWithRawResponse,
+            AsyncBackupResourceWithRawResponse,
+            AsyncConfigResourceWithRawResponse,
+            AsyncHealthResourceWithRawResponse,
+            AsyncMetricsResourceWithRawResponse,
+            AsyncRemoteAccessResourceWithRawResponse,
+            AsyncTimezoneResourceWithRawResponse,
+        )
+
         self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
         self.config: AsyncConfigResourceWithRawResponse = AsyncConfigResourceWithRawResponse(client.config)
         self.remote_access: AsyncRemoteAccessResourceWithRawResponse = AsyncRemoteAccessResourceWithRawResponse(

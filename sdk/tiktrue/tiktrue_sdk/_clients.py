@@ -13,58 +13,47 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
-from ._resources import (
-    AsyncAuthResource,
-    AsyncAuthResourceWithRawResponse,
-    AsyncHealthResource,
-    AsyncHealthResourceWithRawResponse,
-    AsyncLicensesResource,
-    AsyncLicensesResourceWithRawResponse,
-    AsyncModelsResource,
-    AsyncModelsResourceWithRawResponse,
-    AsyncPaymentsResource,
-    AsyncPaymentsResourceWithRawResponse,
-    AuthResource,
-    AuthResourceWithRawResponse,
-    HealthResource,
-    HealthResourceWithRawResponse,
-    LicensesResource,
-    LicensesResourceWithRawResponse,
-    ModelsResource,
-    ModelsResourceWithRawResponse,
-    PaymentsResource,
-    PaymentsResourceWithRawResponse,
-)
-from ._runtime import (
-    DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    DEFAULT_DOWNLOAD_RETRY,
-    UNSET,
-    AsyncBackend,
-    AsyncConnection,
-    AuthenticationError,
-    AuthSpec,
-    ClientSettings,
-    Clock,
-    ConnectionOptions,
-    DownloadResult,
-    KeyScheme,
-    ProgressCallback,
-    RequestOptions,
-    RetryPolicy,
-    SdkIdentity,
-    SyncConnection,
-    Timeouts,
-    TokenStore,
-    Unset,
-    adownload,
-    download,
-    mask_userinfo,
-    no_deferral,
-)
-from ._runtime.core import httpx
-from .client import Client
+from ._runtime import DEFAULT_DOWNLOAD_CHUNK_BYTES, DEFAULT_DOWNLOAD_RETRY, UNSET, AuthSpec, KeyScheme, SdkIdentity
+
+if TYPE_CHECKING:  # the resources, the connection and the rest load when a client is made or first uses them
+    from ._resources import (
+        AsyncAuthResource,
+        AsyncAuthResourceWithRawResponse,
+        AsyncHealthResource,
+        AsyncHealthResourceWithRawResponse,
+        AsyncLicensesResource,
+        AsyncLicensesResourceWithRawResponse,
+        AsyncModelsResource,
+        AsyncModelsResourceWithRawResponse,
+        AsyncPaymentsResource,
+        AsyncPaymentsResourceWithRawResponse,
+        AuthResource,
+        AuthResourceWithRawResponse,
+        HealthResource,
+        HealthResourceWithRawResponse,
+        LicensesResource,
+        LicensesResourceWithRawResponse,
+        ModelsResource,
+        ModelsResourceWithRawResponse,
+        PaymentsResource,
+        PaymentsResourceWithRawResponse,
+    )
+    from ._runtime import (
+        AsyncBackend,
+        ClientSettings,
+        Clock,
+        ConnectionOptions,
+        DownloadResult,
+        ProgressCallback,
+        RetryPolicy,
+        Timeouts,
+        TokenStore,
+        Unset,
+    )
+    from ._runtime.core import httpx
+    from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -128,6 +117,9 @@ class TikTrue:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import SyncConnection, no_deferral
+        from .client import Client
+
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -150,6 +142,14 @@ class TikTrue:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AuthResource,
+            HealthResource,
+            LicensesResource,
+            ModelsResource,
+            PaymentsResource,
+        )
+
         self.auth: AuthResource = AuthResource(self.low_level)
         self.licenses: LicensesResource = LicensesResource(self.low_level)
         self.models: ModelsResource = ModelsResource(self.low_level)
@@ -175,6 +175,8 @@ class TikTrue:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -223,6 +225,8 @@ class TikTrue:
         `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
         `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
         """
+        from ._runtime import download
+
         return download(
             self._connection.http,
             url,
@@ -247,6 +251,8 @@ class TikTrue:
         A session the server already revoked (401) still counts as logged out; other errors are raised
         after the token is forgotten.
         """
+        from ._runtime import AuthenticationError
+
         auth = self._connection.auth
         try:
             if auth is not None and (auth.is_authenticated() or auth.token is not None):  # expired: revoke anyway
@@ -270,6 +276,8 @@ class TikTrue:
         self.close()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"TikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -277,6 +285,14 @@ class TikTrueWithRawResponse:
     """`client.with_raw_response`: every resource of `TikTrue`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: TikTrue) -> None:
+        from ._resources import (
+            AuthResourceWithRawResponse,
+            HealthResourceWithRawResponse,
+            LicensesResourceWithRawResponse,
+            ModelsResourceWithRawResponse,
+            PaymentsResourceWithRawResponse,
+        )
+
         self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
         self.licenses: LicensesResourceWithRawResponse = LicensesResourceWithRawResponse(client.licenses)
         self.models: ModelsResourceWithRawResponse = ModelsResourceWithRawResponse(client.models)
@@ -318,6 +334,9 @@ class AsyncTikTrue:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import AsyncConnection, no_deferral
+        from .client import Client
+
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -340,6 +359,14 @@ class AsyncTikTrue:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AsyncAuthResource,
+            AsyncHealthResource,
+            AsyncLicensesResource,
+            AsyncModelsResource,
+            AsyncPaymentsResource,
+        )
+
         self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
         self.licenses: AsyncLicensesResource = AsyncLicensesResource(self.low_level)
         self.models: AsyncModelsResource = AsyncModelsResource(self.low_level)
@@ -365,6 +392,8 @@ class AsyncTikTrue:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -413,6 +442,8 @@ class AsyncTikTrue:
         `url` is relative to the base URL, or absolute (a signed URL on another host gets no token).
         `progress(fraction, bytes_done, bytes_total)` is called as bytes arrive.
         """
+        from ._runtime import adownload
+
         return await adownload(
             self._connection.http,
             url,
@@ -437,6 +468,8 @@ class AsyncTikTrue:
         A session the server already revoked (401) still counts as logged out; other errors are raised
         after the token is forgotten.
         """
+        from ._runtime import AuthenticationError
+
         auth = self._connection.auth
         try:
             if auth is not None and (auth.is_authenticated() or auth.token is not None):  # expired: revoke anyway
@@ -460,6 +493,8 @@ class AsyncTikTrue:
         await self.aclose()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"AsyncTikTrue(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -467,6 +502,14 @@ class AsyncTikTrueWithRawResponse:
     """`client.with_raw_response`: every resource of `AsyncTikTrue`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: AsyncTikTrue) -> None:
+        from ._resources import (
+            AsyncAuthResourceWithRawResponse,
+            AsyncHealthResourceWithRawResponse,
+            AsyncLicensesResourceWithRawResponse,
+            AsyncModelsResourceWithRawResponse,
+            AsyncPaymentsResourceWithRawResponse,
+        )
+
         self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
         self.licenses: AsyncLicensesResourceWithRawResponse = AsyncLicensesResourceWithRawResponse(client.licenses)
         self.models: AsyncModelsResourceWithRawResponse = AsyncModelsResourceWithRawResponse(client.models)

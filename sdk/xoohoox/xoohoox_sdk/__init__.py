@@ -9,28 +9,53 @@
 See README.md for configuration, retries, errors, logging and hooks.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._clients import AsyncXoohoox, Xoohoox
-from ._runtime import (
-    CircuitBreaker,
-    ErrorEvent,
-    FileTokenStore,
-    MemoryTokenStore,
-    PoolLimits,
-    RawResponse,
-    ReconnectPolicy,
-    RequestEvent,
-    RequestOptions,
-    ResponseEvent,
-    RetryPolicy,
-    Timeouts,
-)
 from ._runtime.core._version import RUNTIME_VERSION
-from .errors import XoohooxError
-from .types import Response
+
+if TYPE_CHECKING:
+    from ._runtime import (
+        CircuitBreaker,
+        ErrorEvent,
+        FileTokenStore,
+        MemoryTokenStore,
+        PoolLimits,
+        RawResponse,
+        ReconnectPolicy,
+        RequestEvent,
+        RequestOptions,
+        ResponseEvent,
+        RetryPolicy,
+        Timeouts,
+    )
+    from .errors import XoohooxError
+    from .types import Response
 
 __version__ = "4.1.0"  # this SDK's own version (generator/sdks.toml); see CHANGELOG.md
 __api_version__ = "1.0.0"  # the spec's info.version
 __runtime_version__ = RUNTIME_VERSION  # the runtime this SDK carries in _runtime/
+
+_LAZY: dict[str, str] = {
+    "CircuitBreaker": "._runtime",
+    "ErrorEvent": "._runtime",
+    "FileTokenStore": "._runtime",
+    "MemoryTokenStore": "._runtime",
+    "PoolLimits": "._runtime",
+    "RawResponse": "._runtime",
+    "ReconnectPolicy": "._runtime",
+    "RequestEvent": "._runtime",
+    "RequestOptions": "._runtime",
+    "ResponseEvent": "._runtime",
+    "RetryPolicy": "._runtime",
+    "Timeouts": "._runtime",
+    "XoohooxError": ".errors",
+    "Response": ".types",
+}
+"""Public name -> the module it is imported from on first use (PEP 562): `import xoohoox_sdk` loads the clients only."""
 
 __all__ = [
     "AsyncXoohoox",
@@ -50,3 +75,23 @@ __all__ = [
     "RetryPolicy",
     "Timeouts",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name's module, or a submodule (`xoohoox_sdk.errors`), imported on first use."""
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # later lookups find it directly
+        return value
+    if not name.startswith("_"):
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,48 +14,41 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
-from ._resources import (
-    AsyncAuthResource,
-    AsyncAuthResourceWithRawResponse,
-    AsyncBatchesResource,
-    AsyncBatchesResourceWithRawResponse,
-    AsyncEquipmentResource,
-    AsyncEquipmentResourceWithRawResponse,
-    AsyncQualityResource,
-    AsyncQualityResourceWithRawResponse,
-    AuthResource,
-    AuthResourceWithRawResponse,
-    BatchesResource,
-    BatchesResourceWithRawResponse,
-    EquipmentResource,
-    EquipmentResourceWithRawResponse,
-    QualityResource,
-    QualityResourceWithRawResponse,
-)
-from ._runtime import (
-    UNSET,
-    AsyncBackend,
-    AsyncConnection,
-    AuthenticationError,
-    AuthSpec,
-    ClientSettings,
-    Clock,
-    ConnectionOptions,
-    RequestOptions,
-    RetryPolicy,
-    SdkIdentity,
-    SyncConnection,
-    Timeouts,
-    TokenStore,
-    Unset,
-    mask_userinfo,
-    no_deferral,
-)
-from ._runtime.core import httpx
-from .client import Client
+from ._runtime import UNSET, AuthSpec, SdkIdentity
 
-if TYPE_CHECKING:  # return types only: the outbox and the WebSocket client load when first used
-    from ._runtime import RealtimeConnector, SyncRealtimeClient
+if TYPE_CHECKING:  # the resources, the connection and the rest load when a client is made or first uses them
+    from ._resources import (
+        AsyncAuthResource,
+        AsyncAuthResourceWithRawResponse,
+        AsyncBatchesResource,
+        AsyncBatchesResourceWithRawResponse,
+        AsyncEquipmentResource,
+        AsyncEquipmentResourceWithRawResponse,
+        AsyncQualityResource,
+        AsyncQualityResourceWithRawResponse,
+        AuthResource,
+        AuthResourceWithRawResponse,
+        BatchesResource,
+        BatchesResourceWithRawResponse,
+        EquipmentResource,
+        EquipmentResourceWithRawResponse,
+        QualityResource,
+        QualityResourceWithRawResponse,
+    )
+    from ._runtime import (
+        AsyncBackend,
+        ClientSettings,
+        Clock,
+        ConnectionOptions,
+        RealtimeConnector,
+        RetryPolicy,
+        SyncRealtimeClient,
+        Timeouts,
+        TokenStore,
+        Unset,
+    )
+    from ._runtime.core import httpx
+    from .client import Client
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -105,6 +98,9 @@ class Xoohoox:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import SyncConnection, no_deferral
+        from .client import Client
+
         self._connection = SyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -127,6 +123,13 @@ class Xoohoox:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AuthResource,
+            BatchesResource,
+            EquipmentResource,
+            QualityResource,
+        )
+
         self.auth: AuthResource = AuthResource(self.low_level)
         self.batches: BatchesResource = BatchesResource(self.low_level)
         self.quality: QualityResource = QualityResource(self.low_level)
@@ -151,6 +154,8 @@ class Xoohoox:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -193,6 +198,8 @@ class Xoohoox:
         A session the server already revoked (401) still counts as logged out; other errors are raised
         after the token is forgotten.
         """
+        from ._runtime import AuthenticationError
+
         auth = self._connection.auth
         try:
             if auth is not None and (auth.is_authenticated() or auth.token is not None):  # expired: revoke anyway
@@ -226,6 +233,8 @@ class Xoohoox:
         self.close()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"Xoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -233,6 +242,13 @@ class XoohooxWithRawResponse:
     """`client.with_raw_response`: every resource of `Xoohoox`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: Xoohoox) -> None:
+        from ._resources import (
+            AuthResourceWithRawResponse,
+            BatchesResourceWithRawResponse,
+            EquipmentResourceWithRawResponse,
+            QualityResourceWithRawResponse,
+        )
+
         self.auth: AuthResourceWithRawResponse = AuthResourceWithRawResponse(client.auth)
         self.batches: BatchesResourceWithRawResponse = BatchesResourceWithRawResponse(client.batches)
         self.quality: QualityResourceWithRawResponse = QualityResourceWithRawResponse(client.quality)
@@ -271,6 +287,9 @@ class AsyncXoohoox:
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:
+        from ._runtime import AsyncConnection, no_deferral
+        from .client import Client
+
         self._connection = AsyncConnection(
             IDENTITY,
             base_url=base_url,
@@ -293,6 +312,13 @@ class AsyncXoohoox:
 
     def _resources(self) -> None:
         """One resource per tag over `low_level`, and their raw twins (`with_raw_response`)."""
+        from ._resources import (
+            AsyncAuthResource,
+            AsyncBatchesResource,
+            AsyncEquipmentResource,
+            AsyncQualityResource,
+        )
+
         self.auth: AsyncAuthResource = AsyncAuthResource(self.low_level)
         self.batches: AsyncBatchesResource = AsyncBatchesResource(self.low_level)
         self.quality: AsyncQualityResource = AsyncQualityResource(self.low_level)
@@ -317,6 +343,8 @@ class AsyncXoohoox:
             retry: a `RetryPolicy`, or None to send each request once.
             headers: extra headers for every call.
         """
+        from ._runtime import RequestOptions
+
         options = RequestOptions(timeout=timeout, deadline_s=deadline_s, retry=retry, headers=headers or {})
         derived = copy.copy(self)
         derived.low_level = self.low_level.with_defaults(options)
@@ -359,6 +387,8 @@ class AsyncXoohoox:
         A session the server already revoked (401) still counts as logged out; other errors are raised
         after the token is forgotten.
         """
+        from ._runtime import AuthenticationError
+
         auth = self._connection.auth
         try:
             if auth is not None and (auth.is_authenticated() or auth.token is not None):  # expired: revoke anyway
@@ -392,6 +422,8 @@ class AsyncXoohoox:
         await self.aclose()
 
     def __repr__(self) -> str:
+        from ._runtime import mask_userinfo
+
         return f"AsyncXoohoox(base_url={mask_userinfo(self.settings.base_url)!r})"
 
 
@@ -399,6 +431,13 @@ class AsyncXoohooxWithRawResponse:
     """`client.with_raw_response`: every resource of `AsyncXoohoox`, its calls returning a `RawResponse`."""
 
     def __init__(self, client: AsyncXoohoox) -> None:
+        from ._resources import (
+            AsyncAuthResourceWithRawResponse,
+            AsyncBatchesResourceWithRawResponse,
+            AsyncEquipmentResourceWithRawResponse,
+            AsyncQualityResourceWithRawResponse,
+        )
+
         self.auth: AsyncAuthResourceWithRawResponse = AsyncAuthResourceWithRawResponse(client.auth)
         self.batches: AsyncBatchesResourceWithRawResponse = AsyncBatchesResourceWithRawResponse(client.batches)
         self.quality: AsyncQualityResourceWithRawResponse = AsyncQualityResourceWithRawResponse(client.quality)

@@ -41,13 +41,15 @@ if TYPE_CHECKING:
     )
     from .client._connection import (
         AsyncConnection,
-        AuthSpec,
         ConnectionOptions,
         NoDeferral,
-        SdkIdentity,
         SyncConnection,
         no_deferral,
         token_provider,
+    )
+    from .client._identity import (
+        AuthSpec,
+        SdkIdentity,
     )
     from .client._raw_response import (
         RawResponse,
@@ -118,6 +120,10 @@ if TYPE_CHECKING:
     )
     from .core._secret import (
         Secret,
+    )
+    from .core._unset import (
+        UNSET,
+        Unset,
     )
     from .fast._aiohttp_transport import (
         AiohttpTransport,
@@ -206,9 +212,7 @@ if TYPE_CHECKING:
         Permit,
     )
     from .policies._options import (
-        UNSET,
         RequestOptions,
-        Unset,
         apply_request_options,
         merge_options,
         new_idempotency_key,
@@ -327,13 +331,15 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "client._connection": (
         "AsyncConnection",
-        "AuthSpec",
         "ConnectionOptions",
         "NoDeferral",
-        "SdkIdentity",
         "SyncConnection",
         "no_deferral",
         "token_provider",
+    ),
+    "client._identity": (
+        "AuthSpec",
+        "SdkIdentity",
     ),
     "client._raw_response": (
         "RawResponse",
@@ -403,6 +409,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "redaction_for",
     ),
     "core._secret": ("Secret",),
+    "core._unset": (
+        "UNSET",
+        "Unset",
+    ),
     "fast._aiohttp_transport": ("AiohttpTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "pipeline._cache": (
@@ -486,9 +496,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Permit",
     ),
     "policies._options": (
-        "UNSET",
         "RequestOptions",
-        "Unset",
         "apply_request_options",
         "merge_options",
         "new_idempotency_key",

@@ -12,36 +12,22 @@ the retry override travels as ``extensions["sdk.retry"]``.
 
 from __future__ import annotations
 
-import enum
 import math
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final, Literal
+from typing import Any
 
 import attrs
 
 from ..core import httpx
 from ..core._defaults import ANONYMOUS_EXTENSION, DEADLINE_EXTENSION, IDEMPOTENCY_KEY_HEADER
 from ..core._http import UseClientDefault, is_client_default
+from ..core._unset import UNSET, Unset
 from ..policies._retry_policy import RETRY_DISABLED, RetryDisabled, RetryPolicy
 from ._timeouts import Timeouts
 
 __all__ = ["UNSET", "RequestOptions", "Unset", "merge_options", "new_idempotency_key", "request_extensions"]
-
-
-class Unset(enum.Enum):
-    """Type of the `UNSET` sentinel: "not given", as opposed to an explicit None. The one sentinel of the SDK:
-    the generated `types.py` re-exports it, so models, operations and the runtime agree on it."""
-
-    UNSET = "UNSET"
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-
-UNSET: Final = Unset.UNSET
-"""Not given: keep the client's setting (None, by contrast, switches a feature off)."""
 
 
 def _frozen_headers(value: Mapping[str, str]) -> Mapping[str, str]:

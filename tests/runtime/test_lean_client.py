@@ -398,3 +398,31 @@ def test_settings_changed_after_a_request_are_seen(full_sends: list[str]) -> Non
         lean.get("/second")
     assert full_sends == ["sync"]
     assert seen == [f"{BASE}/first", f"{BASE}/second?key=v", f"{BASE}/next"]
+
+
+def test_repeated_extra_headers_are_sent_as_httpx_sends_them() -> None:
+    """The short path keeps the merge of an operation's extra headers per distinct dict: every call, a changed
+    value, another dict, a Host among them and changed client defaults still send exactly what httpx sends."""
+    options: dict[str, Any] = {"base_url": BASE, "headers": {"Accept": "*/*", "X-Default": "d"}}
+    calls: list[dict[str, str]] = [
+        {"Accept": "application/json"},
+        {"Accept": "application/json"},
+        {"Accept": "application/problem+json"},
+        {"Accept": "application/json", "X-Trace": "t"},
+        {"Host": "other.example.test"},
+        {"Accept": "application/json"},
+    ] + [{"Idempotency-Key": f"k-{n}"} for n in range(40)]  # more distinct dicts than are kept
+
+    def run(client: httpx.Client) -> None:
+        for extra in calls:
+            client.delete("/items/5", headers=extra)
+        client.headers["X-Default"] = "changed"
+        client.get("/items/5", headers={"Accept": "application/json"})
+
+    plain_seen, lean_seen = Recorder(), Recorder()
+    with httpx.Client(transport=Transport(plain_seen), **options) as plain:
+        run(plain)
+    with LeanClient(transport=Transport(lean_seen), **options) as lean:
+        run(lean)
+    assert [_wire(r) for r in lean_seen.seen] == [_wire(r) for r in plain_seen.seen]
+    assert len(lean_seen.seen) == len(calls) + 1

@@ -116,11 +116,10 @@ def _bodyless(
     if headers is None:
         return None
     if extra is not None:
-        extra = httpx.Headers(extra)
-        if "host" in extra:  # httpx would keep the caller's Host where the caller put it
+        merged = plan.host_headers.with_extra(headers, extra)
+        if merged is None:  # the caller set Host: httpx keeps it where the caller put it
             return None
-        headers = headers.copy()
-        headers.update(extra)
+        headers = merged
     return bodyless_request(method, target, headers, params, extensions)
 
 

@@ -21,14 +21,16 @@ _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})  # 
 
 
 class HostHeaders:
-    """The client's default headers with ``Host`` in front, rebuilt only when the defaults change."""
+    """The client's default headers with ``Host`` in front, rebuilt only when the defaults change, and the
+    same merged with a call's extra headers, kept per distinct dict of them (`with_extra`)."""
 
-    __slots__ = ("_defaults", "_headers", "_netloc")
+    __slots__ = ("_defaults", "_headers", "_merged", "_netloc")
 
     def __init__(self, netloc: bytes) -> None:
         self._netloc = netloc
         self._defaults: list[tuple[bytes, bytes]] | None = None
         self._headers = httpx.Headers()
+        self._merged: dict[tuple[tuple[Any, Any], ...], httpx.Headers] = {}
 
     def for_defaults(self, defaults: httpx.Headers) -> httpx.Headers | None:
         """The request headers for `defaults`, or None if they set ``Host`` themselves (httpx's path)."""
@@ -38,7 +40,46 @@ class HostHeaders:
                 return None
             self._headers = httpx.Headers([(b"Host", self._netloc), *raw], encoding=defaults.encoding)
             self._defaults = raw
+            self._merged.clear()
         return self._headers
+
+    def with_extra(self, headers: httpx.Headers, extra: Any) -> httpx.Headers | None:
+        """`headers` (from `for_defaults`) updated with a call's `extra` headers as httpx merges them, or None
+        when `extra` sets ``Host`` (httpx keeps the caller's where the caller put it: its own path).
+
+        An operation sends the same extra headers on every call (its ``Accept``), so the merge is kept per
+        distinct dict of them, up to `_MERGED_KEPT` (then started afresh: per-call values such as an
+        idempotency key never repeat). The result is shared: `httpx.Request` copies the headers it is given.
+        """
+        key = _merge_key(extra)
+        merged = self._merged.get(key) if key is not None else None
+        if merged is not None:
+            return merged
+        extra = httpx.Headers(extra)
+        if "host" in extra:
+            return None
+        merged = headers.copy()
+        merged.update(extra)
+        if key is not None:
+            if len(self._merged) >= _MERGED_KEPT:
+                self._merged.clear()
+            self._merged[key] = merged
+        return merged
+
+
+_MERGED_KEPT = 32  # distinct extra-header dicts kept per client: one or two per operation in practice
+
+
+def _merge_key(extra: Any) -> tuple[tuple[Any, Any], ...] | None:
+    """A hashable key for a plain dict of extra headers; None for anything else (merged every time)."""
+    if type(extra) is not dict:
+        return None
+    key = tuple(extra.items())
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def bodyless_request(

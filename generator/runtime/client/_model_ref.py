@@ -1,0 +1,39 @@
+"""A generated class named by module and name, imported on first use: descriptors name models without importing them.
+
+Importing an SDK must not import every model (`tests/sdk/test_import_footprint.py`); the first call whose
+arguments or answer need a model class loads it through `classes_of`, which memoises the loaded tuple.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import attrs
+
+__all__ = ["Classes", "ModelRef", "classes_of"]
+
+
+@attrs.frozen
+class ModelRef:
+    """The class `name` in `module` (relative to `package` when it starts with a dot)."""
+
+    module: str
+    name: str
+    package: str | None = None
+
+    def load(self) -> type:
+        """The class; its module is imported once (Python keeps it in ``sys.modules``)."""
+        found: type = getattr(importlib.import_module(self.module, self.package), self.name)
+        return found
+
+
+Classes = tuple[type | ModelRef, ...]
+_LOADED: dict[Classes, tuple[type, ...]] = {}
+
+
+def classes_of(declared: Classes) -> tuple[type, ...]:
+    """The classes `declared` names, each `ModelRef` loaded (memoised: later calls pay one dict lookup)."""
+    found = _LOADED.get(declared)
+    if found is None:
+        found = _LOADED[declared] = tuple(c.load() if isinstance(c, ModelRef) else c for c in declared)
+    return found

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         raw,
     )
     from .client._readers import (
+        AS_IS,
         AsIs,
         DateOf,
         EnumOf,
@@ -467,6 +468,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "raw",
     ),
     "client._readers": (
+        "AS_IS",
         "AsIs",
         "DateOf",
         "EnumOf",
@@ -795,6 +797,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "ALWAYS_MASKED_HEADERS",
+    "AS_IS",
     "CACHE_EXTENSION",
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",

@@ -59,6 +59,8 @@ class OperationClient(Protocol):
     validate_responses: bool
     check_requests: bool
     path_defaults: PathDefaults
+    api_version: str | None  # x-sdk-since: the server's version (None: the newest)
+    missing_operations: set[str]  # operations an older server turned out not to have (their fallback serves)
 
     def request_options(self, options: RequestOptions | None) -> RequestOptions | None: ...
     def get_httpx_client(self) -> httpx.Client: ...
@@ -149,7 +151,7 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
             return success.reader.read(response.content)
         return response.text
     except READ_ERRORS as exc:
-        raise ResponseValidationError.from_exception(response, exc, schema=success.schema) from exc
+        raise ResponseValidationError.from_exception(response, exc, schema=success.reader.describe()) from exc
 
 
 def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate: bool, raw: bool) -> Any:

@@ -13,17 +13,19 @@ import attrs
 __all__ = ["Classes", "ModelRef", "classes_of"]
 
 
+_SDK_PACKAGE = __name__.rpartition("._runtime.")[0] or None  # in an SDK, `<package>._runtime.client._model_ref`
+
+
 @attrs.frozen
 class ModelRef:
-    """The class `name` in `module` (relative to `package` when it starts with a dot)."""
+    """The class `name` in `module`: absolute, or relative to the SDK's package (``".models.pet"``)."""
 
     module: str
     name: str
-    package: str | None = None
 
     def load(self) -> type:
         """The class; its module is imported once (Python keeps it in ``sys.modules``)."""
-        found: type = getattr(importlib.import_module(self.module, self.package), self.name)
+        found: type = getattr(importlib.import_module(self.module, _SDK_PACKAGE), self.name)
         return found
 
 

@@ -38,6 +38,10 @@ READ_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 class Reader(Protocol):
     def read(self, data: Any) -> Any: ...
 
+    def describe(self) -> str:
+        """The type's name, for the error about a body that does not read."""
+        ...
+
 
 @attrs.frozen
 class AsIs:
@@ -46,30 +50,49 @@ class AsIs:
     def read(self, data: Any) -> Any:
         return data
 
+    def describe(self) -> str:
+        return "Any"
+
 
 AS_IS = AsIs()
 
 
 @attrs.frozen
 class ModelOf:
-    """A generated model: ``Model.from_dict(data)``."""
+    """A generated model (`module`, `name`: a `ModelRef`): ``Model.from_dict(data)``."""
 
-    model: ModelRef
+    module: str
+    name: str
+    model: ModelRef = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "model", ModelRef(self.module, self.name))
 
     def read(self, data: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError(f"expected an object, got {type(data).__name__}")
         return classes_of((self.model,))[0].from_dict(data)  # type: ignore[attr-defined]  # generated models have it
 
+    def describe(self) -> str:
+        return self.model.name
+
 
 @attrs.frozen
 class EnumOf:
-    """A generated enum: ``Enum(data)`` (ValueError for a value the spec does not list)."""
+    """A generated enum (`module`, `name`): ``Enum(data)``, ValueError for a value the spec does not list."""
 
-    enum: ModelRef
+    module: str
+    name: str
+    enum: ModelRef = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "enum", ModelRef(self.module, self.name))
 
     def read(self, data: Any) -> Any:
         return classes_of((self.enum,))[0](data)
+
+    def describe(self) -> str:
+        return self.enum.name
 
 
 @attrs.frozen
@@ -84,6 +107,9 @@ class DateOf:
         moment = datetime.datetime.fromisoformat(data)
         return moment.date() if self.kind == "date" else moment
 
+    def describe(self) -> str:
+        return "datetime.date" if self.kind == "date" else "datetime.datetime"
+
 
 @attrs.frozen
 class ListOf:
@@ -95,6 +121,9 @@ class ListOf:
         if not isinstance(data, list):
             raise TypeError(f"expected an array, got {type(data).__name__}")
         return [self.item.read(member) for member in data]
+
+    def describe(self) -> str:
+        return f"list[{self.item.describe()}]"
 
 
 @attrs.frozen
@@ -115,36 +144,49 @@ class UnionOf:
                 failure = exc
         raise failure
 
+    def describe(self) -> str:
+        return " | ".join([branch.describe() for branch in self.branches] + (["None"] if self.nullable else []))
+
 
 @attrs.frozen
 class FileOf:
-    """A binary answer as the generated `types.File` (its payload a BytesIO of the content)."""
+    """A binary answer as the generated `types.File` (`module`, `name`), its payload a BytesIO of the content."""
 
-    file: ModelRef
+    module: str
+    name: str
+    file: ModelRef = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "file", ModelRef(self.module, self.name))
 
     def read(self, data: Any) -> Any:
         return classes_of((self.file,))[0](payload=io.BytesIO(data))
 
+    def describe(self) -> str:
+        return "File"
 
-@attrs.frozen(kw_only=True)
+
+def _same_as_low(success: Success) -> int:
+    return success.low
+
+
+@attrs.frozen
 class Success:
     """One documented success answer.
 
     Attributes:
-        low, high: the statuses it covers (equal for one status; ``2XX`` is 200..299).
+        low, high: the statuses it covers (`high` defaults to `low`; ``2XX`` is 200..299).
         body: where the value is: decoded ``json``, ``binary`` content, ``text``, or ``none`` (no body).
         reader: turns the body into the generated type (``json`` and ``binary``).
         check: the spec's schema check of a JSON body (`ResponseSchemas.check_for`), skipped with
             ``validate_responses=False``; None when the spec gives no schema.
-        schema: the type's name, for the `ResponseValidationError` of a body that does not read.
         not_modified: the plain call raises `NotModifiedError` for this answer (a body-less 3xx beside
             answers with a value); raw access returns it.
     """
 
     low: int
-    high: int
-    body: Literal["json", "binary", "text", "none"] = "json"
-    reader: Reader = AS_IS
-    check: Callable[[Any, Any], None] | None = attrs.field(default=None, eq=False, hash=False)
-    schema: str = ""
-    not_modified: bool = False
+    high: int = attrs.field(default=attrs.Factory(_same_as_low, takes_self=True))
+    body: Literal["json", "binary", "text", "none"] = attrs.field(default="json", kw_only=True)
+    reader: Reader = attrs.field(default=AS_IS, kw_only=True)
+    check: Callable[[Any, Any], None] | None = attrs.field(default=None, eq=False, hash=False, kw_only=True)
+    not_modified: bool = attrs.field(default=False, kw_only=True)

@@ -149,7 +149,7 @@ class MyRVM:
                 }
             ),
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:
@@ -327,7 +327,7 @@ class AsyncMyRVM:
                 }
             ),
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:

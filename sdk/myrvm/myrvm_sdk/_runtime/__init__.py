@@ -39,6 +39,11 @@ if TYPE_CHECKING:
         MemoryTokenStore,
         TokenStore,
     )
+    from .client._call import (
+        OperationClient,
+        acall_operation,
+        call_operation,
+    )
     from .client._connection import (
         AsyncConnection,
         AuthSpec,
@@ -49,10 +54,33 @@ if TYPE_CHECKING:
         no_deferral,
         token_provider,
     )
+    from .client._model_ref import (
+        ModelRef,
+    )
+    from .client._operation import (
+        Body,
+        Operation,
+        Parameter,
+    )
     from .client._raw_response import (
         RawResponse,
         araw,
         raw,
+    )
+    from .client._readers import (
+        AS_IS,
+        AsIs,
+        DateOf,
+        EnumOf,
+        FileOf,
+        ListOf,
+        ModelOf,
+        Success,
+        UnionOf,
+    )
+    from .client._resource import (
+        AsyncResource,
+        Resource,
     )
     from .core._clock import (
         Clock,
@@ -406,6 +434,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "MemoryTokenStore",
         "TokenStore",
     ),
+    "client._call": (
+        "OperationClient",
+        "acall_operation",
+        "call_operation",
+    ),
     "client._connection": (
         "AsyncConnection",
         "AuthSpec",
@@ -416,10 +449,31 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "no_deferral",
         "token_provider",
     ),
+    "client._model_ref": ("ModelRef",),
+    "client._operation": (
+        "Body",
+        "Operation",
+        "Parameter",
+    ),
     "client._raw_response": (
         "RawResponse",
         "araw",
         "raw",
+    ),
+    "client._readers": (
+        "AS_IS",
+        "AsIs",
+        "DateOf",
+        "EnumOf",
+        "FileOf",
+        "ListOf",
+        "ModelOf",
+        "Success",
+        "UnionOf",
+    ),
+    "client._resource": (
+        "AsyncResource",
+        "Resource",
     ),
     "core._clock": (
         "Clock",
@@ -728,6 +782,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "ALWAYS_MASKED_HEADERS",
+    "AS_IS",
     "CACHE_EXTENSION",
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",
@@ -769,6 +824,7 @@ __all__ = [
     "Admission",
     "AiohttpTransport",
     "AliasedClient",
+    "AsIs",
     "AsyncBackend",
     "AsyncCachingTransport",
     "AsyncCircuitBreakerTransport",
@@ -778,11 +834,13 @@ __all__ = [
     "AsyncLoggingTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
+    "AsyncResource",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "Body",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -804,6 +862,7 @@ __all__ = [
     "ConnectionOptions",
     "ConnectionState",
     "ConnectionStateChanged",
+    "DateOf",
     "DeadLetter",
     "DeadLetterReason",
     "Decode",
@@ -811,6 +870,7 @@ __all__ = [
     "DeliveryMode",
     "DownloadError",
     "ETagCache",
+    "EnumOf",
     "Envelope",
     "EnvelopeError",
     "Enveloped",
@@ -821,6 +881,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FileOf",
     "FileTokenStore",
     "FlushSummary",
     "HeartbeatPolicy",
@@ -834,13 +895,18 @@ __all__ = [
     "InvalidRequestError",
     "KeyScheme",
     "KeySchemeAuth",
+    "ListOf",
     "LoggingTransport",
     "LoginTokenProvider",
     "MemoryTokenStore",
+    "ModelOf",
+    "ModelRef",
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
     "NotModifiedError",
+    "Operation",
+    "OperationClient",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -853,6 +919,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "Parameter",
     "PathDefaults",
     "PermissionDeniedError",
     "Permit",
@@ -885,6 +952,7 @@ __all__ = [
     "RequestOptions",
     "RequestTimeout",
     "RequestValidationError",
+    "Resource",
     "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
@@ -903,6 +971,7 @@ __all__ = [
     "SharedOptions",
     "StateCallback",
     "StaticTokenProvider",
+    "Success",
     "SyncConnection",
     "SyncRealtimeClient",
     "SystemClock",
@@ -915,10 +984,12 @@ __all__ = [
     "TokenSource",
     "TokenStore",
     "TransportError",
+    "UnionOf",
     "UnprocessableEntityError",
     "Unset",
     "UnsupportedOperationError",
     "VersionedOperation",
+    "acall_operation",
     "afind_item",
     "aiterate_items",
     "aiterate_pages",
@@ -932,6 +1003,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "call_operation",
     "check_arguments",
     "check_request",
     "classify",

@@ -441,7 +441,7 @@ def test_another_spec_generates_with_its_own_names(tmp_path: Path) -> None:
     build_into(entry, project)
 
     resources = (project / "petstore_client" / "_resources.py").read_text(encoding="utf-8")
-    for text in ("class PetsResource:", "class StoreResource:", "def browse(", "def delete_pet(", "def get_inventory("):
+    for text in ("class PetsResource(", "class StoreResource(", "def browse(", "def delete_pet(", "def get_inventory("):
         assert text in resources
     result = python_in(
         project,

@@ -45,8 +45,13 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, float})  # written as str() gives them: the common case, tested first
+
+
 def text_of(value: Any) -> str:
     """One scalar as it appears in a URL or header: ``true``/``false``, an enum's value, ISO 8601 dates."""
+    if type(value) in _PLAIN:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -58,6 +63,8 @@ def text_of(value: Any) -> str:
 
 
 def _path_value(parameter: Parameter, value: Any) -> str:
+    if type(value) in _PLAIN:
+        return quote(str(value), safe="")
     plain = jsonable(value)
     if isinstance(plain, list):
         return ",".join(quote(text_of(item), safe="") for item in plain)
@@ -69,6 +76,9 @@ def _path_value(parameter: Parameter, value: Any) -> str:
 
 
 def _query(parameter: Parameter, value: Any, params: list[tuple[str, str]]) -> None:
+    if type(value) in _PLAIN:
+        params.append((parameter.name, str(value)))
+        return
     plain = jsonable(value)
     style = parameter.effective_style
     if isinstance(plain, dict):

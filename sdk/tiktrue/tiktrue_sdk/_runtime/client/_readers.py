@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-from ._model_ref import ModelRef, classes_of
+from ._model_ref import ModelRef
 
 __all__ = [
     "AS_IS",
@@ -72,7 +72,7 @@ class ModelOf:
     def read(self, data: Any) -> Any:
         if not isinstance(data, dict):
             raise TypeError(f"expected an object, got {type(data).__name__}")
-        return classes_of((self.model,))[0].from_dict(data)  # type: ignore[attr-defined]  # generated models have it
+        return self.model.load().from_dict(data)  # type: ignore[attr-defined]  # generated models have it
 
     def describe(self) -> str:
         return self.model.name
@@ -90,7 +90,7 @@ class EnumOf:
         object.__setattr__(self, "enum", ModelRef(self.module, self.name))
 
     def read(self, data: Any) -> Any:
-        return classes_of((self.enum,))[0](data)
+        return self.enum.load()(data)
 
     def describe(self) -> str:
         return self.enum.name
@@ -161,7 +161,7 @@ class FileOf:
         object.__setattr__(self, "file", ModelRef(self.module, self.name))
 
     def read(self, data: Any) -> Any:
-        return classes_of((self.file,))[0](payload=io.BytesIO(data))
+        return self.file.load()(payload=io.BytesIO(data))
 
     def describe(self) -> str:
         return "File"

@@ -23,11 +23,13 @@ class ModelRef:
 
     module: str
     name: str
+    _loaded: list[type] = attrs.field(factory=list, init=False, eq=False, repr=False)  # the class, once loaded
 
     def load(self) -> type:
-        """The class; its module is imported once (Python keeps it in ``sys.modules``)."""
-        found: type = getattr(importlib.import_module(self.module, _SDK_PACKAGE), self.name)
-        return found
+        """The class; imported on the first call, then kept (every later read pays a list lookup)."""
+        if not self._loaded:
+            self._loaded.append(getattr(importlib.import_module(self.module, _SDK_PACKAGE), self.name))
+        return self._loaded[0]
 
 
 Classes = tuple[type | ModelRef, ...]

@@ -137,7 +137,7 @@ def encode_request(operation: Operation[Any, Any], arguments: Mapping[str, Any])
     url = operation.path
     params: list[tuple[str, str]] = []
     headers: dict[str, str] = {}
-    cookies: dict[str, str] = {}
+    cookies: dict[str, str] | None = None
     for parameter in operation.parameters:
         value = arguments.get(parameter.python_name, UNSET)
         if value is UNSET:
@@ -152,6 +152,8 @@ def encode_request(operation: Operation[Any, Any], arguments: Mapping[str, Any])
         elif location == "header":
             headers[parameter.name] = _header_value(value)
         else:
+            if cookies is None:
+                cookies = {}
             cookies[parameter.name] = text_of(jsonable(value))
     kwargs: dict[str, Any] = {"method": operation.method, "url": url}
     if params:

@@ -71,7 +71,7 @@ class OperationClient(Protocol):
 class _Plan:
     """What one operation's calls derive from its descriptor, computed on its first call."""
 
-    __slots__ = ("bound", "checked", "expected", "options")
+    __slots__ = ("bound", "checked", "expected", "extra_headers", "key", "timeout")
 
     def __init__(self, operation: Operation[Any, Any]) -> None:
         parameters = operation.parameters
@@ -82,7 +82,10 @@ class _Plan:
             self.expected["body"] = tuple(dict.fromkeys(classes_of(body_types) + unset))
         self.bound = tuple(p for p in parameters if p.bound is not None)
         self.checked = tuple(p for p in parameters if p.checked)
-        self.options = call_option_names(frozenset(p.python_name for p in parameters))
+        options = call_option_names(frozenset(p.python_name for p in parameters))
+        self.timeout = "timeout" in options
+        self.extra_headers = "extra_headers" in options
+        self.key = "idempotency_key" in options
 
 
 _PLANS: dict[int, _Plan] = {}  # by id(): descriptors are module constants, alive as long as the SDK
@@ -95,14 +98,14 @@ def _plan(operation: Operation[Any, Any]) -> _Plan:
     return plan
 
 
-def _options(arguments: Mapping[str, Any], names: tuple[str, ...]) -> RequestOptions | None:
+def _options(arguments: Mapping[str, Any], plan: _Plan) -> RequestOptions | None:
     """``request_options`` with the call's ``timeout=``, ``extra_headers=``, ``idempotency_key=`` over it."""
     options = arguments.get("request_options")
     if options is not None and not isinstance(options, RequestOptions):
         raise TypeError(f"request_options must be a RequestOptions or None, not {type(options).__name__}")
-    timeout = arguments.get("timeout", UNSET) if "timeout" in names else UNSET
-    extra = arguments.get("extra_headers") if "extra_headers" in names else None
-    key = arguments.get("idempotency_key") if "idempotency_key" in names else None
+    timeout = arguments.get("timeout", UNSET) if plan.timeout else UNSET
+    extra = arguments.get("extra_headers") if plan.extra_headers else None
+    key = arguments.get("idempotency_key") if plan.key else None
     if timeout is UNSET and extra is None and key is None:
         return options
     return merge_options(options, RequestOptions(timeout=timeout, headers=extra or {}, idempotency_key=key))
@@ -132,7 +135,7 @@ def _request(client: OperationClient, operation: Operation[Any, Any], arguments:
     return apply_request_options(
         encode_request(operation, arguments),
         operation_id=operation.operation_id,
-        options=client.request_options(_options(arguments, plan.options)),
+        options=client.request_options(_options(arguments, plan)),
         sends_idempotency_key=operation.sends_idempotency_key,
         requires_auth=operation.requires_auth,
     )
@@ -158,8 +161,10 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
 def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate: bool, raw: bool) -> Any:
     """The call's result from the response: the value (plain) or a `RawResponse` (raw); errors raised."""
     status = response.status_code
-    success = operation.success(status)
-    if success is None:
+    for success in operation.responses:
+        if success.low <= status <= success.high:
+            break
+    else:
         raise_for_status(response)
         raise ResponseValidationError(
             path="status",
@@ -180,9 +185,9 @@ def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate
     return parsed
 
 
-def _queueing(client: OperationClient, operation: Operation[Any, Any], deliver: Any) -> _Deferring | None:
-    """The client's deferral when this call goes through the outbox (a deferrable write, ``deliver="queued"``)."""
-    deferral: _Deferring | None = getattr(client, "deferral", None) if operation.deferrable else None
+def _queueing(client: OperationClient, deliver: Any) -> _Deferring | None:
+    """The client's deferral when this call of a deferrable write goes through the outbox (``deliver="queued"``)."""
+    deferral: _Deferring | None = getattr(client, "deferral", None)
     return deferral if deferral is not None and deferral.queues(deliver) else None
 
 
@@ -214,7 +219,7 @@ def call_operation(
     with report_call_errors(client.hooks, operation.operation_id):
         kwargs = _request(client, operation, arguments)
         http = client.get_httpx_client()
-        deferral = _queueing(client, operation, deliver)
+        deferral = _queueing(client, deliver) if operation.deferrable else None
         if deferral is not None:
             sent = deferral.send_or_queue(http, kwargs, operation_id=operation.operation_id)
             if not isinstance(sent, httpx.Response):
@@ -238,7 +243,7 @@ async def acall_operation(
     async with report_call_errors(client.hooks, operation.operation_id):
         kwargs = _request(client, operation, arguments)
         http = client.get_async_httpx_client()
-        deferral = _queueing(client, operation, deliver)
+        deferral = _queueing(client, deliver) if operation.deferrable else None
         if deferral is not None:
             sent = await deferral.asend_or_queue(http, kwargs, operation_id=operation.operation_id)
             if not isinstance(sent, httpx.Response):

@@ -351,3 +351,15 @@ def test_a_deprecated_operation_warns_at_the_caller() -> None:
     with pytest.warns(DeprecationWarning, match="getPet is deprecated") as caught:
         Old(client_for(handle)).get("p1")  # type: ignore[arg-type]
     assert caught[0].filename == __file__
+
+
+def test_each_descriptor_keeps_what_its_calls_derive() -> None:
+    """What a call derives from a descriptor (checks, bound parameters) stays with that descriptor: a copy with
+    other parameters is planned anew, never given a plan of another (a recycled id() once did)."""
+    _, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    client = client_for(handle)
+    call_operation(client, GET_ONE, {"pet_id": "p1"})
+    other = attrs.evolve(GET_ONE, parameters=(Parameter("pet_id", "pet_id", "path", types=(int,)),))
+    assert other.derived == [] and GET_ONE.derived
+    with pytest.raises(TypeError, match="'pet_id' must be int"):
+        call_operation(client, other, {"pet_id": "p1"})

@@ -88,13 +88,11 @@ class _Plan:
         self.key = "idempotency_key" in options
 
 
-_PLANS: dict[int, _Plan] = {}  # by id(): descriptors are module constants, alive as long as the SDK
-
-
 def _plan(operation: Operation[Any, Any]) -> _Plan:
-    plan = _PLANS.get(id(operation))
-    if plan is None:
-        plan = _PLANS[id(operation)] = _Plan(operation)
+    derived = operation.derived
+    if not derived:
+        derived.append(_Plan(operation))
+    plan: _Plan = derived[0]
     return plan
 
 

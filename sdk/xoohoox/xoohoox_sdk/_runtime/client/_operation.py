@@ -105,6 +105,8 @@ class Operation(Generic[T, RawT]):
     constraints: Mapping[str, Any] | None = attrs.field(default=None, eq=False, hash=False)
     deferrable: bool = False
     deprecated: bool = False
+    # what the runtime call derives from this descriptor on its first call (`_call.py`), kept with it
+    derived: list[Any] = attrs.field(factory=list, init=False, eq=False, hash=False, repr=False)
 
     def success(self, status: int) -> Success | None:
         """The documented answer for `status`, or None."""

@@ -26,7 +26,7 @@ import attrs
 from generator.operation_types import code
 from generator.spec_context import plain_text
 
-__all__ = ["BodyDict", "DictField", "body_dicts", "body_imports", "body_parameter", "body_shapes", "body_target"]
+__all__ = ["BodyDict", "DictField", "body_dicts", "body_imports", "body_parameter", "body_shapes", "dict_body_refs"]
 
 SUFFIX = "Dict"
 MODULE = "bodies"
@@ -131,24 +131,28 @@ def _annotation(prop: Any, seen: frozenset[str]) -> str | None:
     return None  # FileProperty, or a kind this module does not know: the body keeps its model only
 
 
-def body_shapes(endpoint: Any) -> tuple[tuple[str, str], ...]:
-    """(model, its TypedDict) for each model the endpoint's body may be given as a dict, in the spec's order."""
-    found: dict[str, str] = {}
+def _shape_models(endpoint: Any) -> dict[str, Any]:
+    """Each model the endpoint's body may be given as a dict, by class name, in the spec's order."""
+    found: dict[str, Any] = {}
     for body in endpoint.bodies:
         if _has_dict_form(body):
             for model in _dict_models(body.prop):
-                found.setdefault(str(model.class_info.name), f"{model.class_info.name}{SUFFIX}")
-    return tuple(found.items())
+                found.setdefault(str(model.class_info.name), model)
+    return found
 
 
-def body_target(endpoint: Any) -> str:
-    """The type a dict body is converted to (`BodyShapes[<this>]`): the body's models, and `Unset` when the
-    body is optional; "" when the body has no dict form."""
-    if not body_shapes(endpoint):
-        return ""
-    bodies = list(endpoint.bodies)
-    types = list(dict.fromkeys(code(body.prop.get_type_string(no_optional=True)) for body in bodies))
-    return " | ".join(types if all(body.prop.required for body in bodies) else [*types, "Unset"])
+def body_shapes(endpoint: Any) -> tuple[tuple[str, str], ...]:
+    """(model, its TypedDict) for each model the endpoint's body may be given as a dict, in the spec's order."""
+    return tuple((name, f"{name}{SUFFIX}") for name in _shape_models(endpoint))
+
+
+def dict_body_refs(endpoint: Any) -> tuple[str, ...]:
+    """The descriptor's `dict_bodies`: `(ModelRef(model), ModelRef(its TypedDict))` per model of `body_shapes`,
+    as source (the runtime loads both on the first call and converts a dict body with them)."""
+    return tuple(
+        f'(ModelRef(".models.{model.class_info.module_name}", "{name}"), ModelRef(".{MODULE}", "{name}{SUFFIX}"))'
+        for name, model in _shape_models(endpoint).items()
+    )
 
 
 def body_parameter(endpoint: Any) -> str:

@@ -31,16 +31,18 @@ from openapi_python_client.config import ConfigFile
 from openapi_python_client.parser.errors import GeneratorError
 
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
-from generator.body_types import BodyTypeError, body_dicts, body_imports, body_parameter, body_shapes, body_target
+from generator.body_types import BodyTypeError, body_dicts, body_imports, body_parameter
 from generator.facade import render as render_facade
 from generator.generator_problems import RULE, problem_findings
 from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import ImportCheck, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
 from generator.opc_adapter import make_config, project_for
-from generator.operation_types import argument_types, operation_types, page_item_type, resource_imports
+from generator.operation_descriptor import descriptor
+from generator.operation_types import operation_types, page_item_type, resource_imports
 from generator.registry import ROOT, RegistryError, SdkEntry, load_registry, select
 from generator.release import install_changelog, runtime_version, sdk_version
+from generator.runtime.client._call import call_option_names
 from generator.spec_check import LintSetupError, document_findings, lint
 from generator.spec_context import (
     SpecContext,
@@ -179,27 +181,26 @@ def _decide_types(project: Project, context: SpecContext) -> None:
     def identifier(name: Any) -> str:
         return str(strings.PythonIdentifier(name, project.config.field_prefix))
 
-    def argument_classes(endpoint: Any) -> dict[str, tuple[str, ...]]:
-        checked = argument_types(endpoint, endpoint.list_all_parameters())
-        return {name: tuple("type(None)" if c == "NoneType" else c for c in found) for name, found in checked.items()}
-
     collections = project.openapi.endpoint_collections_by_tag
     try:
         bodies = body_dicts(collections, [str(model.class_info.name) for model in project.openapi.models])
     except BodyTypeError as exc:
         raise BuildError(str(exc)) from None
     project.env.globals.update(
+        descriptor_of=lambda endpoint: descriptor(
+            endpoint, context.op(endpoint.method, endpoint.path), context.envelope_data_field
+        ),
+        call_options_of=lambda endpoint: call_option_names(
+            frozenset(str(p.python_name) for p in endpoint.list_all_parameters())
+        ),
         types_of=lambda endpoint: operation_types(endpoint, context.envelope_data_field),
         page_item_type=lambda endpoint: page_item_type(endpoint, pagination_of(endpoint)),
-        argument_types=argument_classes,
         resource_imports=lambda collections: resource_imports(
             collections, context.envelope_data_field, pagination_of, identifier
         )
         + body_imports(collections),
         body_types=bodies,  # the TypedDicts of <package>/bodies.py
         body_parameter=body_parameter,
-        body_shapes=body_shapes,
-        body_target=body_target,
     )
 
 

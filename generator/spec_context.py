@@ -55,7 +55,7 @@ from generator.registry import SdkEntry
 from generator.response_schemas import response_schemas
 from generator.runtime.outbox._client_options import ClientOptions
 from generator.spec_check import load_spec
-from generator.spec_walk import HTTP_METHODS, RefError, follow_ref, follow_ref_or, ref_chain
+from generator.spec_walk import HTTP_METHODS, RefError, error_statuses, follow_ref, follow_ref_or, ref_chain
 from generator.spec_walk import operations as walked_operations
 
 _WRITE_METHODS = ("post", "put", "patch", "delete")  # the methods x-sdk-deferrable may queue
@@ -94,6 +94,9 @@ class OperationInfo:
     response_schemas: Mapping[str, Any] = attrs.field(factory=dict)
     bindings: Mapping[str, str] = attrs.field(factory=dict)  # x-sdk-bind: path parameter name -> client argument
     constraints: Mapping[str, Any] | None = None  # what the SDK checks before sending (generator/constraints.py)
+    # "<in>:<name>" -> (style, explode) as the spec states them (None: OpenAPI's default for the location)
+    parameter_styles: Mapping[str, tuple[str | None, bool | None]] = attrs.field(factory=dict)
+    error_statuses: tuple[int, ...] = ()  # the documented 4xx/5xx statuses
 
 
 @attrs.frozen(kw_only=True)
@@ -293,6 +296,23 @@ def _bindings(
     return bindings
 
 
+def _parameter_styles(
+    document: Mapping[str, Any], item: Mapping[str, Any], operation: Mapping[str, Any]
+) -> dict[str, tuple[str | None, bool | None]]:
+    """Each parameter's explicit `style` and `explode` (the operation's own win over the path item's)."""
+    styles: dict[str, tuple[str | None, bool | None]] = {}
+    for raw in [*(item.get("parameters") or []), *(operation.get("parameters") or [])]:
+        parameter = follow_ref_or(document, raw, {}) or {}
+        if isinstance(parameter, Mapping):
+            explode = parameter.get("explode")
+            style = parameter.get("style")
+            styles[f"{parameter.get('in')}:{parameter.get('name')}"] = (
+                str(style) if style is not None else None,
+                bool(explode) if explode is not None else None,
+            )
+    return styles
+
+
 def _mapping(value: object) -> Mapping[str, Any] | None:
     return dict(value) if isinstance(value, Mapping) else None
 
@@ -472,6 +492,7 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
         deferrable = bool(operation.get("x-sdk-deferrable", False))
         try:
             bindings = _bindings(document, item, operation, where, bound_types)
+            styles = _parameter_styles(document, item, operation)
             constraints = request_constraints(document, item, operation)
         except RefError as exc:
             raise SpecContextError(f"{where}: {exc}") from exc
@@ -499,6 +520,8 @@ def spec_context(document: Mapping[str, Any], entry: SdkEntry) -> SpecContext:
             response_schemas=checks.by_operation.get((method, path), {}),
             bindings=bindings,
             constraints=constraints,
+            parameter_styles=styles,
+            error_statuses=tuple(error_statuses(operation)),
         )
     for info_op in operations.values():
         if info_op.fallback is None:

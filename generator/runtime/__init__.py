@@ -38,6 +38,11 @@ if TYPE_CHECKING:
         MemoryTokenStore,
         TokenStore,
     )
+    from .client._call import (
+        OperationClient,
+        acall_operation,
+        call_operation,
+    )
     from .client._connection import (
         AsyncConnection,
         ConnectionOptions,
@@ -50,10 +55,33 @@ if TYPE_CHECKING:
         AuthSpec,
         SdkIdentity,
     )
+    from .client._model_ref import (
+        ModelRef,
+    )
+    from .client._operation import (
+        Body,
+        Operation,
+        Parameter,
+    )
     from .client._raw_response import (
         RawResponse,
         araw,
         raw,
+    )
+    from .client._readers import (
+        AS_IS,
+        AsIs,
+        DateOf,
+        EnumOf,
+        FileOf,
+        ListOf,
+        ModelOf,
+        Success,
+        UnionOf,
+    )
+    from .client._resource import (
+        AsyncResource,
+        Resource,
     )
     from .core._clock import (
         Clock,
@@ -420,6 +448,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "MemoryTokenStore",
         "TokenStore",
     ),
+    "client._call": (
+        "OperationClient",
+        "acall_operation",
+        "call_operation",
+    ),
     "client._connection": (
         "AsyncConnection",
         "ConnectionOptions",
@@ -432,10 +465,31 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "AuthSpec",
         "SdkIdentity",
     ),
+    "client._model_ref": ("ModelRef",),
+    "client._operation": (
+        "Body",
+        "Operation",
+        "Parameter",
+    ),
     "client._raw_response": (
         "RawResponse",
         "araw",
         "raw",
+    ),
+    "client._readers": (
+        "AS_IS",
+        "AsIs",
+        "DateOf",
+        "EnumOf",
+        "FileOf",
+        "ListOf",
+        "ModelOf",
+        "Success",
+        "UnionOf",
+    ),
+    "client._resource": (
+        "AsyncResource",
+        "Resource",
     ),
     "core._clock": (
         "Clock",
@@ -759,6 +813,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "ALWAYS_MASKED_HEADERS",
+    "AS_IS",
     "CACHE_EXTENSION",
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",
@@ -802,6 +857,7 @@ __all__ = [
     "Admission",
     "AiohttpTransport",
     "AliasedClient",
+    "AsIs",
     "AsyncBackend",
     "AsyncCachingTransport",
     "AsyncCircuitBreakerTransport",
@@ -811,11 +867,13 @@ __all__ = [
     "AsyncLoggingTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
+    "AsyncResource",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "Body",
     "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
@@ -838,6 +896,7 @@ __all__ = [
     "ConnectionOptions",
     "ConnectionState",
     "ConnectionStateChanged",
+    "DateOf",
     "DeadLetter",
     "DeadLetterReason",
     "Decode",
@@ -846,6 +905,7 @@ __all__ = [
     "DownloadError",
     "DownloadResult",
     "ETagCache",
+    "EnumOf",
     "Envelope",
     "EnvelopeError",
     "Enveloped",
@@ -856,6 +916,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FileOf",
     "FileTokenStore",
     "FlushSummary",
     "HeartbeatPolicy",
@@ -869,13 +930,18 @@ __all__ = [
     "InvalidRequestError",
     "KeyScheme",
     "KeySchemeAuth",
+    "ListOf",
     "LoggingTransport",
     "LoginTokenProvider",
     "MemoryTokenStore",
+    "ModelOf",
+    "ModelRef",
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
     "NotModifiedError",
+    "Operation",
+    "OperationClient",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -888,6 +954,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "Parameter",
     "PathDefaults",
     "PermissionDeniedError",
     "Permit",
@@ -921,6 +988,7 @@ __all__ = [
     "RequestOptions",
     "RequestTimeout",
     "RequestValidationError",
+    "Resource",
     "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
@@ -939,6 +1007,7 @@ __all__ = [
     "SharedOptions",
     "StateCallback",
     "StaticTokenProvider",
+    "Success",
     "SyncConnection",
     "SyncRealtimeClient",
     "SystemClock",
@@ -951,10 +1020,12 @@ __all__ = [
     "TokenSource",
     "TokenStore",
     "TransportError",
+    "UnionOf",
     "UnprocessableEntityError",
     "Unset",
     "UnsupportedOperationError",
     "VersionedOperation",
+    "acall_operation",
     "adownload",
     "afind_item",
     "aiterate_items",
@@ -969,6 +1040,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "call_operation",
     "check_arguments",
     "check_request",
     "classify",

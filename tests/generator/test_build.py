@@ -270,18 +270,18 @@ def test_clients_and_resources_are_named_from_entry_and_tags(widget_project: Pat
     assert 'kind="bearer"' in clients  # the spec's http bearer scheme
     resources = (widget_project / "widget_sdk" / "_resources.py").read_text(encoding="utf-8")
     for name in ("WidgetsResource", "AsyncWidgetsResource", "StatusResource", "AsyncStatusResource"):
-        assert f"class {name}:" in resources
+        assert f"class {name}(" in resources
     for method in ("create", "fetch"):  # the x-sdk-method names
         assert f"    def {method}(" in resources
         assert f"    async def {method}(" in resources
-        assert f"    def {method}_detailed(" in resources
+        assert f"        self.{method} = raw(resource.{method}, " in resources  # with_raw_response
 
 
 def test_operation_without_x_sdk_method_is_named_by_snake_case_operation_id(widget_project: Path) -> None:
     """getServiceHealth has no x-sdk-method, so it is status.get_service_health()."""
     resources = (widget_project / "widget_sdk" / "_resources.py").read_text(encoding="utf-8")
     assert "    def get_service_health(" in resources
-    assert "    async def get_service_health_detailed(" in resources
+    assert "    async def get_service_health(" in resources
 
 
 def test_idempotent_post_and_unauthenticated_operation_are_marked(widget_project: Path) -> None:
@@ -289,9 +289,9 @@ def test_idempotent_post_and_unauthenticated_operation_are_marked(widget_project
     api = widget_project / "widget_sdk" / "api"
     create = (api / "widgets" / "create_widget.py").read_text(encoding="utf-8")
     assert "sends_idempotency_key=True" in create
-    assert "requires_auth=True" in create
+    assert "requires_auth=False" not in create  # the descriptor's default: auth required
     fetch = (api / "widgets" / "get_widget.py").read_text(encoding="utf-8")
-    assert "sends_idempotency_key=False" in fetch
+    assert "sends_idempotency_key" not in fetch  # the default: no key
     health = (api / "status" / "get_service_health.py").read_text(encoding="utf-8")
     assert "requires_auth=False" in health
 
@@ -441,7 +441,7 @@ def test_another_spec_generates_with_its_own_names(tmp_path: Path) -> None:
     build_into(entry, project)
 
     resources = (project / "petstore_client" / "_resources.py").read_text(encoding="utf-8")
-    for text in ("class PetsResource:", "class StoreResource:", "def browse(", "def delete_pet(", "def get_inventory("):
+    for text in ("class PetsResource(", "class StoreResource(", "def browse(", "def delete_pet(", "def get_inventory("):
         assert text in resources
     result = python_in(
         project,

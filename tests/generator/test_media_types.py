@@ -128,20 +128,25 @@ def test_binary_xml_and_text_operations_are_generated_and_send_their_media_types
         import httpx
         from widget_sdk.api.files import get_text, put_bin, put_xml
         from widget_sdk.types import File
+        from widget_sdk._runtime.client._call import answer
+        from widget_sdk._runtime.client._encode import encode_request
 
-        kwargs = put_bin._get_kwargs(body=File(payload=io.BytesIO(b"\\x89PNG")))
+        def parsed(operation, response):
+            return answer(operation, response, validate=True, raw=False)
+
+        kwargs = encode_request(put_bin.OPERATION, {"body": File(payload=io.BytesIO(b"\\x89PNG"))})
         assert kwargs["headers"] == {"Content-Type": "image/png", "Accept": "image/png"}, kwargs
         assert kwargs["content"].read() == b"\\x89PNG"
-        png = put_bin._parse_response(response=httpx.Response(200, content=b"\\x89PNG"))
+        png = parsed(put_bin.OPERATION, httpx.Response(200, content=b"\\x89PNG"))
         assert isinstance(png, File) and png.payload.read() == b"\\x89PNG"
 
-        kwargs = put_xml._get_kwargs(body=File(payload=b"<a/>"))
+        kwargs = encode_request(put_xml.OPERATION, {"body": File(payload=b"<a/>")})
         accept = "application/xml, application/problem+json"
         assert kwargs["headers"] == {"Content-Type": "application/xml", "Accept": accept}
-        assert put_xml._parse_response(response=httpx.Response(200, content=b"<b/>")).payload.read() == b"<b/>"
+        assert parsed(put_xml.OPERATION, httpx.Response(200, content=b"<b/>")).payload.read() == b"<b/>"
 
-        assert get_text._get_kwargs()["headers"] == {"Accept": "text/plain"}
-        assert get_text._parse_response(response=httpx.Response(200, text="hello")) == "hello"
+        assert encode_request(get_text.OPERATION, {})["headers"] == {"Accept": "text/plain"}
+        assert parsed(get_text.OPERATION, httpx.Response(200, text="hello")) == "hello"
         print("ok")
         """,
     )

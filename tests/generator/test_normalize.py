@@ -320,8 +320,9 @@ def test_a_spec_that_crashed_and_dropped_operations_now_generates_and_imports(tm
         item = Item.from_dict({"additionalProperties": "x", "name": "n", "twin": {"n": 1}})
         assert item.additional_properties == "x" and item.twin.n == 1
         assert item.to_dict() == {"additionalProperties": "x", "name": "n", "twin": {"n": 1}}
-        kwargs = get_item._get_kwargs(id="7", order=Order.ASC_2)
-        assert kwargs["params"] == {"order": "asc"}, kwargs
+        from widget_sdk._runtime.client._encode import encode_request
+        kwargs = encode_request(get_item.OPERATION, {"id": "7", "order": Order.ASC_2})
+        assert kwargs["params"] == [("order", "asc")], kwargs
         print("ok")
         """,
     )

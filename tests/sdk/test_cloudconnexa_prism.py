@@ -388,7 +388,7 @@ def test_v1_0_ip_services_parse_like_v1_1_once_legacy_fields_are_stripped(v10: T
     schema = V1_1.document()["components"]["schemas"]["IpService"]
     fields = v11.runtime_module("shapes._versions").legacy_fields_for(schema["x-sdk-legacy-fields"], "1.0")
     with v10.client() as old:
-        raw = old.ip_services.list_detailed()
+        raw = old.with_raw_response.ip_services.list()
     items = json.loads(raw.content)["content"]
     assert {"type", "routes"} <= set(items[0])
     adapted = v11.runtime_module("shapes._versions").strip_legacy_fields(items, fields)

@@ -128,14 +128,14 @@ async def test_async_credentials_log_in_once_and_send_the_bearer_token(
 
 def test_not_modified_config_raises_not_modified(myrvm_mock: PrismServer) -> None:
     """``config.get(if_none_match=...)`` answered 304 raises NotModifiedError (get() returns the model, never
-    None); ``get_detailed`` still hands back the 304 itself."""
+    None); raw access (``with_raw_response``) still hands back the 304 itself."""
     with MyRVM(myrvm_mock.url, api_token=TOKEN) as client:
         options = RequestOptions(headers={"Prefer": "code=304"})
         with pytest.raises(NotModifiedError) as caught:
             client.config.get(RVM, if_none_match=ETAG, request_options=options)
-        detailed = client.config.get_detailed(RVM, if_none_match=ETAG, request_options=options)
+        detailed = client.with_raw_response.config.get(RVM, if_none_match=ETAG, request_options=options)
     assert (caught.value.status_code, caught.value.etag) == (304, ETAG)
-    assert (detailed.status_code, detailed.parsed, detailed.headers["ETag"]) == (304, None, ETAG)
+    assert (detailed.status_code, detailed.parse(), detailed.headers["ETag"]) == (304, None, ETAG)
 
 
 async def test_async_not_modified_config_raises_not_modified(myrvm_mock: PrismServer) -> None:
@@ -260,10 +260,10 @@ def test_cache_revalidates_and_serves_the_cached_config_on_304(myrvm_mock: Prism
     with MyRVM(myrvm_mock.url, api_token=TOKEN, cache=True, transport=wire) as client:
         client.before_request(NotModifiedAfterFirst())
         first = client.config.get(RVM)
-        second = client.config.get_detailed(RVM)
+        second = client.with_raw_response.config.get(RVM)
     assert isinstance(first, RvmConfig)
     assert second.status_code == 200
-    assert second.parsed == first
+    assert second.parse() == first
     assert second.headers["X-Cache"] == "revalidated"
     assert [sent.headers.get("If-None-Match") for sent in wire.sent] == [None, ETAG]
 

@@ -58,3 +58,17 @@ def test_with_options_refuses_a_wrong_retry() -> None:
     """with_options(retry=3) is a TypeError naming retry, like RequestOptions."""
     with MyRVM("http://127.0.0.1:9", api_token=TOKEN) as client, pytest.raises(TypeError, match="retry"):
         client.with_options(retry=3)  # type: ignore[arg-type]
+
+
+def test_per_call_keywords_and_the_deprecated_detailed_alias(myrvm_mock: PrismServer, wire: WireRecorder) -> None:
+    """extra_headers= and idempotency_key= apply to that call only (over the derived client's headers);
+    `get_detailed` still answers, as raw access, with a DeprecationWarning naming `with_raw_response`."""
+    with MyRVM(myrvm_mock.url, api_token=TOKEN, transport=wire) as client:
+        traced = client.with_options(headers={"X-Trace": "derived"})
+        traced.config.get(RVM, extra_headers={"X-Trace": "call"}, timeout=30)
+        client.health.check(idempotency_key="key-1")
+        with pytest.warns(DeprecationWarning, match=r"with_raw_response\.<resource>\.get"):
+            detailed = client.config.get_detailed(RVM)  # type: ignore[attr-defined]
+    assert [sent.headers.get("x-trace") for sent in wire.sent[:2]] == ["call", None]
+    assert wire.sent[1].headers.get("idempotency-key") == "key-1"
+    assert detailed.status_code == 200 and isinstance(detailed.parsed, RvmConfig)

@@ -1,5 +1,5 @@
 """Success bodies are checked against the spec before a model is built (issue 13): through the real generated
-SDKs, sync and async, resource methods, `_detailed` and the functional modules; `validate_responses=False`
+SDKs, sync and async, resource methods and raw access (`with_raw_response`); `validate_responses=False`
 (or `<PREFIX>_VALIDATE_RESPONSES=false`) switches the check off. The server is an `httpx.MockTransport`, and
 once a real loopback HTTP server (so the pooled transport and the body read of a live connection are in the path)."""
 
@@ -20,7 +20,6 @@ import xoohoox_sdk
 from myrvm_sdk import MyRVM
 from myrvm_sdk._runtime import OutboxPolicy
 from myrvm_sdk.errors import ResponseValidationError as MyRVMValidationError
-from tiktrue_sdk.api.licenses import get_license_info
 from tiktrue_sdk.errors import ResponseValidationError
 
 from tests.sdk.myrvm_operations import sample
@@ -104,20 +103,20 @@ def test_a_valid_licence_with_an_unknown_field_is_returned() -> None:
     assert (licence.max_clients, licence.additional_properties) == (3, {"seats_note": "new in v2"})
 
 
-async def test_async_detailed_and_functional_paths_validate_too() -> None:
-    """The async client, `_detailed` and the functional module raise the same error before building a model."""
+async def test_async_and_raw_paths_validate_too() -> None:
+    """The async client and raw access (sync and async) raise the same error before building a model."""
     bad = licence_with(max_clients="three")
     async with tiktrue_sdk.AsyncTikTrue("https://api.tiktrue.test", api_token=TOKEN, transport=serving(bad)) as aclient:
         with pytest.raises(ResponseValidationError) as caught:
             await aclient.licenses.info()
         assert caught.value.pointer == "/max_clients"
         with pytest.raises(ResponseValidationError):
-            await aclient.licenses.info_detailed()
-    with tiktrue_sdk.TikTrue("https://api.tiktrue.test", api_token=TOKEN, transport=serving(bad)) as client:
-        with pytest.raises(ResponseValidationError):
-            client.licenses.info_detailed()
-        with pytest.raises(ResponseValidationError):
-            get_license_info.sync_detailed(client=client.low_level)
+            await aclient.with_raw_response.licenses.info()
+    with (
+        tiktrue_sdk.TikTrue("https://api.tiktrue.test", api_token=TOKEN, transport=serving(bad)) as client,
+        pytest.raises(ResponseValidationError),
+    ):
+        client.with_raw_response.licenses.info()
 
 
 def test_validate_responses_false_skips_the_check() -> None:

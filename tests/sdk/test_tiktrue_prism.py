@@ -187,14 +187,14 @@ def test_validate_answers_an_invalid_licence_with_200(sdk: ModuleType, client: A
 
 def test_file_range_answer_is_served_with_its_content_range(sdk: ModuleType, client: Any) -> None:
     """The 206 example: the file's tail with ``Content-Range: bytes 32-61/62``."""
-    response = client.models.download_file_detailed(
+    response = client.with_raw_response.models.download_file(
         MODEL, range_="bytes=32-", request_options=once(sdk, Prefer="code=206")
     )
     assert int(response.status_code) == 206
     assert response.headers["Content-Range"] == "bytes 32-61/62"
     _, media = SPEC.success("downloadModelFile")
     assert media is not None
-    assert response.parsed.payload.read() == media["example"].encode()[32:]
+    assert response.parse().payload.read() == media["example"].encode()[32:]
 
 
 # --- every documented error: typed, with its stable code -------------------------------------------------

@@ -128,7 +128,7 @@ def test_the_envelope_extension_describes_every_response(sdk: ModuleType) -> Non
                 assert envelope.errors_field in resolved["properties"]
 
 
-# --- success: the typed data, sync and async, and the envelope through _detailed -------------------------
+# --- success: the typed data, sync and async, and the envelope through raw access ----------------------
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.operation_id)
@@ -144,15 +144,15 @@ async def test_async_operation_returns_its_typed_data(case: Case, async_client: 
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.operation_id)
-def test_detailed_response_keeps_the_envelope(case: Case, client: Any, models: ModuleType) -> None:
-    """`<method>_detailed` returns status, headers and the whole envelope; unwrap() gives its data and message."""
+def test_raw_response_keeps_the_envelope(case: Case, client: Any, models: ModuleType) -> None:
+    """Raw access returns status, headers and the whole envelope; unwrap() gives its data and message."""
     unwrap = importlib.import_module(f"{PACKAGE}._runtime.shapes._envelope").unwrap
     example = SPEC.success_example(case.operation_id)
     response = case.call(client, models, detailed=True)
     assert 200 <= response.status_code < 300
     assert response.headers["X-Request-ID"] == "7c2e9b14-5a3d-4f8e-b1c6-2d9f0e8a7b35"
-    assert response.parsed.status == "success"
-    data, message = unwrap(response.parsed)
+    assert response.parse().status == "success"
+    data, message = unwrap(response.parse())
     assert message == example["message"]
     case.check(data, models)
 

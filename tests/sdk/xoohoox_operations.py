@@ -29,7 +29,7 @@ AT = datetime.datetime(2026, 3, 14, 9, 15, tzinfo=datetime.UTC)
 
 def data_of(result: Any) -> Any:
     """The operation's result inside what a resource method returns: the envelope's data, unwrapped by the
-    generator (`<method>_detailed().parsed` keeps the whole envelope)."""
+    generator (raw access, `with_raw_response`, keeps the whole envelope: `parse()`)."""
     return result
 
 
@@ -58,9 +58,10 @@ class Case:
     expected: dict[str, object]
 
     def call(self, client: Any, models: ModuleType, options: Any = None, *, detailed: bool = False) -> Any:
-        """Call ``client.<resource>.<method>[_detailed](...)`` with this case's arguments."""
+        """Call ``client.<resource>.<method>(...)`` (``client.with_raw_response...`` when `detailed`) with this
+        case's arguments."""
         args, kwargs = self.arguments(models)
-        method = getattr(getattr(client, self.resource), self.method + ("_detailed" if detailed else ""))
+        method = getattr(getattr(client.with_raw_response if detailed else client, self.resource), self.method)
         return method(*args, **kwargs, request_options=options)
 
     def check(self, data: object, models: ModuleType) -> None:

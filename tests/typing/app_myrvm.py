@@ -85,3 +85,10 @@ def patient(client: MyRVM) -> MyRVM:
     derived = client.with_options(timeout=30.0, retry=None, headers={"X-Trace": "app"})
     assert_type(derived, MyRVM)
     return derived
+
+
+def one_call_options(client: MyRVM) -> RvmConfig:
+    """Per-call keywords beside request_options: a timeout, extra headers and an idempotency key."""
+    config = client.config.get("rvm-0042", timeout=5.0, extra_headers={"X-Trace": "one"}, idempotency_key="k-1")
+    assert_type(config, RvmConfig)
+    return config

@@ -486,7 +486,7 @@ def fast_extra_missing(package: str) -> ConfigurationError:
     """The error for ``transport="<package>"`` when that optional package (the SDK's `fast` extra) is absent."""
     return ConfigurationError(
         f'transport="{package}" needs {package}: install the SDK\'s "fast" extra (pip install "<sdk>[fast]") '
-        f'or {package} itself, or use the default transport.',
+        f"or {package} itself, or use the default transport.",
         setting="transport",
     )
 

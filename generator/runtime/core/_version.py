@@ -3,4 +3,4 @@
 Bump it when the runtime changes what an SDK does; `make release-notes` names it in each changelog.
 """
 
-RUNTIME_VERSION = "2.0.0"
+RUNTIME_VERSION = "3.0.0"

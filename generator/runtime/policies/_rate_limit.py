@@ -16,7 +16,6 @@ from ..core._defaults import DEFAULT_LOW_WATER, DEFAULT_MAX_PAUSE_S
 __all__ = ["DEFAULT_LOW_WATER", "DEFAULT_MAX_PAUSE_S", "RateLimit"]
 
 
-
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     """attrs validator: a finite number > 0."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:

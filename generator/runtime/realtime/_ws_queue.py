@@ -38,7 +38,6 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-
 class _HasToDict(Protocol):
     """A generated attrs model."""
 

@@ -146,7 +146,7 @@ class MyRVM:
                 }
             ),
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:
@@ -351,7 +351,7 @@ class AsyncMyRVM:
                 }
             ),
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:

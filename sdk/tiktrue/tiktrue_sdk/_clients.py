@@ -137,7 +137,7 @@ class TikTrue:
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:
@@ -354,7 +354,7 @@ class AsyncTikTrue:
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:

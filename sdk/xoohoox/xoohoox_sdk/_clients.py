@@ -118,7 +118,7 @@ class Xoohoox:
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:
@@ -307,7 +307,7 @@ class AsyncXoohoox:
             validate_responses=self._connection.settings.validate_responses,
             check_requests=self._connection.check_requests,
         )
-        """The client the functional modules in `api/` take, sharing this client's connection pool."""
+        """The low-level client every resource call sends through, sharing this client's connection pool."""
         self._resources()
 
     def _resources(self) -> None:

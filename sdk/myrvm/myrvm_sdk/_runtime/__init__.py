@@ -39,6 +39,11 @@ if TYPE_CHECKING:
         MemoryTokenStore,
         TokenStore,
     )
+    from .client._call import (
+        OperationClient,
+        acall_operation,
+        call_operation,
+    )
     from .client._connection import (
         AsyncConnection,
         ConnectionOptions,
@@ -51,10 +56,33 @@ if TYPE_CHECKING:
         AuthSpec,
         SdkIdentity,
     )
+    from .client._model_ref import (
+        ModelRef,
+    )
+    from .client._operation import (
+        Body,
+        Operation,
+        Parameter,
+    )
     from .client._raw_response import (
         RawResponse,
         araw,
         raw,
+    )
+    from .client._readers import (
+        AS_IS,
+        AsIs,
+        DateOf,
+        EnumOf,
+        FileOf,
+        ListOf,
+        ModelOf,
+        Success,
+        UnionOf,
+    )
+    from .client._resource import (
+        AsyncResource,
+        Resource,
     )
     from .core._clock import (
         Clock,
@@ -411,6 +439,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "MemoryTokenStore",
         "TokenStore",
     ),
+    "client._call": (
+        "OperationClient",
+        "acall_operation",
+        "call_operation",
+    ),
     "client._connection": (
         "AsyncConnection",
         "ConnectionOptions",
@@ -423,10 +456,31 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "AuthSpec",
         "SdkIdentity",
     ),
+    "client._model_ref": ("ModelRef",),
+    "client._operation": (
+        "Body",
+        "Operation",
+        "Parameter",
+    ),
     "client._raw_response": (
         "RawResponse",
         "araw",
         "raw",
+    ),
+    "client._readers": (
+        "AS_IS",
+        "AsIs",
+        "DateOf",
+        "EnumOf",
+        "FileOf",
+        "ListOf",
+        "ModelOf",
+        "Success",
+        "UnionOf",
+    ),
+    "client._resource": (
+        "AsyncResource",
+        "Resource",
     ),
     "core._clock": (
         "Clock",
@@ -740,6 +794,7 @@ _MODULE_OF = {name: module for module, names in _MODULES.items() for name in nam
 
 __all__ = [
     "ALWAYS_MASKED_HEADERS",
+    "AS_IS",
     "CACHE_EXTENSION",
     "CACHE_STATUS_HEADER",
     "DEFAULT_CACHE_MAX_BODY_BYTES",
@@ -781,6 +836,7 @@ __all__ = [
     "Admission",
     "AiohttpTransport",
     "AliasedClient",
+    "AsIs",
     "AsyncBackend",
     "AsyncCachingTransport",
     "AsyncCircuitBreakerTransport",
@@ -790,11 +846,13 @@ __all__ = [
     "AsyncLoggingTransport",
     "AsyncProbe",
     "AsyncRateLimitTransport",
+    "AsyncResource",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
     "AuthenticationError",
     "BadRequestError",
+    "Body",
     "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
@@ -817,6 +875,7 @@ __all__ = [
     "ConnectionOptions",
     "ConnectionState",
     "ConnectionStateChanged",
+    "DateOf",
     "DeadLetter",
     "DeadLetterReason",
     "Decode",
@@ -824,6 +883,7 @@ __all__ = [
     "DeliveryMode",
     "DownloadError",
     "ETagCache",
+    "EnumOf",
     "Envelope",
     "EnvelopeError",
     "Enveloped",
@@ -834,6 +894,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FileOf",
     "FileTokenStore",
     "FlushSummary",
     "HeartbeatPolicy",
@@ -847,13 +908,18 @@ __all__ = [
     "InvalidRequestError",
     "KeyScheme",
     "KeySchemeAuth",
+    "ListOf",
     "LoggingTransport",
     "LoginTokenProvider",
     "MemoryTokenStore",
+    "ModelOf",
+    "ModelRef",
     "NameResolutionError",
     "NoDeferral",
     "NotFoundError",
     "NotModifiedError",
+    "Operation",
+    "OperationClient",
     "Outbox",
     "OutboxDelivered",
     "OutboxError",
@@ -866,6 +932,7 @@ __all__ = [
     "PageArgs",
     "Pagination",
     "PaginationError",
+    "Parameter",
     "PathDefaults",
     "PermissionDeniedError",
     "Permit",
@@ -898,6 +965,7 @@ __all__ = [
     "RequestOptions",
     "RequestTimeout",
     "RequestValidationError",
+    "Resource",
     "ResponseCheck",
     "ResponseEvent",
     "ResponseHook",
@@ -916,6 +984,7 @@ __all__ = [
     "SharedOptions",
     "StateCallback",
     "StaticTokenProvider",
+    "Success",
     "SyncConnection",
     "SyncRealtimeClient",
     "SystemClock",
@@ -928,10 +997,12 @@ __all__ = [
     "TokenSource",
     "TokenStore",
     "TransportError",
+    "UnionOf",
     "UnprocessableEntityError",
     "Unset",
     "UnsupportedOperationError",
     "VersionedOperation",
+    "acall_operation",
     "afind_item",
     "aiterate_items",
     "aiterate_pages",
@@ -945,6 +1016,7 @@ __all__ = [
     "build_async_token_client",
     "build_sync_client",
     "build_token_client",
+    "call_operation",
     "check_arguments",
     "check_request",
     "classify",

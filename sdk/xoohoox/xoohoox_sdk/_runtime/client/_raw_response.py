@@ -10,11 +10,14 @@ is None) instead of raising `NotModifiedError`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Generic, ParamSpec, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, Protocol, TypeVar, cast
 
 import attrs
 
 from ..core._defaults import REQUEST_ID_HEADERS
+
+if TYPE_CHECKING:
+    from ._operation import Operation
 
 __all__ = ["RawResponse", "araw", "raw"]
 
@@ -51,6 +54,11 @@ class RawResponse(Generic[T]):
         lowered = {name.lower(): value for name, value in self.headers.items()}
         return next((lowered[name.lower()] for name in REQUEST_ID_HEADERS if lowered.get(name.lower())), None)
 
+    @property
+    def parsed(self) -> T:
+        """What `parse()` returns (the name the deprecated `<method>_detailed` answers used)."""
+        return self._parsed
+
     def parse(self) -> T:
         """The body as the operation's model (None for an answer without a body, such as a 304)."""
         return self._parsed
@@ -60,19 +68,14 @@ class RawResponse(Generic[T]):
         return cls(int(answer.status_code), answer.headers, answer.content, answer.parsed)
 
 
-def raw(method: Callable[P, _Answer[T]]) -> Callable[P, RawResponse[T]]:
-    """`method` (a `<method>_detailed`) returning a `RawResponse`, with the same parameters."""
+def raw(method: Callable[P, Any], operation: Operation[Any, T]) -> Callable[P, RawResponse[T]]:
+    """`method` of a raw resource (`Resource.with_raw()`, whose calls return a `RawResponse`), typed as such.
 
-    def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        return RawResponse.of(method(*args, **kwargs))
+    `operation` only carries the type of `parse()`: the method's own signature is kept.
+    """
+    return cast("Callable[P, RawResponse[T]]", method)
 
-    return call
 
-
-def araw(method: Callable[P, Awaitable[_Answer[T]]]) -> Callable[P, Awaitable[RawResponse[T]]]:
+def araw(method: Callable[P, Awaitable[Any]], operation: Operation[Any, T]) -> Callable[P, Awaitable[RawResponse[T]]]:
     """The async form of `raw`."""
-
-    async def call(*args: P.args, **kwargs: P.kwargs) -> RawResponse[T]:
-        return RawResponse.of(await method(*args, **kwargs))
-
-    return call
+    return cast("Callable[P, Awaitable[RawResponse[T]]]", method)

@@ -1,0 +1,365 @@
+"""call_operation / acall_operation: one descriptor-driven call does what each generated operation module did."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import enum
+import json
+import sys
+import types
+import uuid
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+from runtime.client._call import acall_operation, call_operation, call_option_names
+from runtime.client._model_ref import ModelRef
+from runtime.client._operation import Body, Operation, Parameter
+from runtime.client._readers import ListOf, ModelOf, Success
+from runtime.client._resource import AsyncResource, Resource
+from runtime.core._errors import NotFoundError, NotModifiedError, ResponseValidationError
+from runtime.pipeline._hooks import CallErrorEvent, Hooks
+from runtime.policies._options import UNSET, RequestOptions, Unset
+from runtime.policies._timeouts import Timeouts
+from runtime.shapes._path_defaults import PathDefaults
+
+
+class Color(str, enum.Enum):  # noqa: UP042  # the shape openapi-python-client generates
+    RED = "red"
+
+
+@attrs.define
+class Pet:
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Pet:
+        return cls(name=data["name"])
+
+
+_MODELS = types.ModuleType("ops_call_test_models")
+_MODELS.Pet = Pet  # type: ignore[attr-defined]
+sys.modules[_MODELS.__name__] = _MODELS
+PET = ModelRef(_MODELS.__name__, "Pet")
+
+GET_PET: Operation[Pet, Pet | None] = Operation(
+    operation_id="getPet",
+    method="GET",
+    path="/pets/{pet_id}",
+    parameters=(
+        Parameter("pet_id", "pet_id", "path", types=(str,)),
+        Parameter("If-None-Match", "if_none_match", "header", types=(str, Unset)),
+        Parameter("color", "color", "query", types=(Color, Unset)),
+        Parameter("since", "since", "query", types=(datetime.date, Unset, type(None))),
+        Parameter("tags", "tags", "query", types=(list, Unset)),
+        Parameter("ids", "ids", "query", types=(list, Unset), explode=False),
+        Parameter("trace", "trace", "header", types=(bool, Unset)),
+        Parameter("session", "session", "cookie", types=(uuid.UUID, Unset)),
+    ),
+    accept="application/json",
+    responses=(
+        Success(200, reader=ModelOf(_MODELS.__name__, "Pet")),
+        Success(304, body="none", not_modified=True),
+    ),
+)
+
+CREATE_PETS: Operation[list[Pet], list[Pet]] = Operation(
+    operation_id="createPets",
+    method="POST",
+    path="/pets",
+    bodies=(Body("json", "application/json", types=(PET,)),),
+    responses=(Success(201, reader=ListOf(ModelOf(_MODELS.__name__, "Pet"))),),
+    sends_idempotency_key=True,
+)
+
+
+@attrs.define
+class LowLevel:
+    """Shaped like the generated low-level `Client`."""
+
+    http: httpx.Client | None = None
+    ahttp: httpx.AsyncClient | None = None
+    hooks: Hooks | None = None
+    validate_responses: bool = True
+    check_requests: bool = True
+    path_defaults: PathDefaults = attrs.field(factory=PathDefaults)
+    default_options: RequestOptions | None = None
+    api_version: str | None = None
+    missing_operations: set[str] = attrs.field(factory=set)
+
+    def request_options(self, options: RequestOptions | None) -> RequestOptions | None:
+        return options or self.default_options
+
+    def get_httpx_client(self) -> httpx.Client:
+        assert self.http is not None
+        return self.http
+
+    def get_async_httpx_client(self) -> httpx.AsyncClient:
+        assert self.ahttp is not None
+        return self.ahttp
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def recording(answer: httpx.Response) -> tuple[list[httpx.Request], Handler]:
+    seen: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer
+
+    return seen, handle
+
+
+def client_for(handler: Handler, **kwargs: Any) -> LowLevel:
+    transport = httpx.MockTransport(handler)
+    return LowLevel(
+        http=httpx.Client(base_url="https://api.test", transport=transport),
+        ahttp=httpx.AsyncClient(base_url="https://api.test", transport=transport),
+        **kwargs,
+    )
+
+
+def pet_args(**overrides: Any) -> dict[str, Any]:
+    arguments: dict[str, Any] = {
+        "pet_id": "a b/c",
+        "if_none_match": UNSET,
+        "color": UNSET,
+        "since": UNSET,
+        "tags": UNSET,
+        "ids": UNSET,
+        "trace": UNSET,
+        "session": UNSET,
+        "request_options": None,
+    }
+    return {**arguments, **overrides}
+
+
+def test_parameters_are_written_by_type_and_style() -> None:
+    """Enums by value, dates in ISO 8601, bools as true/false, UUIDs as text; form lists repeat the key
+    (explode) or join with commas; path values are percent-encoded; the Accept header is the operation's."""
+    seen, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    session = uuid.UUID(int=1)
+    pet = call_operation(
+        client_for(handle),
+        GET_PET,
+        pet_args(
+            color=Color.RED,
+            since=datetime.date(2025, 1, 2),
+            tags=["a", "b"],
+            ids=[1, 2],
+            trace=True,
+            session=session,
+        ),
+    )
+    assert pet == Pet("Rex")
+    request = seen[0]
+    assert request.url.path == "/pets/a%20b%2Fc" or request.url.raw_path.startswith(b"/pets/a%20b%2Fc")
+    assert request.url.params.multi_items() == [
+        ("color", "red"),
+        ("since", "2025-01-02"),
+        ("tags", "a"),
+        ("tags", "b"),
+        ("ids", "1,2"),
+    ]
+    assert (request.headers["trace"], request.headers["accept"]) == ("true", "application/json")
+    assert request.headers["cookie"] == f"session={session}"
+    assert request.extensions["sdk.operation_id"] == "getPet"
+
+
+def test_a_wrong_argument_type_is_a_type_error_naming_it_before_sending() -> None:
+    """A None for a required path parameter or a dict for a model body: TypeError naming the argument."""
+    seen, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    with pytest.raises(TypeError, match="'pet_id'"):
+        call_operation(client_for(handle), GET_PET, pet_args(pet_id=None))
+    with pytest.raises(TypeError, match="'body'"):
+        call_operation(client_for(handle), CREATE_PETS, {"body": {"name": "Rex"}})
+    assert seen == []
+
+
+def test_a_json_body_is_sent_with_its_content_type_and_a_fresh_idempotency_key() -> None:
+    """A model body is sent as its to_dict(); an idempotent operation gets an Idempotency-Key; a list of
+    models is read item by item."""
+    seen, handle = recording(httpx.Response(201, json=[{"name": "Rex"}, {"name": "Tom"}]))
+    pets = call_operation(client_for(handle), CREATE_PETS, {"body": Pet("Rex"), "request_options": None})
+    assert pets == [Pet("Rex"), Pet("Tom")]
+    assert json.loads(seen[0].content) == {"name": "Rex"}
+    assert seen[0].headers["content-type"] == "application/json"
+    assert seen[0].headers["idempotency-key"]
+
+
+def test_per_call_keyword_options_win_over_request_options() -> None:
+    """timeout=, extra_headers= and idempotency_key= apply to the call, over request_options'."""
+    seen, handle = recording(httpx.Response(201, json=[]))
+    call_operation(
+        client_for(handle),
+        CREATE_PETS,
+        {
+            "body": Pet("Rex"),
+            "request_options": RequestOptions(headers={"X-A": "1", "X-B": "1"}, idempotency_key="from-options"),
+            "timeout": 2.5,
+            "extra_headers": {"X-B": "2"},
+            "idempotency_key": "mine",
+        },
+    )
+    headers = seen[0].headers
+    assert (headers["x-a"], headers["x-b"], headers["idempotency-key"]) == ("1", "2", "mine")
+    assert seen[0].extensions["timeout"] == Timeouts.uniform(2.5).to_httpx().as_dict()
+
+
+def test_a_parameter_named_like_a_call_option_keeps_its_name() -> None:
+    """An operation with its own `idempotency_key` parameter offers only the other per-call options."""
+    assert call_option_names(frozenset({"idempotency_key", "body"})) == ("timeout", "extra_headers")
+
+
+def test_a_304_raises_not_modified_but_raw_access_returns_it() -> None:
+    """The plain call never returns None for a 304: NotModifiedError; raw access gives the 304 itself."""
+    _, handle = recording(httpx.Response(304, headers={"ETag": '"v1"', "X-Request-ID": "r-1"}))
+    client = client_for(handle)
+    with pytest.raises(NotModifiedError):
+        call_operation(client, GET_PET, pet_args(if_none_match='"v1"'))
+    raw = call_operation(client, GET_PET, pet_args(if_none_match='"v1"'), raw=True)
+    assert (raw.status_code, raw.parse(), raw.request_id) == (304, None, "r-1")  # type: ignore[attr-defined]
+
+
+def test_errors_are_typed_and_reported_to_call_error_hooks() -> None:
+    """A 404 raises NotFoundError and on_call_error hears it once, with the operation id."""
+    _, handle = recording(httpx.Response(404, json={"detail": "no such pet"}))
+    hooks = Hooks()
+    heard: list[CallErrorEvent] = []
+    hooks.on_call_error(heard.append)
+    with pytest.raises(NotFoundError):
+        call_operation(client_for(handle, hooks=hooks), GET_PET, pet_args())
+    assert [event.operation_id for event in heard] == ["getPet"]
+
+
+def test_a_body_that_does_not_read_is_a_response_validation_error() -> None:
+    """A success body that is not the model: ResponseValidationError naming the missing field."""
+    _, handle = recording(httpx.Response(200, json={"nom": "Rex"}))
+    with pytest.raises(ResponseValidationError, match=r"Pet\.name"):
+        call_operation(client_for(handle), GET_PET, pet_args())
+
+
+def test_an_undocumented_success_status_is_a_response_validation_error() -> None:
+    """A 2xx the spec does not document is not silently returned."""
+    _, handle = recording(httpx.Response(202, json={}))
+    with pytest.raises(ResponseValidationError, match="not documented for getPet"):
+        call_operation(client_for(handle), GET_PET, pet_args())
+
+
+def test_bound_path_parameters_come_from_the_client() -> None:
+    """x-sdk-bind: a None path argument takes the client's value."""
+    bound = attrs.evolve(GET_PET, parameters=(Parameter("pet_id", "pet_id", "path", types=(str,), bound="pet"),))
+    seen, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    call_operation(client_for(handle, path_defaults=PathDefaults({"pet": "p1"})), bound, {"pet_id": None})
+    assert seen[0].url.path == "/pets/p1"
+
+
+def test_the_envelope_data_is_returned_by_the_plain_call_only() -> None:
+    """x-sdk-envelope: the plain call returns the data field, raw access keeps the envelope."""
+
+    @attrs.define
+    class Envelope:
+        data: str
+
+    _, handle = recording(httpx.Response(201, json={"data": "x"}))
+    reader = attrs.evolve(
+        CREATE_PETS,
+        unwrap="data",
+        responses=(Success(201, reader=_Reader(lambda data: Envelope(**data))),),
+    )
+    assert call_operation(client_for(handle), reader, {"body": Pet("Rex")}) == "x"
+    raw = call_operation(client_for(handle), reader, {"body": Pet("Rex")}, raw=True)
+    assert raw.parse() == Envelope("x")  # type: ignore[attr-defined]
+
+
+@attrs.frozen
+class _Reader:
+    function: Callable[[Any], Any]
+
+    def read(self, data: Any) -> Any:
+        return self.function(data)
+
+    def describe(self) -> str:
+        return "Envelope"
+
+
+def test_async_mirrors_sync() -> None:
+    """acall_operation sends the same request and returns the same value."""
+    seen, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    pet = asyncio.run(acall_operation(client_for(handle), GET_PET, pet_args(color=Color.RED)))
+    assert pet == Pet("Rex")
+    assert seen[0].url.params["color"] == "red"
+
+
+GET_ONE = attrs.evolve(GET_PET, parameters=GET_PET.parameters[:1])
+
+
+class Pets(Resource):
+    def get(self, pet_id: str, *, request_options: RequestOptions | None = None) -> Pet:
+        return self._call(GET_ONE, locals())
+
+
+class AsyncPets(AsyncResource):
+    async def get(self, pet_id: str, *, request_options: RequestOptions | None = None) -> Pet:
+        return await self._call(GET_ONE, locals())
+
+
+def test_resource_detailed_is_a_deprecated_alias_of_raw_access() -> None:
+    """`<method>_detailed` still answers (a RawResponse with .parsed) but warns and names the replacement;
+    an unknown attribute is still an AttributeError."""
+    _, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    pets = Pets(client_for(handle))  # type: ignore[arg-type]
+    assert pets.get("p1") == Pet("Rex")
+    with pytest.warns(DeprecationWarning, match=r"with_raw_response\.<resource>\.get"):
+        detailed = pets.get_detailed("p1")  # type: ignore[attr-defined]
+    assert (detailed.status_code, detailed.parsed) == (200, Pet("Rex"))
+    with pytest.raises(AttributeError):
+        pets.nothing_detailed  # type: ignore[attr-defined]  # noqa: B018
+    raw = pets.with_raw().get("p1")
+    assert raw.parse() == Pet("Rex")
+
+
+def test_async_resource_detailed_warns_too() -> None:
+    """The async resource mirrors the sync one."""
+    _, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    pets = AsyncPets(client_for(handle))  # type: ignore[arg-type]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        raw = asyncio.run(pets.get_detailed("p1"))  # type: ignore[attr-defined]
+    assert raw.parse() == Pet("Rex")
+    assert [w.category for w in caught] == [DeprecationWarning]
+
+
+def test_a_deprecated_operation_warns_at_the_caller() -> None:
+    """An operation the spec marks deprecated warns on each call, pointing at the caller's line."""
+    old = attrs.evolve(GET_ONE, deprecated=True)
+
+    class Old(Resource):
+        def get(self, pet_id: str) -> Pet:
+            return self._call(old, locals())
+
+    _, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    with pytest.warns(DeprecationWarning, match="getPet is deprecated") as caught:
+        Old(client_for(handle)).get("p1")  # type: ignore[arg-type]
+    assert caught[0].filename == __file__
+
+
+def test_each_descriptor_keeps_what_its_calls_derive() -> None:
+    """What a call derives from a descriptor (checks, bound parameters) stays with that descriptor: a copy with
+    other parameters is planned anew, never given a plan of another (a recycled id() once did)."""
+    _, handle = recording(httpx.Response(200, json={"name": "Rex"}))
+    client = client_for(handle)
+    call_operation(client, GET_ONE, {"pet_id": "p1"})
+    other = attrs.evolve(GET_ONE, parameters=(Parameter("pet_id", "pet_id", "path", types=(int,)),))
+    assert other.derived == [] and GET_ONE.derived
+    with pytest.raises(TypeError, match="'pet_id' must be int"):
+        call_operation(client, other, {"pet_id": "p1"})

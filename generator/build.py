@@ -195,10 +195,10 @@ def _decide_types(project: Project, context: SpecContext) -> None:
         ),
         types_of=lambda endpoint: operation_types(endpoint, context.envelope_data_field),
         page_item_type=lambda endpoint: page_item_type(endpoint, pagination_of(endpoint)),
-        resource_imports=lambda collections: resource_imports(
-            collections, context.envelope_data_field, pagination_of, identifier
-        )
-        + body_imports(collections),
+        resource_imports=lambda collections: (
+            resource_imports(collections, context.envelope_data_field, pagination_of, identifier)
+            + body_imports(collections)
+        ),
         body_types=bodies,  # the TypedDicts of <package>/bodies.py
         body_parameter=body_parameter,
     )

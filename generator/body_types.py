@@ -32,6 +32,7 @@ SUFFIX = "Dict"
 MODULE = "bodies"
 # JSON string formats openapi-python-client turns into Python values; the dict carries the string.
 _STRING_KINDS = {"StringProperty", "DateProperty", "DateTimeProperty", "UuidProperty"}
+_FORWARD = "\x00"  # marks a TypedDict name inside an annotation, which `_fields_of` then quotes as a whole
 _PLAIN = {"IntProperty": "int", "FloatProperty": "float", "BooleanProperty": "bool", "AnyProperty": "Any"}
 
 
@@ -97,6 +98,9 @@ def _fields_of(model: Any, seen: frozenset[str] = frozenset()) -> list[DictField
         if annotation is None:
             return None
         wrapper = "Required" if prop.required else "NotRequired"
+        if _FORWARD in annotation:
+            # a TypedDict defined later: the whole type is one string (`"A" | None` would fail at import time)
+            annotation = repr(annotation.replace(_FORWARD, ""))
         fields.append(DictField(key=plain_text(prop.name), annotation=f"{wrapper}[{annotation}]"))
     return fields
 
@@ -127,7 +131,7 @@ def _annotation(prop: Any, seen: frozenset[str]) -> str | None:
         name = str(prop.class_info.name)
         if name not in seen and _fields_of(prop, seen) is None:
             return None
-        return f'"{name}{SUFFIX}"'  # quoted: the TypedDicts may refer to each other in any order
+        return f"{_FORWARD}{name}{SUFFIX}"  # the TypedDicts may refer to each other in any order: quoted above
     return None  # FileProperty, or a kind this module does not know: the body keeps its model only
 
 

@@ -66,6 +66,7 @@ DOCUMENT: dict[str, Any] = {
                     "weight": {"type": "number", "nullable": True},
                     "parts": {"type": "array", "items": _ref("Part")},
                     "main": _ref("Part"),
+                    "spare": {"oneOf": [_ref("Part"), {"type": "null"}]},
                     "extra": {"type": "object"},
                     "kind": {"type": "string", "enum": ["thing"]},
                     "class": {"type": "boolean"},
@@ -144,15 +145,17 @@ def test_a_multipart_body_and_no_body_get_no_dict_form(endpoints: dict[str, Any]
 
 def test_the_typeddict_follows_required_enums_nullable_and_nesting(data: GeneratorData) -> None:
     """Required/NotRequired per `required`; an enum is its class or its values; nullable adds None; a date is
-    its string; a nested model its own TypedDict (quoted: any order); a free-form object any dict."""
+    its string; a nested model its own TypedDict (the whole type quoted: any order, and `"A" | None` would
+    fail at import time); a free-form object any dict."""
     dicts = {shape.name: shape for shape in body_dicts(data.endpoint_collections_by_tag).dicts}
     assert {field.key: field.annotation for field in dicts["ThingDict"].fields} == {
         "name": "Required[str]",
         "colour": "Required[Colour | Literal['red', 'green']]",
         "born": "NotRequired[str]",
         "weight": "NotRequired[float | None]",
-        "parts": 'NotRequired[list["PartDict"]]',
-        "main": 'NotRequired["PartDict"]',
+        "parts": "NotRequired['list[PartDict]']",
+        "main": "NotRequired['PartDict']",
+        "spare": "NotRequired['PartDict | None']",
         "extra": "NotRequired[dict[str, Any]]",
         "kind": "NotRequired[ThingKind | Literal['thing']]",
         "class": "NotRequired[bool]",

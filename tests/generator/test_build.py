@@ -274,7 +274,7 @@ def test_clients_and_resources_are_named_from_entry_and_tags(widget_project: Pat
     for method in ("create", "fetch"):  # the x-sdk-method names
         assert f"    def {method}(" in resources
         assert f"    async def {method}(" in resources
-        assert f"        self.{method} = raw(resource.{method}, " in resources  # with_raw_response
+        assert f"        self.{method}: Final = raw(resource.{method}, " in resources  # with_raw_response
 
 
 def test_operation_without_x_sdk_method_is_named_by_snake_case_operation_id(widget_project: Path) -> None:

@@ -102,7 +102,8 @@ def call(client: Any, operation: Operation, **options: Any) -> Any:
     body = operation.spec.get("requestBody")
     if body is not None:
         hints = typing.get_type_hints(method)
-        model = hints["body"]
+        # `body: Model | ModelDict`: the model is the member with `from_dict` (the TypedDict has none)
+        model = next(t for t in typing.get_args(hints["body"]) or (hints["body"],) if hasattr(t, "from_dict"))
         kwargs["body"] = model.from_dict(copy.deepcopy(operation.kit.request_example(operation.operation_id)))
     return method(*args, **kwargs)
 

@@ -222,6 +222,9 @@ class OauthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.oauth.request_token(body=...)
         """
         return self._call(request_token.OPERATION, locals())
 
@@ -263,6 +266,9 @@ class AsyncOauthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.oauth.request_token(body=...)
         """
         return await self._call(request_token.OPERATION, locals())
 
@@ -304,6 +310,9 @@ class NetworksResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.networks.list()
         """
         return self._call(list_networks.OPERATION, locals())
 
@@ -352,6 +361,9 @@ class NetworksResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.networks.create(body=...)
         """
         return self._call(create_network.OPERATION, locals())
 
@@ -376,6 +388,9 @@ class NetworksResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.networks.get(id=...)
         """
         return self._call(get_network.OPERATION, locals())
 
@@ -403,6 +418,9 @@ class NetworksResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.networks.update(id=..., body=...)
         """
         return self._call(update_network.OPERATION, locals())
 
@@ -427,6 +445,9 @@ class NetworksResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.networks.delete(id=...)
         """
         return self._call(delete_network.OPERATION, locals())
 
@@ -472,6 +493,9 @@ class AsyncNetworksResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.networks.list()
         """
         return await self._call(list_networks.OPERATION, locals())
 
@@ -521,6 +545,9 @@ class AsyncNetworksResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.networks.create(body=...)
         """
         return await self._call(create_network.OPERATION, locals())
 
@@ -545,6 +572,9 @@ class AsyncNetworksResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.networks.get(id=...)
         """
         return await self._call(get_network.OPERATION, locals())
 
@@ -572,6 +602,9 @@ class AsyncNetworksResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.networks.update(id=..., body=...)
         """
         return await self._call(update_network.OPERATION, locals())
 
@@ -596,6 +629,9 @@ class AsyncNetworksResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.networks.delete(id=...)
         """
         return await self._call(delete_network.OPERATION, locals())
 
@@ -643,6 +679,9 @@ class ConnectorsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.connectors.list()
         """
         return self._call(list_connectors.OPERATION, locals())
 
@@ -696,6 +735,9 @@ class ConnectorsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.connectors.create(network_id=..., body=...)
         """
         return self._call(create_connector.OPERATION, locals())
 
@@ -720,6 +762,9 @@ class ConnectorsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.connectors.get(id=...)
         """
         return self._call(get_connector.OPERATION, locals())
 
@@ -746,6 +791,9 @@ class ConnectorsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.connectors.update(id=..., body=...)
         """
         return self._call(update_connector.OPERATION, locals())
 
@@ -770,6 +818,9 @@ class ConnectorsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.connectors.delete(id=...)
         """
         return self._call(delete_connector.OPERATION, locals())
 
@@ -817,6 +868,9 @@ class AsyncConnectorsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.connectors.list()
         """
         return await self._call(list_connectors.OPERATION, locals())
 
@@ -871,6 +925,9 @@ class AsyncConnectorsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.connectors.create(network_id=..., body=...)
         """
         return await self._call(create_connector.OPERATION, locals())
 
@@ -895,6 +952,9 @@ class AsyncConnectorsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.connectors.get(id=...)
         """
         return await self._call(get_connector.OPERATION, locals())
 
@@ -921,6 +981,9 @@ class AsyncConnectorsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.connectors.update(id=..., body=...)
         """
         return await self._call(update_connector.OPERATION, locals())
 
@@ -945,6 +1008,9 @@ class AsyncConnectorsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.connectors.delete(id=...)
         """
         return await self._call(delete_connector.OPERATION, locals())
 
@@ -992,6 +1058,9 @@ class RoutesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.routes.list()
         """
         return self._call(list_routes.OPERATION, locals())
 
@@ -1045,6 +1114,9 @@ class RoutesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.routes.create(network_id=..., body=...)
         """
         return self._call(create_route.OPERATION, locals())
 
@@ -1069,6 +1141,9 @@ class RoutesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.routes.get(id=...)
         """
         return self._call(get_route.OPERATION, locals())
 
@@ -1095,6 +1170,9 @@ class RoutesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.routes.update(id=..., body=...)
         """
         return self._call(update_route.OPERATION, locals())
 
@@ -1119,6 +1197,9 @@ class RoutesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.routes.delete(id=...)
         """
         return self._call(delete_route.OPERATION, locals())
 
@@ -1166,6 +1247,9 @@ class AsyncRoutesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.routes.list()
         """
         return await self._call(list_routes.OPERATION, locals())
 
@@ -1220,6 +1304,9 @@ class AsyncRoutesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.routes.create(network_id=..., body=...)
         """
         return await self._call(create_route.OPERATION, locals())
 
@@ -1244,6 +1331,9 @@ class AsyncRoutesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.routes.get(id=...)
         """
         return await self._call(get_route.OPERATION, locals())
 
@@ -1270,6 +1360,9 @@ class AsyncRoutesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.routes.update(id=..., body=...)
         """
         return await self._call(update_route.OPERATION, locals())
 
@@ -1294,6 +1387,9 @@ class AsyncRoutesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.routes.delete(id=...)
         """
         return await self._call(delete_route.OPERATION, locals())
 
@@ -1339,6 +1435,9 @@ class UsersResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.users.list()
         """
         return self._call(list_users.OPERATION, locals())
 
@@ -1387,6 +1486,9 @@ class UsersResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.users.create(body=...)
         """
         return self._call(create_user.OPERATION, locals())
 
@@ -1411,6 +1513,9 @@ class UsersResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.users.get(id=...)
         """
         return self._call(get_user.OPERATION, locals())
 
@@ -1437,6 +1542,9 @@ class UsersResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.users.update(id=..., body=...)
         """
         return self._call(update_user.OPERATION, locals())
 
@@ -1461,6 +1569,9 @@ class UsersResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.users.delete(id=...)
         """
         return self._call(delete_user.OPERATION, locals())
 
@@ -1506,6 +1617,9 @@ class AsyncUsersResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.users.list()
         """
         return await self._call(list_users.OPERATION, locals())
 
@@ -1555,6 +1669,9 @@ class AsyncUsersResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.users.create(body=...)
         """
         return await self._call(create_user.OPERATION, locals())
 
@@ -1579,6 +1696,9 @@ class AsyncUsersResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.users.get(id=...)
         """
         return await self._call(get_user.OPERATION, locals())
 
@@ -1605,6 +1725,9 @@ class AsyncUsersResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.users.update(id=..., body=...)
         """
         return await self._call(update_user.OPERATION, locals())
 
@@ -1629,6 +1752,9 @@ class AsyncUsersResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.users.delete(id=...)
         """
         return await self._call(delete_user.OPERATION, locals())
 
@@ -1674,6 +1800,9 @@ class UserGroupsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.user_groups.list()
         """
         return self._call(list_user_groups.OPERATION, locals())
 
@@ -1722,6 +1851,9 @@ class UserGroupsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.user_groups.create(body=...)
         """
         return self._call(create_user_group.OPERATION, locals())
 
@@ -1746,6 +1878,9 @@ class UserGroupsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.user_groups.get(id=...)
         """
         arguments = locals()
 
@@ -1798,6 +1933,9 @@ class UserGroupsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.user_groups.update(id=..., body=...)
         """
         return self._call(update_user_group.OPERATION, locals())
 
@@ -1822,6 +1960,9 @@ class UserGroupsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.user_groups.delete(id=...)
         """
         return self._call(delete_user_group.OPERATION, locals())
 
@@ -1867,6 +2008,9 @@ class AsyncUserGroupsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.user_groups.list()
         """
         return await self._call(list_user_groups.OPERATION, locals())
 
@@ -1916,6 +2060,9 @@ class AsyncUserGroupsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.user_groups.create(body=...)
         """
         return await self._call(create_user_group.OPERATION, locals())
 
@@ -1940,6 +2087,9 @@ class AsyncUserGroupsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.user_groups.get(id=...)
         """
         arguments = locals()
 
@@ -1992,6 +2142,9 @@ class AsyncUserGroupsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.user_groups.update(id=..., body=...)
         """
         return await self._call(update_user_group.OPERATION, locals())
 
@@ -2016,6 +2169,9 @@ class AsyncUserGroupsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.user_groups.delete(id=...)
         """
         return await self._call(delete_user_group.OPERATION, locals())
 
@@ -2061,6 +2217,9 @@ class DnsRecordsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.dns_records.list()
         """
         return self._call(list_dns_records.OPERATION, locals())
 
@@ -2109,6 +2268,9 @@ class DnsRecordsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.dns_records.create(body=...)
         """
         return self._call(create_dns_record.OPERATION, locals())
 
@@ -2133,6 +2295,9 @@ class DnsRecordsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.dns_records.get(id=...)
         """
         arguments = locals()
 
@@ -2185,6 +2350,9 @@ class DnsRecordsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.dns_records.update(id=..., body=...)
         """
         return self._call(update_dns_record.OPERATION, locals())
 
@@ -2209,6 +2377,9 @@ class DnsRecordsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.dns_records.delete(id=...)
         """
         return self._call(delete_dns_record.OPERATION, locals())
 
@@ -2254,6 +2425,9 @@ class AsyncDnsRecordsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.dns_records.list()
         """
         return await self._call(list_dns_records.OPERATION, locals())
 
@@ -2303,6 +2477,9 @@ class AsyncDnsRecordsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.dns_records.create(body=...)
         """
         return await self._call(create_dns_record.OPERATION, locals())
 
@@ -2327,6 +2504,9 @@ class AsyncDnsRecordsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.dns_records.get(id=...)
         """
         arguments = locals()
 
@@ -2379,6 +2559,9 @@ class AsyncDnsRecordsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.dns_records.update(id=..., body=...)
         """
         return await self._call(update_dns_record.OPERATION, locals())
 
@@ -2403,6 +2586,9 @@ class AsyncDnsRecordsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.dns_records.delete(id=...)
         """
         return await self._call(delete_dns_record.OPERATION, locals())
 
@@ -2450,6 +2636,9 @@ class IpServicesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.ip_services.list()
         """
         return self._call(list_ip_services.OPERATION, locals())
 
@@ -2503,6 +2692,9 @@ class IpServicesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.ip_services.create(host_id=..., body=...)
         """
         return self._call(create_ip_service.OPERATION, locals())
 
@@ -2527,6 +2719,9 @@ class IpServicesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.ip_services.get(id=...)
         """
         return self._call(get_ip_service.OPERATION, locals())
 
@@ -2553,6 +2748,9 @@ class IpServicesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.ip_services.update(id=..., body=...)
         """
         return self._call(update_ip_service.OPERATION, locals())
 
@@ -2577,6 +2775,9 @@ class IpServicesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.ip_services.delete(id=...)
         """
         return self._call(delete_ip_service.OPERATION, locals())
 
@@ -2624,6 +2825,9 @@ class AsyncIpServicesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.ip_services.list()
         """
         return await self._call(list_ip_services.OPERATION, locals())
 
@@ -2678,6 +2882,9 @@ class AsyncIpServicesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.ip_services.create(host_id=..., body=...)
         """
         return await self._call(create_ip_service.OPERATION, locals())
 
@@ -2702,6 +2909,9 @@ class AsyncIpServicesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.ip_services.get(id=...)
         """
         return await self._call(get_ip_service.OPERATION, locals())
 
@@ -2728,6 +2938,9 @@ class AsyncIpServicesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.ip_services.update(id=..., body=...)
         """
         return await self._call(update_ip_service.OPERATION, locals())
 
@@ -2752,6 +2965,9 @@ class AsyncIpServicesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.ip_services.delete(id=...)
         """
         return await self._call(delete_ip_service.OPERATION, locals())
 
@@ -2793,6 +3009,9 @@ class VpnRegionsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.vpn_regions.list()
         """
         return self._call(list_vpn_regions.OPERATION, locals())
 
@@ -2830,6 +3049,9 @@ class AsyncVpnRegionsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.vpn_regions.list()
         """
         return await self._call(list_vpn_regions.OPERATION, locals())
 

@@ -35,8 +35,8 @@ class CustomServiceTypeDict(TypedDict):
     """`CustomServiceType` as a dict: A protocol with its ports or ICMP types."""
 
     protocol: NotRequired[CustomServiceTypeProtocol | Literal["TCP", "UDP", "ICMP"]]
-    port: NotRequired[list["RangeIntegerDict"]]
-    icmpType: NotRequired[list["RangeIntegerDict"]]
+    port: NotRequired["list[RangeIntegerDict]"]
+    icmpType: NotRequired["list[RangeIntegerDict]"]
 
 
 class DnsRecordRequestDict(TypedDict):
@@ -129,7 +129,7 @@ class ServiceConfigDict(TypedDict):
             ]
         ]
     ]
-    customServiceTypes: NotRequired[list["CustomServiceTypeDict"]]
+    customServiceTypes: NotRequired["list[CustomServiceTypeDict]"]
 
 
 class TokenRequestDict(TypedDict):

@@ -106,6 +106,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.login(body=...)
         """
         return self._call(login.OPERATION, locals())
 
@@ -131,6 +134,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.refresh(body=...)
         """
         return self._call(refresh_token.OPERATION, locals())
 
@@ -172,6 +178,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.login(body=...)
         """
         return await self._call(login.OPERATION, locals())
 
@@ -197,6 +206,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.refresh(body=...)
         """
         return await self._call(refresh_token.OPERATION, locals())
 
@@ -240,6 +252,9 @@ class ConfigResource(Resource):
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
             NotModifiedError: 304 to `if_none_match` and no cache answered it (raw access returns the 304).
+
+        Example:
+            result = client.config.get(id=...)
         """
         return self._call(get_rvm_config.OPERATION, locals())
 
@@ -306,6 +321,9 @@ class ConfigResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.config.update(id=..., body=...)
         """
         return self._call(update_rvm_config.OPERATION, locals(), deliver)
 
@@ -331,6 +349,9 @@ class ConfigResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.config.get_confidence_threshold(id=...)
         """
         return self._call(get_confidence_threshold.OPERATION, locals())
 
@@ -393,6 +414,9 @@ class ConfigResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.config.update_confidence_threshold(id=..., body=...)
         """
         return self._call(update_confidence_threshold.OPERATION, locals(), deliver)
 
@@ -442,6 +466,9 @@ class AsyncConfigResource(AsyncResource):
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
             NotModifiedError: 304 to `if_none_match` and no cache answered it (raw access returns the 304).
+
+        Example:
+            result = await client.config.get(id=...)
         """
         return await self._call(get_rvm_config.OPERATION, locals())
 
@@ -508,6 +535,9 @@ class AsyncConfigResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.config.update(id=..., body=...)
         """
         return await self._call(update_rvm_config.OPERATION, locals(), deliver)
 
@@ -533,6 +563,9 @@ class AsyncConfigResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.config.get_confidence_threshold(id=...)
         """
         return await self._call(get_confidence_threshold.OPERATION, locals())
 
@@ -595,6 +628,9 @@ class AsyncConfigResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.config.update_confidence_threshold(id=..., body=...)
         """
         return await self._call(update_confidence_threshold.OPERATION, locals(), deliver)
 
@@ -675,6 +711,9 @@ class RemoteAccessResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.remote_access.start(id=...)
         """
         return self._call(start_remote_access.OPERATION, locals(), deliver)
 
@@ -728,6 +767,9 @@ class RemoteAccessResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.remote_access.stop(id=...)
         """
         return self._call(stop_remote_access.OPERATION, locals(), deliver)
 
@@ -752,6 +794,9 @@ class RemoteAccessResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.remote_access.status(id=...)
         """
         return self._call(get_remote_access_status.OPERATION, locals())
 
@@ -781,6 +826,9 @@ class RemoteAccessResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.remote_access.history(id=...)
         """
         return self._call(list_remote_access_history.OPERATION, locals())
 
@@ -857,6 +905,9 @@ class AsyncRemoteAccessResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.remote_access.start(id=...)
         """
         return await self._call(start_remote_access.OPERATION, locals(), deliver)
 
@@ -910,6 +961,9 @@ class AsyncRemoteAccessResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.remote_access.stop(id=...)
         """
         return await self._call(stop_remote_access.OPERATION, locals(), deliver)
 
@@ -934,6 +988,9 @@ class AsyncRemoteAccessResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.remote_access.status(id=...)
         """
         return await self._call(get_remote_access_status.OPERATION, locals())
 
@@ -963,6 +1020,9 @@ class AsyncRemoteAccessResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.remote_access.history(id=...)
         """
         return await self._call(list_remote_access_history.OPERATION, locals())
 
@@ -1006,6 +1066,9 @@ class MetricsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.metrics.list(id=...)
         """
         return self._call(list_metrics.OPERATION, locals())
 
@@ -1064,6 +1127,9 @@ class MetricsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.metrics.create(id=..., body=...)
         """
         return self._call(submit_metrics.OPERATION, locals(), deliver)
 
@@ -1105,6 +1171,9 @@ class AsyncMetricsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.metrics.list(id=...)
         """
         return await self._call(list_metrics.OPERATION, locals())
 
@@ -1163,6 +1232,9 @@ class AsyncMetricsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.metrics.create(id=..., body=...)
         """
         return await self._call(submit_metrics.OPERATION, locals(), deliver)
 
@@ -1232,6 +1304,9 @@ class BackupResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.backup.start(id=...)
         """
         return self._call(start_backup.OPERATION, locals(), deliver)
 
@@ -1256,6 +1331,9 @@ class BackupResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.backup.status(id=...)
         """
         return self._call(get_backup_status.OPERATION, locals())
 
@@ -1317,6 +1395,9 @@ class BackupResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.backup.upload(id=..., body=...)
         """
         return self._call(upload_backup.OPERATION, locals(), deliver)
 
@@ -1387,6 +1468,9 @@ class AsyncBackupResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.backup.start(id=...)
         """
         return await self._call(start_backup.OPERATION, locals(), deliver)
 
@@ -1411,6 +1495,9 @@ class AsyncBackupResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.backup.status(id=...)
         """
         return await self._call(get_backup_status.OPERATION, locals())
 
@@ -1472,6 +1559,9 @@ class AsyncBackupResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.backup.upload(id=..., body=...)
         """
         return await self._call(upload_backup.OPERATION, locals(), deliver)
 
@@ -1547,6 +1637,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.sync(body=...)
         """
         return self._call(sync_timezone.OPERATION, locals(), deliver)
 
@@ -1573,6 +1666,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.status(device_id=...)
         """
         return self._call(get_timezone_status.OPERATION, locals())
 
@@ -1629,6 +1725,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.sync_manual(body=...)
         """
         return self._call(request_manual_timezone_sync.OPERATION, locals(), deliver)
 
@@ -1683,6 +1782,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.sync_alias(body=...)
         """
         return self._call(sync_timezone_alias.OPERATION, locals(), deliver)
 
@@ -1708,6 +1810,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.status_alias(device_id=...)
         """
         return self._call(get_timezone_status_alias.OPERATION, locals())
 
@@ -1762,6 +1867,9 @@ class TimezoneResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.timezone.sync_manual_alias(body=...)
         """
         return self._call(request_manual_timezone_sync_alias.OPERATION, locals(), deliver)
 
@@ -1840,6 +1948,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.sync(body=...)
         """
         return await self._call(sync_timezone.OPERATION, locals(), deliver)
 
@@ -1866,6 +1977,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.status(device_id=...)
         """
         return await self._call(get_timezone_status.OPERATION, locals())
 
@@ -1922,6 +2036,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.sync_manual(body=...)
         """
         return await self._call(request_manual_timezone_sync.OPERATION, locals(), deliver)
 
@@ -1976,6 +2093,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.sync_alias(body=...)
         """
         return await self._call(sync_timezone_alias.OPERATION, locals(), deliver)
 
@@ -2001,6 +2121,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.status_alias(device_id=...)
         """
         return await self._call(get_timezone_status_alias.OPERATION, locals())
 
@@ -2055,6 +2178,9 @@ class AsyncTimezoneResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.timezone.sync_manual_alias(body=...)
         """
         return await self._call(request_manual_timezone_sync_alias.OPERATION, locals(), deliver)
 
@@ -2097,6 +2223,9 @@ class HealthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.health.check()
         """
         return self._call(get_health.OPERATION, locals())
 
@@ -2134,6 +2263,9 @@ class AsyncHealthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.health.check()
         """
         return await self._call(get_health.OPERATION, locals())
 

@@ -62,7 +62,7 @@ class ManualTimezoneSyncRequestDict(TypedDict):
 class MetricBatchDict(TypedDict):
     """`MetricBatch` as a dict: A batch of samples, for example those collected while offline. Closed."""
 
-    samples: Required[list["MetricSampleDict"]]
+    samples: Required["list[MetricSampleDict]"]
 
 
 class MetricSampleDict(TypedDict):

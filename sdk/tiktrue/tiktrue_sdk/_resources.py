@@ -91,6 +91,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.login(body=...)
         """
         return self._call(login.OPERATION, locals())
 
@@ -117,6 +120,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.refresh(body=...)
         """
         return self._call(refresh_token.OPERATION, locals())
 
@@ -141,6 +147,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.logout()
         """
         return self._call(logout.OPERATION, locals())
 
@@ -184,6 +193,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.login(body=...)
         """
         return await self._call(login.OPERATION, locals())
 
@@ -210,6 +222,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.refresh(body=...)
         """
         return await self._call(refresh_token.OPERATION, locals())
 
@@ -234,6 +249,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.logout()
         """
         return await self._call(logout.OPERATION, locals())
 
@@ -278,6 +296,9 @@ class LicensesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.licenses.validate(body=...)
         """
         return self._call(validate_license.OPERATION, locals())
 
@@ -301,6 +322,9 @@ class LicensesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.licenses.info()
         """
         return self._call(get_license_info.OPERATION, locals())
 
@@ -330,6 +354,9 @@ class LicensesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.licenses.renew(body=...)
         """
         return self._call(renew_license.OPERATION, locals())
 
@@ -374,6 +401,9 @@ class AsyncLicensesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.licenses.validate(body=...)
         """
         return await self._call(validate_license.OPERATION, locals())
 
@@ -397,6 +427,9 @@ class AsyncLicensesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.licenses.info()
         """
         return await self._call(get_license_info.OPERATION, locals())
 
@@ -426,6 +459,9 @@ class AsyncLicensesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.licenses.renew(body=...)
         """
         return await self._call(renew_license.OPERATION, locals())
 
@@ -465,6 +501,9 @@ class ModelsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.models.list_available()
         """
         return self._call(list_available_models.OPERATION, locals())
 
@@ -490,6 +529,9 @@ class ModelsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.models.metadata(model_id=...)
         """
         return self._call(get_model_metadata.OPERATION, locals())
 
@@ -517,6 +559,9 @@ class ModelsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.models.get_download_url(model_id=...)
         """
         return self._call(get_model_download.OPERATION, locals())
 
@@ -554,6 +599,9 @@ class ModelsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.models.download_file(model_id=...)
         """
         return self._call(download_model_file.OPERATION, locals())
 
@@ -594,6 +642,9 @@ class AsyncModelsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.models.list_available()
         """
         return await self._call(list_available_models.OPERATION, locals())
 
@@ -619,6 +670,9 @@ class AsyncModelsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.models.metadata(model_id=...)
         """
         return await self._call(get_model_metadata.OPERATION, locals())
 
@@ -646,6 +700,9 @@ class AsyncModelsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.models.get_download_url(model_id=...)
         """
         return await self._call(get_model_download.OPERATION, locals())
 
@@ -683,6 +740,9 @@ class AsyncModelsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.models.download_file(model_id=...)
         """
         return await self._call(download_model_file.OPERATION, locals())
 
@@ -729,6 +789,9 @@ class PaymentsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.payments.create(body=...)
         """
         return self._call(create_payment.OPERATION, locals())
 
@@ -762,6 +825,9 @@ class PaymentsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.payments.receive_webhook(x_tik_true_signature=..., body=...)
         """
         return self._call(receive_payment_webhook.OPERATION, locals())
 
@@ -790,6 +856,9 @@ class PaymentsResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.payments.history()
         """
         return self._call(list_payment_history.OPERATION, locals())
 
@@ -859,6 +928,9 @@ class AsyncPaymentsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.payments.create(body=...)
         """
         return await self._call(create_payment.OPERATION, locals())
 
@@ -892,6 +964,9 @@ class AsyncPaymentsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.payments.receive_webhook(x_tik_true_signature=..., body=...)
         """
         return await self._call(receive_payment_webhook.OPERATION, locals())
 
@@ -920,6 +995,9 @@ class AsyncPaymentsResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.payments.history()
         """
         return await self._call(list_payment_history.OPERATION, locals())
 
@@ -983,6 +1061,9 @@ class HealthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.health.check()
         """
         return self._call(get_health.OPERATION, locals())
 
@@ -1019,6 +1100,9 @@ class AsyncHealthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.health.check()
         """
         return await self._call(get_health.OPERATION, locals())
 

@@ -116,6 +116,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.login(body=...)
         """
         return self._call(login.OPERATION, locals())
 
@@ -141,6 +144,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.register(body=...)
         """
         return self._call(register.OPERATION, locals())
 
@@ -166,6 +172,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.refresh(body=...)
         """
         return self._call(refresh_token.OPERATION, locals())
 
@@ -189,6 +198,9 @@ class AuthResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.auth.logout()
         """
         return self._call(logout.OPERATION, locals())
 
@@ -231,6 +243,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.login(body=...)
         """
         return await self._call(login.OPERATION, locals())
 
@@ -256,6 +271,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.register(body=...)
         """
         return await self._call(register.OPERATION, locals())
 
@@ -281,6 +299,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.refresh(body=...)
         """
         return await self._call(refresh_token.OPERATION, locals())
 
@@ -304,6 +325,9 @@ class AsyncAuthResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.auth.logout()
         """
         return await self._call(logout.OPERATION, locals())
 
@@ -353,6 +377,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.list()
         """
         return self._call(list_batches.OPERATION, locals())
 
@@ -380,6 +407,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.create(body=...)
         """
         return self._call(create_batch.OPERATION, locals())
 
@@ -404,6 +434,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.get(id=...)
         """
         return self._call(get_batch.OPERATION, locals())
 
@@ -432,6 +465,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.update(id=..., body=...)
         """
         return self._call(update_batch.OPERATION, locals())
 
@@ -457,6 +493,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.delete(id=...)
         """
         return self._call(delete_batch.OPERATION, locals())
 
@@ -481,6 +520,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.list_quality_checks(id=...)
         """
         return self._call(list_batch_quality_checks.OPERATION, locals())
 
@@ -505,6 +547,9 @@ class BatchesResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.batches.list_equipment(id=...)
         """
         return self._call(list_batch_equipment.OPERATION, locals())
 
@@ -557,6 +602,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.list()
         """
         return await self._call(list_batches.OPERATION, locals())
 
@@ -584,6 +632,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.create(body=...)
         """
         return await self._call(create_batch.OPERATION, locals())
 
@@ -608,6 +659,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.get(id=...)
         """
         return await self._call(get_batch.OPERATION, locals())
 
@@ -636,6 +690,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.update(id=..., body=...)
         """
         return await self._call(update_batch.OPERATION, locals())
 
@@ -661,6 +718,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.delete(id=...)
         """
         return await self._call(delete_batch.OPERATION, locals())
 
@@ -685,6 +745,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.list_quality_checks(id=...)
         """
         return await self._call(list_batch_quality_checks.OPERATION, locals())
 
@@ -709,6 +772,9 @@ class AsyncBatchesResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.batches.list_equipment(id=...)
         """
         return await self._call(list_batch_equipment.OPERATION, locals())
 
@@ -761,6 +827,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.list()
         """
         return self._call(list_quality_checks.OPERATION, locals())
 
@@ -787,6 +856,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.create(body=...)
         """
         return self._call(create_quality_check.OPERATION, locals())
 
@@ -811,6 +883,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.get(id=...)
         """
         return self._call(get_quality_check.OPERATION, locals())
 
@@ -839,6 +914,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.update(id=..., body=...)
         """
         return self._call(update_quality_check.OPERATION, locals())
 
@@ -863,6 +941,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.delete(id=...)
         """
         return self._call(delete_quality_check.OPERATION, locals())
 
@@ -888,6 +969,9 @@ class QualityResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.quality.list_for_batch(batch_id=...)
         """
         return self._call(list_quality_checks_for_batch.OPERATION, locals())
 
@@ -939,6 +1023,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.list()
         """
         return await self._call(list_quality_checks.OPERATION, locals())
 
@@ -965,6 +1052,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.create(body=...)
         """
         return await self._call(create_quality_check.OPERATION, locals())
 
@@ -989,6 +1079,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.get(id=...)
         """
         return await self._call(get_quality_check.OPERATION, locals())
 
@@ -1017,6 +1110,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.update(id=..., body=...)
         """
         return await self._call(update_quality_check.OPERATION, locals())
 
@@ -1041,6 +1137,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.delete(id=...)
         """
         return await self._call(delete_quality_check.OPERATION, locals())
 
@@ -1066,6 +1165,9 @@ class AsyncQualityResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.quality.list_for_batch(batch_id=...)
         """
         return await self._call(list_quality_checks_for_batch.OPERATION, locals())
 
@@ -1116,6 +1218,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.list()
         """
         return self._call(list_equipment.OPERATION, locals())
 
@@ -1140,6 +1245,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.create(body=...)
         """
         return self._call(create_equipment.OPERATION, locals())
 
@@ -1164,6 +1272,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.get(id=...)
         """
         return self._call(get_equipment.OPERATION, locals())
 
@@ -1191,6 +1302,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.update(id=..., body=...)
         """
         return self._call(update_equipment.OPERATION, locals())
 
@@ -1216,6 +1330,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.delete(id=...)
         """
         return self._call(delete_equipment.OPERATION, locals())
 
@@ -1249,6 +1366,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.list_maintenance()
         """
         return self._call(list_maintenance_records.OPERATION, locals())
 
@@ -1274,6 +1394,9 @@ class EquipmentResource(Resource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = client.equipment.schedule_maintenance(body=...)
         """
         return self._call(schedule_maintenance.OPERATION, locals())
 
@@ -1325,6 +1448,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.list()
         """
         return await self._call(list_equipment.OPERATION, locals())
 
@@ -1349,6 +1475,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.create(body=...)
         """
         return await self._call(create_equipment.OPERATION, locals())
 
@@ -1373,6 +1502,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.get(id=...)
         """
         return await self._call(get_equipment.OPERATION, locals())
 
@@ -1400,6 +1532,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.update(id=..., body=...)
         """
         return await self._call(update_equipment.OPERATION, locals())
 
@@ -1425,6 +1560,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.delete(id=...)
         """
         return await self._call(delete_equipment.OPERATION, locals())
 
@@ -1458,6 +1596,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.list_maintenance()
         """
         return await self._call(list_maintenance_records.OPERATION, locals())
 
@@ -1483,6 +1624,9 @@ class AsyncEquipmentResource(AsyncResource):
 
         Raises:
             APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
+
+        Example:
+            result = await client.equipment.schedule_maintenance(body=...)
         """
         return await self._call(schedule_maintenance.OPERATION, locals())
 

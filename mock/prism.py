@@ -22,7 +22,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from generator.spec_findings import SpecError
-from generator.spec_walk import load
+from generator.spec_walk import load, operations
 from mock.error_shape import error_shape
 
 MOCK_DIR = Path(__file__).resolve().parent
@@ -144,6 +144,12 @@ class PrismServer:
         check_toolchain()
         if not self.spec.is_file():
             raise MockError(f"no spec at {self.spec}")
+        document = _read_spec(self.spec)
+        if document is not None and not operations(document):
+            # Prism's own answer is its usage text with "No operations found" in the middle of it.
+            raise MockError(
+                f"{self.spec} has no operations under `paths` (a webhooks-only document?): there is nothing to mock"
+            )
         if port_is_busy(self.port):
             raise MockError(
                 f"port {self.port} on {LOOPBACK} is busy: stop what listens there "

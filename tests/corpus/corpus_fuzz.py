@@ -36,6 +36,7 @@ class FuzzOutcome:
     deaths: tuple[str, ...]  # Prism's last log lines before each exit
     schemathesis_exit: int | None  # None: the run never started (Prism did not start)
     failure: str | None = None  # why the run could not happen at all
+    note: str | None = None  # why there was nothing to run (not a failure)
 
 
 class _Watchdog:
@@ -104,7 +105,10 @@ def fuzz_one(
     spec: CorpusSpec, *, max_examples: int = _DEFAULT_MAX_EXAMPLES, seed: int | None = None, timeout_s: int = 900
 ) -> FuzzOutcome:
     path = extract(spec)
-    count = len(list(operations(load(path))))
+    count = len(operations(load(path)))
+    if count == 0:
+        note = "no operations under paths: nothing to mock"
+        return FuzzOutcome(name=spec.name, operations=0, deaths=(), schemathesis_exit=None, note=note)
     stem = f"fuzz-{spec.name.replace('/', '_')}"
     server = PrismServer(path, port=free_port(), log_path=CACHE / f"{stem}.prism.log")
     try:
@@ -131,11 +135,12 @@ def table(outcomes: Sequence[FuzzOutcome]) -> str:
     lines = ["| spec | operations | schemathesis exit | mock deaths | last words |", "| --- | --- | --- | --- | --- |"]
     for o in outcomes:
         exit_code = "did not run" if o.schemathesis_exit is None else str(o.schemathesis_exit)
-        words = (o.failure or (o.deaths[0] if o.deaths else ""))[:200]
+        words = (o.failure or o.note or (o.deaths[0] if o.deaths else ""))[:200]
         lines.append(f"| {o.name} | {o.operations} | {exit_code} | {len(o.deaths)} | {words} |")
     deaths = sum(len(o.deaths) for o in outcomes)
     ran = sum(o.schemathesis_exit is not None for o in outcomes)
-    lines.append(f"\n{ran} of {len(outcomes)} specs fuzzed; {deaths} mock deaths (goal 0)")
+    empty = sum(o.note is not None for o in outcomes)
+    lines.append(f"\n{ran} of {len(outcomes) - empty} specs with operations fuzzed; {deaths} mock deaths (goal 0)")
     return "\n".join(lines)
 
 

@@ -66,11 +66,12 @@ def test_the_table_counts_deaths_and_runs() -> None:
         FuzzOutcome(name="a", operations=3, deaths=(), schemathesis_exit=0),
         FuzzOutcome(name="b", operations=2, deaths=("boom",), schemathesis_exit=1),
         FuzzOutcome(name="c", operations=1, deaths=(), schemathesis_exit=None, failure="did not start"),
+        FuzzOutcome(name="d", operations=0, deaths=(), schemathesis_exit=None, note="nothing to mock"),
     ]
     printed = table(outcomes)
     assert "| b | 2 | 1 | 1 | boom |" in printed
     assert "| c | 1 | did not run | 0 | did not start |" in printed
-    assert printed.endswith("2 of 3 specs fuzzed; 1 mock deaths (goal 0)")
+    assert printed.endswith("2 of 3 specs with operations fuzzed; 1 mock deaths (goal 0)")
 
 
 def test_the_command_fuzzes_both_data_modes_without_a_time_budget(tmp_path: Path) -> None:

@@ -117,9 +117,21 @@ def test_stop_ends_the_process_and_is_idempotent(probe: PrismServer) -> None:
 def test_a_spec_prism_rejects_fails_fast_with_its_words(tmp_path: Path) -> None:
     """A spec Prism cannot load makes start() raise with Prism's own message, not hang."""
     spec = tmp_path / "broken.yaml"
-    spec.write_text("openapi: 3.1.0\ninfo: [not, a, mapping]\npaths: {}\n", encoding="utf-8")
-    with pytest.raises(MockError):
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t\npaths: [unclosed\n", encoding="utf-8")  # not YAML at all
+    with pytest.raises(MockError, match="exited while starting"):
         PrismServer(spec, port=free_port(), log_path=tmp_path / "prism.log").start(ready_timeout_s=30)
+
+
+def test_a_spec_without_operations_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A webhooks-only document has nothing to mock: one line saying so, not Prism's usage text."""
+    spec = tmp_path / "webhooks.yaml"
+    spec.write_text(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  ping:\n    post:\n"
+        "      responses: {'200': {description: ok}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MockError, match=r"webhooks.yaml has no operations under `paths` .*nothing to mock$"):
+        PrismServer(spec, port=free_port()).start(ready_timeout_s=30)
 
 
 def test_server_base_paths_are_read_from_the_spec(tmp_path: Path) -> None:

@@ -87,12 +87,9 @@ _PAGES_LIST_NETWORKS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_NETWORKS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_CONNECTORS = Pagination.from_extension(
     {
         "style": "page",
@@ -102,12 +99,9 @@ _PAGES_LIST_CONNECTORS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_CONNECTORS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_ROUTES = Pagination.from_extension(
     {
         "style": "page",
@@ -117,12 +111,9 @@ _PAGES_LIST_ROUTES = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_ROUTES = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_USERS = Pagination.from_extension(
     {
         "style": "page",
@@ -132,12 +123,9 @@ _PAGES_LIST_USERS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_USERS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
     {
         "style": "page",
@@ -147,12 +135,9 @@ _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_USER_GROUPS = {
-    "page": "page",
-    "size": "size",
-}
 _VERSIONED_GET_USER_GROUP = VersionedOperation(
     operation_id="getUserGroup",
     since="1.1.0",
@@ -167,12 +152,9 @@ _PAGES_LIST_DNS_RECORDS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_DNS_RECORDS = {
-    "page": "page",
-    "size": "size",
-}
 _VERSIONED_GET_DNS_RECORD = VersionedOperation(
     operation_id="getDnsRecord",
     since="1.1.0",
@@ -187,12 +169,9 @@ _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_IP_SERVICES = {
-    "page": "page",
-    "size": "size",
-}
 
 
 class OauthResource(Resource):
@@ -314,9 +293,8 @@ class NetworksResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -474,9 +452,8 @@ class AsyncNetworksResource(AsyncResource):
         """Async form of `NetworksResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -600,10 +577,9 @@ class ConnectorsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -764,10 +740,9 @@ class AsyncConnectorsResource(AsyncResource):
         """Async form of `ConnectorsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -892,10 +867,9 @@ class RoutesResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1056,10 +1030,9 @@ class AsyncRoutesResource(AsyncResource):
         """Async form of `RoutesResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1180,9 +1153,8 @@ class UsersResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1339,9 +1311,8 @@ class AsyncUsersResource(AsyncResource):
         """Async form of `UsersResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1461,9 +1432,8 @@ class UserGroupsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1526,10 +1496,7 @@ class UserGroupsResource(Resource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         def fetch(page: dict[str, Any]) -> Any:
-            return self.with_raw().list(
-                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return self.with_raw().list(**page, request_options=request_options)
 
         def fallback() -> Any:
             return find_item(
@@ -1646,9 +1613,8 @@ class AsyncUserGroupsResource(AsyncResource):
         """Async form of `UserGroupsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1682,10 +1648,7 @@ class AsyncUserGroupsResource(AsyncResource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         async def fetch(page: dict[str, Any]) -> Any:
-            return await self.with_raw().list(
-                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return await self.with_raw().list(**page, request_options=request_options)
 
         async def fallback() -> Any:
             return await afind_item(
@@ -1794,9 +1757,8 @@ class DnsRecordsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1859,10 +1821,7 @@ class DnsRecordsResource(Resource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         def fetch(page: dict[str, Any]) -> Any:
-            return self.with_raw().list(
-                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return self.with_raw().list(**page, request_options=request_options)
 
         def fallback() -> Any:
             return find_item(
@@ -1979,9 +1938,8 @@ class AsyncDnsRecordsResource(AsyncResource):
         """Async form of `DnsRecordsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2015,10 +1973,7 @@ class AsyncDnsRecordsResource(AsyncResource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         async def fetch(page: dict[str, Any]) -> Any:
-            return await self.with_raw().list(
-                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return await self.with_raw().list(**page, request_options=request_options)
 
         async def fallback() -> Any:
             return await afind_item(
@@ -2131,10 +2086,9 @@ class IpServicesResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 host_id=host_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2295,10 +2249,9 @@ class AsyncIpServicesResource(AsyncResource):
         """Async form of `IpServicesResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 host_id=host_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 

@@ -58,10 +58,6 @@ from .types import UNSET, File, Unset
 _PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
     {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
 )
-_PAGE_ARGS_LIST_PAYMENT_HISTORY = {
-    "limit": "limit",
-    "cursor": "cursor",
-}
 
 
 class AuthResource(Resource):
@@ -699,9 +695,8 @@ class PaymentsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
             return self.with_raw().history(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -771,9 +766,8 @@ class AsyncPaymentsResource(AsyncResource):
         """Async form of `PaymentsResource.history_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
             return await self.with_raw().history(
-                **names,
+                **page,
                 request_options=request_options,
             )
 

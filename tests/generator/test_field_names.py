@@ -137,3 +137,16 @@ def test_legacy_items_name_the_list_field_and_its_attribute(endpoints: dict[str,
     """x-sdk-legacy-fields on a list field's items: the field's JSON name with the page model's attribute."""
     assert legacy_items_pair(endpoints["list_devices"], "items-list") == ("items-list", "items_list")
     assert legacy_items_pair(endpoints["list_devices"], None) is None
+
+
+def test_the_committed_sdks_carry_the_names_and_not_the_rule() -> None:
+    """CloudConnexa (camelCase fields, kept equal to a fresh generation by `make check-generated`): its list
+    pagination, fallback and design resources are given the attributes; its runtime copy has no naming rule."""
+    from cloudconnexa_sdk import _resources, design
+    from cloudconnexa_sdk._runtime.shapes import _model_fields
+
+    assert _resources._PAGES_LIST_NETWORKS.names.python("totalPages") == "total_pages"
+    assert not hasattr(_resources, "_PAGE_ARGS_LIST_NETWORKS")
+    with design.CloudConnexaClient("http://127.0.0.1:9", client_id="i", client_secret="s") as client:  # no call
+        assert client.connectors._fields.python("ipV4Address") == "ip_v4_address"
+    assert not hasattr(_model_fields, "python_name")

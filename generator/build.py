@@ -33,6 +33,7 @@ from openapi_python_client.parser.errors import GeneratorError
 from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, realtime_context, render_models
 from generator.body_types import BodyTypeError, body_dicts, body_imports, body_parameter
 from generator.facade import render as render_facade
+from generator.field_names import item_names, match_names, pagination_names
 from generator.generator_problems import RULE, problem_findings
 from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import ImportCheck, describe, endpoint_pointers
@@ -186,7 +187,22 @@ def _decide_types(project: Project, context: SpecContext) -> None:
         bodies = body_dicts(collections, [str(model.class_info.name) for model in project.openapi.models])
     except BodyTypeError as exc:
         raise BuildError(str(exc)) from None
+    endpoints = [endpoint for collection in collections.values() for endpoint in collection.endpoints]
+    by_id = {context.op(e.method, e.path).operation_id: e for e in endpoints}
+
+    def fallback_names(op: Any) -> dict[str, str]:
+        via = by_id[str(op.fallback["via"])]  # spec_context checked that it names a list of the same tag
+        return match_names(via, pagination_of(via), str(op.fallback.get("match") or "id"))
+
+    def list_item_names(collection: Any) -> dict[str, str]:
+        """The item fields of a tag's `list` method (the design document's `PlainResource.list` filters)."""
+        listed = [e for e in collection.endpoints if context.op(e.method, e.path).method_name == "list"]
+        return item_names(listed[0], pagination_of(listed[0])) if listed else {}
+
     project.env.globals.update(
+        pagination_names_of=lambda endpoint: pagination_names(endpoint, pagination_of(endpoint)),
+        fallback_names_of=fallback_names,
+        list_item_names=list_item_names,
         descriptor_of=lambda endpoint: descriptor(
             endpoint, context.op(endpoint.method, endpoint.path), context.envelope_data_field
         ),

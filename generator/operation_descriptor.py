@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 
 from generator.body_types import dict_body_refs
-from generator.operation_types import code, operation_types, runtime_classes
+from generator.field_names import legacy_items_pair, path_names
+from generator.operation_types import code, operation_types, runtime_classes, success_bodies
 from generator.spec_context import plain_text
 
 _ENCODINGS = {"json": "json", "data": "form", "files": "multipart", "content": "binary"}
@@ -66,6 +67,8 @@ class Descriptor:
     successes: tuple[SuccessSource, ...]
     type_imports: tuple[str, ...]  # for the type arguments only (under TYPE_CHECKING: no model imported)
     runtime_names: tuple[str, ...] = ()  # what the module imports from the runtime
+    unwrap: str | None = None  # x-sdk-envelope: the model attribute of the data field the plain call returns
+    legacy_items: tuple[str, str] | None = None  # x-sdk-legacy-fields on a list field: its JSON name, attribute
 
     @property
     def uses_file(self) -> bool:
@@ -211,4 +214,13 @@ def descriptor(endpoint: Any, info: Any, envelope_data_field: str | None) -> Des
         dict_bodies=dict_bodies,
         successes=successes,
         type_imports=tuple(sorted(imports)),
+        unwrap=_unwrap(endpoint, envelope_data_field) if types.unwrapped else None,
+        legacy_items=legacy_items_pair(endpoint, info.legacy_items),
     )
+
+
+def _unwrap(endpoint: Any, data_field: str | None) -> str:
+    """The attribute the envelope's data field has on the success model (what `unwrap=` reads)."""
+    field = str(data_field)
+    names = [path_names(body, field) for body in success_bodies(endpoint)]
+    return next((found[field] for found in names if field in found), field)

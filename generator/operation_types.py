@@ -9,12 +9,11 @@
   answer is enveloped (`unwrapped`).
 - `OperationTypes.imports`: the imports `_resources.py` needs for the data types.
 - `page_item_type()`: the type of one item of a paginated list (`x-sdk-pagination.items`), for `<method>_all()`.
-- `argument_types()`: the run-time classes each argument must be, so a wrong one is a `TypeError` naming it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -60,7 +59,7 @@ def _type(response: Any) -> str:
     return code(response.prop.get_type_string()) if _has_body(response) else "None"
 
 
-def _property(model: Any, json_name: str) -> Any:
+def property_named(model: Any, json_name: str) -> Any:
     """The property of a model with this JSON name (required first), or None."""
     required = getattr(model, "required_properties", None) or []
     for prop in [*required, *(getattr(model, "optional_properties", None) or [])]:
@@ -109,16 +108,21 @@ def operation_types(endpoint: Any, envelope_data_field: str | None) -> Operation
     )
 
 
-def _items_list(endpoint: Any, pagination: Mapping[str, Any] | None) -> Any:
+def success_bodies(endpoint: Any) -> list[Any]:
+    """The properties of the documented 2xx/3xx answers that have a body."""
+    return [r.prop for r in _success(endpoint) if _has_body(r)]
+
+
+def items_list(endpoint: Any, pagination: Mapping[str, Any] | None) -> Any:
     """The list property the pagination's `items` path (dotted JSON names) leads to in the success body, or None."""
     if not pagination or not isinstance(pagination.get("items"), str):
         return None
-    bodies = [r.prop for r in _success(endpoint) if _has_body(r)]
+    bodies = success_bodies(endpoint)
     if len(bodies) != 1:
         return None
     prop: Any = bodies[0]
     for part in str(pagination["items"]).split("."):
-        prop = _property(prop, part)
+        prop = property_named(prop, part)
         if prop is None:
             return None
     return prop if getattr(prop, "inner_property", None) is not None else None
@@ -126,13 +130,13 @@ def _items_list(endpoint: Any, pagination: Mapping[str, Any] | None) -> Any:
 
 def page_item_type(endpoint: Any, pagination: Mapping[str, Any] | None) -> str:
     """The type of one item of a paginated list; `Any` when the `items` path does not end at a typed list."""
-    items = _items_list(endpoint, pagination)
+    items = items_list(endpoint, pagination)
     return code(items.inner_property.get_type_string(no_optional=True)) if items is not None else "Any"
 
 
 def page_item_imports(endpoint: Any, pagination: Mapping[str, Any] | None) -> list[str]:
     """The imports `page_item_type` needs in `_resources.py`."""
-    items = _items_list(endpoint, pagination)
+    items = items_list(endpoint, pagination)
     if items is None:
         return []
     return [*items.inner_property.get_imports(prefix="."), *items.inner_property.get_lazy_imports(prefix=".")]
@@ -161,29 +165,6 @@ def runtime_classes(prop: Any) -> tuple[str, ...]:
         branches = [runtime_classes(inner) for inner in prop.inner_properties]
         return tuple(dict.fromkeys(c for b in branches for c in b)) if all(branches) else ()
     return _RUNTIME_CLASSES.get(kind, ())
-
-
-def argument_types(endpoint: Any, parameters: Sequence[Any]) -> dict[str, tuple[str, ...]]:
-    """For each argument whose type can be checked: the Python name -> the class names it may be.
-
-    An optional argument also accepts UNSET, a nullable one None (openapi-python-client writes `| None`).
-    """
-    arguments: dict[str, tuple[str, ...]] = {}
-    bodies = list(endpoint.bodies)
-    props = [(str(p.python_name), p) for p in parameters]
-    body_classes = [runtime_classes(body.prop) for body in bodies]
-    for name, prop in props:
-        classes = runtime_classes(prop)
-        if not classes:
-            continue
-        extra: tuple[str, ...] = () if prop.required else ("Unset",)
-        if "None" in code(prop.get_type_string()).split(" | "):
-            extra += ("NoneType",)
-        arguments[name] = classes + extra
-    if bodies and all(body_classes):  # one body, or one per media type: any of their classes
-        classes = tuple(dict.fromkeys(c for found in body_classes for c in found))
-        arguments["body"] = classes + (() if all(body.prop.required for body in bodies) else ("Unset",))
-    return arguments
 
 
 def resource_imports(

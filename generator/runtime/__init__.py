@@ -367,10 +367,6 @@ if TYPE_CHECKING:
         rename_settings,
         spread_event,
     )
-    from .shapes._argument_types import (
-        BodyShapes,
-        check_arguments,
-    )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
         Envelope,
@@ -379,8 +375,8 @@ if TYPE_CHECKING:
         unwrap,
     )
     from .shapes._model_fields import (
+        FieldNames,
         is_absent,
-        python_name,
         read_field,
     )
     from .shapes._pagination import (
@@ -757,10 +753,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": (
-        "BodyShapes",
-        "check_arguments",
-    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -769,8 +761,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "unwrap",
     ),
     "shapes._model_fields": (
+        "FieldNames",
         "is_absent",
-        "python_name",
         "read_field",
     ),
     "shapes._pagination": (
@@ -874,7 +866,6 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Body",
-    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -916,6 +907,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FieldNames",
     "FileOf",
     "FileTokenStore",
     "FlushSummary",
@@ -1041,7 +1033,6 @@ __all__ = [
     "build_sync_client",
     "build_token_client",
     "call_operation",
-    "check_arguments",
     "check_request",
     "classify",
     "configure_logging",
@@ -1072,7 +1063,6 @@ __all__ = [
     "parse_version",
     "plan_wait_s",
     "probe_delay_s",
-    "python_name",
     "raise_for_status",
     "rate_limit_default",
     "raw",

@@ -9,7 +9,7 @@ import pytest
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 
-from generator.operation_types import argument_types, operation_types, page_item_type, resource_imports
+from generator.operation_types import operation_types, page_item_type, resource_imports
 
 ERROR = {"description": "error", "content": {"application/json": {"schema": {"type": "object"}}}}
 
@@ -128,17 +128,6 @@ def test_page_item_type_follows_the_items_path(endpoints: dict[str, Any]) -> Non
     assert page_item_type(endpoints["list_pets"], {"style": "page", "items": "content"}) == "Pet"
     assert page_item_type(endpoints["list_pets"], {"style": "page", "items": "missing"}) == "Any"
     assert page_item_type(endpoints["list_pets"], None) == "Any"
-
-
-def test_argument_types_name_the_runtime_classes(endpoints: dict[str, Any]) -> None:
-    """A model body is its class, a required date datetime.date, an optional parameter also UNSET."""
-    listed = endpoints["list_pets"]
-    assert argument_types(listed, listed.list_all_parameters()) == {
-        "page": ("int", "Unset"),
-        "born": ("datetime.date",),
-    }
-    created = endpoints["create_pet"]
-    assert argument_types(created, created.list_all_parameters()) == {"body": ("Pet",)}
 
 
 def test_resource_imports_are_sorted_and_complete(endpoints: dict[str, Any]) -> None:

@@ -1,14 +1,16 @@
-"""Reading generated models and plain JSON by JSON field names: `python_name` and `read_field`."""
+"""Reading generated models and plain JSON by JSON field names: `read_field` with the generator's `FieldNames`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import attrs
-import pytest
-from openapi_python_client.strings import PythonIdentifier
+import runtime
 from runtime.policies._options import UNSET, Unset  # the generated `types.py` re-exports this one sentinel
-from runtime.shapes._model_fields import is_absent, python_name, read_field
+from runtime.shapes import _model_fields
+from runtime.shapes._model_fields import NO_NAMES, FieldNames, is_absent, read_field
+
+NAMES = FieldNames({"totalPages": "total_pages", "type": "type_", "@odata.count": "odata_count"})
 
 
 @attrs.define
@@ -20,38 +22,22 @@ class Page:
     additional_properties: dict[str, Any] = attrs.Factory(dict)
 
 
-@pytest.mark.parametrize(
-    ("json_name", "python"),
-    [
-        ("totalPages", "total_pages"),
-        ("totalElements", "total_elements"),
-        ("content", "content"),
-        ("ipV4Address", "ip_v4_address"),
-        ("ipv4Addresses", "ipv_4_addresses"),
-        ("HTTPStatus", "http_status"),
-        ("clientUUID", "client_uuid"),
-        ("Page2Size", "page_2_size"),
-        ("abc123def", "abc123def"),
-        ("a1B2", "a_1b2"),
-        ("next-cursor", "next_cursor"),
-        ("from", "from_"),
-        ("type", "type_"),
-        ("id", "id"),
-    ],
-)
-def test_python_name_follows_openapi_python_client(json_name: str, python: str) -> None:
-    """JSON field names map to the attribute names of the generated models, as the pinned generator names them."""
-    assert python_name(json_name) == python == PythonIdentifier(json_name, prefix="field")
-
-
 def test_read_field_reads_dicts_models_and_extras() -> None:
-    """A dotted JSON path reads dicts, model attributes by their Python name, and unknown fields in extras."""
+    """A dotted JSON path reads dicts, model attributes by the Python names given, and unknown fields in extras."""
     model = Page(total_pages=3, additional_properties={"meta": {"next": "abc"}})
-    assert read_field(model, "totalPages") == 3
-    assert read_field(model, "meta.next") == "abc"
+    assert read_field(model, "totalPages", NAMES) == 3
+    assert read_field(model, "meta.next", NAMES) == "abc"
     assert read_field({"meta": {"next": None}}, "meta.next") is None
-    assert read_field(Page(), "totalElements") is None  # UNSET counts as absent
+    assert read_field(Page(), "totalElements", NAMES) is None  # UNSET counts as absent
     assert read_field({"a": 1}, "a.b.c") is None
+
+
+def test_the_runtime_does_not_guess_python_names() -> None:
+    """Without a pair from the generator a camelCase field is not found on a model: the naming rule lives in the
+    generator only (no `python_name` in the runtime or its facade)."""
+    assert read_field(Page(total_pages=3), "totalPages") is None
+    assert not hasattr(_model_fields, "python_name")
+    assert "python_name" not in runtime.__all__ and "FieldNames" in runtime.__all__
 
 
 def test_is_absent_knows_none_and_unset() -> None:
@@ -61,5 +47,15 @@ def test_is_absent_knows_none_and_unset() -> None:
 
 
 def test_read_field_finds_renamed_keyword_fields() -> None:
-    """A JSON field named like a builtin (`type`) is read from the model's `type_`."""
-    assert read_field(Page(type_="IP_V4"), "type") == "IP_V4"
+    """A JSON field named like a builtin (`type`) is read from the model's `type_` when the names say so."""
+    assert read_field(Page(type_="IP_V4"), "type", NAMES) == "IP_V4"
+
+
+def test_field_names_map_odd_json_names_and_keep_the_others() -> None:
+    """Any JSON name may have a pair (``@odata.count`` holds a dot and an at sign); a name without one is itself;
+    pairs come as a mapping or as tuples, and equal names compare equal (and hash alike)."""
+    assert NAMES.python("@odata.count") == "odata_count"
+    assert NAMES.python("content") == "content"
+    assert NO_NAMES.python("totalPages") == "totalPages"
+    same = FieldNames([("totalPages", "total_pages"), ("type", "type_"), ("@odata.count", "odata_count")])
+    assert same == NAMES and hash(same) == hash(NAMES)

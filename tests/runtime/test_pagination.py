@@ -161,12 +161,43 @@ def test_walks_every_page_in_order() -> None:
     assert fetch.calls == [{"page": 0, "size": 2}, {"page": 1, "size": 2}, {"page": 2, "size": 2}]
 
 
-def test_walks_generated_models_by_python_attribute_names() -> None:
-    """`totalPages` in the extension is read from a model's `total_pages`."""
+def test_walks_generated_models_by_the_attribute_names_it_is_given() -> None:
+    """`totalPages` in the extension is read from a model's `total_pages` because `names` says so; without the
+    pair the runtime does not guess (it would walk on until an empty page)."""
+    extension = {"style": "page", "page_param": "page", "items": "content", "total_pages": "totalPages"}
+    named = Pagination.from_extension(extension, names={"totalPages": "total_pages"})
     pages = [ModelPage(content=[Item(0), Item(1)], total_pages=2), ModelPage(content=[Item(2)], total_pages=2)]
     fetch = Fetcher(pages)
-    assert ids(list(iterate_items(fetch, PAGE))) == [0, 1, 2]
+    assert ids(list(iterate_items(fetch, named))) == [0, 1, 2]
     assert fetch.calls == [{"page": 0}, {"page": 1}]
+    unnamed = Fetcher([*pages, ModelPage(content=[])])
+    assert ids(list(iterate_items(unnamed, Pagination.from_extension(extension)))) == [0, 1, 2]
+    assert len(unnamed.calls) == 3
+
+
+def test_page_arguments_take_the_python_names_they_are_given() -> None:
+    """Parameters with odd spec names (``page-number``, ``$size``, ``next.cursor``) are passed under the names
+    the generator gave them; the spec's names stay in the extension."""
+    pages = Pagination.from_extension(
+        {"style": "page", "page_param": "page-number", "size_param": "$size", "items": "content"},
+        names={"page-number": "page_number", "$size": "size"},
+    )
+    fetch = Fetcher(dict_pages([2, 1], totals=False), key="page_number")
+    assert ids(list(iterate_items(fetch, pages, page_size=2))) == [0, 1, 2]
+    assert fetch.calls == [{"size": 2, "page_number": 0}, {"size": 2, "page_number": 1}]
+    cursor = Pagination.from_extension(
+        {"style": "cursor", "cursor_param": "next.cursor", "next_cursor": "nextCursor"},
+        names={"next.cursor": "next_cursor"},
+    )
+    answers = {None: {"content": [{"id": 0}], "nextCursor": "b"}, "b": {"content": [{"id": 1}]}}
+    calls: list[PageArgs] = []
+
+    def by_cursor(args: PageArgs) -> Any:
+        calls.append(dict(args))
+        return answers[args.get("next_cursor")]
+
+    assert ids(list(iterate_items(by_cursor, cursor))) == [0, 1]
+    assert calls == [{}, {"next_cursor": "b"}]
 
 
 def test_empty_first_page_ends_the_walk() -> None:

@@ -115,3 +115,26 @@ def test_get_delete_and_the_sdks_own_methods(resource: Resource) -> None:
     plain(resource).delete("5")
     assert resource.calls == [("delete", "5")]
     assert plain(resource).list_detailed() == "the SDK's own method"
+
+
+@attrs.define
+class Connector:
+    ip_v4_address: str
+    type_: str
+    additional_properties: dict[str, Any] = attrs.Factory(dict)
+
+
+class Connectors:
+    def list_all(self) -> Iterator[Connector]:
+        yield from [Connector("10.0.0.1", "IP"), Connector("10.0.0.2", "DOMAIN")]
+
+
+def test_list_filters_by_json_names_through_the_fields_it_is_given() -> None:
+    """`ipV4Address` and `type` filter the models' `ip_v4_address` and `type_` as `fields` pairs them; the
+    Python names work too. Without the pairs a JSON name is no field (the runtime does not guess names)."""
+    fields = {"ipV4Address": "ip_v4_address", "type": "type_"}
+    plain = PlainResource(Connectors(), fields=fields)
+    assert plain.list(ipV4Address="10.0.0.2") == [Connector("10.0.0.2", "DOMAIN")]
+    assert plain.list(type="IP", ip_v4_address="10.0.0.1") == [Connector("10.0.0.1", "IP")]
+    with pytest.raises(ValueError, match="'ipV4Address' is not a field of Connector"):
+        PlainResource(Connectors()).list(ipV4Address="10.0.0.2")

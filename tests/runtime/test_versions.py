@@ -11,6 +11,7 @@ import pytest
 import yaml
 from runtime.core._errors import APIStatusError, NotFoundError, raise_for_status
 from runtime.pipeline._hooks import CallErrorEvent, Hooks
+from runtime.shapes._model_fields import FieldNames
 from runtime.shapes._pagination import PageArgs, Pagination
 from runtime.shapes._versions import (
     Fallback,
@@ -25,6 +26,7 @@ from runtime.shapes._versions import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
+_DNS_NAME = FieldNames({"dnsName": "dns_name"})
 PAGE = Pagination(style="page", page_param="page", size_param="size", items="content", total_pages="totalPages")
 PAGES = [
     {"content": [{"id": "a"}, {"id": "b"}], "totalPages": 3},
@@ -121,6 +123,25 @@ def test_find_item_stops_at_the_page_holding_the_match() -> None:
     item = find_item(fetch, PAGE, match="id", value="c", url="/api/v1/dns-records/c", via="listDnsRecords")
     assert item == {"id": "c"}
     assert [call["page"] for call in fetch.calls] == [0, 1]
+
+
+def test_find_item_reads_the_match_field_by_the_attribute_it_is_given() -> None:
+    """A model item's `dnsName` is its `dns_name` when `names` says so; without the pair nothing matches."""
+
+    @attrs.define
+    class Record:
+        dns_name: str
+        additional_properties: dict[str, Any] = attrs.Factory(dict)
+
+    pages = [{"content": [Record("a.example"), Record("b.example")], "totalPages": 1}]
+
+    def fetch(args: dict[str, Any]) -> Any:
+        return pages[args["page"]]
+
+    found = find_item(fetch, PAGE, match="dnsName", value="b.example", url="/r/b", via="listX", names=_DNS_NAME)
+    assert found == Record("b.example")
+    with pytest.raises(NotFoundError):
+        find_item(fetch, PAGE, match="dnsName", value="b.example", url="/r/b", via="listX")
 
 
 def test_find_item_raises_the_usual_not_found() -> None:
@@ -243,10 +264,11 @@ def test_strip_legacy_fields_from_parsed_models_and_page_items() -> None:
 
     @attrs.define
     class Page:
-        content: list[IpServiceModel]
+        service_list: list[IpServiceModel]
 
     page = Page([IpServiceModel("a", {"routes": []})])
-    strip_legacy_fields(page, fields, items="content")
-    assert page.content[0].additional_properties == {}
-    raw = {"content": [{"name": "a", "type": "x"}], "page": 0}
-    assert strip_legacy_fields(raw, fields, items="content") == {"content": [{"name": "a"}], "page": 0}
+    strip_legacy_fields(page, fields, items=("service-list", "service_list"))  # (JSON name, attribute)
+    assert page.service_list[0].additional_properties == {}
+    raw = {"service-list": [{"name": "a", "type": "x"}], "page": 0}
+    stripped = strip_legacy_fields(raw, fields, items=("service-list", "service_list"))
+    assert stripped == {"service-list": [{"name": "a"}], "page": 0}

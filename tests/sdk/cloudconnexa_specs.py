@@ -18,10 +18,10 @@ from types import ModuleType
 from typing import Any
 
 import attrs
+from openapi_python_client.strings import PythonIdentifier
 
 from generator.build import build_into
 from generator.registry import SdkEntry, load_registry
-from generator.runtime.shapes._model_fields import python_name
 from generator.spec_context import resource_attribute
 from generator.spec_walk import error_statuses
 from generator.spec_walk import operations as spec_operations
@@ -98,7 +98,8 @@ def call(client: Any, operation: Operation, **options: Any) -> Any:
         if parameter["in"] == "path":
             args.append(parameter["example"])
         elif parameter.get("required"):
-            kwargs[python_name(parameter["name"])] = parameter["example"]
+            # the argument name openapi-python-client gives the parameter
+            kwargs[str(PythonIdentifier(parameter["name"], prefix="field"))] = parameter["example"]
     body = operation.spec.get("requestBody")
     if body is not None:
         hints = typing.get_type_hints(method)

@@ -232,9 +232,17 @@ def test_credentials_come_from_the_environment(v11: Target, monkeypatch: pytest.
 # --- pagination -----------------------------------------------------------------------------------------------
 
 
+def generated_names(target: Target, pages: str) -> dict[str, str]:
+    """The Python names the generator wrote beside a list's pagination (`_PAGES_<OPERATION>` in `_resources.py`)."""
+    generated = importlib.import_module(f"{target.version.package}._resources")
+    return dict(getattr(generated, pages).names.pairs)
+
+
 def network_pagination(target: Target) -> Any:
     [list_networks] = [op for op in operations(target.version) if op.operation_id == "listNetworks"]
-    return target.runtime_module("shapes._pagination").Pagination.from_extension(list_networks.spec["x-sdk-pagination"])
+    return target.runtime_module("shapes._pagination").Pagination.from_extension(
+        list_networks.spec["x-sdk-pagination"], names=generated_names(target, "_PAGES_LIST_NETWORKS")
+    )
 
 
 def prefer_page(target: Target, args: dict[str, Any]) -> Any:
@@ -356,7 +364,9 @@ def test_v1_0_server_lacks_single_lookups_and_the_list_serves_them(v10: Target, 
     )
     assert plan.plan("1.0") == "fallback"
     [list_dns] = [op for op in operations(V1_0) if op.operation_id == plan.fallback.via]
-    pagination = v10.runtime_module("shapes._pagination").Pagination.from_extension(list_dns.spec["x-sdk-pagination"])
+    pagination = v10.runtime_module("shapes._pagination").Pagination.from_extension(
+        list_dns.spec["x-sdk-pagination"], names=generated_names(v10, "_PAGES_LIST_DNS_RECORDS")
+    )
     with v11.client(v10.mock.url, retry=None) as client:
         answers: list[int] = []
         client.after_response(lambda event: answers.append(event.response.status_code))

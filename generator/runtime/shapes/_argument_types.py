@@ -1,8 +1,9 @@
 """Arguments of the wrong type stop a call with a `TypeError` that names the parameter, before anything is sent.
 
-The generator writes, per operation, the classes each argument may be (`generator/operation_types.py`:
-a model or enum class, `str`, `datetime.date`, ... plus `Unset` for an optional argument and `NoneType` for
-a nullable one); the operation calls `check_arguments` first. Without it a `dict` body or a None date fails
+The generator writes, per operation, the classes each argument may be (each descriptor `Parameter`'s `types`,
+decided in `generator/operation_descriptor.py`: a model or enum class, `str`, `datetime.date`, ... plus `Unset`
+for an optional argument and `NoneType` for a nullable one); the runtime call (`client/_call.py`) runs
+`check_arguments` first. Without it a `dict` body or a None date fails
 deep inside serialisation as ``'dict' object has no attribute 'to_dict'``.
 
 A request body may also be a plain dict shaped as the model's TypedDict (`<package>.bodies`, decided in
@@ -44,8 +45,8 @@ def check_arguments(operation_id: str, expected: Mapping[str, tuple[type, ...]],
 class BodyShapes(Generic[M]):
     """The forms an operation's body may take: a model of `shapes` (or UNSET), or a dict one of them fits.
 
-    The generated resource module declares one per operation with a dict form, its type argument the body's
-    model type (`BodyShapes[RvmConfigUpdate]`), and calls `convert` first, so the rest of the call sees a model.
+    The runtime call builds one per operation with a dict form (the descriptor's `dict_bodies`) and calls
+    `convert` first, so the rest of the call sees a model.
     """
 
     def __init__(self, operation_id: str, *shapes: tuple[type, type], name: str = "body") -> None:

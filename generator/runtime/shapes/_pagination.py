@@ -16,8 +16,9 @@ style          keys                                                        the n
 The caller supplies ``fetch_page(args) -> page``: ``args`` maps Python parameter names (``page``, ``size``,
 ``cursor``; `NEXT_URL` for next links) to values, ready for ``client.<tag>.list(**args)``. A page may be a
 generated attrs model, a plain dict, the generated ``Response`` wrapper (``.parsed`` + ``.headers``) or an
-`httpx.Response`. Field names in the extension are the JSON names; on models they are looked up as
-openapi-python-client names them (``totalPages`` is ``total_pages``), see `_model_fields.read_field`.
+`httpx.Response`. Parameter and field names in the extension are the spec's (JSON) names; the Python names
+the generator gave them (``page-size`` is the argument ``page_size``, ``totalPages`` the attribute
+``total_pages``) come with it as ``names`` (`FieldNames`), see `_model_fields.read_field`.
 
 A walk stops at the last page (by ``total_pages``, else ``total_items``, else a short page), at an empty
 page, when ``max_items`` items were seen, or when there is no next cursor or link. The sync and async
@@ -34,7 +35,7 @@ import attrs
 
 from ..core import httpx
 from ..core._errors import SDKError
-from ._model_fields import is_absent, python_name, read_field
+from ._model_fields import NO_NAMES, FieldNames, is_absent, read_field
 
 __all__ = [
     "NEXT_URL",
@@ -107,6 +108,7 @@ class Pagination:
     cursor_param: str | None = None
     next_cursor: str | None = None
     next: str | None = None
+    names: FieldNames = NO_NAMES  # the Python names of the parameters and fields above, where they differ
 
     def __attrs_post_init__(self) -> None:
         needs = {"page": ("page_param",), "cursor": ("cursor_param", "next_cursor"), "next_link": ("next",)}
@@ -117,13 +119,20 @@ class Pagination:
             raise PaginationError(f"x-sdk-pagination style {self.style} needs {', '.join(missing)}")
 
     @classmethod
-    def from_extension(cls, mapping: Mapping[str, object]) -> Pagination:
+    def from_extension(
+        cls, mapping: Mapping[str, object], *, names: FieldNames | Mapping[str, str] = NO_NAMES
+    ) -> Pagination:
         """Read an ``x-sdk-pagination`` mapping.
+
+        Args:
+            mapping: the extension as the spec states it (JSON names).
+            names: the Python names the generator gave its parameters (the list method's arguments) and
+                fields (the page model's attributes), where they differ from the JSON names.
 
         Raises:
             PaginationError: an unknown key or style, a key of the wrong type, or one the style needs is missing.
         """
-        known = {field.name for field in attrs.fields(cls)}
+        known = {field.name for field in attrs.fields(cls)} - {"names"}
         unknown = sorted(set(mapping) - known)
         if unknown:
             raise PaginationError(f"x-sdk-pagination has unknown keys {unknown}; known: {sorted(known)}")
@@ -133,8 +142,11 @@ class Pagination:
         style = mapping.get("style")
         if style not in ("page", "cursor", "next_link"):
             raise PaginationError(f"x-sdk-pagination.style must be page, cursor or next_link, not {style!r}")
-        names = {key: _name(mapping, key) for key in known - {"style", "first_page", "items"}}
-        return cls(style=style, items=_name(mapping, "items") or "content", first_page=int(str(first)), **names)
+        keys = {key: _name(mapping, key) for key in known - {"style", "first_page", "items"}}
+        if not isinstance(names, FieldNames):
+            names = FieldNames(names)
+        items = _name(mapping, "items") or "content"
+        return cls(style=style, items=items, first_page=int(str(first)), names=names, **keys)
 
 
 def page_items(pagination: Pagination, page: object) -> list[Any]:
@@ -144,7 +156,7 @@ def page_items(pagination: Pagination, page: object) -> list[Any]:
         PaginationError: the field is there but is not a list.
     """
     body, _, _ = _body_and_headers(page)
-    items = read_field(body, pagination.items)
+    items = read_field(body, pagination.items, pagination.names)
     if items is None:
         return []
     if not isinstance(items, list):
@@ -163,7 +175,7 @@ def _next_link(
                 link = target
                 break
     else:
-        link = _text(read_field(body, pagination.next or ""))
+        link = _text(read_field(body, pagination.next or "", pagination.names))
     if link is None:
         return None
     return str(url.join(link)) if url is not None else link
@@ -194,9 +206,9 @@ class _Walk:
         args: PageArgs = {}
         p = self.pagination
         if p.size_param is not None and self.page_size is not None:
-            args[python_name(p.size_param)] = self.page_size
+            args[p.names.python(p.size_param)] = self.page_size
         if p.style == "page" and p.page_param is not None:
-            args[python_name(p.page_param)] = self.number
+            args[p.names.python(p.page_param)] = self.number
         return args
 
     def count(self, items: list[Any]) -> list[Any]:
@@ -220,7 +232,7 @@ class _Walk:
         args = self.first_args()
         if p.style == "page":
             return self._next_page(body, items, args)
-        token = _text(read_field(body, p.next_cursor or "")) if p.style == "cursor" else None
+        token = _text(read_field(body, p.next_cursor or "", p.names)) if p.style == "cursor" else None
         if p.style == "next_link":
             token = _next_link(p, body, headers, url)
         if token is None:
@@ -229,14 +241,14 @@ class _Walk:
             raise PaginationError(f"the server sent the same {p.style.replace('_', ' ')} twice: {token!r}")
         self.previous = token
         if p.style == "cursor":
-            args[python_name(p.cursor_param or "")] = token
+            args[p.names.python(p.cursor_param or "")] = token
             return args
         return {NEXT_URL: token}
 
     def _next_page(self, body: object, items: list[Any], args: PageArgs) -> PageArgs | None:
         p = self.pagination
-        total_pages = _number(read_field(body, p.total_pages)) if p.total_pages else None
-        total_items = _number(read_field(body, p.total_items)) if p.total_items else None
+        total_pages = _number(read_field(body, p.total_pages, p.names)) if p.total_pages else None
+        total_items = _number(read_field(body, p.total_items, p.names)) if p.total_items else None
         self.number += 1
         if total_pages is not None:
             if self.number - p.first_page >= total_pages:
@@ -246,7 +258,7 @@ class _Walk:
                 return None
         elif self.page_size is not None and len(items) < self.page_size:
             return None
-        args[python_name(p.page_param or "")] = self.number
+        args[p.names.python(p.page_param or "")] = self.number
         return args
 
 

@@ -3,7 +3,8 @@
 ``list(**filters)`` returns every item (all pages) as a list, filtered by field values;
 ``get(id)``, ``create(data)``, ``update(id, data)`` and ``delete(id)`` take a dict where the SDK's own
 resource methods take a typed request model (``body=``). The SDK's own methods (``list_all``,
-``get_detailed``, ...) stay reachable on the same object.
+``get_detailed``, ...) stay reachable on the same object. Filters name fields by their JSON or Python
+names; the generator writes the pairs of the items' fields that differ (``fields=``).
 """
 
 from __future__ import annotations
@@ -12,20 +13,28 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from ._model_fields import python_name, read_field
+from ._model_fields import NO_NAMES, FieldNames, read_field
 
 __all__ = ["PlainResource"]
 
 
 class PlainResource:
-    """Wraps one SDK resource (`resource`); `bodies` maps ``create``/``update`` to their request model classes."""
+    """Wraps one SDK resource (`resource`); `bodies` maps ``create``/``update`` to their request model classes,
+    `fields` the items' JSON field names to their model attributes (where they differ)."""
 
-    def __init__(self, resource: Any, *, bodies: Mapping[str, type] | None = None) -> None:
+    def __init__(
+        self,
+        resource: Any,
+        *,
+        bodies: Mapping[str, type] | None = None,
+        fields: FieldNames | Mapping[str, str] = NO_NAMES,
+    ) -> None:
         self._resource = resource
         self._bodies = dict(bodies or {})
+        self._fields = fields if isinstance(fields, FieldNames) else FieldNames(fields)
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("_resource", "_bodies"):
+        if name in ("_resource", "_bodies", "_fields"):
             raise AttributeError(name)
         return getattr(self._resource, name)
 
@@ -46,9 +55,10 @@ class PlainResource:
             items = builtins.list(content) if isinstance(content, builtins.list) else []
         if items and filters:
             for key in filters:
-                if not any(_has_field(item, key) for item in items):  # open models differ in extra fields
+                if not any(_has_field(item, key, self._fields) for item in items):  # open models differ in extra fields
                     raise ValueError(f"list() filter {key!r} is not a field of {type(items[0]).__name__}")
-        return [item for item in items if all(_equal(read_field(item, k), v) for k, v in filters.items())]
+        fields = self._fields
+        return [item for item in items if all(_equal(read_field(item, k, fields), v) for k, v in filters.items())]
 
     def get(self, id: Any) -> Any:  # the document's parameter name
         """The item with this id (`NotFoundError` when there is none)."""
@@ -85,11 +95,11 @@ class PlainResource:
         return body
 
 
-def _has_field(item: object, key: str) -> bool:
+def _has_field(item: object, key: str, fields: FieldNames) -> bool:
     if isinstance(item, Mapping):
         return key in item
     extras = getattr(item, "additional_properties", None)
-    return hasattr(item, key) or hasattr(item, python_name(key)) or (isinstance(extras, Mapping) and key in extras)
+    return hasattr(item, key) or hasattr(item, fields.python(key)) or (isinstance(extras, Mapping) and key in extras)
 
 
 def _equal(value: object, wanted: object) -> bool:

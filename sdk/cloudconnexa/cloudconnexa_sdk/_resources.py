@@ -87,12 +87,9 @@ _PAGES_LIST_NETWORKS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_NETWORKS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_CONNECTORS = Pagination.from_extension(
     {
         "style": "page",
@@ -102,12 +99,9 @@ _PAGES_LIST_CONNECTORS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_CONNECTORS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_ROUTES = Pagination.from_extension(
     {
         "style": "page",
@@ -117,12 +111,9 @@ _PAGES_LIST_ROUTES = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_ROUTES = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_USERS = Pagination.from_extension(
     {
         "style": "page",
@@ -132,12 +123,9 @@ _PAGES_LIST_USERS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_USERS = {
-    "page": "page",
-    "size": "size",
-}
 _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
     {
         "style": "page",
@@ -147,12 +135,9 @@ _PAGES_LIST_USER_GROUPS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_USER_GROUPS = {
-    "page": "page",
-    "size": "size",
-}
 _VERSIONED_GET_USER_GROUP = VersionedOperation(
     operation_id="getUserGroup",
     since="1.1.0",
@@ -167,12 +152,9 @@ _PAGES_LIST_DNS_RECORDS = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_DNS_RECORDS = {
-    "page": "page",
-    "size": "size",
-}
 _VERSIONED_GET_DNS_RECORD = VersionedOperation(
     operation_id="getDnsRecord",
     since="1.1.0",
@@ -187,12 +169,9 @@ _PAGES_LIST_IP_SERVICES = Pagination.from_extension(
         "total_pages": "totalPages",
         "total_items": "totalElements",
         "first_page": 0,
-    }
+    },
+    names={"totalPages": "total_pages", "totalElements": "total_elements"},
 )
-_PAGE_ARGS_LIST_IP_SERVICES = {
-    "page": "page",
-    "size": "size",
-}
 
 
 class OauthResource(Resource):
@@ -251,25 +230,7 @@ class AsyncOauthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Token:
-        """Request an OAuth token
-
-        Exchanges the API credential's client ID and secret for a bearer access token (RFC 6749 client
-        credentials). The SDK calls this itself when given `client_id` and `client_secret` (the spec's
-        `tokenUrl`), fetches one token for all concurrent calls and renews it shortly before `expires_in`
-        runs out. The service also accepts the three fields as query parameters.
-
-        `POST /api/v1/oauth/token`
-
-        Args:
-            body (TokenRequest): An RFC 6749 section 4.4 client-credentials token request. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.oauth.request_token(body=...)
-        """
+        """Async form of `OauthResource.request_token` (same arguments, awaited)."""
         return await self._call(request_token.OPERATION, locals())
 
 
@@ -332,9 +293,8 @@ class NetworksResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -479,24 +439,7 @@ class AsyncNetworksResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> NetworkPage:
-        """List networks (one page)
-
-        One page of networks, `page` counting from 0 and `size` items per page (1-1000). Iterate with
-        `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/networks`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.networks.list()
-        """
+        """Async form of `NetworksResource.list` (same arguments, awaited)."""
         return await self._call(list_networks.OPERATION, locals())
 
     async def list_all(
@@ -506,18 +449,11 @@ class AsyncNetworksResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Network]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `NetworksResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_NETWORKS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -533,22 +469,7 @@ class AsyncNetworksResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Network:
-        """Create a network
-
-        Creates a network and returns it with its id.
-
-        `POST /api/v1/networks`
-
-        Args:
-            body (NetworkCreateRequest): A new network with its first connector(s). Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.networks.create(body=...)
-        """
+        """Async form of `NetworksResource.create` (same arguments, awaited)."""
         return await self._call(create_network.OPERATION, locals())
 
     async def get(
@@ -560,22 +481,7 @@ class AsyncNetworksResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Network:
-        """Get a network
-
-        The network with this id.
-
-        `GET /api/v1/networks/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.networks.get(id=...)
-        """
+        """Async form of `NetworksResource.get` (same arguments, awaited)."""
         return await self._call(get_network.OPERATION, locals())
 
     async def update(
@@ -588,24 +494,7 @@ class AsyncNetworksResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Network:
-        """Update a network
-
-        Replaces the network's settings and returns the network as stored.
-
-        `PUT /api/v1/networks/{id}`
-
-        Args:
-            id (str):
-            body (NetworkUpdateRequest): The network's new settings (a full replacement of these
-                fields). Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.networks.update(id=..., body=...)
-        """
+        """Async form of `NetworksResource.update` (same arguments, awaited)."""
         return await self._call(update_network.OPERATION, locals())
 
     async def delete(
@@ -617,22 +506,7 @@ class AsyncNetworksResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a network
-
-        Deletes the network. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/networks/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.networks.delete(id=...)
-        """
+        """Async form of `NetworksResource.delete` (same arguments, awaited)."""
         return await self._call(delete_network.OPERATION, locals())
 
 
@@ -703,10 +577,9 @@ class ConnectorsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -853,25 +726,7 @@ class AsyncConnectorsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> ConnectorPage:
-        """List network connectors (one page)
-
-        One page of network connectors, `page` counting from 0 and `size` items per page (1-1000). Iterate
-        with `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/networks/connectors`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            network_id (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.connectors.list()
-        """
+        """Async form of `ConnectorsResource.list` (same arguments, awaited)."""
         return await self._call(list_connectors.OPERATION, locals())
 
     async def list_all(
@@ -882,20 +737,12 @@ class AsyncConnectorsResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Connector]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            network_id: as in `list`.
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `ConnectorsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_CONNECTORS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -912,23 +759,7 @@ class AsyncConnectorsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Connector:
-        """Create a network connector
-
-        Creates a network connector and returns it with its id.
-
-        `POST /api/v1/networks/connectors`
-
-        Args:
-            network_id (str):
-            body (ConnectorRequest): A connector to create or the connector's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.connectors.create(network_id=..., body=...)
-        """
+        """Async form of `ConnectorsResource.create` (same arguments, awaited)."""
         return await self._call(create_connector.OPERATION, locals())
 
     async def get(
@@ -940,22 +771,7 @@ class AsyncConnectorsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Connector:
-        """Get a network connector
-
-        The network connector with this id.
-
-        `GET /api/v1/networks/connectors/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.connectors.get(id=...)
-        """
+        """Async form of `ConnectorsResource.get` (same arguments, awaited)."""
         return await self._call(get_connector.OPERATION, locals())
 
     async def update(
@@ -968,23 +784,7 @@ class AsyncConnectorsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Connector:
-        """Update a network connector
-
-        Replaces the network connector's settings and returns the network connector as stored.
-
-        `PUT /api/v1/networks/connectors/{id}`
-
-        Args:
-            id (str):
-            body (ConnectorRequest): A connector to create or the connector's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.connectors.update(id=..., body=...)
-        """
+        """Async form of `ConnectorsResource.update` (same arguments, awaited)."""
         return await self._call(update_connector.OPERATION, locals())
 
     async def delete(
@@ -996,22 +796,7 @@ class AsyncConnectorsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a network connector
-
-        Deletes the network connector. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/networks/connectors/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.connectors.delete(id=...)
-        """
+        """Async form of `ConnectorsResource.delete` (same arguments, awaited)."""
         return await self._call(delete_connector.OPERATION, locals())
 
 
@@ -1082,10 +867,9 @@ class RoutesResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1232,25 +1016,7 @@ class AsyncRoutesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> RoutePage:
-        """List network routes (one page)
-
-        One page of network routes, `page` counting from 0 and `size` items per page (1-1000). Iterate with
-        `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/networks/routes`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            network_id (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.routes.list()
-        """
+        """Async form of `RoutesResource.list` (same arguments, awaited)."""
         return await self._call(list_routes.OPERATION, locals())
 
     async def list_all(
@@ -1261,20 +1027,12 @@ class AsyncRoutesResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[Route]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            network_id: as in `list`.
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `RoutesResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_ROUTES.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 network_id=network_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1291,23 +1049,7 @@ class AsyncRoutesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Route:
-        """Create a network route
-
-        Creates a network route and returns it with its id.
-
-        `POST /api/v1/networks/routes`
-
-        Args:
-            network_id (str):
-            body (RouteRequest): A route to add or the route's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.routes.create(network_id=..., body=...)
-        """
+        """Async form of `RoutesResource.create` (same arguments, awaited)."""
         return await self._call(create_route.OPERATION, locals())
 
     async def get(
@@ -1319,22 +1061,7 @@ class AsyncRoutesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Route:
-        """Get a network route
-
-        The network route with this id.
-
-        `GET /api/v1/networks/routes/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.routes.get(id=...)
-        """
+        """Async form of `RoutesResource.get` (same arguments, awaited)."""
         return await self._call(get_route.OPERATION, locals())
 
     async def update(
@@ -1347,23 +1074,7 @@ class AsyncRoutesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Route:
-        """Update a network route
-
-        Replaces the network route's settings and returns the network route as stored.
-
-        `PUT /api/v1/networks/routes/{id}`
-
-        Args:
-            id (str):
-            body (RouteRequest): A route to add or the route's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.routes.update(id=..., body=...)
-        """
+        """Async form of `RoutesResource.update` (same arguments, awaited)."""
         return await self._call(update_route.OPERATION, locals())
 
     async def delete(
@@ -1375,22 +1086,7 @@ class AsyncRoutesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a network route
-
-        Deletes the network route. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/networks/routes/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.routes.delete(id=...)
-        """
+        """Async form of `RoutesResource.delete` (same arguments, awaited)."""
         return await self._call(delete_route.OPERATION, locals())
 
 
@@ -1457,9 +1153,8 @@ class UsersResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1603,24 +1298,7 @@ class AsyncUsersResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> UserPage:
-        """List users (one page)
-
-        One page of users, `page` counting from 0 and `size` items per page (1-1000). Iterate with
-        `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/users`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.users.list()
-        """
+        """Async form of `UsersResource.list` (same arguments, awaited)."""
         return await self._call(list_users.OPERATION, locals())
 
     async def list_all(
@@ -1630,18 +1308,11 @@ class AsyncUsersResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[User]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `UsersResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USERS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1657,22 +1328,7 @@ class AsyncUsersResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> User:
-        """Create a user
-
-        Creates a user and returns it with its id.
-
-        `POST /api/v1/users`
-
-        Args:
-            body (UserCreateRequest): A new local user. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.users.create(body=...)
-        """
+        """Async form of `UsersResource.create` (same arguments, awaited)."""
         return await self._call(create_user.OPERATION, locals())
 
     async def get(
@@ -1684,22 +1340,7 @@ class AsyncUsersResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> User:
-        """Get a user
-
-        The user with this id.
-
-        `GET /api/v1/users/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.users.get(id=...)
-        """
+        """Async form of `UsersResource.get` (same arguments, awaited)."""
         return await self._call(get_user.OPERATION, locals())
 
     async def update(
@@ -1712,23 +1353,7 @@ class AsyncUsersResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> User:
-        """Update a user
-
-        Replaces the user's settings and returns the user as stored.
-
-        `PUT /api/v1/users/{id}`
-
-        Args:
-            id (str):
-            body (UserUpdateRequest): A user's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.users.update(id=..., body=...)
-        """
+        """Async form of `UsersResource.update` (same arguments, awaited)."""
         return await self._call(update_user.OPERATION, locals())
 
     async def delete(
@@ -1740,22 +1365,7 @@ class AsyncUsersResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a user
-
-        Deletes the user. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/users/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.users.delete(id=...)
-        """
+        """Async form of `UsersResource.delete` (same arguments, awaited)."""
         return await self._call(delete_user.OPERATION, locals())
 
 
@@ -1822,9 +1432,8 @@ class UserGroupsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1887,10 +1496,7 @@ class UserGroupsResource(Resource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         def fetch(page: dict[str, Any]) -> Any:
-            return self.with_raw().list(
-                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return self.with_raw().list(**page, request_options=request_options)
 
         def fallback() -> Any:
             return find_item(
@@ -1994,24 +1600,7 @@ class AsyncUserGroupsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> UserGroupPage:
-        """List user groups (one page)
-
-        One page of user groups, `page` counting from 0 and `size` items per page (1-1000). Iterate with
-        `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/user-groups`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.user_groups.list()
-        """
+        """Async form of `UserGroupsResource.list` (same arguments, awaited)."""
         return await self._call(list_user_groups.OPERATION, locals())
 
     async def list_all(
@@ -2021,18 +1610,11 @@ class AsyncUserGroupsResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[UserGroup]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `UserGroupsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2048,22 +1630,7 @@ class AsyncUserGroupsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> UserGroup:
-        """Create a user group
-
-        Creates a user group and returns it with its id.
-
-        `POST /api/v1/user-groups`
-
-        Args:
-            body (UserGroupRequest): A user group to create or the group's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.user_groups.create(body=...)
-        """
+        """Async form of `UserGroupsResource.create` (same arguments, awaited)."""
         return await self._call(create_user_group.OPERATION, locals())
 
     async def get(
@@ -2075,31 +1642,13 @@ class AsyncUserGroupsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> UserGroup:
-        """Get a user group
-
-        The user group with this id.
-
-        `GET /api/v1/user-groups/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.user_groups.get(id=...)
-        """
+        """Async form of `UserGroupsResource.get` (same arguments, awaited)."""
         arguments = locals()
 
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         async def fetch(page: dict[str, Any]) -> Any:
-            return await self.with_raw().list(
-                **{_PAGE_ARGS_LIST_USER_GROUPS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return await self.with_raw().list(**page, request_options=request_options)
 
         async def fallback() -> Any:
             return await afind_item(
@@ -2129,23 +1678,7 @@ class AsyncUserGroupsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> UserGroup:
-        """Update a user group
-
-        Replaces the user group's settings and returns the user group as stored.
-
-        `PUT /api/v1/user-groups/{id}`
-
-        Args:
-            id (str):
-            body (UserGroupRequest): A user group to create or the group's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.user_groups.update(id=..., body=...)
-        """
+        """Async form of `UserGroupsResource.update` (same arguments, awaited)."""
         return await self._call(update_user_group.OPERATION, locals())
 
     async def delete(
@@ -2157,22 +1690,7 @@ class AsyncUserGroupsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a user group
-
-        Deletes the user group. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/user-groups/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.user_groups.delete(id=...)
-        """
+        """Async form of `UserGroupsResource.delete` (same arguments, awaited)."""
         return await self._call(delete_user_group.OPERATION, locals())
 
 
@@ -2239,9 +1757,8 @@ class DnsRecordsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2304,10 +1821,7 @@ class DnsRecordsResource(Resource):
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         def fetch(page: dict[str, Any]) -> Any:
-            return self.with_raw().list(
-                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return self.with_raw().list(**page, request_options=request_options)
 
         def fallback() -> Any:
             return find_item(
@@ -2411,24 +1925,7 @@ class AsyncDnsRecordsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> DnsRecordPage:
-        """List DNS records (one page)
-
-        One page of DNS records, `page` counting from 0 and `size` items per page (1-1000). Iterate with
-        `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/dns-records`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.dns_records.list()
-        """
+        """Async form of `DnsRecordsResource.list` (same arguments, awaited)."""
         return await self._call(list_dns_records.OPERATION, locals())
 
     async def list_all(
@@ -2438,18 +1935,11 @@ class AsyncDnsRecordsResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[DnsRecord]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `DnsRecordsResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2465,22 +1955,7 @@ class AsyncDnsRecordsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> DnsRecord:
-        """Create a DNS record
-
-        Creates a DNS record and returns it with its id.
-
-        `POST /api/v1/dns-records`
-
-        Args:
-            body (DnsRecordRequest): A DNS record to create or the record's new content. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.dns_records.create(body=...)
-        """
+        """Async form of `DnsRecordsResource.create` (same arguments, awaited)."""
         return await self._call(create_dns_record.OPERATION, locals())
 
     async def get(
@@ -2492,31 +1967,13 @@ class AsyncDnsRecordsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> DnsRecord:
-        """Get a DNS record
-
-        The DNS record with this id.
-
-        `GET /api/v1/dns-records/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.dns_records.get(id=...)
-        """
+        """Async form of `DnsRecordsResource.get` (same arguments, awaited)."""
         arguments = locals()
 
         # A server older than x-sdk-since (named by api_version, or found out by its 405) lacks this
         # operation: it is then served from the list operation, page by page.
         async def fetch(page: dict[str, Any]) -> Any:
-            return await self.with_raw().list(
-                **{_PAGE_ARGS_LIST_DNS_RECORDS.get(name, name): value for name, value in page.items()},
-                request_options=request_options,
-            )
+            return await self.with_raw().list(**page, request_options=request_options)
 
         async def fallback() -> Any:
             return await afind_item(
@@ -2546,23 +2003,7 @@ class AsyncDnsRecordsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> DnsRecord:
-        """Update a DNS record
-
-        Replaces the DNS record's settings and returns the DNS record as stored.
-
-        `PUT /api/v1/dns-records/{id}`
-
-        Args:
-            id (str):
-            body (DnsRecordRequest): A DNS record to create or the record's new content. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.dns_records.update(id=..., body=...)
-        """
+        """Async form of `DnsRecordsResource.update` (same arguments, awaited)."""
         return await self._call(update_dns_record.OPERATION, locals())
 
     async def delete(
@@ -2574,22 +2015,7 @@ class AsyncDnsRecordsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a DNS record
-
-        Deletes the DNS record. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/dns-records/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.dns_records.delete(id=...)
-        """
+        """Async form of `DnsRecordsResource.delete` (same arguments, awaited)."""
         return await self._call(delete_dns_record.OPERATION, locals())
 
 
@@ -2660,10 +2086,9 @@ class IpServicesResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
             return self.with_raw().list(
                 host_id=host_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2810,25 +2235,7 @@ class AsyncIpServicesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> IpServicePage:
-        """List host IP services (one page)
-
-        One page of host IP services, `page` counting from 0 and `size` items per page (1-1000). Iterate
-        with `iterate_items` (or the SDK's `list_all`), which follows `totalPages`.
-
-        `GET /api/v1/hosts/ip-services`
-
-        Args:
-            page (int | Unset):
-            size (int | Unset):
-            host_id (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.ip_services.list()
-        """
+        """Async form of `IpServicesResource.list` (same arguments, awaited)."""
         return await self._call(list_ip_services.OPERATION, locals())
 
     async def list_all(
@@ -2839,20 +2246,12 @@ class AsyncIpServicesResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[IpService]:
-        """Every item `list` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            host_id: as in `list`.
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `IpServicesResource.list_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_IP_SERVICES.get(name, name): value for name, value in page.items()}
             return await self.with_raw().list(
                 host_id=host_id,
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -2869,23 +2268,7 @@ class AsyncIpServicesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> IpService:
-        """Create a host IP service
-
-        Creates a host IP service and returns it with its id.
-
-        `POST /api/v1/hosts/ip-services`
-
-        Args:
-            host_id (str):
-            body (IpServiceRequest): An IP service to create or the service's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.ip_services.create(host_id=..., body=...)
-        """
+        """Async form of `IpServicesResource.create` (same arguments, awaited)."""
         return await self._call(create_ip_service.OPERATION, locals())
 
     async def get(
@@ -2897,22 +2280,7 @@ class AsyncIpServicesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> IpService:
-        """Get a host IP service
-
-        The host IP service with this id.
-
-        `GET /api/v1/hosts/ip-services/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.ip_services.get(id=...)
-        """
+        """Async form of `IpServicesResource.get` (same arguments, awaited)."""
         return await self._call(get_ip_service.OPERATION, locals())
 
     async def update(
@@ -2925,23 +2293,7 @@ class AsyncIpServicesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> IpService:
-        """Update a host IP service
-
-        Replaces the host IP service's settings and returns the host IP service as stored.
-
-        `PUT /api/v1/hosts/ip-services/{id}`
-
-        Args:
-            id (str):
-            body (IpServiceRequest): An IP service to create or the service's new settings. Closed.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.ip_services.update(id=..., body=...)
-        """
+        """Async form of `IpServicesResource.update` (same arguments, awaited)."""
         return await self._call(update_ip_service.OPERATION, locals())
 
     async def delete(
@@ -2953,22 +2305,7 @@ class AsyncIpServicesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a host IP service
-
-        Deletes the host IP service. Deleting an id that does not exist is a 404.
-
-        `DELETE /api/v1/hosts/ip-services/{id}`
-
-        Args:
-            id (str):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.ip_services.delete(id=...)
-        """
+        """Async form of `IpServicesResource.delete` (same arguments, awaited)."""
         return await self._call(delete_ip_service.OPERATION, locals())
 
 
@@ -3037,22 +2374,7 @@ class AsyncVpnRegionsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> builtins.list[VpnRegion]:
-        """List VPN regions
-
-        Every region (point of presence) devices and connectors can connect to. Not paginated: the whole
-        list in one answer.
-
-        `GET /api/v1/regions`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.vpn_regions.list()
-        """
+        """Async form of `VpnRegionsResource.list` (same arguments, awaited)."""
         return await self._call(list_vpn_regions.OPERATION, locals())
 
 

@@ -100,25 +100,68 @@ class CloudConnexaClient(AliasedClient[CloudConnexa]):
         super().__init__(cast(Any, CloudConnexa)(**settings))
         self.oauth: Final = PlainResource(self.sdk.oauth, bodies={})
         self.networks: Final = PlainResource(
-            self.sdk.networks, bodies={"create": NetworkCreateRequest, "update": NetworkUpdateRequest}
+            self.sdk.networks,
+            bodies={"create": NetworkCreateRequest, "update": NetworkUpdateRequest},
+            fields={
+                "internetAccess": "internet_access",
+                "systemSubnets": "system_subnets",
+                "tunnelingProtocol": "tunneling_protocol",
+                "gatewaysIds": "gateways_ids",
+            },
         )
         self.connectors: Final = PlainResource(
-            self.sdk.connectors, bodies={"create": ConnectorRequest, "update": ConnectorRequest}
+            self.sdk.connectors,
+            bodies={"create": ConnectorRequest, "update": ConnectorRequest},
+            fields={
+                "networkItemId": "network_item_id",
+                "networkItemType": "network_item_type",
+                "vpnRegionId": "vpn_region_id",
+                "ipV4Address": "ip_v4_address",
+                "ipV6Address": "ip_v6_address",
+                "tunnelingProtocol": "tunneling_protocol",
+                "connectionStatus": "connection_status",
+            },
         )
-        self.routes: Final = PlainResource(self.sdk.routes, bodies={"create": RouteRequest, "update": RouteRequest})
+        self.routes: Final = PlainResource(
+            self.sdk.routes, bodies={"create": RouteRequest, "update": RouteRequest}, fields={"type": "type_"}
+        )
         self.users: Final = PlainResource(
-            self.sdk.users, bodies={"create": UserCreateRequest, "update": UserUpdateRequest}
+            self.sdk.users,
+            bodies={"create": UserCreateRequest, "update": UserUpdateRequest},
+            fields={
+                "firstName": "first_name",
+                "lastName": "last_name",
+                "groupId": "group_id",
+                "authType": "auth_type",
+                "connectionStatus": "connection_status",
+            },
         )
         self.user_groups: Final = PlainResource(
-            self.sdk.user_groups, bodies={"create": UserGroupRequest, "update": UserGroupRequest}
+            self.sdk.user_groups,
+            bodies={"create": UserGroupRequest, "update": UserGroupRequest},
+            fields={
+                "vpnRegionIds": "vpn_region_ids",
+                "allRegionsIncluded": "all_regions_included",
+                "internetAccess": "internet_access",
+                "maxDevice": "max_device",
+                "connectAuth": "connect_auth",
+                "systemSubnets": "system_subnets",
+                "gatewaysIds": "gateways_ids",
+            },
         )
         self.dns_records: Final = PlainResource(
-            self.sdk.dns_records, bodies={"create": DnsRecordRequest, "update": DnsRecordRequest}
+            self.sdk.dns_records,
+            bodies={"create": DnsRecordRequest, "update": DnsRecordRequest},
+            fields={"ipv4Addresses": "ipv_4_addresses", "ipv6Addresses": "ipv_6_addresses"},
         )
         self.ip_services: Final = PlainResource(
-            self.sdk.ip_services, bodies={"create": IpServiceRequest, "update": IpServiceRequest}
+            self.sdk.ip_services,
+            bodies={"create": IpServiceRequest, "update": IpServiceRequest},
+            fields={"networkItemId": "network_item_id", "networkItemType": "network_item_type"},
         )
-        self.vpn_regions: Final = PlainResource(self.sdk.vpn_regions, bodies={})
+        self.vpn_regions: Final = PlainResource(
+            self.sdk.vpn_regions, bodies={}, fields={"countryIso": "country_iso", "regionName": "region_name"}
+        )
 
     def on_error(self, fn: Callable[..., object]) -> Callable[..., object]:
         """Register `fn(error, request, response)`: the SDK's `on_call_error` hook, its event spread into arguments."""

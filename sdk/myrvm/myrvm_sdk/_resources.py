@@ -164,24 +164,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Log in with an RVM id and API key
-
-        Exchanges the machine's id and API key for a bearer access token (JWT) and a refresh token.
-        The API key is issued when the machine is provisioned; it is never returned by the API.
-
-        `POST /api/v2/auth/login`
-
-        Args:
-            body (LoginRequest): Machine credentials. Closed (`additionalProperties false`) like every
-                request body.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.login(body=...)
-        """
+        """Async form of `AuthResource.login` (same arguments, awaited)."""
         return await self._call(login.OPERATION, locals())
 
     async def refresh(
@@ -193,23 +176,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Renew the token pair
-
-        Exchanges a refresh token for a new access token and a new refresh token. Refresh tokens
-        are single-use: the old one is revoked once the new pair has been issued.
-
-        `POST /api/v2/auth/refresh`
-
-        Args:
-            body (RefreshRequest): A refresh token to exchange. Closed (`additionalProperties false`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.refresh(body=...)
-        """
+        """Async form of `AuthResource.refresh` (same arguments, awaited)."""
         return await self._call(refresh_token.OPERATION, locals())
 
 
@@ -451,25 +418,7 @@ class AsyncConfigResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> RvmConfig:
-        """Get the configuration of an RVM
-
-        Returns the full configuration of the machine with an `ETag`. Send the ETag back in
-        `If-None-Match` to get `304 Not Modified` (no body) when the configuration has not changed.
-
-        `GET /api/v2/rvms/{id}/config`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            if_none_match (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-            NotModifiedError: 304 to `if_none_match` and no cache answered it (raw access returns the 304).
-
-        Example:
-            result = await client.config.get(id=...)
-        """
+        """Async form of `ConfigResource.get` (same arguments, awaited)."""
         return await self._call(get_rvm_config.OPERATION, locals())
 
     @overload
@@ -512,33 +461,7 @@ class AsyncConfigResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> RvmConfig | QueuedReceipt:
-        """Change part of the configuration of an RVM
-
-        Applies a partial update: only the fields present in the body change, nested objects
-        (`camera`, `bin_capacity`) are merged field by field. Send the ETag from the last `GET` in
-        `If-Match` to make the update conditional; the server answers `412 Precondition Failed`
-        when the configuration changed in the meantime. Returns the whole updated configuration.
-
-        `PATCH /api/v2/rvms/{id}/config`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            if_match (str | Unset):
-            idempotency_key (str | Unset):
-            body (RvmConfigUpdate): A partial configuration: every field is optional, at least one
-                must be present, and
-                omitted fields keep their value. Closed (`additionalProperties false`) so that a misspelt
-                setting is rejected with `422` instead of being ignored.
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.config.update(id=..., body=...)
-        """
+        """Async form of `ConfigResource.update` (same arguments, awaited)."""
         return await self._call(update_rvm_config.OPERATION, locals(), deliver)
 
     async def get_confidence_threshold(
@@ -550,23 +473,7 @@ class AsyncConfigResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> ConfidenceThreshold:
-        """Get the detection confidence threshold
-
-        Returns only the detection confidence threshold (0.0-1.0): detections scoring below it
-        are rejected. The `ETag` is the one of the whole configuration.
-
-        `GET /api/v2/rvms/{id}/config/confidence-threshold`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.config.get_confidence_threshold(id=...)
-        """
+        """Async form of `ConfigResource.get_confidence_threshold` (same arguments, awaited)."""
         return await self._call(get_confidence_threshold.OPERATION, locals())
 
     @overload
@@ -609,29 +516,7 @@ class AsyncConfigResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ConfidenceThreshold | QueuedReceipt:
-        """Change the detection confidence threshold
-
-        Sets the detection confidence threshold. Like the configuration `PATCH`, it accepts
-        `If-Match` with the configuration's ETag and answers `412` when that ETag is stale.
-
-        `PATCH /api/v2/rvms/{id}/config/confidence-threshold`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            if_match (str | Unset):
-            idempotency_key (str | Unset):
-            body (ConfidenceThresholdUpdate): The new confidence threshold. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.config.update_confidence_threshold(id=..., body=...)
-        """
+        """Async form of `ConfigResource.update_confidence_threshold` (same arguments, awaited)."""
         return await self._call(update_confidence_threshold.OPERATION, locals(), deliver)
 
 
@@ -886,29 +771,7 @@ class AsyncRemoteAccessResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> RemoteAccessSession | QueuedReceipt:
-        """Open a remote-access session
-
-        Opens a support tunnel to the machine for a limited time. The body is optional; without
-        it the session lasts 30 minutes and has no recorded reason. Only one session can be open
-        per machine: a second start answers `409 Conflict`.
-
-        `POST /api/v2/rvms/{id}/remote-access/start`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            idempotency_key (str | Unset):
-            body (RemoteAccessStartRequest | Unset): Optional details of a remote-access session.
-                Closed (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.remote_access.start(id=...)
-        """
+        """Async form of `RemoteAccessResource.start` (same arguments, awaited)."""
         return await self._call(start_remote_access.OPERATION, locals(), deliver)
 
     @overload
@@ -945,26 +808,7 @@ class AsyncRemoteAccessResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> RemoteAccessSession | QueuedReceipt:
-        """Close the open remote-access session
-
-        Closes the machine's open remote-access session and tears the tunnel down. Answers
-        `409 Conflict` when no session is open.
-
-        `POST /api/v2/rvms/{id}/remote-access/stop`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            idempotency_key (str | Unset):
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.remote_access.stop(id=...)
-        """
+        """Async form of `RemoteAccessResource.stop` (same arguments, awaited)."""
         return await self._call(stop_remote_access.OPERATION, locals(), deliver)
 
     async def status(
@@ -976,22 +820,7 @@ class AsyncRemoteAccessResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> RemoteAccessStatus:
-        """Get the remote-access status of an RVM
-
-        Tells whether a remote-access session is open on the machine and, if so, which.
-
-        `GET /api/v2/rvms/{id}/remote-access/status`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.remote_access.status(id=...)
-        """
+        """Async form of `RemoteAccessResource.status` (same arguments, awaited)."""
         return await self._call(get_remote_access_status.OPERATION, locals())
 
     async def history(
@@ -1005,25 +834,7 @@ class AsyncRemoteAccessResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> RemoteAccessHistoryPage:
-        """List past remote-access sessions
-
-        Lists the machine's remote-access sessions, newest first, one page at a time. Pass the
-        `next_cursor` of a page as `cursor` to get the next one; it is `null` on the last page.
-
-        `GET /api/v2/rvms/{id}/remote-access/history`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            limit (int | Unset):  Default: 20.
-            cursor (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.remote_access.history(id=...)
-        """
+        """Async form of `RemoteAccessResource.history` (same arguments, awaited)."""
         return await self._call(list_remote_access_history.OPERATION, locals())
 
 
@@ -1158,23 +969,7 @@ class AsyncMetricsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> MetricSeries:
-        """Get recent metrics samples
-
-        Returns the machine's metrics samples of the last `days` days, oldest first.
-
-        `GET /api/v2/rvms/{id}/metrics`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            days (int | Unset):  Default: 7.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.metrics.list(id=...)
-        """
+        """Async form of `MetricsResource.list` (same arguments, awaited)."""
         return await self._call(list_metrics.OPERATION, locals())
 
     @overload
@@ -1214,28 +1009,7 @@ class AsyncMetricsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> MetricsAccepted | QueuedReceipt:
-        """Report system metrics
-
-        Records one metrics sample, or a batch of up to 500 samples (for example those a machine
-        collected while it was offline). Samples carry their own timestamps, so a queued report can
-        be sent late; with the same `Idempotency-Key` a retried batch is recorded once.
-
-        `POST /api/v2/rvms/{id}/metrics`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            idempotency_key (str | Unset):
-            body (MetricBatch | MetricSample):
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.metrics.create(id=..., body=...)
-        """
+        """Async form of `MetricsResource.create` (same arguments, awaited)."""
         return await self._call(submit_metrics.OPERATION, locals(), deliver)
 
 
@@ -1451,27 +1225,7 @@ class AsyncBackupResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> BackupJob | QueuedReceipt:
-        """Start a backup
-
-        Asks the machine to create a backup. The job runs asynchronously: poll
-        `GET /api/v2/rvms/{id}/backup/status` until it is `completed` or `failed`. Answers
-        `409 Conflict` while another backup job is still queued or running.
-
-        `POST /api/v2/rvms/{id}/backup/start`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            idempotency_key (str | Unset):
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.backup.start(id=...)
-        """
+        """Async form of `BackupResource.start` (same arguments, awaited)."""
         return await self._call(start_backup.OPERATION, locals(), deliver)
 
     async def status(
@@ -1483,22 +1237,7 @@ class AsyncBackupResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> BackupJob:
-        """Get the status of the latest backup job
-
-        Returns the machine's most recent backup job; `404` when it never had one.
-
-        `GET /api/v2/rvms/{id}/backup/status`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.backup.status(id=...)
-        """
+        """Async form of `BackupResource.status` (same arguments, awaited)."""
         return await self._call(get_backup_status.OPERATION, locals())
 
     @overload
@@ -1538,31 +1277,7 @@ class AsyncBackupResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> BackupArchive | QueuedReceipt:
-        """Upload a backup archive
-
-        Uploads a gzip-compressed backup archive together with its SHA-256 checksum (lowercase
-        hex). The server verifies the checksum and answers `422` when it does not match the
-        archive, and `413` when the archive is larger than 2 GiB. An upload repeated with the same
-        `Idempotency-Key` is answered with the first upload's result and stored once.
-
-        `POST /api/v2/rvms/{id}/backup/upload`
-
-        Args:
-            id (str): Id of a reverse vending machine.
-            idempotency_key (str | Unset):
-            body (BackupUploadForm): Multipart form of a backup upload: the archive and its checksum.
-                Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.backup.upload(id=..., body=...)
-        """
+        """Async form of `BackupResource.upload` (same arguments, awaited)."""
         return await self._call(upload_backup.OPERATION, locals(), deliver)
 
 
@@ -1926,32 +1641,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation
-
-        A machine reports the time zone it detected (from its IP geolocation or set by hand) and
-        the platform records it and answers with the zone the machine must use. Queued reports
-        may be sent late: the `timestamp` says when the sync happened (the device's local time
-        when it carries no UTC offset; the server's receipt time when left out).
-
-        This is the canonical path, as the server's design document defines it; `POST
-        /api/v2/timezone/sync` is a permanent alias of it.
-
-        `POST /api/v2/timezone-sync`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.sync(body=...)
-        """
+        """Async form of `TimezoneResource.sync` (same arguments, awaited)."""
         return await self._call(sync_timezone.OPERATION, locals(), deliver)
 
     async def status(
@@ -1963,24 +1653,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device
-
-        Returns the device's current time zone, local time and synchronisation record. This is the
-        canonical path, as the server's design document defines it; `GET
-        /api/v2/timezone/status/{device_id}` is a permanent alias of it.
-
-        `GET /api/v2/timezone-status/{device_id}`
-
-        Args:
-            device_id (str): Id of a device; for an RVM this is its RVM id.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.status(device_id=...)
-        """
+        """Async form of `TimezoneResource.status` (same arguments, awaited)."""
         return await self._call(get_timezone_status.OPERATION, locals())
 
     @overload
@@ -2017,29 +1690,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation
-
-        Asks a device to re-detect its time zone now instead of at its next scheduled sync.
-        Answers `409 Conflict` while a sync for the device is already pending. This is the
-        canonical path, as the server's design document defines it; `POST
-        /api/v2/timezone/sync/manual` is a permanent alias of it.
-
-        `POST /api/v2/timezone-sync/manual`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.sync_manual(body=...)
-        """
+        """Async form of `TimezoneResource.sync_manual` (same arguments, awaited)."""
         return await self._call(request_manual_timezone_sync.OPERATION, locals(), deliver)
 
     @overload
@@ -2076,27 +1727,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> TimezoneSyncResult | QueuedReceipt:
-        """Report a time-zone synchronisation (alias path)
-
-        The same operation as the canonical `POST /api/v2/timezone-sync` under the path the device
-        client plan lists; same request and response, served permanently (not deprecated).
-
-        `POST /api/v2/timezone/sync`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (TimezoneSyncRequest): A time-zone sync report from a device. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.sync_alias(body=...)
-        """
+        """Async form of `TimezoneResource.sync_alias` (same arguments, awaited)."""
         return await self._call(sync_timezone_alias.OPERATION, locals(), deliver)
 
     async def status_alias(
@@ -2108,23 +1739,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TimezoneStatus:
-        """Get the time-zone status of a device (alias path)
-
-        The same operation as the canonical `GET /api/v2/timezone-status/{device_id}` under the path
-        the device client plan lists; same response, served permanently (not deprecated).
-
-        `GET /api/v2/timezone/status/{device_id}`
-
-        Args:
-            device_id (str): Id of a device; for an RVM this is its RVM id.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.status_alias(device_id=...)
-        """
+        """Async form of `TimezoneResource.status_alias` (same arguments, awaited)."""
         return await self._call(get_timezone_status_alias.OPERATION, locals())
 
     @overload
@@ -2161,27 +1776,7 @@ class AsyncTimezoneResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         deliver: DeliveryMode | None = None,
     ) -> ManualTimezoneSyncAccepted | QueuedReceipt:
-        """Request a manual time-zone synchronisation (alias path)
-
-        The same operation as the canonical `POST /api/v2/timezone-sync/manual` under the path the
-        device client plan lists; same request and response, served permanently (not deprecated).
-
-        `POST /api/v2/timezone/sync/manual`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (ManualTimezoneSyncRequest): A request to re-sync a device now. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-            deliver: "queued" keeps the request in the client's outbox when the network is down and returns a
-                QueuedReceipt; "direct" (the default unless the client says otherwise) raises instead.
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.timezone.sync_manual_alias(body=...)
-        """
+        """Async form of `TimezoneResource.sync_manual_alias` (same arguments, awaited)."""
         return await self._call(request_manual_timezone_sync_alias.OPERATION, locals(), deliver)
 
 
@@ -2251,22 +1846,7 @@ class AsyncHealthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> HealthStatus:
-        """Check that the API is up
-
-        Liveness check for load balancers and machines. Needs no authentication. Answers `503`
-        with `Retry-After` while the platform is in maintenance or a dependency is down.
-
-        `GET /api/v2/health`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.health.check()
-        """
+        """Async form of `HealthResource.check` (same arguments, awaited)."""
         return await self._call(get_health.OPERATION, locals())
 
 

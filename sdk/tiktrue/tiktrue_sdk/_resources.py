@@ -58,10 +58,6 @@ from .types import UNSET, File, Unset
 _PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
     {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
 )
-_PAGE_ARGS_LIST_PAYMENT_HISTORY = {
-    "limit": "limit",
-    "cursor": "cursor",
-}
 
 
 class AuthResource(Resource):
@@ -178,25 +174,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Log in on this machine
-
-        Exchanges a username, a password and this machine's hardware fingerprint for a bearer access
-        token and a refresh token, both bound to the fingerprint. A licence that already has
-        `max_clients` machines refuses a new fingerprint with `403 MAX_CLIENTS_REACHED`.
-
-        `POST /api/v1/auth/login`
-
-        Args:
-            body (LoginRequest): A user's credentials and this machine's fingerprint. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.login(body=...)
-        """
+        """Async form of `AuthResource.login` (same arguments, awaited)."""
         return await self._call(login.OPERATION, locals())
 
     async def refresh(
@@ -208,24 +186,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Renew the token pair
-
-        Exchanges a refresh token for a new access token and a new refresh token, bound to the same
-        machine. Refresh tokens are single use: the old one is revoked once the new pair is issued,
-        and presenting it again answers `401 TOKEN_REVOKED`.
-
-        `POST /api/v1/auth/refresh`
-
-        Args:
-            body (RefreshRequest): A refresh token to exchange. Closed (`additionalProperties false`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.refresh(body=...)
-        """
+        """Async form of `AuthResource.refresh` (same arguments, awaited)."""
         return await self._call(refresh_token.OPERATION, locals())
 
     async def logout(
@@ -236,23 +197,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Log out this session
-
-        Revokes the access token presented and the refresh token issued with it. Other machines of
-        the same account stay logged in. Logging out a session that is already revoked answers `401
-        TOKEN_REVOKED`; either way the client should forget its tokens.
-
-        `POST /api/v1/auth/logout`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.logout()
-        """
+        """Async form of `AuthResource.logout` (same arguments, awaited)."""
         return await self._call(logout.OPERATION, locals())
 
 
@@ -385,26 +330,7 @@ class AsyncLicensesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> LicenseValidation:
-        """Check that the licence allows this machine
-
-        Checks the account's licence for the given hardware fingerprint: whether it is active, not
-        expired, and bound to (or still has room for) this machine. A licence that does not allow the
-        machine is answered `200` with `valid: false` and the `reason`. The app calls this at start-up
-        and before loading a model.
-
-        `POST /api/v1/license/validate`
-
-        Args:
-            body (LicenseValidationRequest): The machine to check the licence for. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.licenses.validate(body=...)
-        """
+        """Async form of `LicensesResource.validate` (same arguments, awaited)."""
         return await self._call(validate_license.OPERATION, locals())
 
     async def info(
@@ -415,22 +341,7 @@ class AsyncLicensesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> LicenseInfo:
-        """Get the account's licence
-
-        Returns the licence of the logged-in account: its key (masked but for the last group), plan,
-        status, expiry, how many machines may use it, and which models and features it includes.
-
-        `GET /api/v1/license/info`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.licenses.info()
-        """
+        """Async form of `LicensesResource.info` (same arguments, awaited)."""
         return await self._call(get_license_info.OPERATION, locals())
 
     async def renew(
@@ -442,27 +353,7 @@ class AsyncLicensesResource(AsyncResource):
         timeout: Timeouts | float | Unset | None = UNSET,
         extra_headers: Mapping[str, str] | None = None,
     ) -> LicenseInfo:
-        """Renew the licence with a payment token
-
-        Redeems a payment token from a completed payment session and extends the licence by the
-        months that session paid for. A retried request with the same `Idempotency-Key` returns the
-        first result instead of redeeming the token twice; a token redeemed earlier by another
-        request answers `409 PAYMENT_TOKEN_USED`.
-
-        `POST /api/v1/license/renew`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (LicenseRenewRequest): The payment token of a completed payment session. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.licenses.renew(body=...)
-        """
+        """Async form of `LicensesResource.renew` (same arguments, awaited)."""
         return await self._call(renew_license.OPERATION, locals())
 
 
@@ -630,22 +521,7 @@ class AsyncModelsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> ModelList:
-        """List the models this licence may use
-
-        Returns the models the account's licence includes, with each file's size, its number of
-        blocks (the parts a model is split into for distributed inference) and its SHA-256.
-
-        `GET /api/v1/models/available`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.models.list_available()
-        """
+        """Async form of `ModelsResource.list_available` (same arguments, awaited)."""
         return await self._call(list_available_models.OPERATION, locals())
 
     async def metadata(
@@ -657,23 +533,7 @@ class AsyncModelsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> ModelMetadata:
-        """Get a model's metadata
-
-        Returns everything the app needs to plan loading a model: its architecture, size, blocks,
-        context length and quantisation.
-
-        `GET /api/v1/models/metadata/{model_id}`
-
-        Args:
-            model_id (str): Id of a model.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.models.metadata(model_id=...)
-        """
+        """Async form of `ModelsResource.metadata` (same arguments, awaited)."""
         return await self._call(get_model_metadata.OPERATION, locals())
 
     async def get_download_url(
@@ -685,25 +545,7 @@ class AsyncModelsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> DownloadTicket:
-        """Get a signed download URL for a model
-
-        Returns a download ticket: a signed URL valid for `expires_at` (15 minutes), the file's size
-        and its SHA-256. The URL carries its own authorisation, so send no bearer token to it; a
-        ticket that expired mid-download is simply fetched again (resume with `Range`, the file does
-        not change). See "Downloading a model" above.
-
-        `GET /api/v1/models/download/{model_id}`
-
-        Args:
-            model_id (str): Id of a model.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.models.get_download_url(model_id=...)
-        """
+        """Async form of `ModelsResource.get_download_url` (same arguments, awaited)."""
         return await self._call(get_model_download.OPERATION, locals())
 
     async def download_file(
@@ -718,32 +560,7 @@ class AsyncModelsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> File:
-        """Download a model file (byte ranges supported)
-
-        Streams the model file. Send `Range: bytes=<first>-` (optionally `<first>-<last>`) to get part
-        of it as `206 Partial Content` with `Content-Range`; with `If-Range: <ETag>` the range is only
-        honoured while the file is unchanged, otherwise the whole file comes back as `200`. A range
-        starting at or beyond the end answers `416` with `Content-Range: bytes */<size>`.
-
-        Authorised either by a bearer token or by the `expires` and `signature` of a download
-        ticket's URL. For a file of several GB use the SDK's streaming, resuming download (it checks
-        the SHA-256) rather than this method, which reads the whole body into memory.
-
-        `GET /api/v1/models/files/{model_id}`
-
-        Args:
-            model_id (str): Id of a model.
-            expires (int | Unset): Expiry of a signed URL, in unix seconds.
-            range_ (str | Unset): One byte range, `bytes=<first>-` or `bytes=<first>-<last>`.
-            if_range (str | Unset): The strong `ETag` of the file as first downloaded.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.models.download_file(model_id=...)
-        """
+        """Async form of `ModelsResource.download_file` (same arguments, awaited)."""
         return await self._call(download_model_file.OPERATION, locals())
 
 
@@ -878,9 +695,8 @@ class PaymentsResource(Resource):
         """
 
         def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
             return self.with_raw().history(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -911,27 +727,7 @@ class AsyncPaymentsResource(AsyncResource):
         timeout: Timeouts | float | Unset | None = UNSET,
         extra_headers: Mapping[str, str] | None = None,
     ) -> PaymentSession:
-        """Start a payment session
-
-        Creates a payment session for a plan and a number of months and returns the gateway's
-        payment page. Open `payment_url` in the browser; when the user has paid, the gateway calls
-        the webhook, and the app redeems the session's payment token with `POST /api/v1/license/renew`.
-        A retried request with the same `Idempotency-Key` returns the same session.
-
-        `POST /api/v1/payments/create`
-
-        Args:
-            idempotency_key (str | Unset):
-            body (PaymentCreateRequest): The plan and the months to pay for. Closed
-                (`additionalProperties false`).
-            request_options, timeout, extra_headers: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.payments.create(body=...)
-        """
+        """Async form of `PaymentsResource.create` (same arguments, awaited)."""
         return await self._call(create_payment.OPERATION, locals())
 
     async def receive_webhook(
@@ -944,30 +740,7 @@ class AsyncPaymentsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> WebhookReceipt:
-        """Receive a payment gateway event (called by the gateway)
-
-        The payment gateway's callback: it reports that a payment succeeded, failed or was
-        refunded. It carries no bearer token; instead the `X-TikTrue-Signature` header signs the raw
-        body (see "Payment webhooks" above). A replayed `event_id` is answered `200` with
-        `duplicate: true` and not applied again. The desktop app never calls this; it is in the SDK
-        for gateway simulators and tests.
-
-        `POST /api/v1/payments/webhook`
-
-        Args:
-            x_tik_true_signature (str): `t=<unix seconds>,v1=<hex HMAC-SHA256>` (see the parameter
-                description).
-            body (PaymentEvent): A payment gateway event. Closed (`additionalProperties false`) like
-                every request body: the
-                gateway's event format is versioned with this API.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.payments.receive_webhook(x_tik_true_signature=..., body=...)
-        """
+        """Async form of `PaymentsResource.receive_webhook` (same arguments, awaited)."""
         return await self._call(receive_payment_webhook.OPERATION, locals())
 
     async def history(
@@ -980,25 +753,7 @@ class AsyncPaymentsResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> PaymentHistoryPage:
-        """List the account's payments
-
-        Returns the account's payment sessions, newest first, cursor-paginated: pass `limit` (1-100,
-        default 20) and the previous page's `next_cursor` as `cursor`; `next_cursor` is `null` on the
-        last page.
-
-        `GET /api/v1/payments/history`
-
-        Args:
-            limit (int | Unset):  Default: 20.
-            cursor (str | Unset):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.payments.history()
-        """
+        """Async form of `PaymentsResource.history` (same arguments, awaited)."""
         return await self._call(list_payment_history.OPERATION, locals())
 
     async def history_all(
@@ -1008,18 +763,11 @@ class AsyncPaymentsResource(AsyncResource):
         max_items: int | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncIterator[PaymentSession]:
-        """Every item `history` returns, page after page, fetching the next page only when needed.
-
-        Args:
-            page_size: items per page to ask for (default: the server's).
-            max_items: stop after this many items (no page beyond them is fetched); None for all.
-            request_options: applied to every page request.
-        """
+        """Async form of `PaymentsResource.history_all` (same arguments, awaited)."""
 
         async def fetch(page: dict[str, Any]) -> Any:
-            names = {_PAGE_ARGS_LIST_PAYMENT_HISTORY.get(name, name): value for name, value in page.items()}
             return await self.with_raw().history(
-                **names,
+                **page,
                 request_options=request_options,
             )
 
@@ -1089,21 +837,7 @@ class AsyncHealthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> HealthStatus:
-        """Check that the API is up
-
-        Answers `200` while the API serves requests; needs no token and touches no data.
-
-        `GET /api/v1/health`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.health.check()
-        """
+        """Async form of `HealthResource.check` (same arguments, awaited)."""
         return await self._call(get_health.OPERATION, locals())
 
 

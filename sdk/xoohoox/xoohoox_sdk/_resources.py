@@ -230,23 +230,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Log in with email and password
-
-        Exchanges an account's email address and password for a bearer access token (JWT) and a
-        refresh token.
-
-        `POST /auth/login`
-
-        Args:
-            body (LoginRequest):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.login(body=...)
-        """
+        """Async form of `AuthResource.login` (same arguments, awaited)."""
         return await self._call(login.OPERATION, locals())
 
     async def register(
@@ -258,23 +242,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> User:
-        """Create an account
-
-        Creates a user account with the `operator` role; an administrator grants other roles. The
-        new account can log in at once.
-
-        `POST /auth/register`
-
-        Args:
-            body (RegisterRequest):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.register(body=...)
-        """
+        """Async form of `AuthResource.register` (same arguments, awaited)."""
         return await self._call(register.OPERATION, locals())
 
     async def refresh(
@@ -286,23 +254,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> TokenPair:
-        """Renew the token pair
-
-        Exchanges a refresh token for a new access token and a new refresh token. Refresh tokens
-        are single-use: the old one is revoked once the new pair has been issued.
-
-        `POST /auth/refresh`
-
-        Args:
-            body (RefreshRequest):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.refresh(body=...)
-        """
+        """Async form of `AuthResource.refresh` (same arguments, awaited)."""
         return await self._call(refresh_token.OPERATION, locals())
 
     async def logout(
@@ -313,22 +265,7 @@ class AsyncAuthResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Log out
-
-        Revokes the access token this request carries and the refresh token issued with it. The
-        tokens cannot be used afterwards; log in again to get new ones.
-
-        `POST /auth/logout`
-
-        Args:
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.auth.logout()
-        """
+        """Async form of `AuthResource.logout` (same arguments, awaited)."""
         return await self._call(logout.OPERATION, locals())
 
 
@@ -585,27 +522,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> BatchPage:
-        """List batches
-
-        One page of batches, newest first, optionally filtered by status and product type.
-
-        `GET /batches`
-
-        Args:
-            status (BatchStatus | Unset): Where a batch is in production: `pending` (planned),
-                `in_progress`, `completed` or
-                `failed` (discarded).
-            product_type (ProductType | Unset): The kind of product a batch makes.
-            page (int | Unset):  Default: 1.
-            size (int | Unset):  Default: 20.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.list()
-        """
+        """Async form of `BatchesResource.list` (same arguments, awaited)."""
         return await self._call(list_batches.OPERATION, locals())
 
     async def create(
@@ -617,25 +534,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Batch:
-        """Plan a batch
-
-        Creates a batch in the `pending` state. It moves to `in_progress` when production starts
-        (`PUT /batches/{id}` with `status: in_progress`).
-
-        `POST /batches`
-
-        Args:
-            body (BatchCreate): A new batch: the integration document's `Partial<Batch>`
-                (`product_type`, `quantity`,
-                `start_date`, `expected_completion_date`, `status`) plus optional details.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.create(body=...)
-        """
+        """Async form of `BatchesResource.create` (same arguments, awaited)."""
         return await self._call(create_batch.OPERATION, locals())
 
     async def get(
@@ -647,22 +546,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Batch:
-        """Read a batch
-
-        One batch with its production figures.
-
-        `GET /batches/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.get(id=...)
-        """
+        """Async form of `BatchesResource.get` (same arguments, awaited)."""
         return await self._call(get_batch.OPERATION, locals())
 
     async def update(
@@ -675,25 +559,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Batch:
-        """Change a batch
-
-        Changes the fields given and keeps the others. Moving a batch to `in_progress` sets
-        `start_date`, to `completed` or `failed` sets `completed_at`; a completed or failed batch
-        cannot change status again (`409`).
-
-        `PUT /batches/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            body (BatchUpdate): The fields to change; fields not given keep their value.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.update(id=..., body=...)
-        """
+        """Async form of `BatchesResource.update` (same arguments, awaited)."""
         return await self._call(update_batch.OPERATION, locals())
 
     async def delete(
@@ -705,23 +571,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a batch
-
-        Deletes a batch that has not started (`pending`). A batch that started is kept for
-        traceability; mark it `failed` instead (`409`).
-
-        `DELETE /batches/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.delete(id=...)
-        """
+        """Async form of `BatchesResource.delete` (same arguments, awaited)."""
         return await self._call(delete_batch.OPERATION, locals())
 
     async def list_quality_checks(
@@ -733,22 +583,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> builtins.list[QualityCheck]:
-        """List a batch's quality checks
-
-        Every quality check taken on the batch, oldest first.
-
-        `GET /batches/{id}/quality`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.list_quality_checks(id=...)
-        """
+        """Async form of `BatchesResource.list_quality_checks` (same arguments, awaited)."""
         return await self._call(list_batch_quality_checks.OPERATION, locals())
 
     async def list_equipment(
@@ -760,22 +595,7 @@ class AsyncBatchesResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> builtins.list[Equipment]:
-        """List the equipment a batch uses
-
-        The equipment assigned to the batch's production line.
-
-        `GET /batches/{id}/equipment`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.batches.list_equipment(id=...)
-        """
+        """Async form of `BatchesResource.list_equipment` (same arguments, awaited)."""
         return await self._call(list_batch_equipment.OPERATION, locals())
 
 
@@ -1006,27 +826,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> QualityCheckPage:
-        """List quality checks
-
-        One page of quality checks, newest first, optionally filtered by batch and result.
-
-        `GET /quality`
-
-        Args:
-            batch_id (str | Unset): Id of a batch.
-            status (QualityStatus | Unset): The grade of a quality check against the product type's
-                limits: `pass`, `warning`
-                (outside the target range, inside the tolerance) or `fail`.
-            page (int | Unset):  Default: 1.
-            size (int | Unset):  Default: 20.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.list()
-        """
+        """Async form of `QualityResource.list` (same arguments, awaited)."""
         return await self._call(list_quality_checks.OPERATION, locals())
 
     async def create(
@@ -1038,24 +838,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> QualityCheck:
-        """Record a quality check
-
-        Records the measurements of one quality check on a batch. The server grades it (`pass`,
-        `warning` or `fail`) against the product type's limits and sends a `qualityAlert` event
-        on the `quality` WebSocket channel for a `warning` or `fail`.
-
-        `POST /quality`
-
-        Args:
-            body (QualityCheckCreate): One measurement of one parameter of a batch.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.create(body=...)
-        """
+        """Async form of `QualityResource.create` (same arguments, awaited)."""
         return await self._call(create_quality_check.OPERATION, locals())
 
     async def get(
@@ -1067,22 +850,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> QualityCheck:
-        """Read a quality check
-
-        One quality check with its measurements and grade.
-
-        `GET /quality/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.get(id=...)
-        """
+        """Async form of `QualityResource.get` (same arguments, awaited)."""
         return await self._call(get_quality_check.OPERATION, locals())
 
     async def update(
@@ -1095,25 +863,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> QualityCheck:
-        """Correct a quality check
-
-        Corrects the measurements or notes given and keeps the others; the server grades the check
-        again.
-
-        `PUT /quality/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            body (QualityCheckUpdate): The measurement or notes to correct; fields not given keep
-                their value.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.update(id=..., body=...)
-        """
+        """Async form of `QualityResource.update` (same arguments, awaited)."""
         return await self._call(update_quality_check.OPERATION, locals())
 
     async def delete(
@@ -1125,22 +875,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Delete a quality check
-
-        Deletes a check recorded by mistake. Only quality managers may delete checks (`403`).
-
-        `DELETE /quality/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.delete(id=...)
-        """
+        """Async form of `QualityResource.delete` (same arguments, awaited)."""
         return await self._call(delete_quality_check.OPERATION, locals())
 
     async def list_for_batch(
@@ -1152,23 +887,7 @@ class AsyncQualityResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> builtins.list[QualityCheck]:
-        """List the quality checks of a batch
-
-        Every quality check taken on the batch, oldest first (as `GET /batches/{id}/quality`).
-
-        `GET /quality/batch/{batch_id}`
-
-        Args:
-            batch_id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`,
-                `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.quality.list_for_batch(batch_id=...)
-        """
+        """Async form of `QualityResource.list_for_batch` (same arguments, awaited)."""
         return await self._call(list_quality_checks_for_batch.OPERATION, locals())
 
 
@@ -1432,26 +1151,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> EquipmentPage:
-        """List equipment
-
-        One page of the plant's equipment, by name, optionally filtered by status and type.
-
-        `GET /equipment`
-
-        Args:
-            status (EquipmentStatus | Unset): `operational`, under `maintenance`, or `failed` (out of
-                service until repaired).
-            type_ (EquipmentType | Unset): The kind of machine.
-            page (int | Unset):  Default: 1.
-            size (int | Unset):  Default: 20.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.list()
-        """
+        """Async form of `EquipmentResource.list` (same arguments, awaited)."""
         return await self._call(list_equipment.OPERATION, locals())
 
     async def create(
@@ -1463,22 +1163,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Equipment:
-        """Register equipment
-
-        Adds a piece of equipment to the plant's register, `operational` unless given otherwise.
-
-        `POST /equipment`
-
-        Args:
-            body (EquipmentCreate):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.create(body=...)
-        """
+        """Async form of `EquipmentResource.create` (same arguments, awaited)."""
         return await self._call(create_equipment.OPERATION, locals())
 
     async def get(
@@ -1490,22 +1175,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Equipment:
-        """Read a piece of equipment
-
-        One piece of equipment with its maintenance dates.
-
-        `GET /equipment/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.get(id=...)
-        """
+        """Async form of `EquipmentResource.get` (same arguments, awaited)."""
         return await self._call(get_equipment.OPERATION, locals())
 
     async def update(
@@ -1518,24 +1188,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> Equipment:
-        """Change a piece of equipment
-
-        Changes the fields given and keeps the others, for example the status when a machine
-        fails or returns to service. A status change is pushed as an `equipmentStatus` event.
-
-        `PUT /equipment/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            body (EquipmentUpdate): The fields to change; fields not given keep their value.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.update(id=..., body=...)
-        """
+        """Async form of `EquipmentResource.update` (same arguments, awaited)."""
         return await self._call(update_equipment.OPERATION, locals())
 
     async def delete(
@@ -1547,23 +1200,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Retire a piece of equipment
-
-        Removes a piece of equipment from the register. Equipment assigned to a batch in progress
-        cannot be removed (`409`).
-
-        `DELETE /equipment/{id}`
-
-        Args:
-            id (str): An id in a path; ids the server issues have a prefix (`BAT-`, `QC-`, `EQ-`).
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.delete(id=...)
-        """
+        """Async form of `EquipmentResource.delete` (same arguments, awaited)."""
         return await self._call(delete_equipment.OPERATION, locals())
 
     async def list_maintenance(
@@ -1579,27 +1216,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> MaintenanceRecordPage:
-        """List maintenance records
-
-        One page of maintenance records, soonest scheduled first, optionally filtered by equipment,
-        type and status.
-
-        `GET /equipment/maintenance`
-
-        Args:
-            equipment_id (str | Unset): Id of a piece of equipment.
-            type_ (MaintenanceType | Unset): `preventive` (planned) or `corrective` (a repair).
-            status (MaintenanceStatus | Unset): `scheduled`, `in_progress` or `completed`.
-            page (int | Unset):  Default: 1.
-            size (int | Unset):  Default: 20.
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.list_maintenance()
-        """
+        """Async form of `EquipmentResource.list_maintenance` (same arguments, awaited)."""
         return await self._call(list_maintenance_records.OPERATION, locals())
 
     async def schedule_maintenance(
@@ -1611,23 +1228,7 @@ class AsyncEquipmentResource(AsyncResource):
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> MaintenanceRecord:
-        """Schedule maintenance
-
-        Records planned (`preventive`) or repair (`corrective`) work on a piece of equipment in the
-        `scheduled` state. Corrective work sets the equipment's status to `maintenance`.
-
-        `POST /equipment/maintenance`
-
-        Args:
-            body (MaintenanceRecordCreate):
-            request_options, timeout, extra_headers, idempotency_key: per-call options (the keywords over request_options).
-
-        Raises:
-            APIStatusError, ResponseValidationError, TransportError: see `errors` (a class per failure).
-
-        Example:
-            result = await client.equipment.schedule_maintenance(body=...)
-        """
+        """Async form of `EquipmentResource.schedule_maintenance` (same arguments, awaited)."""
         return await self._call(schedule_maintenance.OPERATION, locals())
 
 

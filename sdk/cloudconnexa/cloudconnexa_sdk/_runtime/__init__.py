@@ -276,10 +276,6 @@ if TYPE_CHECKING:
         rename_settings,
         spread_event,
     )
-    from .shapes._argument_types import (
-        BodyShapes,
-        check_arguments,
-    )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
         Envelope,
@@ -288,8 +284,8 @@ if TYPE_CHECKING:
         unwrap,
     )
     from .shapes._model_fields import (
+        FieldNames,
         is_absent,
-        python_name,
         read_field,
     )
     from .shapes._pagination import (
@@ -582,10 +578,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": (
-        "BodyShapes",
-        "check_arguments",
-    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -594,8 +586,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "unwrap",
     ),
     "shapes._model_fields": (
+        "FieldNames",
         "is_absent",
-        "python_name",
         "read_field",
     ),
     "shapes._pagination": (
@@ -676,7 +668,6 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Body",
-    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -707,6 +698,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FieldNames",
     "FileOf",
     "FileTokenStore",
     "HookError",
@@ -808,7 +800,6 @@ __all__ = [
     "build_sync_client",
     "build_token_client",
     "call_operation",
-    "check_arguments",
     "check_request",
     "configure_logging",
     "configure_logging_from_env",
@@ -832,7 +823,6 @@ __all__ = [
     "parse_retry_after",
     "parse_version",
     "plan_wait_s",
-    "python_name",
     "raise_for_status",
     "rate_limit_default",
     "raw",

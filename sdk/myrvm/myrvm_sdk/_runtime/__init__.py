@@ -358,10 +358,6 @@ if TYPE_CHECKING:
         rename_settings,
         spread_event,
     )
-    from .shapes._argument_types import (
-        BodyShapes,
-        check_arguments,
-    )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
         Envelope,
@@ -370,8 +366,8 @@ if TYPE_CHECKING:
         unwrap,
     )
     from .shapes._model_fields import (
+        FieldNames,
         is_absent,
-        python_name,
         read_field,
     )
     from .shapes._pagination import (
@@ -738,10 +734,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": (
-        "BodyShapes",
-        "check_arguments",
-    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -750,8 +742,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "unwrap",
     ),
     "shapes._model_fields": (
+        "FieldNames",
         "is_absent",
-        "python_name",
         "read_field",
     ),
     "shapes._pagination": (
@@ -853,7 +845,6 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Body",
-    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -894,6 +885,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FieldNames",
     "FileOf",
     "FileTokenStore",
     "FlushSummary",
@@ -1017,7 +1009,6 @@ __all__ = [
     "build_sync_client",
     "build_token_client",
     "call_operation",
-    "check_arguments",
     "check_request",
     "classify",
     "configure_logging",
@@ -1047,7 +1038,6 @@ __all__ = [
     "parse_version",
     "plan_wait_s",
     "probe_delay_s",
-    "python_name",
     "raise_for_status",
     "rate_limit_default",
     "raw",

@@ -286,10 +286,6 @@ if TYPE_CHECKING:
         rename_settings,
         spread_event,
     )
-    from .shapes._argument_types import (
-        BodyShapes,
-        check_arguments,
-    )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
         Envelope,
@@ -298,8 +294,8 @@ if TYPE_CHECKING:
         unwrap,
     )
     from .shapes._model_fields import (
+        FieldNames,
         is_absent,
-        python_name,
         read_field,
     )
     from .shapes._pagination import (
@@ -602,10 +598,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": (
-        "BodyShapes",
-        "check_arguments",
-    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -614,8 +606,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "unwrap",
     ),
     "shapes._model_fields": (
+        "FieldNames",
         "is_absent",
-        "python_name",
         "read_field",
     ),
     "shapes._pagination": (
@@ -698,7 +690,6 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Body",
-    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -730,6 +721,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FieldNames",
     "FileOf",
     "FileTokenStore",
     "HookError",
@@ -833,7 +825,6 @@ __all__ = [
     "build_sync_client",
     "build_token_client",
     "call_operation",
-    "check_arguments",
     "check_request",
     "configure_logging",
     "configure_logging_from_env",
@@ -858,7 +849,6 @@ __all__ = [
     "parse_retry_after",
     "parse_version",
     "plan_wait_s",
-    "python_name",
     "raise_for_status",
     "rate_limit_default",
     "raw",

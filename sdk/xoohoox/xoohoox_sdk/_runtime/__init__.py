@@ -312,10 +312,6 @@ if TYPE_CHECKING:
         rename_settings,
         spread_event,
     )
-    from .shapes._argument_types import (
-        BodyShapes,
-        check_arguments,
-    )
     from .shapes._envelope import (
         DEFAULT_ENVELOPE,
         Envelope,
@@ -324,8 +320,8 @@ if TYPE_CHECKING:
         unwrap,
     )
     from .shapes._model_fields import (
+        FieldNames,
         is_absent,
-        python_name,
         read_field,
     )
     from .shapes._pagination import (
@@ -652,10 +648,6 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "rename_settings",
         "spread_event",
     ),
-    "shapes._argument_types": (
-        "BodyShapes",
-        "check_arguments",
-    ),
     "shapes._envelope": (
         "DEFAULT_ENVELOPE",
         "Envelope",
@@ -664,8 +656,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "unwrap",
     ),
     "shapes._model_fields": (
+        "FieldNames",
         "is_absent",
-        "python_name",
         "read_field",
     ),
     "shapes._pagination": (
@@ -754,7 +746,6 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "Body",
-    "BodyShapes",
     "CachingTransport",
     "CallErrorEvent",
     "CallErrorHook",
@@ -790,6 +781,7 @@ __all__ = [
     "Failure",
     "FakeClock",
     "Fallback",
+    "FieldNames",
     "FileOf",
     "FileTokenStore",
     "HeartbeatPolicy",
@@ -903,7 +895,6 @@ __all__ = [
     "build_sync_client",
     "build_token_client",
     "call_operation",
-    "check_arguments",
     "check_request",
     "classify",
     "configure_logging",
@@ -929,7 +920,6 @@ __all__ = [
     "parse_retry_after",
     "parse_version",
     "plan_wait_s",
-    "python_name",
     "raise_for_status",
     "rate_limit_default",
     "raw",

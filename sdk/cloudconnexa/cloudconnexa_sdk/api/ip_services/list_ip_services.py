@@ -28,7 +28,7 @@ OPERATION: Operation[IpServicePage, IpServicePage] = Operation(
     ),
     errors=(400, 401, 403, 429, 500, 503),
     legacy_fields=frozenset(["routes", "type"]),
-    legacy_items="content",
+    legacy_items=("content", "content"),
     constraints={
         "parameters": {
             "page": {"minimum": 0, "maximum": 100000},

@@ -82,7 +82,8 @@ class Operation(Generic[T, RawT]):
         body_required: a call without `body` (UNSET) sends none when False.
         accept: the Accept header (the media types the answers document), or None for httpx's default.
         unwrap: x-sdk-envelope's data field: the plain call returns it, raw access keeps the envelope.
-        legacy_fields, legacy_items: x-sdk-legacy-fields, stripped from the parsed body.
+        legacy_fields, legacy_items: x-sdk-legacy-fields, stripped from the parsed body (of the items of
+            `legacy_items`: its JSON name and the attribute the generator gave it).
         constraints: the spec's request constraints (`check_request`), or None.
         deferrable: x-sdk-deferrable: `deliver="queued"` may keep the request in the outbox.
         deprecated: each call warns (DeprecationWarning).
@@ -103,7 +104,7 @@ class Operation(Generic[T, RawT]):
     requires_auth: bool = True
     unwrap: str | None = None
     legacy_fields: frozenset[str] = frozenset()
-    legacy_items: str | None = None
+    legacy_items: tuple[str, str] | None = None  # (JSON name, model attribute)
     constraints: Mapping[str, Any] | None = attrs.field(default=None, eq=False, hash=False)
     deferrable: bool = False
     deprecated: bool = False

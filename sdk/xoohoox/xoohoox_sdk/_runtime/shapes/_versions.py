@@ -30,7 +30,7 @@ from ..core import httpx
 from ..core._errors import APIStatusError, SDKError, raise_for_status
 from ..pipeline._call_failures import report_call_errors, retrying_elsewhere
 from ..pipeline._hooks import Hooks
-from ._model_fields import read_field
+from ._model_fields import NO_NAMES, FieldNames, read_field
 from ._pagination import PageArgs, Pagination, aiterate_items, iterate_items
 
 __all__ = [
@@ -211,12 +211,14 @@ def find_item(
     url: str,
     via: str,
     page_size: int | None = None,
+    names: FieldNames = NO_NAMES,
 ) -> Any:
     """The first item whose `match` field equals `value`, walking the pages only as far as needed.
 
     Args:
         fetch_page, pagination, page_size: as for `iterate_items` (the `via` list operation).
         match: the field to compare (a JSON name, see `read_field`); values compare as strings.
+        names: the item model's attribute for `match` when it differs (the generator writes it).
         value: the caller's path parameter.
         url: the path the missing operation would have had, for the error.
         via: the list operation's id, for the error.
@@ -227,7 +229,7 @@ def find_item(
     listed = 0
     for item in iterate_items(fetch_page, pagination, page_size=page_size):
         listed += 1
-        if str(read_field(item, match)) == str(value):
+        if str(read_field(item, match, names)) == str(value):
             return item
     raise _not_found(url, match, value, listed, via)
 
@@ -241,12 +243,13 @@ async def afind_item(
     url: str,
     via: str,
     page_size: int | None = None,
+    names: FieldNames = NO_NAMES,
 ) -> Any:
     """The async twin of `find_item`."""
     listed = 0
     async for item in aiterate_items(fetch_page, pagination, page_size=page_size):
         listed += 1
-        if str(read_field(item, match)) == str(value):
+        if str(read_field(item, match, names)) == str(value):
             return item
     raise _not_found(url, match, value, listed, via)
 
@@ -260,20 +263,22 @@ def legacy_fields_for(extension: Mapping[str, list[str]] | None, api_version: st
     )
 
 
-def strip_legacy_fields(payload: Any, fields: frozenset[str], *, items: str | None = None) -> Any:
+def strip_legacy_fields(payload: Any, fields: frozenset[str], *, items: tuple[str, str] | None = None) -> Any:
     """`payload` without `fields`, so an older server's answer reads like the newest version's.
 
     A JSON object (or a list of them) is returned as a copy without the fields; a generated model (or a
     list of them), freshly parsed, loses them from its unknown fields (`additional_properties`) in place.
-    With `items` (a page's item field, e.g. ``content``), the items of that field are stripped instead.
+    With `items` (a page's item field as its JSON name and its model attribute, e.g. ``("content", "content")``,
+    which the generator writes), the items of that field are stripped instead.
     Anything else is returned unchanged.
     """
     if not fields:
         return payload
     if items is not None:
-        if isinstance(payload, dict) and items in payload:
-            return {**payload, items: strip_legacy_fields(payload[items], fields)}
-        strip_legacy_fields(read_field(payload, items), fields)  # models: in place
+        json_name, attribute = items
+        if isinstance(payload, dict) and json_name in payload:
+            return {**payload, json_name: strip_legacy_fields(payload[json_name], fields)}
+        strip_legacy_fields(read_field(payload, json_name, FieldNames({json_name: attribute})), fields)  # in place
         return payload
     if isinstance(payload, list):
         return [strip_legacy_fields(item, fields) for item in payload]

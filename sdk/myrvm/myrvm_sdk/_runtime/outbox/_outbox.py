@@ -68,6 +68,9 @@ class Outbox:
         OutboxError: the file is not an outbox (corrupt, another program's, newer schema) or cannot be opened.
     """
 
+    _client: httpx.Client | None  # the client the worker sends with, once started
+    _async_client: httpx.AsyncClient | None
+
     def __init__(
         self,
         policy: OutboxPolicy | None = None,
@@ -86,8 +89,8 @@ class Outbox:
         self._drain_lock = threading.Lock()
         self._thread: OutboxThread | None = None
         self._task: OutboxTask | None = None
-        self._client: httpx.Client | None = None
-        self._async_client: httpx.AsyncClient | None = None
+        self._client = None
+        self._async_client = None
         self._name = f"{package}-outbox"
 
     def __repr__(self) -> str:

@@ -101,7 +101,9 @@ class TokenRefreshAuth(httpx.Auth):
         self._clock: Clock = clock if clock is not None else SystemClock()
         self._token_client = token_client
         self._async_token_client = async_token_client
-        self._owned: list[httpx.Client | httpx.AsyncClient] = []
+        # Clients this object built itself, and so closes; borrowed ones belong to their owner.
+        self._owns_token_client = False
+        self._owns_async_token_client = False
         self._require_https = require_https
         self._current: _Current | None = None
         self._generation = 0
@@ -319,14 +321,14 @@ class TokenRefreshAuth(httpx.Auth):
 
     def _sync_client(self) -> httpx.Client:
         if self._token_client is None:
-            self._token_client = httpx.Client()
-            self._owned.append(self._token_client)
+            built = httpx.Client()
+            self._token_client, self._owns_token_client = built, True
         return self._token_client
 
     def _async_client(self) -> httpx.AsyncClient:
         if self._async_token_client is None:
-            self._async_token_client = httpx.AsyncClient()
-            self._owned.append(self._async_token_client)
+            built = httpx.AsyncClient()
+            self._async_token_client, self._owns_async_token_client = built, True
         return self._async_token_client
 
     @property
@@ -342,18 +344,16 @@ class TokenRefreshAuth(httpx.Auth):
 
     def close(self) -> None:
         """Close the sync token client this object built itself (borrowed clients are left open)."""
-        for client in [c for c in self._owned if isinstance(c, httpx.Client)]:
-            client.close()
-            self._owned.remove(client)
-            self._token_client = None
+        if self._owns_token_client and self._token_client is not None:
+            self._token_client.close()
+            self._token_client, self._owns_token_client = None, False
 
     async def aclose(self) -> None:
         """Close the token clients this object built itself (borrowed clients are left open)."""
         self.close()
-        for client in [c for c in self._owned if isinstance(c, httpx.AsyncClient)]:
-            await client.aclose()
-            self._owned.remove(client)
-            self._async_token_client = None
+        if self._owns_async_token_client and self._async_token_client is not None:
+            await self._async_token_client.aclose()
+            self._async_token_client, self._owns_async_token_client = None, False
 
 
 def _present(current: _Current | None) -> _Current:

@@ -26,11 +26,15 @@ class HostHeaders:
 
     __slots__ = ("_defaults", "_headers", "_merged", "_netloc")
 
+    _headers: httpx.Headers  # the defaults with Host in front
+    _merged: dict[tuple[tuple[Any, Any], ...], httpx.Headers]  # the same with each distinct dict of extras
+
     def __init__(self, netloc: bytes) -> None:
         self._netloc = netloc
         self._defaults: list[tuple[bytes, bytes]] | None = None
-        self._headers = httpx.Headers()
-        self._merged: dict[tuple[tuple[Any, Any], ...], httpx.Headers] = {}
+        headers = httpx.Headers()
+        self._headers = headers
+        self._merged = {}
 
     def for_defaults(self, defaults: httpx.Headers) -> httpx.Headers | None:
         """The request headers for `defaults`, or None if they set ``Host`` themselves (httpx's path)."""
@@ -38,7 +42,9 @@ class HostHeaders:
         if raw != self._defaults:
             if any(name.lower() == b"host" for name, _ in raw):
                 return None
-            self._headers = httpx.Headers([(b"Host", self._netloc), *raw], encoding=defaults.encoding)
+            with_host = [(b"Host", self._netloc), *raw]
+            headers = httpx.Headers(with_host, encoding=defaults.encoding)
+            self._headers = headers
             self._defaults = raw
             self._merged.clear()
         return self._headers

@@ -242,6 +242,8 @@ class _ConnectionState(Generic[DeferralT]):
 class SyncConnection(_ConnectionState[DeferralT]):
     """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one."""
 
+    _token_client: httpx.Client | None
+
     def __init__(
         self,
         identity: SdkIdentity,
@@ -257,7 +259,7 @@ class SyncConnection(_ConnectionState[DeferralT]):
     ) -> None:
         super().__init__(identity, base_url, options, config_file, clock, deferral)
         provider = self.provider
-        self._token_client: httpx.Client | None = None
+        self._token_client = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_token_client(
@@ -295,6 +297,8 @@ class AsyncConnection(_ConnectionState[DeferralT]):
     builds its own pool from: ``"httpx"`` (the default) or ``"aiohttp"`` (`AiohttpTransport`).
     """
 
+    _token_client: httpx.AsyncClient | None
+
     def __init__(
         self,
         identity: SdkIdentity,
@@ -311,7 +315,7 @@ class AsyncConnection(_ConnectionState[DeferralT]):
         # the outbox task starts on first use
         super().__init__(identity, base_url, options, config_file, clock, deferral)
         provider = self.provider
-        self._token_client: httpx.AsyncClient | None = None
+        self._token_client = None
         self.auth: TokenRefreshAuth | None = None
         if provider is not None:
             self._token_client = build_async_token_client(

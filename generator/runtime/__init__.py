@@ -162,6 +162,13 @@ if TYPE_CHECKING:
         DEFAULT_DOWNLOAD_CHUNK_BYTES,
         DEFAULT_DOWNLOAD_RETRY,
     )
+    from .download._response_stream import (
+        AsyncResponseStream,
+        ResponseStream,
+    )
+    from .download._streamed_file import (
+        StreamedBody,
+    )
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
@@ -568,6 +575,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DEFAULT_DOWNLOAD_CHUNK_BYTES",
         "DEFAULT_DOWNLOAD_RETRY",
     ),
+    "download._response_stream": (
+        "AsyncResponseStream",
+        "ResponseStream",
+    ),
+    "download._streamed_file": ("StreamedBody",),
     "fast._aiohttp_transport": ("AiohttpTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "outbox._client_options": ("ClientOptions",),
@@ -868,6 +880,7 @@ __all__ = [
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncResource",
+    "AsyncResponseStream",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
@@ -993,6 +1006,7 @@ __all__ = [
     "ResponseEvent",
     "ResponseHook",
     "ResponseSchemas",
+    "ResponseStream",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
@@ -1007,6 +1021,7 @@ __all__ = [
     "SharedOptions",
     "StateCallback",
     "StaticTokenProvider",
+    "StreamedBody",
     "Success",
     "SyncConnection",
     "SyncRealtimeClient",

@@ -30,7 +30,8 @@ from ._encode import encode_request
 from ._model_ref import classes_of
 from ._operation import Operation
 from ._raw_response import RawResponse
-from ._readers import READ_ERRORS, Success
+from ._readers import READ_ERRORS, FileOf, Success
+from ._streamed_call import asend_streamed, send_streamed, streams
 
 __all__ = ["CALL_OPTIONS", "OperationClient", "acall_operation", "call_operation", "call_option_names"]
 
@@ -159,6 +160,8 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
                 success.check(response, data)
             return success.reader.read(data)
         if body == "binary":
+            if isinstance(success.reader, FileOf) and success.reader.streams and not response.is_stream_consumed:
+                return success.reader.open(response)  # a streamed file answer (_streamed_call.py)
             return success.reader.read(response.content)
         return response.text
     except READ_ERRORS as exc:
@@ -182,7 +185,8 @@ def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate
     if operation.legacy_fields and parsed is not None:
         parsed = strip_legacy_fields(parsed, operation.legacy_fields, items=operation.legacy_items)
     if raw:
-        return RawResponse(status, response.headers, response.content, parsed)
+        content = response.content if response.is_stream_consumed else b""  # a streamed file: read from parse()
+        return RawResponse(status, response.headers, content, parsed)
     if success.not_modified:
         raise NotModifiedError(
             status_code=status, etag=response.headers.get("ETag"), operation_id=operation.operation_id
@@ -232,6 +236,8 @@ def call_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
+        elif streams(operation):
+            response = send_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
                 response = http.request(**kwargs)
@@ -256,6 +262,8 @@ async def acall_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
+        elif streams(operation):
+            response = await asend_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
                 response = await http.request(**kwargs)

@@ -266,9 +266,12 @@ def test_closed_file_frees_its_connection(server: WireServer) -> None:
 def test_async_methods_of_a_sync_file_say_which_to_use(server: WireServer) -> None:
     """A sync file refuses aread() with a TypeError naming the sync methods."""
     server.default = Answer(body=BODY, headers=OCTETS)
-    with sync_client(server.url) as http, call_operation(_Client(http), GET_FILE, {}) as file:
-        with pytest.raises(TypeError, match=r"use read\(\)"):
-            asyncio.run(file.aread())
+    with (
+        sync_client(server.url) as http,
+        call_operation(_Client(http), GET_FILE, {}) as file,
+        pytest.raises(TypeError, match=r"use read\(\)"),
+    ):
+        asyncio.run(file.aread())
 
 
 # --- async ------------------------------------------------------------------------------------------------

@@ -34,18 +34,18 @@ __all__ = ["AsyncResponseStream", "ResponseStream"]
 class _Decoded:
     """The decoded size so far, held to the limit the transport left on the response."""
 
-    __slots__ = ("limit", "request", "size")
+    __slots__ = ("limit", "response", "size")
 
     def __init__(self, response: httpx.Response) -> None:
         limit: Any = response.extensions.get(MAX_BYTES_EXTENSION)
-        self.limit: int | None = limit if isinstance(limit, int) else None
-        self.request = response.request
+        self.limit: int | None = limit if isinstance(limit, int) else None  # None: no limit, or not sent by a client
+        self.response = response
         self.size = 0
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.limit is not None and self.size > self.limit:
-            raise too_large(self.request, self.limit, " (once decompressed)")
+            raise too_large(self.response.request, self.limit, " (once decompressed)")
 
 
 class ResponseStream(io.RawIOBase):

@@ -72,7 +72,7 @@ class OperationClient(Protocol):
 class _Plan:
     """What one operation's calls derive from its descriptor, computed on its first call."""
 
-    __slots__ = ("bound", "checked", "dict_body", "expected", "extra_headers", "key", "timeout")
+    __slots__ = ("as_is", "bound", "checked", "dict_body", "expected", "extra_headers", "key", "timeout")
 
     def __init__(self, operation: Operation[Any, Any]) -> None:
         parameters = operation.parameters
@@ -83,9 +83,12 @@ class _Plan:
             self.expected["body"] = tuple(dict.fromkeys(classes_of(body_types) + unset))
         self.bound = tuple(p for p in parameters if p.bound is not None)
         self.dict_body: BodyShapes[Any] | None = None
+        self.as_is: tuple[type, ...] = ()  # a body of another media type beside the dict form (a File beside JSON)
         if operation.dict_bodies:
-            shapes = (tuple(classes_of(pair)) for pair in operation.dict_bodies)
+            shapes = tuple(tuple(classes_of(pair)) for pair in operation.dict_bodies)
             self.dict_body = BodyShapes(operation.operation_id, *(cast(tuple[type, type], pair) for pair in shapes))
+            models = {pair[0] for pair in shapes}
+            self.as_is = tuple(cls for cls in classes_of(body_types) if cls not in models and cls is not dict)
         self.checked = tuple(p for p in parameters if p.checked)
         options = call_option_names(frozenset(p.python_name for p in parameters))
         self.timeout = "timeout" in options
@@ -117,7 +120,7 @@ def _options(arguments: Mapping[str, Any], plan: _Plan) -> RequestOptions | None
 def _request(client: OperationClient, operation: Operation[Any, Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The checked, encoded request with its options: keyword arguments for ``httpx.Client.request``."""
     plan = _plan(operation)
-    if plan.dict_body is not None and "body" in arguments:
+    if plan.dict_body is not None and "body" in arguments and not isinstance(arguments["body"], plan.as_is):
         # a dict body becomes its model first (a TypeError naming `body` when it fits none); a model passes as is
         body = plan.dict_body.convert(arguments["body"])
         if body is not arguments["body"]:
@@ -160,8 +163,8 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
                 success.check(response, data)
             return success.reader.read(data)
         if body == "binary":
-            if isinstance(success.reader, FileOf) and success.reader.streams and not response.is_stream_consumed:
-                return success.reader.open(response)  # a streamed file answer (_streamed_call.py)
+            if isinstance(success.reader, FileOf) and success.reader.streams:
+                return success.reader.open(response)  # streamed (_streamed_call.py), or over what was read already
             return success.reader.read(response.content)
         return response.text
     except READ_ERRORS as exc:

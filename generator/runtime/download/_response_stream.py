@@ -61,6 +61,8 @@ class ResponseStream(io.RawIOBase):
 
     def iter_bytes(self) -> Iterator[bytes]:
         """The rest of the body, chunk by chunk as it arrives (decoded); the response is closed at the end."""
+        if self.closed:
+            raise ValueError("read of a closed StreamedFile")
         if self._pending:
             pending, self._pending = self._pending, memoryview(b"")
             yield bytes(pending)

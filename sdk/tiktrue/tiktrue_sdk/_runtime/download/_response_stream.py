@@ -12,8 +12,9 @@ already wrapped the raw stream (pipeline/_streamed_body.py): each raw chunk is c
 - closing: the response is closed when the body ends, when reading fails, and on `close()`, which returns
   the connection to the pool (unread bytes are dropped with it).
 
-`ResponseStream` is an `io.RawIOBase`, so ``read()``, ``read(n)``, ``readinto()`` and `io.BufferedReader`
-work as on a file; `iter_bytes()` hands the chunks on as they come, without copying them.
+`ResponseStream` is an `io.RawIOBase`, so ``read()``, ``read(n)`` (n bytes unless the body ends first, as
+a buffered file gives), ``readinto()`` and `io.BufferedReader` work as on a file; `iter_bytes()` hands
+the chunks on as they come, without copying them.
 `AsyncResponseStream` offers `aread()`, `aiter_bytes()` and `aclose()`.
 """
 
@@ -80,6 +81,20 @@ class ResponseStream(io.RawIOBase):
                     yield chunk
         finally:
             self._response.close()  # the end of the body, a failure, or a caller who stopped iterating
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (all the rest when negative): fewer only at the end of the body, as a file gives."""
+        if size is None or size < 0:
+            return self.readall()
+        taken = bytearray(size)
+        filled = 0
+        with memoryview(taken) as view:
+            while filled < size:
+                count = self.readinto(view[filled:])
+                if not count:
+                    break
+                filled += count
+        return bytes(taken[:filled]) if filled < size else bytes(taken)
 
     def readinto(self, buffer: Any) -> int:
         """Fill `buffer` with the next bytes of the body; 0 at its end."""

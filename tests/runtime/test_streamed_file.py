@@ -26,6 +26,7 @@ from runtime import (
     IncompleteResponseError,
     NotFoundError,
     PoolLimits,
+    RequestOptions,
     RequestTimeout,
     ResponseTooLargeError,
     StreamedBody,
@@ -230,6 +231,18 @@ def test_deadline_keeps_running_while_the_body_is_read(server: WireServer) -> No
             for _ in chunks:
                 pass
     assert caught.value.deadline_s == 10.0
+
+
+def test_a_call_without_a_deadline_streams_past_the_clients(server: WireServer) -> None:
+    """RequestOptions(deadline_s=None) lifts the deadline for one long transfer: the same wait reads on."""
+    clock = FakeClock()
+    server.default = Answer(body=BIG, headers=OCTETS)
+    with sync_client(server.url, clock=clock, deadline_s=10.0) as http:
+        options = RequestOptions(deadline_s=None)
+        chunks = call_operation(_Client(http), GET_FILE, {"request_options": options}).iter_bytes()
+        size = len(next(chunks))
+        clock.advance(11.0)
+        assert size + sum(len(chunk) for chunk in chunks) == len(BIG)
 
 
 def test_error_status_is_read_and_raised(server: WireServer) -> None:

@@ -105,10 +105,19 @@ class _Body:
             return exc
         of = f" of {self.declared}" if self.declared else ""
         url = redact_url(self.request.url)
+        if self.keep:
+            what_next = (
+                "Idempotent requests and keyed POSTs are retried; this one was not re-sent, since the server may "
+                "have acted on it."
+            )
+        else:  # a streamed file (_streamed_body.py): the caller already holds the first part
+            what_next = (
+                "A streamed file is not retried, since its first part was already read: call again, or use "
+                "download(), which resumes."
+            )
         return IncompleteResponseError(
             f"{self.request.method} {url} answered HTTP {self.response.status_code}, but the connection closed "
-            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). Idempotent requests and keyed "
-            "POSTs are retried; this one was not re-sent, since the server may have acted on it.",
+            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). {what_next}",
             method=self.request.method,
             url=url,
         )

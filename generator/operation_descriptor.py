@@ -22,7 +22,7 @@ from generator.spec_context import plain_text
 _ENCODINGS = {"json": "json", "data": "form", "files": "multipart", "content": "binary"}
 _READER_NAMES = ("AS_IS", "DateOf", "EnumOf", "FileOf", "ListOf", "ModelOf", "ModelRef", "UnionOf", "Unset")
 _BODIES = {"response.json()": "json", "response.content": "binary", "response.text": "text", "None": "none"}
-_FILE = '".types", "File"'
+_FILE = '".types", "StreamedFile"'
 
 
 @attrs.frozen(kw_only=True)
@@ -193,6 +193,8 @@ def descriptor(endpoint: Any, info: Any, envelope_data_field: str | None) -> Des
     imports.update(line.replace("from .", "from ...", 1) for line in types.imports)
     if re.search(r"\bFile\b", f"{types.returns} {types.detailed}"):
         imports.add("from ...types import File")
+    if re.search(r"\bStreamedFile\b", f"{types.returns} {types.detailed}"):
+        imports.add("from ...types import StreamedFile")
     expressions = [
         *(t for p in parameters for t in p.types),
         *(t for b in bodies for t in b.types),

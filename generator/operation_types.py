@@ -56,7 +56,11 @@ def _has_body(response: Any) -> bool:
 
 
 def _type(response: Any) -> str:
-    return code(response.prop.get_type_string()) if _has_body(response) else "None"
+    if not _has_body(response):
+        return "None"
+    if type(response.prop).__name__ == "FileProperty":
+        return "StreamedFile"  # a binary answer streams (types.py: the download wing's StreamedBody over File)
+    return code(response.prop.get_type_string())
 
 
 def property_named(model: Any, json_name: str) -> Any:

@@ -2,8 +2,9 @@
 
 Every SDK carries the base wings (`core` to `client`). The optional ones come only with a reason in the SDK's
 own documents, so a package holds no code its API cannot use (issue #15): `realtime` with an AsyncAPI
-document, `outbox` with an `x-sdk-deferrable` operation, `download` with a binary response (after
-normalisation every binary response is `application/octet-stream`). `fast` is carried by every SDK: its
+document, `outbox` with an `x-sdk-deferrable` operation, `download` with a binary response
+(`application/octet-stream`, or a media type normalisation reads as it: `image/png`, `application/pdf`...;
+its answer is a `StreamedFile`, which the download wing implements). `fast` is carried by every SDK: its
 httptools transport is the async client's default (pipeline/_default_transport.py); only its aiohttp
 transport needs the `fast` extra, and imports aiohttp when chosen. The build copies these wings, the facade
 offers their names and the templates print their methods only when present (`Wings` flags); nothing else
@@ -17,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from generator.media_types import BINARY, essence
+from generator.media_types import BINARY, essence, response_is_native
 from generator.registry import SdkEntry
 from generator.spec_context import SpecContext
 from generator.spec_walk import follow_ref_or, operations
@@ -53,8 +54,12 @@ def _response_media_types(document: Mapping[str, Any]) -> Iterator[str]:
 
 
 def has_binary_response(document: Mapping[str, Any]) -> bool:
-    """True when an operation of the (normalised) document answers with bytes (`application/octet-stream`)."""
-    return any(essence(media_type) == BINARY for media_type in _response_media_types(document))
+    """True when an operation of the (normalised) document answers with bytes: `application/octet-stream`, or a
+    media type openapi-python-client reads as it (media_types.py keeps the spec's name, with an override)."""
+    return any(
+        essence(media_type) == BINARY or not response_is_native(media_type)
+        for media_type in _response_media_types(document)
+    )
 
 
 def wings_for(entry: SdkEntry, context: SpecContext, document: Mapping[str, Any]) -> Wings:

@@ -162,6 +162,13 @@ if TYPE_CHECKING:
         DEFAULT_DOWNLOAD_CHUNK_BYTES,
         DEFAULT_DOWNLOAD_RETRY,
     )
+    from .download._response_stream import (
+        AsyncResponseStream,
+        ResponseStream,
+    )
+    from .download._streamed_file import (
+        StreamedBody,
+    )
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
@@ -564,6 +571,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DEFAULT_DOWNLOAD_CHUNK_BYTES",
         "DEFAULT_DOWNLOAD_RETRY",
     ),
+    "download._response_stream": (
+        "AsyncResponseStream",
+        "ResponseStream",
+    ),
+    "download._streamed_file": ("StreamedBody",),
     "fast._aiohttp_transport": ("AiohttpTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "outbox._client_options": ("ClientOptions",),
@@ -860,6 +872,7 @@ __all__ = [
     "AsyncProbe",
     "AsyncRateLimitTransport",
     "AsyncResource",
+    "AsyncResponseStream",
     "AsyncRetryTransport",
     "AuthExchange",
     "AuthSpec",
@@ -985,6 +998,7 @@ __all__ = [
     "ResponseEvent",
     "ResponseHook",
     "ResponseSchemas",
+    "ResponseStream",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
@@ -999,6 +1013,7 @@ __all__ = [
     "SharedOptions",
     "StateCallback",
     "StaticTokenProvider",
+    "StreamedBody",
     "Success",
     "SyncConnection",
     "SyncRealtimeClient",

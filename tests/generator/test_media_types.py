@@ -104,6 +104,22 @@ paths:
           description: bad
           content:
             application/problem+json: {schema: {type: object}}
+  /both:
+    post:
+      operationId: putBoth
+      tags: [files]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [a], properties: {a: {type: string}}}
+          application/octet-stream:
+            schema: {type: string, format: binary}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/zip: {schema: {type: string, format: binary}}
   /txt:
     get:
       operationId: getText
@@ -147,6 +163,44 @@ def test_binary_xml_and_text_operations_are_generated_and_send_their_media_types
 
         assert encode_request(get_text.OPERATION, {})["headers"] == {"Accept": "text/plain"}
         assert parsed(get_text.OPERATION, httpx.Response(200, text="hello")) == "hello"
+        print("ok")
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_file_beside_json_and_overridden_binary_answers_go_through_a_call(tmp_path: Path) -> None:
+    """Through the client's call: a File body beside a JSON alternative is sent as its bytes with its own
+    Content-Type (a model as JSON); an image/png or application/zip answer, read through an override, is a
+    StreamedFile, never parsed as JSON."""
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, MEDIA_SPEC)), project)
+    result = python_in(
+        project,
+        """
+        import httpx
+        from widget_sdk import Widget
+        from widget_sdk.models import PutBothJsonBody
+        from widget_sdk.types import File, StreamedFile
+
+        sent = []
+
+        def answer(request):
+            sent.append((request.headers["Content-Type"], request.read()))
+            kind = "image/png" if request.url.path == "/bin" else "application/zip"
+            return httpx.Response(200, content=b"PK\\x03\\x04 not json", headers={"Content-Type": kind})
+
+        with Widget(base_url="http://widget.test", transport=httpx.MockTransport(answer)) as client:
+            first = client.files.put_both(body=File(payload=b"\\x00\\x01raw"))
+            second = client.files.put_both(body=PutBothJsonBody(a="x"))
+            png = client.files.put_bin(body=File(payload=b"\\x89PNG"))
+            assert isinstance(first, StreamedFile) and isinstance(png, StreamedFile), (first, png)
+            assert (first.mime_type, first.read()) == ("application/zip", b"PK\\x03\\x04 not json")
+            assert png.read() == b"PK\\x03\\x04 not json"
+            second.close()
+        assert sent[0] == ("application/octet-stream", b"\\x00\\x01raw"), sent
+        assert sent[1] == ("application/json", b'{"a":"x"}'), sent
+        assert sent[2] == ("image/png", b"\\x89PNG"), sent
         print("ok")
         """,
     )

@@ -52,13 +52,16 @@ def _document(content: dict[str, Any]) -> dict[str, Any]:
         ({"application/octet-stream": {}}, True),
         ({"Application/Octet-Stream; q=1": {}}, True),
         ({"application/json": {"schema": {"type": "string", "format": "binary"}}}, False),
+        ({"image/png": {}}, True),  # read as application/octet-stream through an override: a StreamedFile too
+        ({"application/zip": {}}, True),
+        ({"application/problem+json": {}}, False),
         ({"text/plain": {}}, False),
         ({}, False),
     ],
 )
 def test_a_binary_response_is_an_octet_stream_answer(content: dict[str, Any], binary: bool) -> None:
-    """After normalisation every bytes answer is application/octet-stream (any case, any parameter); a path's
-    `parameters` list beside its operations is not an operation."""
+    """A bytes answer is application/octet-stream (any case, any parameter) or a media type read as it (neither
+    JSON nor text); a path's `parameters` list beside its operations is not an operation."""
     assert has_binary_response(_document(content)) is binary
 
 

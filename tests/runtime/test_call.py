@@ -11,7 +11,7 @@ import types
 import uuid
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 import attrs
 import httpx
@@ -363,3 +363,52 @@ def test_each_descriptor_keeps_what_its_calls_derive() -> None:
     assert other.derived == [] and GET_ONE.derived
     with pytest.raises(TypeError, match="'pet_id' must be int"):
         call_operation(client, other, {"pet_id": "p1"})
+
+
+class PetDict(TypedDict):
+    name: str
+
+
+@attrs.define
+class Upload:
+    """Shaped like the generated `types.File`."""
+
+    payload: bytes
+
+
+_MODELS.PetDict = PetDict  # type: ignore[attr-defined]
+PUT_PET: Operation[None, None] = Operation(
+    operation_id="putPet",
+    method="PUT",
+    path="/pets/1",
+    bodies=(
+        Body("json", "application/json", types=(PET,)),
+        Body("binary", "application/octet-stream", types=(Upload,)),
+    ),
+    dict_bodies=((PET, ModelRef(_MODELS.__name__, "PetDict")),),
+    responses=(Success(204, body="none"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "sent"),
+    [
+        (Upload(payload=b"\x01raw"), ("application/octet-stream", b"\x01raw")),
+        ({"name": "Rex"}, ("application/json", b'{"name":"Rex"}')),
+        (Pet(name="Rex"), ("application/json", b'{"name":"Rex"}')),
+    ],
+)
+def test_file_body_beside_a_json_body_with_a_dict_form_is_sent_as_bytes(body: Any, sent: tuple[str, bytes]) -> None:
+    """A File passes the dict-body conversion untouched and goes out as its bytes with its own Content-Type;
+    a dict or a model goes out as JSON."""
+    seen, handle = recording(httpx.Response(204))
+    call_operation(client_for(handle), PUT_PET, {"body": body})
+    assert (seen[0].headers["Content-Type"], seen[0].content) == sent
+
+
+def test_a_body_of_none_of_the_forms_is_still_refused() -> None:
+    """Anything else (an int) is a TypeError naming the argument, as before; nothing is sent."""
+    seen, handle = recording(httpx.Response(204))
+    with pytest.raises(TypeError, match="argument 'body'"):
+        call_operation(client_for(handle), PUT_PET, {"body": 7})
+    assert seen == []

@@ -53,7 +53,7 @@ from .models.payment_session import PaymentSession
 from .models.refresh_request import RefreshRequest
 from .models.token_pair import TokenPair
 from .models.webhook_receipt import WebhookReceipt
-from .types import UNSET, File, Unset
+from .types import UNSET, StreamedFile, Unset
 
 _PAGES_LIST_PAYMENT_HISTORY = Pagination.from_extension(
     {"style": "cursor", "cursor_param": "cursor", "size_param": "limit", "items": "items", "next_cursor": "next_cursor"}
@@ -467,7 +467,7 @@ class ModelsResource(Resource):
         timeout: Timeouts | float | Unset | None = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
-    ) -> File:
+    ) -> StreamedFile:
         """Download a model file (byte ranges supported)
 
         Streams the model file. Send `Range: bytes=<first>-` (optionally `<first>-<last>`) to get part
@@ -559,7 +559,7 @@ class AsyncModelsResource(AsyncResource):
         timeout: Timeouts | float | Unset | None = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         idempotency_key: str | None = None,
-    ) -> File:
+    ) -> StreamedFile:
         """Async form of `ModelsResource.download_file` (same arguments, awaited)."""
         return await self._call(download_model_file.OPERATION, locals())
 

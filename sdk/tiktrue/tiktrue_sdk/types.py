@@ -9,7 +9,7 @@ from attrs import define
 
 # "Not given", as opposed to an explicit None: the runtime's one sentinel, so models, operations and the
 # runtime agree on it (`value is UNSET`).
-from ._runtime import UNSET, Unset
+from ._runtime import UNSET, StreamedBody, Unset
 
 # What httpx accepts as one multipart file: (filename, content, content type[, headers]).
 FileContent = IO[bytes] | bytes | str
@@ -29,6 +29,17 @@ class File:
         return self.file_name, self.payload, self.mime_type
 
 
+@define
+class StreamedFile(StreamedBody, File):
+    """A binary answer whose payload streams from the open response (constant memory, any size).
+
+    Sync client: ``read()``, ``iter_bytes()``, ``save(path)`` (atomic), ``close()``, ``with``. Async client:
+    ``aread()``, ``aiter_bytes()``, ``asave(path)``, ``aclose()``, ``async with``. The client's
+    ``max_response_bytes`` and deadline hold while reading; a body cut off mid-way raises
+    ``IncompleteResponseError``. Close it (or read it to the end) to free the connection.
+    """
+
+
 T = TypeVar("T")
 
 
@@ -42,4 +53,4 @@ class Response(Generic[T]):
     parsed: T
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "StreamedFile", "Unset"]

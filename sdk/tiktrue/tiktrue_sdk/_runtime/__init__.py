@@ -163,6 +163,13 @@ if TYPE_CHECKING:
         DEFAULT_DOWNLOAD_CHUNK_BYTES,
         DEFAULT_DOWNLOAD_RETRY,
     )
+    from .download._response_stream import (
+        AsyncResponseStream,
+        ResponseStream,
+    )
+    from .download._streamed_file import (
+        StreamedBody,
+    )
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
@@ -483,6 +490,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DEFAULT_DOWNLOAD_CHUNK_BYTES",
         "DEFAULT_DOWNLOAD_RETRY",
     ),
+    "download._response_stream": (
+        "AsyncResponseStream",
+        "ResponseStream",
+    ),
+    "download._streamed_file": ("StreamedBody",),
     "fast._aiohttp_transport": ("AiohttpTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "pipeline._cache": (
@@ -685,6 +697,7 @@ __all__ = [
     "AsyncLoggingTransport",
     "AsyncRateLimitTransport",
     "AsyncResource",
+    "AsyncResponseStream",
     "AsyncRetryTransport",
     "AuthSpec",
     "AuthenticationError",
@@ -783,6 +796,7 @@ __all__ = [
     "ResponseEvent",
     "ResponseHook",
     "ResponseSchemas",
+    "ResponseStream",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryDecision",
@@ -795,6 +809,7 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "StaticTokenProvider",
+    "StreamedBody",
     "Success",
     "SyncConnection",
     "SystemClock",

@@ -72,6 +72,7 @@ __all__ = [
     "REFRESH_LIFETIME_FRACTION",
     "REQUEST_ID_HEADERS",
     "RETRY_AFTER_STATUSES",
+    "STREAMED_BODY_EXTENSION",
     "STREAM_EXTENSION",
     "TRANSIENT_STATUSES",
 ]
@@ -116,12 +117,16 @@ timeouts bound each wait; this bounds the sum (a server trickling a byte a secon
 timeout). Over it: `RequestTimeout` naming the deadline."""
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 """Largest body read into memory, checked as it arrives and again as it is decompressed (64 MiB). Over it:
-`ResponseTooLargeError`; streamed downloads are not limited."""
+`ResponseTooLargeError`; a streamed binary answer is held to it as it is read, `download()` is not limited."""
 DEADLINE_EXTENSION = "sdk.deadline_s"
 """Request extension: this call's deadline in seconds (None: none), instead of the client's."""
 STREAM_EXTENSION = "sdk.stream"
 """Request extension set by streaming calls (`download()`): the body is left to the caller, unread and
 unlimited, and no deadline applies (a download has its own retry budget)."""
+STREAMED_BODY_EXTENSION = "sdk.streamed_body"
+"""Request extension set by calls whose answer is a binary body streamed to the caller (`StreamedFile`): the
+body is not read into memory, but as the caller reads it, it is still held to `max_response_bytes`, the
+call's deadline, and a cut-off body still raises `IncompleteResponseError` (pipeline/_streamed_body.py)."""
 
 # Connection pool (_pool.py)
 DEFAULT_MAX_CONNECTIONS = 10

@@ -16,7 +16,9 @@ handing the response up, as an `httpx.ByteStream` (which the lean client stores 
 - the attempt's phase timeouts are shortened to the time left before the call's deadline
   (`_deadline.py`), and reading stops once the deadline has passed.
 
-Streaming calls (``extensions["sdk.stream"]``, `STREAM_EXTENSION`: `download()`) pass through untouched.
+Streaming calls (``extensions["sdk.stream"]``, `STREAM_EXTENSION`: `download()`) pass through untouched. A
+binary answer streamed to the caller (`STREAMED_BODY_EXTENSION`) is not read here: its stream is wrapped to
+apply the same rules as the caller reads it (`_streamed_body.py`).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from typing import Final
 
 from ..core import httpx
 from ..core._clock import Clock, SystemClock
-from ..core._defaults import STREAM_EXTENSION
+from ..core._defaults import STREAM_EXTENSION, STREAMED_BODY_EXTENSION
 from ..core._errors import IncompleteResponseError, ResponseTooLargeError, redact_url
 from ._deadline import Deadline, deadline_of
+from ._streamed_body import guard_async, guard_sync
 
-__all__ = ["AsyncResponseBodyTransport", "ResponseBodyTransport"]
+__all__ = ["AsyncResponseBodyTransport", "ResponseBodyTransport", "too_large"]
 
 _DECODE_SLICE_BYTES: Final = 1024  # compressed bytes decoded at a time: deflate's 1032:1 bound keeps each output ~1 MiB
 _NO_DECODING: Final = frozenset({"", "identity"})
@@ -39,7 +42,18 @@ _NO_DECODING: Final = frozenset({"", "identity"})
 class _Body:
     """One attempt's body as it arrives: counted against the limit, the deadline checked per chunk."""
 
-    __slots__ = ("chunks", "clock", "deadline", "declared", "encoding", "limit", "request", "response", "size")
+    __slots__ = (
+        "chunks",
+        "clock",
+        "deadline",
+        "declared",
+        "encoding",
+        "keep",
+        "limit",
+        "request",
+        "response",
+        "size",
+    )
 
     def __init__(
         self,
@@ -48,9 +62,12 @@ class _Body:
         limit: int | None,
         clock: Clock,
         deadline: Deadline | None,
+        *,
+        keep: bool = True,
     ) -> None:
         self.request, self.response, self.limit, self.clock = request, response, limit, clock
         self.deadline = deadline
+        self.keep = keep  # False: a streamed body (_streamed_body.py), counted and checked but handed on, not kept
         self.chunks: list[bytes] = []
         self.size = 0
         self.declared = ""  # the Content-Length header, as sent
@@ -66,14 +83,15 @@ class _Body:
             elif lowered == b"content-length":
                 self.declared = value.decode("latin-1").strip()
         if self.limit is not None and self.declared.isdigit() and int(self.declared) > self.limit:
-            raise _too_large(self.request, self.limit, f" of {self.declared} bytes")
+            raise too_large(self.request, self.limit, f" of {self.declared} bytes")
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.limit is not None and self.size > self.limit:
             self.chunks.clear()
-            raise _too_large(self.request, self.limit, "")
-        self.chunks.append(chunk)
+            raise too_large(self.request, self.limit, "")
+        if self.keep:
+            self.chunks.append(chunk)
         if self.deadline is not None and self.deadline.passed(self.clock):
             self.chunks.clear()
             raise self.deadline.error(self.request, during=f" (still reading the body after {self.size} bytes)")
@@ -87,10 +105,19 @@ class _Body:
             return exc
         of = f" of {self.declared}" if self.declared else ""
         url = redact_url(self.request.url)
+        if self.keep:
+            what_next = (
+                "Idempotent requests and keyed POSTs are retried; this one was not re-sent, since the server may "
+                "have acted on it."
+            )
+        else:  # a streamed file (_streamed_body.py): the caller already holds the first part
+            what_next = (
+                "A streamed file is not retried, since its first part was already read: call again, or use "
+                "download(), which resumes."
+            )
         return IncompleteResponseError(
             f"{self.request.method} {url} answered HTTP {self.response.status_code}, but the connection closed "
-            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). Idempotent requests and keyed "
-            "POSTs are retried; this one was not re-sent, since the server may have acted on it.",
+            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). {what_next}",
             method=self.request.method,
             url=url,
         )
@@ -111,7 +138,8 @@ class _Body:
         return response
 
 
-def _too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:
+def too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:
+    """The error for a body over `limit` (`what` says which: its declared size, once decompressed...)."""
     url = redact_url(request.url)
     return ResponseTooLargeError(
         f"{request.method} {url} answered with a body{what} larger than the limit of {limit} bytes, so reading "
@@ -137,7 +165,7 @@ def _check_decoded_size(request: httpx.Request, encoding: str, content: bytes, l
         for piece in probe.iter_bytes():
             decoded += len(piece)
             if decoded > limit:
-                raise _too_large(request, limit, " (once decompressed)")
+                raise too_large(request, limit, " (once decompressed)")
     except httpx.DecodingError:
         return  # httpx raises the same error to the caller when it decodes the body
 
@@ -167,9 +195,12 @@ class ResponseBodyTransport(httpx.BaseTransport):
         if deadline is not None:
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = self.inner.handle_request(request)
-        body = _Body(request, response, self._max_bytes, self._clock, deadline)
+        streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
+        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         stream = response.stream
         assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
+        if streamed:
+            return guard_sync(body, stream)
         try:
             body.check_declared()
             for chunk in stream:
@@ -199,9 +230,12 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         if deadline is not None:
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = await self.inner.handle_async_request(request)
-        body = _Body(request, response, self._max_bytes, self._clock, deadline)
+        streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
+        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         stream = response.stream
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
+        if streamed:
+            return await guard_async(body, stream)
         try:
             body.check_declared()
             async for chunk in stream:

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 from ..._runtime import FileOf, Operation, Parameter, Success, Unset
 
 if TYPE_CHECKING:
-    from ...types import File
+    from ...types import StreamedFile
 
-OPERATION: Operation[File, File] = Operation(
+OPERATION: Operation[StreamedFile, StreamedFile] = Operation(
     operation_id="downloadModelFile",
     method="GET",
     path="/api/v1/models/files/{model_id}",
@@ -20,8 +20,8 @@ OPERATION: Operation[File, File] = Operation(
     ),
     accept="application/octet-stream, application/problem+json",
     responses=(
-        Success(200, body="binary", reader=FileOf(".types", "File")),
-        Success(206, body="binary", reader=FileOf(".types", "File")),
+        Success(200, body="binary", reader=FileOf(".types", "StreamedFile")),
+        Success(206, body="binary", reader=FileOf(".types", "StreamedFile")),
     ),
     errors=(400, 401, 403, 404, 416, 429, 500, 503),
     constraints={

@@ -30,7 +30,8 @@ from ._encode import encode_request
 from ._model_ref import classes_of
 from ._operation import Operation
 from ._raw_response import RawResponse
-from ._readers import READ_ERRORS, Success
+from ._readers import READ_ERRORS, FileOf, Success
+from ._streamed_call import asend_streamed, send_streamed, streams
 
 __all__ = ["CALL_OPTIONS", "OperationClient", "acall_operation", "call_operation", "call_option_names"]
 
@@ -71,7 +72,7 @@ class OperationClient(Protocol):
 class _Plan:
     """What one operation's calls derive from its descriptor, computed on its first call."""
 
-    __slots__ = ("bound", "checked", "dict_body", "expected", "extra_headers", "key", "timeout")
+    __slots__ = ("as_is", "bound", "checked", "dict_body", "expected", "extra_headers", "key", "timeout")
 
     def __init__(self, operation: Operation[Any, Any]) -> None:
         parameters = operation.parameters
@@ -82,9 +83,12 @@ class _Plan:
             self.expected["body"] = tuple(dict.fromkeys(classes_of(body_types) + unset))
         self.bound = tuple(p for p in parameters if p.bound is not None)
         self.dict_body: BodyShapes[Any] | None = None
+        self.as_is: tuple[type, ...] = ()  # a body of another media type beside the dict form (a File beside JSON)
         if operation.dict_bodies:
-            shapes = (tuple(classes_of(pair)) for pair in operation.dict_bodies)
+            shapes = tuple(tuple(classes_of(pair)) for pair in operation.dict_bodies)
             self.dict_body = BodyShapes(operation.operation_id, *(cast(tuple[type, type], pair) for pair in shapes))
+            models = {pair[0] for pair in shapes}
+            self.as_is = tuple(cls for cls in classes_of(body_types) if cls not in models and cls is not dict)
         self.checked = tuple(p for p in parameters if p.checked)
         options = call_option_names(frozenset(p.python_name for p in parameters))
         self.timeout = "timeout" in options
@@ -116,7 +120,7 @@ def _options(arguments: Mapping[str, Any], plan: _Plan) -> RequestOptions | None
 def _request(client: OperationClient, operation: Operation[Any, Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The checked, encoded request with its options: keyword arguments for ``httpx.Client.request``."""
     plan = _plan(operation)
-    if plan.dict_body is not None and "body" in arguments:
+    if plan.dict_body is not None and "body" in arguments and not isinstance(arguments["body"], plan.as_is):
         # a dict body becomes its model first (a TypeError naming `body` when it fits none); a model passes as is
         body = plan.dict_body.convert(arguments["body"])
         if body is not arguments["body"]:
@@ -159,6 +163,8 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
                 success.check(response, data)
             return success.reader.read(data)
         if body == "binary":
+            if isinstance(success.reader, FileOf) and success.reader.streams:
+                return success.reader.open(response)  # streamed (_streamed_call.py), or over what was read already
             return success.reader.read(response.content)
         return response.text
     except READ_ERRORS as exc:
@@ -182,7 +188,8 @@ def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate
     if operation.legacy_fields and parsed is not None:
         parsed = strip_legacy_fields(parsed, operation.legacy_fields, items=operation.legacy_items)
     if raw:
-        return RawResponse(status, response.headers, response.content, parsed)
+        content = response.content if response.is_stream_consumed else b""  # a streamed file: read from parse()
+        return RawResponse(status, response.headers, content, parsed)
     if success.not_modified:
         raise NotModifiedError(
             status_code=status, etag=response.headers.get("ETag"), operation_id=operation.operation_id
@@ -232,6 +239,8 @@ def call_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
+        elif streams(operation):
+            response = send_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
                 response = http.request(**kwargs)
@@ -256,6 +265,8 @@ async def acall_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
+        elif streams(operation):
+            response = await asend_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
                 response = await http.request(**kwargs)

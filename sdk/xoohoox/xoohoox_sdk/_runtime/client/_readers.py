@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
+from ..core import httpx
 from ._model_ref import ModelRef
 
 __all__ = [
@@ -151,7 +152,11 @@ class UnionOf:
 
 @attrs.frozen
 class FileOf:
-    """A binary answer as the generated `types.File` (`module`, `name`), its payload a BytesIO of the content."""
+    """A binary answer as the generated `types.File` (`module`, `name`), its payload a BytesIO of the content.
+
+    When `name` is the generated `StreamedFile` and the call was sent streaming (`_streamed_call.py`),
+    `open` makes it over the still-open response instead, so the body is never held whole in memory.
+    """
 
     module: str
     name: str
@@ -163,8 +168,18 @@ class FileOf:
     def read(self, data: Any) -> Any:
         return self.file.load()(payload=io.BytesIO(data))
 
+    @property
+    def streams(self) -> bool:
+        """True for the generated `StreamedFile` (SDKs carrying the download wing), which `open` can make."""
+        return self.name == "StreamedFile"
+
+    def open(self, response: httpx.Response) -> Any:
+        """The file over `response`'s unread body: a sync stream unless the response is async only."""
+        opened = self.file.load().open  # type: ignore[attr-defined]  # StreamedFile: download/_streamed_file.py
+        return opened(response, asynchronous=not isinstance(response.stream, httpx.SyncByteStream))
+
     def describe(self) -> str:
-        return "File"
+        return self.file.name
 
 
 def _same_as_low(success: Success) -> int:

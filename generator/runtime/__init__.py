@@ -165,6 +165,9 @@ if TYPE_CHECKING:
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
+    from .fast._httptools_sync_transport import (
+        SyncHttptoolsTransport,
+    )
     from .fast._httptools_transport import (
         HttptoolsTransport,
     )
@@ -234,6 +237,7 @@ if TYPE_CHECKING:
     )
     from .pipeline._factory import (
         AsyncBackend,
+        SyncBackend,
         build_async_client,
         build_async_token_client,
         build_sync_client,
@@ -569,6 +573,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "DEFAULT_DOWNLOAD_RETRY",
     ),
     "fast._aiohttp_transport": ("AiohttpTransport",),
+    "fast._httptools_sync_transport": ("SyncHttptoolsTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "outbox._client_options": ("ClientOptions",),
     "outbox._deferral": ("Deferral",),
@@ -630,6 +635,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "pipeline._factory": (
         "AsyncBackend",
+        "SyncBackend",
         "build_async_client",
         "build_async_token_client",
         "build_sync_client",
@@ -1008,7 +1014,9 @@ __all__ = [
     "StateCallback",
     "StaticTokenProvider",
     "Success",
+    "SyncBackend",
     "SyncConnection",
+    "SyncHttptoolsTransport",
     "SyncRealtimeClient",
     "SystemClock",
     "Timeouts",

@@ -15,14 +15,13 @@ from typing import Final
 from ..core import httpx
 
 __all__ = [
-    "DEFAULT_PORTS",
     "INLINE_BODY_MAX_BYTES",
     "BodyFraming",
     "origin_port",
     "request_head",
 ]
 
-DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+_SCHEME_PORTS: Final = {"http": 80, "https": 443}
 INLINE_BODY_MAX_BYTES: Final = 64 * 1024
 """In-memory bodies up to this size share the head's write (one send); larger ones are written apart."""
 
@@ -37,7 +36,7 @@ def origin_port(request: httpx.Request) -> int:
         httpx.UnsupportedProtocol: a scheme other than http or https.
     """
     url = request.url
-    port = url.port or DEFAULT_PORTS.get(url.scheme)
+    port = url.port or _SCHEME_PORTS.get(url.scheme)
     if port is None:
         message = f"unsupported URL scheme {url.scheme!r}: use http or https"
         raise httpx.UnsupportedProtocol(message, request=request)

@@ -335,9 +335,9 @@ def test_pool_timeout_when_no_slot_frees(server: RawServer) -> None:
     server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"))  # the rest never comes
     limits = httpx.Limits(max_connections=1)
     with client_for(server, limits=limits, timeout=httpx.Timeout(5.0, pool=0.05)) as client:
-        with client.stream("GET", "/held"):  # holds the only connection until its body is read or closed
-            with pytest.raises(httpx.PoolTimeout):
-                client.get("/waits")
+        # the stream holds the only connection until its body is read or closed
+        with client.stream("GET", "/held"), pytest.raises(httpx.PoolTimeout):
+            client.get("/waits")
         assert client.get("/after").content == b"ok"  # the closed stream gave its slot back
     assert len(server.seen) == 2
 
@@ -424,9 +424,12 @@ def test_refused_connection_is_a_connect_error() -> None:
 
 def test_write_timeout_when_the_server_does_not_read() -> None:
     """A body the server never reads fills the socket buffers; the write timeout then raises WriteTimeout."""
-    with RawServer(mute=True) as mute:
-        with client_for(mute, timeout=httpx.Timeout(5.0, write=0.05)) as client, pytest.raises(httpx.WriteTimeout):
-            client.post("/upload", content=b"x" * (32 * 1024 * 1024))
+    with (
+        RawServer(mute=True) as mute,
+        client_for(mute, timeout=httpx.Timeout(5.0, write=0.05)) as client,
+        pytest.raises(httpx.WriteTimeout),
+    ):
+        client.post("/upload", content=b"x" * (32 * 1024 * 1024))
 
 
 def test_early_answer_to_an_unread_upload_is_returned(server: RawServer) -> None:
@@ -490,9 +493,9 @@ def test_untrusted_certificate_is_a_connect_error_caused_by_the_verification(ca:
     """A certificate the context does not trust fails the handshake: ConnectError whose cause is the
     verification failure (so it is raised at once, not retried), nothing sent."""
     with RawServer(tls_context(ca, [])) as server:
-        with httpx.Client(transport=SyncHttptoolsTransport(verify=True)) as client:
-            with pytest.raises(httpx.ConnectError) as caught:
-                client.get(f"{server.url}/a")
+        client = httpx.Client(transport=SyncHttptoolsTransport(verify=True))
+        with client, pytest.raises(httpx.ConnectError) as caught:
+            client.get(f"{server.url}/a")
         assert isinstance(caught.value.__cause__, ssl.SSLCertVerificationError)
         assert server.seen == []
 
@@ -501,9 +504,9 @@ def test_stalled_handshake_is_a_connect_timeout(ca: trustme.CA) -> None:
     """The connect timeout covers the TLS handshake."""
     with RawServer(mute=True) as server:  # accepts TCP, never answers the ClientHello
         transport = SyncHttptoolsTransport(verify=trusting(ca))
-        with httpx.Client(transport=transport, timeout=httpx.Timeout(5.0, connect=0.05)) as client:
-            with pytest.raises(httpx.ConnectTimeout):
-                client.get(f"https://127.0.0.1:{server.port}/a")
+        client = httpx.Client(transport=transport, timeout=httpx.Timeout(5.0, connect=0.05))
+        with client, pytest.raises(httpx.ConnectTimeout):
+            client.get(f"https://127.0.0.1:{server.port}/a")
 
 
 # --- construction --------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from ..core import httpx
+from ._httptools_idle import IdleConnections
 from ._httptools_sync_connection import Origin, SyncHttptoolsConnection, open_connection
 
 __all__ = ["SyncConnectionPool"]
@@ -51,8 +52,7 @@ class SyncConnectionPool:
         self._lock = threading.Lock()
         self._slot_freed = threading.Condition(self._lock)
         self._open = 0  # slots held: connecting, busy and idle connections
-        self._idle: dict[Origin, list[SyncHttptoolsConnection]] = {}
-        self._idle_count = 0
+        self._idle: IdleConnections[SyncHttptoolsConnection] = IdleConnections()
         self._closed = False
 
     def acquire(
@@ -79,7 +79,9 @@ class SyncConnectionPool:
                     if self._closed:
                         raise httpx.ConnectError("the transport was closed", request=request)
                     if not fresh:
-                        connection = self._take_idle(origin, to_close)
+                        connection, expired = self._idle.take(origin, None if self._expiry_s is None else self._clock())
+                        for old in expired:
+                            self._give_up(old, to_close)
                         if connection is not None:
                             if check_idle and connection.readable():
                                 self._give_up(connection, to_close)
@@ -89,8 +91,9 @@ class SyncConnectionPool:
                     if self._max_open is None or self._open < self._max_open:
                         self._open += 1
                         break
-                    if self._idle_count:  # full of other origins' idle connections: make room
-                        self._give_up(self._pop_oldest_idle(), to_close)
+                    oldest = self._idle.pop_oldest()
+                    if oldest is not None:  # full of other origins' idle connections: make room
+                        self._give_up(oldest, to_close)
                         continue
                     if pool_s is None:
                         self._slot_freed.wait()
@@ -116,16 +119,8 @@ class SyncConnectionPool:
         if connection.reusable:
             connection.end()
             with self._lock:
-                if not self._closed and (self._max_idle is None or self._idle_count < self._max_idle):
-                    if self._expiry_s is not None:
-                        connection.expires_at = self._clock() + self._expiry_s
-                    connection.idle = True
-                    idle = self._idle.get(connection.origin)
-                    if idle is None:
-                        self._idle[connection.origin] = [connection]
-                    else:
-                        idle.append(connection)
-                    self._idle_count += 1
+                if not self._closed and (self._max_idle is None or len(self._idle) < self._max_idle):
+                    self._idle.put(connection, 0.0 if self._expiry_s is None else self._clock() + self._expiry_s)
                     self._slot_freed.notify()
                     return
         self.discard(connection)
@@ -141,9 +136,7 @@ class SyncConnectionPool:
         """Close the idle connections; busy ones close when given back. The pool takes no more requests."""
         with self._lock:
             self._closed = True
-            idle = [connection for connections in self._idle.values() for connection in connections]
-            self._idle.clear()
-            self._idle_count = 0
+            idle = self._idle.drain()
             for connection in idle:
                 self._give_up(connection, [])
             self._slot_freed.notify_all()
@@ -155,35 +148,9 @@ class SyncConnectionPool:
             self._open -= 1
             self._slot_freed.notify()
 
-    def _take_idle(self, origin: Origin, to_close: list[SyncHttptoolsConnection]) -> SyncHttptoolsConnection | None:
-        """The newest idle connection of `origin`; expired ones go to `to_close` (all older ones expired too)."""
-        idle = self._idle.get(origin)
-        if not idle:
-            return None
-        connection = idle.pop()
-        self._idle_count -= 1
-        connection.idle = False
-        if self._expiry_s is None or connection.expires_at > self._clock():
-            return connection
-        self._idle_count -= len(idle)
-        for old in [connection, *idle]:
-            self._give_up(old, to_close)
-        idle.clear()
-        return None
-
     def _give_up(self, connection: SyncHttptoolsConnection, to_close: list[SyncHttptoolsConnection]) -> None:
         """Free the slot of a connection out of the idle lists; the caller closes it outside the lock."""
         connection.idle = False
         connection.holds_slot = False
         self._open -= 1
         to_close.append(connection)
-
-    def _pop_oldest_idle(self) -> SyncHttptoolsConnection:
-        """The longest-idle connection of some origin, out of the idle lists (the caller closes it)."""
-        for idle in self._idle.values():
-            if idle:
-                oldest = idle.pop(0)
-                self._idle_count -= 1
-                oldest.idle = False
-                return oldest
-        raise AssertionError("called with no idle connection")

@@ -112,7 +112,7 @@ class _BodyStream(httpx.AsyncByteStream):
         """Return the connection once: to the pool if the whole answer arrived, else closed."""
         connection, self._connection = self._connection, None
         if connection is not None:
-            if connection.complete:
+            if connection.exchange.complete:
                 self._pool.release(connection)
             else:
                 connection.abort()
@@ -186,22 +186,17 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
                     connection.send(head)
                     await _send_stream(connection, request, timeouts.get("write"))
             except httpx.WriteError:
-                if not connection.head_ready:  # unless the server answered early (and then closed), it's lost
+                if not connection.exchange.head_ready:  # unless the server answered early (then closed), it's lost
                     raise
-            if not connection.head_ready:
+            if not connection.exchange.head_ready:
                 await connection.receive_head(read_s)
         except BaseException:
             connection.abort()
             raise
-        # read before the connection may serve another exchange
-        status, headers, version, reason = (
-            connection.status,
-            connection.headers,
-            connection.http_version,
-            connection.reason,
-        )
+        exchange = connection.exchange  # its fields are read before the connection may serve another exchange
+        status, headers, version, reason = exchange.status, exchange.headers, exchange.http_version, exchange.reason
         stream: httpx.AsyncByteStream
-        if connection.complete:  # the whole answer is in: no streaming, and the connection is free now
+        if exchange.complete:  # the whole answer is in: no streaming, and the connection is free now
             stream = httpx.ByteStream(connection.take_body())
             pool.release(connection)
         else:

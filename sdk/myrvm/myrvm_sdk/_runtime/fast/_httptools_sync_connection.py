@@ -31,6 +31,8 @@ Origin = tuple[str, bytes, int]
 READ_BYTES: Final = 64 * 1024
 """The most one ``recv`` asks for."""
 
+_POLL: Final = hasattr(select, "poll")  # not on Windows
+
 
 def open_connection(
     origin: Origin, request: httpx.Request, ssl_context: ssl.SSLContext | None, timeout_s: float | None
@@ -120,6 +122,10 @@ class SyncHttptoolsConnection:
         if self.closed:
             return True
         try:
+            if _POLL:  # poll, unlike select, takes any descriptor number
+                poller = select.poll()
+                poller.register(self._sock, select.POLLIN)
+                return bool(poller.poll(0))
             return bool(select.select([self._sock], [], [], 0)[0])
         except (OSError, ValueError):  # closed under us
             return True

@@ -49,7 +49,9 @@ class SyncConnectionPool:
         self._expiry_s = limits.keepalive_expiry
         self._ssl_context = ssl_context
         self._clock = clock
-        self._lock = threading.Lock()
+        # Reentrant: a response dropped unread gives its slot back from `__del__`, which the garbage collector
+        # may run in this very thread while it holds the lock.
+        self._lock = threading.RLock()
         self._slot_freed = threading.Condition(self._lock)
         self._open = 0  # slots held: connecting, busy and idle connections
         self._idle: IdleConnections[SyncHttptoolsConnection] = IdleConnections()

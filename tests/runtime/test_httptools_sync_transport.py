@@ -523,3 +523,25 @@ def test_missing_httptools_is_a_configuration_error(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "httptools", None)
     with pytest.raises(ConfigurationError, match="httptools"):
         SyncHttptoolsTransport()
+
+
+def test_a_response_collected_while_the_pool_is_locked_gives_its_slot_back(server: RawServer) -> None:
+    """The garbage collector may drop an unread response while this thread holds the pool's lock (inside
+    `acquire`): giving the slot back then must not deadlock."""
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", then="hold"))
+    transport = SyncHttptoolsTransport(limits=httpx.Limits(max_connections=1))
+    pool = transport._pool
+    response = transport.handle_request(httpx.Request("GET", f"{server.url}/dropped"))
+
+    def collect_under_the_lock() -> None:
+        nonlocal response
+        with pool._lock:
+            del response
+            gc.collect()
+
+    worker = threading.Thread(target=collect_under_the_lock, daemon=True)
+    worker.start()
+    worker.join(5)
+    assert not worker.is_alive(), "the slot's release waited on the lock its own thread held"
+    with httpx.Client(transport=transport, timeout=httpx.Timeout(5.0, pool=1.0)) as client:
+        assert client.get(f"{server.url}/next").content == b"ok"  # the slot came back

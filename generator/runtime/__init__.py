@@ -172,6 +172,9 @@ if TYPE_CHECKING:
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
+    from .fast._httptools_sync_transport import (
+        SyncHttptoolsTransport,
+    )
     from .fast._httptools_transport import (
         HttptoolsTransport,
     )
@@ -241,6 +244,7 @@ if TYPE_CHECKING:
     )
     from .pipeline._factory import (
         AsyncBackend,
+        SyncBackend,
         build_async_client,
         build_async_token_client,
         build_sync_client,
@@ -577,6 +581,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "download._streamed_file": ("StreamedBody",),
     "fast._aiohttp_transport": ("AiohttpTransport",),
+    "fast._httptools_sync_transport": ("SyncHttptoolsTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "outbox._client_options": ("ClientOptions",),
     "outbox._deferral": ("Deferral",),
@@ -638,6 +643,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "pipeline._factory": (
         "AsyncBackend",
+        "SyncBackend",
         "build_async_client",
         "build_async_token_client",
         "build_sync_client",
@@ -1015,7 +1021,9 @@ __all__ = [
     "StaticTokenProvider",
     "StreamedBody",
     "Success",
+    "SyncBackend",
     "SyncConnection",
+    "SyncHttptoolsTransport",
     "SyncRealtimeClient",
     "SystemClock",
     "Timeouts",

@@ -200,6 +200,15 @@ def clients(
             group="sync",
             paired=True,
         ),
+        Client(
+            "sdk-httpx",
+            'our SDK, sync, transport="httpx" (httpx\'s pool)',
+            "sdk_sync",
+            *sdk,
+            "--transport",
+            "httpx",
+            group="sync",
+        ),
         Client("urllib3", "raw urllib3", "urllib3_sync", group="sync"),
         Client("httpx2", "raw httpx2 (sync)", "httpx_sync", "--library", "httpx2", group="sync", missing=httpx2),
         Client("opc", "openapi-python-client (vanilla), sync", "opc", *opc_dir, group="sync", missing=opc[1]),
@@ -383,19 +392,27 @@ def aux_command(module: str, base_url: str, sdk_dir: Path, *extra: str) -> list[
     return [sys.executable, "-m", f"tests.bench.clients.{module}", "--base-url", base_url, *extra]
 
 
-def instruction_counts(url: str, sdk_dir: Path) -> dict[str, float | str]:
-    """Callgrind's counts per request: raw httpx; our sync SDK with and without validation; at INFO and off;
-    raw aiohttp and our async SDK as installed and with ``transport="aiohttp"`` (32 in flight)."""
+def instruction_counts(url: str, sdk_dir: Path, oag_dir: Path | None) -> dict[str, float | str]:
+    """Callgrind's counts per request: raw httpx, raw urllib3 and OpenAPI Generator's urllib3 client; our sync
+    SDK as installed (httptools) with and without validation, on httpx's pool, at INFO and off; raw aiohttp
+    and our async SDK as installed and with ``transport="aiohttp"`` (32 in flight)."""
     if not INSTRUCTIONS:
         return {}
     say(
-        "bench: instructions per request under callgrind (raw httpx; our SDK sync with and without response "
-        "validation, and with logging off and at INFO; raw aiohttp and our async SDK; BENCH_INSTRUCTIONS=0 skips)"
+        "bench: instructions per request under callgrind (raw httpx, raw urllib3, OpenAPI Generator; our SDK sync "
+        "with and without response validation, on httpx's pool, and with logging off and at INFO; raw aiohttp "
+        "and our async SDK; BENCH_INSTRUCTIONS=0 skips)"
     )
     sdk = ("--sdk-dir", str(sdk_dir))
+    oag: float | str = "not generated"
+    if oag_dir is not None:
+        oag = instructions_per_request("oag", url, "--package-dir", str(oag_dir))
     return {
         "httpx": instructions_per_request("httpx_sync", url),
+        "urllib3": instructions_per_request("urllib3_sync", url),
+        "oag": oag,
         "sdk": instructions_per_request("sdk_sync", url, *sdk),
+        "sdk-httpx": instructions_per_request("sdk_sync", url, *sdk, "--transport", "httpx"),
         "sdk-novalidate": instructions_per_request("sdk_sync", url, *sdk, "--no-validate"),
         "sdk-log-off": instructions_per_request("sdk_sync", url, *sdk, "--log-level", "OFF"),
         "sdk-log-info": instructions_per_request("sdk_sync", url, *sdk, "--log-level", "INFO"),
@@ -412,7 +429,9 @@ def shipped_sdk_copy(scratch: Path, name: str) -> Path:
     return target
 
 
-def measure(scratch: Path, sdk_dir: Path, everyone: list[Client], nginx_url: str, slow_url: str) -> dict[str, Any]:
+def measure(
+    scratch: Path, sdk_dir: Path, oag_dir: Path | None, everyone: list[Client], nginx_url: str, slow_url: str
+) -> dict[str, Any]:
     """Every measurement of the run, in order; each auxiliary result is None when its run failed."""
     started = time.monotonic()
     for round_ in range(PAIRS):
@@ -442,7 +461,7 @@ def measure(scratch: Path, sdk_dir: Path, everyone: list[Client], nginx_url: str
     )
     say(f"bench: memory of a streaming download ({DOWNLOAD_MIB} MiB)")
     download = download_memory(scratch)
-    instructions = instruction_counts(nginx_url, sdk_dir)
+    instructions = instruction_counts(nginx_url, sdk_dir, oag_dir)
     return {
         "logging": log_run,
         "imports": imports,
@@ -525,7 +544,7 @@ def main() -> int:
             return 2
         info["nginx"] = nginx.version()
         say(f"bench: nginx {info['nginx']} on {nginx.url} (1 worker), 1 ms server on {slow.url}")
-        results = measure(scratch, sdk_dir, everyone, nginx.url, slow.url)
+        results = measure(scratch, sdk_dir, oag[0], everyone, nginx.url, slow.url)
         if not nginx.alive():
             say(f"bench: nginx died during the run: {nginx.log_tail()}")
     return report(info, everyone, results, time.monotonic() - started)

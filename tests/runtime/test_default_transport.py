@@ -1,14 +1,23 @@
-"""The async client's default pool: httptools' wherever it can serve, httpx's through a proxy the environment
-names or without httptools (`pipeline/_default_transport.py`)."""
+"""The clients' default pool, sync and async: httptools' wherever it can serve, httpx's through a proxy the
+environment names or without httptools (`pipeline/_default_transport.py`)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from runtime import ClientSettings, Hooks, HttptoolsTransport, build_async_client
+from runtime import (
+    ClientSettings,
+    Hooks,
+    HttptoolsTransport,
+    SyncHttptoolsTransport,
+    build_async_client,
+    build_sync_client,
+    build_token_client,
+)
 from runtime.pipeline._default_transport import default_backend, environment_proxy, proxies_from
 
 PROXY_NAMES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
@@ -125,6 +134,55 @@ async def test_no_proxy_exempts_the_api_host(proxy: ProxyServer, monkeypatch: py
                 innermost = inner
             response = await client.get("/pets")
     assert isinstance(innermost, HttptoolsTransport)
+    assert response.json() == {"ok": True}
+    assert api.request_lines == [b"GET /pets HTTP/1.1"]
+    assert proxy.request_lines == []
+
+
+def _innermost(client: httpx.Client) -> object:
+    transport: object = client._transport
+    while (inner := getattr(transport, "inner", None) or getattr(transport, "_inner", None)) is not None:
+        transport = inner
+    return transport
+
+
+def _sync_get(base_url: str, path: str, *, token: bool = False) -> tuple[object, httpx.Response]:
+    """One GET through the default sync client (or token client), run in a thread beside the test's loop."""
+    settings = ClientSettings(base_url=base_url)
+    if token:
+        client = build_token_client(settings, logger_name="sdk.proxy")
+    else:
+        client = build_sync_client(settings, auth=None, hooks=Hooks(), logger_name="sdk.proxy")
+    with client:
+        response = client.get(path)
+        response.read()
+        return _innermost(client), response
+
+
+@pytest.mark.parametrize("token", [False, True], ids=["client", "token-client"])
+async def test_a_proxy_named_by_the_environment_carries_the_sync_clients_requests(
+    proxy: ProxyServer, monkeypatch: pytest.MonkeyPatch, token: bool
+) -> None:
+    """``HTTP_PROXY`` set: the default sync client (and token client) sends through it, on httpx's pool."""
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    innermost, response = await asyncio.to_thread(
+        _sync_get, "http://api.example.invalid/v1", "/pets?limit=2", token=token
+    )
+    assert isinstance(innermost, httpx.HTTPTransport)
+    assert response.json() == {"ok": True}
+    assert proxy.request_lines == [b"GET http://api.example.invalid/v1/pets?limit=2 HTTP/1.1"]
+
+
+@pytest.mark.skipif(os.environ.get("SDK_TEST_SYNC_POOL") == "httpx", reason="that run replaces the sync default")
+async def test_no_proxy_exempts_the_api_host_for_the_sync_client(
+    proxy: ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``NO_PROXY`` naming the API's host: the sync client goes straight to the API on httptools' pool."""
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    async with ProxyServer() as api:
+        innermost, response = await asyncio.to_thread(_sync_get, api.url, "/pets")
+    assert isinstance(innermost, SyncHttptoolsTransport)
     assert response.json() == {"ok": True}
     assert api.request_lines == [b"GET /pets HTTP/1.1"]
     assert proxy.request_lines == []

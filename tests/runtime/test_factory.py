@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import ssl
 import sys
 from collections.abc import Callable
@@ -106,14 +107,16 @@ def test_circuit_and_cache_are_opt_in() -> None:
 def test_pool_limits_and_verify_land_on_the_innermost_transport(tmp_path: Path) -> None:
     """httpx ignores Client(limits=) with transport=, so PoolLimits go on the innermost HTTPTransport."""
     pool = PoolLimits(max_connections=7, max_keepalive=3, keepalive_expiry_s=12)
-    client = build_sync_client(settings(pool=pool), auth=None, hooks=Hooks(), logger_name="sdk")
+    client = build_sync_client(settings(pool=pool), auth=None, hooks=Hooks(), logger_name="sdk", transport="httpx")
     innermost = chain(client)[-1]
     assert isinstance(innermost, httpx.HTTPTransport)
     connection_pool = innermost._pool
     assert connection_pool._max_connections == 7
     assert connection_pool._max_keepalive_connections == 3
     assert connection_pool._keepalive_expiry == 12
-    unverified = build_sync_client(settings(verify=False), auth=None, hooks=Hooks(), logger_name="sdk")
+    unverified = build_sync_client(
+        settings(verify=False), auth=None, hooks=Hooks(), logger_name="sdk", transport="httpx"
+    )
     context = chain(unverified)[-1]._pool._ssl_context  # type: ignore[attr-defined]
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode is ssl.CERT_NONE
@@ -137,7 +140,7 @@ def test_the_system_store_is_trusted_when_truststore_is_installed() -> None:
     """With truststore (the system-certs extra; httpx2 depends on it) the OS store verifies, TLS 1.2 at least."""
     import truststore  # installed with httpx2, a dev dependency
 
-    client = build_sync_client(settings(), auth=None, hooks=Hooks(), logger_name="sdk")
+    client = build_sync_client(settings(), auth=None, hooks=Hooks(), logger_name="sdk", transport="httpx")
     context = chain(client)[-1]._pool._ssl_context  # type: ignore[attr-defined]
     assert isinstance(context, truststore.SSLContext)
     assert context.verify_mode is ssl.CERT_REQUIRED
@@ -257,6 +260,25 @@ async def test_async_twin_composes_and_awaits_hooks() -> None:
     assert response.request.extensions["timeout"] == httpx.Timeout(3).as_dict()
     assert seen == [(1, 500), (2, 200)]
     assert clock.sleeps == [1.0]
+
+
+@pytest.mark.skipif(os.environ.get("SDK_TEST_SYNC_POOL") == "httpx", reason="that run replaces the sync default")
+def test_sync_pool_is_httptools_by_default_with_the_pool_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sync client's and the token client's innermost transport is httptools' by default, with the pool
+    limits; ``transport="httpx"`` names httpx's pool and anything else is refused."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    limited = settings(pool=PoolLimits(max_connections=4))
+    client = build_sync_client(limited, auth=None, hooks=Hooks(), logger_name="sdk")
+    assert repr(chain(client)[-1]) == "SyncHttptoolsTransport(max_connections=4)"
+    token_client = build_token_client(limited, logger_name="sdk")
+    assert repr(chain(token_client)[-1]) == "SyncHttptoolsTransport(max_connections=4)"
+    client = build_sync_client(limited, auth=None, hooks=Hooks(), logger_name="sdk", transport="httptools")
+    assert repr(chain(client)[-1]) == "SyncHttptoolsTransport(max_connections=4)"
+    client = build_sync_client(limited, auth=None, hooks=Hooks(), logger_name="sdk", transport="httpx")
+    assert isinstance(chain(client)[-1], httpx.HTTPTransport)
+    with pytest.raises(ConfigurationError, match="aiohttp"):
+        build_sync_client(limited, auth=None, hooks=Hooks(), logger_name="sdk", transport="aiohttp")  # type: ignore[arg-type]
 
 
 async def test_async_pool_limits_on_innermost(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,8 +30,8 @@ from runtime import (
     translate_transport_errors,
 )
 
-BACKENDS = ["sync", "httpx", "aiohttp", "httptools"]
-"""The sync client, and the async client on each innermost transport."""
+BACKENDS = ["sync", "sync-httpx", "httpx", "aiohttp", "httptools"]
+"""The sync client on its default (httptools') and on httpx's pool, and the async client on each innermost transport."""
 
 
 @attrs.frozen
@@ -191,8 +191,9 @@ def call(
     options: dict[str, Any] = {"auth": None, "hooks": Hooks(), "logger_name": "sdk.wire_test", "clock": clock}
     if clock is not None:
         options["jitter"] = lambda: 0.0
-    if backend == "sync":
-        with build_sync_client(built, **options) as client, translate_transport_errors():
+    if backend.startswith("sync"):
+        transport = "httpx" if backend == "sync-httpx" else "httptools"
+        with build_sync_client(built, transport=transport, **options) as client, translate_transport_errors():
             return client.request(method, path, **kwargs)
 
     async def send() -> httpx.Response:

@@ -24,6 +24,7 @@ from ..core._errors import ConfigurationError
 from ..core._redaction import Redaction
 from ..pipeline._factory import (
     AsyncBackend,
+    SyncBackend,
     build_async_client,
     build_async_token_client,
     build_sync_client,
@@ -239,7 +240,11 @@ class _ConnectionState(Generic[DeferralT]):
 
 
 class SyncConnection(_ConnectionState[DeferralT]):
-    """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one."""
+    """The sync side: one pooled `httpx.Client`, plus a token client when a token provider needs one.
+
+    `transport` is the innermost transport of both clients, or a `SyncBackend` name that each of them
+    builds its own pool from: ``"httptools"`` or ``"httpx"`` (None: `_default_transport.py`).
+    """
 
     _token_client: httpx.Client | None
 
@@ -252,7 +257,7 @@ class SyncConnection(_ConnectionState[DeferralT]):
         deferral: DeferralFactory[DeferralT],
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.BaseTransport | SyncBackend | None = None,
         clock: Clock | None = None,
         jitter: Jitter | None = None,
     ) -> None:
@@ -293,7 +298,7 @@ class AsyncConnection(_ConnectionState[DeferralT]):
     """The async side: one pooled `httpx.AsyncClient`, plus a token client when needed.
 
     `transport` is the innermost transport of both clients, or an `AsyncBackend` name that each of them
-    builds its own pool from: ``"httpx"`` (the default) or ``"aiohttp"`` (`AiohttpTransport`).
+    builds its own pool from: ``"httptools"``, ``"httpx"`` or ``"aiohttp"`` (None: `_default_transport.py`).
     """
 
     _token_client: httpx.AsyncClient | None

@@ -1,1 +1,2 @@
-"""Fast (optional): the aiohttp and httptools transports behind the `fast` extra."""
+"""Fast: the httptools transports (sync and async, the clients' default I/O) and the aiohttp transport behind
+the `fast` extra."""

@@ -1,9 +1,9 @@
-"""The pool an async client does its I/O with when the caller names none: httptools' wherever it can serve.
+"""The pool a client does its I/O with when the caller names none: httptools' wherever it can serve.
 
-`HttptoolsTransport` (the `fast` wing: HTTP/1.1 on asyncio with httptools' C parser) costs a fraction of
-httpx's own pool per request when many requests are in flight (`make bench` measures both), and httptools
-is a regular dependency of every SDK, so a plain ``AsyncClient(...)`` gets it. Where it cannot serve,
-httpx's pool does, as it did before httptools became the default:
+`SyncHttptoolsTransport` and `HttptoolsTransport` (the `fast` wing: HTTP/1.1 with httptools' C parser, on
+blocking sockets or asyncio) cost a fraction of httpx's own pool per request (`make bench` measures both),
+and httptools is a regular dependency of every SDK, so a plain ``Client(...)`` or ``AsyncClient(...)``
+gets it. Where it cannot serve, httpx's pool does, as it did before httptools became the default:
 
 - httptools cannot be imported (a platform without its wheel, an install that left it out);
 - the environment names a proxy for the base URL (``HTTPS_PROXY``, ``HTTP_PROXY`` or ``ALL_PROXY``, in
@@ -12,7 +12,7 @@ httpx's pool does, as it did before httptools became the default:
   without a transport would.
 
 The choice is made once, when the client is built, for its base URL: an SDK client talks to one API.
-Naming a backend (``transport="httpx"``, ``"httptools"``, ``"aiohttp"``) skips this choice. This module
+Naming a backend (``transport="httpx"``, ``"httptools"``, or ``"aiohttp"`` for async) skips this choice. This module
 only decides; the factory builds (the pipeline never imports the `fast` wing statically).
 """
 

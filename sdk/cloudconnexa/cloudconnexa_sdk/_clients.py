@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # the resources, the connection and the rest load when a clie
         Clock,
         ConnectionOptions,
         RetryPolicy,
+        SyncBackend,
         Timeouts,
         TokenStore,
         Unset,
@@ -105,7 +106,10 @@ class CloudConnexa:
         base_url: the API's root URL (or `CLOUDCONNEXA_BASE_URL`).
         config_file: a TOML file with further settings (or `CLOUDCONNEXA_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
-        transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
+        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httptools"
+            (HTTP/1.1 on blocking sockets with httptools' parser) or "httpx" (httpx's own pool). Default:
+            httptools', or httpx's pool when the environment names a proxy for the base URL (HTTPS_PROXY,
+            HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         **options: any of `ConnectionOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
             `timeouts`/`timeout_s`, `retry`/`max_retries`, `circuit`, `pool`, `cache`, `headers`,
@@ -123,7 +127,7 @@ class CloudConnexa:
         *,
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.BaseTransport | SyncBackend | None = None,
         clock: Clock | None = None,
         **options: Unpack[ConnectionOptions],
     ) -> None:

@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the resources, the connection and the rest load when a clie
         Outbox,
         RealtimeConnector,
         RetryPolicy,
+        SyncBackend,
         SyncRealtimeClient,
         Timeouts,
         TokenStore,
@@ -95,7 +96,10 @@ class MyRVM:
         base_url: the API's root URL (or `MYRVM_BASE_URL`).
         config_file: a TOML file with further settings (or `MYRVM_CONFIG_FILE`).
         token_store: where tokens are kept between calls (default: in memory; `FileTokenStore` persists).
-        transport: the innermost httpx transport, for tests and benchmarks (default: a pooled connection).
+        transport: the innermost httpx transport (tests, benchmarks), or the pool to build: "httptools"
+            (HTTP/1.1 on blocking sockets with httptools' parser) or "httpx" (httpx's own pool). Default:
+            httptools', or httpx's pool when the environment names a proxy for the base URL (HTTPS_PROXY,
+            HTTP_PROXY, ALL_PROXY).
         clock: time source for retries, token expiry and the circuit breaker (tests pass a `FakeClock`).
         rvm_id: used for every path parameter the spec binds to it (x-sdk-bind) when a call passes none.
         **options: any of `ClientOptions`: `api_token`, `credentials`, `client_id`, `client_secret`,
@@ -115,7 +119,7 @@ class MyRVM:
         *,
         config_file: str | Path | None = None,
         token_store: TokenStore | None = None,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.BaseTransport | SyncBackend | None = None,
         clock: Clock | None = None,
         rvm_id: str | None = None,
         **options: Unpack[ClientOptions],

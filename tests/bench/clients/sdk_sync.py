@@ -2,6 +2,9 @@
 static-token auth, retries (the default `RetryPolicy`), the circuit breaker, the hooks transport, logging at
 WARNING (``--log-level``) and the check of every body against the spec (``--no-validate``:
 ``validate_responses=False``, to measure what the check costs).
+
+Without `--transport` it runs as installed (``transport=None``: httptools' sync pool, a regular dependency);
+`--transport httpx` (httpx's own pool) or `httptools` names one.
 """
 
 from __future__ import annotations
@@ -19,8 +22,13 @@ def sdk_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log-level", default="WARNING", help="the client's log_level (INFO: one line per request)")
 
 
+def _options(parser: argparse.ArgumentParser) -> None:
+    sdk_options(parser)
+    parser.add_argument("--transport", choices=("httpx", "httptools"), default=None)
+
+
 def main() -> None:
-    args = parse_args(__doc__ or "", sdk_options)
+    args = parse_args(__doc__ or "", _options)
     use_generated_package(args.sdk_dir)
     sdk = importlib.import_module("bench_sdk")
     client = sdk.Bench(
@@ -30,6 +38,7 @@ def main() -> None:
         circuit=sdk.CircuitBreaker(),
         log_level=args.log_level,
         validate_responses=not args.no_validate,
+        transport=args.transport,
     )
     with client:
 
@@ -39,7 +48,7 @@ def main() -> None:
         def check_page() -> None:
             check_page_ids([item.id for item in client.items.list().items])
 
-        run_sync("sdk", args, get_item, check_page)
+        run_sync("sdk", args, get_item, check_page, transport=args.transport)
 
 
 if __name__ == "__main__":

@@ -156,6 +156,9 @@ if TYPE_CHECKING:
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
+    from .fast._httptools_sync_transport import (
+        SyncHttptoolsTransport,
+    )
     from .fast._httptools_transport import (
         HttptoolsTransport,
     )
@@ -179,6 +182,7 @@ if TYPE_CHECKING:
     )
     from .pipeline._factory import (
         AsyncBackend,
+        SyncBackend,
         build_async_client,
         build_async_token_client,
         build_sync_client,
@@ -464,6 +468,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Unset",
     ),
     "fast._aiohttp_transport": ("AiohttpTransport",),
+    "fast._httptools_sync_transport": ("SyncHttptoolsTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "pipeline._cache": (
         "CACHE_EXTENSION",
@@ -485,6 +490,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "pipeline._factory": (
         "AsyncBackend",
+        "SyncBackend",
         "build_async_client",
         "build_async_token_client",
         "build_sync_client",
@@ -772,7 +778,9 @@ __all__ = [
     "ServiceUnavailableError",
     "StaticTokenProvider",
     "Success",
+    "SyncBackend",
     "SyncConnection",
+    "SyncHttptoolsTransport",
     "SystemClock",
     "Timeouts",
     "Token",

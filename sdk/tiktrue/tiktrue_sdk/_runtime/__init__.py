@@ -173,6 +173,9 @@ if TYPE_CHECKING:
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
+    from .fast._httptools_sync_transport import (
+        SyncHttptoolsTransport,
+    )
     from .fast._httptools_transport import (
         HttptoolsTransport,
     )
@@ -196,6 +199,7 @@ if TYPE_CHECKING:
     )
     from .pipeline._factory import (
         AsyncBackend,
+        SyncBackend,
         build_async_client,
         build_async_token_client,
         build_sync_client,
@@ -496,6 +500,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "download._streamed_file": ("StreamedBody",),
     "fast._aiohttp_transport": ("AiohttpTransport",),
+    "fast._httptools_sync_transport": ("SyncHttptoolsTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "pipeline._cache": (
         "CACHE_EXTENSION",
@@ -517,6 +522,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "pipeline._factory": (
         "AsyncBackend",
+        "SyncBackend",
         "build_async_client",
         "build_async_token_client",
         "build_sync_client",
@@ -811,7 +817,9 @@ __all__ = [
     "StaticTokenProvider",
     "StreamedBody",
     "Success",
+    "SyncBackend",
     "SyncConnection",
+    "SyncHttptoolsTransport",
     "SystemClock",
     "Timeouts",
     "Token",

@@ -156,6 +156,9 @@ if TYPE_CHECKING:
     from .fast._aiohttp_transport import (
         AiohttpTransport,
     )
+    from .fast._httptools_sync_transport import (
+        SyncHttptoolsTransport,
+    )
     from .fast._httptools_transport import (
         HttptoolsTransport,
     )
@@ -179,6 +182,7 @@ if TYPE_CHECKING:
     )
     from .pipeline._factory import (
         AsyncBackend,
+        SyncBackend,
         build_async_client,
         build_async_token_client,
         build_sync_client,
@@ -500,6 +504,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "Unset",
     ),
     "fast._aiohttp_transport": ("AiohttpTransport",),
+    "fast._httptools_sync_transport": ("SyncHttptoolsTransport",),
     "fast._httptools_transport": ("HttptoolsTransport",),
     "pipeline._cache": (
         "CACHE_EXTENSION",
@@ -521,6 +526,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "pipeline._factory": (
         "AsyncBackend",
+        "SyncBackend",
         "build_async_client",
         "build_async_token_client",
         "build_sync_client",
@@ -864,7 +870,9 @@ __all__ = [
     "StateCallback",
     "StaticTokenProvider",
     "Success",
+    "SyncBackend",
     "SyncConnection",
+    "SyncHttptoolsTransport",
     "SyncRealtimeClient",
     "SystemClock",
     "Timeouts",

@@ -18,6 +18,7 @@ from collections import deque
 
 from ..core import httpx
 from ._httptools_connection import HttptoolsConnection, Origin
+from ._httptools_idle import IdleConnections
 
 __all__ = ["ConnectionPool"]
 
@@ -42,8 +43,7 @@ class ConnectionPool:
         self._expiry_s = limits.keepalive_expiry
         self._ssl_context = ssl_context
         self._open = 0  # slots held: connecting, busy and idle connections
-        self._idle: dict[Origin, list[HttptoolsConnection]] = {}
-        self._idle_count = 0
+        self._idle: IdleConnections[HttptoolsConnection] = IdleConnections()
         self._connections: set[HttptoolsConnection] = set()
         self._waiters: deque[tuple[Origin, _Waiter]] = deque()
         self._closed = False
@@ -64,8 +64,9 @@ class ConnectionPool:
             if self._max_open is None or self._open < self._max_open:
                 self._open += 1
                 return await self._connect(origin, request, connect_s)
-            if self._idle_count:  # full of other origins' idle connections: make room
-                self._close_oldest_idle()
+            oldest = self._idle.pop_oldest()
+            if oldest is not None:  # full of other origins' idle connections: make room
+                oldest.close()
                 continue
             handed = await self._wait_turn(origin, request, pool_s)
             if handed is None:
@@ -89,18 +90,10 @@ class ConnectionPool:
                     return
             connection.close()  # only other origins wait: its slot serves them better
             return
-        if self._max_idle is not None and self._idle_count >= self._max_idle:
+        if self._max_idle is not None and len(self._idle) >= self._max_idle:
             connection.close()
             return
-        if self._expiry_s is not None:
-            connection.expires_at = self.loop.time() + self._expiry_s
-        connection.idle = True
-        idle = self._idle.get(connection.origin)
-        if idle is None:
-            self._idle[connection.origin] = [connection]
-        else:
-            idle.append(connection)
-        self._idle_count += 1
+        self._idle.put(connection, 0.0 if self._expiry_s is None else self.loop.time() + self._expiry_s)
 
     async def aclose(self) -> None:
         """Drop every connection and fail every waiter; the pool takes no more requests."""
@@ -114,32 +107,11 @@ class ConnectionPool:
         await asyncio.sleep(0)  # lets the aborted sockets report connection_lost before the loop moves on
 
     def _take_idle(self, origin: Origin) -> HttptoolsConnection | None:
-        """The newest idle connection of `origin`; expired ones are closed (all older ones expired too)."""
-        idle = self._idle.get(origin)
-        if not idle:
-            return None
-        connection = idle.pop()
-        self._idle_count -= 1
-        connection.idle = False
-        if self._expiry_s is None or connection.expires_at > self.loop.time():
-            return connection
-        stale = [connection, *idle]
-        self._idle_count -= len(idle)
-        idle.clear()
-        for old in stale:
-            old.idle = False
+        """The newest idle connection of `origin`; expired ones are closed."""
+        connection, expired = self._idle.take(origin, None if self._expiry_s is None else self.loop.time())
+        for old in expired:
             old.close()
-        return None
-
-    def _close_oldest_idle(self) -> None:
-        """Close the longest-idle connection of some origin, freeing its slot."""
-        for idle in self._idle.values():
-            if idle:
-                oldest = idle.pop(0)
-                self._idle_count -= 1
-                oldest.idle = False
-                oldest.close()
-                return
+        return connection
 
     async def _wait_turn(
         self, origin: Origin, request: httpx.Request, timeout_s: float | None
@@ -202,10 +174,7 @@ class ConnectionPool:
     def _forget(self, connection: HttptoolsConnection) -> None:
         """A connection closed (ours or the server's doing): drop it and pass its slot on."""
         self._connections.discard(connection)
-        if connection.idle:
-            connection.idle = False
-            self._idle[connection.origin].remove(connection)
-            self._idle_count -= 1
+        self._idle.remove(connection)
         self._free_slot()
 
     def _free_slot(self) -> None:

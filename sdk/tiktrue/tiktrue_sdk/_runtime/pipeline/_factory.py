@@ -11,7 +11,7 @@ LeanClient(base_url, headers (User-Agent + settings.headers), timeout, auth, tra
             LoggingTransport(logger, inner=
               ResponseBodyTransport(settings.max_response_bytes, inner=   # the body read in the attempt
                 HostLimitTransport(inner=                      # only when settings.pool caps each host
-                  httpx.HTTPTransport(limits=settings.pool, verify=settings.verify))))))))))
+                  SyncHttptoolsTransport(limits=settings.pool, verify=settings.verify))))))))))
 ```
 
 Pool limits go on the innermost transport because httpx ignores ``Client(limits=)`` once ``transport=``
@@ -19,11 +19,13 @@ is given. `LeanClient` is an `httpx.Client` whose `request()` skips httpx's per-
 never needs (`_lean_client.py`). The retry transport is always present (a per-call `RetryPolicy` works even when
 ``settings.retry`` is None). Circuit changes reach ``hooks.on_circuit_change``.
 
-The async client's innermost transport is by default `HttptoolsTransport` (`fast/_httptools_transport.py`,
-HTTP/1.1 on asyncio with httptools' parser), or httpx's pool where that cannot serve (a proxy named by the
-environment; `_default_transport.py`). An `AsyncBackend` names one instead: ``transport="httpx"``,
-``"httptools"``, or ``"aiohttp"`` for `AiohttpTransport` (`fast/_aiohttp_transport.py`), each with the same
-pool limits and TLS context, under the same stack. The client stays an `httpx.AsyncClient` either way.
+The innermost transport is by default httptools': `SyncHttptoolsTransport` for the sync client
+(`fast/_httptools_sync_transport.py`, blocking sockets) and `HttptoolsTransport` for the async one
+(`fast/_httptools_transport.py`, asyncio), both HTTP/1.1 with httptools' parser; httpx's pool serves where
+they cannot (a proxy named by the environment; `_default_transport.py`). A `SyncBackend` or `AsyncBackend`
+names one instead: ``transport="httpx"``, ``"httptools"``, or (async only) ``"aiohttp"`` for
+`AiohttpTransport` (`fast/_aiohttp_transport.py`), each with the same pool limits and TLS context, under the
+same stack. The client stays an `httpx.Client` / `httpx.AsyncClient` either way.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import logging
 import ssl
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -55,11 +57,15 @@ from ._ratelimit import AsyncRateLimitTransport, RateLimitTransport
 from ._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
 from ._retry import AsyncRetryTransport, RetryTransport
 
-__all__ = ["AsyncBackend", "build_async_client", "build_sync_client"]
+__all__ = ["AsyncBackend", "SyncBackend", "build_async_client", "build_sync_client"]
 
 AsyncBackend = Literal["httpx", "aiohttp", "httptools"]
 """Who does an async client's I/O: httpx's own pool, aiohttp's (the SDK's ``fast`` extra), or
 `HttptoolsTransport`'s. Naming none picks httptools' unless it cannot serve (`_default_transport.py`)."""
+
+SyncBackend = Literal["httpx", "httptools"]
+"""Who does a sync client's I/O: httpx's own pool or `SyncHttptoolsTransport`'s. Naming none picks
+httptools' unless it cannot serve (`_default_transport.py`)."""
 
 
 def _verify(settings: ClientSettings) -> ssl.SSLContext | bool:
@@ -105,13 +111,14 @@ def _logger(logger_name: str, settings: ClientSettings) -> logging.Logger:
 _FAST_BACKENDS: Final = {
     "aiohttp": ("_aiohttp_transport", "AiohttpTransport"),
     "httptools": ("_httptools_transport", "HttptoolsTransport"),
+    "httptools-sync": ("_httptools_sync_transport", "SyncHttptoolsTransport"),
 }
 """Backend name -> (module in the `fast` wing, class). The pipeline never imports that optional wing
 statically: it is looked up by name only when a caller asks for its backend, so the wing order holds
 (`make lint`) and an SDK may leave the wing out."""
 
 
-def _fast_backend(name: str) -> Callable[..., httpx.AsyncBaseTransport]:
+def _fast_backend(name: str) -> Callable[..., Any]:
     """The `fast` wing's transport class for `name`, imported now (it imports aiohttp/httptools lazily itself)."""
     module_name, class_name = _FAST_BACKENDS[name]
     runtime = __name__.rpartition(".")[0].rpartition(".")[0]  # `runtime`, or `<sdk>._runtime` in an SDK
@@ -126,7 +133,7 @@ def _fast_backend(name: str) -> Callable[..., httpx.AsyncBaseTransport]:
             'use transport="httpx" (the default)',
             setting="transport",
         ) from None
-    transport_class: Callable[..., httpx.AsyncBaseTransport] = getattr(module, class_name)
+    transport_class: Callable[..., Any] = getattr(module, class_name)
     return transport_class
 
 
@@ -142,10 +149,34 @@ def _async_pool(
         transport, proxy = default_backend(settings.base_url)
     if transport == "httpx":
         return httpx.AsyncHTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings), proxy=proxy)
-    if transport in _FAST_BACKENDS:
-        return _fast_backend(transport)(limits=settings.pool.to_httpx(), verify=_verify(settings))
+    if transport in ("aiohttp", "httptools"):
+        pool: httpx.AsyncBaseTransport = _fast_backend(transport)(
+            limits=settings.pool.to_httpx(), verify=_verify(settings)
+        )
+        return pool
     raise ConfigurationError(
         f'transport must be an httpx.AsyncBaseTransport, "httpx", "aiohttp" or "httptools", not {transport!r}',
+        setting="transport",
+    )
+
+
+def _sync_pool(settings: ClientSettings, transport: httpx.BaseTransport | SyncBackend | None) -> httpx.BaseTransport:
+    """The innermost sync transport: the one given, or a pool of the named backend (None: httptools', or
+    httpx's through a proxy the environment names; `_default_transport.py`)."""
+    if isinstance(transport, httpx.BaseTransport):
+        return transport
+    proxy = None
+    if transport is None:
+        transport, proxy = default_backend(settings.base_url)
+    if transport == "httpx":
+        return httpx.HTTPTransport(limits=settings.pool.to_httpx(), verify=_verify(settings), proxy=proxy)
+    if transport == "httptools":
+        pool: httpx.BaseTransport = _fast_backend("httptools-sync")(
+            limits=settings.pool.to_httpx(), verify=_verify(settings)
+        )
+        return pool
+    raise ConfigurationError(
+        f'transport must be an httpx.BaseTransport, "httpx" or "httptools", not {transport!r}',
         setting="transport",
     )
 
@@ -175,7 +206,7 @@ def build_sync_client(
     auth: httpx.Auth | None,
     hooks: Hooks,
     logger_name: str,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.BaseTransport | SyncBackend | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
     redaction: Redaction | None = None,
@@ -187,20 +218,19 @@ def build_sync_client(
         auth: the client's auth (above the retries: one refreshed token serves every retry), or None.
         hooks: the user's hooks; they must all be sync functions.
         logger_name: the SDK's logger name, e.g. the package name.
-        transport: the innermost transport instead of a pooled `httpx.HTTPTransport` (tests, benchmarks).
+        transport: the innermost transport (tests, benchmarks), or a `SyncBackend` name: ``"httptools"`` for
+            a pooled `SyncHttptoolsTransport`, ``"httpx"`` for httpx's pool (None: `_default_transport.py`).
         clock: time for retries, hooks, the breaker and logging (default `SystemClock`).
         jitter: random source for backoff jitter (default `random.random`).
         redaction: what log lines and error messages may show (default `DEFAULT_REDACTION`); an SDK
             passes its spec's password fields.
 
     Raises:
-        ConfigurationError: a hook is async.
+        ConfigurationError: a hook is async, or `transport` names no backend.
     """
     hooks.check_sync()
     clock = clock or SystemClock()
-    stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
-        limits=settings.pool.to_httpx(), verify=_verify(settings)
-    )
+    stack: httpx.BaseTransport = _sync_pool(settings, transport)
     if settings.pool.max_connections_per_host is not None:
         stack = HostLimitTransport(settings.pool.max_connections_per_host, inner=stack)
     stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
@@ -282,7 +312,7 @@ def build_token_client(
     settings: ClientSettings,
     *,
     logger_name: str,
-    transport: httpx.BaseTransport | None = None,
+    transport: httpx.BaseTransport | SyncBackend | None = None,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
     redaction: Redaction | None = None,
@@ -291,12 +321,10 @@ def build_token_client(
 
     Token calls must not pass through the auth flow they feed. They are retried per `settings.retry` with
     POST counted as idempotent (`_token_retry`), and logged with secrets masked. The caller owns the client
-    and closes it.
+    and closes it. `transport` as in `build_sync_client`.
     """
     clock = clock or SystemClock()
-    stack: httpx.BaseTransport = transport or httpx.HTTPTransport(
-        limits=settings.pool.to_httpx(), verify=_verify(settings)
-    )
+    stack: httpx.BaseTransport = _sync_pool(settings, transport)
     stack = ResponseBodyTransport(settings.max_response_bytes, inner=stack, clock=clock)
     stack = LoggingTransport(inner=stack, logger=_logger(logger_name, settings), clock=clock, redaction=redaction)
     stack = RetryTransport(_token_retry(settings.retry), inner=stack, clock=clock, jitter=jitter)

@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import ssl
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
 from ..core._errors import transport_dependency_missing
+from ._httptools_answer import answer
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -58,12 +59,7 @@ if TYPE_CHECKING:
 __all__ = ["HttptoolsTransport"]
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 _NO_TIMEOUTS: Final[dict[str, float | None]] = {}
-_METHODS: Final = {name: name.encode("ascii") for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
-_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: what a method may be
-_HTTP_VERSIONS: Final = {"1.1": b"HTTP/1.1", "1.0": b"HTTP/1.0"}
-_INLINE_BODY_MAX_BYTES: Final = 64 * 1024  # smaller bodies share the head's write (one send)
 
 
 def _import_pool() -> type[ConnectionPool]:
@@ -77,45 +73,17 @@ def _import_pool() -> type[ConnectionPool]:
     return ConnectionPool
 
 
-def _request_head(request: httpx.Request) -> bytes:
-    """The request line and header block, exactly httpx's headers; refuses what would split the message."""
-    method = _METHODS.get(request.method)
-    if method is None:
-        if not _TOKEN.fullmatch(request.method):
-            raise httpx.LocalProtocolError(f"invalid HTTP method {request.method!r}", request=request)
-        method = request.method.encode("ascii")
-    raw = request.headers.raw
-    fields = b"".join([b"%b: %b\r\n" % field for field in raw])
-    if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
-        raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
-    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, request.url.raw_path, fields)
-
-
 async def _send_stream(connection: HttptoolsConnection, request: httpx.Request, write_s: float | None) -> None:
-    """A streamed body: chunk-encoded when httpx chose chunked, else raw and checked against Content-Length."""
+    """A streamed body, framed as its headers say (`BodyFraming`)."""
     assert isinstance(request.stream, httpx.AsyncByteStream), "an async client sends async streams"
-    chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
-    try:
-        declared = None if chunked else int(request.headers.get("content-length", "0"))
-    except ValueError:
-        raise httpx.LocalProtocolError("the request's Content-Length is not a number", request=request) from None
-    sent = 0
+    framing = BodyFraming(request)
     async for chunk in request.stream:
-        if not chunk:
-            continue
-        sent += len(chunk)
-        if chunked:
-            connection.send(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-        else:
-            if declared is not None and sent > declared:
-                raise httpx.LocalProtocolError("the request body is longer than its Content-Length", request=request)
-            connection.send(chunk)
-        if connection.write_paused:
-            await connection.drain(write_s)
-    if chunked:
-        connection.send(b"0\r\n\r\n")
-    elif sent != declared:
-        raise httpx.LocalProtocolError("the request body is shorter than its Content-Length", request=request)
+        if data := framing.frame(chunk):
+            connection.send(data)
+            if connection.write_paused:
+                await connection.drain(write_s)
+    if data := framing.end():
+        connection.send(data)
 
 
 class _BodyStream(httpx.AsyncByteStream):
@@ -144,7 +112,7 @@ class _BodyStream(httpx.AsyncByteStream):
         """Return the connection once: to the pool if the whole answer arrived, else closed."""
         connection, self._connection = self._connection, None
         if connection is not None:
-            if connection.complete:
+            if connection.exchange.complete:
                 self._pool.release(connection)
             else:
                 connection.abort()
@@ -195,11 +163,8 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         if pool is None or pool.loop is not loop:
             pool = self._pool_for_loop(loop)
         url = request.url
-        port = url.port or _DEFAULT_PORTS.get(url.scheme)
-        if port is None:
-            message = f"unsupported URL scheme {url.scheme!r}: use http or https"
-            raise httpx.UnsupportedProtocol(message, request=request)
-        head = _request_head(request)
+        port = origin_port(request)
+        head = request_head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
         connection = await pool.acquire(
             (url.scheme, url.raw_host, port), request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
@@ -210,7 +175,7 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
             try:
                 if isinstance(request.stream, httpx.ByteStream):
                     body = request.content
-                    if len(body) <= _INLINE_BODY_MAX_BYTES:
+                    if len(body) <= INLINE_BODY_MAX_BYTES:
                         connection.send(head + body if body else head)
                     else:
                         connection.send(head)
@@ -221,25 +186,22 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
                     connection.send(head)
                     await _send_stream(connection, request, timeouts.get("write"))
             except httpx.WriteError:
-                if not connection.head_ready:  # unless the server answered early (and then closed), it's lost
+                if not connection.exchange.head_ready:  # unless the server answered early (then closed), it's lost
                     raise
-            if not connection.head_ready:
+            if not connection.exchange.head_ready:
                 await connection.receive_head(read_s)
         except BaseException:
             connection.abort()
             raise
-        version, reason = connection.http_version, connection.reason
-        extensions: dict[str, Any] = {"http_version": _HTTP_VERSIONS.get(version) or f"HTTP/{version}".encode()}
-        if reason:
-            extensions["reason_phrase"] = reason
-        status, headers = connection.status, connection.headers  # read before the connection may serve another
+        exchange = connection.exchange  # its fields are read before the connection may serve another exchange
+        status, headers, version, reason = exchange.status, exchange.headers, exchange.http_version, exchange.reason
         stream: httpx.AsyncByteStream
-        if connection.complete:  # the whole answer is in: no streaming, and the connection is free now
+        if exchange.complete:  # the whole answer is in: no streaming, and the connection is free now
             stream = httpx.ByteStream(connection.take_body())
             pool.release(connection)
         else:
             stream = _BodyStream(connection, pool, read_s)
-        return httpx.Response(status, headers=headers, stream=stream, extensions=extensions)
+        return answer(status, headers, version, reason, stream)
 
     async def aclose(self) -> None:
         """Close every connection (safe to call twice, or before any request)."""

@@ -1,0 +1,92 @@
+"""Writing a request for the httptools transports, async and sync: the request line and headers, and the
+framing of a streamed body. Pure: the transports do the I/O.
+
+What httpx would send, these send too: exactly the request's headers in their order (none added), the
+URL's raw path, HTTP/1.1. Anything that would split the message (CR or LF in a header, a method that is
+not an RFC 9110 token) or lie about its length is refused with ``httpx.LocalProtocolError`` before a byte
+goes out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from ..core import httpx
+
+__all__ = [
+    "INLINE_BODY_MAX_BYTES",
+    "BodyFraming",
+    "origin_port",
+    "request_head",
+]
+
+_SCHEME_PORTS: Final = {"http": 80, "https": 443}
+INLINE_BODY_MAX_BYTES: Final = 64 * 1024
+"""In-memory bodies up to this size share the head's write (one send); larger ones are written apart."""
+
+_METHODS: Final = {name: name.encode("ascii") for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
+_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: what a method may be
+
+
+def origin_port(request: httpx.Request) -> int:
+    """The port the request goes to (the scheme's default when the URL names none).
+
+    Raises:
+        httpx.UnsupportedProtocol: a scheme other than http or https.
+    """
+    url = request.url
+    port = url.port or _SCHEME_PORTS.get(url.scheme)
+    if port is None:
+        message = f"unsupported URL scheme {url.scheme!r}: use http or https"
+        raise httpx.UnsupportedProtocol(message, request=request)
+    return port
+
+
+def request_head(request: httpx.Request) -> bytes:
+    """The request line and header block, exactly httpx's headers; refuses what would split the message."""
+    method = _METHODS.get(request.method)
+    if method is None:
+        if not _TOKEN.fullmatch(request.method):
+            raise httpx.LocalProtocolError(f"invalid HTTP method {request.method!r}", request=request)
+        method = request.method.encode("ascii")
+    raw = request.headers.raw
+    fields = b"".join([b"%b: %b\r\n" % field for field in raw])
+    if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
+        raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
+    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, request.url.raw_path, fields)
+
+
+class BodyFraming:
+    """How a streamed body goes on the wire: chunk-encoded when httpx chose chunked, else raw and checked
+    against its Content-Length. `frame` each chunk as it comes, then send `end()`."""
+
+    __slots__ = ("_chunked", "_declared", "_request", "_sent")
+
+    def __init__(self, request: httpx.Request) -> None:
+        self._request = request
+        self._chunked = request.headers.get("transfer-encoding", "").lower() == "chunked"
+        try:
+            self._declared = None if self._chunked else int(request.headers.get("content-length", "0"))
+        except ValueError:
+            raise httpx.LocalProtocolError("the request's Content-Length is not a number", request=request) from None
+        self._sent = 0
+
+    def frame(self, chunk: bytes) -> bytes:
+        """The wire bytes of one body chunk (b"" for an empty one, which must not end a chunked body)."""
+        if not chunk:
+            return b""
+        self._sent += len(chunk)
+        if self._chunked:
+            return b"%x\r\n%b\r\n" % (len(chunk), chunk)
+        if self._declared is not None and self._sent > self._declared:
+            raise httpx.LocalProtocolError("the request body is longer than its Content-Length", request=self._request)
+        return chunk
+
+    def end(self) -> bytes:
+        """The bytes that close the body (the last chunk), once every chunk was framed."""
+        if self._chunked:
+            return b"0\r\n\r\n"
+        if self._sent != self._declared:
+            raise httpx.LocalProtocolError("the request body is shorter than its Content-Length", request=self._request)
+        return b""

@@ -65,6 +65,8 @@ class HttptoolsConnection(asyncio.Protocol):
         "write_paused",
     )
 
+    _error: httpx.TransportError | None  # how the connection failed, raised to the exchange waiting on it
+
     def __init__(
         self,
         loop: asyncio.AbstractEventLoop,
@@ -81,7 +83,7 @@ class HttptoolsConnection(asyncio.Protocol):
         self._on_close: Callable[[HttptoolsConnection], None] | None = on_close
         self._transport: asyncio.Transport | None = None
         self._read_paused = False
-        self._error: httpx.TransportError | None = None
+        self._error = None
         self._waiter: asyncio.Future[bool] | None = None
         self._drain_waiter: asyncio.Future[bool] | None = None
 
@@ -235,9 +237,11 @@ class HttptoolsConnection(asyncio.Protocol):
                 exchange.complete = True
             elif exc is None:
                 message = "the server closed the connection before the response was complete"
-                self._error = httpx.RemoteProtocolError(message, request=exchange.request)
+                error: httpx.TransportError = httpx.RemoteProtocolError(message, request=exchange.request)
+                self._error = error
             else:
-                self._error = httpx.ReadError(f"the connection broke: {exc}", request=exchange.request)
+                error = httpx.ReadError(f"the connection broke: {exc}", request=exchange.request)
+                self._error = error
         self._wake()
         drain_waiter = self._drain_waiter
         if drain_waiter is not None and not drain_waiter.done():

@@ -143,7 +143,8 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, limits: httpx.Limits = _DEFAULT_LIMITS, verify: ssl.SSLContext | bool = True) -> None:
         self._pool_class = _import_pool()
         self._limits = limits
-        self._ssl = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
+        context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
+        self._ssl = context
         self._pool: ConnectionPool | None = None
 
     def __repr__(self) -> str:

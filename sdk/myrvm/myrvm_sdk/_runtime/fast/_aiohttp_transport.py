@@ -132,7 +132,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, limits: httpx.Limits = _DEFAULT_LIMITS, verify: ssl.SSLContext | bool = True) -> None:
         self._aiohttp, self._url = _import_aiohttp()
         self._limits = limits
-        self._ssl: ssl.SSLContext | bool = httpx.create_ssl_context(verify=True) if verify is True else verify
+        context: ssl.SSLContext | bool = httpx.create_ssl_context(verify=True) if verify is True else verify
+        self._ssl = context
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timeouts: dict[tuple[float | None, ...], aiohttp.ClientTimeout] = {}

@@ -81,7 +81,8 @@ class BodyFraming:
         if self._chunked:
             return b"%x\r\n%b\r\n" % (len(chunk), chunk)
         if self._declared is not None and self._sent > self._declared:
-            raise httpx.LocalProtocolError("the request body is longer than its Content-Length", request=self._request)
+            request = self._request
+            raise httpx.LocalProtocolError("the request body is longer than its Content-Length", request=request)
         return chunk
 
     def end(self) -> bytes:
@@ -89,5 +90,6 @@ class BodyFraming:
         if self._chunked:
             return b"0\r\n\r\n"
         if self._sent != self._declared:
-            raise httpx.LocalProtocolError("the request body is shorter than its Content-Length", request=self._request)
+            request = self._request
+            raise httpx.LocalProtocolError("the request body is shorter than its Content-Length", request=request)
         return b""

@@ -35,8 +35,8 @@ def record(msg: str, *args: object, level: int = logging.INFO, created: float | 
 
 
 def percent(template: str) -> Callable[..., str]:
-    """A message function for `emit_message`: the template filled in as a record's message would be."""
-    return lambda *args: template % args
+    """A line function for `emit_message`: the head, then the template filled in as a record's message would be."""
+    return lambda head, *args: head + template % args
 
 
 def handler_on(stream: io.StringIO, flush_interval_s: float = SLOW_S) -> BatchingStreamHandler:

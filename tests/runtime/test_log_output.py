@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from runtime.pipeline._log_output import (
+    HEAD_FORMAT,
     LINE_FORMAT,
     MAX_PENDING_LINES,
     BatchingStreamHandler,
@@ -36,7 +37,7 @@ def record(msg: str, *args: object, level: int = logging.INFO, created: float | 
 
 def percent(template: str) -> Callable[..., str]:
     """A line function for `emit_message`: the head, then the template filled in as a record's message would be."""
-    return lambda head, *args: head + template % args
+    return lambda stamp, msecs, tail, *args: HEAD_FORMAT % (stamp, msecs, tail) + template % args
 
 
 def handler_on(stream: io.StringIO, flush_interval_s: float = SLOW_S) -> BatchingStreamHandler:

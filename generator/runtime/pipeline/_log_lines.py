@@ -17,17 +17,19 @@ from collections.abc import AsyncIterator, Iterator
 from ..core import httpx
 from ..core._exchange import request_id_in
 from ..core._redaction import Redaction, scrub
-from ._log_output import direct_sink
+from ._log_output import HEAD_FORMAT, direct_sink
 
 __all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
 
 _INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
-_INFO_LINE = "%s%s %s -> %d in %.1f ms (attempt %s)"
-_INFO_LINE_WITH_ID = "%s%s %s -> %d in %.1f ms (attempt %s, request id %s)"
+_INFO_LINE = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s)"
+_INFO_LINE_WITH_ID = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s, request id %s)"
 
 
 def _info_line(
-    head: str,
+    stamp: str,
+    msecs: float,
+    tail: str,
     redaction: Redaction,
     method: str,
     url: httpx.URL,
@@ -36,12 +38,13 @@ def _info_line(
     attempt: object,
     headers: httpx.Headers,
 ) -> str:
-    """The INFO line after `head` (time, level, logger), made when our handler writes its batch: one format,
-    and the response's headers read once, by then often with their encoding already found by the caller."""
+    """The INFO line, made when our handler writes its batch (`BatchingStreamHandler.emit_message`): one
+    format, and the response's headers read once, by then often with their encoding already found."""
     request_id = request_id_in(headers)
+    target = redaction.target(url)
     if request_id:
-        return _INFO_LINE_WITH_ID % (head, method, redaction.target(url), status, duration_ms, attempt, request_id)
-    return _INFO_LINE % (head, method, redaction.target(url), status, duration_ms, attempt)
+        return _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
+    return _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
 
 
 def _id_suffix(request_id: str | None) -> str:

@@ -41,6 +41,7 @@ from typing import Final, TextIO
 
 __all__ = [
     "FLUSH_INTERVAL_S",
+    "HEAD_FORMAT",
     "LINE_FORMAT",
     "MAX_PENDING_LINES",
     "BatchingStreamHandler",
@@ -78,18 +79,22 @@ class LineFormatter(logging.Formatter):
 
     def line(self, created: float, levelno: int, name: str, message: str) -> str:
         """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
-        return self.head(created, levelno, name) + message
+        second = int(created)
+        return HEAD_FORMAT % (self.stamp(created), (created - second) * 1000, self.tail(levelno, name)) + message
 
-    def head(self, created: float, levelno: int, name: str) -> str:
-        """The start of `line`, up to the message: made per line by `emit_message`'s queued entries, so the
-        time of day is formatted once per second and the level and logger part once per logger."""
+    def stamp(self, created: float) -> str:
+        """The date and time of day of `created`, to the second, formatted once per second."""
         second = int(created)
         if second != self._stamp[0]:
             self._stamp = (second, time.strftime(self.default_time_format, self.converter(created)))
-        tail = self._tails.get((levelno, name))
-        if tail is None:
-            tail = self._tails[(levelno, name)] = f" {logging.getLevelName(levelno)} {name}: "
-        return _HEAD % (self._stamp[1], (created - second) * 1000, tail)  # %03d truncates, as `LogRecord` does
+        return self._stamp[1]
+
+    def tail(self, levelno: int, name: str) -> str:
+        """What follows the time: `` INFO acme_sdk: ``, made once per level and logger."""
+        made = self._tails.get((levelno, name))
+        if made is None:
+            made = self._tails[(levelno, name)] = f" {logging.getLevelName(levelno)} {name}: "
+        return made
 
     def _asctime(self, created: float, msecs: float) -> str:
         second, stamp = self._stamp
@@ -100,8 +105,9 @@ class LineFormatter(logging.Formatter):
         return stamp if msec_format is None else msec_format % (stamp, msecs)
 
 
-_HEAD: Final = "%s,%03d%s"
-"""`logging.Formatter.default_msec_format` followed by the level and logger name (`LineFormatter.head`)."""
+HEAD_FORMAT: Final = "%s,%03d%s"
+"""How a line starts: `LineFormatter.stamp`, the milliseconds (``%03d`` truncates, as `LogRecord` does) and
+`LineFormatter.tail` (`logging.Formatter.default_msec_format`, then level and logger name)."""
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):
@@ -143,17 +149,25 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         """Queue the line `emit` would write for a record from logger `name` made now, without building the
         record: only when `direct_sink` returned this handler, so nothing else would see it.
 
-        ``line(head, *args)`` makes the line, where `head` is its start up to the message (the time, level
-        and logger name, `LineFormatter.head`): one format per line instead of a message, then a line. It
+        ``line(stamp, msecs, tail, *args)`` makes the whole line: `HEAD_FORMAT` filled with its first three
+        arguments, then the message (one format per line, the template starting with `HEAD_FORMAT`). It
         runs when the batch is written, in one pass over the batch, so `args` must be values that do not
         change.
         """
         deferred = (time.time(), levelno, name, line, args)
         with self._queue_lock:
-            try:
-                self._queue(deferred, levelno)
-            except Exception:
-                _report_error()
+            pending = self._pending
+            pending.append(deferred)
+            if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
+                try:  # `_queue`'s usual case inlined: a batch starts
+                    self._start_batch()
+                except Exception:
+                    _report_error()
+            elif len(pending) >= MAX_PENDING_LINES or levelno >= logging.WARNING or self._closed:
+                try:
+                    self.flush()
+                except Exception:
+                    _report_error()
 
     def _queue(self, line: str | _Deferred, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
@@ -181,14 +195,19 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         """The batch's lines; an `emit_message` entry that cannot be made is reported and left out, as `emit`
         drops a record it cannot format, without losing the rest of the batch."""
         lines: list[str] = []
-        head = self.line_formatter.head
+        formatter = self.line_formatter
+        second, stamp = formatter._stamp  # the stamp cache read once per batch, not per line
+        tails = formatter._tails
         for entry in batch:
             if isinstance(entry, str):
                 lines.append(entry)
                 continue
             created, levelno, name, line, args = entry
             try:
-                lines.append(line(head(created, levelno, name), *args))
+                if int(created) != second:
+                    stamp, second = formatter.stamp(created), int(created)
+                tail = tails.get((levelno, name)) or formatter.tail(levelno, name)
+                lines.append(line(stamp, (created - second) * 1000, tail, *args))
             except Exception:
                 _report_error()
         return lines
@@ -205,13 +224,13 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
 
     def _start_batch(self) -> None:
         """The first line of a batch was queued: wake the flusher thread, starting it if needed."""
-        flusher = self._flusher
-        if flusher is None or not flusher.is_alive():  # first use, or a forked child (threads don't fork)
+        if self._flusher is None:  # first use, or a forked child (`_after_fork_in_child`), or the thread ended
             flusher = threading.Thread(target=self._flush_when_due, name="sdk-log-flush", daemon=True)
             self._flusher = flusher
             try:
                 flusher.start()
             except RuntimeError:  # interpreter shutting down: no new threads, so write now
+                self._flusher = None
                 self.flush()
                 return
         self._send_wake()
@@ -226,17 +245,20 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
     def _flush_when_due(self) -> None:
         """The flusher thread: sleep until a batch starts, wait `flush_interval_s`, write it."""
         wake = self._wake
-        while not self._closed:
-            wake.acquire()
-            time.sleep(self.flush_interval_s)
-            self.acquire()
-            try:
-                self._wake_sent = False
-                self.flush()
-            except Exception:
-                _report_error()
-            finally:
-                self.release()
+        try:
+            while not self._closed:
+                wake.acquire()
+                time.sleep(self.flush_interval_s)
+                with self._queue_lock:
+                    self._wake_sent = False
+                    try:
+                        self.flush()
+                    except Exception:
+                        _report_error()
+        finally:
+            with self._queue_lock:
+                if self._flusher is threading.current_thread():
+                    self._flusher = None  # a later batch starts a new one (`_start_batch`)
 
     def _after_fork_in_child(self) -> None:
         """The parent writes the lines queued at fork time; the child starts afresh (no thread, a fresh lock)."""

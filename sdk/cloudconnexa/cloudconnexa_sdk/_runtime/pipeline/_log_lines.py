@@ -16,52 +16,36 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 
 from ..core import httpx
-from ..core._defaults import REQUEST_ID_HEADERS
+from ..core._exchange import request_id_in
 from ..core._redaction import Redaction, scrub
-from ._log_output import direct_sink
+from ._log_output import HEAD_FORMAT, direct_sink
 
 __all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
 
 _INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
-_REQUEST_ID_NAMES = tuple(name.lower().encode("ascii") for name in REQUEST_ID_HEADERS)
-_IS_REQUEST_ID_NAME = frozenset(_REQUEST_ID_NAMES)
+_INFO_LINE = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s)"
+_INFO_LINE_WITH_ID = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s, request id %s)"
 
 
-def _request_id(raw_headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The first of `REQUEST_ID_HEADERS` with a value, as `Headers.get` gives it (repeats joined with ", ",
-    ASCII or else UTF-8 or else Latin-1), read in one pass: each `Headers.get` decodes every header."""
-    found = [(key, value) for name, value in raw_headers if (key := name.lower()) in _IS_REQUEST_ID_NAME]
-    if len(found) == 1:  # the usual answer: one such header, nothing to rank or join
-        return _decoded(found[0][1])
-    for wanted in _REQUEST_ID_NAMES if found else ():
-        value = b", ".join(value for name, value in found if name == wanted)
-        if value:
-            return _decoded(value)
-    return None
-
-
-def _decoded(value: bytes) -> str | None:
-    if not value:
-        return None
-    try:
-        return value.decode("utf-8")  # ASCII is UTF-8
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
-
-
-def _info_message(
+def _info_line(
+    stamp: str,
+    msecs: float,
+    tail: str,
     redaction: Redaction,
     method: str,
     url: httpx.URL,
     status: int,
     duration_ms: float,
     attempt: object,
-    raw_headers: list[tuple[bytes, bytes]],
+    headers: httpx.Headers,
 ) -> str:
-    """The INFO line's message, made from the attempt's values when our handler writes its batch."""
-    request_id = _request_id(raw_headers)
-    suffix = f", request id {request_id}" if request_id else ""  # `_id_suffix`, inlined: this runs per line
-    return _INFO_MESSAGE % (method, redaction.target(url), status, duration_ms, attempt, suffix)
+    """The INFO line, made when our handler writes its batch (`BatchingStreamHandler.emit_message`): one
+    format, and the response's headers read once, by then often with their encoding already found."""
+    request_id = request_id_in(headers)
+    target = redaction.target(url)
+    if request_id:
+        return _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
+    return _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
 
 
 def _id_suffix(request_id: str | None) -> str:
@@ -159,11 +143,11 @@ def log_info(
     duration_ms = (now - start) * 1000.0
     status, attempt = response.status_code, request.extensions.get("sdk.attempt", 1)
     sink = direct_sink(logger, logging.INFO)
-    if sink is not None:
-        values = (redaction, request.method, request.url, status, duration_ms, attempt, response.headers.raw)
-        sink.emit_message(logger.name, logging.INFO, _info_message, values)
+    if sink is not None:  # the headers object, not the response: a queued line must not hold a body
+        values = (redaction, request.method, request.url, status, duration_ms, attempt, response.headers)
+        sink.emit_message(logger.name, logging.INFO, _info_line, values)
         return
-    target, request_id = redaction.target(request.url), _request_id(response.headers.raw)
+    target, request_id = redaction.target(request.url), request_id_in(response.headers)
     args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
     extra = _attributes(request, target, status, duration_ms, request_id)
     path, line, function = _INFO_SITE

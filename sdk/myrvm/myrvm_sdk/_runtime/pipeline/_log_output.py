@@ -30,6 +30,7 @@ is written, which costs less than making them one by one between requests.
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
 import threading
@@ -41,6 +42,7 @@ from typing import Final, TextIO
 
 __all__ = [
     "FLUSH_INTERVAL_S",
+    "HEAD_FORMAT",
     "LINE_FORMAT",
     "MAX_PENDING_LINES",
     "BatchingStreamHandler",
@@ -62,6 +64,7 @@ class LineFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(LINE_FORMAT)
         self._stamp: tuple[int, str] = (-1, "")  # (whole second, its formatted stamp), swapped as one
+        self._tails: dict[tuple[int, str], str] = {}  # (level, logger name) -> " INFO acme_sdk: "
 
     def format(self, record: logging.LogRecord) -> str:
         if record.exc_info or record.exc_text or record.stack_info:
@@ -77,8 +80,22 @@ class LineFormatter(logging.Formatter):
 
     def line(self, created: float, levelno: int, name: str, message: str) -> str:
         """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
-        msecs = int((created - int(created)) * 1000) + 0.0  # as `LogRecord` computes it
-        return f"{self._asctime(created, msecs)} {logging.getLevelName(levelno)} {name}: {message}"
+        second = int(created)
+        return HEAD_FORMAT % (self.stamp(created), (created - second) * 1000, self.tail(levelno, name)) + message
+
+    def stamp(self, created: float) -> str:
+        """The date and time of day of `created`, to the second, formatted once per second."""
+        second = int(created)
+        if second != self._stamp[0]:
+            self._stamp = (second, time.strftime(self.default_time_format, self.converter(created)))
+        return self._stamp[1]
+
+    def tail(self, levelno: int, name: str) -> str:
+        """What follows the time: `` INFO acme_sdk: ``, made once per level and logger."""
+        made = self._tails.get((levelno, name))
+        if made is None:
+            made = self._tails[(levelno, name)] = f" {logging.getLevelName(levelno)} {name}: "
+        return made
 
     def _asctime(self, created: float, msecs: float) -> str:
         second, stamp = self._stamp
@@ -87,6 +104,11 @@ class LineFormatter(logging.Formatter):
             self._stamp = (int(created), stamp)
         msec_format = self.default_msec_format
         return stamp if msec_format is None else msec_format % (stamp, msecs)
+
+
+HEAD_FORMAT: Final = "%s,%03d%s"
+"""How a line starts: `LineFormatter.stamp`, the milliseconds (``%03d`` truncates, as `LogRecord` does) and
+`LineFormatter.tail` (`logging.Formatter.default_msec_format`, then level and logger name)."""
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):
@@ -107,7 +129,11 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         self._queue_lock: threading.RLock = self.lock or threading.RLock()
         self._pending: list[str | _Deferred] = []
         self._closed = False
-        self._due = threading.Event()  # set while a batch waits for the flusher thread
+        # The flusher thread blocks on `_wake` (a bare lock, held while nothing is queued): releasing it costs
+        # one C call per batch, where `threading.Event` runs a condition variable in Python each time.
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._wake_sent = False  # released and not yet taken by the flusher: a second release would fail
         self._flusher: threading.Thread | None = None
         _live_handlers.add(self)
 
@@ -120,20 +146,29 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
 
-    def emit_message(self, name: str, levelno: int, message: Callable[..., str], args: tuple[object, ...]) -> None:
-        """Queue the line `emit` would write for a record from logger `name` made now, with the message
-        ``message(*args)``, without building the record: only when `direct_sink` returned this handler, so
-        nothing else would see it.
+    def emit_message(self, name: str, levelno: int, line: Callable[..., str], args: tuple[object, ...]) -> None:
+        """Queue the line `emit` would write for a record from logger `name` made now, without building the
+        record: only when `direct_sink` returned this handler, so nothing else would see it.
 
-        The message and the line are made when the batch is written, in one pass over the batch, which
-        costs less than making each as it comes; so `args` must be values that do not change.
+        ``line(stamp, msecs, tail, *args)`` makes the whole line: `HEAD_FORMAT` filled with its first three
+        arguments, then the message (one format per line, the template starting with `HEAD_FORMAT`). It
+        runs when the batch is written, in one pass over the batch, so `args` must be values that do not
+        change.
         """
-        deferred = (time.time(), levelno, name, message, args)
+        deferred = (time.time(), levelno, name, line, args)
         with self._queue_lock:
-            try:
-                self._queue(deferred, levelno)
-            except Exception:
-                _report_error()
+            pending = self._pending
+            pending.append(deferred)
+            if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
+                try:  # `_queue`'s usual case inlined: a batch starts
+                    self._start_batch()
+                except Exception:
+                    _report_error()
+            elif len(pending) >= MAX_PENDING_LINES or levelno >= logging.WARNING or self._closed:
+                try:
+                    self.flush()
+                except Exception:
+                    _report_error()
 
     def _queue(self, line: str | _Deferred, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
@@ -150,65 +185,88 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         try:
             if self._pending:
                 batch, self._pending = self._pending, []  # first: a failing write must not repeat the batch
-                lines = [line if isinstance(line, str) else self._render(line) for line in batch]
-                text = self.terminator.join(line for line in lines if line is not None)
+                text = self.terminator.join(self._lines(batch))
                 if text:
                     self.stream.write(text + self.terminator)
             super().flush()
         finally:
             self.release()
 
-    def _render(self, deferred: _Deferred) -> str | None:
-        """The line for an `emit_message` entry; None (reported) if it cannot be made, as `emit` drops a
-        record it cannot format, without losing the rest of the batch."""
-        created, levelno, name, message, args = deferred
-        try:
-            return self.line_formatter.line(created, levelno, name, message(*args))
-        except Exception:
-            _report_error()
-            return None
+    def _lines(self, batch: list[str | _Deferred]) -> list[str]:
+        """The batch's lines; an `emit_message` entry that cannot be made is reported and left out, as `emit`
+        drops a record it cannot format, without losing the rest of the batch."""
+        lines: list[str] = []
+        formatter = self.line_formatter
+        second, stamp = formatter._stamp  # the stamp cache read once per batch, not per line
+        tails = formatter._tails
+        for entry in batch:
+            if isinstance(entry, str):
+                lines.append(entry)
+                continue
+            created, levelno, name, line, args = entry
+            try:
+                if int(created) != second:
+                    stamp, second = formatter.stamp(created), int(created)
+                tail = tails.get((levelno, name)) or formatter.tail(levelno, name)
+                lines.append(line(stamp, (created - second) * 1000, tail, *args))
+            except Exception:
+                _report_error()
+        return lines
 
     def close(self) -> None:
         self.acquire()
         try:
             self._closed = True  # later records are written at once: no thread is left to do it
             self.flush()
-            self._due.set()  # lets the flusher thread see `_closed` and end
+            self._send_wake()  # lets the flusher thread see `_closed` and end
         finally:
             self.release()
         super().close()
 
     def _start_batch(self) -> None:
         """The first line of a batch was queued: wake the flusher thread, starting it if needed."""
-        flusher = self._flusher
-        if flusher is None or not flusher.is_alive():  # first use, or a forked child (threads don't fork)
+        if self._flusher is None:  # first use, or a forked child (`_after_fork_in_child`), or the thread ended
             flusher = threading.Thread(target=self._flush_when_due, name="sdk-log-flush", daemon=True)
             self._flusher = flusher
             try:
                 flusher.start()
             except RuntimeError:  # interpreter shutting down: no new threads, so write now
+                self._flusher = None
                 self.flush()
                 return
-        self._due.set()
+        self._send_wake()
+
+    def _send_wake(self) -> None:
+        """With the lock held: let the flusher thread run once (a wake already sent and not taken covers this
+        batch too: the thread writes whatever is queued when it wakes)."""
+        if not self._wake_sent:
+            self._wake_sent = True
+            self._wake.release()
 
     def _flush_when_due(self) -> None:
         """The flusher thread: sleep until a batch starts, wait `flush_interval_s`, write it."""
-        while not self._closed:
-            self._due.wait()
-            time.sleep(self.flush_interval_s)
-            self.acquire()
-            try:
-                self._due.clear()
-                self.flush()
-            except Exception:
-                _report_error()
-            finally:
-                self.release()
+        wake = self._wake
+        try:
+            while not self._closed:
+                wake.acquire()
+                time.sleep(self.flush_interval_s)
+                with self._queue_lock:
+                    self._wake_sent = False
+                    try:
+                        self.flush()
+                    except Exception:
+                        _report_error()
+        finally:
+            with self._queue_lock:
+                if self._flusher is threading.current_thread():
+                    self._flusher = None  # a later batch starts a new one (`_start_batch`)
 
     def _after_fork_in_child(self) -> None:
-        """The parent writes the lines queued at fork time; the child starts afresh (no thread, fresh event)."""
+        """The parent writes the lines queued at fork time; the child starts afresh (no thread, a fresh lock)."""
         self._pending.clear()
-        self._due = threading.Event()
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._wake_sent = False
         self._flusher = None
 
 

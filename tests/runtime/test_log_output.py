@@ -177,6 +177,19 @@ def test_lines_from_many_threads_are_written_once_each() -> None:
     assert sorted(messages) == sorted(f"w{w} n{n}" for w in range(6) for n in range(300))
 
 
+def test_a_batch_started_before_the_flusher_woke_is_still_written(capsys: pytest.CaptureFixture[str]) -> None:
+    """A batch written early (flush) and a new one started before the flusher thread took its wake-up: the
+    thread writes the new one when it wakes, and no second wake-up is sent (that would fail and be reported)."""
+    stream = io.StringIO()
+    handler = handler_on(stream, flush_interval_s=0.05)
+    handler.emit_line(made_line(handler, "first"), logging.INFO)
+    handler.flush()
+    handler.emit_line(made_line(handler, "second"), logging.INFO)
+    assert wait_for(lambda: stream.getvalue().endswith("second\n"))  # no flush() here: the thread wrote it
+    handler.close()
+    assert capsys.readouterr().err == ""
+
+
 class BrokenStream(io.StringIO):
     def write(self, text: str) -> int:
         raise OSError("disk full")

@@ -23,9 +23,9 @@ batch, so their output can appear before an INFO line logged slightly earlier; c
 right after a call (a test with ``capfd``) should call the handler's ``flush()`` first. A forked child drops
 the lines it inherited queued: the parent writes them. Handlers users attach themselves are not affected.
 
-A line may also come without a record (`emit_message`, used when `direct_sink` finds this handler is the
-only one a record would reach): its values are queued and the message and line are made when the batch
-is written, which costs less than making them one by one between requests.
+A line may also come without a record (`emit_line`, used when `direct_sink` finds this handler is the
+only one a record would reach): the caller makes the finished line, starting with `LineFormatter.parts`
+(the same time, level and logger name), in one format, and it is queued like the others.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import threading
 import time
 import traceback
 import weakref
-from collections.abc import Callable
 from typing import Final, TextIO
 
 __all__ = [
@@ -80,8 +79,16 @@ class LineFormatter(logging.Formatter):
 
     def line(self, created: float, levelno: int, name: str, message: str) -> str:
         """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
+        return HEAD_FORMAT % self.parts(created, levelno, name) + message
+
+    def parts(self, created: float, levelno: int, name: str) -> tuple[str, float, str]:
+        """What fills `HEAD_FORMAT` for a line made at `created`: `stamp`, the milliseconds, `tail`."""
         second = int(created)
-        return HEAD_FORMAT % (self.stamp(created), (created - second) * 1000, self.tail(levelno, name)) + message
+        cached_second, stamp = self._stamp
+        if second != cached_second:
+            stamp = self.stamp(created)
+        tail = self._tails.get((levelno, name)) or self.tail(levelno, name)
+        return stamp, (created - second) * 1000, tail
 
     def stamp(self, created: float) -> str:
         """The date and time of day of `created`, to the second, formatted once per second."""
@@ -122,12 +129,12 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
     def __init__(self, stream: TextIO, *, flush_interval_s: float = FLUSH_INTERVAL_S) -> None:
         super().__init__(stream)
         self.flush_interval_s = flush_interval_s
-        self.line_formatter = LineFormatter()  # also renders the lines `emit_message` queues
+        self.line_formatter = LineFormatter()  # also gives the start of the lines `emit_line` queues
         self.setFormatter(self.line_formatter)
-        # `emit_message` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
+        # `emit_line` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
         # per line); it is always set by now, and a forked child re-initialises it in place.
         self._queue_lock: threading.RLock = self.lock or threading.RLock()
-        self._pending: list[str | _Deferred] = []
+        self._pending: list[str] = []
         self._closed = False
         # The flusher thread blocks on `_wake` (a bare lock, held while nothing is queued): releasing it costs
         # one C call per batch, where `threading.Event` runs a condition variable in Python each time.
@@ -146,19 +153,13 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
 
-    def emit_message(self, name: str, levelno: int, line: Callable[..., str], args: tuple[object, ...]) -> None:
-        """Queue the line `emit` would write for a record from logger `name` made now, without building the
-        record: only when `direct_sink` returned this handler, so nothing else would see it.
-
-        ``line(stamp, msecs, tail, *args)`` makes the whole line: `HEAD_FORMAT` filled with its first three
-        arguments, then the message (one format per line, the template starting with `HEAD_FORMAT`). It
-        runs when the batch is written, in one pass over the batch, so `args` must be values that do not
-        change.
-        """
-        deferred = (time.time(), levelno, name, line, args)
+    def emit_line(self, line: str, levelno: int) -> None:
+        """Queue `line`, what `emit` would write for a record of `levelno` made now, without the record: only
+        when `direct_sink` returned this handler, so nothing else would see it. The line starts with
+        `HEAD_FORMAT` filled with `LineFormatter.parts` (the caller makes the whole line in one format)."""
         with self._queue_lock:
             pending = self._pending
-            pending.append(deferred)
+            pending.append(line)
             if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
                 try:  # `_queue`'s usual case inlined: a batch starts
                     self._start_batch()
@@ -170,7 +171,7 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
                 except Exception:
                     _report_error()
 
-    def _queue(self, line: str | _Deferred, levelno: int) -> None:
+    def _queue(self, line: str, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
         pending = self._pending
         pending.append(line)
@@ -185,33 +186,12 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         try:
             if self._pending:
                 batch, self._pending = self._pending, []  # first: a failing write must not repeat the batch
-                text = self.terminator.join(self._lines(batch))
+                text = self.terminator.join(batch)
                 if text:
                     self.stream.write(text + self.terminator)
             super().flush()
         finally:
             self.release()
-
-    def _lines(self, batch: list[str | _Deferred]) -> list[str]:
-        """The batch's lines; an `emit_message` entry that cannot be made is reported and left out, as `emit`
-        drops a record it cannot format, without losing the rest of the batch."""
-        lines: list[str] = []
-        formatter = self.line_formatter
-        second, stamp = formatter._stamp  # the stamp cache read once per batch, not per line
-        tails = formatter._tails
-        for entry in batch:
-            if isinstance(entry, str):
-                lines.append(entry)
-                continue
-            created, levelno, name, line, args = entry
-            try:
-                if int(created) != second:
-                    stamp, second = formatter.stamp(created), int(created)
-                tail = tails.get((levelno, name)) or formatter.tail(levelno, name)
-                lines.append(line(stamp, (created - second) * 1000, tail, *args))
-            except Exception:
-                _report_error()
-        return lines
 
     def close(self) -> None:
         self.acquire()
@@ -270,14 +250,10 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         self._flusher = None
 
 
-_Deferred = tuple[float, int, str, Callable[..., str], tuple[object, ...]]
-"""A line queued by `emit_message`: (created, levelno, logger name, message function, its arguments)."""
-
-
 def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler | None:
     """The runtime's handler if it is the only handler a `levelno` record from `logger` would reach, and
     nothing else could see or change that record on its way (no filters, the standard record factory and
-    logger class). The caller can then queue the line with `emit_message` and skip building the record,
+    logger class). The caller can then queue the line with `emit_line` and skip building the record,
     which no one could observe; the caller has already checked `logger.isEnabledFor(levelno)`.
     """
     if type(logger) is not logging.Logger or logger.filters or logger.disabled:
@@ -293,7 +269,7 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
             if sink is not None or type(handler) is not BatchingStreamHandler:
                 return None
             if handler.filters or handler.formatter is not handler.line_formatter:
-                return None  # then `emit_message` would not write what `emit` writes
+                return None  # then `emit_line` would not write what `emit` writes
             sink = handler
         current = current.parent if current.propagate else None
     return sink

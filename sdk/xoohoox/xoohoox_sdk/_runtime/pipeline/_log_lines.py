@@ -4,7 +4,7 @@ bodies, all redacted (`_redaction.py`). `_logging.py` decides when they are made
 
 The INFO record is made with `Logger.makeRecord` and handed to `Logger.handle` by `log_info`, which is
 what its ``pathname``, ``lineno`` and ``funcName`` name; when only the runtime's own handler would see it,
-no record is made and the handler gets the values to make the line with its batch (`_log_output.py`).
+no record is made: the line is made at once, in one format, and queued (`_log_output.py`).
 DEBUG bodies are captured as the caller reads them (`_BodyTap` on the response stream), so streaming
 still works.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 
 from ..core import httpx
@@ -25,27 +26,6 @@ __all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
 _INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
 _INFO_LINE = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s)"
 _INFO_LINE_WITH_ID = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s, request id %s)"
-
-
-def _info_line(
-    stamp: str,
-    msecs: float,
-    tail: str,
-    redaction: Redaction,
-    method: str,
-    url: httpx.URL,
-    status: int,
-    duration_ms: float,
-    attempt: object,
-    headers: httpx.Headers,
-) -> str:
-    """The INFO line, made when our handler writes its batch (`BatchingStreamHandler.emit_message`): one
-    format, and the response's headers read once, by then often with their encoding already found."""
-    request_id = request_id_in(headers)
-    target = redaction.target(url)
-    if request_id:
-        return _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
-    return _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
 
 
 def _id_suffix(request_id: str | None) -> str:
@@ -137,17 +117,22 @@ def log_info(
     start: float,
     now: float,
 ) -> None:
-    """The INFO line. Queued straight to our handler when nothing else would see the record (`direct_sink`):
-    the values only, the message is made with the batch. Else a record is built and handed to the logger,
-    which skips only the stack walk `Logger.info` does."""
+    """The INFO line. Made and queued straight to our handler when nothing else would see the record
+    (`direct_sink`); else a record is built and handed to the logger, which skips only the stack walk
+    `Logger.info` does. The request id is read with one `Headers.get` per known name (usually one)."""
     duration_ms = (now - start) * 1000.0
     status, attempt = response.status_code, request.extensions.get("sdk.attempt", 1)
-    sink = direct_sink(logger, logging.INFO)
-    if sink is not None:  # the headers object, not the response: a queued line must not hold a body
-        values = (redaction, request.method, request.url, status, duration_ms, attempt, response.headers)
-        sink.emit_message(logger.name, logging.INFO, _info_line, values)
-        return
     target, request_id = redaction.target(request.url), request_id_in(response.headers)
+    sink = direct_sink(logger, logging.INFO)
+    if sink is not None:  # no record, no message apart from the line
+        stamp, msecs, tail = sink.line_formatter.parts(time.time(), logging.INFO, logger.name)
+        if request_id:
+            values = (stamp, msecs, tail, request.method, target, status, duration_ms, attempt, request_id)
+            sink.emit_line(_INFO_LINE_WITH_ID % values, logging.INFO)
+        else:
+            values = (stamp, msecs, tail, request.method, target, status, duration_ms, attempt)
+            sink.emit_line(_INFO_LINE % values, logging.INFO)
+        return
     args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
     extra = _attributes(request, target, status, duration_ms, request_id)
     path, line, function = _INFO_SITE

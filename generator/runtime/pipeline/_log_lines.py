@@ -125,17 +125,19 @@ def log_info(
     sink = direct_sink(logger, logging.INFO)
     if sink is not None:  # no record, no message apart from the line
         stamp, msecs, tail = sink.line_formatter.parts(time.time(), logging.INFO, logger.name)
+        method = request.method
         if request_id:
-            values = (stamp, msecs, tail, request.method, target, status, duration_ms, attempt, request_id)
-            sink.emit_line(_INFO_LINE_WITH_ID % values, logging.INFO)
+            line = _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
         else:
-            values = (stamp, msecs, tail, request.method, target, status, duration_ms, attempt)
-            sink.emit_line(_INFO_LINE % values, logging.INFO)
+            line = _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
+        sink.emit_line(line, logging.INFO)
         return
     args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
     extra = _attributes(request, target, status, duration_ms, request_id)
-    path, line, function = _INFO_SITE
-    logger.handle(logger.makeRecord(logger.name, logging.INFO, path, line, _INFO_MESSAGE, args, None, function, extra))
+    path, lineno, function = _INFO_SITE
+    logger.handle(
+        logger.makeRecord(logger.name, logging.INFO, path, lineno, _INFO_MESSAGE, args, None, function, extra)
+    )
 
 
 _INFO_SITE = (log_info.__code__.co_filename, log_info.__code__.co_firstlineno, log_info.__name__)

@@ -10,11 +10,11 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from runtime.pipeline._log_output import (
+    HEAD_FORMAT,
     LINE_FORMAT,
     MAX_PENDING_LINES,
     BatchingStreamHandler,
@@ -34,9 +34,9 @@ def record(msg: str, *args: object, level: int = logging.INFO, created: float | 
     return made
 
 
-def percent(template: str) -> Callable[..., str]:
-    """A message function for `emit_message`: the template filled in as a record's message would be."""
-    return lambda *args: template % args
+def made_line(handler: BatchingStreamHandler, template: str, *args: object) -> str:
+    """A line as `log_info` makes it for `emit_line`: the head's parts, then the template filled in."""
+    return HEAD_FORMAT % handler.line_formatter.parts(time.time(), logging.INFO, "acme_sdk") + template % args
 
 
 def handler_on(stream: io.StringIO, flush_interval_s: float = SLOW_S) -> BatchingStreamHandler:
@@ -134,27 +134,25 @@ def test_flush_and_close_write_everything_and_later_lines_go_at_once() -> None:
     assert stream.getvalue().endswith("after close\n")
 
 
-def test_emit_message_writes_what_emit_writes() -> None:
-    """A line queued without a record renders its message at write time, identical to the record's line."""
+def test_emit_line_writes_what_emit_writes() -> None:
+    """A line queued without a record, made from `LineFormatter.parts`, is identical to the record's line."""
     stream = io.StringIO()
     handler = handler_on(stream)
-    handler.emit_message("acme_sdk", logging.INFO, percent("%s %s -> %d in %.1f ms"), ("GET", "/v1/pets", 200, 1.25))
+    handler.emit_line(made_line(handler, "%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25), logging.INFO)
     handler.handle(record("%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25))
     handler.close()
     direct, standard = stream.getvalue().splitlines()
     assert direct[23:] == standard[23:] == " INFO acme_sdk: GET /v1/pets -> 200 in 1.2 ms"  # after the time
 
 
-def test_a_line_that_cannot_be_made_is_dropped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A queued line whose message fails is reported and dropped; the rest of its batch is written."""
-    monkeypatch.setattr(logging, "raiseExceptions", False)
-    stream = io.StringIO()
-    handler = handler_on(stream)
-    handler.emit_message("acme_sdk", logging.INFO, percent("before"), ())
-    handler.emit_message("acme_sdk", logging.INFO, percent("%d"), ("not a number",))
-    handler.emit_message("acme_sdk", logging.INFO, percent("after"), ())
-    handler.close()
-    assert [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()] == ["before", "after"]
+@pytest.mark.parametrize("created", [1_700_000_000.0, 1_700_000_000.9995, 1_800_000_059.5])
+def test_parts_fill_the_head_as_the_standard_formatter(created: float) -> None:
+    """`HEAD_FORMAT % parts(...)` is the start of the standard formatter's line, milliseconds truncated."""
+    ours, standard = LineFormatter(), logging.Formatter(LINE_FORMAT)
+    assert (
+        standard.format(record("m", created=created))
+        == HEAD_FORMAT % ours.parts(created, logging.INFO, "acme_sdk") + "m"
+    )
 
 
 def test_lines_from_many_threads_are_written_once_each() -> None:
@@ -167,7 +165,7 @@ def test_lines_from_many_threads_are_written_once_each() -> None:
             if n % 2:
                 handler.handle(record("w%d n%d", worker, n))
             else:
-                handler.emit_message("acme_sdk", logging.INFO, percent("w%d n%d"), (worker, n))
+                handler.emit_line(made_line(handler, "w%d n%d", worker, n), logging.INFO)
 
     threads = [threading.Thread(target=work, args=(worker,)) for worker in range(6)]
     for thread in threads:
@@ -177,6 +175,19 @@ def test_lines_from_many_threads_are_written_once_each() -> None:
     handler.close()
     messages = [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()]
     assert sorted(messages) == sorted(f"w{w} n{n}" for w in range(6) for n in range(300))
+
+
+def test_a_batch_started_before_the_flusher_woke_is_still_written(capsys: pytest.CaptureFixture[str]) -> None:
+    """A batch written early (flush) and a new one started before the flusher thread took its wake-up: the
+    thread writes the new one when it wakes, and no second wake-up is sent (that would fail and be reported)."""
+    stream = io.StringIO()
+    handler = handler_on(stream, flush_interval_s=0.05)
+    handler.emit_line(made_line(handler, "first"), logging.INFO)
+    handler.flush()
+    handler.emit_line(made_line(handler, "second"), logging.INFO)
+    assert wait_for(lambda: stream.getvalue().endswith("second\n"))  # no flush() here: the thread wrote it
+    handler.close()
+    assert capsys.readouterr().err == ""
 
 
 class BrokenStream(io.StringIO):
@@ -191,7 +202,7 @@ def test_a_failing_stream_never_breaks_the_caller(monkeypatch: pytest.MonkeyPatc
     handler.handle(record("queued"))
     handler.handle(record("bad", level=logging.ERROR))
     for _ in range(MAX_PENDING_LINES + 1):
-        handler.emit_message("acme_sdk", logging.INFO, percent("x"), ())
+        handler.emit_line(made_line(handler, "x"), logging.INFO)
     assert wait_for(lambda: handler._pending == [])  # the flusher thread met the error too; nothing is retried
     handler.close()
 

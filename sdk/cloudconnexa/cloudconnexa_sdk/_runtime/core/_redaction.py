@@ -142,10 +142,12 @@ class Redaction:
         Path and query are shown as sent, still percent-encoded, so no control character (a path parameter
         holding a newline, say) reaches a log line; a parameter without ``=`` counts as a value.
         """
-        path = url.raw_path.partition(b"?")[0].decode("ascii", "replace")
-        query = url.query
+        raw = url.raw_path  # path and query as sent, one property read
+        if b"?" not in raw:
+            return raw.decode("ascii", "replace")  # no query, nothing to redact: the usual INFO line
+        path, _, query = raw.partition(b"?")
         if not query:
-            return path
+            return path.decode("ascii", "replace")
         shown = []
         for pair in query.decode("ascii", "replace").split("&"):
             key, equals, value = pair.partition("=")
@@ -153,7 +155,7 @@ class Redaction:
                 shown.append(pair if self._safe_key(unquote_plus(pair)) else REDACTED)
             else:
                 shown.append(f"{key}={value if self._safe_key(unquote_plus(key)) else REDACTED}")
-        return f"{path}?{'&'.join(shown)}"
+        return f"{path.decode('ascii', 'replace')}?{'&'.join(shown)}"
 
     def _safe_key(self, key: str) -> bool:
         return key in self.safe_query_keys and not self.is_secret_field(key)

@@ -29,6 +29,7 @@ __all__ = [
     "id_part",
     "parse_body",
     "redact_url",
+    "request_id_in",
     "scrubbed",
     "server_now",
     "truncate",
@@ -46,8 +47,14 @@ def redact_url(url: httpx.URL | str) -> str:
 
 def find_request_id(response: httpx.Response) -> str | None:
     """The server's id for this exchange, for support tickets."""
+    return request_id_in(response.headers)
+
+
+def request_id_in(headers: httpx.Headers) -> str | None:
+    """The first of `REQUEST_ID_HEADERS` with a value in a response's `headers` (the log lines read it
+    without holding the response)."""
     for name in REQUEST_ID_HEADERS:
-        value: str | None = response.headers.get(name)
+        value: str | None = headers.get(name)
         if value:
             return value
     return None

@@ -4,7 +4,7 @@ bodies, all redacted (`_redaction.py`). `_logging.py` decides when they are made
 
 The INFO record is made with `Logger.makeRecord` and handed to `Logger.handle` by `log_info`, which is
 what its ``pathname``, ``lineno`` and ``funcName`` name; when only the runtime's own handler would see it,
-no record is made and the handler gets the values to make the line with its batch (`_log_output.py`).
+no record is made: the line is made at once, in one format, and queued (`_log_output.py`).
 DEBUG bodies are captured as the caller reads them (`_BodyTap` on the response stream), so streaming
 still works.
 """
@@ -13,55 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterator
 
 from ..core import httpx
-from ..core._defaults import REQUEST_ID_HEADERS
+from ..core._exchange import request_id_in
 from ..core._redaction import Redaction, scrub
-from ._log_output import direct_sink
+from ._log_output import HEAD_FORMAT, direct_sink
 
 __all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
 
 _INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
-_REQUEST_ID_NAMES = tuple(name.lower().encode("ascii") for name in REQUEST_ID_HEADERS)
-_IS_REQUEST_ID_NAME = frozenset(_REQUEST_ID_NAMES)
-
-
-def _request_id(raw_headers: list[tuple[bytes, bytes]]) -> str | None:
-    """The first of `REQUEST_ID_HEADERS` with a value, as `Headers.get` gives it (repeats joined with ", ",
-    ASCII or else UTF-8 or else Latin-1), read in one pass: each `Headers.get` decodes every header."""
-    found = [(key, value) for name, value in raw_headers if (key := name.lower()) in _IS_REQUEST_ID_NAME]
-    if len(found) == 1:  # the usual answer: one such header, nothing to rank or join
-        return _decoded(found[0][1])
-    for wanted in _REQUEST_ID_NAMES if found else ():
-        value = b", ".join(value for name, value in found if name == wanted)
-        if value:
-            return _decoded(value)
-    return None
-
-
-def _decoded(value: bytes) -> str | None:
-    if not value:
-        return None
-    try:
-        return value.decode("utf-8")  # ASCII is UTF-8
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
-
-
-def _info_message(
-    redaction: Redaction,
-    method: str,
-    url: httpx.URL,
-    status: int,
-    duration_ms: float,
-    attempt: object,
-    raw_headers: list[tuple[bytes, bytes]],
-) -> str:
-    """The INFO line's message, made from the attempt's values when our handler writes its batch."""
-    request_id = _request_id(raw_headers)
-    suffix = f", request id {request_id}" if request_id else ""  # `_id_suffix`, inlined: this runs per line
-    return _INFO_MESSAGE % (method, redaction.target(url), status, duration_ms, attempt, suffix)
+_INFO_LINE = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s)"
+_INFO_LINE_WITH_ID = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s, request id %s)"
 
 
 def _id_suffix(request_id: str | None) -> str:
@@ -153,21 +117,28 @@ def log_info(
     start: float,
     now: float,
 ) -> None:
-    """The INFO line. Queued straight to our handler when nothing else would see the record (`direct_sink`):
-    the values only, the message is made with the batch. Else a record is built and handed to the logger,
-    which skips only the stack walk `Logger.info` does."""
+    """The INFO line. Made and queued straight to our handler when nothing else would see the record
+    (`direct_sink`); else a record is built and handed to the logger, which skips only the stack walk
+    `Logger.info` does. The request id is read with one `Headers.get` per known name (usually one)."""
     duration_ms = (now - start) * 1000.0
     status, attempt = response.status_code, request.extensions.get("sdk.attempt", 1)
+    target, request_id = redaction.target(request.url), request_id_in(response.headers)
     sink = direct_sink(logger, logging.INFO)
-    if sink is not None:
-        values = (redaction, request.method, request.url, status, duration_ms, attempt, response.headers.raw)
-        sink.emit_message(logger.name, logging.INFO, _info_message, values)
+    if sink is not None:  # no record, no message apart from the line
+        stamp, msecs, tail = sink.line_formatter.parts(time.time(), logging.INFO, logger.name)
+        method = request.method
+        if request_id:
+            line = _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
+        else:
+            line = _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
+        sink.emit_line(line, logging.INFO)
         return
-    target, request_id = redaction.target(request.url), _request_id(response.headers.raw)
     args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
     extra = _attributes(request, target, status, duration_ms, request_id)
-    path, line, function = _INFO_SITE
-    logger.handle(logger.makeRecord(logger.name, logging.INFO, path, line, _INFO_MESSAGE, args, None, function, extra))
+    path, lineno, function = _INFO_SITE
+    logger.handle(
+        logger.makeRecord(logger.name, logging.INFO, path, lineno, _INFO_MESSAGE, args, None, function, extra)
+    )
 
 
 _INFO_SITE = (log_info.__code__.co_filename, log_info.__code__.co_firstlineno, log_info.__name__)

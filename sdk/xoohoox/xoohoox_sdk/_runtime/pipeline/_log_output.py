@@ -23,24 +23,25 @@ batch, so their output can appear before an INFO line logged slightly earlier; c
 right after a call (a test with ``capfd``) should call the handler's ``flush()`` first. A forked child drops
 the lines it inherited queued: the parent writes them. Handlers users attach themselves are not affected.
 
-A line may also come without a record (`emit_message`, used when `direct_sink` finds this handler is the
-only one a record would reach): its values are queued and the message and line are made when the batch
-is written, which costs less than making them one by one between requests.
+A line may also come without a record (`emit_line`, used when `direct_sink` finds this handler is the
+only one a record would reach): the caller makes the finished line, starting with `LineFormatter.parts`
+(the same time, level and logger name), in one format, and it is queued like the others.
 """
 
 from __future__ import annotations
 
+import _thread
 import logging
 import os
 import threading
 import time
 import traceback
 import weakref
-from collections.abc import Callable
 from typing import Final, TextIO
 
 __all__ = [
     "FLUSH_INTERVAL_S",
+    "HEAD_FORMAT",
     "LINE_FORMAT",
     "MAX_PENDING_LINES",
     "BatchingStreamHandler",
@@ -62,6 +63,7 @@ class LineFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(LINE_FORMAT)
         self._stamp: tuple[int, str] = (-1, "")  # (whole second, its formatted stamp), swapped as one
+        self._tails: dict[tuple[int, str], str] = {}  # (level, logger name) -> " INFO acme_sdk: "
 
     def format(self, record: logging.LogRecord) -> str:
         if record.exc_info or record.exc_text or record.stack_info:
@@ -77,8 +79,30 @@ class LineFormatter(logging.Formatter):
 
     def line(self, created: float, levelno: int, name: str, message: str) -> str:
         """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
-        msecs = int((created - int(created)) * 1000) + 0.0  # as `LogRecord` computes it
-        return f"{self._asctime(created, msecs)} {logging.getLevelName(levelno)} {name}: {message}"
+        return HEAD_FORMAT % self.parts(created, levelno, name) + message
+
+    def parts(self, created: float, levelno: int, name: str) -> tuple[str, float, str]:
+        """What fills `HEAD_FORMAT` for a line made at `created`: `stamp`, the milliseconds, `tail`."""
+        second = int(created)
+        cached_second, stamp = self._stamp
+        if second != cached_second:
+            stamp = self.stamp(created)
+        tail = self._tails.get((levelno, name)) or self.tail(levelno, name)
+        return stamp, (created - second) * 1000, tail
+
+    def stamp(self, created: float) -> str:
+        """The date and time of day of `created`, to the second, formatted once per second."""
+        second = int(created)
+        if second != self._stamp[0]:
+            self._stamp = (second, time.strftime(self.default_time_format, self.converter(created)))
+        return self._stamp[1]
+
+    def tail(self, levelno: int, name: str) -> str:
+        """What follows the time: `` INFO acme_sdk: ``, made once per level and logger."""
+        made = self._tails.get((levelno, name))
+        if made is None:
+            made = self._tails[(levelno, name)] = f" {logging.getLevelName(levelno)} {name}: "
+        return made
 
     def _asctime(self, created: float, msecs: float) -> str:
         second, stamp = self._stamp
@@ -87,6 +111,11 @@ class LineFormatter(logging.Formatter):
             self._stamp = (int(created), stamp)
         msec_format = self.default_msec_format
         return stamp if msec_format is None else msec_format % (stamp, msecs)
+
+
+HEAD_FORMAT: Final = "%s,%03d%s"
+"""How a line starts: `LineFormatter.stamp`, the milliseconds (``%03d`` truncates, as `LogRecord` does) and
+`LineFormatter.tail` (`logging.Formatter.default_msec_format`, then level and logger name)."""
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):
@@ -100,14 +129,18 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
     def __init__(self, stream: TextIO, *, flush_interval_s: float = FLUSH_INTERVAL_S) -> None:
         super().__init__(stream)
         self.flush_interval_s = flush_interval_s
-        self.line_formatter = LineFormatter()  # also renders the lines `emit_message` queues
+        self.line_formatter = LineFormatter()  # also gives the start of the lines `emit_line` queues
         self.setFormatter(self.line_formatter)
-        # `emit_message` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
+        # `emit_line` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
         # per line); it is always set by now, and a forked child re-initialises it in place.
         self._queue_lock: threading.RLock = self.lock or threading.RLock()
-        self._pending: list[str | _Deferred] = []
+        self._pending: list[str] = []
         self._closed = False
-        self._due = threading.Event()  # set while a batch waits for the flusher thread
+        # The flusher thread blocks on `_wake` (a bare lock, held while nothing is queued): releasing it costs
+        # one C call per batch, where `threading.Event` runs a condition variable in Python each time.
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._wake_sent = False  # released and not yet taken by the flusher: a second release would fail
         self._flusher: threading.Thread | None = None
         _live_handlers.add(self)
 
@@ -120,22 +153,25 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
 
-    def emit_message(self, name: str, levelno: int, message: Callable[..., str], args: tuple[object, ...]) -> None:
-        """Queue the line `emit` would write for a record from logger `name` made now, with the message
-        ``message(*args)``, without building the record: only when `direct_sink` returned this handler, so
-        nothing else would see it.
-
-        The message and the line are made when the batch is written, in one pass over the batch, which
-        costs less than making each as it comes; so `args` must be values that do not change.
-        """
-        deferred = (time.time(), levelno, name, message, args)
+    def emit_line(self, line: str, levelno: int) -> None:
+        """Queue `line`, what `emit` would write for a record of `levelno` made now, without the record: only
+        when `direct_sink` returned this handler, so nothing else would see it. The line starts with
+        `HEAD_FORMAT` filled with `LineFormatter.parts` (the caller makes the whole line in one format)."""
         with self._queue_lock:
-            try:
-                self._queue(deferred, levelno)
-            except Exception:
-                _report_error()
+            pending = self._pending
+            pending.append(line)
+            if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
+                try:  # `_queue`'s usual case inlined: a batch starts
+                    self._start_batch()
+                except Exception:
+                    _report_error()
+            elif len(pending) >= MAX_PENDING_LINES or levelno >= logging.WARNING or self._closed:
+                try:
+                    self.flush()
+                except Exception:
+                    _report_error()
 
-    def _queue(self, line: str | _Deferred, levelno: int) -> None:
+    def _queue(self, line: str, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
         pending = self._pending
         pending.append(line)
@@ -150,76 +186,74 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         try:
             if self._pending:
                 batch, self._pending = self._pending, []  # first: a failing write must not repeat the batch
-                lines = [line if isinstance(line, str) else self._render(line) for line in batch]
-                text = self.terminator.join(line for line in lines if line is not None)
+                text = self.terminator.join(batch)
                 if text:
                     self.stream.write(text + self.terminator)
             super().flush()
         finally:
             self.release()
 
-    def _render(self, deferred: _Deferred) -> str | None:
-        """The line for an `emit_message` entry; None (reported) if it cannot be made, as `emit` drops a
-        record it cannot format, without losing the rest of the batch."""
-        created, levelno, name, message, args = deferred
-        try:
-            return self.line_formatter.line(created, levelno, name, message(*args))
-        except Exception:
-            _report_error()
-            return None
-
     def close(self) -> None:
         self.acquire()
         try:
             self._closed = True  # later records are written at once: no thread is left to do it
             self.flush()
-            self._due.set()  # lets the flusher thread see `_closed` and end
+            self._send_wake()  # lets the flusher thread see `_closed` and end
         finally:
             self.release()
         super().close()
 
     def _start_batch(self) -> None:
         """The first line of a batch was queued: wake the flusher thread, starting it if needed."""
-        flusher = self._flusher
-        if flusher is None or not flusher.is_alive():  # first use, or a forked child (threads don't fork)
+        if self._flusher is None:  # first use, or a forked child (`_after_fork_in_child`), or the thread ended
             flusher = threading.Thread(target=self._flush_when_due, name="sdk-log-flush", daemon=True)
             self._flusher = flusher
             try:
                 flusher.start()
             except RuntimeError:  # interpreter shutting down: no new threads, so write now
+                self._flusher = None
                 self.flush()
                 return
-        self._due.set()
+        self._send_wake()
+
+    def _send_wake(self) -> None:
+        """With the lock held: let the flusher thread run once (a wake already sent and not taken covers this
+        batch too: the thread writes whatever is queued when it wakes)."""
+        if not self._wake_sent:
+            self._wake_sent = True
+            self._wake.release()
 
     def _flush_when_due(self) -> None:
         """The flusher thread: sleep until a batch starts, wait `flush_interval_s`, write it."""
-        while not self._closed:
-            self._due.wait()
-            time.sleep(self.flush_interval_s)
-            self.acquire()
-            try:
-                self._due.clear()
-                self.flush()
-            except Exception:
-                _report_error()
-            finally:
-                self.release()
+        wake = self._wake
+        try:
+            while not self._closed:
+                wake.acquire()
+                time.sleep(self.flush_interval_s)
+                with self._queue_lock:
+                    self._wake_sent = False
+                    try:
+                        self.flush()
+                    except Exception:
+                        _report_error()
+        finally:
+            with self._queue_lock:
+                if self._flusher is threading.current_thread():
+                    self._flusher = None  # a later batch starts a new one (`_start_batch`)
 
     def _after_fork_in_child(self) -> None:
-        """The parent writes the lines queued at fork time; the child starts afresh (no thread, fresh event)."""
+        """The parent writes the lines queued at fork time; the child starts afresh (no thread, a fresh lock)."""
         self._pending.clear()
-        self._due = threading.Event()
+        self._wake = _thread.allocate_lock()
+        self._wake.acquire()
+        self._wake_sent = False
         self._flusher = None
-
-
-_Deferred = tuple[float, int, str, Callable[..., str], tuple[object, ...]]
-"""A line queued by `emit_message`: (created, levelno, logger name, message function, its arguments)."""
 
 
 def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler | None:
     """The runtime's handler if it is the only handler a `levelno` record from `logger` would reach, and
     nothing else could see or change that record on its way (no filters, the standard record factory and
-    logger class). The caller can then queue the line with `emit_message` and skip building the record,
+    logger class). The caller can then queue the line with `emit_line` and skip building the record,
     which no one could observe; the caller has already checked `logger.isEnabledFor(levelno)`.
     """
     if type(logger) is not logging.Logger or logger.filters or logger.disabled:
@@ -235,7 +269,7 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
             if sink is not None or type(handler) is not BatchingStreamHandler:
                 return None
             if handler.filters or handler.formatter is not handler.line_formatter:
-                return None  # then `emit_message` would not write what `emit` writes
+                return None  # then `emit_line` would not write what `emit` writes
             sink = handler
         current = current.parent if current.propagate else None
     return sink

@@ -172,4 +172,9 @@ extensions.configureExtensionsUserProvided = function configureExtensionsUserPro
   return ownConfigure(faker === undefined ? {} : { 'x-json-schema-faker': faker }, options);
 };
 
-module.exports = { bundledOperations, expandedSize, inlineRefs };
+// For tests/mock/test_prism_large_spec.py: whether Prism would read `spec` the bundled way.
+function takesBundledPath(spec) {
+  return largeDocument(spec) !== null;
+}
+
+module.exports = { takesBundledPath };

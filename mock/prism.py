@@ -157,7 +157,9 @@ class PrismServer:
                 f"(`lsof -i :{self.port}`) or choose another port"
             )
         env = dict(os.environ)
-        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH} --require {LARGE_SPEC}".strip()
+        env["NODE_OPTIONS"] = (
+            f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH} --require {LARGE_SPEC}".strip()
+        )
         env["PRISM_BASE_PATHS"] = ",".join(server_base_paths(self.spec))
         shape = _spec_error_shape(self.spec)
         if shape is not None:

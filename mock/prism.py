@@ -29,6 +29,7 @@ MOCK_DIR = Path(__file__).resolve().parent
 PRISM_BIN = MOCK_DIR / "node_modules" / ".bin" / "prism"
 HARDENING = MOCK_DIR / "prism-hardening.cjs"
 BASE_PATH = MOCK_DIR / "prism-base-path.cjs"  # serves the spec's server base paths too (see the file)
+LARGE_SPEC = MOCK_DIR / "prism-large-spec.cjs"  # a spec Prism would expand without end still starts (see the file)
 LOOPBACK = "127.0.0.1"
 # Prism in proxy mode logs only warnings and errors (the violations): at its default `info` it writes
 # several lines per exchange and parses each back (jsonrepair, JSON.parse) to pretty-print it, about a
@@ -156,7 +157,9 @@ class PrismServer:
                 f"(`lsof -i :{self.port}`) or choose another port"
             )
         env = dict(os.environ)
-        env["NODE_OPTIONS"] = f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH}".strip()
+        env["NODE_OPTIONS"] = (
+            f"{env.get('NODE_OPTIONS', '')} --require {HARDENING} --require {BASE_PATH} --require {LARGE_SPEC}".strip()
+        )
         env["PRISM_BASE_PATHS"] = ",".join(server_base_paths(self.spec))
         shape = _spec_error_shape(self.spec)
         if shape is not None:

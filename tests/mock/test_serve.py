@@ -244,8 +244,26 @@ def test_make_mock_serves_with_state_by_default() -> None:
         assert httpx.get(url, headers=auth, timeout=30).json()["confidence_threshold"] == 0.7
         assert httpx.get(f"http://{LOOPBACK}:{api_port}/_mock/state", timeout=10).status_code == 200
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        _interrupt_and_reap(process)
+
+
+def _interrupt_and_reap(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C, as a user stops `make mock`; its Prisms are stopped in turn (SIGTERM, then SIGKILL after 5 s
+    each), which on a loaded 2-core CI machine can take a while. If it still runs after a minute, SIGTERM
+    and then SIGKILL, so no mock outlives the test, and the failure says what it printed while stopping."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
         process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    said = process.stdout.read() if process.stdout is not None else ""
+    raise AssertionError(f"mock.serve did not stop within 60 s of Ctrl-C; it printed: {said[-2000:]}")
 
 
 @pytest.mark.prism

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 import httpx
 
-from generator.spec_walk import load, resolve, split_pointer
+from generator.spec_walk import follow_ref_or, load
 from mock.prism import MockError, PrismServer, free_port
 from tests.corpus.corpus import CACHE, CorpusSpec, chosen_specs, extract
 
@@ -43,14 +43,8 @@ class MockOutcome:
 
 
 def _deref(document: Any, node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#") and seen < 20:
-        try:
-            node = resolve(document, split_pointer(node["$ref"]))
-        except KeyError:
-            return {}
-        seen += 1
-    return node
+    """`node` with its local `$ref` chain followed by the shared reader; {} for a broken or looping chain."""
+    return follow_ref_or(document, node, {})
 
 
 def _sample(document: Any, parameter: Mapping[str, Any]) -> str:

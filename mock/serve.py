@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_all)
+    # Python leaves SIGINT ignored when it started ignored (a shell's background job, `nohup`, some CI
+    # runners), and then Ctrl-C or `kill -INT` would never stop the mocks: handle it explicitly.
+    signal.signal(signal.SIGINT, stop_all)
     sockets: list[ThreadedWebSocketMock] = []
     served: dict[str, Path] = {}  # the spec version each living mock's state comes from
     try:

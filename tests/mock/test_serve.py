@@ -232,6 +232,8 @@ def test_make_mock_serves_with_state_by_default() -> None:
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         start_new_session=True,
+        # started as a background job is, with SIGINT ignored: Ctrl-C must stop it all the same
+        preexec_fn=_ignore_sigint,
     )
     try:
         assert process.stdout is not None
@@ -247,10 +249,14 @@ def test_make_mock_serves_with_state_by_default() -> None:
         _interrupt_and_reap(process)
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _interrupt_and_reap(process: subprocess.Popen[str]) -> None:
-    """Ctrl-C, as a user stops `make mock`; its Prisms are stopped in turn (SIGTERM, then SIGKILL after 5 s
-    each), which on a loaded 2-core CI machine can take a while. If it still runs after a minute, SIGTERM
-    and then SIGKILL, so no mock outlives the test, and the failure says what it printed while stopping."""
+    """Ctrl-C, as a user stops `make mock` (also when this test run was started with SIGINT ignored, as a
+    background job is: mock.serve handles SIGINT itself). If it still runs after a minute, SIGTERM and then
+    SIGKILL, so no mock outlives the test, and the failure says what it printed while stopping."""
     os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(timeout=60)

@@ -20,10 +20,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from types import TracebackType
 from typing import Literal
 
 import attrs
+
+from tests.support.threaded_listener import ThreadedListener
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
@@ -95,7 +96,7 @@ class _Reader:
             self._buffer = b""
 
 
-class RawServer:
+class RawServer(ThreadedListener):
     """Reads each request whole, answers from `answers` in order, then with `default` (module docstring)."""
 
     def __init__(self, tls: ssl.SSLContext | None = None, *, mute: bool = False) -> None:
@@ -106,33 +107,11 @@ class RawServer:
         self.ended = 0
         self.mute = mute  # accept connections but never read or answer (nor finish a TLS handshake)
         self._tls = tls
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._lock = threading.Lock()
-
-    @property
-    def port(self) -> int:
-        return int(self._listener.getsockname()[1])
+        super().__init__("raw-server")
 
     @property
     def url(self) -> str:
         return f"{'https' if self._tls else 'http'}://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> RawServer:
-        thread = threading.Thread(target=self._accept, name="raw-server", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        for thread in list(self._threads):
-            thread.join(timeout=5)
-        self._listener.close()
 
     def until(self, condition: Callable[[], bool]) -> None:
         """Wait (in 5 ms steps, at most 2 s) until `condition` holds; the server's threads run meanwhile."""
@@ -142,19 +121,9 @@ class RawServer:
             time.sleep(0.005)
         raise AssertionError("condition never held")
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with self._lock:
-                self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
+    def _accepted(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def _serve(self, conn: socket.socket) -> None:
         try:

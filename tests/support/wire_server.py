@@ -16,7 +16,6 @@ import contextlib
 import socket
 import threading
 from collections import deque
-from types import TracebackType
 from typing import Any
 
 import attrs
@@ -29,6 +28,8 @@ from runtime import (
     build_sync_client,
     translate_transport_errors,
 )
+
+from tests.support.threaded_listener import ThreadedListener
 
 BACKENDS = ["sync", "sync-httpx", "httpx", "aiohttp", "httptools"]
 """The sync client on its default (httptools') and on httpx's pool, and the async client on each innermost transport."""
@@ -56,7 +57,7 @@ class Received:
     body: bytes
 
 
-class WireServer:
+class WireServer(ThreadedListener):
     """``with WireServer() as server: server.answers.append(Answer(...)); server.url``."""
 
     def __init__(self) -> None:
@@ -64,41 +65,11 @@ class WireServer:
         self.default = Answer()
         self.received: list[Received] = []
         self.body_bytes_sent: list[int] = []  # per answer, how many body bytes went out before it ended
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._lock = threading.Lock()
+        super().__init__("wire-server")
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-
-    def __enter__(self) -> WireServer:
-        thread = threading.Thread(target=self._accept, name="wire-server", daemon=True)
-        thread.start()
-        self._threads.append(thread)
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        for thread in list(self._threads):
-            thread.join(timeout=5)
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
         buffered = b""

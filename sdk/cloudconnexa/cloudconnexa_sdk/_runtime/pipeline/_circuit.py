@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
+from ..core._lazy_request import origin_url
 from ..policies._circuit_breaker import (
     Admission,
     CircuitBreaker,
@@ -58,7 +59,7 @@ def _outcome_of_error(config: CircuitBreaker, exc: BaseException) -> Outcome:
 
 
 def _host_of(request: httpx.Request) -> str:
-    return request.url.netloc.decode("ascii")
+    return origin_url(request).netloc.decode("ascii")  # the same netloc, without parsing a lazy request's URL
 
 
 def _give_back(circuits: HostCircuits, host: str, admission: Admission, clock: Clock) -> None:

@@ -46,11 +46,13 @@ _OPTIONS |= {"auth": _DEFAULT, "follow_redirects": _DEFAULT, "timeout": _DEFAULT
 class _Plan:
     """What every short-path request of one client shares; rebuilt when the client's settings change."""
 
-    __slots__ = ("base", "base_url", "host_headers", "timeout", "timeout_dict")
+    __slots__ = ("base", "base_url", "host_headers", "lazy_base", "timeout", "timeout_dict")
 
     def __init__(self, base_url: httpx.URL, timeout: httpx.Timeout) -> None:
         self.base_url, self.timeout = base_url, timeout
         self.base = str(base_url).rstrip("/")  # httpx keeps a trailing slash; relative URLs start with one
+        plain = not base_url.query and base_url.fragment == ""
+        self.lazy_base = base_url if plain else None  # requests to it may parse their URL late (`LazyURLRequest`)
         self.host_headers = HostHeaders(base_url.netloc)
         self.timeout_dict = timeout.as_dict()
 
@@ -95,7 +97,7 @@ def _short_path(
     body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
     target, extra = plan.base + url, options["headers"]
     if body.keys() <= {"params"}:
-        request = _bodyless(plan, client.headers, method, target, extra, body.get("params"), extensions)
+        request = _bodyless(plan, client.headers, method, url, extra, body.get("params"), extensions)
         if request is not None:
             return request
     headers = client.headers  # httpx.Request copies it
@@ -109,12 +111,13 @@ def _bodyless(
     plan: _Plan,
     defaults: httpx.Headers,
     method: str,
-    target: str,
+    path: str,
     extra: Any,
     params: Any,
     extensions: dict[str, Any],
 ) -> httpx.Request | None:
-    """A request without a body, its headers ready with ``Host`` (`_lean_exchange.py`), or None."""
+    """A request to the base URL plus `path` without a body, its headers ready with ``Host``
+    (`_lean_exchange.py`), or None."""
     headers = plan.host_headers.for_defaults(defaults)
     if headers is None:
         return None
@@ -123,7 +126,7 @@ def _bodyless(
         if merged is None:  # the caller set Host: httpx keeps it where the caller put it
             return None
         headers = merged
-    return bodyless_request(method, target, headers, params, extensions)
+    return bodyless_request(method, plan.base + path, headers, params, extensions, base=plan.lazy_base, path=path)
 
 
 class _Answer(httpx.BaseTransport):

@@ -167,9 +167,12 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         port = origin_port(request)
         head = request_head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
-        connection = await pool.acquire(
-            (url.scheme, url.raw_host, port), request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
-        )
+        origin = (url.scheme, url.raw_host, port)
+        connection = pool.take_idle(origin)  # the usual case, without a coroutine for `acquire`
+        if connection is None:
+            connection = await pool.acquire(
+                origin, request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
+            )
         read_s = timeouts.get("read")
         try:
             connection.begin(request, head_only=request.method == "HEAD")

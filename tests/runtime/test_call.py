@@ -412,3 +412,80 @@ def test_a_body_of_none_of_the_forms_is_still_refused() -> None:
     with pytest.raises(TypeError, match="argument 'body'"):
         call_operation(client_for(handle), PUT_PET, {"body": 7})
     assert seen == []
+
+
+def lean_client_for(handler: Handler, hooks: Hooks | None = None) -> LowLevel:
+    """`client_for` over the SDK's own lean clients, with the hooks transport in their stack when given."""
+    from runtime.pipeline._hooks import AsyncHooksTransport, HooksTransport
+    from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
+
+    sync: httpx.BaseTransport = httpx.MockTransport(handler)
+    async_: httpx.AsyncBaseTransport = httpx.MockTransport(handler)
+    if hooks is not None:
+        sync, async_ = HooksTransport(hooks, inner=sync), AsyncHooksTransport(hooks, inner=async_)
+    return LowLevel(
+        http=LeanClient(base_url="https://api.test", transport=sync),
+        ahttp=AsyncLeanClient(base_url="https://api.test", transport=async_),
+        hooks=hooks,
+    )
+
+
+def run_call(client: LowLevel, mode: str, arguments: dict[str, Any], *, raw: bool = False) -> Any:
+    if mode == "sync":
+        return call_operation(client, GET_PET, arguments, raw=raw)
+    return asyncio.run(acall_operation(client, GET_PET, arguments, raw=raw))
+
+
+def answering(status: int, body: bytes, **headers: str) -> Handler:
+    """A handler answering every request with a fresh response of these bytes (not read by anyone yet)."""
+    return lambda request: httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_lean_call_parses_the_body_httpx_did_not_read(mode: str) -> None:
+    """The lean client hands a JSON success's bytes to the call unread: same value, same raw content."""
+    client = lean_client_for(answering(200, b'{"name": "Rex"}', **{"Content-Type": "application/json"}))
+    assert run_call(client, mode, pet_args()) == Pet("Rex")
+    raw = run_call(client, mode, pet_args(), raw=True)
+    assert (raw.status_code, raw.content, raw.parse()) == (200, b'{"name": "Rex"}', Pet("Rex"))
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_lean_call_error_holds_a_read_response(mode: str) -> None:
+    """Every response that leaves a call in an error, or reaches on_call_error, is read as httpx leaves it."""
+    hooks = Hooks()
+    heard: list[CallErrorEvent] = []
+    hooks.on_call_error(heard.append)
+    for status, body, error in [
+        (404, b'{"detail": "no such pet"}', NotFoundError),
+        (200, b'{"nom": "Rex"}', ResponseValidationError),  # the model's field is missing
+        (200, b"not json", ResponseValidationError),
+        (202, b"{}", ResponseValidationError),  # undocumented
+    ]:
+        client = lean_client_for(answering(status, body), hooks=hooks)
+        with pytest.raises(error) as raised:
+            run_call(client, mode, pet_args())
+        response = raised.value.response  # type: ignore[attr-defined]
+        assert (response.is_stream_consumed, response.content) == (True, body)
+        assert heard.pop().response.content == body
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_response_an_after_response_hook_keeps_is_read(mode: str) -> None:
+    """With an after_response hook, httpx reads every body as it always did: a kept response is whole."""
+    hooks = Hooks()
+    kept: list[httpx.Response] = []
+    hooks.after_response(lambda event: kept.append(event.response))
+    client = lean_client_for(answering(200, b'{"name": "Rex"}'), hooks=hooks)
+    assert run_call(client, mode, pet_args()) == Pet("Rex")
+    assert kept[0].json() == {"name": "Rex"}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_an_encoded_body_is_decoded_by_httpx_on_the_lean_path(mode: str) -> None:
+    """A Content-Encoding body is never parsed from its wire bytes: httpx reads and decodes it."""
+    import gzip
+
+    client = lean_client_for(answering(200, gzip.compress(b'{"name": "Rex"}'), **{"Content-Encoding": "gzip"}))
+    assert run_call(client, mode, pet_args()) == Pet("Rex")
+    assert run_call(client, mode, pet_args(), raw=True).content == b'{"name": "Rex"}'

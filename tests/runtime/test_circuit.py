@@ -267,3 +267,21 @@ def test_transport_failures_do_not_count_when_not_expected() -> None:
         with pytest.raises(httpx.ConnectError):
             client.get("/")
     assert transport.circuits.state(HOST) is CLOSED and server.calls == 3
+
+
+def test_lean_requests_and_other_hosts_keep_their_own_circuits() -> None:
+    """The lean client's requests share their base URL object (the breaker keeps its host text): a request
+    to another host in between is still keyed by its own host, and the base URL's circuit by its own."""
+    from runtime.pipeline._lean_client import LeanClient
+
+    clock, server = FakeClock(), Server(503)
+    transport = CircuitBreakerTransport(
+        CircuitBreaker(failure_threshold=1), inner=httpx.MockTransport(server), clock=clock
+    )
+    client = LeanClient(transport=transport, base_url=f"https://{HOST}")
+    client.get("/items/1")  # opens api.example.com
+    server.status = 200
+    assert client.get("https://other.example.com/items/1").status_code == 200
+    with pytest.raises(CircuitOpenError):
+        client.get("/items/2")
+    assert (transport.circuits.state(HOST), transport.circuits.state("other.example.com")) == (OPEN, CLOSED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 import pytest
@@ -60,6 +61,9 @@ def test_path_values_are_percent_encoded_and_lists_comma_joined() -> None:
     """A path value cannot break out of its segment; a simple-style list is comma-joined."""
     assert encode_request(op(Parameter("id", "id", "path")), {"id": "../x y"})["url"] == "/items/..%2Fx%20y"
     assert encode_request(op(Parameter("id", "id", "path")), {"id": [1, 2]})["url"] == "/items/1,2"
+    for number in (0, -7, 10**30, True, 2.5):  # an int is written as str() gives it, like any plain value
+        expected = quote(str(number).lower() if number is True else str(number), safe="")
+        assert encode_request(op(Parameter("id", "id", "path")), {"id": number})["url"] == f"/items/{expected}"
 
 
 @pytest.mark.parametrize(

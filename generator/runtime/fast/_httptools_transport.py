@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
 from ..core._errors import transport_dependency_missing
+from ..core._lazy_request import origin_url
 from ._httptools_answer import answer
 from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
 
@@ -162,13 +163,16 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         if pool is None or pool.loop is not loop:
             pool = self._pool_for_loop(loop)
-        url = request.url
+        url = origin_url(request)  # scheme, host, port: without parsing a lazy request's URL
         port = origin_port(request)
         head = request_head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
-        connection = await pool.acquire(
-            (url.scheme, url.raw_host, port), request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
-        )
+        origin = (url.scheme, url.raw_host, port)
+        connection = pool.take_idle(origin)  # the usual case, without a coroutine for `acquire`
+        if connection is None:
+            connection = await pool.acquire(
+                origin, request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
+            )
         read_s = timeouts.get("read")
         try:
             connection.begin(request, head_only=request.method == "HEAD")

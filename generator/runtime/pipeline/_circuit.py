@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
+from ..core._lazy_request import origin_url
 from ..policies._circuit_breaker import (
     Admission,
     CircuitBreaker,
@@ -56,8 +57,23 @@ def _outcome_of_error(config: CircuitBreaker, exc: BaseException) -> Outcome:
     return _FAILURE if config.count_transport_errors and isinstance(exc, _TRANSIENT_ERRORS) else _NEUTRAL
 
 
-def _host_of(request: httpx.Request) -> str:
-    return request.url.netloc.decode("ascii")
+class _HostOf:
+    """A request's circuit key, its URL's netloc as text. The lean client's requests share their base URL
+    (`origin_url`), so the text of the last URL seen is kept (one tuple: threads swap it whole)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple[object, str] = (None, "")
+
+    def __call__(self, request: httpx.Request) -> str:
+        url = origin_url(request)  # the same netloc, without parsing a lazy request's URL
+        last = self.last
+        if last[0] is url:  # URLs are immutable: the same object has the same netloc
+            return last[1]
+        host = url.netloc.decode("ascii")
+        self.last = (url, host)
+        return host
 
 
 def _give_back(circuits: HostCircuits, host: str, admission: Admission, clock: Clock) -> None:
@@ -85,6 +101,7 @@ class CircuitBreakerTransport(httpx.BaseTransport):
         self.inner = inner
         self._clock = clock or SystemClock()
         self._on_change = on_change
+        self._host_of = _HostOf()
 
     def _report(self, changes: tuple[CircuitStateChanged, ...]) -> None:
         for change in changes:
@@ -92,7 +109,7 @@ class CircuitBreakerTransport(httpx.BaseTransport):
                 self._on_change(change)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        host = _host_of(request)
+        host = self._host_of(request)
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
             if admission.changes:
@@ -140,6 +157,7 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self._clock = clock or SystemClock()
         self._on_change = on_change
+        self._host_of = _HostOf()
 
     async def _report(self, changes: tuple[CircuitStateChanged, ...]) -> None:
         for change in changes:
@@ -147,7 +165,7 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
                 await self._on_change(change)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        host = _host_of(request)
+        host = self._host_of(request)
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
             if admission.changes:

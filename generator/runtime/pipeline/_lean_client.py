@@ -37,16 +37,21 @@ __all__ = ["AsyncLeanClient", "LeanClient"]
 _DEFAULT = httpx.USE_CLIENT_DEFAULT
 _httpx_logger = logging.getLogger(LIBRARY)  # the library logs each request here at INFO; so do we
 _BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to httpx.Request only when given
+_OPTIONS: dict[str, Any] = dict.fromkeys(("content", "data", "files", "json", "params", "headers", "cookies"))
+_OPTIONS |= {"auth": _DEFAULT, "follow_redirects": _DEFAULT, "timeout": _DEFAULT, "extensions": None}
+"""`request()`'s keyword arguments and their defaults (`request_unread` takes them as ``**given``)."""
 
 
 class _Plan:
     """What every short-path request of one client shares; rebuilt when the client's settings change."""
 
-    __slots__ = ("base", "base_url", "host_headers", "timeout", "timeout_dict")
+    __slots__ = ("base", "base_url", "host_headers", "lazy_base", "timeout", "timeout_dict")
 
     def __init__(self, base_url: httpx.URL, timeout: httpx.Timeout) -> None:
         self.base_url, self.timeout = base_url, timeout
         self.base = str(base_url).rstrip("/")  # httpx keeps a trailing slash; relative URLs start with one
+        plain = not base_url.query and base_url.fragment == ""
+        self.lazy_base = base_url if plain else None  # requests to it may parse their URL late (`LazyURLRequest`)
         self.host_headers = HostHeaders(base_url.netloc)
         self.timeout_dict = timeout.as_dict()
 
@@ -91,7 +96,7 @@ def _short_path(
     body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
     target, extra = plan.base + url, options["headers"]
     if body.keys() <= {"params"}:
-        request = _bodyless(plan, client.headers, method, target, extra, body.get("params"), extensions)
+        request = _bodyless(plan, client.headers, method, url, extra, body.get("params"), extensions)
         if request is not None:
             return request
     headers = client.headers  # httpx.Request copies it
@@ -105,12 +110,13 @@ def _bodyless(
     plan: _Plan,
     defaults: httpx.Headers,
     method: str,
-    target: str,
+    path: str,
     extra: Any,
     params: Any,
     extensions: dict[str, Any],
 ) -> httpx.Request | None:
-    """A request without a body, its headers ready with ``Host`` (`_lean_exchange.py`), or None."""
+    """A request to the base URL plus `path` without a body, its headers ready with ``Host``
+    (`_lean_exchange.py`), or None."""
     headers = plan.host_headers.for_defaults(defaults)
     if headers is None:
         return None
@@ -119,7 +125,7 @@ def _bodyless(
         if merged is None:  # the caller set Host: httpx keeps it where the caller put it
             return None
         headers = merged
-    return bodyless_request(method, target, headers, params, extensions)
+    return bodyless_request(method, plan.base + path, headers, params, extensions, base=plan.lazy_base, path=path)
 
 
 class _Answer(httpx.BaseTransport):
@@ -144,14 +150,22 @@ def _redirect_offer(cookies: httpx.Cookies, request: httpx.Request, response: ht
         return replay.send(request).next_request
 
 
-def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> None:
-    """What httpx records on every response it hands out."""
+def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> bool:
+    """What httpx records on every response it hands out; True when the body is sent as is (no
+    ``Content-Encoding``: what httpx's read would decode is the bytes that came)."""
+    cookies = encoded = False
+    for name, _ in response.headers.raw:  # one pass: httpx's own lookups normalize every name per lookup
+        lowered = name.lower()
+        if lowered == b"set-cookie":
+            cookies = True
+        elif lowered == b"content-encoding":
+            encoded = True
     response.request = request
-    if any(name.lower() == b"set-cookie" for name, _ in response.headers.raw):
+    if cookies:
         client.cookies.extract_cookies(response)
     if response.has_redirect_location:  # rare: httpx offers the next request even when not following
         response.next_request = _redirect_offer(client.cookies, request, response)
-        return
+        return not encoded
     if _httpx_logger.isEnabledFor(logging.INFO):
         _httpx_logger.info(
             'HTTP Request: %s %s "%s %d %s"',
@@ -161,6 +175,17 @@ def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, 
             response.status_code,
             response.reason_phrase,
         )
+    return not encoded
+
+
+def _unread_body(response: httpx.Response, plain: bool) -> bytes | None:
+    """The body of a response whose bytes are all in memory and need no decoding, without httpx's read
+    (its byte iterators, decoder and chunker cost more than the rest of a small answer's handling); None
+    when httpx must read it."""
+    stream = response.stream
+    if not plain or type(stream) is not httpx.ByteStream:
+        return None
+    return b"".join(stream)  # an httpx.ByteStream yields its one bytes object, as often as it is iterated
 
 
 class LeanClient(httpx.Client):
@@ -213,10 +238,23 @@ class LeanClient(httpx.Client):
         request, transport = _short_path(self, method, url, options), self.sole_transport
         if request is None or transport is None:
             return super().request(method, url, **options)
-        return self._send_lean(request, transport)
+        return self._send_lean(request, transport, unread=False)[0]
 
-    def _send_lean(self, request: httpx.Request, transport: httpx.BaseTransport) -> httpx.Response:
-        """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
+    def request_unread(self, method: str, url: httpx.URL | str, **given: Any) -> tuple[httpx.Response, bytes | None]:
+        """`request` (same keyword arguments) for a caller that reads the body itself: the response and, when
+        the short path left it unread by httpx (`_unread_body`), its body; else the body is None and httpx
+        read it. The caller must `read()` such a response before anyone else may see it."""
+        options = {**_OPTIONS, **given}
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
+            return super().request(method, url, **options), None
+        return self._send_lean(request, transport, unread=True)
+
+    def _send_lean(
+        self, request: httpx.Request, transport: httpx.BaseTransport, *, unread: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until
+        then), or the last one left unread when `unread` allows (`request_unread`)."""
         auth = self.auth or httpx.Auth()
         flow = auth.sync_auth_flow(request)
         try:
@@ -229,15 +267,17 @@ class LeanClient(httpx.Client):
                     exc.request = request  # as httpx does: errors name the request that failed
                     raise
                 try:
-                    _received(self, request, response)
+                    plain = _received(self, request, response)
                     try:
                         next_request = flow.send(response)
                     except StopIteration:
                         next_request = None
-                    response.read()
+                    body = _unread_body(response, plain) if unread and next_request is None else None
+                    if body is None:
+                        response.read()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
-                        return response
+                        return response, body
                     request = next_request
                 except BaseException:
                     response.close()
@@ -296,10 +336,22 @@ class AsyncLeanClient(httpx.AsyncClient):
         request, transport = _short_path(self, method, url, options), self.sole_transport
         if request is None or transport is None:
             return await super().request(method, url, **options)
-        return await self._send_lean(request, transport)
+        return (await self._send_lean(request, transport, unread=False))[0]
 
-    async def _send_lean(self, request: httpx.Request, transport: httpx.AsyncBaseTransport) -> httpx.Response:
-        """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until then)."""
+    async def request_unread(
+        self, method: str, url: httpx.URL | str, **given: Any
+    ) -> tuple[httpx.Response, bytes | None]:
+        """The async twin of `LeanClient.request_unread`."""
+        options = {**_OPTIONS, **given}
+        request, transport = _short_path(self, method, url, options), self.sole_transport
+        if request is None or transport is None:
+            return await super().request(method, url, **options), None
+        return await self._send_lean(request, transport, unread=True)
+
+    async def _send_lean(
+        self, request: httpx.Request, transport: httpx.AsyncBaseTransport, *, unread: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """The async twin of `LeanClient._send_lean`."""
         auth = self.auth or httpx.Auth()
         flow = auth.async_auth_flow(request)
         try:
@@ -312,15 +364,21 @@ class AsyncLeanClient(httpx.AsyncClient):
                     exc.request = request  # as httpx does: errors name the request that failed
                     raise
                 try:
-                    _received(self, request, response)
+                    plain = _received(self, request, response)
                     try:
                         next_request = await flow.asend(response)
                     except StopAsyncIteration:
                         next_request = None
-                    await response.aread()
+                    body = _unread_body(response, plain) if unread and next_request is None else None
+                    if body is not None:
+                        pass
+                    elif type(response.stream) is httpx.ByteStream:
+                        response.read()  # in memory: httpx's sync read, without its async generators
+                    else:
+                        await response.aread()
                     response.elapsed = timedelta(seconds=time.perf_counter() - start)
                     if next_request is None:
-                        return response
+                        return response, body
                     request = next_request
                 except BaseException:
                     await response.aclose()

@@ -63,6 +63,8 @@ def text_of(value: Any) -> str:
 
 
 def _path_value(parameter: Parameter, value: Any) -> str:
+    if type(value) is int:
+        return str(value)  # digits and "-": nothing for quote() to encode (the commonest path parameter, an id)
     if type(value) in _PLAIN:
         return quote(str(value), safe="")
     plain = jsonable(value)

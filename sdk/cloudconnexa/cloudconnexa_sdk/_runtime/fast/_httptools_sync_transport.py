@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final
 from ..core import httpx
 from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._errors import transport_dependency_missing
+from ..core._lazy_request import origin_url
 from ._httptools_answer import answer
 from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
 
@@ -159,7 +160,7 @@ class SyncHttptoolsTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         pool = self._pool
-        url = request.url
+        url = origin_url(request)  # scheme, host, port: without parsing a lazy request's URL
         origin = (url.scheme, url.raw_host, origin_port(request))
         head = request_head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS

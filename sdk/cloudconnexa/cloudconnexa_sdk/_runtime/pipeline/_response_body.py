@@ -236,6 +236,11 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
         if streamed:
             return await guard_async(body, stream)
+        if type(stream) is httpx.ByteStream:  # already in memory (a whole answer): nothing to wait for or close
+            body.check_declared()
+            for chunk in stream:  # its sync iteration: no async generator per response
+                body.add(chunk)
+            return body.finish()
         try:
             body.check_declared()
             async for chunk in stream:

@@ -43,6 +43,7 @@ from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
 from ..core._errors import TokenRefreshError, TransportError
+from ..core._lazy_request import origin_url
 from ..pipeline._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
@@ -338,8 +339,8 @@ class TokenRefreshAuth(httpx.Auth):
 
     def _check_scheme(self, request: httpx.Request) -> None:
         """Refuse to put a credential on an unencrypted connection to another machine."""
-        refuse_token_in_clear(
-            request.url, require_https=self._require_https, setting="base_url", fix="Use an https:// base URL"
+        refuse_token_in_clear(  # its scheme and host only: a lazy request's URL is not parsed for them
+            origin_url(request), require_https=self._require_https, setting="base_url", fix="Use an https:// base URL"
         )
 
     def close(self) -> None:

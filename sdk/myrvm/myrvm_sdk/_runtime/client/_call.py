@@ -14,6 +14,7 @@ call raises `NotModifiedError` for a body-less 3xx and returns the envelope's da
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol, TypeVar, cast
 
@@ -21,6 +22,7 @@ from ..core import httpx
 from ..core._errors import NotModifiedError, ResponseValidationError, raise_for_status, translate_transport_errors
 from ..pipeline._call_failures import report_call_errors
 from ..pipeline._hooks import Hooks
+from ..pipeline._lean_client import AsyncLeanClient, LeanClient
 from ..policies._options import UNSET, RequestOptions, apply_request_options, merge_options
 from ..shapes._argument_types import BodyShapes, check_arguments
 from ..shapes._path_defaults import PathDefaults
@@ -152,13 +154,13 @@ def _request(client: OperationClient, operation: Operation[Any, Any], arguments:
     )
 
 
-def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
+def _read(success: Success, response: httpx.Response, validate: bool, content: bytes | None) -> Any:
     body = success.body
     if body == "none":
         return None
     try:
         if body == "json":
-            data = response.json()
+            data = response.json() if content is None else json.loads(content)  # what httpx's json() does
             if validate and success.check is not None:
                 success.check(response, data)
             return success.reader.read(data)
@@ -171,24 +173,47 @@ def _read(success: Success, response: httpx.Response, validate: bool) -> Any:
         raise ResponseValidationError.from_exception(response, exc, schema=success.reader.describe()) from exc
 
 
-def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate: bool, raw: bool) -> Any:
-    """The call's result from the response: the value (plain) or a `RawResponse` (raw); errors raised."""
+def answer(
+    operation: Operation[Any, Any],
+    response: httpx.Response,
+    *,
+    validate: bool,
+    raw: bool,
+    content: bytes | None = None,
+) -> Any:
+    """The call's result from the response: the value (plain) or a `RawResponse` (raw); errors raised.
+
+    `content` is the body of a response the lean client left unread (`LeanClient.request_unread`): a JSON
+    success is parsed from it; anything else, and any error raised, reads the response first, so every
+    response that leaves here (in an error, to a hook) is read as httpx would have left it.
+    """
     status = response.status_code
     for success in operation.responses:
         if success.low <= status <= success.high:
             break
     else:
+        if content is not None:
+            response.read()
         raise_for_status(response)
         raise ResponseValidationError(
             path="status",
             reason=f"status {status} is not documented for {operation.operation_id}",
             response=response,
         )
-    parsed = _read(success, response, validate)
+    if content is not None and success.body not in ("json", "none"):
+        response.read()
+        content = None
+    try:
+        parsed = _read(success, response, validate, content)
+    except BaseException:
+        if content is not None:
+            response.read()  # the error may hold the response
+        raise
     if operation.legacy_fields and parsed is not None:
         parsed = strip_legacy_fields(parsed, operation.legacy_fields, items=operation.legacy_items)
     if raw:
-        content = response.content if response.is_stream_consumed else b""  # a streamed file: read from parse()
+        if content is None:  # a streamed file: read from parse()
+            content = response.content if response.is_stream_consumed else b""
         return RawResponse(status, response.headers, content, parsed)
     if success.not_modified:
         raise NotModifiedError(
@@ -197,6 +222,20 @@ def answer(operation: Operation[Any, Any], response: httpx.Response, *, validate
     if operation.unwrap is not None and parsed is not None:
         return getattr(parsed, operation.unwrap)
     return parsed
+
+
+def _hooks_keep(client: OperationClient) -> bool:
+    """Whether an ``after_response`` hook sees this call's responses (and may keep one): then httpx reads
+    every body, as it always did, instead of the call reading it (`answer`'s `content`)."""
+    hooks = client.hooks
+    return hooks is not None and hooks.has("after_response")
+
+
+def _send(client: OperationClient, http: httpx.Client, kwargs: dict[str, Any]) -> tuple[httpx.Response, bytes | None]:
+    """The response to a plain call, and its body when the lean client left it for `answer` to read."""
+    if isinstance(http, LeanClient) and not _hooks_keep(client):
+        return http.request_unread(**kwargs)
+    return http.request(**kwargs), None
 
 
 def _queueing(client: OperationClient, deliver: Any) -> _Deferring | None:
@@ -243,7 +282,8 @@ def call_operation(
             response = send_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
-                response = http.request(**kwargs)
+                response, content = _send(client, http, kwargs)
+            return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]
 
 
@@ -269,5 +309,9 @@ async def acall_operation(
             response = await asend_streamed(http, operation, kwargs)
         else:
             with translate_transport_errors():
-                response = await http.request(**kwargs)
+                if isinstance(http, AsyncLeanClient) and not _hooks_keep(client):
+                    response, content = await http.request_unread(**kwargs)
+                else:
+                    response, content = await http.request(**kwargs), None
+            return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]

@@ -189,6 +189,12 @@ class Hooks:
         """Whether any hook is registered for `phase`: the transports build no event for a phase without one."""
         return bool(self._hooks[phase])
 
+    def _watches_attempts(self) -> bool:
+        """Whether any ``before_request``, ``after_response`` or ``on_error`` hook is registered (an attempt
+        that starts without one is not watched; one registered meanwhile sees the next attempt)."""
+        hooks = self._hooks
+        return bool(hooks["before_request"] or hooks["after_response"] or hooks["on_error"])
+
     def check_sync(self) -> None:
         """Raise `ConfigurationError` if any hook is async (a sync client cannot run it)."""
         for phase in self._hooks:
@@ -244,6 +250,8 @@ class HooksTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         hooks = self._hooks
+        if not hooks._watches_attempts():  # nothing to run: the attempt passes straight through
+            return self.inner.handle_request(request)
         operation_id, attempt = _ids(request)
         if hooks.has("before_request"):
             hooks.run("before_request", RequestEvent(operation_id=operation_id, attempt=attempt, request=request))
@@ -289,6 +297,8 @@ class AsyncHooksTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         hooks = self._hooks
+        if not hooks._watches_attempts():  # nothing to run: the attempt passes straight through
+            return await self.inner.handle_async_request(request)
         operation_id, attempt = _ids(request)
         if hooks.has("before_request"):
             await hooks.arun(

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core import httpx
+from ..core._lazy_request import LazyURLRequest, lazy_target
 
 __all__ = ["HostHeaders", "bodyless_request"]
 
@@ -89,14 +90,30 @@ def _merge_key(extra: Any) -> tuple[tuple[Any, Any], ...] | None:
 
 
 def bodyless_request(
-    method: str, url: httpx.URL | str, headers: httpx.Headers, params: Any, extensions: Mapping[str, Any]
+    method: str,
+    url: httpx.URL | str,
+    headers: httpx.Headers,
+    params: Any,
+    extensions: Mapping[str, Any],
+    *,
+    base: httpx.URL | None = None,
+    path: str = "",
 ) -> httpx.Request | None:
-    """A request with no body whose `headers` already hold ``Host``; None for methods that send a length."""
+    """A request with no body whose `headers` already hold ``Host``; None for methods that send a length.
+
+    When `url` is `base` (parsed, without query or fragment) plus `path`, and no `params`, the request
+    parses its URL only when something reads it, if `lazy_target` can tell its wire path without parsing.
+    """
     method = method.upper()
     if method not in _BODYLESS_METHODS:
         return None
-    request = httpx.Request(
-        method, url, params=params, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions
-    )
+    request: httpx.Request
+    path_bytes = lazy_target(base, path) if base is not None and params is None and isinstance(url, str) else None
+    if path_bytes is not None and base is not None and isinstance(url, str):
+        request = LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
+    else:
+        request = httpx.Request(
+            method, url, params=params, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions
+        )
     request.read()  # as httpx does for an in-memory body: `request.content` is b""
     return request

@@ -58,7 +58,7 @@ class ConnectionPool:
             httpx.ConnectTimeout, httpx.ConnectError: opening a connection failed (nothing was sent).
         """
         while True:
-            connection = self._take_idle(origin)
+            connection = self.take_idle(origin)
             if connection is not None:
                 return connection
             if self._max_open is None or self._open < self._max_open:
@@ -106,8 +106,8 @@ class ConnectionPool:
                 waiter.set_exception(httpx.ConnectError("the transport was closed"))
         await asyncio.sleep(0)  # lets the aborted sockets report connection_lost before the loop moves on
 
-    def _take_idle(self, origin: Origin) -> HttptoolsConnection | None:
-        """The newest idle connection of `origin`; expired ones are closed."""
+    def take_idle(self, origin: Origin) -> HttptoolsConnection | None:
+        """The newest idle connection of `origin` (None: `acquire` opens or waits); expired ones are closed."""
         connection, expired = self._idle.take(origin, None if self._expiry_s is None else self.loop.time())
         for old in expired:
             old.close()

@@ -14,6 +14,7 @@ import re
 from typing import Final
 
 from ..core import httpx
+from ..core._lazy_request import origin_url, raw_target
 
 __all__ = [
     "INLINE_BODY_MAX_BYTES",
@@ -36,7 +37,7 @@ def origin_port(request: httpx.Request) -> int:
     Raises:
         httpx.UnsupportedProtocol: a scheme other than http or https.
     """
-    url = request.url
+    url = origin_url(request)
     port = url.port or _SCHEME_PORTS.get(url.scheme)
     if port is None:
         message = f"unsupported URL scheme {url.scheme!r}: use http or https"
@@ -55,7 +56,7 @@ def request_head(request: httpx.Request) -> bytes:
     fields = b"".join([b"%b: %b\r\n" % field for field in raw])
     if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
         raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
-    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, request.url.raw_path, fields)
+    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, raw_target(request), fields)
 
 
 class BodyFraming:

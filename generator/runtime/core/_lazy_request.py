@@ -1,0 +1,113 @@
+"""`LazyURLRequest`: an `httpx.Request` whose URL is parsed only when something reads it.
+
+httpx parses every request URL in full when the request is built (a per-character scan, regular
+expressions, an `ipaddress` parse of an IP host, percent-encoding checks): for a small GET that is about a
+fifth of the SDK's own work per request. The lean client (`pipeline/_lean_client.py`) sends most requests
+to its base URL plus a path it wrote itself, and what the transports and the breaker need of that URL is
+known without parsing it: the origin (scheme, host, port) is the already parsed base URL's, and the path
+sent on the wire is the base URL's path followed by the call's path, unchanged (`lazy_target` admits only
+paths that httpx's parse would leave as they are: no dot segments, nothing to percent-encode, no query).
+
+So such a request keeps its target text and parses it into ``request.url`` on first read (a hook, a log
+line at INFO, an error message, an auth that reads the URL): ``request.url`` is exactly the `httpx.URL`
+httpx would have built, only later. The runtime's own readers ask `origin_url` and `raw_target` instead,
+which answer without parsing, and from ``request.url`` for any other request, or once ``request.url``
+was replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from . import httpx
+
+__all__ = ["LazyURLRequest", "lazy_target", "origin_url", "raw_target"]
+
+_UNCHANGED_PATH: Final = re.compile(r"(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)+")
+"""A path httpx's parse leaves as it is: "/"-separated unreserved characters, sub-delimiters, ":" and "@",
+and percent-escapes (RFC 3986's pchar), so nothing is encoded; no "?" or "#", so it is all path."""
+
+_LONGEST_TARGET: Final = 8192  # well under httpx's URL length limit, so the parse cannot refuse it
+
+
+def lazy_target(base: httpx.URL, path: str) -> bytes | None:
+    """The raw path (``url.raw_path``) that ``httpx.URL(<base without its trailing slash> + path)`` would have,
+    or None when only the parse can tell (a dot segment, a character to encode, a query, a long path).
+
+    `base` must have no query or fragment (the lean client's plan checks that once).
+    """
+    if len(path) > _LONGEST_TARGET or "/." in path or not _UNCHANGED_PATH.fullmatch(path):
+        return None  # "/." may start a dot segment, which httpx's parse removes: left to the parse
+    return base.raw_path.rstrip(b"/") + path.encode("ascii")
+
+
+class LazyURLRequest(httpx.Request):
+    """A request to `base` plus a path, its ``url`` parsed from `target` when first read (module docstring).
+
+    Built like ``httpx.Request(method, target, headers=headers, stream=httpx.ByteStream(b""),
+    extensions=extensions)``, and equal to it field for field once ``url`` is read.
+
+    Args:
+        method: the HTTP method (upper case).
+        base: the parsed base URL: its scheme, host and port are the target's.
+        target: the whole URL, `base` (without its trailing slash) plus the path.
+        path_bytes: the target's raw path, from `lazy_target`.
+        headers: the request headers (copied, as httpx copies them).
+        extensions: the request extensions (copied).
+    """
+
+    _target: str
+    _parsed: httpx.URL | None  # the URL once parsed, or as assigned
+    origin: httpx.URL | None
+    """The parsed base URL (the same scheme, host, port), or None once ``url`` was replaced."""
+    path_bytes: bytes | None
+    """The URL's raw path, or None once ``url`` was replaced."""
+
+    def __init__(
+        self,
+        method: str,
+        base: httpx.URL,
+        target: str,
+        path_bytes: bytes,
+        *,
+        headers: httpx.Headers,
+        extensions: Mapping[str, Any],
+    ) -> None:
+        # httpx's constructor assigns ``self.url`` from `base` (already parsed: no parse); the target replaces it.
+        super().__init__(method, base, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions)
+        self._target, self._parsed = target, None
+        self.origin, self.path_bytes = base, path_bytes
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace(type(self).__name__, "Request", 1)  # as httpx's own request shows
+
+    @property  # httpx declares a plain attribute: a property with a setter reads and assigns alike
+    def url(self) -> httpx.URL:
+        parsed = self._parsed
+        if parsed is None:
+            target = self._target
+            parsed = httpx.URL(target)
+            self._parsed = parsed
+        return parsed
+
+    @url.setter
+    def url(self, value: httpx.URL) -> None:
+        self._parsed = value
+        self.origin = self.path_bytes = None  # a new URL (an auth adding a query key): ask it from now on
+
+
+def origin_url(request: httpx.Request) -> httpx.URL:
+    """A URL with the request URL's scheme, host, port and netloc (the request's own URL, or for a
+    `LazyURLRequest` its parsed base), without parsing anything."""
+    if type(request) is LazyURLRequest and request.origin is not None:
+        return request.origin
+    return request.url
+
+
+def raw_target(request: httpx.Request) -> bytes:
+    """The request URL's raw path (path and query, as sent on the wire), without parsing anything."""
+    if type(request) is LazyURLRequest and request.path_bytes is not None:
+        return request.path_bytes
+    return request.url.raw_path

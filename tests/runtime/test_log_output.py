@@ -35,7 +35,7 @@ def record(msg: str, *args: object, level: int = logging.INFO, created: float | 
 
 
 def made_line(handler: BatchingStreamHandler, template: str, *args: object) -> str:
-    """A line as `log_info` makes it for `emit_line`: the head's parts, then the template filled in."""
+    """A line as `InfoLine.write` makes it for `emit_line`: the head's parts, then the template filled in."""
     return HEAD_FORMAT % handler.line_formatter.parts(time.time(), logging.INFO, "acme_sdk") + template % args
 
 

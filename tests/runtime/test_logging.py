@@ -98,13 +98,14 @@ def test_info_line_format() -> None:
 
 
 def test_info_record_is_a_standard_record() -> None:
-    """The INFO record carries the standard fields and every sdk_* attribute; its source is _log_lines.log_info."""
+    """The INFO record carries the standard fields and every sdk_* attribute; its source is
+    _log_lines.InfoLine.write."""
     logger, capture = make_logger(logging.INFO)
     with client_for(lambda r: httpx.Response(200, headers={"Request-Id": "r-7"}), logger, FakeClock()) as client:
         client.get("/v1/pets/7", extensions={"sdk.operation_id": "get_pet"})
     (record,) = capture.records
-    code = _log_lines.log_info.__code__
-    assert (record.pathname, record.lineno, record.funcName) == (code.co_filename, code.co_firstlineno, "log_info")
+    code = _log_lines.InfoLine.write.__code__
+    assert (record.pathname, record.lineno, record.funcName) == (code.co_filename, code.co_firstlineno, "write")
     assert (record.filename, record.module) == ("_log_lines.py", "_log_lines")
     assert record.getMessage() == "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1, request id r-7)"
     assert record.levelname == "INFO" and record.name == logger.name and record.created > 0

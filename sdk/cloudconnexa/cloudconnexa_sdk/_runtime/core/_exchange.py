@@ -19,7 +19,8 @@ import time
 import attrs
 
 from . import httpx
-from ._defaults import MAX_BODY_IN_MESSAGE_CHARS, REQUEST_ID_HEADERS
+from ._defaults import MAX_BODY_IN_MESSAGE_CHARS
+from ._received_headers import received_headers
 from ._redaction import REDACTED, Redaction, redaction_for
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
     "id_part",
     "parse_body",
     "redact_url",
-    "request_id_in",
     "scrubbed",
     "server_now",
     "truncate",
@@ -46,18 +46,15 @@ def redact_url(url: httpx.URL | str) -> str:
 
 
 def find_request_id(response: httpx.Response) -> str | None:
-    """The server's id for this exchange, for support tickets."""
-    return request_id_in(response.headers)
-
-
-def request_id_in(headers: httpx.Headers) -> str | None:
-    """The first of `REQUEST_ID_HEADERS` with a value in a response's `headers` (the log lines read it
-    without holding the response)."""
-    for name in REQUEST_ID_HEADERS:
-        value: str | None = headers.get(name)
-        if value:
-            return value
-    return None
+    """The server's id for this exchange, for support tickets: the first of `REQUEST_ID_HEADERS` with a
+    value, joined with ``, `` when repeated and decoded as httpx decodes headers (`ReceivedHeaders`)."""
+    value = received_headers(response).request_id()
+    if not value:
+        return None
+    try:
+        return value.decode("ascii")
+    except UnicodeDecodeError:  # rare: decoded as httpx decodes the whole set (utf-8, else latin-1)
+        return value.decode(response.headers.encoding)
 
 
 def _content(response: httpx.Response) -> bytes | None:

@@ -30,6 +30,7 @@ from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION, STREAMED_BODY_EXTENSION
 from ..core._errors import IncompleteResponseError, ResponseTooLargeError, redact_url
+from ..core._received_headers import received_headers
 from ._deadline import Deadline, deadline_of
 from ._streamed_body import guard_async, guard_sync
 
@@ -74,14 +75,15 @@ class _Body:
         self.encoding = ""  # the Content-Encoding header, lower case
 
     def check_declared(self) -> None:
-        """Note the framing headers (one pass over the raw list: httpx's lookups normalize every name), and
-        fail before a byte of the body is read when the ``Content-Length`` is over the limit."""
-        for name, value in self.response.headers.raw:
-            lowered = name.lower()
-            if lowered == b"content-encoding":
-                self.encoding = value.strip().lower().decode("latin-1")
-            elif lowered == b"content-length":
-                self.declared = value.decode("latin-1").strip()
+        """Note the framing headers (`ReceivedHeaders`: the names lowered once per response), and fail before
+        a byte of the body is read when the ``Content-Length`` is over the limit."""
+        headers = received_headers(self.response)
+        encoding = headers.value(b"content-encoding")
+        if encoding is not None:
+            self.encoding = encoding.strip().lower().decode("latin-1")
+        declared = headers.value(b"content-length")
+        if declared is not None:
+            self.declared = declared.decode("latin-1").strip()
         if self.limit is not None and self.declared.isdigit() and int(self.declared) > self.limit:
             raise too_large(self.request, self.limit, f" of {self.declared} bytes")
 

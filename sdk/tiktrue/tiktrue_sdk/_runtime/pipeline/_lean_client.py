@@ -31,6 +31,7 @@ from typing import Any
 
 from ..core import httpx
 from ..core._http import LIBRARY
+from ..core._received_headers import received_headers
 from ._lean_exchange import HostHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
@@ -154,15 +155,10 @@ def _redirect_offer(cookies: httpx.Cookies, request: httpx.Request, response: ht
 def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, response: httpx.Response) -> bool:
     """What httpx records on every response it hands out; True when the body is sent as is (no
     ``Content-Encoding``: what httpx's read would decode is the bytes that came)."""
-    cookies = encoded = False
-    for name, _ in response.headers.raw:  # one pass: httpx's own lookups normalize every name per lookup
-        lowered = name.lower()
-        if lowered == b"set-cookie":
-            cookies = True
-        elif lowered == b"content-encoding":
-            encoded = True
+    headers = received_headers(response)  # names lowered once per response, shared with the layers below
+    encoded = b"content-encoding" in headers
     response.request = request
-    if cookies:
+    if b"set-cookie" in headers:
         client.cookies.extract_cookies(response)
     if response.has_redirect_location:  # rare: httpx offers the next request even when not following
         response.next_request = _redirect_offer(client.cookies, request, response)

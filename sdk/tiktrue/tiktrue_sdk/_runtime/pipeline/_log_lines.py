@@ -2,7 +2,7 @@
 """What one HTTP attempt's log lines say: the INFO line, the WARNING line of a failure, DEBUG headers and
 bodies, all redacted (`_redaction.py`). `_logging.py` decides when they are made; this module makes them.
 
-The INFO record is made with `Logger.makeRecord` and handed to `Logger.handle` by `log_info`, which is
+The INFO record is made with `Logger.makeRecord` and handed to `Logger.handle` by `InfoLine.write`, which is
 what its ``pathname``, ``lineno`` and ``funcName`` name; when only the runtime's own handler would see it,
 no record is made: the line is made at once, in one format, and queued (`_log_output.py`).
 DEBUG bodies are captured as the caller reads them (`_BodyTap` on the response stream), so streaming
@@ -17,11 +17,12 @@ import time
 from collections.abc import AsyncIterator, Iterator
 
 from ..core import httpx
-from ..core._exchange import request_id_in
+from ..core._exchange import find_request_id
+from ..core._lazy_request import raw_target
 from ..core._redaction import Redaction, scrub
 from ._log_output import HEAD_FORMAT, direct_sink
 
-__all__ = ["AsyncTappedStream", "Exchange", "SyncTappedStream", "log_info"]
+__all__ = ["AsyncTappedStream", "Exchange", "InfoLine", "SyncTappedStream"]
 
 _INFO_MESSAGE = "%s %s -> %d in %.1f ms (attempt %s%s)"
 _INFO_LINE = HEAD_FORMAT + "%s %s -> %d in %.1f ms (attempt %s)"
@@ -49,7 +50,7 @@ class Exchange:
     def target(self) -> str:
         """The redacted path and query, made on first use (a line queued without a record needs none)."""
         if self._target is None:
-            self._target = self.redaction.target(self.request.url)
+            self._target = self.redaction.raw_target(raw_target(self.request))
         return self._target
 
     def _log_request(self) -> None:
@@ -68,10 +69,10 @@ class Exchange:
         else:
             self.logger.debug("%s %s request body: <streamed, not logged>", request.method, self.target)
 
-    def response(self, response: httpx.Response, now: float) -> None:
+    def response(self, response: httpx.Response, now: float, info: InfoLine) -> None:
         """The INFO line (unless the level was raised during the wait), then the DEBUG headers."""
         if self.logger.isEnabledFor(logging.INFO):
-            log_info(self.logger, self.redaction, self.request, response, self.start, now)
+            info.write(self.request, response, self.start, now)
         if self.debug:
             headers = self.redaction.headers(response.headers, self.known)
             self.logger.debug("%s %s response headers: %s", self.request.method, self.target, headers)
@@ -109,40 +110,72 @@ class Exchange:
         self.logger.debug("%s %s response body: %s", self.request.method, self.target, shown)
 
 
-def log_info(
-    logger: logging.Logger,
-    redaction: Redaction,
-    request: httpx.Request,
-    response: httpx.Response,
-    start: float,
-    now: float,
-) -> None:
-    """The INFO line. Made and queued straight to our handler when nothing else would see the record
-    (`direct_sink`); else a record is built and handed to the logger, which skips only the stack walk
-    `Logger.info` does. The request id is read with one `Headers.get` per known name (usually one)."""
-    duration_ms = (now - start) * 1000.0
-    status, attempt = response.status_code, request.extensions.get("sdk.attempt", 1)
-    target, request_id = redaction.target(request.url), request_id_in(response.headers)
-    sink = direct_sink(logger, logging.INFO)
-    if sink is not None:  # no record, no message apart from the line
-        stamp, msecs, tail = sink.line_formatter.parts(time.time(), logging.INFO, logger.name)
-        method = request.method
+class InfoLine:
+    """The INFO line of each attempt through one logging transport (`write`).
+
+    Made and queued straight to the runtime's handler when nothing else would see a record (`direct_sink`):
+    then no record and no message apart from the line, in one format, with what is fixed for the transport
+    (the level and logger name) made once and the time of day once per second. Else a record is built and
+    handed to the logger, which skips only the stack walk `Logger.info` does. The request id comes from the
+    response's `ReceivedHeaders` (`find_request_id`), which the layers above reuse.
+    """
+
+    __slots__ = ("_clock_text", "_tail", "logger", "redaction")
+
+    def __init__(self, logger: logging.Logger, redaction: Redaction) -> None:
+        self.logger, self.redaction = logger, redaction
+        self._tail = f" {logging.getLevelName(logging.INFO)} {logger.name}: "
+        self._clock_text: tuple[int, str] = (-1, "")  # (whole second, its stamp), swapped as one
+
+    def write(self, request: httpx.Request, response: httpx.Response, start: float, now: float) -> None:
+        raw = raw_target(request)  # a lazy request's URL is not parsed for it
+        # No query, nothing to redact (the usual line): decoded here without a call
+        target = raw.decode("ascii", "replace") if b"?" not in raw else self.redaction.raw_target(raw)
+        request_id = find_request_id(response)
+        attempt = request.extensions.get("sdk.attempt", 1)
+        duration_ms = (now - start) * 1000.0
+        sink = direct_sink(self.logger, logging.INFO)
+        if sink is None:
+            self._record(request, target, response.status_code, duration_ms, attempt, request_id)
+            return
+        created = time.time()
+        second = int(created)
+        cached_second, stamp = self._clock_text
+        if second != cached_second:
+            stamp = sink.line_formatter.stamp(created)
+            self._clock_text = (second, stamp)
+        msecs = int((created - second) * 1000)  # an int: `%03d` of a float raises and catches a TypeError first
         if request_id:
-            line = _INFO_LINE_WITH_ID % (stamp, msecs, tail, method, target, status, duration_ms, attempt, request_id)
+            line = _INFO_LINE_WITH_ID % (
+                stamp, msecs, self._tail, request.method, target, response.status_code, duration_ms, attempt,
+                request_id,
+            )  # fmt: skip
         else:
-            line = _INFO_LINE % (stamp, msecs, tail, method, target, status, duration_ms, attempt)
+            line = _INFO_LINE % (
+                stamp, msecs, self._tail, request.method, target, response.status_code, duration_ms, attempt
+            )  # fmt: skip
         sink.emit_line(line, logging.INFO)
-        return
-    args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
-    extra = _attributes(request, target, status, duration_ms, request_id)
-    path, lineno, function = _INFO_SITE
-    logger.handle(
-        logger.makeRecord(logger.name, logging.INFO, path, lineno, _INFO_MESSAGE, args, None, function, extra)
-    )
+
+    def _record(
+        self,
+        request: httpx.Request,
+        target: str,
+        status: int,
+        duration_ms: float,
+        attempt: object,
+        request_id: str | None,
+    ) -> None:
+        args = (request.method, target, status, duration_ms, attempt, _id_suffix(request_id))
+        extra = _attributes(request, target, status, duration_ms, request_id)
+        path, lineno, function = _INFO_SITE
+        logger = self.logger
+        logger.handle(
+            logger.makeRecord(logger.name, logging.INFO, path, lineno, _INFO_MESSAGE, args, None, function, extra)
+        )
 
 
-_INFO_SITE = (log_info.__code__.co_filename, log_info.__code__.co_firstlineno, log_info.__name__)
-"""Where INFO records say they come from (``pathname``, ``lineno``, ``funcName``): `log_info`."""
+_INFO_SITE = (InfoLine.write.__code__.co_filename, InfoLine.write.__code__.co_firstlineno, InfoLine.write.__name__)
+"""Where INFO records say they come from (``pathname``, ``lineno``, ``funcName``): `InfoLine.write`."""
 
 
 def _attributes(

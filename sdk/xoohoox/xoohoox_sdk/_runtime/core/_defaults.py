@@ -68,6 +68,8 @@ __all__ = [
     "IDEMPOTENCY_KEY_HEADER",
     "IDEMPOTENT_METHODS",
     "MAX_BODY_IN_MESSAGE_CHARS",
+    "RAW_HEADERS_EXTENSION",
+    "RECEIVED_HEADERS_EXTENSION",
     "REDACTION_EXTENSION",
     "REFRESH_LIFETIME_FRACTION",
     "REQUEST_ID_HEADERS",
@@ -145,6 +147,14 @@ DEFAULT_USER_AGENT = "sdk-runtime"
 
 ANONYMOUS_EXTENSION = "sdk.anonymous"
 """Request extension set on operations the spec marks ``security: []``: the auth flow leaves them alone."""
+
+RAW_HEADERS_EXTENSION = "sdk.raw_headers"
+"""Response extension set by the httptools transports: the header lines as the parser gave them (a list of
+``(name, value)`` bytes pairs, in the server's order), so `core._received_headers` need not rebuild them
+from `Headers.raw`."""
+RECEIVED_HEADERS_EXTENSION = "sdk.received_headers"
+"""Response extension: its `ReceivedHeaders` (names lowered once), made by the first layer that looks a
+header up (`core._received_headers.received_headers`)."""
 
 REDACTION_EXTENSION = "sdk.redaction"
 """Request extension holding the client's `Redaction` policy (set by the logging transport), so error

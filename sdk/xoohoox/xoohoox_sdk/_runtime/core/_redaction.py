@@ -142,7 +142,11 @@ class Redaction:
         Path and query are shown as sent, still percent-encoded, so no control character (a path parameter
         holding a newline, say) reaches a log line; a parameter without ``=`` counts as a value.
         """
-        raw = url.raw_path  # path and query as sent, one property read
+        return self.raw_target(url.raw_path)
+
+    def raw_target(self, raw: bytes) -> str:
+        """`target` of a request target as sent (``url.raw_path``, or `core._lazy_request.raw_target`, which
+        reads it without parsing the URL)."""
         if b"?" not in raw:
             return raw.decode("ascii", "replace")  # no query, nothing to redact: the usual INFO line
         path, _, query = raw.partition(b"?")

@@ -81,14 +81,17 @@ class LineFormatter(logging.Formatter):
         """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
         return HEAD_FORMAT % self.parts(created, levelno, name) + message
 
-    def parts(self, created: float, levelno: int, name: str) -> tuple[str, float, str]:
-        """What fills `HEAD_FORMAT` for a line made at `created`: `stamp`, the milliseconds, `tail`."""
+    def parts(self, created: float, levelno: int, name: str) -> tuple[str, int, str]:
+        """What fills `HEAD_FORMAT` for a line made at `created`: `stamp`, the whole milliseconds, `tail`.
+
+        The milliseconds are an int: ``%03d`` given a float first tries its ``__index__``, which raises a
+        TypeError inside `%` before it falls back to ``int()``, a fifth of the cost of the line's format."""
         second = int(created)
         cached_second, stamp = self._stamp
         if second != cached_second:
             stamp = self.stamp(created)
         tail = self._tails.get((levelno, name)) or self.tail(levelno, name)
-        return stamp, (created - second) * 1000, tail
+        return stamp, int((created - second) * 1000), tail
 
     def stamp(self, created: float) -> str:
         """The date and time of day of `created`, to the second, formatted once per second."""
@@ -110,7 +113,7 @@ class LineFormatter(logging.Formatter):
             stamp = time.strftime(self.default_time_format, self.converter(created))
             self._stamp = (int(created), stamp)
         msec_format = self.default_msec_format
-        return stamp if msec_format is None else msec_format % (stamp, msecs)
+        return stamp if msec_format is None else msec_format % (stamp, int(msecs))  # int: see `parts`
 
 
 HEAD_FORMAT: Final = "%s,%03d%s"

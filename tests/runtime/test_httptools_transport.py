@@ -23,6 +23,8 @@ import trustme
 from runtime import HttptoolsTransport
 from runtime.fast._httptools_connection import READ_HIGH_WATER_BYTES
 
+from tests.support.raw_http_server import Seen
+
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 # --- a raw loopback server ----------------------------------------------------------------------------------
@@ -36,22 +38,6 @@ class Answer:
     data: bytes = OK
     then: Literal["keep", "close", "hold", "reset"] = "keep"
     write: Callable[[asyncio.StreamWriter], Awaitable[None]] | None = None
-
-
-@attrs.frozen
-class Seen:
-    """One request as it arrived: its head, and its body as on the wire and decoded."""
-
-    head: bytes
-    wire_body: bytes
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        for line in self.head.decode("latin-1").split("\r\n")[1:]:
-            key, _, value = line.partition(":")
-            if key.strip().lower() == name.lower():
-                return value.strip()
-        return None
 
 
 class RawServer:

@@ -271,7 +271,13 @@ def test_records_are_built_whenever_anyone_else_could_see_them(change: str, monk
     elif change == "other formatter":
         handler.setFormatter(logging.Formatter("%(message)s"))
     elif change == "record factory":
-        monkeypatch.setattr(logging, "getLogRecordFactory", lambda: CustomRecord)
+        previous = logging.getLogRecordFactory()
+        logging.setLogRecordFactory(CustomRecord)  # how applications change it
+        try:
+            assert direct_sink(logger, logging.INFO) is None
+        finally:
+            logging.setLogRecordFactory(previous)
+        return
     elif change == "logger class":
         monkeypatch.setattr(logger, "__class__", OtherLogger)
     elif change == "disabled":

@@ -55,8 +55,13 @@ class ReceivedHeaders:
         found = self._request_id
         if found is None:
             found = b""
+            names = self.names
             for name in _REQUEST_ID_NAMES:
-                value = self.value(name)
+                times = names.count(name)
+                if not times:
+                    continue
+                # once (the usual case): read in place, without `value`'s call (the INFO line asks per request)
+                value = self.raw[names.index(name)][1] if times == 1 else self.value(name)
                 if value:
                     found = value
                     break

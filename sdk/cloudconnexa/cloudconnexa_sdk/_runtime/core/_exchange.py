@@ -19,7 +19,7 @@ import time
 import attrs
 
 from . import httpx
-from ._defaults import MAX_BODY_IN_MESSAGE_CHARS
+from ._defaults import MAX_BODY_IN_MESSAGE_CHARS, RECEIVED_HEADERS_EXTENSION
 from ._received_headers import received_headers
 from ._redaction import REDACTED, Redaction, redaction_for
 
@@ -48,13 +48,14 @@ def redact_url(url: httpx.URL | str) -> str:
 def find_request_id(response: httpx.Response) -> str | None:
     """The server's id for this exchange, for support tickets: the first of `REQUEST_ID_HEADERS` with a
     value, joined with ``, `` when repeated and decoded as httpx decodes headers (`ReceivedHeaders`)."""
-    value = received_headers(response).request_id()
+    # the body reader has usually made the `ReceivedHeaders` already: taken here without `received_headers`'s call
+    received = response.extensions.get(RECEIVED_HEADERS_EXTENSION) or received_headers(response)
+    value = received.request_id()
     if not value:
         return None
-    try:
+    if value.isascii():
         return value.decode("ascii")
-    except UnicodeDecodeError:  # rare: decoded as httpx decodes the whole set (utf-8, else latin-1)
-        return value.decode(response.headers.encoding)
+    return value.decode(response.headers.encoding)  # rare: decoded as httpx decodes the whole set
 
 
 def _content(response: httpx.Response) -> bytes | None:

@@ -160,7 +160,9 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         """Queue `line`, what `emit` would write for a record of `levelno` made now, without the record: only
         when `direct_sink` returned this handler, so nothing else would see it. The line starts with
         `HEAD_FORMAT` filled with `LineFormatter.parts` (the caller makes the whole line in one format)."""
-        with self._queue_lock:
+        lock = self._queue_lock
+        lock.acquire()  # not `with`: its exit call with three arguments was half of this method's cost
+        try:
             pending = self._pending
             pending.append(line)
             if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
@@ -173,6 +175,8 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
                     self.flush()
                 except Exception:
                     _report_error()
+        finally:
+            lock.release()
 
     def _queue(self, line: str, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
@@ -259,10 +263,20 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
     logger class). The caller can then queue the line with `emit_line` and skip building the record,
     which no one could observe; the caller has already checked `logger.isEnabledFor(levelno)`.
     """
-    if type(logger) is not logging.Logger or logger.filters or logger.disabled:
+    if type(logger) is not _Logger or logger.filters or logger.disabled or _record_factory() is not _LogRecord:
         return None
-    if logging.getLogRecordFactory() is not logging.LogRecord:
-        return None
+    handlers = logger.handlers
+    if len(handlers) == 1:  # the usual shape, answered without the walk (asked once per INFO line)
+        parent = logger.parent
+        if not logger.propagate or parent is None or (not parent.handlers and parent.parent is None):
+            only = handlers[0]
+            if (
+                type(only) is BatchingStreamHandler
+                and levelno >= only.level
+                and not only.filters
+                and only.formatter is only.line_formatter
+            ):
+                return only
     sink: BatchingStreamHandler | None = None
     current: logging.Logger | None = logger
     while current is not None:  # the walk `Logger.callHandlers` does
@@ -276,6 +290,10 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
             sink = handler
         current = current.parent if current.propagate else None
     return sink
+
+
+# Read once per INFO line (`direct_sink`): module names save an attribute lookup on `logging` each
+_Logger, _LogRecord, _record_factory = logging.Logger, logging.LogRecord, logging.getLogRecordFactory
 
 
 def _report_error() -> None:

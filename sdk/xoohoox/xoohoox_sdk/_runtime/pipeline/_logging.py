@@ -23,8 +23,9 @@ once it has been read (the stream is watched as the caller consumes it, so strea
 A request that fails without an answer (connect error, timeout) is logged at WARNING with the same
 target, then the exception propagates unchanged.
 
+The levels are read once, as the attempt starts: a level changed while it waits applies from the next one.
 Cost when disabled: two `isEnabledFor` checks per request; nothing is formatted or copied. At WARNING
-(failures only) an attempt that gets a response costs three checks and a clock read. At INFO with only
+(failures only) an attempt that gets a response costs two checks and a clock read. At INFO with only
 the runtime's handler, a line is one format of values read once (`InfoLine`: the request target without
 parsing a lazy request's URL, the request id from the response's `ReceivedHeaders`, which the layers above
 reuse), queued as text and written per batch: no record, no caller lookup, no message apart from the line.
@@ -90,32 +91,40 @@ class LoggingTransport(httpx.BaseTransport):
         clock: Clock,
         redaction: Redaction | None = None,
     ) -> None:
-        self._inner, self._logger, self._clock = inner, logger, clock
+        self._inner, self._logger = inner, logger
+        self._monotonic = clock.monotonic  # bound once: read twice per logged attempt
         self._redaction = redaction if redaction is not None else DEFAULT_REDACTION
         self._info = InfoLine(logger, self._redaction)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.extensions[REDACTION_EXTENSION] = self._redaction  # errors built from the response mask alike
         logger = self._logger
-        if not logger.isEnabledFor(logging.DEBUG):
-            if not logger.isEnabledFor(logging.WARNING):
-                return self._inner.handle_request(request)
-            start = self._clock.monotonic()  # one line at most: describe the attempt only when it is made
+        # The levels are read as the attempt starts, INFO first: two checks whatever the level (DEBUG and INFO,
+        # or INFO and WARNING), where reading DEBUG, WARNING, then INFO after the answer took three
+        info = logger.isEnabledFor(logging.INFO)
+        if info:
+            debug = logger.isEnabledFor(logging.DEBUG)
+        elif logger.isEnabledFor(logging.WARNING):
+            debug = False
+        else:
+            return self._inner.handle_request(request)
+        if not debug:
+            start = self._monotonic()  # one line at most: describe the attempt only when it is made
             try:
                 response = self._inner.handle_request(request)
             except Exception as exc:
-                Exchange(request, logger, self._redaction, start).failure(exc, self._clock.monotonic())
+                Exchange(request, logger, self._redaction, start).failure(exc, self._monotonic())
                 raise
-            if logger.isEnabledFor(logging.INFO):
-                self._info.write(request, response, start, self._clock.monotonic())
+            if info:
+                self._info.write(request, response, start, self._monotonic())
             return response
-        exchange = Exchange(request, self._logger, self._redaction, self._clock.monotonic())
+        exchange = Exchange(request, self._logger, self._redaction, self._monotonic())
         try:
             response = self._inner.handle_request(request)
         except Exception as exc:
-            exchange.failure(exc, self._clock.monotonic())
+            exchange.failure(exc, self._monotonic())
             raise
-        exchange.response(response, self._clock.monotonic(), self._info)
+        exchange.response(response, self._monotonic(), self._info)
         if exchange.debug and isinstance(response.stream, httpx.SyncByteStream):
             tap = exchange.body_logger(response)
             if tap is not None:
@@ -137,32 +146,40 @@ class AsyncLoggingTransport(httpx.AsyncBaseTransport):
         clock: Clock,
         redaction: Redaction | None = None,
     ) -> None:
-        self._inner, self._logger, self._clock = inner, logger, clock
+        self._inner, self._logger = inner, logger
+        self._monotonic = clock.monotonic  # bound once: read twice per logged attempt
         self._redaction = redaction if redaction is not None else DEFAULT_REDACTION
         self._info = InfoLine(logger, self._redaction)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         request.extensions[REDACTION_EXTENSION] = self._redaction  # errors built from the response mask alike
         logger = self._logger
-        if not logger.isEnabledFor(logging.DEBUG):
-            if not logger.isEnabledFor(logging.WARNING):
-                return await self._inner.handle_async_request(request)
-            start = self._clock.monotonic()  # one line at most: describe the attempt only when it is made
+        # The levels are read as the attempt starts, INFO first: two checks whatever the level (DEBUG and INFO,
+        # or INFO and WARNING), where reading DEBUG, WARNING, then INFO after the answer took three
+        info = logger.isEnabledFor(logging.INFO)
+        if info:
+            debug = logger.isEnabledFor(logging.DEBUG)
+        elif logger.isEnabledFor(logging.WARNING):
+            debug = False
+        else:
+            return await self._inner.handle_async_request(request)
+        if not debug:
+            start = self._monotonic()  # one line at most: describe the attempt only when it is made
             try:
                 response = await self._inner.handle_async_request(request)
             except Exception as exc:
-                Exchange(request, logger, self._redaction, start).failure(exc, self._clock.monotonic())
+                Exchange(request, logger, self._redaction, start).failure(exc, self._monotonic())
                 raise
-            if logger.isEnabledFor(logging.INFO):
-                self._info.write(request, response, start, self._clock.monotonic())
+            if info:
+                self._info.write(request, response, start, self._monotonic())
             return response
-        exchange = Exchange(request, self._logger, self._redaction, self._clock.monotonic())
+        exchange = Exchange(request, self._logger, self._redaction, self._monotonic())
         try:
             response = await self._inner.handle_async_request(request)
         except Exception as exc:
-            exchange.failure(exc, self._clock.monotonic())
+            exchange.failure(exc, self._monotonic())
             raise
-        exchange.response(response, self._clock.monotonic(), self._info)
+        exchange.response(response, self._monotonic(), self._info)
         if exchange.debug and isinstance(response.stream, httpx.AsyncByteStream):
             tap = exchange.body_logger(response)
             if tap is not None:

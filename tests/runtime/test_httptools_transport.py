@@ -393,6 +393,25 @@ async def test_stalled_body_is_a_read_timeout(server: RawServer) -> None:
             await client.get("/stall")
 
 
+async def test_read_timeouts_share_one_loop_timer(server: RawServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests with a read timeout set no loop timer each (`WaitDeadlines`): a cancelled timer per request
+    would cost more than the rest of the transport's work."""
+    loop = asyncio.get_running_loop()
+    timers: list[float] = []
+    call_at = loop.call_at
+
+    def counted(when: float, *args: object, **kwargs: object) -> asyncio.TimerHandle:
+        timers.append(when)
+        return call_at(when, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with client_for(server, timeout=httpx.Timeout(5.0, read=30.0)) as client:
+        assert (await client.get("/items")).content == b"ok"  # connects (its timeout has a timer) and arms one
+        monkeypatch.setattr(loop, "call_at", counted)
+        for _ in range(20):
+            assert (await client.get("/items")).content == b"ok"
+    assert timers == []  # each later expiry is after the armed one: no timer set, none cancelled
+
+
 # --- the pool ------------------------------------------------------------------------------------------------
 
 

@@ -503,3 +503,14 @@ def test_repeated_extra_headers_are_sent_as_httpx_sends_them() -> None:
         run(lean)
     assert [_wire(r) for r in lean_seen.seen] == [_wire(r) for r in plain_seen.seen]
     assert len(lean_seen.seen) == len(calls) + 1
+
+
+async def test_async_request_unread_leaves_the_short_path_s_body_to_the_caller(full_sends: list[str]) -> None:
+    """The short path hands back the body unread by httpx (for the caller to parse); httpx's own path (an
+    absolute URL here) reads it and hands back None."""
+    seen = Recorder()
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(seen)) as lean:
+        response, body = await lean.request_unread("GET", "/items/1")
+        assert body == b'{"ok":true}' and full_sends == []
+        response, body = await lean.request_unread("GET", f"{BASE}/items/1")
+        assert body is None and response.content == b'{"ok":true}' and full_sends == ["async"]

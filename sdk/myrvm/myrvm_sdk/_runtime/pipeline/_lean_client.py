@@ -369,15 +369,22 @@ class AsyncLeanClient(httpx.AsyncClient):
             return await super().request(method, url, **options)
         return (await self._send_lean(request, transport, unread=False))[0]
 
-    async def request_unread(
+    def request_unread(
         self, method: str, url: httpx.URL | str, **given: Any
-    ) -> tuple[httpx.Response, bytes | None]:
-        """The async twin of `LeanClient.request_unread`."""
+    ) -> Coroutine[Any, Any, tuple[httpx.Response, bytes | None]]:
+        """The async twin of `LeanClient.request_unread` (the coroutine of the path taken: it is not one itself,
+        so the short path costs no coroutine of its own; a bad argument raises here, before any await)."""
         options = {**_OPTIONS, **given}
         request, transport = _short_path(self, method, url, options), self.sole_transport
         if request is None or transport is None:
-            return await super().request(method, url, **options), None
-        return await self._send_lean(request, transport, unread=True)
+            return self._request_read(method, url, options)
+        return self._send_lean(request, transport, unread=True)
+
+    async def _request_read(
+        self, method: str, url: httpx.URL | str, options: dict[str, Any]
+    ) -> tuple[httpx.Response, bytes | None]:
+        """httpx's own `request` (it reads the body): no unread body."""
+        return await super().request(method, url, **options), None
 
     def _send_lean(
         self, request: httpx.Request, transport: httpx.AsyncBaseTransport, *, unread: bool

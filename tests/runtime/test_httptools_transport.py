@@ -610,3 +610,36 @@ def test_transport_serves_one_event_loop() -> None:
     asyncio.run(get_without_closing())
     with pytest.raises(RuntimeError, match="event loop"):
         asyncio.run(get_without_closing())
+
+
+# --- request heads ---------------------------------------------------------------------------------------------
+
+
+def test_request_heads_write_each_header_list_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transport's heads equal `request_head`'s; the header block of a header list seen before is reused
+    (only the request line is new), a new list (a CR in a value too) is written and checked afresh, and no
+    more than `_BLOCKS_KEPT` lists are kept."""
+    from runtime.fast import _httptools_request
+    from runtime.fast._httptools_request import RequestHeads, request_head
+
+    written: list[int] = []
+    write = _httptools_request._header_block
+
+    def counted(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> bytes:
+        written.append(len(raw))
+        return write(raw, request)
+
+    monkeypatch.setattr(_httptools_request, "_header_block", counted)
+    heads = RequestHeads()
+    first = httpx.Request("GET", "http://h.test/items/1", headers={"Authorization": "Bearer a"})
+    second = httpx.Request("DELETE", "http://h.test/items/2?x=1", headers={"Authorization": "Bearer a"})
+    assert heads.head(first) == request_head(first)
+    assert heads.head(second) == request_head(second)
+    assert heads.head(second).startswith(b"DELETE /items/2?x=1 HTTP/1.1\r\nHost: h.test\r\nAuthorization: Bearer a\r\n")
+    assert len(written) == 1 + 2  # the shared list once by the heads; `request_head` (uncached) writes each time
+    broken = httpx.Request("GET", "http://h.test/", headers={"Authorization": "Bearer a\r\nX-Evil: 1"})
+    with pytest.raises(httpx.LocalProtocolError):
+        heads.head(broken)
+    for n in range(_httptools_request._BLOCKS_KEPT + 1):
+        heads.head(httpx.Request("GET", "http://h.test/", headers={"Idempotency-Key": str(n)}))
+    assert len(heads._blocks) <= _httptools_request._BLOCKS_KEPT

@@ -51,7 +51,7 @@ from ..core import httpx
 from ..core._errors import transport_dependency_missing
 from ..core._lazy_request import origin_url
 from ._httptools_answer import answer
-from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, RequestHeads, origin_port
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -147,6 +147,7 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
         self._ssl = context
         self._pool: ConnectionPool | None = None
+        self._heads = RequestHeads()  # each distinct header list written once
 
     def __repr__(self) -> str:
         return f"HttptoolsTransport(max_connections={self._limits.max_connections})"
@@ -166,7 +167,7 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
             pool = self._pool_for_loop(loop)
         url = origin_url(request)  # scheme, host, port: without parsing a lazy request's URL
         port = origin_port(request)
-        head = request_head(request)
+        head = self._heads.head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
         origin = (url.scheme, url.raw_host, port)
         connection = pool.take_idle(origin)  # the usual case, without a coroutine for `acquire`

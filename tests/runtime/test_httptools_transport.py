@@ -643,3 +643,24 @@ def test_request_heads_write_each_header_list_once(monkeypatch: pytest.MonkeyPat
     for n in range(_httptools_request._BLOCKS_KEPT + 1):
         heads.head(httpx.Request("GET", "http://h.test/", headers={"Idempotency-Key": str(n)}))
     assert len(heads._blocks) <= _httptools_request._BLOCKS_KEPT
+
+
+def test_origins_are_kept_for_the_last_url_only() -> None:
+    """The origin of a lean request (its client's parsed base URL) is worked out once; another URL object,
+    even one of the same text, is asked afresh, so a changed base URL is never served an old origin."""
+    from runtime.core._lazy_request import LazyURLRequest
+    from runtime.fast._httptools_request import Origins
+
+    origins = Origins()
+    base = httpx.URL("https://api.test/v1")
+
+    def lazy(url: httpx.URL, path: str) -> httpx.Request:
+        return LazyURLRequest("GET", url, f"{url}{path}", path.encode(), headers=httpx.Headers(), extensions={})
+
+    assert origins.of(lazy(base, "/a")) == ("https", b"api.test", 443)
+    assert origins._last[0] is base
+    assert origins.of(lazy(base, "/b")) == ("https", b"api.test", 443)
+    assert origins.of(lazy(httpx.URL("http://other.test:8080/v1"), "/a")) == ("http", b"other.test", 8080)
+    assert origins.of(httpx.Request("GET", "http://third.test/x")) == ("http", b"third.test", 80)
+    with pytest.raises(httpx.UnsupportedProtocol):
+        origins.of(httpx.Request("GET", "ftp://files.test/x"))

@@ -19,6 +19,7 @@ from ..core._lazy_request import origin_url, raw_target
 __all__ = [
     "INLINE_BODY_MAX_BYTES",
     "BodyFraming",
+    "Origins",
     "RequestHeads",
     "origin_port",
     "request_head",
@@ -61,6 +62,30 @@ def _header_block(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> byt
     if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
         raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
     return fields + b"\r\n"
+
+
+class Origins:
+    """The pool key (scheme, host, port) of a request's origin, kept for the last URL object it came from.
+
+    A lean request's origin is its client's parsed base URL, the same object for every request
+    (`origin_url`), so its key is worked out once instead of from three URL properties per request.
+    One reference holds both, so threads sharing a sync transport never pair a URL with another's key.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[httpx.URL | None, tuple[str, bytes, int]] = (None, ("", b"", 0))
+
+    def of(self, request: httpx.Request) -> tuple[str, bytes, int]:
+        """The request's origin; raises `origin_port`'s error for a scheme other than http and https."""
+        url = origin_url(request)
+        last = self._last
+        if last[0] is url:
+            return last[1]
+        origin = (url.scheme, url.raw_host, origin_port(request))
+        self._last = (url, origin)
+        return origin
 
 
 def request_head(request: httpx.Request) -> bytes:

@@ -74,8 +74,10 @@ class Origins:
 
     __slots__ = ("_last",)
 
+    _last: tuple[httpx.URL | None, tuple[str, bytes, int]]  # the URL object last asked about, and its origin
+
     def __init__(self) -> None:
-        self._last: tuple[httpx.URL | None, tuple[str, bytes, int]] = (None, ("", b"", 0))
+        self._last = (None, ("", b"", 0))
 
     def of(self, request: httpx.Request) -> tuple[str, bytes, int]:
         """The request's origin; raises `origin_port`'s error for a scheme other than http and https."""

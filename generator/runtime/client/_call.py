@@ -22,7 +22,6 @@ from ..core._errors import (
     NotModifiedError,
     ResponseValidationError,
     raise_for_status,
-    translate_transport_errors,
     transport_error,
 )
 from ..pipeline._call_failures import report_call_errors
@@ -286,7 +285,8 @@ def call_operation(
         NotModifiedError: a body-less 3xx (304) to the plain call.
         TransportError: the request got no answer.
     """
-    with report_call_errors(client.hooks, operation.operation_id):
+    hooks = client.hooks
+    try:  # `with report_call_errors(...)`, whose exit matters only on failure (as in `acall_operation`)
         kwargs = _request(client, operation, arguments)
         http = client.get_httpx_client()
         deferral = _queueing(client, deliver) if operation.deferrable else None
@@ -298,10 +298,15 @@ def call_operation(
         elif streams(operation):
             response = send_streamed(http, operation, kwargs)
         else:
-            with translate_transport_errors():
+            try:  # `with translate_transport_errors()`, spelt out
                 response, content = _send(client, http, kwargs)
+            except httpx.TransportError as exc:
+                raise transport_error(exc) from exc
             return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]
+    except BaseException as exc:
+        report_call_errors(hooks, operation.operation_id).__exit__(type(exc), exc, exc.__traceback__)
+        raise
 
 
 async def acall_operation(

@@ -95,12 +95,13 @@ def _short_path(
     timeout, extensions = options["timeout"], options["extensions"]
     timeouts = plan.timeout_dict if timeout is _DEFAULT else httpx.Timeout(timeout).as_dict()
     extensions = {**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts}
-    body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
-    target, extra = plan.base + url, options["headers"]
-    if body.keys() <= {"params"}:
-        request = _bodyless(plan, client.headers, method, url, extra, body.get("params"), extensions)
+    extra = options["headers"]
+    if options["content"] is None and options["data"] is None and options["files"] is None and options["json"] is None:
+        request = _bodyless(plan, client.headers, method, url, extra, options["params"], extensions)
         if request is not None:
             return request
+    body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
+    target = plan.base + url
     headers = client.headers  # httpx.Request copies it
     if extra is not None:
         headers = headers.copy()

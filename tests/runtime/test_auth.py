@@ -1,10 +1,15 @@
-"""TokenRefreshAuth: proactive renewal, one renewal per 401, no loops, single flight (threads and asyncio)."""
+"""TokenRefreshAuth: proactive renewal, one renewal per 401, no loops, single flight (threads and asyncio).
+
+Every API call goes through httpx's own clients (the auth's flow as httpx runs it, a generator) and through
+the SDK's lean clients (the same flow as plain calls, `LeanAuth`): the `clients` fixture runs each test on both.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import sys
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +25,7 @@ from runtime.core._clock import FakeClock
 from runtime.core._defaults import DEFAULT_REFRESH_SKEW_S, REFRESH_LIFETIME_FRACTION
 from runtime.core._errors import ConfigurationError, ConnectError, TokenRefreshError
 from runtime.core._secret import Secret
+from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
 BASE = "https://api.test"
 PASSWORD = "hunter2-very-secret"
@@ -107,12 +113,25 @@ def make_auth(server: TokenServer, clock: FakeClock, **kwargs: object) -> TokenR
     )
 
 
+SyncClient: type[httpx.Client] = httpx.Client  # the API clients of the running test (`clients`)
+AsyncClient: type[httpx.AsyncClient] = httpx.AsyncClient
+CLIENTS = {"httpx": (httpx.Client, httpx.AsyncClient), "lean": (LeanClient, AsyncLeanClient)}
+
+
+@pytest.fixture(autouse=True, params=sorted(CLIENTS))
+def clients(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API clients: httpx's (the auth flow as a generator) or the lean ones (the flow as plain calls)."""
+    sync, async_ = CLIENTS[request.param]
+    monkeypatch.setattr(sys.modules[__name__], "SyncClient", sync)
+    monkeypatch.setattr(sys.modules[__name__], "AsyncClient", async_)
+
+
 def api_client(auth: httpx.Auth, api: Api) -> httpx.Client:
-    return httpx.Client(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.handler))
+    return SyncClient(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.handler))
 
 
 def async_api_client(auth: httpx.Auth, api: Api) -> httpx.AsyncClient:
-    return httpx.AsyncClient(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.async_handler))
+    return AsyncClient(base_url=BASE, auth=auth, transport=httpx.MockTransport(api.async_handler))
 
 
 @pytest.fixture
@@ -204,7 +223,7 @@ def test_static_token_401_is_final(clock: FakeClock) -> None:
         return httpx.Response(401)
 
     auth = TokenRefreshAuth(StaticTokenProvider(Secret("key-123")), clock=clock)
-    with httpx.Client(base_url=BASE, auth=auth, transport=httpx.MockTransport(handler)) as client:
+    with SyncClient(base_url=BASE, auth=auth, transport=httpx.MockTransport(handler)) as client:
         assert client.get("/items").status_code == 401
     auth.close()
     assert calls == ["Bearer key-123"]
@@ -215,7 +234,7 @@ async def test_close_only_closes_clients_it_built(clock: FakeClock) -> None:
     borrowed = httpx.Client(base_url=BASE)
     auth = TokenRefreshAuth(StaticTokenProvider(Secret("k")), clock=clock, token_client=borrowed)
     transport = httpx.MockTransport(lambda request: httpx.Response(200))
-    async with httpx.AsyncClient(base_url=BASE, auth=auth, transport=transport) as client:
+    async with AsyncClient(base_url=BASE, auth=auth, transport=transport) as client:
         await client.get("/items")  # no async token client given: a bare one is built
     built = auth._async_token_client
     assert built is not None and not built.is_closed
@@ -240,7 +259,7 @@ def test_streamed_body_is_not_replayed(clock: FakeClock) -> None:
             return api.handler(request)
 
     auth = make_auth(server, clock)
-    with httpx.Client(base_url=BASE, auth=auth, transport=WireTransport()) as client:
+    with SyncClient(base_url=BASE, auth=auth, transport=WireTransport()) as client:
         assert client.post("/upload", content=chunks()).status_code == 401
     assert (server.refreshes, api.calls) == (0, 1)
 
@@ -526,7 +545,7 @@ def test_operations_without_security_get_no_token_and_cause_no_login() -> None:
         seen.append(request)
         return httpx.Response(200, json={"status": "ok"})
 
-    with httpx.Client(base_url="http://127.0.0.1", auth=auth, transport=httpx.MockTransport(handler)) as client:
+    with SyncClient(base_url="http://127.0.0.1", auth=auth, transport=httpx.MockTransport(handler)) as client:
         response = client.get("/health", extensions={ANONYMOUS_EXTENSION: True})
     assert response.status_code == 200
     assert "Authorization" not in seen[0].headers

@@ -489,3 +489,35 @@ def test_an_encoded_body_is_decoded_by_httpx_on_the_lean_path(mode: str) -> None
     client = lean_client_for(answering(200, gzip.compress(b'{"name": "Rex"}'), **{"Content-Encoding": "gzip"}))
     assert run_call(client, mode, pet_args()) == Pet("Rex")
     assert run_call(client, mode, pet_args(), raw=True).content == b'{"name": "Rex"}'
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"id": 1, "name": "caf\\u00e9"}',
+        '{"name": "café"}'.encode(),
+        b"[1, 2]",
+        b"12",
+        b"7",
+        b" \\n{}",
+        '{"a": 1}'.encode("utf-16"),
+        '{"a": 1}'.encode("utf-16-le"),
+        '{"a": 1}'.encode("utf-32"),
+        '{"a": 1}'.encode("utf-8-sig"),
+        b'"\\ud800"',
+        b"{not json",
+        b"",
+        b"\xff\xfe",
+    ],
+)
+def test_json_of_reads_bytes_as_json_loads_does(content: bytes) -> None:
+    """The shortcut for plain UTF-8 gives what `json.loads` gives, value or error, for any encoding."""
+    from runtime.client._call import json_of
+
+    def outcome(parse: Callable[[bytes], object]) -> object:
+        try:
+            return ("ok", parse(content))
+        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError both
+            return (type(exc).__name__, str(exc))
+
+    assert outcome(json_of) == outcome(json.loads)

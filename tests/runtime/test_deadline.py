@@ -6,6 +6,8 @@ Retries and sleeps run on a fake clock; the trickling server is real, with a dea
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from runtime import (
@@ -137,3 +139,27 @@ def test_attempt_timeouts_are_clamped_to_the_time_left() -> None:
     )
     clock.advance(0.5)
     assert deadline.clamped(clock) == {"connect": 1.5, "read": 1.0, "write": 1.5, "pool": 1.5}
+
+
+async def test_async_deadline_layer_starts_the_deadline_and_hands_back_the_inner_coroutine() -> None:
+    """No coroutine of its own per call: the caller awaits the inner transport's, with the deadline set."""
+    from runtime.pipeline._deadline import AsyncDeadlineTransport, deadline_of
+
+    made: list[object] = []
+
+    async def answer() -> httpx.Response:
+        return httpx.Response(204)
+
+    class Inner(httpx.AsyncBaseTransport):
+        def handle_async_request(self, request: httpx.Request) -> Any:
+            assert deadline_of(request) is not None  # started before the inner call
+            made.append(answer())
+            return made[-1]
+
+    clock = FakeClock()
+    request = httpx.Request("GET", "https://h/", extensions={"timeout": {"read": 5.0}})
+    sent = AsyncDeadlineTransport(2.0, inner=Inner(), clock=clock).handle_async_request(request)
+    assert sent is made[0]
+    assert (await sent).status_code == 204
+    deadline = deadline_of(request)
+    assert deadline is not None and deadline.expires_at == clock.monotonic() + 2.0

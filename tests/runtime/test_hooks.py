@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from runtime import (
@@ -243,3 +245,35 @@ async def test_async_raising_hook_surfaces_as_hook_error() -> None:
         with pytest.raises(HookError) as caught:
             await client.get("https://h/")
     assert isinstance(caught.value.__cause__, LookupError)
+
+
+class _Coroutines(httpx.AsyncBaseTransport):
+    """An inner transport that keeps the coroutine each call returned, to see who awaits it."""
+
+    def __init__(self) -> None:
+        self.made: list[object] = []
+
+    def handle_async_request(self, request: httpx.Request) -> Any:
+        coroutine = self._answer(request)
+        self.made.append(coroutine)
+        return coroutine
+
+    async def _answer(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200)
+
+
+async def test_async_attempts_pass_straight_through_until_a_hook_is_registered() -> None:
+    """Without attempt hooks the layer hands back the inner transport's own coroutine (no coroutine of its
+    own per request); a hook registered later sees the next attempt."""
+    hooks, inner = Hooks(), _Coroutines()
+    transport = AsyncHooksTransport(hooks, inner=inner, clock=FakeClock())
+    request = httpx.Request("GET", "https://h/", extensions=OPERATION)
+    passed = transport.handle_async_request(request)
+    assert passed is inner.made[-1]
+    assert (await passed).status_code == 200
+    log: list[tuple[str, str | None, int]] = []
+    hooks.after_response(lambda e: log.append((f"after {e.response.status_code}", e.operation_id, e.attempt)))
+    watched = transport.handle_async_request(request)
+    assert watched is not inner.made[-1]  # (the inner call is made once the watched attempt runs)
+    assert (await watched).status_code == 200
+    assert log == [("after 200", "listPets", 1)]

@@ -393,6 +393,25 @@ async def test_stalled_body_is_a_read_timeout(server: RawServer) -> None:
             await client.get("/stall")
 
 
+async def test_read_timeouts_share_one_loop_timer(server: RawServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests with a read timeout set no loop timer each (`WaitDeadlines`): a cancelled timer per request
+    would cost more than the rest of the transport's work."""
+    loop = asyncio.get_running_loop()
+    timers: list[float] = []
+    call_at = loop.call_at
+
+    def counted(when: float, *args: object, **kwargs: object) -> asyncio.TimerHandle:
+        timers.append(when)
+        return call_at(when, *args, **kwargs)  # type: ignore[arg-type]
+
+    async with client_for(server, timeout=httpx.Timeout(5.0, read=30.0)) as client:
+        assert (await client.get("/items")).content == b"ok"  # connects (its timeout has a timer) and arms one
+        monkeypatch.setattr(loop, "call_at", counted)
+        for _ in range(20):
+            assert (await client.get("/items")).content == b"ok"
+    assert timers == []  # each later expiry is after the armed one: no timer set, none cancelled
+
+
 # --- the pool ------------------------------------------------------------------------------------------------
 
 
@@ -591,3 +610,57 @@ def test_transport_serves_one_event_loop() -> None:
     asyncio.run(get_without_closing())
     with pytest.raises(RuntimeError, match="event loop"):
         asyncio.run(get_without_closing())
+
+
+# --- request heads ---------------------------------------------------------------------------------------------
+
+
+def test_request_heads_write_each_header_list_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A transport's heads equal `request_head`'s; the header block of a header list seen before is reused
+    (only the request line is new), a new list (a CR in a value too) is written and checked afresh, and no
+    more than `_BLOCKS_KEPT` lists are kept."""
+    from runtime.fast import _httptools_request
+    from runtime.fast._httptools_request import RequestHeads, request_head
+
+    written: list[int] = []
+    write = _httptools_request._header_block
+
+    def counted(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> bytes:
+        written.append(len(raw))
+        return write(raw, request)
+
+    monkeypatch.setattr(_httptools_request, "_header_block", counted)
+    heads = RequestHeads()
+    first = httpx.Request("GET", "http://h.test/items/1", headers={"Authorization": "Bearer a"})
+    second = httpx.Request("DELETE", "http://h.test/items/2?x=1", headers={"Authorization": "Bearer a"})
+    assert heads.head(first) == request_head(first)
+    assert heads.head(second) == request_head(second)
+    assert heads.head(second).startswith(b"DELETE /items/2?x=1 HTTP/1.1\r\nHost: h.test\r\nAuthorization: Bearer a\r\n")
+    assert len(written) == 1 + 2  # the shared list once by the heads; `request_head` (uncached) writes each time
+    broken = httpx.Request("GET", "http://h.test/", headers={"Authorization": "Bearer a\r\nX-Evil: 1"})
+    with pytest.raises(httpx.LocalProtocolError):
+        heads.head(broken)
+    for n in range(_httptools_request._BLOCKS_KEPT + 1):
+        heads.head(httpx.Request("GET", "http://h.test/", headers={"Idempotency-Key": str(n)}))
+    assert len(heads._blocks) <= _httptools_request._BLOCKS_KEPT
+
+
+def test_origins_are_kept_for_the_last_url_only() -> None:
+    """The origin of a lean request (its client's parsed base URL) is worked out once; another URL object,
+    even one of the same text, is asked afresh, so a changed base URL is never served an old origin."""
+    from runtime.core._lazy_request import LazyURLRequest
+    from runtime.fast._httptools_request import Origins
+
+    origins = Origins()
+    base = httpx.URL("https://api.test/v1")
+
+    def lazy(url: httpx.URL, path: str) -> httpx.Request:
+        return LazyURLRequest("GET", url, f"{url}{path}", path.encode(), headers=httpx.Headers(), extensions={})
+
+    assert origins.of(lazy(base, "/a")) == ("https", b"api.test", 443)
+    assert origins._last[0] is base
+    assert origins.of(lazy(base, "/b")) == ("https", b"api.test", 443)
+    assert origins.of(lazy(httpx.URL("http://other.test:8080/v1"), "/a")) == ("http", b"other.test", 8080)
+    assert origins.of(httpx.Request("GET", "http://third.test/x")) == ("http", b"third.test", 80)
+    with pytest.raises(httpx.UnsupportedProtocol):
+        origins.of(httpx.Request("GET", "ftp://files.test/x"))

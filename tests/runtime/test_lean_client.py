@@ -8,14 +8,17 @@ path uses.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
-from collections.abc import Callable, Generator, Iterator
+import sys
+from collections.abc import AsyncGenerator, Callable, Generator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from runtime.core._http import LIBRARY
+from runtime.pipeline._lean_auth import LeanAuth
 from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
 from mock.prism import free_port
@@ -181,6 +184,80 @@ async def test_async_auth_flow_runs_on_the_short_path(full_sends: list[str]) -> 
     assert full_sends == []
     assert seen.authorization == ["Bearer old", "Bearer new"]
     assert response.status_code == 200
+
+
+class _Ticketed(LeanAuth):
+    """A `LeanAuth` that records who ran it: the lean clients call its methods, httpx steps its flow."""
+
+    def __init__(self) -> None:
+        self.callers: list[str] = []
+
+    def authorize_now(self, request: httpx.Request) -> int | None:
+        self.callers.append(sys._getframe(1).f_code.co_name)
+        return None  # a renewal is "due": authorize runs
+
+    def authorize(self, request: httpx.Request) -> int:
+        request.headers["Authorization"] = "Bearer old"
+        return 1
+
+    async def aauthorize(self, request: httpx.Request) -> int:
+        return self.authorize(request)
+
+    def replay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
+        if ticket != 1 or response.status_code != 401:
+            return False
+        request.headers["Authorization"] = "Bearer new"
+        return True
+
+    async def areplay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
+        return self.replay(request, response, ticket)
+
+
+class _OwnFlow(_Ticketed):
+    """Overrides both flows: the lean clients must then run them as httpx would."""
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Own-Flow"] = "1"
+        yield from super().sync_auth_flow(request)
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["X-Own-Flow"] = "1"
+        flow = super().async_auth_flow(request)
+        response = yield await flow.__anext__()
+        with contextlib.suppress(StopAsyncIteration):
+            yield await flow.asend(response)
+
+
+def test_a_lean_auth_runs_as_plain_calls_with_its_flow_s_outcome(full_sends: list[str]) -> None:
+    """`LeanAuth`'s flow, stepped by httpx, and its methods, called by the lean client, send the same."""
+    auth, seen = _Ticketed(), Recorder(httpx.Response(401))
+    with LeanClient(base_url=BASE, auth=auth, transport=Transport(seen)) as lean:
+        assert lean.get("/items/1").status_code == 200
+    assert seen.authorization == ["Bearer old", "Bearer new"] and full_sends == []
+    flow_auth, flow_seen = _Ticketed(), Recorder(httpx.Response(401))
+    with httpx.Client(base_url=BASE, auth=flow_auth, transport=Transport(flow_seen)) as client:
+        assert client.get("/items/1").status_code == 200
+    assert flow_seen.authorization == seen.authorization
+    assert (auth.callers, flow_auth.callers) == (["_send_plain"], ["sync_auth_flow"])
+
+
+async def test_async_lean_auth_runs_as_plain_calls(full_sends: list[str]) -> None:
+    auth, seen = _Ticketed(), Recorder(httpx.Response(401))
+    async with AsyncLeanClient(base_url=BASE, auth=auth, transport=Transport(seen)) as lean:
+        assert (await lean.get("/items/1")).status_code == 200
+    assert seen.authorization == ["Bearer old", "Bearer new"] and full_sends == []
+    assert auth.callers == ["_send_plain"]
+
+
+async def test_a_lean_auth_with_its_own_flow_has_that_flow_run() -> None:
+    auth, seen = _OwnFlow(), Recorder(httpx.Response(401), httpx.Response(200), httpx.Response(401))
+    with LeanClient(base_url=BASE, auth=auth, transport=Transport(seen)) as lean:
+        assert lean.get("/items/1").status_code == 200
+    async with AsyncLeanClient(base_url=BASE, auth=auth, transport=Transport(seen)) as alean:
+        assert (await alean.get("/items/1")).status_code == 200
+    assert [request.headers.get("X-Own-Flow") for request in seen.seen] == ["1"] * 4
+    assert seen.authorization == ["Bearer old", "Bearer new"] * 2
+    assert auth.callers == ["sync_auth_flow", "async_auth_flow"]
 
 
 def _hook(_: object) -> None:
@@ -426,3 +503,14 @@ def test_repeated_extra_headers_are_sent_as_httpx_sends_them() -> None:
         run(lean)
     assert [_wire(r) for r in lean_seen.seen] == [_wire(r) for r in plain_seen.seen]
     assert len(lean_seen.seen) == len(calls) + 1
+
+
+async def test_async_request_unread_leaves_the_short_path_s_body_to_the_caller(full_sends: list[str]) -> None:
+    """The short path hands back the body unread by httpx (for the caller to parse); httpx's own path (an
+    absolute URL here) reads it and hands back None."""
+    seen = Recorder()
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(seen)) as lean:
+        response, body = await lean.request_unread("GET", "/items/1")
+        assert body == b'{"ok":true}' and full_sends == []
+        response, body = await lean.request_unread("GET", f"{BASE}/items/1")
+        assert body is None and response.content == b'{"ok":true}' and full_sends == ["async"]

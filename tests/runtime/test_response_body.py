@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import tracemalloc
 import zlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -151,3 +152,92 @@ def test_stream_extension_leaves_the_body_to_the_caller() -> None:
         ):
             assert not isinstance(response.stream, httpx.ByteStream)
             assert response.read() == BODY
+
+
+# --- a body already in memory (the usual answer) keeps the same rules as one that streams in ----------------
+
+
+class _Pieces(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that arrives through a transport's live stream (in one piece, as the one in memory)."""
+
+    def __init__(self, body: bytes) -> None:
+        self._pieces = [body]
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._pieces
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for piece in self._pieces:
+            yield piece
+
+
+class _Answering(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answers 200 with `body` in memory (`httpx.ByteStream`) or streamed, after `takes_s` of the fake clock."""
+
+    def __init__(self, clock: FakeClock, body: bytes, headers: list[tuple[str, str]], in_memory: bool, takes_s: float):
+        self.clock, self.body, self.headers, self.in_memory, self.takes_s = clock, body, headers, in_memory, takes_s
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.clock.advance(self.takes_s)
+        stream = httpx.ByteStream(self.body) if self.in_memory else _Pieces(self.body)
+        return httpx.Response(200, headers=self.headers, stream=stream)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self.handle_request(request)
+
+
+BODY_CASES = {
+    "fits": (BODY, [("Content-Length", str(len(BODY)))], 0.0),
+    "declared-over": (b"{}", [("Content-Length", "5000")], 0.0),
+    "over": (BODY * 3, [], 0.0),
+    "past-deadline": (BODY, [], 6.0),
+    "bomb": (_gzip_of_zeros(1 << 16), [("Content-Encoding", "gzip")], 0.0),
+    "gzip-fits": (gzip.compress(BODY), [("Content-Encoding", "GZip ")], 0.0),
+    "not-gzip": (b"not gzip at all", [("Content-Encoding", "gzip")], 0.0),
+    "identity": (BODY, [("Content-Encoding", "identity")], 0.0),
+}
+
+
+def _outcome(in_memory: bool, case: str, is_async: bool, monkeypatch: pytest.MonkeyPatch) -> tuple[object, ...]:
+    from runtime.pipeline import _response_body
+    from runtime.pipeline._deadline import AsyncDeadlineTransport, DeadlineTransport
+    from runtime.pipeline._response_body import AsyncResponseBodyTransport, ResponseBodyTransport
+
+    if in_memory:  # the whole body's path must not fall back on the per-chunk one
+        monkeypatch.setattr(_response_body, "_Body", None)
+    body, headers, takes_s = BODY_CASES[case]
+    clock = FakeClock()
+    inner = _Answering(clock, body, headers, in_memory, takes_s)
+    request = httpx.Request("GET", "https://api.test/items", extensions={"timeout": {"read": 5.0}})
+    try:
+        if is_async:
+            import asyncio
+
+            body_layer = AsyncResponseBodyTransport(4096, inner=inner, clock=clock)
+            stack = AsyncDeadlineTransport(5.0, inner=body_layer, clock=clock)
+            response = asyncio.run(stack.handle_async_request(request))
+        else:
+            stack_ = DeadlineTransport(5.0, inner=ResponseBodyTransport(4096, inner=inner, clock=clock), clock=clock)
+            response = stack_.handle_request(request)
+        return ("ok", response.read())
+    except Exception as exc:  # the outcome compared: the error's class and message
+        return (type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize("case", sorted(BODY_CASES))
+def test_a_body_in_memory_keeps_the_rules_of_a_streamed_one(
+    case: str, is_async: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Limit (declared and actual), deadline and decoded size: the same outcome, error message included,
+    whether the transport handed the body over in memory or as a stream."""
+    streamed = _outcome(False, case, is_async, monkeypatch)
+    assert _outcome(True, case, is_async, monkeypatch) == streamed
+    expected = {"declared-over": "of 5000 bytes", "over": "larger than", "bomb": "once decompressed"}
+    expected |= {"past-deadline": "still reading the body after"}
+    if case in expected:
+        assert expected[case] in str(streamed[1])
+    elif case == "not-gzip":
+        assert streamed[0] == "DecodingError"  # left for httpx to raise as it decodes
+    else:
+        assert streamed[0] == "ok"

@@ -15,10 +15,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Final, Protocol, TypeVar, cast
 
 from ..core import httpx
-from ..core._errors import NotModifiedError, ResponseValidationError, raise_for_status, translate_transport_errors
+from ..core._errors import (
+    NotModifiedError,
+    ResponseValidationError,
+    raise_for_status,
+    transport_error,
+)
 from ..pipeline._call_failures import report_call_errors
 from ..pipeline._hooks import Hooks
 from ..pipeline._lean_client import AsyncLeanClient, LeanClient
@@ -153,13 +158,25 @@ def _request(client: OperationClient, operation: Operation[Any, Any], arguments:
     )
 
 
+_decode_json: Final = json.JSONDecoder().decode  # what `json.loads` uses when given no keyword arguments
+_PLAIN_FIRST: Final = frozenset(range(1, 128))  # a first byte that is neither NUL nor the start of a BOM
+
+
+def json_of(content: bytes) -> Any:
+    """`json.loads(content)` (httpx's `json()`), without its check for UTF-16/32 and BOMs when the first two
+    bytes rule them out: UTF-8 then, as `json.detect_encoding` would say."""
+    if len(content) >= 2 and content[0] in _PLAIN_FIRST and content[1]:
+        return _decode_json(content.decode("utf-8", "surrogatepass"))
+    return json.loads(content)
+
+
 def _read(success: Success, response: httpx.Response, validate: bool, content: bytes | None) -> Any:
     body = success.body
     if body == "none":
         return None
     try:
         if body == "json":
-            data = response.json() if content is None else json.loads(content)  # what httpx's json() does
+            data = response.json() if content is None else json_of(content)  # what httpx's json() does
             if validate and success.check is not None:
                 success.check(response, data)
             return success.reader.read(data)
@@ -268,7 +285,8 @@ def call_operation(
         NotModifiedError: a body-less 3xx (304) to the plain call.
         TransportError: the request got no answer.
     """
-    with report_call_errors(client.hooks, operation.operation_id):
+    hooks = client.hooks
+    try:  # `with report_call_errors(...)`, whose exit matters only on failure (as in `acall_operation`)
         kwargs = _request(client, operation, arguments)
         http = client.get_httpx_client()
         deferral = _queueing(client, deliver) if operation.deferrable else None
@@ -280,10 +298,15 @@ def call_operation(
         elif streams(operation):
             response = send_streamed(http, operation, kwargs)
         else:
-            with translate_transport_errors():
+            try:  # `with translate_transport_errors()`, spelt out
                 response, content = _send(client, http, kwargs)
+            except httpx.TransportError as exc:
+                raise transport_error(exc) from exc
             return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]
+    except BaseException as exc:
+        report_call_errors(hooks, operation.operation_id).__exit__(type(exc), exc, exc.__traceback__)
+        raise
 
 
 async def acall_operation(
@@ -295,7 +318,8 @@ async def acall_operation(
     deliver: Any = None,
 ) -> T:
     """The async form of `call_operation` (same arguments, same errors)."""
-    async with report_call_errors(client.hooks, operation.operation_id):
+    hooks = client.hooks
+    try:  # `async with report_call_errors(...)`, whose exit matters only on failure: no two coroutines per call
         kwargs = _request(client, operation, arguments)
         http = client.get_async_httpx_client()
         deferral = _queueing(client, deliver) if operation.deferrable else None
@@ -307,10 +331,15 @@ async def acall_operation(
         elif streams(operation):
             response = await asend_streamed(http, operation, kwargs)
         else:
-            with translate_transport_errors():
+            try:  # `with translate_transport_errors()`, spelt out (its enter is a Python call per request)
                 if isinstance(http, AsyncLeanClient) and not _hooks_keep(client):
                     response, content = await http.request_unread(**kwargs)
                 else:
                     response, content = await http.request(**kwargs), None
+            except httpx.TransportError as exc:
+                raise transport_error(exc) from exc
             return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]
+    except BaseException as exc:
+        await report_call_errors(hooks, operation.operation_id).__aexit__(type(exc), exc, exc.__traceback__)
+        raise

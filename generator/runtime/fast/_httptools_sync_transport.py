@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING, Final
 from ..core import httpx
 from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._errors import transport_dependency_missing
-from ..core._lazy_request import origin_url
 from ._httptools_answer import answer
-from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads
 
 if TYPE_CHECKING:
     from ._httptools_sync_connection import SyncHttptoolsConnection
@@ -153,15 +152,16 @@ class SyncHttptoolsTransport(httpx.BaseTransport):
         self._limits = limits
         context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
         self._pool = _import_pool()(limits, context)
+        self._heads = RequestHeads()  # each distinct header list written once
+        self._origins = Origins()
 
     def __repr__(self) -> str:
         return f"SyncHttptoolsTransport(max_connections={self._limits.max_connections})"
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         pool = self._pool
-        url = origin_url(request)  # scheme, host, port: without parsing a lazy request's URL
-        origin = (url.scheme, url.raw_host, origin_port(request))
-        head = request_head(request)
+        origin = self._origins.of(request)  # scheme, host, port: without parsing a lazy request's URL
+        head = self._heads.head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
         connect_s, pool_s = timeouts.get("connect"), timeouts.get("pool")
         resendable = request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)

@@ -69,7 +69,6 @@ class _Attempts:
         "clock",
         "deadline",
         "header",
-        "idempotent",
         "jitter",
         "policy",
         "replayable",
@@ -86,9 +85,8 @@ class _Attempts:
         self.started = clock.monotonic()
         header_policy = self.policy or default
         self.header = header_policy.attempt_header if header_policy is not None else None
-        self.idempotent = self.policy is not None and is_idempotent(self.policy, request.method, request.headers)
-        self.replayable = isinstance(request.stream, httpx.ByteStream)  # generators cannot be re-sent
         self.deadline = deadline_of(request)
+        self.replayable = isinstance(request.stream, httpx.ByteStream)  # now: reading a body replaces its stream
 
     def begin(self) -> httpx.Request:
         """Number the next attempt on the request."""
@@ -122,11 +120,13 @@ class _Attempts:
         policy = self.policy
         if policy is None:
             return None
+        request = self.request
         decision = decide_retry(
             policy,
             failure=failure,
-            idempotent=self.idempotent,
-            replayable=self.replayable,
+            # asked only now a retry is in question (most attempts never get here); no layer changes either
+            idempotent=is_idempotent(policy, request.method, request.headers),
+            replayable=self.replayable,  # generators cannot be re-sent
             attempt=self.attempt,
         )
         if decision is not RetryDecision.RETRY:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._call import OperationClient, acall_operation, call_operation
@@ -80,7 +80,10 @@ class Resource(_Resource):
 class AsyncResource(_Resource):
     """Operations of one tag over the low-level client; every method awaitable (mirrors `Resource`)."""
 
-    async def _call(self, operation: Operation[T, Any], arguments: Mapping[str, Any], deliver: Any = None) -> T:
+    def _call(
+        self, operation: Operation[T, Any], arguments: Mapping[str, Any], deliver: Any = None
+    ) -> Coroutine[Any, Any, T]:
+        """The call's coroutine (this is not one itself: the generated method awaits `acall_operation`'s own)."""
         if operation.deprecated:
             _warn_deprecated(operation)
-        return await acall_operation(self._client, operation, arguments, raw=self._raw, deliver=deliver)
+        return acall_operation(self._client, operation, arguments, raw=self._raw, deliver=deliver)

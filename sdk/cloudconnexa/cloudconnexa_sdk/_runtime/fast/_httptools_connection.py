@@ -14,7 +14,8 @@ so a large download holds at most that much plus one socket read in memory.
 
 The parser and the answer's state live in `Exchange` (`_httptools_exchange.py`, shared with the sync
 connection): the answer is read from ``connection.exchange``; this module adds asyncio's side (waiting,
-backpressure, the close that ends a close-delimited body).
+backpressure, the close that ends a close-delimited body). The read and write timeouts of its waits are
+kept by the pool's `WaitDeadlines` (`_httptools_deadlines.py`), one loop timer for all of them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from typing import Final
 
 from ..core import httpx
+from ._httptools_deadlines import WaitDeadlines
 from ._httptools_exchange import Exchange
 
 __all__ = ["READ_HIGH_WATER_BYTES", "HttptoolsConnection", "Origin"]
@@ -35,12 +37,6 @@ READ_HIGH_WATER_BYTES: Final = 256 * 1024
 """Unread response body bytes above which a connection stops reading from its socket."""
 
 
-def _expire(waiter: asyncio.Future[bool]) -> None:
-    """Timer callback: end a wait with True ("timed out") unless something ended it already."""
-    if not waiter.done():
-        waiter.set_result(True)
-
-
 class HttptoolsConnection(asyncio.Protocol):
     """One HTTP/1.1 connection and the state of its current exchange (see the module docstring).
 
@@ -50,6 +46,7 @@ class HttptoolsConnection(asyncio.Protocol):
     """
 
     __slots__ = (
+        "_deadlines",
         "_drain_waiter",
         "_error",
         "_loop",
@@ -72,6 +69,7 @@ class HttptoolsConnection(asyncio.Protocol):
         loop: asyncio.AbstractEventLoop,
         origin: Origin,
         on_close: Callable[[HttptoolsConnection], None],
+        deadlines: WaitDeadlines,
     ) -> None:
         self.origin = origin
         self.idle = False
@@ -80,6 +78,7 @@ class HttptoolsConnection(asyncio.Protocol):
         self.write_paused = False
         self.exchange = Exchange()
         self._loop = loop
+        self._deadlines = deadlines  # the pool's: every wait's read or write timeout, on one timer
         self._on_close: Callable[[HttptoolsConnection], None] | None = on_close
         self._transport: asyncio.Transport | None = None
         self._read_paused = False
@@ -131,7 +130,15 @@ class HttptoolsConnection(asyncio.Protocol):
             if self._error is not None:
                 raise self._error
             waiter = self._waiter = self._loop.create_future()
-            if await self._wait(waiter, timeout_s):
+            if timeout_s is None:  # `_wait`, inlined: every request waits here, so one coroutine less each
+                timed_out = await waiter
+            else:
+                self._deadlines.add(waiter, timeout_s)
+                try:
+                    timed_out = await waiter
+                finally:
+                    self._deadlines.discard(waiter)
+            if timed_out:
                 raise httpx.ReadTimeout("timed out waiting for the response", request=exchange.request)
 
     def take_body(self) -> bytes:
@@ -178,14 +185,15 @@ class HttptoolsConnection(asyncio.Protocol):
         self._forget()
 
     async def _wait(self, waiter: asyncio.Future[bool], timeout_s: float | None) -> bool:
-        """Await a waiter the protocol callbacks resolve; True when `timeout_s` ran out first."""
+        """Await a waiter the protocol callbacks resolve; True when `timeout_s` ran out first (the pool's
+        `WaitDeadlines` keeps the timeout: no timer per wait)."""
         if timeout_s is None:
             return await waiter
-        timer = self._loop.call_later(timeout_s, _expire, waiter)
+        self._deadlines.add(waiter, timeout_s)
         try:
             return await waiter
         finally:
-            timer.cancel()
+            self._deadlines.discard(waiter)
 
     def _wake(self) -> None:
         """Let the waiting task look again (it re-checks what it waits for)."""

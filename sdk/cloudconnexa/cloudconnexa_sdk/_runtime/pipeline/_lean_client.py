@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from datetime import timedelta
 from typing import Any
 
 from ..core import httpx
 from ..core._http import LIBRARY
 from ..core._received_headers import received_headers
+from ._lean_auth import LeanAuth, lean_auth
 from ._lean_exchange import HostHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
@@ -95,12 +96,13 @@ def _short_path(
     timeout, extensions = options["timeout"], options["extensions"]
     timeouts = plan.timeout_dict if timeout is _DEFAULT else httpx.Timeout(timeout).as_dict()
     extensions = {**extensions, "timeout": timeouts} if extensions else {"timeout": timeouts}
-    body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
-    target, extra = plan.base + url, options["headers"]
-    if body.keys() <= {"params"}:
-        request = _bodyless(plan, client.headers, method, url, extra, body.get("params"), extensions)
+    extra = options["headers"]
+    if options["content"] is None and options["data"] is None and options["files"] is None and options["json"] is None:
+        request = _bodyless(plan, client.headers, method, url, extra, options["params"], extensions)
         if request is not None:
             return request
+    body = {name: options[name] for name in _BODY_ARGUMENTS if options[name] is not None}
+    target = plan.base + url
     headers = client.headers  # httpx.Request copies it
     if extra is not None:
         headers = headers.copy()
@@ -252,7 +254,10 @@ class LeanClient(httpx.Client):
     ) -> tuple[httpx.Response, bytes | None]:
         """httpx's `send` for one request: the auth flow around single sends, each body read (elapsed until
         then), or the last one left unread when `unread` allows (`request_unread`)."""
-        auth = self.auth or httpx.Auth()
+        auth = self.auth
+        lean = lean_auth(auth, is_async=False)
+        if lean is not None or auth is None:
+            return self._send_plain(request, transport, lean, unread=unread)
         flow = auth.sync_auth_flow(request)
         try:
             request = next(flow)
@@ -281,6 +286,36 @@ class LeanClient(httpx.Client):
                     raise
         finally:
             flow.close()
+
+    def _send_plain(
+        self, request: httpx.Request, transport: httpx.BaseTransport, auth: LeanAuth | None, *, unread: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """`_send_lean` for no auth or a `LeanAuth`: its flow as plain calls, no generator (`_lean_auth.py`)."""
+        ticket = None
+        if auth is not None:
+            ticket = auth.authorize_now(request)
+            if ticket is None:
+                ticket = auth.authorize(request)
+        while True:
+            start = time.perf_counter()
+            try:
+                response = transport.handle_request(request)
+            except httpx.RequestError as exc:
+                exc.request = request  # as httpx does: errors name the request that failed
+                raise
+            try:
+                plain = _received(self, request, response)
+                again = auth is not None and ticket is not None and auth.replay(request, response, ticket)
+                ticket = None  # one replay at most: the flow ends after the second send
+                body = _unread_body(response, plain) if unread and not again else None
+                if body is None:
+                    response.read()
+                response.elapsed = timedelta(seconds=time.perf_counter() - start)
+                if not again:
+                    return response, body
+            except BaseException:
+                response.close()
+                raise
 
 
 class AsyncLeanClient(httpx.AsyncClient):
@@ -335,21 +370,38 @@ class AsyncLeanClient(httpx.AsyncClient):
             return await super().request(method, url, **options)
         return (await self._send_lean(request, transport, unread=False))[0]
 
-    async def request_unread(
+    def request_unread(
         self, method: str, url: httpx.URL | str, **given: Any
-    ) -> tuple[httpx.Response, bytes | None]:
-        """The async twin of `LeanClient.request_unread`."""
+    ) -> Coroutine[Any, Any, tuple[httpx.Response, bytes | None]]:
+        """The async twin of `LeanClient.request_unread` (the coroutine of the path taken: it is not one itself,
+        so the short path costs no coroutine of its own; a bad argument raises here, before any await)."""
         options = {**_OPTIONS, **given}
         request, transport = _short_path(self, method, url, options), self.sole_transport
         if request is None or transport is None:
-            return await super().request(method, url, **options), None
-        return await self._send_lean(request, transport, unread=True)
+            return self._request_read(method, url, options)
+        return self._send_lean(request, transport, unread=True)
 
-    async def _send_lean(
-        self, request: httpx.Request, transport: httpx.AsyncBaseTransport, *, unread: bool
+    async def _request_read(
+        self, method: str, url: httpx.URL | str, options: dict[str, Any]
     ) -> tuple[httpx.Response, bytes | None]:
-        """The async twin of `LeanClient._send_lean`."""
-        auth = self.auth or httpx.Auth()
+        """httpx's own `request` (it reads the body): no unread body."""
+        return await super().request(method, url, **options), None
+
+    def _send_lean(
+        self, request: httpx.Request, transport: httpx.AsyncBaseTransport, *, unread: bool
+    ) -> Coroutine[Any, Any, tuple[httpx.Response, bytes | None]]:
+        """The async twin of `LeanClient._send_lean` (the coroutine of one of its two paths: not a coroutine
+        itself, so the call costs no coroutine more than the path it takes)."""
+        auth = self.auth
+        lean = lean_auth(auth, is_async=True)
+        if lean is not None or auth is None:
+            return self._send_plain(request, transport, lean, unread=unread)
+        return self._send_flow(request, transport, auth, unread=unread)
+
+    async def _send_flow(
+        self, request: httpx.Request, transport: httpx.AsyncBaseTransport, auth: httpx.Auth, *, unread: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """`_send_lean` through the auth's async flow, as httpx runs it."""
         flow = auth.async_auth_flow(request)
         try:
             request = await flow.__anext__()
@@ -382,3 +434,42 @@ class AsyncLeanClient(httpx.AsyncClient):
                     raise
         finally:
             await flow.aclose()
+
+    async def _send_plain(
+        self, request: httpx.Request, transport: httpx.AsyncBaseTransport, auth: LeanAuth | None, *, unread: bool
+    ) -> tuple[httpx.Response, bytes | None]:
+        """The async twin of `LeanClient._send_plain`."""
+        ticket = None
+        if auth is not None:
+            ticket = auth.authorize_now(request)
+            if ticket is None:
+                ticket = await auth.aauthorize(request)
+        while True:
+            start = time.perf_counter()
+            try:
+                response = await transport.handle_async_request(request)
+            except httpx.RequestError as exc:
+                exc.request = request  # as httpx does: errors name the request that failed
+                raise
+            try:
+                plain = _received(self, request, response)
+                again = (
+                    auth is not None
+                    and ticket is not None
+                    and response.status_code == 401  # checked here too: no coroutine for the usual answer
+                    and await auth.areplay(request, response, ticket)
+                )
+                ticket = None  # one replay at most: the flow ends after the second send
+                body = _unread_body(response, plain) if unread and not again else None
+                if body is not None:
+                    pass
+                elif type(response.stream) is httpx.ByteStream:
+                    response.read()  # in memory: httpx's sync read, without its async generators
+                else:
+                    await response.aread()
+                response.elapsed = timedelta(seconds=time.perf_counter() - start)
+                if not again:
+                    return response, body
+            except BaseException:
+                await response.aclose()
+                raise

@@ -140,6 +140,38 @@ class _Body:
         return response
 
 
+def _whole(
+    request: httpx.Request,
+    response: httpx.Response,
+    stream: httpx.ByteStream,
+    limit: int | None,
+    clock: Clock,
+    deadline: Deadline | None,
+) -> httpx.Response:
+    """`_Body`'s rules, in its order, for a body that is already whole in memory (an `httpx.ByteStream`:
+    most answers, whole by the time their headers were parsed), without its per-chunk bookkeeping. The
+    response keeps its stream: the body is there already, as `_Body.finish` would put it."""
+    content = b"".join(stream)  # an httpx.ByteStream yields its one bytes object
+    encoding = None
+    if limit is not None:
+        headers = received_headers(response)
+        declared = headers.value(b"content-length")
+        if declared is not None:
+            size = declared.decode("latin-1").strip()
+            if size.isdigit() and int(size) > limit:
+                raise too_large(request, limit, f" of {size} bytes")
+        if len(content) > limit:
+            raise too_large(request, limit, "")
+        encoding = headers.value(b"content-encoding")
+    if deadline is not None and deadline.passed(clock):
+        raise deadline.error(request, during=f" (still reading the body after {len(content)} bytes)")
+    if encoding is not None and limit is not None:
+        name = encoding.strip().lower().decode("latin-1")
+        if name not in _NO_DECODING:
+            _check_decoded_size(request, name, content, limit)
+    return response
+
+
 def too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:
     """The error for a body over `limit` (`what` says which: its declared size, once decompressed...)."""
     url = redact_url(request.url)
@@ -198,8 +230,10 @@ class ResponseBodyTransport(httpx.BaseTransport):
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = self.inner.handle_request(request)
         streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
-        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         stream = response.stream
+        if type(stream) is httpx.ByteStream and not streamed:  # already in memory (its close does nothing)
+            return _whole(request, response, stream, self._max_bytes, self._clock, deadline)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
         if streamed:
             return guard_sync(body, stream)
@@ -233,16 +267,13 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
             request.extensions["timeout"] = deadline.clamped(self._clock)
         response = await self.inner.handle_async_request(request)
         streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
-        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         stream = response.stream
+        if type(stream) is httpx.ByteStream and not streamed:  # already in memory: nothing to wait for or close
+            return _whole(request, response, stream, self._max_bytes, self._clock, deadline)
+        body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
         if streamed:
             return await guard_async(body, stream)
-        if type(stream) is httpx.ByteStream:  # already in memory (a whole answer): nothing to wait for or close
-            body.check_declared()
-            for chunk in stream:  # its sync iteration: no async generator per response
-                body.add(chunk)
-            return body.finish()
         try:
             body.check_declared()
             async for chunk in stream:

@@ -36,7 +36,6 @@ import copy
 import logging
 import threading
 import weakref
-from collections.abc import AsyncGenerator, Generator
 from typing import TYPE_CHECKING
 
 from ..core import httpx
@@ -44,6 +43,7 @@ from ..core._clock import Clock, SystemClock
 from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
 from ..core._errors import TokenRefreshError, TransportError
 from ..core._lazy_request import origin_url
+from ..pipeline._lean_auth import NO_REPLAY, LeanAuth
 from ..pipeline._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
 from ._token_store import MemoryTokenStore, TokenStore
@@ -60,7 +60,7 @@ _Current = tuple[Token, int]
 """The token in use and its generation, swapped as one reference."""
 
 
-class TokenRefreshAuth(httpx.Auth):
+class TokenRefreshAuth(LeanAuth):
     """Sends ``Authorization: <type> <token>`` and renews the token as the module docstring says.
 
     Args:
@@ -162,39 +162,52 @@ class TokenRefreshAuth(httpx.Auth):
         token, _ = _present(await self._async_obtain(rejected=None))
         return token.access_token.reveal()
 
-    # -- the flows ---------------------------------------------------------------------------------
+    # -- the flow (`LeanAuth`'s, run by httpx or, as plain calls, by the SDK's lean client) ---------------
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def authorize_now(self, request: httpx.Request) -> int | None:
         if request.extensions.get(ANONYMOUS_EXTENSION):
-            yield request  # the spec says this operation takes no credentials: send none, fetch none
-            return
+            return NO_REPLAY  # the spec says this operation takes no credentials: send none, fetch none
+        current = self._current
+        if not self._fresh(current):
+            return None  # a renewal is due (or no token yet): `authorize` does it under the lock
+        assert current is not None  # (`_fresh` says so)
+        self._check_scheme(request)
+        request.headers["Authorization"] = current[0].authorization()
+        return current[1]
+
+    def authorize(self, request: httpx.Request) -> int:
+        if request.extensions.get(ANONYMOUS_EXTENSION):
+            return NO_REPLAY
         self._check_scheme(request)
         token, generation = _present(self._sync_obtain(rejected=None))
         request.headers["Authorization"] = token.authorization()
-        response = yield request
-        if response.status_code != 401 or not _replayable(request):
-            return
-        renewed = self._sync_obtain(rejected=generation)
-        if renewed is None:
-            return
-        request.headers["Authorization"] = renewed[0].authorization()
-        yield request
+        return generation
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+    async def aauthorize(self, request: httpx.Request) -> int:
         if request.extensions.get(ANONYMOUS_EXTENSION):
-            yield request  # the spec says this operation takes no credentials: send none, fetch none
-            return
+            return NO_REPLAY
         self._check_scheme(request)
         token, generation = _present(await self._async_obtain(rejected=None))
         request.headers["Authorization"] = token.authorization()
-        response = yield request
-        if response.status_code != 401 or not _replayable(request):
-            return
-        renewed = await self._async_obtain(rejected=generation)
+        return generation
+
+    def replay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
+        if ticket == NO_REPLAY or response.status_code != 401 or not _replayable(request):
+            return False
+        renewed = self._sync_obtain(rejected=ticket)
         if renewed is None:
-            return
+            return False
         request.headers["Authorization"] = renewed[0].authorization()
-        yield request
+        return True
+
+    async def areplay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
+        if ticket == NO_REPLAY or response.status_code != 401 or not _replayable(request):
+            return False
+        renewed = await self._async_obtain(rejected=ticket)
+        if renewed is None:
+            return False
+        request.headers["Authorization"] = renewed[0].authorization()
+        return True
 
     # -- sync and async shells around the shared decisions -------------------------------------------
 

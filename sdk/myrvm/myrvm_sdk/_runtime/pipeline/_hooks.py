@@ -17,8 +17,8 @@ one list check per attempt: no event is built for it.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -295,10 +295,15 @@ class AsyncHooksTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self._clock = clock or SystemClock()
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_async_request(self, request: httpx.Request) -> Coroutine[Any, Any, httpx.Response]:
+        """The attempt through `inner`, watched by the hooks; not a coroutine itself: without hooks to run
+        the attempt is `inner`'s own coroutine, so passing through costs no coroutine of this layer."""
+        if not self._hooks._watches_attempts():  # nothing to run: the attempt passes straight through
+            return self.inner.handle_async_request(request)
+        return self._watched(request)
+
+    async def _watched(self, request: httpx.Request) -> httpx.Response:
         hooks = self._hooks
-        if not hooks._watches_attempts():  # nothing to run: the attempt passes straight through
-            return await self.inner.handle_async_request(request)
         operation_id, attempt = _ids(request)
         if hooks.has("before_request"):
             await hooks.arun(

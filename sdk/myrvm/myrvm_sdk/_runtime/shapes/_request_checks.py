@@ -114,10 +114,15 @@ def _broken(node: Mapping[str, Any], value: object) -> str | None:
     return None
 
 
+_SCALARS: Final = frozenset({int, float, str, bool, type(None)})
+
+
 def _check(node: Mapping[str, Any], value: object, field: str, operation_id: str) -> None:
     broken = _broken(node, value)
     if broken is not None:
         raise RequestValidationError(operation_id=operation_id, field=field, constraint=broken, value=value)
+    if type(value) in _SCALARS:
+        return  # nothing inside to check (and no `Mapping` check, an ABC's Python-level isinstance, per value)
     if isinstance(value, Mapping):
         for name, child in (node.get("properties") or {}).items():
             if name in value:

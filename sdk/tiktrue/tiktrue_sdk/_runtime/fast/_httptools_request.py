@@ -19,6 +19,8 @@ from ..core._lazy_request import origin_url, raw_target
 __all__ = [
     "INLINE_BODY_MAX_BYTES",
     "BodyFraming",
+    "Origins",
+    "RequestHeads",
     "origin_port",
     "request_head",
 ]
@@ -45,18 +47,84 @@ def origin_port(request: httpx.Request) -> int:
     return port
 
 
-def request_head(request: httpx.Request) -> bytes:
-    """The request line and header block, exactly httpx's headers; refuses what would split the message."""
+def _method(request: httpx.Request) -> bytes:
     method = _METHODS.get(request.method)
     if method is None:
         if not _TOKEN.fullmatch(request.method):
             raise httpx.LocalProtocolError(f"invalid HTTP method {request.method!r}", request=request)
         method = request.method.encode("ascii")
-    raw = request.headers.raw
+    return method
+
+
+def _header_block(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> bytes:
+    """The header lines and the blank line that ends them; refuses a CR or LF inside a name or value."""
     fields = b"".join([b"%b: %b\r\n" % field for field in raw])
     if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
         raise httpx.LocalProtocolError("a request header contains CR or LF", request=request)
-    return b"%b %b HTTP/1.1\r\n%b\r\n" % (method, raw_target(request), fields)
+    return fields + b"\r\n"
+
+
+class Origins:
+    """The pool key (scheme, host, port) of a request's origin, kept for the last URL object it came from.
+
+    A lean request's origin is its client's parsed base URL, the same object for every request
+    (`origin_url`), so its key is worked out once instead of from three URL properties per request.
+    One reference holds both, so threads sharing a sync transport never pair a URL with another's key.
+    """
+
+    __slots__ = ("_last",)
+
+    _last: tuple[httpx.URL | None, tuple[str, bytes, int]]  # the URL object last asked about, and its origin
+
+    def __init__(self) -> None:
+        self._last = (None, ("", b"", 0))
+
+    def of(self, request: httpx.Request) -> tuple[str, bytes, int]:
+        """The request's origin; raises `origin_port`'s error for a scheme other than http and https."""
+        url = origin_url(request)
+        last = self._last
+        if last[0] is url:
+            return last[1]
+        origin = (url.scheme, url.raw_host, origin_port(request))
+        self._last = (url, origin)
+        return origin
+
+
+def request_head(request: httpx.Request) -> bytes:
+    """The request line and header block, exactly httpx's headers; refuses what would split the message."""
+    method = _method(request)
+    block = _header_block(request.headers.raw, request)
+    return b"".join((method, b" ", raw_target(request), b" HTTP/1.1\r\n", block))
+
+
+class RequestHeads:
+    """`request_head` for one transport, each distinct header list written and checked once.
+
+    An SDK sends the same headers on most requests (only the path changes), and writing them costs more
+    than looking them up: the block is kept per header list, up to `_BLOCKS_KEPT` lists (then started
+    afresh, as per-request values such as an idempotency key never repeat). Kept per transport, so the
+    credentials in them go when the client does.
+    """
+
+    __slots__ = ("_blocks",)
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[tuple[bytes, bytes], ...], bytes] = {}
+
+    def head(self, request: httpx.Request) -> bytes:
+        method = _method(request)
+        raw = request.headers.raw
+        key = tuple(raw)
+        block = self._blocks.get(key)
+        if block is None:
+            block = _header_block(raw, request)
+            if len(self._blocks) >= _BLOCKS_KEPT:
+                self._blocks.clear()
+            self._blocks[key] = block
+        return b"".join((method, b" ", raw_target(request), b" HTTP/1.1\r\n", block))
+
+
+_BLOCKS_KEPT: Final = 64
 
 
 class BodyFraming:

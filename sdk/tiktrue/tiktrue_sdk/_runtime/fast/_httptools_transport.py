@@ -49,9 +49,8 @@ from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
 from ..core._errors import transport_dependency_missing
-from ..core._lazy_request import origin_url
 from ._httptools_answer import answer
-from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, origin_port, request_head
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -147,6 +146,8 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         context = verify if isinstance(verify, ssl.SSLContext) else httpx.create_ssl_context(verify=verify)
         self._ssl = context
         self._pool: ConnectionPool | None = None
+        self._heads = RequestHeads()  # each distinct header list written once
+        self._origins = Origins()
 
     def __repr__(self) -> str:
         return f"HttptoolsTransport(max_connections={self._limits.max_connections})"
@@ -164,11 +165,9 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         if pool is None or pool.loop is not loop:
             pool = self._pool_for_loop(loop)
-        url = origin_url(request)  # scheme, host, port: without parsing a lazy request's URL
-        port = origin_port(request)
-        head = request_head(request)
+        origin = self._origins.of(request)  # scheme, host, port: without parsing a lazy request's URL
+        head = self._heads.head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
-        origin = (url.scheme, url.raw_host, port)
         connection = pool.take_idle(origin)  # the usual case, without a coroutine for `acquire`
         if connection is None:
             connection = await pool.acquire(

@@ -18,6 +18,7 @@ from collections import deque
 
 from ..core import httpx
 from ._httptools_connection import HttptoolsConnection, Origin
+from ._httptools_deadlines import WaitDeadlines
 from ._httptools_idle import IdleConnections
 
 __all__ = ["ConnectionPool"]
@@ -47,6 +48,7 @@ class ConnectionPool:
         self._connections: set[HttptoolsConnection] = set()
         self._waiters: deque[tuple[Origin, _Waiter]] = deque()
         self._closed = False
+        self.deadlines = WaitDeadlines(loop)  # the read and write timeouts of every connection's waits
 
     async def acquire(
         self, origin: Origin, request: httpx.Request, *, connect_s: float | None, pool_s: float | None
@@ -100,6 +102,7 @@ class ConnectionPool:
         self._closed = True
         for connection in list(self._connections):
             connection.abort()
+        self.deadlines.close()
         while self._waiters:
             _, waiter = self._waiters.popleft()
             if not waiter.done():
@@ -141,7 +144,7 @@ class ConnectionPool:
 
     async def _connect(self, origin: Origin, request: httpx.Request, timeout_s: float | None) -> HttptoolsConnection:
         """Open a connection with the slot the caller holds (the connection returns it when it closes)."""
-        connection = HttptoolsConnection(self.loop, origin, self._forget)
+        connection = HttptoolsConnection(self.loop, origin, self._forget, self.deadlines)
         scheme, raw_host, port = origin
         host = raw_host.decode("ascii")
         tls = scheme == "https"

@@ -18,9 +18,9 @@ import time
 from collections.abc import AsyncIterator, Iterator
 
 from ..core import httpx
-from ..core._defaults import RECEIVED_HEADERS_EXTENSION
 from ..core._exchange import find_request_id
 from ..core._lazy_request import raw_target
+from ..core._received_headers import received_headers
 from ..core._redaction import Redaction, scrub
 from ._log_output import direct_sink
 
@@ -141,14 +141,10 @@ class InfoLine:
         # No query, nothing to redact (the usual line): decoded here without a call. The byte is looked for as
         # an int: `b"?" in raw` goes through the buffer protocol, ten times the cost of this `memchr`.
         target = raw.decode("ascii", "replace") if _QUERY_MARK not in raw else self.redaction.raw_target(raw)
-        # The `ReceivedHeaders` the body reader made, asked directly: `find_request_id` when they are missing
-        # or the id is not ASCII (one call fewer per line)
-        received = response.extensions.get(RECEIVED_HEADERS_EXTENSION)
-        if received is None:
-            request_id = find_request_id(response)
-        else:
-            value = received.request_id()
-            request_id = (value.decode("ascii") if value.isascii() else find_request_id(response)) if value else None
+        # `find_request_id` without its call, but for an id that is not ASCII. The `ReceivedHeaders` made here are
+        # kept on the response for the body reader above (this transport is the innermost).
+        value = received_headers(response).request_id()
+        request_id = (value.decode("ascii") if value.isascii() else find_request_id(response)) if value else None
         attempt = request.extensions.get("sdk.attempt", 1)
         numerals = self._numerals or self._first_line()
         tenths = int((now - start) * 10000.0 + 0.5)  # the duration in tenths of a millisecond, rounded

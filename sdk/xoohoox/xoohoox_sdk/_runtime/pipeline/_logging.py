@@ -26,12 +26,12 @@ target, then the exception propagates unchanged.
 The levels are read once, as the attempt starts: a level changed while it waits applies from the next one.
 Cost when disabled: two `isEnabledFor` checks per request; nothing is formatted or copied. At WARNING
 (failures only) an attempt that gets a response costs two checks and a clock read. At INFO with only
-the runtime's handler, a line is one format of values read once (`InfoLine`: the request target without
-parsing a lazy request's URL, the request id from the response's `ReceivedHeaders`, which the layers above
-reuse), queued as text and written per batch: no record, no caller lookup, no message apart from the line.
-Callgrind counts about +33k instructions per request for it on the bench's sync SDK (0.448 M without it:
-+7 %, over the +5 % goal); with records (another handler listens), a line costs about two thirds of
-`Logger.info`.
+the runtime's handler, a line is one f-string of texts read or looked up once (`InfoLine`: the request
+target without parsing a lazy request's URL, the request id from the response's `ReceivedHeaders`, which the
+layers above reuse), queued as text and written per batch: no record, no caller lookup, no message apart
+from the line. Callgrind counts about +22k instructions per request for it on the bench's sync SDK (0.399 M
+without it: +5.7 %, over the +5 % goal); with records (another handler listens), a line costs about two
+thirds of `Logger.info`.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from runtime.core import httpx
+from runtime.core._redaction import DEFAULT_REDACTION
+from runtime.pipeline._log_lines import InfoLine
 from runtime.pipeline._log_output import (
-    HEAD_FORMAT,
     LINE_FORMAT,
     MAX_PENDING_LINES,
     BatchingStreamHandler,
@@ -35,8 +37,10 @@ def record(msg: str, *args: object, level: int = logging.INFO, created: float | 
 
 
 def made_line(handler: BatchingStreamHandler, template: str, *args: object) -> str:
-    """A line as `InfoLine.write` makes it for `emit_line`: the head's parts, then the template filled in."""
-    return HEAD_FORMAT % handler.line_formatter.parts(time.time(), logging.INFO, "acme_sdk") + template % args
+    """A line as `InfoLine.write` makes it for `emit_line`: the time, level and logger name, then the message."""
+    now = time.time()
+    head = f"{handler.line_formatter.stamp(now)},{int((now - int(now)) * 1000):03d} INFO acme_sdk: "
+    return head + template % args
 
 
 def handler_on(stream: io.StringIO, flush_interval_s: float = SLOW_S) -> BatchingStreamHandler:
@@ -63,7 +67,6 @@ def test_lines_match_the_standard_formatter(created: float) -> None:
         for at in (created, created + 0.25, created + 1.0):
             made = record("GET %s -> %d in %.1f ms", "/v1/pets", 200, 12.345, level=level, created=at)
             assert ours.format(made) == standard.format(made)
-            assert ours.line(at, level, "acme_sdk", made.getMessage()) == standard.format(made)
 
 
 def test_tracebacks_keep_the_standard_layout() -> None:
@@ -145,14 +148,22 @@ def test_emit_line_writes_what_emit_writes() -> None:
     assert direct[23:] == standard[23:] == " INFO acme_sdk: GET /v1/pets -> 200 in 1.2 ms"  # after the time
 
 
-@pytest.mark.parametrize("created", [1_700_000_000.0, 1_700_000_000.9995, 1_800_000_059.5])
-def test_parts_fill_the_head_as_the_standard_formatter(created: float) -> None:
-    """`HEAD_FORMAT % parts(...)` is the start of the standard formatter's line, milliseconds truncated."""
-    ours, standard = LineFormatter(), logging.Formatter(LINE_FORMAT)
-    assert (
-        standard.format(record("m", created=created))
-        == HEAD_FORMAT % ours.parts(created, logging.INFO, "acme_sdk") + "m"
-    )
+@pytest.mark.parametrize(
+    "created_ns", [1_700_000_000_000_000_000, 1_700_000_000_250_000_000, 1_800_000_059_500_000_000]
+)
+def test_info_lines_start_as_the_standard_formatter_starts(created_ns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`InfoLine` writes the time, level and logger name of a line made without a record as the standard
+    formatter writes them for a record made at the same instant (milliseconds truncated)."""
+    logger, handler = fresh_logger()
+    stream = io.StringIO()
+    handler.setStream(stream)
+    monkeypatch.setattr(time, "time_ns", lambda: created_ns)
+    InfoLine(logger, DEFAULT_REDACTION).write(httpx.Request("GET", "http://h/v1/pets"), httpx.Response(200), 1.0, 1.0)
+    handler.close()
+    (line,) = stream.getvalue().splitlines()
+    made = record("m", created=created_ns // 10**9 + created_ns % 10**9 / 1e9)  # exact: no 61-bit int in a float
+    made.name = logger.name
+    assert line == logging.Formatter(LINE_FORMAT).format(made)[:-1] + "GET /v1/pets -> 200 in 0.0 ms (attempt 1)"
 
 
 def test_lines_from_many_threads_are_written_once_each() -> None:

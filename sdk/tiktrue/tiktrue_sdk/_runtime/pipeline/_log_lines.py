@@ -131,8 +131,8 @@ class InfoLine:
     def __init__(self, logger: logging.Logger, redaction: Redaction) -> None:
         self.logger, self.redaction = logger, redaction
         self._tail = f" {logging.getLevelName(logging.INFO)} {logger.name}: "
-        # (whole second, its stamp), swapped as one. Kept here rather than asking `LineFormatter.parts` per line:
-        # that call and its tuple-keyed tail lookup cost about 2k instructions a line (callgrind, bench SDK).
+        # (whole second, its stamp), swapped as one; the handler's `LineFormatter.stamp` is asked once a second,
+        # not per line (a call and its own check cost about 2k instructions a line; callgrind, bench SDK).
         self._clock_text: tuple[int, str] = (-1, "")
         self._numerals: _Numerals | None = None  # made on the first line: a client that never logs needs none
 

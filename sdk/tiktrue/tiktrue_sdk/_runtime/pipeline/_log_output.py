@@ -24,8 +24,9 @@ right after a call (a test with ``capfd``) should call the handler's ``flush()``
 the lines it inherited queued: the parent writes them. Handlers users attach themselves are not affected.
 
 A line may also come without a record (`emit_line`, used when `direct_sink` finds this handler is the
-only one a record would reach): the caller makes the finished line, starting with `LineFormatter.parts`
-(the same time, level and logger name), in one format, and it is queued like the others.
+only one a record would reach): the caller makes the finished line, starting with the same time (the
+handler's `LineFormatter.stamp`, then the milliseconds), level and logger name, and it is queued like the
+others.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from typing import Final, TextIO
 
 __all__ = [
     "FLUSH_INTERVAL_S",
-    "HEAD_FORMAT",
     "LINE_FORMAT",
     "MAX_PENDING_LINES",
     "BatchingStreamHandler",
@@ -63,7 +63,6 @@ class LineFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__(LINE_FORMAT)
         self._stamp: tuple[int, str] = (-1, "")  # (whole second, its formatted stamp), swapped as one
-        self._tails: dict[tuple[int, str], str] = {}  # (level, logger name) -> " INFO acme_sdk: "
 
     def format(self, record: logging.LogRecord) -> str:
         if record.exc_info or record.exc_text or record.stack_info:
@@ -77,22 +76,6 @@ class LineFormatter(logging.Formatter):
             return super().formatTime(record, datefmt)
         return self._asctime(record.created, record.msecs)
 
-    def line(self, created: float, levelno: int, name: str, message: str) -> str:
-        """What `format` returns for a record without traceback created at `created` (`direct_sink`)."""
-        return HEAD_FORMAT % self.parts(created, levelno, name) + message
-
-    def parts(self, created: float, levelno: int, name: str) -> tuple[str, int, str]:
-        """What fills `HEAD_FORMAT` for a line made at `created`: `stamp`, the whole milliseconds, `tail`.
-
-        The milliseconds are an int: ``%03d`` given a float first tries its ``__index__``, which raises a
-        TypeError inside `%` before it falls back to ``int()``, a fifth of the cost of the line's format."""
-        second = int(created)
-        cached_second, stamp = self._stamp
-        if second != cached_second:
-            stamp = self.stamp(created)
-        tail = self._tails.get((levelno, name)) or self.tail(levelno, name)
-        return stamp, int((created - second) * 1000), tail
-
     def stamp(self, created: float) -> str:
         """The date and time of day of `created`, to the second, formatted once per second."""
         second = int(created)
@@ -100,25 +83,14 @@ class LineFormatter(logging.Formatter):
             self._stamp = (second, time.strftime(self.default_time_format, self.converter(created)))
         return self._stamp[1]
 
-    def tail(self, levelno: int, name: str) -> str:
-        """What follows the time: `` INFO acme_sdk: ``, made once per level and logger."""
-        made = self._tails.get((levelno, name))
-        if made is None:
-            made = self._tails[(levelno, name)] = f" {logging.getLevelName(levelno)} {name}: "
-        return made
-
     def _asctime(self, created: float, msecs: float) -> str:
         second, stamp = self._stamp
         if int(created) != second:
             stamp = time.strftime(self.default_time_format, self.converter(created))
             self._stamp = (int(created), stamp)
         msec_format = self.default_msec_format
-        return stamp if msec_format is None else msec_format % (stamp, int(msecs))  # int: see `parts`
-
-
-HEAD_FORMAT: Final = "%s,%03d%s"
-"""How a line starts: `LineFormatter.stamp`, the milliseconds (``%03d`` truncates, as `LogRecord` does) and
-`LineFormatter.tail` (`logging.Formatter.default_msec_format`, then level and logger name)."""
+        # int: `%03d` given a float first tries its `__index__`, which raises a TypeError inside `%` first
+        return stamp if msec_format is None else msec_format % (stamp, int(msecs))
 
 
 class BatchingStreamHandler(logging.StreamHandler[TextIO]):
@@ -159,7 +131,8 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
     def emit_line(self, line: str, levelno: int) -> None:
         """Queue `line`, what `emit` would write for a record of `levelno` made now, without the record: only
         when `direct_sink` returned this handler, so nothing else would see it. The line starts with
-        `HEAD_FORMAT` filled with `LineFormatter.parts` (the caller makes the whole line in one format)."""
+        the time as `LineFormatter` writes it (`stamp`, a comma, the milliseconds truncated to three digits),
+        then the level and logger name (`InfoLine` in `_log_lines.py` makes such lines)."""
         lock = self._queue_lock
         lock.acquire()  # not `with`: its exit call with three arguments was half of this method's cost
         try:

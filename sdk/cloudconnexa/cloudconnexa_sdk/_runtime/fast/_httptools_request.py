@@ -14,7 +14,7 @@ import re
 from typing import Final
 
 from ..core import httpx
-from ..core._lazy_request import origin_url, raw_target
+from ..core._lazy_request import PerOriginURL, origin_url, raw_target
 
 __all__ = [
     "INLINE_BODY_MAX_BYTES",
@@ -64,30 +64,17 @@ def _header_block(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> byt
     return fields + b"\r\n"
 
 
-class Origins:
-    """The pool key (scheme, host, port) of a request's origin, kept for the last URL object it came from.
+class Origins(PerOriginURL[tuple[str, bytes, int]]):
+    """The pool key (scheme, host, port) of a request's origin, worked out once per base URL (`PerOriginURL`)
+    instead of from three URL properties per request. `of` raises `origin_port`'s error for a scheme other
+    than http and https."""
 
-    A lean request's origin is its client's parsed base URL, the same object for every request
-    (`origin_url`), so its key is worked out once instead of from three URL properties per request.
-    One reference holds both, so threads sharing a sync transport never pair a URL with another's key.
-    """
+    __slots__ = ()
 
-    __slots__ = ("_last",)
+    def derive(self, url: httpx.URL, request: httpx.Request) -> tuple[str, bytes, int]:
+        return (url.scheme, url.raw_host, origin_port(request))
 
-    _last: tuple[httpx.URL | None, tuple[str, bytes, int]]  # the URL object last asked about, and its origin
-
-    def __init__(self) -> None:
-        self._last = (None, ("", b"", 0))
-
-    def of(self, request: httpx.Request) -> tuple[str, bytes, int]:
-        """The request's origin; raises `origin_port`'s error for a scheme other than http and https."""
-        url = origin_url(request)
-        last = self._last
-        if last[0] is url:
-            return last[1]
-        origin = (url.scheme, url.raw_host, origin_port(request))
-        self._last = (url, origin)
-        return origin
+    of = PerOriginURL.value_for
 
 
 def request_head(request: httpx.Request) -> bytes:

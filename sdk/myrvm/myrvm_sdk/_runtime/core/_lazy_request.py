@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from . import httpx
 
-__all__ = ["LazyURLRequest", "lazy_target", "origin_url", "raw_target"]
+__all__ = ["LazyURLRequest", "PerOriginURL", "lazy_target", "origin_url", "raw_target"]
+
+T = TypeVar("T")
 
 _UNCHANGED_PATH: Final = re.compile(r"(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)+")
 """A path httpx's parse leaves as it is: "/"-separated unreserved characters, sub-delimiters, ":" and "@",
@@ -112,3 +114,34 @@ def raw_target(request: httpx.Request) -> bytes:
     if type(request) is LazyURLRequest and request.path_bytes is not None:
         return request.path_bytes
     return request.url.raw_path
+
+
+class PerOriginURL(Generic[T]):
+    """What a request's origin URL gives (`derive`, a subclass's), kept for the last URL object asked about.
+
+    A lean request's origin is its client's parsed base URL, the same object for every request
+    (`origin_url`), so the value is worked out once; another URL object, even one of the same text, is asked
+    afresh (URLs are immutable: the same object gives the same value). One tuple holds the URL and its
+    value, so threads sharing the holder never pair a URL with another's value.
+    """
+
+    __slots__ = ("_last",)
+
+    _last: tuple[httpx.URL, T] | None  # the URL object last asked about, and its value
+
+    def __init__(self) -> None:
+        self._last = None
+
+    def derive(self, url: httpx.URL, request: httpx.Request) -> T:
+        """The value for `url`, the origin URL of `request` (which errors name)."""
+        raise NotImplementedError
+
+    def value_for(self, request: httpx.Request) -> T:
+        """`derive` of the request's origin URL, from the last URL's value when it is the same object."""
+        url = origin_url(request)
+        last = self._last
+        if last is not None and last[0] is url:
+            return last[1]
+        value = self.derive(url, request)
+        self._last = (url, value)
+        return value

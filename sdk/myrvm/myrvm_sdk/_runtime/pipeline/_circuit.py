@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._errors import CircuitOpenError, ConnectError, RequestTimeout, redact_url
-from ..core._lazy_request import origin_url
+from ..core._lazy_request import PerOriginURL
 from ..policies._circuit_breaker import (
     Admission,
     CircuitBreaker,
@@ -58,23 +58,15 @@ def _outcome_of_error(config: CircuitBreaker, exc: BaseException) -> Outcome:
     return _FAILURE if config.count_transport_errors and isinstance(exc, _TRANSIENT_ERRORS) else _NEUTRAL
 
 
-class _HostOf:
-    """A request's circuit key, its URL's netloc as text. The lean client's requests share their base URL
-    (`origin_url`), so the text of the last URL seen is kept (one tuple: threads swap it whole)."""
+class _HostOf(PerOriginURL[str]):
+    """A request's circuit key, its URL's netloc as text, worked out once per base URL (`PerOriginURL`)."""
 
-    __slots__ = ("last",)
+    __slots__ = ()
 
-    def __init__(self) -> None:
-        self.last: tuple[object, str] = (None, "")
+    def derive(self, url: httpx.URL, request: httpx.Request) -> str:
+        return url.netloc.decode("ascii")
 
-    def __call__(self, request: httpx.Request) -> str:
-        url = origin_url(request)  # the same netloc, without parsing a lazy request's URL
-        last = self.last
-        if last[0] is url:  # URLs are immutable: the same object has the same netloc
-            return last[1]
-        host = url.netloc.decode("ascii")
-        self.last = (url, host)
-        return host
+    __call__ = PerOriginURL.value_for
 
 
 def _give_back(circuits: HostCircuits, host: str, admission: Admission, clock: Clock) -> None:

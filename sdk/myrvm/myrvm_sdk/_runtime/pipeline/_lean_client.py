@@ -290,7 +290,10 @@ class LeanClient(httpx.Client):
     def _send_plain(
         self, request: httpx.Request, transport: httpx.BaseTransport, auth: LeanAuth | None, *, unread: bool
     ) -> tuple[httpx.Response, bytes | None]:
-        """`_send_lean` for no auth or a `LeanAuth`: its flow as plain calls, no generator (`_lean_auth.py`)."""
+        """`_send_lean` for no auth or a `LeanAuth`: its flow as plain calls, no generator (`_lean_auth.py`).
+
+        The send-and-read steps repeat `_send_lean`'s on purpose: this loop is nearly every request's path,
+        and a helper shared with the generator loop would be one more call per attempt."""
         ticket = None
         if auth is not None:
             ticket = auth.authorize_now(request)

@@ -141,7 +141,7 @@ def test_emit_line_writes_what_emit_writes() -> None:
     """A line queued without a record, made from `LineFormatter.parts`, is identical to the record's line."""
     stream = io.StringIO()
     handler = handler_on(stream)
-    handler.emit_line(made_line(handler, "%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25), logging.INFO)
+    handler.emit_line(made_line(handler, "%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25))
     handler.handle(record("%s %s -> %d in %.1f ms", "GET", "/v1/pets", 200, 1.25))
     handler.close()
     direct, standard = stream.getvalue().splitlines()
@@ -176,7 +176,7 @@ def test_lines_from_many_threads_are_written_once_each() -> None:
             if n % 2:
                 handler.handle(record("w%d n%d", worker, n))
             else:
-                handler.emit_line(made_line(handler, "w%d n%d", worker, n), logging.INFO)
+                handler.emit_line(made_line(handler, "w%d n%d", worker, n))
 
     threads = [threading.Thread(target=work, args=(worker,)) for worker in range(6)]
     for thread in threads:
@@ -193,12 +193,79 @@ def test_a_batch_started_before_the_flusher_woke_is_still_written(capsys: pytest
     thread writes the new one when it wakes, and no second wake-up is sent (that would fail and be reported)."""
     stream = io.StringIO()
     handler = handler_on(stream, flush_interval_s=0.05)
-    handler.emit_line(made_line(handler, "first"), logging.INFO)
+    handler.emit_line(made_line(handler, "first"))
     handler.flush()
-    handler.emit_line(made_line(handler, "second"), logging.INFO)
+    handler.emit_line(made_line(handler, "second"))
     assert wait_for(lambda: stream.getvalue().endswith("second\n"))  # no flush() here: the thread wrote it
     handler.close()
     assert capsys.readouterr().err == ""
+
+
+class _FlusherRunsAtEachAppend(list[str]):
+    """The handler's queue, with the flusher thread's step (the batch ends, its lines are written) run just
+    before or just after each append: what another thread can do while `emit_line`, which holds no lock,
+    appends its line and then looks whether a batch is under way."""
+
+    def __init__(self, handler: BatchingStreamHandler, when: str) -> None:
+        super().__init__(handler._pending)
+        self.handler, self.when = handler, when
+
+    def append(self, line: str) -> None:
+        if self.when == "before":
+            self.flusher_step()
+        super().append(line)
+        if self.when == "after":
+            self.flusher_step()
+
+    def flusher_step(self) -> None:
+        assert self.handler._wake.acquire(blocking=False)  # the thread woke: a batch was under way
+        self.handler._write_due_batch()
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_line_queued_as_the_flusher_ends_a_batch_is_written_once(when: str) -> None:
+    """A batch that ends just before or just after a line is appended: the line is then either written by
+    that flush or in a batch under way (which the flusher thread will write), never left waiting for a line
+    that may not come; and it is written once."""
+    stream = io.StringIO()
+    handler = handler_on(stream)
+    handler._flusher = threading.current_thread()  # no flusher thread: the queue's hook plays its part
+    handler.emit_line(made_line(handler, "first"))  # a batch under way
+    handler._pending = _FlusherRunsAtEachAppend(handler, when)
+    handler.emit_line(made_line(handler, "second"))
+    assert stream.getvalue().endswith("second\n") or (handler._pending and handler._armed)
+    handler._pending = list(handler._pending)  # the plain queue again
+    handler.close()
+    messages = [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert messages == ["first", "second"]
+
+
+class _LineQueuedDuringWrite(io.StringIO):
+    """A stream during whose first write another line is queued: a writer that appends, and looks whether a
+    batch is under way, after the flusher took the batch's lines and before it wrote them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handler: BatchingStreamHandler | None = None
+
+    def write(self, text: str) -> int:
+        handler, self.handler = self.handler, None
+        if handler is not None:
+            handler.emit_line(made_line(handler, "late"))
+        return super().write(text)
+
+
+def test_a_line_queued_while_a_batch_is_written_starts_the_next_batch() -> None:
+    """The flusher ends the batch (so lines queued from then on start a new one) before it takes the lines:
+    a line queued while the batch is written is written by the flusher later, without another line to
+    follow it."""
+    stream = _LineQueuedDuringWrite()
+    handler = handler_on(stream, flush_interval_s=0.01)  # type: ignore[arg-type]
+    stream.handler = handler
+    handler.emit_line(made_line(handler, "first"))
+    assert wait_for(lambda: stream.getvalue().endswith("late\n"))
+    handler.close()
+    assert [line.split(": ", 1)[1] for line in stream.getvalue().splitlines()] == ["first", "late"]
 
 
 class BrokenStream(io.StringIO):
@@ -213,7 +280,7 @@ def test_a_failing_stream_never_breaks_the_caller(monkeypatch: pytest.MonkeyPatc
     handler.handle(record("queued"))
     handler.handle(record("bad", level=logging.ERROR))
     for _ in range(MAX_PENDING_LINES + 1):
-        handler.emit_line(made_line(handler, "x"), logging.INFO)
+        handler.emit_line(made_line(handler, "x"))
     assert wait_for(lambda: handler._pending == [])  # the flusher thread met the error too; nothing is retried
     handler.close()
 

@@ -46,6 +46,8 @@ def test_lookups_agree_with_httpx(raw: list[tuple[bytes, bytes]]) -> None:
         ([(b"Request-Id", b"r1")], b"r1"),
         ([(b"x-correlation-id", b"c1"), (b"X-REQUEST-ID", b"x1")], b"x1"),  # REQUEST_ID_HEADERS' order wins
         ([(b"X-Request-ID", b""), (b"Request-Id", b"r2")], b"r2"),  # an empty value is skipped
+        ([(b"X-Request-ID", b"a"), (b"x-request-id", b"b")], b"a, b"),  # repeated: joined, as `Headers.get` does
+        ([(b"Request-Id", b"r3"), (b"X-Request-ID", b"x3")], b"x3"),  # the first name, read in place
     ],
 )
 def test_request_id_is_looked_up_once(raw: list[tuple[bytes, bytes]], request_id: bytes) -> None:

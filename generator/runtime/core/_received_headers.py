@@ -54,22 +54,24 @@ class ReceivedHeaders:
         line and an error built from the same response both show it."""
         found = self._request_id
         if found is None:
-            found = b""
             names = self.names
-            for name in _REQUEST_ID_NAMES:
-                times = names.count(name)
-                if not times:
-                    continue
-                # once (the usual case): read in place, without `value`'s call (the INFO line asks per request)
-                value = self.raw[names.index(name)][1] if times == 1 else self.value(name)
-                if value:
-                    found = value
-                    break
+            # The first name, sent once (the usual case, asked per INFO line): read in place, without the loop
+            found = self.raw[names.index(_FIRST_NAME)][1] if names.count(_FIRST_NAME) == 1 else b""
+            if not found:
+                for name in _REQUEST_ID_NAMES:
+                    times = names.count(name)
+                    if not times:
+                        continue
+                    value = self.raw[names.index(name)][1] if times == 1 else self.value(name)
+                    if value:
+                        found = value
+                        break
             self._request_id = found
         return found
 
 
 _REQUEST_ID_NAMES = tuple(name.lower().encode("ascii") for name in REQUEST_ID_HEADERS)
+_FIRST_NAME = _REQUEST_ID_NAMES[0]
 
 
 def received_headers(response: httpx.Response) -> ReceivedHeaders:

@@ -105,11 +105,14 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         self.flush_interval_s = flush_interval_s
         self.line_formatter = LineFormatter()  # also gives the start of the lines `emit_line` queues
         self.setFormatter(self.line_formatter)
-        # `emit_line` takes the handler's lock itself (`Handler.acquire` and `release` are two more calls
-        # per line); it is always set by now, and a forked child re-initialises it in place.
+        # The handler's lock, taken directly by the flusher and when `emit_line` starts a batch; it is always
+        # set by now, and a forked child re-initialises it in place.
         self._queue_lock: threading.RLock = self.lock or threading.RLock()
-        self._pending: list[str] = []
+        self._pending: list[str] = []  # the one queue, never replaced (`emit_line` appends without the lock)
         self._closed = False
+        # Set while a batch's flush is due (the flusher was woken and has not taken the lines yet; never after
+        # `close`): while it is, `emit_line` only appends.
+        self._armed = False
         # The flusher thread blocks on `_wake` (a bare lock, held while nothing is queued): releasing it costs
         # one C call per batch, where `threading.Event` runs a condition variable in Python each time.
         self._wake = _thread.allocate_lock()
@@ -127,28 +130,32 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
 
-    def emit_line(self, line: str, levelno: int) -> None:
-        """Queue `line`, what `emit` would write for a record of `levelno` made now, without the record: only
-        when `direct_sink` returned this handler, so nothing else would see it. The line starts with
-        the time as `LineFormatter` writes it (`stamp`, a comma, the milliseconds truncated to three digits),
-        then the level and logger name (`InfoLine` in `_log_lines.py` makes such lines)."""
-        lock = self._queue_lock
-        lock.acquire()  # not `with`: its exit call with three arguments was half of this method's cost
-        try:
-            pending = self._pending
-            pending.append(line)
-            if len(pending) == 1 and levelno < logging.WARNING and not self._closed:
-                try:  # `_queue`'s usual case inlined: a batch starts
-                    self._start_batch()
-                except Exception:
-                    _report_error()
-            elif len(pending) >= MAX_PENDING_LINES or levelno >= logging.WARNING or self._closed:
-                try:
+    def emit_line(self, line: str) -> None:
+        """Queue `line`, what `emit` would write for an INFO or DEBUG record made now, without the record: only
+        when `direct_sink` returned this handler, so nothing else would see it. The line starts with the time
+        as `LineFormatter` writes it (`stamp`, a comma, the milliseconds truncated to three digits), then the
+        level and logger name (`InfoLine` in `_log_lines.py` makes such lines).
+
+        Without the lock while a batch is under way (the usual case): the append is one operation under the
+        GIL, and it comes before the read of `_armed`, which the flusher clears before it takes the lines
+        (`_flush_when_due`). So a line either finds `_armed` set and is taken by the flush that follows, or
+        finds it cleared and starts the next batch under the lock (`_line_queued`). Queueing under the lock
+        cost as much again as the append (callgrind)."""
+        pending = self._pending
+        pending.append(line)
+        if not self._armed or len(pending) >= MAX_PENDING_LINES:
+            self._line_queued()
+
+    def _line_queued(self) -> None:
+        """`emit_line` without a batch under way, or with a full queue: what `_queue` does after its append."""
+        with self._queue_lock:
+            try:
+                if len(self._pending) >= MAX_PENDING_LINES or self._closed:
                     self.flush()
-                except Exception:
-                    _report_error()
-        finally:
-            lock.release()
+                elif not self._armed:
+                    self._start_batch()
+            except Exception:
+                _report_error()
 
     def _queue(self, line: str, levelno: int) -> None:
         """With the lock held: queue `line`, then write the batch now or make sure it will be."""
@@ -156,15 +163,20 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         pending.append(line)
         if levelno >= logging.WARNING or len(pending) >= MAX_PENDING_LINES or self._closed:
             self.flush()
-        elif len(pending) == 1:
+        elif not self._armed:
             self._start_batch()
 
     def flush(self) -> None:
         """Write the queued lines, then flush the stream."""
         self.acquire()
         try:
-            if self._pending:
-                batch, self._pending = self._pending, []  # first: a failing write must not repeat the batch
+            pending = self._pending
+            if pending:
+                # The lines are taken out first (a failing write must not repeat them) from the one list
+                # `emit_line` appends to without the lock: a line appended meanwhile stays for the next batch.
+                taken = len(pending)
+                batch = pending[:taken]
+                del pending[:taken]
                 text = self.terminator.join(batch)
                 if text:
                     self.stream.write(text + self.terminator)
@@ -176,6 +188,7 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         self.acquire()
         try:
             self._closed = True  # later records are written at once: no thread is left to do it
+            self._armed = False
             self.flush()
             self._send_wake()  # lets the flusher thread see `_closed` and end
         finally:
@@ -183,7 +196,8 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         super().close()
 
     def _start_batch(self) -> None:
-        """The first line of a batch was queued: wake the flusher thread, starting it if needed."""
+        """With the lock held: a line was queued and no batch is under way: wake the flusher thread, starting it if
+        needed."""
         if self._flusher is None:  # first use, or a forked child (`_after_fork_in_child`), or the thread ended
             flusher = threading.Thread(target=self._flush_when_due, name="sdk-log-flush", daemon=True)
             self._flusher = flusher
@@ -194,6 +208,7 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
                 self.flush()
                 return
         self._send_wake()
+        self._armed = True
 
     def _send_wake(self) -> None:
         """With the lock held: let the flusher thread run once (a wake already sent and not taken covers this
@@ -209,16 +224,21 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
             while not self._closed:
                 wake.acquire()
                 time.sleep(self.flush_interval_s)
-                with self._queue_lock:
-                    self._wake_sent = False
-                    try:
-                        self.flush()
-                    except Exception:
-                        _report_error()
+                self._write_due_batch()
         finally:
             with self._queue_lock:
                 if self._flusher is threading.current_thread():
                     self._flusher = None  # a later batch starts a new one (`_start_batch`)
+
+    def _write_due_batch(self) -> None:
+        """The flusher thread's step once a batch is due: the batch ends, then its lines are written."""
+        with self._queue_lock:
+            self._wake_sent = False
+            self._armed = False  # before `flush` takes the lines: see `emit_line`
+            try:
+                self.flush()
+            except Exception:
+                _report_error()
 
     def _after_fork_in_child(self) -> None:
         """The parent writes the lines queued at fork time; the child starts afresh (no thread, a fresh lock)."""
@@ -226,6 +246,7 @@ class BatchingStreamHandler(logging.StreamHandler[TextIO]):
         self._wake = _thread.allocate_lock()
         self._wake.acquire()
         self._wake_sent = False
+        self._armed = False
         self._flusher = None
 
 

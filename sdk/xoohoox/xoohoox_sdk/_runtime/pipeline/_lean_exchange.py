@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core import httpx
-from ..core._lazy_request import LazyURLRequest, lazy_target
+from ..core._lazy_request import FixedHeaders, LazyURLRequest, lazy_target
 
 __all__ = ["HostHeaders", "bodyless_request"]
 
@@ -27,17 +27,17 @@ class HostHeaders:
 
     __slots__ = ("_defaults", "_headers", "_merged", "_netloc")
 
-    _headers: httpx.Headers  # the defaults with Host in front
-    _merged: dict[tuple[tuple[Any, Any], ...], httpx.Headers]  # the same with each distinct dict of extras
+    _headers: FixedHeaders  # the defaults with Host in front
+    _merged: dict[tuple[tuple[Any, Any], ...], FixedHeaders]  # the same with each distinct dict of extras
 
     def __init__(self, netloc: bytes) -> None:
         self._netloc = netloc
         self._defaults: list[tuple[bytes, bytes]] | None = None
-        headers = httpx.Headers()
-        self._headers = headers
+        empty = httpx.Headers()
+        self._headers = FixedHeaders(empty)
         self._merged = {}
 
-    def for_defaults(self, defaults: httpx.Headers) -> httpx.Headers | None:
+    def for_defaults(self, defaults: httpx.Headers) -> FixedHeaders | None:
         """The request headers for `defaults`, or None if they set ``Host`` themselves (httpx's path)."""
         raw = defaults.raw
         if raw != self._defaults:
@@ -45,12 +45,12 @@ class HostHeaders:
                 return None
             with_host = [(b"Host", self._netloc), *raw]
             headers = httpx.Headers(with_host, encoding=defaults.encoding)
-            self._headers = headers
+            self._headers = FixedHeaders(headers)
             self._defaults = raw
             self._merged.clear()
         return self._headers
 
-    def with_extra(self, headers: httpx.Headers, extra: Any) -> httpx.Headers | None:
+    def with_extra(self, headers: FixedHeaders, extra: Any) -> FixedHeaders | None:
         """`headers` (from `for_defaults`) updated with a call's `extra` headers as httpx merges them, or None
         when `extra` sets ``Host`` (httpx keeps the caller's where the caller put it: its own path).
 
@@ -65,8 +65,9 @@ class HostHeaders:
         extra = httpx.Headers(extra)
         if "host" in extra:
             return None
-        merged = headers.copy()
-        merged.update(extra)
+        copied = headers.headers.copy()
+        copied.update(extra)
+        merged = FixedHeaders(copied)
         if key is not None:
             if len(self._merged) >= _MERGED_KEPT:
                 self._merged.clear()
@@ -92,7 +93,7 @@ def _merge_key(extra: Any) -> tuple[tuple[Any, Any], ...] | None:
 def bodyless_request(
     method: str,
     url: httpx.URL | str,
-    headers: httpx.Headers,
+    headers: FixedHeaders,
     params: Any,
     extensions: Mapping[str, Any],
     *,
@@ -113,7 +114,7 @@ def bodyless_request(
         request = LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
     else:
         request = httpx.Request(
-            method, url, params=params, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions
+            method, url, params=params, headers=headers.headers, stream=httpx.ByteStream(b""), extensions=extensions
         )
     request.read()  # as httpx does for an in-memory body: `request.content` is b""
     return request

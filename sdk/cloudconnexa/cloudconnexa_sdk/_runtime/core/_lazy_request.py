@@ -101,8 +101,10 @@ class LazyURLRequest(httpx.Request):
     """The URL's raw path, or None once ``url`` was replaced."""
     fixed: FixedHeaders | None
     """The shared headers the request's own still equal, or None once ``headers`` was read or assigned."""
-    later: list[tuple[str, str, bytes, bytes]]
-    """Headers set since (`set_header`) and not applied yet: name, value, and both as sent."""
+    later: list[tuple[str, str, bytes]]
+    """Headers set since (`set_header`) and not applied yet: name, value and the name lowered."""
+    wire: tuple[tuple[bytes, bytes], ...]
+    """While `fixed` holds: its lines and the `later` ones, as sent."""
 
     def __init__(
         self,
@@ -121,6 +123,7 @@ class LazyURLRequest(httpx.Request):
         self._target, self._parsed = target, None
         self.origin, self.path_bytes = base, path_bytes
         self.fixed = fixed  # after the constructor's assignment of ``headers``, which forgets it
+        self.wire = fixed.raw if fixed is not None else ()
 
     def __repr__(self) -> str:
         return super().__repr__().replace(type(self).__name__, "Request", 1)  # as httpx's own request shows
@@ -144,52 +147,55 @@ class LazyURLRequest(httpx.Request):
         own = self._own
         if self.fixed is not None:  # first read: the noted headers go in, in order, as httpx sets them
             self.fixed = None
-            for name, value, _, _ in self.later:
+            for name, value, _ in self.later:
                 own[name] = value
-            self.later = []
+            self.later, self.wire = [], ()
         return own
 
     @headers.setter
     def headers(self, value: httpx.Headers) -> None:
         self._own = value
-        self.fixed, self.later = None, []
+        self.fixed, self.later, self.wire = None, [], ()
 
-    def set_later(self, name: str, value: str) -> bool:
-        """Note header `name` for the first read of ``headers`` when that gives what setting it now would:
-        the headers are still the fixed ones and neither they nor a noted header has that name. False:
-        set it the usual way."""
-        fixed = self.fixed
-        if fixed is None:
-            return False
-        raw_name = name.encode("utf-8")  # httpx's encoding for a set header (the copy has no other yet)
-        lowered = raw_name.lower()
-        if lowered in fixed.names:
-            return False
-        later = self.later
-        for noted in later:
-            if noted[2].lower() == lowered:
-                return False
-        later.append((name, value, raw_name, value.encode("utf-8")))
-        return True
+
+_NAME_BYTES: dict[str, tuple[bytes, bytes]] = {}  # a set header's name as sent and lowered (a handful in use)
+_NAMES_KEPT: Final = 64
+
+
+def _name_bytes(name: str) -> tuple[bytes, bytes]:
+    raw_name = name.encode("utf-8")  # httpx's encoding for a set header (the copied headers name none yet)
+    if len(_NAME_BYTES) >= _NAMES_KEPT:
+        _NAME_BYTES.clear()
+    known = _NAME_BYTES[name] = (raw_name, raw_name.lower())
+    return known
 
 
 def set_header(request: httpx.Request, name: str, value: str) -> None:
-    """``request.headers[name] = value``, noted for later on a lazy request when that is the same
-    (`LazyURLRequest.set_later`)."""
-    if type(request) is not LazyURLRequest or not request.set_later(name, value):
-        request.headers[name] = value
+    """``request.headers[name] = value``; on a `LazyURLRequest` whose headers were not read yet and hold no
+    header `name` (nor was one noted), noted instead, which gives the same headers when first read."""
+    if type(request) is LazyURLRequest:
+        fixed = request.fixed
+        if fixed is not None:
+            known = _NAME_BYTES.get(name)
+            if known is None:
+                known = _name_bytes(name)
+            if known[1] not in fixed.names:
+                later = request.later
+                for noted in later:
+                    if noted[2] == known[1]:
+                        break
+                else:
+                    later.append((name, value, known[1]))
+                    request.wire += ((known[0], value.encode("utf-8")),)
+                    return
+    request.headers[name] = value
 
 
 def wire_headers(request: httpx.Request) -> tuple[tuple[bytes, bytes], ...]:
     """The request's header lines as sent (``request.headers.raw``), without applying a lazy request's
     noted headers."""
-    if type(request) is LazyURLRequest:
-        fixed = request.fixed
-        if fixed is not None:
-            later = request.later
-            if not later:
-                return fixed.raw
-            return fixed.raw + tuple([(noted[2], noted[3]) for noted in later])
+    if type(request) is LazyURLRequest and request.fixed is not None:
+        return request.wire
     return tuple(request.headers.raw)
 
 

@@ -67,3 +67,13 @@ def test_a_pickled_response_keeps_its_headers() -> None:
     restored = pickle.loads(pickle.dumps(parsed))
     assert restored.headers.raw == plain.headers.raw
     assert restored.content == b"{}"
+
+
+def test_the_shared_empty_headers_the_constructor_copies_stay_empty() -> None:
+    from runtime.fast import _httptools_answer
+
+    parsed, _ = _both()
+    parsed.headers["X-Added"] = "1"
+    del parsed.headers["server"]
+    assert _httptools_answer._NO_HEADERS.raw == []
+    assert answer(204, [], "1.1", b"", httpx.ByteStream(b"")).headers.raw == []

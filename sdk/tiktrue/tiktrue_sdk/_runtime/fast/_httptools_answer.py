@@ -11,6 +11,7 @@ from ..core._defaults import RAW_HEADERS_EXTENSION
 __all__ = ["ParsedResponse", "answer"]
 
 _HTTP_VERSIONS: Final = {"1.1": b"HTTP/1.1", "1.0": b"HTTP/1.0"}
+_NO_HEADERS: Final = httpx.Headers()  # never changed: only copied
 
 
 class ParsedResponse(httpx.Response):
@@ -33,7 +34,9 @@ class ParsedResponse(httpx.Response):
         stream: httpx.SyncByteStream | httpx.AsyncByteStream,
         extensions: dict[str, object],
     ) -> None:
-        super().__init__(status, stream=stream, extensions=extensions)
+        # An empty `httpx.Headers` of httpx's own class: its constructor copies it without the ABC checks it
+        # runs on anything else (None included); the copy is forgotten below.
+        super().__init__(status, headers=_NO_HEADERS, stream=stream, extensions=extensions)
         self._parsed, self._built = parsed, None  # the empty headers the constructor assigned: forgotten
 
     @property  # httpx declares a plain attribute: a property with a setter reads and assigns alike

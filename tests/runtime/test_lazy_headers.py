@@ -86,3 +86,14 @@ def test_a_pickled_lazy_request_keeps_its_noted_headers() -> None:
     eager.headers["Authorization"] = "Bearer t"
     lazy.read()
     assert pickle.loads(pickle.dumps(lazy)).headers.raw == eager.headers.raw
+
+
+def test_a_lazy_request_is_read_from_the_start_like_httpx_s_after_read() -> None:
+    lazy, eager = _pair()
+    eager.read()
+    assert lazy.content == eager.content == b""
+    assert lazy.read() == eager.read() == b""
+    lazy.stream = httpx.ByteStream(b"late")  # httpx keeps the content it read, whatever the stream is now
+    eager.stream = httpx.ByteStream(b"late")
+    assert lazy.read() == eager.read() == b""
+    assert isinstance(lazy.stream, httpx.ByteStream)

@@ -142,13 +142,12 @@ def bodyless_request(
     method = method.upper()
     if method not in _BODYLESS_METHODS:
         return None
-    request: httpx.Request
     path_bytes = lazy_target(base, path) if base is not None and params is None and isinstance(url, str) else None
     if path_bytes is not None and base is not None and isinstance(url, str):
-        request = LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
-    else:
-        request = httpx.Request(
-            method, url, params=params, headers=headers.headers, stream=httpx.ByteStream(b""), extensions=extensions
-        )
+        # read from the start: its `content` is b"", as httpx's `read` below makes it
+        return LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
+    request = httpx.Request(
+        method, url, params=params, headers=headers.headers, stream=httpx.ByteStream(b""), extensions=extensions
+    )
     request.read()  # as httpx does for an in-memory body: `request.content` is b""
     return request

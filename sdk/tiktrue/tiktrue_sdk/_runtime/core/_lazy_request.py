@@ -128,6 +128,15 @@ class LazyURLRequest(httpx.Request):
     def __repr__(self) -> str:
         return super().__repr__().replace(type(self).__name__, "Request", 1)  # as httpx's own request shows
 
+    # Its body is empty and in memory, read from the start: what httpx's `read` (an attribute probe, an
+    # isinstance against a typing ABC, a join over the stream's generator) would give, without that work.
+    @property
+    def content(self) -> bytes:
+        return b""
+
+    def read(self) -> bytes:
+        return b""
+
     @property  # httpx declares a plain attribute: a property with a setter reads and assigns alike
     def url(self) -> httpx.URL:
         parsed = self._parsed

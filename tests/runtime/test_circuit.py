@@ -285,3 +285,63 @@ def test_lean_requests_and_other_hosts_keep_their_own_circuits() -> None:
     with pytest.raises(CircuitOpenError):
         client.get("/items/2")
     assert (transport.circuits.state(HOST), transport.circuits.state("other.example.com")) == (OPEN, CLOSED)
+
+
+# The quiet path (`HostCircuits.quiet`: closed, no failure counted) skips `admit` and a success's `record`; a
+# run of outcomes must leave the same states, changes, failure counts and fail-fast answers as the general path.
+_STEPS = [200, 503, 200, 503, 503, "error", 200, 503, 503, 503, "tick", 200, 503, "tick", 200, 200, 503, 200]
+
+
+def _run(quiet: bool, monkeypatch: pytest.MonkeyPatch, *, is_async: bool) -> list[object]:
+    if not quiet:
+        monkeypatch.setattr(HostCircuits, "quiet", lambda self, host: False)
+    clock, server = FakeClock(), Server()
+    changes: list[CircuitStateChanged] = []
+    breaker = CircuitBreaker(failure_threshold=3, recovery_timeout_s=5)
+    seen: list[object] = []
+
+    async def async_change(change: CircuitStateChanged) -> None:
+        changes.append(change)
+
+    sync_transport = CircuitBreakerTransport(
+        breaker, inner=httpx.MockTransport(server), clock=clock, on_change=changes.append
+    )
+    async_transport = AsyncCircuitBreakerTransport(
+        breaker, inner=httpx.MockTransport(server), clock=clock, on_change=async_change
+    )
+    for step in _STEPS:
+        if step == "tick":
+            clock.advance(6)
+            continue
+        server.status, server.error = (200, httpx.ConnectError("down")) if step == "error" else (int(step), None)
+        request = httpx.Request("GET", f"https://{HOST}/")
+        try:
+            if is_async:
+                response = asyncio.run(async_transport.handle_async_request(request))
+            else:
+                response = sync_transport.handle_request(request)
+            seen.append(response.status_code)
+        except (CircuitOpenError, httpx.ConnectError) as exc:
+            seen.append(type(exc).__name__)
+        circuits = async_transport.circuits if is_async else sync_transport.circuits
+        seen.append((circuits.state(HOST), circuits._entry(HOST).failures))
+    return [*seen, changes, server.calls]
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_the_quiet_path_ends_as_the_general_path_does(monkeypatch: pytest.MonkeyPatch, is_async: bool) -> None:
+    quiet = _run(True, monkeypatch, is_async=is_async)
+    general = _run(False, monkeypatch, is_async=is_async)
+    assert quiet == general
+    assert OPEN in [state for state, _ in [step for step in quiet if isinstance(step, tuple)]]  # the run opens
+
+
+def test_quiet_means_closed_with_no_failure_counted() -> None:
+    circuits = HostCircuits(CircuitBreaker(failure_threshold=2))
+    assert not circuits.quiet(HOST)  # not seen yet: `admit` makes its entry
+    circuits.record(HOST, circuits.admit(HOST, 0.0).permit or Permit.NORMAL, Outcome.SUCCESS, 0.0)
+    assert circuits.quiet(HOST)
+    circuits.record(HOST, Permit.NORMAL, Outcome.FAILURE, 0.0)
+    assert not circuits.quiet(HOST)
+    circuits.record(HOST, Permit.NORMAL, Outcome.SUCCESS, 0.0)
+    assert circuits.quiet(HOST)

@@ -106,3 +106,24 @@ def test_a_long_value_is_shortened_in_the_message() -> None:
     with pytest.raises(RequestValidationError) as caught:
         check_request({"parameters": {"p": {"maxLength": 3}}}, operation_id="op", parameters={"p": "x" * 500})
     assert "x" * 100 not in str(caught.value) and "..." in str(caught.value)
+
+
+def test_an_enum_member_parameter_is_checked_by_its_value() -> None:
+    """A generated enum's member is checked as its value; scalars (which have no ``value``) as they are."""
+    import enum
+
+    class Colour(enum.Enum):
+        RED = "red"
+        BLUE = "blue"
+
+    node = {"parameters": {"p": {"enum": ["red"]}}}
+    check_request(node, operation_id="op", parameters={"p": Colour.RED})
+    with pytest.raises(RequestValidationError) as caught:
+        check_request(node, operation_id="op", parameters={"p": Colour.BLUE})
+    assert caught.value.value == "blue"
+    bounds = {"parameters": {"n": {"minimum": 1}}}
+    check_request(bounds, operation_id="op", parameters={"n": 1})
+    check_request(bounds, operation_id="op", parameters={"n": False})  # a bool is no number: no bound applies
+    for low in (0, 0.5):
+        with pytest.raises(RequestValidationError):
+            check_request(bounds, operation_id="op", parameters={"n": low})

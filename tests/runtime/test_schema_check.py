@@ -242,3 +242,66 @@ def test_accepts_exactly_what_jsonschema_accepts(schema: dict[str, Any], value: 
     """On any JSON value, the compiled check and jsonschema agree on valid or not."""
     expected_valid = jsonschema.Draft202012Validator(schema).is_valid(value)
     assert (first_mismatch(schema, value) is None) == expected_valid
+
+
+# Fields and items whose schema is a type only pass without a call (`type_only`); every other value still
+# goes through the check: the outcome must be the general path's for any value.
+_TYPED_OBJECT = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "price": {"type": "number"},
+        "flag": {"type": "boolean"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "codes": {"type": "array", "items": {"type": ["integer", "null"]}, "uniqueItems": True},
+        "short": {"type": "string", "maxLength": 2},
+    },
+    "additionalProperties": {"type": "integer"},
+}
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(-3, 3)
+    | st.sampled_from([1.0, 2.0])
+    | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3),
+    max_leaves=8,
+)
+_FIELDS = st.sampled_from(["id", "name", "price", "flag", "tags", "codes", "short", "other"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_FIELDS, _JSON_VALUES, max_size=6))
+def test_type_only_fields_and_items_pass_as_the_general_path_says(value: dict[str, Any]) -> None:
+    import runtime.shapes._schema_check as compiler_module
+
+    fast = SchemaCompiler({}).compile(_TYPED_OBJECT)
+    original = compiler_module.type_only
+    compiler_module.type_only = lambda check: None  # the general path: every value through its check
+    try:
+        general = SchemaCompiler({}).compile(_TYPED_OBJECT)
+    finally:
+        compiler_module.type_only = original
+    assert fast(value) == general(value)
+    assert fast(value) == SchemaCompiler({}).compile(_TYPED_OBJECT)(value)
+
+
+def test_a_type_only_check_is_known_and_nothing_else_is() -> None:
+    from runtime.shapes._schema_steps import type_only, type_step
+
+    assert type_only(type_step(["integer"])) == frozenset({int})
+    assert type_only(type_step(["integer", "number"])) == frozenset({int, float})
+    assert type_only(SchemaCompiler({}).compile({"type": "string", "maxLength": 2})) is None
+    assert type_only(SchemaCompiler({}).compile({"type": "string", "nullable": True})) is None
+    # a 3.0 float for an integer field, and a bool (not an int here), still reach the check
+    check = SchemaCompiler({}).compile({"type": "object", "properties": {"n": {"type": "integer"}}})
+    assert check({"n": 3.0}) is None
+    mismatch = check({"n": True})
+    assert mismatch is not None and (mismatch.pointer, mismatch.actual) == ("/n", "boolean true")
+    items = SchemaCompiler({}).compile({"type": "array", "items": {"type": "string"}})
+    assert items(["a", "b"]) is None
+    mismatch = items(["a", 1, 2])
+    assert mismatch is not None and mismatch.pointer == "/1"

@@ -25,6 +25,7 @@ import attrs
 
 from ..core import httpx
 from ..core._defaults import ANONYMOUS_EXTENSION
+from ..core._lazy_request import set_header
 from ..core._secret import Secret
 
 __all__ = ["KeyScheme", "KeySchemeAuth", "Requirement"]
@@ -110,7 +111,7 @@ class KeySchemeAuth(httpx.Auth):
             if scheme.kind == "basic" and self._basic is not None:
                 username, password = self._basic
                 pair = f"{username}:{password.reveal()}".encode()
-                request.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+                set_header(request, "Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
             elif self._api_key is not None and scheme.parameter is not None:
                 key = self._api_key.reveal()
                 if scheme.location == "query":
@@ -118,7 +119,7 @@ class KeySchemeAuth(httpx.Auth):
                 elif scheme.location == "cookie":
                     cookies.append(f"{scheme.parameter}={key}")
                 else:
-                    request.headers[scheme.parameter] = key
+                    set_header(request, scheme.parameter, key)
         if cookies:
             existing = request.headers.get("Cookie")
             request.headers["Cookie"] = "; ".join([existing, *cookies] if existing else cookies)

@@ -37,6 +37,7 @@ __all__ = [
 
 # Module-level aliases for the hot path (see `policies/_circuit_breaker.py`).
 _SUCCESS, _FAILURE, _NEUTRAL = Outcome.SUCCESS, Outcome.FAILURE, Outcome.NEUTRAL
+_NORMAL = Permit.NORMAL
 
 
 _TRANSIENT_ERRORS = (
@@ -102,6 +103,34 @@ class CircuitBreakerTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         host = self._host_of(request)
+        circuits = self.circuits
+        if not circuits.quiet(host):
+            return self._guarded(request, host)
+        # a closed circuit with no failure counted (`HostCircuits.quiet`): admitted, and a success changes nothing
+        try:
+            response = self.inner.handle_request(request)
+        except BaseException as exc:
+            outcome = _outcome_of_error(circuits.config, exc)
+            self._report(circuits.record(host, _NORMAL, outcome, self._clock.monotonic()))
+            raise
+        if response.status_code not in circuits.config.failure_statuses and circuits.quiet(host):
+            return response
+        return self._recorded(host, _NORMAL, response)
+
+    def _recorded(self, host: str, permit: Permit, response: httpx.Response) -> httpx.Response:
+        """`response` once its outcome is recorded (closed if reporting a change fails)."""
+        outcome = _outcome_of_response(self.circuits.config, response)
+        try:
+            changes = self.circuits.record(host, permit, outcome, self._clock.monotonic())
+            if changes:
+                self._report(changes)
+        except BaseException:
+            response.close()
+            raise
+        return response
+
+    def _guarded(self, request: httpx.Request, host: str) -> httpx.Response:
+        """The call through `admit` and `record`: an open or half-open circuit, or failures counted."""
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
             if admission.changes:
@@ -120,15 +149,7 @@ class CircuitBreakerTransport(httpx.BaseTransport):
                 )
             )
             raise
-        outcome = _outcome_of_response(self.circuits.config, response)
-        try:
-            changes = self.circuits.record(host, admission.permit, outcome, self._clock.monotonic())
-            if changes:
-                self._report(changes)
-        except BaseException:
-            response.close()
-            raise
-        return response
+        return self._recorded(host, admission.permit, response)
 
     def close(self) -> None:
         self.inner.close()
@@ -158,6 +179,34 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host = self._host_of(request)
+        circuits = self.circuits
+        if not circuits.quiet(host):
+            return await self._guarded(request, host)
+        # a closed circuit with no failure counted (`HostCircuits.quiet`): admitted, and a success changes nothing
+        try:
+            response = await self.inner.handle_async_request(request)
+        except BaseException as exc:
+            outcome = _outcome_of_error(circuits.config, exc)
+            await self._report(circuits.record(host, _NORMAL, outcome, self._clock.monotonic()))
+            raise
+        if response.status_code not in circuits.config.failure_statuses and circuits.quiet(host):
+            return response
+        return await self._recorded(host, _NORMAL, response)
+
+    async def _recorded(self, host: str, permit: Permit, response: httpx.Response) -> httpx.Response:
+        """`response` once its outcome is recorded (closed if reporting a change fails)."""
+        outcome = _outcome_of_response(self.circuits.config, response)
+        try:
+            changes = self.circuits.record(host, permit, outcome, self._clock.monotonic())
+            if changes:
+                await self._report(changes)
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
+
+    async def _guarded(self, request: httpx.Request, host: str) -> httpx.Response:
+        """The call through `admit` and `record`: an open or half-open circuit, or failures counted."""
         admission = self.circuits.admit(host, self._clock.monotonic())
         try:
             if admission.changes:
@@ -175,15 +224,7 @@ class AsyncCircuitBreakerTransport(httpx.AsyncBaseTransport):
             )
             await self._report(changes)
             raise
-        outcome = _outcome_of_response(self.circuits.config, response)
-        try:
-            changes = self.circuits.record(host, admission.permit, outcome, self._clock.monotonic())
-            if changes:
-                await self._report(changes)
-        except BaseException:
-            await response.aclose()
-            raise
-        return response
+        return await self._recorded(host, admission.permit, response)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

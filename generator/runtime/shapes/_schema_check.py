@@ -34,10 +34,14 @@ from ._schema_steps import (
     or_null,
     sequence,
     string_step,
+    type_only,
     type_step,
 )
 
 __all__ = ["Check", "Mismatch", "SchemaCompiler", "describe"]
+
+
+_NO_TYPES: frozenset[type] = frozenset()
 
 
 def _unique(items: list[object]) -> int | None:
@@ -137,6 +141,8 @@ class SchemaCompiler:
         if not (properties or required or extra or patterns or min_properties or max_properties is not None):
             return None
         checked = {name: check for name, check in properties.items() if check is not accept}
+        # fields whose check is a type only: a value of such a type passes without the call (`type_only`)
+        plain = {name: types for name, check in checked.items() if (types := type_only(check)) is not None}
         open_model = extra is None and not patterns
 
         def check(value: object) -> Mismatch | None:
@@ -150,6 +156,8 @@ class SchemaCompiler:
             if max_properties is not None and len(value) > max_properties:
                 return Mismatch((), f"an object with at most {max_properties} fields", f"{len(value)} fields")
             for key, item in value.items():
+                if type(item) in plain.get(key, _NO_TYPES):
+                    continue
                 sub = checked.get(key)
                 if sub is not None:
                     mismatch = sub(item)
@@ -170,6 +178,7 @@ class SchemaCompiler:
         unique = bool(schema.get("uniqueItems"))
         if items is accept and not prefix and not min_items and max_items is None and not unique:
             return None
+        item_types = type_only(items) if not prefix else None  # all items of such types: no call per item
 
         def check(value: object) -> Mismatch | None:
             if type(value) is not list:
@@ -178,11 +187,12 @@ class SchemaCompiler:
                 return Mismatch((), f"an array of at least {min_items} items", describe(value))
             if max_items is not None and len(value) > max_items:
                 return Mismatch((), f"an array of at most {max_items} items", describe(value))
-            for index, item in enumerate(value):
-                sub = prefix[index] if index < len(prefix) else items
-                mismatch = sub(item)
-                if mismatch is not None:
-                    return mismatch.under(index)
+            if item_types is None or not {*map(type, value)} <= item_types:
+                for index, item in enumerate(value):
+                    sub = prefix[index] if index < len(prefix) else items
+                    mismatch = sub(item)
+                    if mismatch is not None:
+                        return mismatch.under(index)
             if unique:
                 repeated = _unique(value)
                 if repeated is not None:

@@ -11,10 +11,11 @@ goes out.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from ..core import httpx
-from ..core._lazy_request import PerOriginURL, origin_url, raw_target
+from ..core._lazy_request import PerOriginURL, origin_url, raw_target, wire_headers
 
 __all__ = [
     "INLINE_BODY_MAX_BYTES",
@@ -56,7 +57,7 @@ def _method(request: httpx.Request) -> bytes:
     return method
 
 
-def _header_block(raw: list[tuple[bytes, bytes]], request: httpx.Request) -> bytes:
+def _header_block(raw: Sequence[tuple[bytes, bytes]], request: httpx.Request) -> bytes:
     """The header lines and the blank line that ends them; refuses a CR or LF inside a name or value."""
     fields = b"".join([b"%b: %b\r\n" % field for field in raw])
     if fields.count(b"\n") != len(raw) or fields.count(b"\r") != len(raw):
@@ -100,11 +101,10 @@ class RequestHeads:
 
     def head(self, request: httpx.Request) -> bytes:
         method = _method(request)
-        raw = request.headers.raw
-        key = tuple(raw)
+        key = wire_headers(request)  # a lean request's, without applying the headers it noted (`set_header`)
         block = self._blocks.get(key)
         if block is None:
-            block = _header_block(raw, request)
+            block = _header_block(key, request)
             if len(self._blocks) >= _BLOCKS_KEPT:
                 self._blocks.clear()
             self._blocks[key] = block

@@ -26,6 +26,7 @@ from ..core._errors import (
     RequestTimeout,
     TransportError,
 )
+from ..core._lazy_request import set_header
 from ..policies._backoff import Failure, RetryDecision, decide_retry, is_idempotent, plan_wait_s
 from ..policies._retry_policy import RETRY_DISABLED, Jitter, RetryDisabled, RetryPolicy
 from ._deadline import deadline_of
@@ -94,7 +95,7 @@ class _Attempts:
         self.attempt += 1
         self.request.extensions["sdk.attempt"] = self.attempt
         if self.header is not None:
-            self.request.headers[self.header] = str(self.attempt)
+            set_header(self.request, self.header, str(self.attempt))
         return self.request
 
     def wait_after_error(self, exc: Exception) -> float | None:

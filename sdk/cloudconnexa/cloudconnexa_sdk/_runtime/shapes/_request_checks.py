@@ -100,8 +100,9 @@ def _broken(node: Mapping[str, Any], value: object) -> str | None:
         return f"enum {node['enum']}"
     if "const" in node and value != node["const"]:
         return f"const {node['const']!r}"
-    if _is_number(value):
-        return _broken_number(node, value)  # type: ignore[arg-type]  # _is_number checked it
+    kind = type(value)
+    if kind is int or kind is float or _is_number(value):  # the usual numbers without isinstance's union
+        return _broken_number(node, value)  # type: ignore[arg-type]  # a number, as checked
     if isinstance(value, str):
         return _broken_string(node, value)
     if isinstance(value, list | tuple):
@@ -156,10 +157,14 @@ def check_request(
     Raises:
         RequestValidationError: a value breaks a constraint; nothing was sent.
     """
-    for name, value in (parameters or {}).items():
-        node = (constraints.get("parameters") or {}).get(name)
-        if node is not None and value is not None and not _unset(value):
-            _check(node, getattr(value, "value", value), f"parameter {name}", operation_id)
+    if parameters:
+        nodes = constraints.get("parameters") or {}
+        for name, value in parameters.items():
+            node = nodes.get(name)
+            if node is not None and value is not None and value is not UNSET:
+                if type(value) not in _SCALARS:  # no scalar has a ``value``: the lookup (and its miss) is skipped
+                    value = getattr(value, "value", value)  # an enum member's value
+                _check(node, value, f"parameter {name}", operation_id)
     if "body" in constraints and body is not None and not _unset(body):
         _check(constraints["body"], _plain(body), "body", operation_id)
 

@@ -42,7 +42,7 @@ from ..core import httpx
 from ..core._clock import Clock, SystemClock
 from ..core._defaults import ANONYMOUS_EXTENSION, DEFAULT_REFRESH_SKEW_S
 from ..core._errors import TokenRefreshError, TransportError
-from ..core._lazy_request import origin_url
+from ..core._lazy_request import origin_url, set_header
 from ..pipeline._lean_auth import NO_REPLAY, LeanAuth
 from ..pipeline._plaintext_guard import refuse_token_in_clear
 from ._token import Token, TokenProvider
@@ -172,7 +172,7 @@ class TokenRefreshAuth(LeanAuth):
             return None  # a renewal is due (or no token yet): `authorize` does it under the lock
         assert current is not None  # (`_fresh` says so)
         self._check_scheme(request)
-        request.headers["Authorization"] = current[0].authorization()
+        set_header(request, "Authorization", current[0].authorization())
         return current[1]
 
     def authorize(self, request: httpx.Request) -> int:
@@ -180,7 +180,7 @@ class TokenRefreshAuth(LeanAuth):
             return NO_REPLAY
         self._check_scheme(request)
         token, generation = _present(self._sync_obtain(rejected=None))
-        request.headers["Authorization"] = token.authorization()
+        set_header(request, "Authorization", token.authorization())
         return generation
 
     async def aauthorize(self, request: httpx.Request) -> int:
@@ -188,7 +188,7 @@ class TokenRefreshAuth(LeanAuth):
             return NO_REPLAY
         self._check_scheme(request)
         token, generation = _present(await self._async_obtain(rejected=None))
-        request.headers["Authorization"] = token.authorization()
+        set_header(request, "Authorization", token.authorization())
         return generation
 
     def replay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
@@ -197,7 +197,7 @@ class TokenRefreshAuth(LeanAuth):
         renewed = self._sync_obtain(rejected=ticket)
         if renewed is None:
             return False
-        request.headers["Authorization"] = renewed[0].authorization()
+        set_header(request, "Authorization", renewed[0].authorization())
         return True
 
     async def areplay(self, request: httpx.Request, response: httpx.Response, ticket: int) -> bool:
@@ -206,7 +206,7 @@ class TokenRefreshAuth(LeanAuth):
         renewed = await self._async_obtain(rejected=ticket)
         if renewed is None:
             return False
-        request.headers["Authorization"] = renewed[0].authorization()
+        set_header(request, "Authorization", renewed[0].authorization())
         return True
 
     # -- sync and async shells around the shared decisions -------------------------------------------

@@ -14,6 +14,13 @@ line at INFO, an error message, an auth that reads the URL): ``request.url`` is 
 httpx would have built, only later. The runtime's own readers ask `origin_url` and `raw_target` instead,
 which answer without parsing, and from ``request.url`` for any other request, or once ``request.url``
 was replaced.
+
+Its headers are deferred likewise. The lean client builds it from `FixedHeaders`, a header set shared by
+its requests whose wire lines and lowered names are worked out once; the auth and the retry layer each add
+one header per request (``Authorization``, the attempt number), and httpx's ``headers[name] = value``
+scans and re-encodes every header for that. `set_header` notes a header new to the set instead, and
+`wire_headers` gives the transports the lines as sent; the first read of ``request.headers`` applies the
+noted headers in order through httpx's own ``__setitem__``, so what anyone reads is what httpx would hold.
 """
 
 from __future__ import annotations
@@ -24,7 +31,16 @@ from typing import Any, Final, Generic, TypeVar
 
 from . import httpx
 
-__all__ = ["LazyURLRequest", "PerOriginURL", "lazy_target", "origin_url", "raw_target"]
+__all__ = [
+    "FixedHeaders",
+    "LazyURLRequest",
+    "PerOriginURL",
+    "lazy_target",
+    "origin_url",
+    "raw_target",
+    "set_header",
+    "wire_headers",
+]
 
 T = TypeVar("T")
 
@@ -46,6 +62,20 @@ def lazy_target(base: httpx.URL, path: str) -> bytes | None:
     return base.raw_path.rstrip(b"/") + path.encode("ascii")
 
 
+class FixedHeaders:
+    """Request headers shared by many requests and never changed, with their wire lines (`raw`) and lowered
+    names (`names`) worked out once. A request built from them copies `headers`, as httpx does."""
+
+    __slots__ = ("headers", "names", "raw")
+
+    headers: httpx.Headers
+
+    def __init__(self, headers: httpx.Headers) -> None:
+        self.headers = headers
+        self.raw: tuple[tuple[bytes, bytes], ...] = tuple(headers.raw)
+        self.names = frozenset(name.lower() for name, _ in self.raw)
+
+
 class LazyURLRequest(httpx.Request):
     """A request to `base` plus a path, its ``url`` parsed from `target` when first read (module docstring).
 
@@ -57,16 +87,24 @@ class LazyURLRequest(httpx.Request):
         base: the parsed base URL: its scheme, host and port are the target's.
         target: the whole URL, `base` (without its trailing slash) plus the path.
         path_bytes: the target's raw path, from `lazy_target`.
-        headers: the request headers (copied, as httpx copies them).
+        headers: the request headers (copied, as httpx copies them); from `FixedHeaders`, headers set
+            through `set_header` are applied when ``headers`` is first read (module docstring).
         extensions: the request extensions (copied).
     """
 
     _target: str
     _parsed: httpx.URL | None  # the URL once parsed, or as assigned
+    _own: httpx.Headers  # httpx's copy of the headers, without the `later` ones until `headers` is read
     origin: httpx.URL | None
     """The parsed base URL (the same scheme, host, port), or None once ``url`` was replaced."""
     path_bytes: bytes | None
     """The URL's raw path, or None once ``url`` was replaced."""
+    fixed: FixedHeaders | None
+    """The shared headers the request's own still equal, or None once ``headers`` was read or assigned."""
+    later: list[tuple[str, str, bytes]]
+    """Headers set since (`set_header`) and not applied yet: name, value and the name lowered."""
+    wire: tuple[tuple[bytes, bytes], ...]
+    """While `fixed` holds: its lines and the `later` ones, as sent."""
 
     def __init__(
         self,
@@ -75,16 +113,29 @@ class LazyURLRequest(httpx.Request):
         target: str,
         path_bytes: bytes,
         *,
-        headers: httpx.Headers,
+        headers: httpx.Headers | FixedHeaders,
         extensions: Mapping[str, Any],
     ) -> None:
+        fixed = headers if isinstance(headers, FixedHeaders) else None
+        given = headers.headers if isinstance(headers, FixedHeaders) else headers
         # httpx's constructor assigns ``self.url`` from `base` (already parsed: no parse); the target replaces it.
-        super().__init__(method, base, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions)
+        super().__init__(method, base, headers=given, stream=httpx.ByteStream(b""), extensions=extensions)
         self._target, self._parsed = target, None
         self.origin, self.path_bytes = base, path_bytes
+        self.fixed = fixed  # after the constructor's assignment of ``headers``, which forgets it
+        self.wire = fixed.raw if fixed is not None else ()
 
     def __repr__(self) -> str:
         return super().__repr__().replace(type(self).__name__, "Request", 1)  # as httpx's own request shows
+
+    # Its body is empty and in memory, read from the start: what httpx's `read` (an attribute probe, an
+    # isinstance against a typing ABC, a join over the stream's generator) would give, without that work.
+    @property
+    def content(self) -> bytes:
+        return b""
+
+    def read(self) -> bytes:
+        return b""
 
     @property  # httpx declares a plain attribute: a property with a setter reads and assigns alike
     def url(self) -> httpx.URL:
@@ -99,6 +150,62 @@ class LazyURLRequest(httpx.Request):
     def url(self, value: httpx.URL) -> None:
         self._parsed = value
         self.origin = self.path_bytes = None  # a new URL (an auth adding a query key): ask it from now on
+
+    @property  # a plain attribute in httpx, like ``url``
+    def headers(self) -> httpx.Headers:
+        own = self._own
+        if self.fixed is not None:  # first read: the noted headers go in, in order, as httpx sets them
+            self.fixed = None
+            for name, value, _ in self.later:
+                own[name] = value
+            self.later, self.wire = [], ()
+        return own
+
+    @headers.setter
+    def headers(self, value: httpx.Headers) -> None:
+        self._own = value
+        self.fixed, self.later, self.wire = None, [], ()
+
+
+_NAME_BYTES: dict[str, tuple[bytes, bytes]] = {}  # a set header's name as sent and lowered (a handful in use)
+_NAMES_KEPT: Final = 64
+
+
+def _name_bytes(name: str) -> tuple[bytes, bytes]:
+    raw_name = name.encode("utf-8")  # httpx's encoding for a set header (the copied headers name none yet)
+    if len(_NAME_BYTES) >= _NAMES_KEPT:
+        _NAME_BYTES.clear()
+    known = _NAME_BYTES[name] = (raw_name, raw_name.lower())
+    return known
+
+
+def set_header(request: httpx.Request, name: str, value: str) -> None:
+    """``request.headers[name] = value``; on a `LazyURLRequest` whose headers were not read yet and hold no
+    header `name` (nor was one noted), noted instead, which gives the same headers when first read."""
+    if type(request) is LazyURLRequest:
+        fixed = request.fixed
+        if fixed is not None:
+            known = _NAME_BYTES.get(name)
+            if known is None:
+                known = _name_bytes(name)
+            if known[1] not in fixed.names:
+                later = request.later
+                for noted in later:
+                    if noted[2] == known[1]:
+                        break
+                else:
+                    later.append((name, value, known[1]))
+                    request.wire += ((known[0], value.encode("utf-8")),)
+                    return
+    request.headers[name] = value
+
+
+def wire_headers(request: httpx.Request) -> tuple[tuple[bytes, bytes], ...]:
+    """The request's header lines as sent (``request.headers.raw``), without applying a lazy request's
+    noted headers."""
+    if type(request) is LazyURLRequest and request.fixed is not None:
+        return request.wire
+    return tuple(request.headers.raw)
 
 
 def origin_url(request: httpx.Request) -> httpx.URL:

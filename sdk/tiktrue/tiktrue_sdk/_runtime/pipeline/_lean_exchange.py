@@ -14,43 +14,77 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..core import httpx
-from ..core._lazy_request import LazyURLRequest, lazy_target
+from ..core._lazy_request import FixedHeaders, LazyURLRequest, lazy_target
 
-__all__ = ["HostHeaders", "bodyless_request"]
+__all__ = ["HostHeaders", "WatchedHeaders", "bodyless_request"]
 
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "DELETE", "OPTIONS", "TRACE"})  # httpx adds no Content-Length
+
+
+class WatchedHeaders(httpx.Headers):
+    """A lean client's default headers (``client.headers``), counting the changes made to them, so that
+    `HostHeaders` knows they are unchanged without rebuilding and comparing their list per request. Every
+    change goes through ``__setitem__``, ``__delitem__`` or ``update`` (the mapping's ``pop``, ``clear`` and
+    ``setdefault`` call the first two); the count moves after the change, so a request that reads it sees
+    the headers it counts, or older ones while the change is under way, as with any shared headers."""
+
+    changes = 0
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self.changes += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.changes += 1
+
+    def update(self, headers: Any = None) -> None:  # type: ignore[override]  # httpx's signature, typed loosely
+        super().update(headers)
+        self.changes += 1
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace(type(self).__name__, "Headers", 1)  # as httpx's own headers show
 
 
 class HostHeaders:
     """The client's default headers with ``Host`` in front, rebuilt only when the defaults change, and the
     same merged with a call's extra headers, kept per distinct dict of them (`with_extra`)."""
 
-    __slots__ = ("_defaults", "_headers", "_merged", "_netloc")
+    __slots__ = ("_changes", "_defaults", "_headers", "_merged", "_netloc", "_watched")
 
-    _headers: httpx.Headers  # the defaults with Host in front
-    _merged: dict[tuple[tuple[Any, Any], ...], httpx.Headers]  # the same with each distinct dict of extras
+    _headers: FixedHeaders  # the defaults with Host in front
+    _merged: dict[tuple[tuple[Any, Any], ...], FixedHeaders]  # the same with each distinct dict of extras
 
     def __init__(self, netloc: bytes) -> None:
         self._netloc = netloc
         self._defaults: list[tuple[bytes, bytes]] | None = None
-        headers = httpx.Headers()
-        self._headers = headers
+        empty = httpx.Headers()
+        self._headers = FixedHeaders(empty)
         self._merged = {}
+        self._watched: WatchedHeaders | None = None  # the defaults `_headers` came from, at `_changes` changes
+        self._changes = 0
 
-    def for_defaults(self, defaults: httpx.Headers) -> httpx.Headers | None:
+    def for_defaults(self, defaults: httpx.Headers) -> FixedHeaders | None:
         """The request headers for `defaults`, or None if they set ``Host`` themselves (httpx's path)."""
+        known = self._watched
+        if defaults is known and known is not None and known.changes == self._changes:
+            return self._headers  # the same defaults, unchanged since (`WatchedHeaders`)
+        watched = defaults if type(defaults) is WatchedHeaders else None
+        changes = watched.changes if watched is not None else 0  # read first: a change after it is seen next time
         raw = defaults.raw
+        self._watched = None
         if raw != self._defaults:
             if any(name.lower() == b"host" for name, _ in raw):
                 return None
             with_host = [(b"Host", self._netloc), *raw]
             headers = httpx.Headers(with_host, encoding=defaults.encoding)
-            self._headers = headers
+            self._headers = FixedHeaders(headers)
             self._defaults = raw
             self._merged.clear()
+        self._watched, self._changes = watched, changes
         return self._headers
 
-    def with_extra(self, headers: httpx.Headers, extra: Any) -> httpx.Headers | None:
+    def with_extra(self, headers: FixedHeaders, extra: Any) -> FixedHeaders | None:
         """`headers` (from `for_defaults`) updated with a call's `extra` headers as httpx merges them, or None
         when `extra` sets ``Host`` (httpx keeps the caller's where the caller put it: its own path).
 
@@ -65,8 +99,9 @@ class HostHeaders:
         extra = httpx.Headers(extra)
         if "host" in extra:
             return None
-        merged = headers.copy()
-        merged.update(extra)
+        copied = headers.headers.copy()
+        copied.update(extra)
+        merged = FixedHeaders(copied)
         if key is not None:
             if len(self._merged) >= _MERGED_KEPT:
                 self._merged.clear()
@@ -92,7 +127,7 @@ def _merge_key(extra: Any) -> tuple[tuple[Any, Any], ...] | None:
 def bodyless_request(
     method: str,
     url: httpx.URL | str,
-    headers: httpx.Headers,
+    headers: FixedHeaders,
     params: Any,
     extensions: Mapping[str, Any],
     *,
@@ -107,13 +142,12 @@ def bodyless_request(
     method = method.upper()
     if method not in _BODYLESS_METHODS:
         return None
-    request: httpx.Request
     path_bytes = lazy_target(base, path) if base is not None and params is None and isinstance(url, str) else None
     if path_bytes is not None and base is not None and isinstance(url, str):
-        request = LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
-    else:
-        request = httpx.Request(
-            method, url, params=params, headers=headers, stream=httpx.ByteStream(b""), extensions=extensions
-        )
+        # read from the start: its `content` is b"", as httpx's `read` below makes it
+        return LazyURLRequest(method, base, url, path_bytes, headers=headers, extensions=extensions)
+    request = httpx.Request(
+        method, url, params=params, headers=headers.headers, stream=httpx.ByteStream(b""), extensions=extensions
+    )
     request.read()  # as httpx does for an in-memory body: `request.content` is b""
     return request

@@ -128,7 +128,7 @@ class Outcome(enum.Enum):
 
 @attrs.define
 class _Host:
-    """One host's mutable state, only touched under `HostCircuits._lock`."""
+    """One host's mutable state, only changed under `HostCircuits._lock` (`quiet` reads it without)."""
 
     state: CircuitState = CircuitState.CLOSED
     failures: int = 0
@@ -173,6 +173,15 @@ class HostCircuits:
         if entry is None:
             entry = self._hosts[host] = _Host()
         return entry
+
+    def quiet(self, host: str) -> bool:
+        """True while `host`'s circuit is closed with no failure counted: a call is then admitted as a normal
+        one (what `admit` answers, with no change), and a success changes nothing (`record` would reset a
+        count that is 0), so the transports skip both. Read without the lock, as an attribute read is
+        atomic: the answer is the state at one instant, as if `admit` or `record` ran just then, before or
+        after a concurrent call's change."""
+        entry = self._hosts.get(host)
+        return entry is not None and entry.state is _CLOSED and not entry.failures
 
     def admit(self, host: str, now: float) -> Admission:
         """Let a call to `host` through (as a normal call or the probe), or say it must fail fast."""

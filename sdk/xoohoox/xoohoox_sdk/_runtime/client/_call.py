@@ -79,7 +79,7 @@ class OperationClient(Protocol):
 class _Plan:
     """What one operation's calls derive from its descriptor, computed on its first call."""
 
-    __slots__ = ("as_is", "bound", "checked", "dict_body", "expected", "extra_headers", "key", "timeout")
+    __slots__ = ("as_is", "bound", "checked", "dict_body", "expected", "extra_headers", "key", "streams", "timeout")
 
     def __init__(self, operation: Operation[Any, Any]) -> None:
         parameters = operation.parameters
@@ -97,6 +97,9 @@ class _Plan:
             models = {pair[0] for pair in shapes}
             self.as_is = tuple(cls for cls in classes_of(body_types) if cls not in models and cls is not dict)
         self.checked = tuple(p for p in parameters if p.checked)
+        self.streams = streams(
+            operation
+        )  # a file success streamed to the caller (`send_streamed`): fixed per operation
         options = call_option_names(frozenset(p.python_name for p in parameters))
         self.timeout = "timeout" in options
         self.extra_headers = "extra_headers" in options
@@ -296,7 +299,7 @@ def call_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
-        elif streams(operation):
+        elif _plan(operation).streams:
             response = send_streamed(http, operation, kwargs)
         else:
             try:  # `with translate_transport_errors()`, spelt out
@@ -329,7 +332,7 @@ async def acall_operation(
             if not isinstance(sent, httpx.Response):
                 return sent  # type: ignore[no-any-return]  # a QueuedReceipt: the outbox delivers it later
             response = sent
-        elif streams(operation):
+        elif _plan(operation).streams:
             response = await asend_streamed(http, operation, kwargs)
         else:
             try:  # `with translate_transport_errors()`, spelt out (its enter is a Python call per request)

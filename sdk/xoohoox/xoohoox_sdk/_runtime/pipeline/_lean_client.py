@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +33,7 @@ from ..core import httpx
 from ..core._http import LIBRARY
 from ..core._received_headers import received_headers
 from ._lean_auth import LeanAuth, lean_auth
-from ._lean_exchange import HostHeaders, bodyless_request
+from ._lean_exchange import HostHeaders, WatchedHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
 
@@ -177,6 +177,25 @@ def _received(client: httpx.Client | httpx.AsyncClient, request: httpx.Request, 
     return not encoded
 
 
+_BASE_HEADERS: property = httpx.Client.headers  # type: ignore[assignment]  # the class attribute is the property
+_set_base_headers: Callable[[Any, Any], None] = _BASE_HEADERS.fset  # type: ignore[assignment]  # both are defined
+_get_base_headers: Callable[[Any], httpx.Headers] = _BASE_HEADERS.fget  # type: ignore[assignment]
+"""httpx's ``headers`` property (its base client's, the async client's too): its setter adds httpx's defaults."""
+
+
+def _watched_headers() -> Any:
+    """The ``headers`` property of the lean clients: httpx's, kept as `WatchedHeaders` (`HostHeaders`)."""
+
+    def get(client: LeanClient | AsyncLeanClient) -> httpx.Headers:
+        return client.watched_headers
+
+    def set_(client: LeanClient | AsyncLeanClient, headers: Any) -> None:
+        _set_base_headers(client, headers)  # httpx's defaults, then the given ones over them
+        client.watched_headers = WatchedHeaders(_get_base_headers(client))
+
+    return property(get, set_, doc=_BASE_HEADERS.__doc__)
+
+
 def _unread_body(response: httpx.Response, plain: bool) -> bytes | None:
     """The body of a response whose bytes are all in memory and need no decoding, without httpx's read
     (its byte iterators, decoder and chunker cost more than the rest of a small answer's handling); None
@@ -191,6 +210,8 @@ class LeanClient(httpx.Client):
     """`httpx.Client` with the short path for `request()` described in the module docstring."""
 
     _lean_plan: _Plan | None = None
+    watched_headers: WatchedHeaders
+    headers = _watched_headers()
 
     def __init__(
         self,
@@ -325,6 +346,8 @@ class AsyncLeanClient(httpx.AsyncClient):
     """`httpx.AsyncClient` with the short path for `request()` described in the module docstring."""
 
     _lean_plan: _Plan | None = None
+    watched_headers: WatchedHeaders
+    headers = _watched_headers()
 
     def __init__(
         self,

@@ -16,7 +16,7 @@ import math
 import uuid
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -159,6 +159,15 @@ def request_extensions(
     return extensions, headers
 
 
+_KEY_LOWER: Final = IDEMPOTENCY_KEY_HEADER.lower()
+
+
+def _has_own_key(headers: Mapping[str, str]) -> bool:
+    """Whether the operation's own header arguments hold the idempotency key: a key the caller passed as
+    that header parameter counts as the caller's key (asked only where a key is in question)."""
+    return bool(headers) and any(name.lower() == _KEY_LOWER for name in headers)
+
+
 def apply_request_options(
     kwargs: dict[str, Any],
     *,
@@ -177,17 +186,15 @@ def apply_request_options(
     if options is not None and not isinstance(options, RequestOptions):
         raise TypeError(f"request_options must be a RequestOptions or None, not {type(options).__name__}")
     existing = kwargs.get("headers", {})
-    # A key the caller passed as the operation's own header parameter counts as the caller's key.
-    has_own_key = bool(existing) and any(name.lower() == IDEMPOTENCY_KEY_HEADER.lower() for name in existing)
     if options is None:  # the common call: no overrides, so no timeout, retry or extra headers to fold in
         extensions: dict[str, object] = {"sdk.operation_id": operation_id}
         if not requires_auth:
             extensions[ANONYMOUS_EXTENSION] = True
         kwargs["extensions"] = extensions
-        if sends_idempotency_key and not has_own_key:
+        if sends_idempotency_key and not _has_own_key(existing):
             kwargs["headers"] = {**existing, IDEMPOTENCY_KEY_HEADER: new_idempotency_key()}
         return kwargs
-    own_key_wins = has_own_key and options.idempotency_key is None
+    own_key_wins = _has_own_key(existing) and options.idempotency_key is None
     extensions, headers = request_extensions(
         operation_id, options, idempotent=sends_idempotency_key and not own_key_wins
     )

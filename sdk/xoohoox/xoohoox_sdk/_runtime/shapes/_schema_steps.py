@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "or_null",
     "sequence",
     "string_step",
+    "type_only",
     "type_step",
 ]
 
@@ -151,7 +153,18 @@ def type_step(names: Sequence[str]) -> Check:
             return None
         return Mismatch((), expected, describe(value))
 
+    _TYPE_ONLY[check] = allowed
     return check
+
+
+_TYPE_ONLY: weakref.WeakKeyDictionary[Check, frozenset[type]] = weakref.WeakKeyDictionary()
+
+
+def type_only(check: Check) -> frozenset[type] | None:
+    """The Python types a `type_step` check passes as they are (without calling it), or None for any other
+    check. A container checks such values in place; a value of another type still goes to `check` (a 3.0
+    float for an integer, or the mismatch to report)."""
+    return _TYPE_ONLY.get(check)
 
 
 def json_key(value: object) -> object:

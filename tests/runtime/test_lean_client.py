@@ -514,3 +514,26 @@ async def test_async_request_unread_leaves_the_short_path_s_body_to_the_caller(f
         assert body == b'{"ok":true}' and full_sends == []
         response, body = await lean.request_unread("GET", f"{BASE}/items/1")
         assert body is None and response.content == b'{"ok":true}' and full_sends == ["async"]
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["plain", "gzip"])
+async def test_async_whole_body_answers_as_a_byte_stream_does(encoded: bool, full_sends: list[str]) -> None:
+    """An answer in a `WholeBody` (the async httptools transport's, its bytes read without a generator)
+    gives the same unread body, read content and decoding as the same bytes in an `httpx.ByteStream`."""
+    from runtime.core._whole_body import WholeBody
+
+    body = gzip.compress(b'{"ok":true}') if encoded else b'{"ok":true}'
+    headers = {"Content-Encoding": "gzip"} if encoded else {}
+    seen: dict[type, list[object]] = {}
+    for kind in (httpx.ByteStream, WholeBody):
+
+        def answer(request: httpx.Request, kind: type = kind) -> httpx.Response:
+            return httpx.Response(200, headers=headers, stream=kind(body))
+
+        async with AsyncLeanClient(base_url=BASE, transport=Transport(answer)) as lean:
+            response, unread = await lean.request_unread("GET", "/items/1")
+            read = await lean.request("GET", "/items/1")
+            seen[kind] = [unread, response.is_stream_consumed, read.content, read.headers.raw, read.status_code]
+    assert seen[WholeBody] == seen[httpx.ByteStream]
+    assert seen[WholeBody][0] == (None if encoded else b'{"ok":true}')
+    assert seen[WholeBody][2] == b'{"ok":true}' and full_sends == []

@@ -32,6 +32,7 @@ from typing import Any
 from ..core import httpx
 from ..core._http import LIBRARY
 from ..core._received_headers import received_headers
+from ..core._whole_body import WholeBody
 from ._lean_auth import LeanAuth, lean_auth
 from ._lean_exchange import HostHeaders, WatchedHeaders, bodyless_request
 
@@ -43,6 +44,7 @@ _BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to ht
 _OPTIONS: dict[str, Any] = dict.fromkeys(("content", "data", "files", "json", "params", "headers", "cookies"))
 _OPTIONS |= {"auth": _DEFAULT, "follow_redirects": _DEFAULT, "timeout": _DEFAULT, "extensions": None}
 """`request()`'s keyword arguments and their defaults (`request_unread` takes them as ``**given``)."""
+_IN_MEMORY = (httpx.ByteStream, WholeBody)  # streams httpx's sync read takes whole, in an async client too
 
 
 class _Plan:
@@ -201,9 +203,13 @@ def _unread_body(response: httpx.Response, plain: bool) -> bytes | None:
     (its byte iterators, decoder and chunker cost more than the rest of a small answer's handling); None
     when httpx must read it."""
     stream = response.stream
-    if not plain or type(stream) is not httpx.ByteStream:
+    if not plain:
         return None
-    return b"".join(stream)  # an httpx.ByteStream yields its one bytes object, as often as it is iterated
+    if type(stream) is WholeBody:  # the async httptools transport's: its bytes without a generator
+        return stream.content
+    if type(stream) is httpx.ByteStream:
+        return b"".join(stream)  # an httpx.ByteStream yields its one bytes object, as often as it is iterated
+    return None
 
 
 class LeanClient(httpx.Client):
@@ -447,7 +453,7 @@ class AsyncLeanClient(httpx.AsyncClient):
                     body = _unread_body(response, plain) if unread and next_request is None else None
                     if body is not None:
                         pass
-                    elif type(response.stream) is httpx.ByteStream:
+                    elif type(response.stream) in _IN_MEMORY:
                         response.read()  # in memory: httpx's sync read, without its async generators
                     else:
                         await response.aread()
@@ -489,7 +495,7 @@ class AsyncLeanClient(httpx.AsyncClient):
                 body = _unread_body(response, plain) if unread and not again else None
                 if body is not None:
                     pass
-                elif type(response.stream) is httpx.ByteStream:
+                elif type(response.stream) in _IN_MEMORY:
                     response.read()  # in memory: httpx's sync read, without its async generators
                 else:
                     await response.aread()

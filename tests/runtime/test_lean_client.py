@@ -537,3 +537,50 @@ async def test_async_whole_body_answers_as_a_byte_stream_does(encoded: bool, ful
     assert seen[WholeBody] == seen[httpx.ByteStream]
     assert seen[WholeBody][0] == (None if encoded else b'{"ok":true}')
     assert seen[WholeBody][2] == b'{"ok":true}' and full_sends == []
+
+
+async def test_the_watched_jar_takes_the_short_path_exactly_when_a_counted_jar_is_empty(
+    full_sends: list[str],
+) -> None:
+    """The lean clients' own jar (`WatchedJar`) answers "empty" without counting until a cookie is set;
+    after every way of changing it, the short path is taken exactly when the jar holds no cookie, as a
+    count says, and the jar shows itself as httpx's `CookieJar` does."""
+    from http.cookiejar import CookieJar
+
+    from runtime.pipeline._lean_cookies import WatchedJar
+
+    def set_one(client: Any) -> None:
+        client.cookies.set("c", "1", domain="api.example.test")
+
+    def set_in_jar(client: Any) -> None:
+        other = httpx.Cookies()
+        other.set("d", "2", domain="api.example.test")
+        for cookie in other.jar:
+            client.cookies.jar.set_cookie(cookie)
+
+    steps: list[Callable[[Any], None]] = [
+        lambda client: None,
+        set_one,
+        lambda client: client.cookies.clear(),  # held one once: counted from now on, and empty again
+        set_in_jar,
+        lambda client: client.cookies.jar.clear(),
+    ]
+    seen = Recorder()
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(seen)) as alean:
+        with LeanClient(base_url=BASE, transport=Transport(seen)) as lean:
+            for client in (lean, alean):
+                assert type(client.cookies.jar) is WatchedJar
+                assert repr(client.cookies.jar) == repr(CookieJar()) and str(client.cookies.jar) == str(CookieJar())
+            for step in steps:
+                for client in (lean, alean):
+                    step(client)
+                    full_sends.clear()
+                    if client is lean:
+                        lean.get("/items")
+                    else:
+                        await alean.get("/items")
+                    empty = len(client.cookies.jar) == 0
+                    assert (full_sends == []) is empty
+    given = {"c": "1"}  # a client built with cookies keeps httpx's own jar, counted as before
+    with LeanClient(base_url=BASE, cookies=given, transport=Transport(seen)) as lean:
+        assert type(lean.cookies.jar) is CookieJar and dict(lean.cookies) == given

@@ -34,6 +34,7 @@ from ..core._http import LIBRARY
 from ..core._received_headers import received_headers
 from ..core._whole_body import WholeBody
 from ._lean_auth import LeanAuth, lean_auth
+from ._lean_cookies import WatchedJar
 from ._lean_exchange import HostHeaders, WatchedHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
@@ -77,7 +78,7 @@ def _short_path(
     client: LeanClient | AsyncLeanClient, method: str, url: httpx.URL | str, options: dict[str, Any]
 ) -> httpx.Request | None:
     """The `httpx.Request` that `client.build_request` would build, or None when httpx's path must run."""
-    hooks = client.event_hooks
+    hooks, jar = client.event_hooks, client.cookies.jar
     if not (
         isinstance(url, str)
         and url.startswith("/")
@@ -87,7 +88,7 @@ def _short_path(
         and options["follow_redirects"] is _DEFAULT
         and not hooks["request"]
         and not hooks["response"]
-        and not client.cookies.jar
+        and ((type(jar) is WatchedJar and not jar.touched) or not jar)  # empty: no count if it never held one
         and not client.is_closed
         and client.sole_transport is not None
     ):
@@ -227,6 +228,8 @@ class LeanClient(httpx.Client):
         proxy: Any = None,
         **options: Any,
     ) -> None:
+        if options.get("cookies") is None:  # a jar that can tell it is empty without counting (`WatchedJar`)
+            options["cookies"] = WatchedJar()
         super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
         self.sole_transport = transport if mounts is None and proxy is None else None
         """The transport every request goes through, or None when httpx may choose one per URL."""
@@ -363,6 +366,8 @@ class AsyncLeanClient(httpx.AsyncClient):
         proxy: Any = None,
         **options: Any,
     ) -> None:
+        if options.get("cookies") is None:  # a jar that can tell it is empty without counting (`WatchedJar`)
+            options["cookies"] = WatchedJar()
         super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
         self.sole_transport = transport if mounts is None and proxy is None else None
         """The transport every request goes through, or None when httpx may choose one per URL."""

@@ -48,6 +48,30 @@ def test_a_lazy_request_is_what_httpx_builds(base: str, path: str) -> None:
     assert pickle.loads(pickle.dumps(lazy)).url == eager.url
 
 
+def test_a_lazy_request_holds_what_httpx_s_constructor_assigns() -> None:
+    """`LazyURLRequest` assigns httpx's fields itself (httpx's constructor is not run): every field httpx's
+    constructor gives a request is there with the same value, its headers and extensions are copies, as
+    httpx's are, and its body reads (sync and async) and iterates as httpx's does."""
+    base = httpx.Client(base_url="https://api.example.test/v1").base_url
+    headers = httpx.Headers({"Host": "api.example.test", "Accept": "application/json"})
+    extensions: dict[str, object] = {"a": 1}
+    eager = httpx.Request("get", f"{base}items", headers=headers, stream=httpx.ByteStream(b""), extensions=extensions)
+    lazy = LazyURLRequest("get", base, f"{base}items", b"/v1/items", headers=headers, extensions=extensions)
+    headers["Accept"] = "text/plain"
+    extensions["a"] = 2
+    fields = set(vars(eager))
+    assert fields == {"method", "url", "headers", "extensions", "stream"}  # what the check below covers
+    assert (lazy.method, lazy.url, lazy.headers.raw, lazy.extensions) == (
+        eager.method,
+        eager.url,
+        eager.headers.raw,
+        eager.extensions,
+    )
+    assert type(lazy.stream) is type(eager.stream) and list(lazy.stream) == list(eager.stream) == [b""]
+    assert lazy.read() == eager.read() and asyncio.run(lazy.aread()) == asyncio.run(eager.aread()) == b""
+    assert lazy.content == eager.content and repr(lazy) == repr(eager)
+
+
 @pytest.mark.parametrize(
     "path",
     ["/a/./b", "/a/../b", "/.well-known/x", "/a b", "/a?b=1", "/a#f", "/ü", "/a%zz", "/a{b}", "/a`b", "//x" * 3000, ""],

@@ -118,8 +118,12 @@ class LazyURLRequest(httpx.Request):
     ) -> None:
         fixed = headers if isinstance(headers, FixedHeaders) else None
         given = headers.headers if isinstance(headers, FixedHeaders) else headers
-        # httpx's constructor assigns ``self.url`` from `base` (already parsed: no parse); the target replaces it.
-        super().__init__(method, base, headers=given, stream=httpx.ByteStream(b""), extensions=extensions)
+        # httpx's constructor is not run: for a stream given and no params or cookies, all it does is assign
+        # these five public fields (a copy of `base` as ``url``, which the target replaces at once).
+        self.method = method.upper()
+        self.headers = httpx.Headers(given)  # a copy, as httpx makes
+        self.extensions = dict(extensions)
+        self.stream = httpx.ByteStream(b"")
         self._target, self._parsed = target, None
         self.origin, self.path_bytes = base, path_bytes
         self.fixed = fixed  # after the constructor's assignment of ``headers``, which forgets it

@@ -8,7 +8,15 @@ import pickle
 
 import httpx
 import pytest
-from runtime.core._lazy_request import LazyURLRequest, lazy_target, origin_url, raw_target
+from runtime.core._lazy_request import (
+    FixedHeaders,
+    LazyURLRequest,
+    lazy_target,
+    origin_url,
+    raw_target,
+    set_header,
+    wire_headers,
+)
 from runtime.fast._httptools_request import origin_port, request_head
 from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
@@ -70,6 +78,25 @@ def test_a_lazy_request_holds_what_httpx_s_constructor_assigns() -> None:
     assert type(lazy.stream) is type(eager.stream) and list(lazy.stream) == list(eager.stream) == [b""]
     assert lazy.read() == eager.read() and asyncio.run(lazy.aread()) == asyncio.run(eager.aread()) == b""
     assert lazy.content == eager.content and repr(lazy) == repr(eager)
+
+
+def test_shared_headers_are_copied_when_first_read() -> None:
+    """From `FixedHeaders` (shared by many requests), a request's headers are httpx's copy, made on their
+    first read, with the headers set since (`set_header`) applied as httpx's assignments would."""
+    base = httpx.Client(base_url="https://api.example.test/v1").base_url
+    shared = FixedHeaders(httpx.Headers({"Host": "api.example.test", "Accept": "application/json"}))
+    eager = httpx.Request("GET", f"{base}items", headers=shared.headers, stream=httpx.ByteStream(b""))
+    eager.headers["X-Attempt"] = "1"
+    eager.headers["Accept"] = "text/plain"
+    lazy = LazyURLRequest("GET", base, f"{base}items", b"/v1/items", headers=shared, extensions={})
+    set_header(lazy, "X-Attempt", "1")
+    set_header(lazy, "Accept", "text/plain")  # a shared name: applied on the copy at once
+    assert wire_headers(lazy) == tuple(eager.headers.raw)
+    assert lazy.headers.raw == eager.headers.raw and lazy.headers is lazy.headers
+    lazy.headers["X-Own"] = "mine"
+    assert "X-Own" not in shared.headers and shared.headers["Accept"] == "application/json"
+    again = LazyURLRequest("GET", base, f"{base}items", b"/v1/items", headers=shared, extensions={})
+    assert again.headers.raw == shared.headers.raw and again.headers is not shared.headers
 
 
 @pytest.mark.parametrize(

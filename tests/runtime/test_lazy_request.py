@@ -8,7 +8,15 @@ import pickle
 
 import httpx
 import pytest
-from runtime.core._lazy_request import LazyURLRequest, lazy_target, origin_url, raw_target
+from runtime.core._lazy_request import (
+    FixedHeaders,
+    LazyURLRequest,
+    lazy_target,
+    origin_url,
+    raw_target,
+    set_header,
+    wire_headers,
+)
 from runtime.fast._httptools_request import origin_port, request_head
 from runtime.pipeline._lean_client import AsyncLeanClient, LeanClient
 
@@ -46,6 +54,49 @@ def test_a_lazy_request_is_what_httpx_builds(base: str, path: str) -> None:
     )
     assert repr(lazy) == repr(eager)
     assert pickle.loads(pickle.dumps(lazy)).url == eager.url
+
+
+def test_a_lazy_request_holds_what_httpx_s_constructor_assigns() -> None:
+    """`LazyURLRequest` assigns httpx's fields itself (httpx's constructor is not run): every field httpx's
+    constructor gives a request is there with the same value, its headers and extensions are copies, as
+    httpx's are, and its body reads (sync and async) and iterates as httpx's does."""
+    base = httpx.Client(base_url="https://api.example.test/v1").base_url
+    headers = httpx.Headers({"Host": "api.example.test", "Accept": "application/json"})
+    extensions: dict[str, object] = {"a": 1}
+    eager = httpx.Request("get", f"{base}items", headers=headers, stream=httpx.ByteStream(b""), extensions=extensions)
+    lazy = LazyURLRequest("get", base, f"{base}items", b"/v1/items", headers=headers, extensions=extensions)
+    headers["Accept"] = "text/plain"
+    extensions["a"] = 2
+    fields = set(vars(eager))
+    assert fields == {"method", "url", "headers", "extensions", "stream"}  # what the check below covers
+    assert (lazy.method, lazy.url, lazy.headers.raw, lazy.extensions) == (
+        eager.method,
+        eager.url,
+        eager.headers.raw,
+        eager.extensions,
+    )
+    assert type(lazy.stream) is type(eager.stream) and list(lazy.stream) == list(eager.stream) == [b""]
+    assert lazy.read() == eager.read() and asyncio.run(lazy.aread()) == asyncio.run(eager.aread()) == b""
+    assert lazy.content == eager.content and repr(lazy) == repr(eager)
+
+
+def test_shared_headers_are_copied_when_first_read() -> None:
+    """From `FixedHeaders` (shared by many requests), a request's headers are httpx's copy, made on their
+    first read, with the headers set since (`set_header`) applied as httpx's assignments would."""
+    base = httpx.Client(base_url="https://api.example.test/v1").base_url
+    shared = FixedHeaders(httpx.Headers({"Host": "api.example.test", "Accept": "application/json"}))
+    eager = httpx.Request("GET", f"{base}items", headers=shared.headers, stream=httpx.ByteStream(b""))
+    eager.headers["X-Attempt"] = "1"
+    eager.headers["Accept"] = "text/plain"
+    lazy = LazyURLRequest("GET", base, f"{base}items", b"/v1/items", headers=shared, extensions={})
+    set_header(lazy, "X-Attempt", "1")
+    set_header(lazy, "Accept", "text/plain")  # a shared name: applied on the copy at once
+    assert wire_headers(lazy) == tuple(eager.headers.raw)
+    assert lazy.headers.raw == eager.headers.raw and lazy.headers is lazy.headers
+    lazy.headers["X-Own"] = "mine"
+    assert "X-Own" not in shared.headers and shared.headers["Accept"] == "application/json"
+    again = LazyURLRequest("GET", base, f"{base}items", b"/v1/items", headers=shared, extensions={})
+    assert again.headers.raw == shared.headers.raw and again.headers is not shared.headers
 
 
 @pytest.mark.parametrize(

@@ -514,3 +514,73 @@ async def test_async_request_unread_leaves_the_short_path_s_body_to_the_caller(f
         assert body == b'{"ok":true}' and full_sends == []
         response, body = await lean.request_unread("GET", f"{BASE}/items/1")
         assert body is None and response.content == b'{"ok":true}' and full_sends == ["async"]
+
+
+@pytest.mark.parametrize("encoded", [False, True], ids=["plain", "gzip"])
+async def test_async_whole_body_answers_as_a_byte_stream_does(encoded: bool, full_sends: list[str]) -> None:
+    """An answer in a `WholeBody` (the async httptools transport's, its bytes read without a generator)
+    gives the same unread body, read content and decoding as the same bytes in an `httpx.ByteStream`."""
+    from runtime.core._whole_body import WholeBody
+
+    body = gzip.compress(b'{"ok":true}') if encoded else b'{"ok":true}'
+    headers = {"Content-Encoding": "gzip"} if encoded else {}
+    seen: dict[type, list[object]] = {}
+    for kind in (httpx.ByteStream, WholeBody):
+
+        def answer(request: httpx.Request, kind: type = kind) -> httpx.Response:
+            return httpx.Response(200, headers=headers, stream=kind(body))
+
+        async with AsyncLeanClient(base_url=BASE, transport=Transport(answer)) as lean:
+            response, unread = await lean.request_unread("GET", "/items/1")
+            read = await lean.request("GET", "/items/1")
+            seen[kind] = [unread, response.is_stream_consumed, read.content, read.headers.raw, read.status_code]
+    assert seen[WholeBody] == seen[httpx.ByteStream]
+    assert seen[WholeBody][0] == (None if encoded else b'{"ok":true}')
+    assert seen[WholeBody][2] == b'{"ok":true}' and full_sends == []
+
+
+async def test_the_watched_jar_takes_the_short_path_exactly_when_a_counted_jar_is_empty(
+    full_sends: list[str],
+) -> None:
+    """The lean clients' own jar (`WatchedJar`) answers "empty" without counting until a cookie is set;
+    after every way of changing it, the short path is taken exactly when the jar holds no cookie, as a
+    count says, and the jar is (and shows itself as) the library's own jar class."""
+    from runtime.pipeline._lean_cookies import WatchedJar
+
+    library_jar = type(httpx.Cookies().jar)  # httpx's CookieJar, httpx2's own
+
+    def set_one(client: Any) -> None:
+        client.cookies.set("c", "1", domain="api.example.test")
+
+    def set_in_jar(client: Any) -> None:
+        other = httpx.Cookies()
+        other.set("d", "2", domain="api.example.test")
+        for cookie in other.jar:
+            client.cookies.jar.set_cookie(cookie)
+
+    steps: list[Callable[[Any], None]] = [
+        lambda client: None,
+        set_one,
+        lambda client: client.cookies.clear(),  # held one once: counted from now on, and empty again
+        set_in_jar,
+        lambda client: client.cookies.jar.clear(),
+    ]
+    seen = Recorder()
+    async with AsyncLeanClient(base_url=BASE, transport=Transport(seen)) as alean:
+        with LeanClient(base_url=BASE, transport=Transport(seen)) as lean:
+            for client in (lean, alean):
+                assert type(client.cookies.jar) is WatchedJar and isinstance(client.cookies.jar, library_jar)
+                assert repr(client.cookies.jar) == repr(library_jar()) and str(client.cookies.jar) == str(library_jar())
+            for step in steps:
+                for client in (lean, alean):
+                    step(client)
+                    full_sends.clear()
+                    if client is lean:
+                        lean.get("/items")
+                    else:
+                        await alean.get("/items")
+                    empty = len(client.cookies.jar) == 0
+                    assert (full_sends == []) is empty
+    given = {"c": "1"}  # a client built with cookies keeps httpx's own jar, counted as before
+    with LeanClient(base_url=BASE, cookies=given, transport=Transport(seen)) as lean:
+        assert type(lean.cookies.jar) is library_jar and dict(lean.cookies) == given

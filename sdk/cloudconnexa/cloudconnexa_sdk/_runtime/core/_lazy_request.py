@@ -94,7 +94,7 @@ class LazyURLRequest(httpx.Request):
 
     _target: str
     _parsed: httpx.URL | None  # the URL once parsed, or as assigned
-    _own: httpx.Headers  # httpx's copy of the headers, without the `later` ones until `headers` is read
+    _own: httpx.Headers | None  # httpx's copy of the headers; None until read while `fixed` holds
     origin: httpx.URL | None
     """The parsed base URL (the same scheme, host, port), or None once ``url`` was replaced."""
     path_bytes: bytes | None
@@ -116,10 +116,17 @@ class LazyURLRequest(httpx.Request):
         headers: httpx.Headers | FixedHeaders,
         extensions: Mapping[str, Any],
     ) -> None:
-        fixed = headers if isinstance(headers, FixedHeaders) else None
-        given = headers.headers if isinstance(headers, FixedHeaders) else headers
-        # httpx's constructor assigns ``self.url`` from `base` (already parsed: no parse); the target replaces it.
-        super().__init__(method, base, headers=given, stream=httpx.ByteStream(b""), extensions=extensions)
+        # httpx's constructor is not run: for a stream given and no params or cookies, all it does is assign
+        # these five public fields (a copy of `base` as ``url``, which the target replaces at once).
+        self.method = method.upper()
+        fixed: FixedHeaders | None = None
+        if isinstance(headers, FixedHeaders):  # shared and never changed: httpx's copy made on a first read
+            fixed = headers
+            self._own, self.later = None, []
+        else:
+            self.headers = httpx.Headers(headers)  # a copy, as httpx makes
+        self.extensions = dict(extensions)
+        self.stream = httpx.ByteStream(b"")
         self._target, self._parsed = target, None
         self.origin, self.path_bytes = base, path_bytes
         self.fixed = fixed  # after the constructor's assignment of ``headers``, which forgets it
@@ -154,11 +161,15 @@ class LazyURLRequest(httpx.Request):
     @property  # a plain attribute in httpx, like ``url``
     def headers(self) -> httpx.Headers:
         own = self._own
-        if self.fixed is not None:  # first read: the noted headers go in, in order, as httpx sets them
+        fixed = self.fixed
+        if fixed is not None:  # first read: httpx's copy, then the noted headers in order, as httpx sets them
             self.fixed = None
+            copied = httpx.Headers(fixed.headers)
+            own = self._own = copied
             for name, value, _ in self.later:
                 own[name] = value
             self.later, self.wire = [], ()
+        assert own is not None, "copied from `fixed` on the first read"
         return own
 
     @headers.setter

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
 from ..core._errors import transport_dependency_missing
+from ..core._whole_body import WholeBody
 from ._httptools_answer import answer
 from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads
 
@@ -201,7 +202,7 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         status, headers, version, reason = exchange.status, exchange.headers, exchange.http_version, exchange.reason
         stream: httpx.AsyncByteStream
         if exchange.complete:  # the whole answer is in: no streaming, and the connection is free now
-            stream = httpx.ByteStream(connection.take_body())
+            stream = WholeBody(connection.take_body())  # its bytes readable without a generator
             pool.release(connection)
         else:
             stream = _BodyStream(connection, pool, read_s)

@@ -31,6 +31,7 @@ from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION, STREAMED_BODY_EXTENSION
 from ..core._errors import IncompleteResponseError, ResponseTooLargeError, redact_url
 from ..core._received_headers import received_headers
+from ..core._whole_body import WholeBody
 from ._deadline import Deadline, deadline_of
 from ._streamed_body import guard_async, guard_sync
 
@@ -143,15 +144,15 @@ class _Body:
 def _whole(
     request: httpx.Request,
     response: httpx.Response,
-    stream: httpx.ByteStream,
+    content: bytes,
     limit: int | None,
     clock: Clock,
     deadline: Deadline | None,
 ) -> httpx.Response:
-    """`_Body`'s rules, in its order, for a body that is already whole in memory (an `httpx.ByteStream`:
-    most answers, whole by the time their headers were parsed), without its per-chunk bookkeeping. The
-    response keeps its stream: the body is there already, as `_Body.finish` would put it."""
-    content = b"".join(stream)  # an httpx.ByteStream yields its one bytes object
+    """`_Body`'s rules, in its order, for a body that is already whole in memory (`content`, from an
+    `httpx.ByteStream` or a `WholeBody`: most answers, whole by the time their headers were parsed), without
+    its per-chunk bookkeeping. The response keeps its stream: the body is there already, as `_Body.finish`
+    would put it."""
     encoding = None
     if limit is not None:
         headers = received_headers(response)
@@ -232,7 +233,8 @@ class ResponseBodyTransport(httpx.BaseTransport):
         streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
         stream = response.stream
         if type(stream) is httpx.ByteStream and not streamed:  # already in memory (its close does nothing)
-            return _whole(request, response, stream, self._max_bytes, self._clock, deadline)
+            content = b"".join(stream)  # an httpx.ByteStream yields its one bytes object
+            return _whole(request, response, content, self._max_bytes, self._clock, deadline)
         body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         assert isinstance(stream, httpx.SyncByteStream), "a sync transport answers with sync streams"
         if streamed:
@@ -268,8 +270,13 @@ class AsyncResponseBodyTransport(httpx.AsyncBaseTransport):
         response = await self.inner.handle_async_request(request)
         streamed = bool(request.extensions.get(STREAMED_BODY_EXTENSION))
         stream = response.stream
-        if type(stream) is httpx.ByteStream and not streamed:  # already in memory: nothing to wait for or close
-            return _whole(request, response, stream, self._max_bytes, self._clock, deadline)
+        if streamed:
+            pass
+        elif type(stream) is WholeBody:  # the async httptools transport's in-memory answer: its bytes at hand
+            return _whole(request, response, stream.content, self._max_bytes, self._clock, deadline)
+        elif type(stream) is httpx.ByteStream:  # already in memory: nothing to wait for or close
+            content = b"".join(stream)  # an httpx.ByteStream yields its one bytes object
+            return _whole(request, response, content, self._max_bytes, self._clock, deadline)
         body = _Body(request, response, self._max_bytes, self._clock, deadline, keep=not streamed)
         assert isinstance(stream, httpx.AsyncByteStream), "an async transport answers with async streams"
         if streamed:

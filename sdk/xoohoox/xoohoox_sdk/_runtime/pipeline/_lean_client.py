@@ -32,7 +32,9 @@ from typing import Any
 from ..core import httpx
 from ..core._http import LIBRARY
 from ..core._received_headers import received_headers
+from ..core._whole_body import WholeBody
 from ._lean_auth import LeanAuth, lean_auth
+from ._lean_cookies import WatchedJar
 from ._lean_exchange import HostHeaders, WatchedHeaders, bodyless_request
 
 __all__ = ["AsyncLeanClient", "LeanClient"]
@@ -43,6 +45,7 @@ _BODY_ARGUMENTS = ("content", "data", "files", "json", "params")  # passed to ht
 _OPTIONS: dict[str, Any] = dict.fromkeys(("content", "data", "files", "json", "params", "headers", "cookies"))
 _OPTIONS |= {"auth": _DEFAULT, "follow_redirects": _DEFAULT, "timeout": _DEFAULT, "extensions": None}
 """`request()`'s keyword arguments and their defaults (`request_unread` takes them as ``**given``)."""
+_IN_MEMORY = (httpx.ByteStream, WholeBody)  # streams httpx's sync read takes whole, in an async client too
 
 
 class _Plan:
@@ -75,7 +78,7 @@ def _short_path(
     client: LeanClient | AsyncLeanClient, method: str, url: httpx.URL | str, options: dict[str, Any]
 ) -> httpx.Request | None:
     """The `httpx.Request` that `client.build_request` would build, or None when httpx's path must run."""
-    hooks = client.event_hooks
+    hooks, jar = client.event_hooks, client.cookies.jar
     if not (
         isinstance(url, str)
         and url.startswith("/")
@@ -85,7 +88,7 @@ def _short_path(
         and options["follow_redirects"] is _DEFAULT
         and not hooks["request"]
         and not hooks["response"]
-        and not client.cookies.jar
+        and ((type(jar) is WatchedJar and not jar.touched) or not jar)  # empty: no count if it never held one
         and not client.is_closed
         and client.sole_transport is not None
     ):
@@ -201,9 +204,13 @@ def _unread_body(response: httpx.Response, plain: bool) -> bytes | None:
     (its byte iterators, decoder and chunker cost more than the rest of a small answer's handling); None
     when httpx must read it."""
     stream = response.stream
-    if not plain or type(stream) is not httpx.ByteStream:
+    if not plain:
         return None
-    return b"".join(stream)  # an httpx.ByteStream yields its one bytes object, as often as it is iterated
+    if type(stream) is WholeBody:  # the async httptools transport's: its bytes without a generator
+        return stream.content
+    if type(stream) is httpx.ByteStream:
+        return b"".join(stream)  # an httpx.ByteStream yields its one bytes object, as often as it is iterated
+    return None
 
 
 class LeanClient(httpx.Client):
@@ -221,6 +228,8 @@ class LeanClient(httpx.Client):
         proxy: Any = None,
         **options: Any,
     ) -> None:
+        if options.get("cookies") is None:  # a jar that can tell it is empty without counting (`WatchedJar`)
+            options["cookies"] = WatchedJar()
         super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
         self.sole_transport = transport if mounts is None and proxy is None else None
         """The transport every request goes through, or None when httpx may choose one per URL."""
@@ -357,6 +366,8 @@ class AsyncLeanClient(httpx.AsyncClient):
         proxy: Any = None,
         **options: Any,
     ) -> None:
+        if options.get("cookies") is None:  # a jar that can tell it is empty without counting (`WatchedJar`)
+            options["cookies"] = WatchedJar()
         super().__init__(transport=transport, mounts=mounts, proxy=proxy, **options)
         self.sole_transport = transport if mounts is None and proxy is None else None
         """The transport every request goes through, or None when httpx may choose one per URL."""
@@ -447,7 +458,7 @@ class AsyncLeanClient(httpx.AsyncClient):
                     body = _unread_body(response, plain) if unread and next_request is None else None
                     if body is not None:
                         pass
-                    elif type(response.stream) is httpx.ByteStream:
+                    elif type(response.stream) in _IN_MEMORY:
                         response.read()  # in memory: httpx's sync read, without its async generators
                     else:
                         await response.aread()
@@ -489,7 +500,7 @@ class AsyncLeanClient(httpx.AsyncClient):
                 body = _unread_body(response, plain) if unread and not again else None
                 if body is not None:
                     pass
-                elif type(response.stream) is httpx.ByteStream:
+                elif type(response.stream) in _IN_MEMORY:
                     response.read()  # in memory: httpx's sync read, without its async generators
                 else:
                     await response.aread()

@@ -96,9 +96,8 @@ class _Plan:
             models = {pair[0] for pair in shapes}
             self.as_is = tuple(cls for cls in classes_of(body_types) if cls not in models and cls is not dict)
         self.checked = tuple(p for p in parameters if p.checked)
-        self.streams = streams(
-            operation
-        )  # a file success streamed to the caller (`send_streamed`): fixed per operation
+        # a file success streamed to the caller (`send_streamed`): fixed per operation
+        self.streams = streams(operation)
         options = call_option_names(frozenset(p.python_name for p in parameters))
         self.timeout = "timeout" in options
         self.extra_headers = "extra_headers" in options

@@ -129,7 +129,7 @@ class LazyURLRequest(httpx.Request):
         self.stream = httpx.ByteStream(b"")
         self._target, self._parsed = target, None
         self.origin, self.path_bytes = base, path_bytes
-        self.fixed = fixed  # after the constructor's assignment of ``headers``, which forgets it
+        self.fixed = fixed  # after the ``headers`` setter above (given headers), which forgets it
         self.wire = fixed.raw if fixed is not None else ()
 
     def __repr__(self) -> str:

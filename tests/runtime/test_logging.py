@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from runtime.core._clock import FakeClock
 from runtime.core._errors import APIStatusError, ConfigurationError, raise_for_status
+from runtime.core._lazy_request import FixedHeaders, LazyURLRequest
 from runtime.core._redaction import Redaction
 from runtime.pipeline import _log_lines, _logging
+from runtime.pipeline._lean_exchange import bodyless_request
 from runtime.pipeline._log_output import BatchingStreamHandler
 from runtime.pipeline._logging import (
     AsyncLoggingTransport,
@@ -195,6 +197,32 @@ def test_line_without_record_matches_the_record_line(monkeypatch: pytest.MonkeyP
         f" INFO {logger.name}: GET /v1/pets?limit=3&token=REDACTED -> 200 in 0.0 ms (attempt 2, request id req-1)"
     )
     assert direct[23:] == via_record[23:] == expected  # after the timestamp
+
+
+def test_a_lazy_request_logs_the_target_it_sends() -> None:
+    """The lean client's requests (`LazyURLRequest`) are logged from the raw path they send, without parsing
+    their URL, as the parsed request is; one whose URL was replaced (an auth adding a query key) is read from
+    its URL, with the query's values redacted."""
+    logger, capture = make_logger(logging.INFO)
+    base = httpx.URL(f"{BASE}/v1")
+    headers = FixedHeaders(httpx.Headers({"Host": "api.test"}))
+
+    def lazy() -> httpx.Request:
+        request = bodyless_request("GET", f"{BASE}/v1/pets/7", headers, None, {}, base=base, path="/pets/7")
+        assert type(request) is LazyURLRequest and request.path_bytes == b"/v1/pets/7"
+        return request
+
+    replaced = lazy()
+    replaced.url = httpx.URL(f"{BASE}/v1/pets/7?token=t0ps3cret")
+    clock = FakeClock()
+    transport = LoggingTransport(inner=httpx.MockTransport(lambda r: httpx.Response(200)), logger=logger, clock=clock)
+    for request in (lazy(), replaced, httpx.Request("GET", f"{BASE}/v1/pets/7")):
+        transport.handle_request(request)
+    assert [record.getMessage() for record in capture.records] == [
+        "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1)",
+        "GET /v1/pets/7?token=REDACTED -> 200 in 0.0 ms (attempt 1)",
+        "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1)",
+    ]
 
 
 def test_attempt_defaults_to_one_and_no_request_id() -> None:

@@ -29,8 +29,8 @@ Cost when disabled: two `isEnabledFor` checks per request; nothing is formatted 
 the runtime's handler, a line is one f-string of texts read or looked up once (`InfoLine`: the request
 target without parsing a lazy request's URL, the request id from the response's `ReceivedHeaders`, which the
 layers above reuse), queued as text and written per batch: no record, no caller lookup, no message apart
-from the line. Callgrind counts about +22k instructions per request for it on the bench's sync SDK (0.399 M
-without it: +5.7 %, over the +5 % goal); with records (another handler listens), a line costs about two
+from the line. Callgrind counts about +17.6k instructions per request for it on the bench's sync SDK (0.323 M
+without it: +5.4 %, over the +5 % goal); with records (another handler listens), a line costs about two
 thirds of `Logger.info`.
 """
 

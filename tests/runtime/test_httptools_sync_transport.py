@@ -156,6 +156,18 @@ def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) -> None:
         client.get("/garbage")
 
 
+def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:
+    """A second answer in the same bytes as the first (nobody asked for it) adds nothing to the first's reason
+    or headers (its Set-Cookie would reach the jar), and the connection is not used again."""
+    stray = b"HTTP/1.1 408 Request Timeout\r\nSet-Cookie: stale=1\r\nContent-Length: 0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + stray))
+    with client_for(server) as client:
+        first = client.get("/first")
+        assert (first.reason_phrase, first.headers.raw, first.content) == ("OK", [(b"Content-Length", b"2")], b"ok")
+        assert client.get("/second").content == b"ok"
+    assert server.connections == 2
+
+
 def test_upgrade_is_a_remote_protocol_error(server: RawServer) -> None:
     """A 101 switch of protocols is not HTTP/1.1 any more: RemoteProtocolError, and the connection goes."""
     server.answers.append(Answer(b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\n"))

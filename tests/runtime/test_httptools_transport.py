@@ -272,6 +272,18 @@ async def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) ->
             await client.get("/garbage")
 
 
+async def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:
+    """A second answer in the same bytes as the first (nobody asked for it) adds nothing to the first's reason
+    or headers (its Set-Cookie would reach the jar), and the connection is not used again."""
+    stray = b"HTTP/1.1 408 Request Timeout\r\nSet-Cookie: stale=1\r\nContent-Length: 0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + stray))
+    async with client_for(server) as client:
+        first = await client.get("/first")
+        assert (first.reason_phrase, first.headers.raw, first.content) == ("OK", [(b"Content-Length", b"2")], b"ok")
+        assert (await client.get("/second")).content == b"ok"
+    assert server.connections == 2
+
+
 # --- request bodies and the request line -------------------------------------------------------------------------
 
 

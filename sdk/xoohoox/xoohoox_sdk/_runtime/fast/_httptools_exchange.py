@@ -115,6 +115,13 @@ class Exchange:
 
     # --- httptools callbacks (names fixed by httptools) ------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        # A second answer in the same bytes as this one (pipelined garbage, a server's stray 408): stopped
+        # before its status line and headers reach this answer's `reason` and `headers` (the caller would get
+        # its Set-Cookie, say). Raising makes llhttp fail the feed, which `feed` turns into "don't reuse".
+        if self.complete:
+            raise _UnsolicitedResponse
+
     def on_status(self, status: bytes) -> None:
         self.reason += status  # llhttp may hand the reason phrase over in pieces
 
@@ -122,8 +129,6 @@ class Exchange:
         self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
-        if self.complete:
-            raise _UnsolicitedResponse
         parser = self._parser
         status = parser.get_status_code()
         if status < 200:  # 1xx (100 Continue, 103 Early Hints): skipped, the final answer follows

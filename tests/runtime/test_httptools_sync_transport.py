@@ -286,8 +286,8 @@ def test_stalled_body_is_a_read_timeout(server: RawServer) -> None:
 # --- the pool and stale connections -------------------------------------------------------------------------------
 
 
-def test_idle_connection_closed_by_the_server_is_sent_again_for_a_get(server: RawServer) -> None:
-    """A GET on a keep-alive connection the server closed while idle goes once more, on a new connection."""
+def test_idle_connection_closed_by_the_server_is_not_used_for_a_get(server: RawServer) -> None:
+    """A GET gets a new connection when the idle one was closed by the server (seen before sending)."""
     server.answers.append(Answer(then="close"))
     with client_for(server) as client:
         assert client.get("/first").content == b"ok"
@@ -304,6 +304,29 @@ def test_idle_connection_closed_by_the_server_is_not_used_for_a_post(server: Raw
         assert client.get("/first").content == b"ok"
         server.until(lambda: server.ended == 1)
         assert client.post("/second", content=b"x").content == b"ok"
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_answer_sent_unasked_to_an_idle_connection_is_not_taken_for_the_next(server: RawServer, method: str) -> None:
+    """Bytes a server sends on an idle connection (a stray 408 before it closes, say) are no request's answer:
+    the next request, idempotent or not, goes on a new connection and gets its own answer."""
+    answered, stray_sent = threading.Event(), threading.Event()
+
+    def answer_then_stray(sock: socket.socket) -> None:
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+        answered.wait(5)
+        sock.sendall(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 5\r\n\r\nstale")
+        stray_sent.set()
+
+    server.answers.append(Answer(write=answer_then_stray, then="hold"))
+    with client_for(server) as client:
+        assert client.request(method, "/first").content == b"first"
+        answered.set()
+        server.until(stray_sent.is_set)
+        second = client.request(method, "/second")
+    assert (second.status_code, second.content) == (200, b"ok")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
     assert server.connections == 2
 
 

@@ -438,6 +438,33 @@ async def test_idle_connection_closed_by_the_server_is_not_reused(server: RawSer
     assert server.connections == 2
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_an_answer_sent_unasked_to_an_idle_connection_is_not_taken_for_the_next(
+    server: RawServer, method: str
+) -> None:
+    """Bytes a server sends on an idle connection (a stray 408 before it closes, say) are no request's answer:
+    the connection is dropped and the next request gets its own answer on a new one."""
+    answered, stray_sent = asyncio.Event(), asyncio.Event()
+
+    async def answer_then_stray(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+        await answered.wait()
+        writer.write(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 5\r\n\r\nstale")
+        await writer.drain()
+        stray_sent.set()
+
+    server.answers.append(Answer(write=answer_then_stray, then="hold"))
+    async with client_for(server) as client:
+        assert (await client.request(method, "/first")).content == b"first"
+        answered.set()
+        await until(stray_sent.is_set)
+        await asyncio.sleep(0.01)  # lets the client's loop read the stray bytes
+        second = await client.request(method, "/second")
+    assert (second.status_code, second.content) == (200, b"ok")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
+    assert server.connections == 2
+
+
 async def test_waiters_share_the_capped_pool(server: RawServer) -> None:
     """With max_connections=1 concurrent requests queue and are handed the one connection in turn."""
     async with client_for(server, limits=httpx.Limits(max_connections=1)) as client:

@@ -156,6 +156,19 @@ def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) -> None:
         client.get("/garbage")
 
 
+@pytest.mark.parametrize("coding", [b"gzip, chunked", b"identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(server: RawServer, coding: bytes) -> None:
+    """llhttp would hand over the gzip bytes of "gzip, chunked" as the body, which nobody decodes: refused, as
+    httpx refuses it, and the connection goes."""
+    body = b"5\r\n\x1f\x8b\x08\x00\x00\r\n0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: %b\r\n\r\n%b" % (coding, body)))
+    with client_for(server) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="only chunked is supported"):
+            client.get("/coded")
+        assert client.get("/next").content == b"ok"
+    assert server.connections == 2
+
+
 def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:
     """A second answer in the same bytes as the first (nobody asked for it) adds nothing to the first's reason
     or headers (its Set-Cookie would reach the jar), and the connection is not used again."""

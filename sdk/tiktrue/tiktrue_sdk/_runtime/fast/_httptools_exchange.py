@@ -29,10 +29,15 @@ class _UnsolicitedResponse(Exception):
     """Raised inside the parser when a second answer starts after the exchange's answer was complete."""
 
 
+class _UnsupportedCoding(Exception):
+    """Raised inside the parser at the head of an answer sent with a transfer coding other than chunked."""
+
+
 class Exchange:
     """The parser and the current answer of one connection (see the module docstring)."""
 
     __slots__ = (
+        "_foreign_coding",
         "_head_only",
         "_informational",
         "_parser",
@@ -63,6 +68,7 @@ class Exchange:
         self._spent_parser = False
         self._head_only = False
         self._informational = False
+        self._foreign_coding = b""  # a Transfer-Encoding other than chunked, as sent
         self._pieces: list[bytes] = []
 
     def begin(self, request: httpx.Request, *, head_only: bool) -> None:
@@ -86,8 +92,9 @@ class Exchange:
         """Parse bytes from the socket.
 
         Raises:
-            httpx.RemoteProtocolError: a malformed answer, or a switch of protocols (101, an upgrade). Bytes
-                after a whole answer do not raise: the answer stands and `keep_alive` turns False.
+            httpx.RemoteProtocolError: a malformed answer, a body in a transfer coding other than chunked,
+                or a switch of protocols (101, an upgrade). Bytes after a whole answer do not raise: the
+                answer stands and `keep_alive` turns False.
         """
         try:
             self._parser.feed_data(data)
@@ -97,6 +104,10 @@ class Exchange:
             raise httpx.RemoteProtocolError(message, request=self.request) from None
         except httptools.HttpParserError as exc:
             self.keep_alive = False
+            if isinstance(exc.__context__, _UnsupportedCoding):  # raised by on_headers_complete below
+                coding = self._foreign_coding.decode("latin-1")
+                message = f"the server sent Transfer-Encoding: {coding}; only chunked is supported"
+                raise httpx.RemoteProtocolError(message, request=self.request) from None
             if not self.complete:
                 raise httpx.RemoteProtocolError(f"malformed HTTP response: {exc}", request=self.request) from None
 
@@ -127,6 +138,11 @@ class Exchange:
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name, value))
+        # llhttp takes the chunks of "gzip, chunked" apart and hands the gzip bytes over as the body, which
+        # nobody would then decode (Content-Encoding is not set): a wrong body, silently. httpx refuses any
+        # coding but chunked; so does this. The length test keeps the check to one compare for other names.
+        if len(name) == 17 and name.lower() == b"transfer-encoding" and value.strip().lower() != b"chunked":
+            self._foreign_coding = value
 
     def on_headers_complete(self) -> None:
         parser = self._parser
@@ -134,6 +150,8 @@ class Exchange:
         if status < 200:  # 1xx (100 Continue, 103 Early Hints): skipped, the final answer follows
             self._informational = True
             return
+        if self._foreign_coding and not self._head_only and status not in (204, 304):  # a body may follow
+            raise _UnsupportedCoding
         self.status = status
         self.keep_alive = parser.should_keep_alive()
         self.http_version = parser.get_http_version()

@@ -23,6 +23,8 @@ import trustme
 from runtime import HttptoolsTransport
 from runtime.fast._httptools_connection import READ_HIGH_WATER_BYTES
 
+from tests.support.raw_http_server import Answer as ThreadedAnswer
+from tests.support.raw_http_server import RawServer as ThreadedServer
 from tests.support.raw_http_server import Seen
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -477,6 +479,45 @@ async def test_an_answer_sent_unasked_to_an_idle_connection_is_not_taken_for_the
         second = await client.request(method, "/second")
     assert (second.status_code, second.content) == (200, b"ok")
     assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_idle_connection_closed_by_the_server_before_the_loop_saw_it(method: str) -> None:
+    """The server closed the kept-alive connection, and the client's loop has not read the close yet (as when a
+    server closes right after answering): a GET sent on it goes once more on a new connection, a POST finds
+    the close before sending (a poll) and takes a new one. Each reaches the server once."""
+    with ThreadedServer() as server:  # a server in threads: its close needs no turn of the client's loop
+        server.answers.append(ThreadedAnswer(then="close"))
+        transport = HttptoolsTransport(limits=httpx.Limits())
+        async with httpx.AsyncClient(base_url=server.url, transport=transport, timeout=5.0) as client:
+            assert (await client.get("/first")).content == b"ok"
+            server.until(lambda: server.ended == 1)  # blocks the loop: the client cannot hear the close
+            second = await client.request(method, "/second", content=b"x" if method == "POST" else None)
+        assert second.content == b"ok"
+        assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
+
+
+async def test_a_post_that_fails_on_a_reused_connection_is_not_sent_again(server: RawServer) -> None:
+    """A reused connection closed after a POST was written: RemoteProtocolError, the POST not repeated (the
+    server may have acted on it)."""
+    server.answers.extend([Answer(), Answer(data=b"", then="close")])
+    async with client_for(server) as client:
+        assert (await client.get("/first")).content == b"ok"
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/once", content=b"x")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/once"]
+
+
+async def test_a_get_that_fails_on_a_reused_connection_is_sent_once_more_only(server: RawServer) -> None:
+    """A GET whose reused connection closes before answering goes again on a new connection, once: a second
+    failure is the caller's (the retry layer decides, with its backoff)."""
+    server.answers.extend([Answer(), Answer(data=b"", then="close"), Answer(data=b"", then="close")])
+    async with client_for(server) as client:
+        assert (await client.get("/first")).content == b"ok"
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get("/again")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/again", b"/again"]
     assert server.connections == 2
 
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 import trustme
 from runtime import ConfigurationError, SyncHttptoolsTransport
+from runtime.fast._httptools_exchange import MAX_HEAD_BYTES
 from runtime.fast._httptools_sync_connection import READ_BYTES
 from runtime.fast._httptools_sync_pool import SyncConnectionPool
 
@@ -167,6 +168,23 @@ def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(server:
             client.get("/coded")
         assert client.get("/next").content == b"ok"
     assert server.connections == 2
+
+
+HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 3 * MAX_HEAD_BYTES, HINTS * (3 * MAX_HEAD_BYTES // len(HINTS))],
+    ids=["endless-header", "endless-1xx"],
+)
+def test_a_head_without_end_is_a_remote_protocol_error(server: RawServer, head: bytes) -> None:
+    """llhttp bounds no head: once MAX_HEAD_BYTES (httpx's bound) were read without the head ending, the
+    answer is refused, neither kept in memory nor read from until the read timeout."""
+    server.answers.append(Answer(head, then="hold"))
+    client = client_for(server, timeout=httpx.Timeout(5.0, read=1.0))
+    with client, pytest.raises(httpx.RemoteProtocolError, match="still incomplete"):
+        client.get("/long")
 
 
 def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:

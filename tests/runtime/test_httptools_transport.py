@@ -22,6 +22,7 @@ import pytest
 import trustme
 from runtime import HttptoolsTransport
 from runtime.fast._httptools_connection import READ_HIGH_WATER_BYTES
+from runtime.fast._httptools_exchange import MAX_HEAD_BYTES
 
 from tests.support.raw_http_server import Answer as ThreadedAnswer
 from tests.support.raw_http_server import RawServer as ThreadedServer
@@ -287,6 +288,23 @@ async def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(
             await client.get("/coded")
         assert (await client.get("/next")).content == b"ok"
     assert server.connections == 2
+
+
+HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 3 * MAX_HEAD_BYTES, HINTS * (3 * MAX_HEAD_BYTES // len(HINTS))],
+    ids=["endless-header", "endless-1xx"],
+)
+async def test_a_head_without_end_is_a_remote_protocol_error(server: RawServer, head: bytes) -> None:
+    """llhttp bounds no head: once MAX_HEAD_BYTES (httpx's bound) were read without the head ending, the
+    answer is refused, neither kept in memory nor read from until the read timeout."""
+    server.answers.append(Answer(head, then="hold"))
+    async with client_for(server, timeout=httpx.Timeout(5.0, read=1.0)) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="still incomplete"):
+            await client.get("/long")
 
 
 async def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:

@@ -20,9 +20,13 @@ import httptools
 
 from ..core import httpx
 
-__all__ = ["Exchange"]
+__all__ = ["MAX_HEAD_BYTES", "Exchange"]
 
 _FRAMING_HEADERS: Final = frozenset({b"content-length", b"transfer-encoding"})
+MAX_HEAD_BYTES: Final = 100 * 1024
+"""How many bytes may be read while an answer's head (status line, headers, and any 1xx answers before it)
+is still incomplete; one read more fails. httpx's pool bounds a head at the same size. llhttp sets no bound,
+so a server sending headers without end was kept in memory and read from until a read timed out."""
 
 
 class _UnsolicitedResponse(Exception):
@@ -38,6 +42,7 @@ class Exchange:
 
     __slots__ = (
         "_foreign_coding",
+        "_head_bytes",
         "_head_only",
         "_informational",
         "_parser",
@@ -69,6 +74,7 @@ class Exchange:
         self._head_only = False
         self._informational = False
         self._foreign_coding = b""  # a Transfer-Encoding other than chunked, as sent
+        self._head_bytes = 0  # bytes fed while the current answer's head is incomplete
         self._pieces: list[bytes] = []
 
     def begin(self, request: httpx.Request, *, head_only: bool) -> None:
@@ -81,6 +87,7 @@ class Exchange:
         self.headers = []
         self.reason = b""
         self.head_ready = self.complete = False
+        self._head_bytes = 0
 
     def end(self) -> None:
         """Forget the finished exchange (drops a body nobody read)."""
@@ -92,9 +99,9 @@ class Exchange:
         """Parse bytes from the socket.
 
         Raises:
-            httpx.RemoteProtocolError: a malformed answer, a body in a transfer coding other than chunked,
-                or a switch of protocols (101, an upgrade). Bytes after a whole answer do not raise: the
-                answer stands and `keep_alive` turns False.
+            httpx.RemoteProtocolError: a malformed answer, a head past `MAX_HEAD_BYTES`, a body in a
+                transfer coding other than chunked, or a switch of protocols (101, an upgrade). Bytes after
+                a whole answer do not raise: the answer stands and `keep_alive` turns False.
         """
         try:
             self._parser.feed_data(data)
@@ -110,6 +117,13 @@ class Exchange:
                 raise httpx.RemoteProtocolError(message, request=self.request) from None
             if not self.complete:
                 raise httpx.RemoteProtocolError(f"malformed HTTP response: {exc}", request=self.request) from None
+            return
+        if not self.head_ready:  # every byte fed so far was head (a final answer's or 1xx ones'): bound it
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self.keep_alive = False
+                message = f"the response's status line and headers are still incomplete after {MAX_HEAD_BYTES} bytes"
+                raise httpx.RemoteProtocolError(message, request=self.request)
 
     def ends_at_close(self) -> bool:
         """Whether the body is delimited by the connection's close (no Content-Length, not chunked)."""

@@ -157,6 +157,16 @@ def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) -> None:
         client.get("/garbage")
 
 
+def test_a_transfer_coding_named_by_an_answer_without_a_body_is_no_concern(server: RawServer) -> None:
+    """A HEAD's answer may name any transfer coding (it has no body): it stands, the connection stays usable,
+    and the next answer on it is read as usual."""
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
+    with client_for(server) as client:
+        assert client.head("/coded").status_code == 200
+        assert client.get("/next").content == b"ok"
+    assert server.connections == 1
+
+
 @pytest.mark.parametrize("coding", [b"gzip, chunked", b"identity"])
 def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(server: RawServer, coding: bytes) -> None:
     """llhttp would hand over the gzip bytes of "gzip, chunked" as the body, which nobody decodes: refused, as

@@ -87,6 +87,7 @@ class Exchange:
         self.reason = b""
         self.head_ready = self.complete = False
         self._head_bytes = 0
+        self._foreign_coding = b""  # (a HEAD's or a 304's answer may have named one and been kept alive)
 
     def end(self) -> None:
         """Forget the finished exchange (drops a body nobody read)."""
@@ -184,5 +185,6 @@ class Exchange:
             self._informational = False
             self.headers = []
             self.reason = b""
+            self._foreign_coding = b""
             return
         self.complete = True

@@ -72,6 +72,8 @@ def test_backoff_is_bounded(n: int, jitter: float) -> None:
         ({"Retry-After": "nan"}, None),
         ({"Retry-After": "inf"}, None),
         ({"Retry-After": ""}, None),
+        ({"Retry-After": "Mon, 01 Jan 10000 00:00:00 GMT"}, None),  # past datetime's range: garbage
+        ({"Retry-After": "Mon, 01 Jan 99999999999 00:00:00 GMT"}, None),  # past C's: garbage, no OverflowError
         ({}, None),
     ],
 )

@@ -21,7 +21,7 @@ from runtime.client._model_ref import ModelRef
 from runtime.client._operation import Body, Operation, Parameter
 from runtime.client._readers import ListOf, ModelOf, Success
 from runtime.client._resource import AsyncResource, Resource
-from runtime.core._errors import NotFoundError, NotModifiedError, ResponseValidationError
+from runtime.core._errors import NotFoundError, NotModifiedError, ResponseValidationError, TransportError
 from runtime.pipeline._hooks import CallErrorEvent, Hooks
 from runtime.policies._options import UNSET, RequestOptions, Unset
 from runtime.policies._timeouts import Timeouts
@@ -521,3 +521,18 @@ def test_json_of_reads_bytes_as_json_loads_does(content: bytes) -> None:
             return (type(exc).__name__, str(exc))
 
     assert outcome(json_of) == outcome(json.loads)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "httpx"])
+@pytest.mark.parametrize("status", [200, 404])
+def test_a_body_that_does_not_decode_as_its_content_encoding_says_is_a_typed_error(
+    mode: str, lean: bool, status: int
+) -> None:
+    """A body labelled gzip that is not gzip (a proxy's or server's mislabelling) fails when httpx reads it:
+    the call raises the SDK's TransportError naming the call, never httpx's DecodingError."""
+    handler = answering(status, b'{"name": "Rex"}', **{"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    client = lean_client_for(handler) if lean else client_for(handler)
+    with pytest.raises(TransportError, match=r"GET https://api\.test/pets/.* could not be decoded") as raised:
+        run_call(client, mode, pet_args())
+    assert isinstance(raised.value.__cause__, httpx.DecodingError)

@@ -208,10 +208,12 @@ def test_response_validation_error_names_the_field() -> None:
         (httpx.PoolTimeout("busy"), RequestTimeout),
         (httpx.RemoteProtocolError("closed"), TransportError),
         (httpx.ReadError("reset"), TransportError),
+        (httpx.DecodingError("not gzip"), TransportError),  # not a transport error in httpx, but no answer either
     ],
 )
-def test_translate_transport_errors(exc: httpx.TransportError, cls: type[TransportError]) -> None:
-    """httpx transport errors become ours, chained with `from`, naming the redacted URL."""
+def test_translate_transport_errors(exc: httpx.TransportError | httpx.DecodingError, cls: type[TransportError]) -> None:
+    """httpx transport errors (and a body httpx could not decode) become ours, chained with `from`, naming the
+    redacted URL."""
     exc.request = httpx.Request("POST", URL)
     with pytest.raises(cls) as caught, translate_transport_errors():
         raise exc

@@ -19,6 +19,7 @@ import httpx
 import pytest
 import trustme
 from runtime import ConfigurationError, SyncHttptoolsTransport
+from runtime.fast._httptools_exchange import MAX_HEAD_BYTES
 from runtime.fast._httptools_sync_connection import READ_BYTES
 from runtime.fast._httptools_sync_pool import SyncConnectionPool
 
@@ -156,6 +157,58 @@ def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) -> None:
         client.get("/garbage")
 
 
+def test_a_transfer_coding_named_by_an_answer_without_a_body_is_no_concern(server: RawServer) -> None:
+    """A HEAD's answer may name any transfer coding (it has no body): it stands, the connection stays usable,
+    and the next answer on it is read as usual."""
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"))
+    with client_for(server) as client:
+        assert client.head("/coded").status_code == 200
+        assert client.get("/next").content == b"ok"
+    assert server.connections == 1
+
+
+@pytest.mark.parametrize("coding", [b"gzip, chunked", b"identity"])
+def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(server: RawServer, coding: bytes) -> None:
+    """llhttp would hand over the gzip bytes of "gzip, chunked" as the body, which nobody decodes: refused, as
+    httpx refuses it, and the connection goes."""
+    body = b"5\r\n\x1f\x8b\x08\x00\x00\r\n0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: %b\r\n\r\n%b" % (coding, body)))
+    with client_for(server) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="only chunked is supported"):
+            client.get("/coded")
+        assert client.get("/next").content == b"ok"
+    assert server.connections == 2
+
+
+HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 3 * MAX_HEAD_BYTES, HINTS * (3 * MAX_HEAD_BYTES // len(HINTS))],
+    ids=["endless-header", "endless-1xx"],
+)
+def test_a_head_without_end_is_a_remote_protocol_error(server: RawServer, head: bytes) -> None:
+    """llhttp bounds no head: once MAX_HEAD_BYTES (httpx's bound) were read without the head ending, the
+    answer is refused, neither kept in memory nor read from until the read timeout."""
+    server.answers.append(Answer(head, then="hold"))
+    client = client_for(server, timeout=httpx.Timeout(5.0, read=1.0))
+    with client, pytest.raises(httpx.RemoteProtocolError, match="still incomplete"):
+        client.get("/long")
+
+
+def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:
+    """A second answer in the same bytes as the first (nobody asked for it) adds nothing to the first's reason
+    or headers (its Set-Cookie would reach the jar), and the connection is not used again."""
+    stray = b"HTTP/1.1 408 Request Timeout\r\nSet-Cookie: stale=1\r\nContent-Length: 0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + stray))
+    with client_for(server) as client:
+        first = client.get("/first")
+        assert (first.reason_phrase, first.headers.raw, first.content) == ("OK", [(b"Content-Length", b"2")], b"ok")
+        assert client.get("/second").content == b"ok"
+    assert server.connections == 2
+
+
 def test_upgrade_is_a_remote_protocol_error(server: RawServer) -> None:
     """A 101 switch of protocols is not HTTP/1.1 any more: RemoteProtocolError, and the connection goes."""
     server.answers.append(Answer(b"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: x\r\n\r\n"))
@@ -274,8 +327,8 @@ def test_stalled_body_is_a_read_timeout(server: RawServer) -> None:
 # --- the pool and stale connections -------------------------------------------------------------------------------
 
 
-def test_idle_connection_closed_by_the_server_is_sent_again_for_a_get(server: RawServer) -> None:
-    """A GET on a keep-alive connection the server closed while idle goes once more, on a new connection."""
+def test_idle_connection_closed_by_the_server_is_not_used_for_a_get(server: RawServer) -> None:
+    """A GET gets a new connection when the idle one was closed by the server (seen before sending)."""
     server.answers.append(Answer(then="close"))
     with client_for(server) as client:
         assert client.get("/first").content == b"ok"
@@ -292,6 +345,29 @@ def test_idle_connection_closed_by_the_server_is_not_used_for_a_post(server: Raw
         assert client.get("/first").content == b"ok"
         server.until(lambda: server.ended == 1)
         assert client.post("/second", content=b"x").content == b"ok"
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_answer_sent_unasked_to_an_idle_connection_is_not_taken_for_the_next(server: RawServer, method: str) -> None:
+    """Bytes a server sends on an idle connection (a stray 408 before it closes, say) are no request's answer:
+    the next request, idempotent or not, goes on a new connection and gets its own answer."""
+    answered, stray_sent = threading.Event(), threading.Event()
+
+    def answer_then_stray(sock: socket.socket) -> None:
+        sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+        answered.wait(5)
+        sock.sendall(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 5\r\n\r\nstale")
+        stray_sent.set()
+
+    server.answers.append(Answer(write=answer_then_stray, then="hold"))
+    with client_for(server) as client:
+        assert client.request(method, "/first").content == b"first"
+        answered.set()
+        server.until(stray_sent.is_set)
+        second = client.request(method, "/second")
+    assert (second.status_code, second.content) == (200, b"ok")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
     assert server.connections == 2
 
 

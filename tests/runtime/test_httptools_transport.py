@@ -22,7 +22,10 @@ import pytest
 import trustme
 from runtime import HttptoolsTransport
 from runtime.fast._httptools_connection import READ_HIGH_WATER_BYTES
+from runtime.fast._httptools_exchange import MAX_HEAD_BYTES
 
+from tests.support.raw_http_server import Answer as ThreadedAnswer
+from tests.support.raw_http_server import RawServer as ThreadedServer
 from tests.support.raw_http_server import Seen
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
@@ -272,6 +275,50 @@ async def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) ->
             await client.get("/garbage")
 
 
+@pytest.mark.parametrize("coding", [b"gzip, chunked", b"identity"])
+async def test_a_transfer_coding_other_than_chunked_is_a_remote_protocol_error(
+    server: RawServer, coding: bytes
+) -> None:
+    """llhttp would hand over the gzip bytes of "gzip, chunked" as the body, which nobody decodes: refused, as
+    httpx refuses it, and the connection goes."""
+    body = b"5\r\n\x1f\x8b\x08\x00\x00\r\n0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: %b\r\n\r\n%b" % (coding, body)))
+    async with client_for(server) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="only chunked is supported"):
+            await client.get("/coded")
+        assert (await client.get("/next")).content == b"ok"
+    assert server.connections == 2
+
+
+HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 3 * MAX_HEAD_BYTES, HINTS * (3 * MAX_HEAD_BYTES // len(HINTS))],
+    ids=["endless-header", "endless-1xx"],
+)
+async def test_a_head_without_end_is_a_remote_protocol_error(server: RawServer, head: bytes) -> None:
+    """llhttp bounds no head: once MAX_HEAD_BYTES (httpx's bound) were read without the head ending, the
+    answer is refused, neither kept in memory nor read from until the read timeout."""
+    server.answers.append(Answer(head, then="hold"))
+    async with client_for(server, timeout=httpx.Timeout(5.0, read=1.0)) as client:
+        with pytest.raises(httpx.RemoteProtocolError, match="still incomplete"):
+            await client.get("/long")
+
+
+async def test_an_answer_behind_the_answer_is_kept_out_of_it(server: RawServer) -> None:
+    """A second answer in the same bytes as the first (nobody asked for it) adds nothing to the first's reason
+    or headers (its Set-Cookie would reach the jar), and the connection is not used again."""
+    stray = b"HTTP/1.1 408 Request Timeout\r\nSet-Cookie: stale=1\r\nContent-Length: 0\r\n\r\n"
+    server.answers.append(Answer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" + stray))
+    async with client_for(server) as client:
+        first = await client.get("/first")
+        assert (first.reason_phrase, first.headers.raw, first.content) == ("OK", [(b"Content-Length", b"2")], b"ok")
+        assert (await client.get("/second")).content == b"ok"
+    assert server.connections == 2
+
+
 # --- request bodies and the request line -------------------------------------------------------------------------
 
 
@@ -423,6 +470,72 @@ async def test_idle_connection_closed_by_the_server_is_not_reused(server: RawSer
         await until(lambda: server.ended == 1)
         await asyncio.sleep(0.01)  # lets the client's loop read the close
         assert (await client.post("/second", content=b"x")).content == b"ok"
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_an_answer_sent_unasked_to_an_idle_connection_is_not_taken_for_the_next(
+    server: RawServer, method: str
+) -> None:
+    """Bytes a server sends on an idle connection (a stray 408 before it closes, say) are no request's answer:
+    the connection is dropped and the next request gets its own answer on a new one."""
+    answered, stray_sent = asyncio.Event(), asyncio.Event()
+
+    async def answer_then_stray(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst")
+        await answered.wait()
+        writer.write(b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 5\r\n\r\nstale")
+        await writer.drain()
+        stray_sent.set()
+
+    server.answers.append(Answer(write=answer_then_stray, then="hold"))
+    async with client_for(server) as client:
+        assert (await client.request(method, "/first")).content == b"first"
+        answered.set()
+        await until(stray_sent.is_set)
+        await asyncio.sleep(0.01)  # lets the client's loop read the stray bytes
+        second = await client.request(method, "/second")
+    assert (second.status_code, second.content) == (200, b"ok")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
+    assert server.connections == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_idle_connection_closed_by_the_server_before_the_loop_saw_it(method: str) -> None:
+    """The server closed the kept-alive connection, and the client's loop has not read the close yet (as when a
+    server closes right after answering): a GET sent on it goes once more on a new connection, a POST finds
+    the close before sending (a poll) and takes a new one. Each reaches the server once."""
+    with ThreadedServer() as server:  # a server in threads: its close needs no turn of the client's loop
+        server.answers.append(ThreadedAnswer(then="close"))
+        transport = HttptoolsTransport(limits=httpx.Limits())
+        async with httpx.AsyncClient(base_url=server.url, transport=transport, timeout=5.0) as client:
+            assert (await client.get("/first")).content == b"ok"
+            server.until(lambda: server.ended == 1)  # blocks the loop: the client cannot hear the close
+            second = await client.request(method, "/second", content=b"x" if method == "POST" else None)
+        assert second.content == b"ok"
+        assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/second"]
+
+
+async def test_a_post_that_fails_on_a_reused_connection_is_not_sent_again(server: RawServer) -> None:
+    """A reused connection closed after a POST was written: RemoteProtocolError, the POST not repeated (the
+    server may have acted on it)."""
+    server.answers.extend([Answer(), Answer(data=b"", then="close")])
+    async with client_for(server) as client:
+        assert (await client.get("/first")).content == b"ok"
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post("/once", content=b"x")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/once"]
+
+
+async def test_a_get_that_fails_on_a_reused_connection_is_sent_once_more_only(server: RawServer) -> None:
+    """A GET whose reused connection closes before answering goes again on a new connection, once: a second
+    failure is the caller's (the retry layer decides, with its backoff)."""
+    server.answers.extend([Answer(), Answer(data=b"", then="close"), Answer(data=b"", then="close")])
+    async with client_for(server) as client:
+        assert (await client.get("/first")).content == b"ok"
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get("/again")
+    assert [seen.head.split(b" ")[1] for seen in server.seen] == [b"/first", b"/again", b"/again"]
     assert server.connections == 2
 
 

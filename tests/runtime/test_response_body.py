@@ -95,6 +95,19 @@ def test_body_over_the_limit_raises_response_too_large(backend: str, close_delim
     assert len(server.received) == 2  # the failed call once, the call within its limit once
 
 
+@pytest.mark.parametrize(("method", "status"), [("HEAD", 200), ("GET", 204), ("GET", 304)])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_length_declared_by_an_answer_without_a_body_is_not_over_the_limit(
+    backend: str, method: str, status: int
+) -> None:
+    """A HEAD's Content-Length is the size a GET would get (a big file's size, asked without its bytes), and
+    a 204 or 304 has no body either: none is a body over max_response_bytes."""
+    with WireServer() as server:
+        server.default = Answer(status=status, body=b"", length=10**10, headers=())
+        response = call(server.url, backend, method, settings={"max_response_bytes": 2048})
+    assert (response.status_code, response.headers["content-length"], response.content) == (status, str(10**10), b"")
+
+
 def _gzip_of_zeros(size: int) -> bytes:
     """`size` zero bytes, gzip-compressed piece by piece (never held whole)."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)

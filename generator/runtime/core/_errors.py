@@ -143,7 +143,8 @@ class SDKError(Exception):
 
 
 class TransportError(SDKError):
-    """The request got no HTTP answer. `method` and `url` (query values redacted) when known."""
+    """The request got no HTTP answer (or one whose body could not be decoded). `method` and `url` (query
+    values redacted) when known."""
 
     default_code = "network_error"
     hint = "Check the network, DNS, proxy and base URL; retry later or use cached data."
@@ -600,14 +601,23 @@ async def araise_for_status(response: httpx.Response, *, now: float | None = Non
     raise_for_status(response, now=now)
 
 
-def transport_error(exc: httpx.TransportError) -> TransportError:
-    """Our error for an httpx transport failure (the most specific class), with a next step."""
+def transport_error(exc: httpx.TransportError | httpx.DecodingError) -> TransportError:
+    """Our error for an httpx transport failure (the most specific class), with a next step; also for a body
+    httpx could not decode, which would otherwise leave the SDK as httpx's own error."""
     try:
         method, url = exc.request.method, redact_url(exc.request.url)
     except RuntimeError:  # httpx raises when the exception carries no request
         method, url = None, None
     where = f"{method} {url}" if method else "The request"
     cause = truncate(f"{type(exc).__name__}: {exc}", 200)
+    if isinstance(exc, httpx.DecodingError):  # raised when httpx reads the body, after every retry layer
+        return TransportError(
+            f"{where} got an answer whose body could not be decoded as its Content-Encoding header says "
+            f"({cause}). The server, or a proxy on the way, labels its compression wrongly: report it to the "
+            "API's owners.",
+            method=method,
+            url=url,
+        )
     permanent = permanent_connect_failure(exc)
     if permanent is PermanentConnectFailure.NAME_NOT_RESOLVED:
         return NameResolutionError(
@@ -644,7 +654,8 @@ def transport_error(exc: httpx.TransportError) -> TransportError:
 
 
 class translate_transport_errors(contextlib.AbstractContextManager[None]):
-    """Context manager turning httpx transport errors into ours (``raise ... from exc``).
+    """Context manager turning httpx transport errors, and bodies httpx could not decode, into ours
+    (``raise ... from exc``).
 
     Works as ``with`` in sync and async code (and as ``async with``). `SDKError`s pass through unchanged.
     """
@@ -652,7 +663,7 @@ class translate_transport_errors(contextlib.AbstractContextManager[None]):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if isinstance(exc, httpx.TransportError):
+        if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
             raise transport_error(exc) from exc
 
     async def __aenter__(self) -> None:

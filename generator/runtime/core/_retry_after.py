@@ -42,7 +42,7 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float) -> float | None
         return seconds
     try:
         when = email.utils.parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year past C's int: garbage, as one past 9999
         return None
     if when.tzinfo is None:  # an HTTP-date is always GMT; a zone-less one is read as such
         return None

@@ -19,10 +19,12 @@ upgrades (101) are not supported; a 1xx answer before the final one is skipped.
 
 Failures map to httpx's errors as in `HttptoolsTransport` (only failures before the first request byte
 is written are connect errors, so `_retry.py` retries a POST only when it cannot have been sent). One
-more case belongs to blocking sockets: a kept-alive connection the server closed while it sat idle is
-only found out by using it. An idempotent request with an in-memory body is then sent once more on a new
-connection, at once, when the old one failed before a byte of the answer came; any other request gets an
-idle connection only after a ``select`` shows the server has not closed it.
+more case belongs to blocking sockets, which cannot hear the server while idle: a request gets an idle
+connection only after a ``poll`` shows nothing waiting on it, neither the server's close nor bytes it
+sent unasked (which would otherwise be read as this request's answer). A server that closes just after
+that check is found out by using the connection: an idempotent request with an in-memory body is then
+sent once more on a new connection, at once, when the old one failed before a byte of the answer came;
+any other request fails.
 """
 
 from __future__ import annotations
@@ -164,12 +166,12 @@ class SyncHttptoolsTransport(httpx.BaseTransport):
         head = self._heads.head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
         connect_s, pool_s = timeouts.get("connect"), timeouts.get("pool")
-        resendable = request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
-        connection = pool.acquire(origin, request, connect_s=connect_s, pool_s=pool_s, check_idle=not resendable)
+        connection = pool.acquire(origin, request, connect_s=connect_s, pool_s=pool_s)
         try:
             _exchange(connection, request, head, timeouts)
         except _STALE_FAILURES:
             pool.discard(connection)
+            resendable = request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
             if not (resendable and connection.reused and not connection.answered):
                 raise
             connection = pool.acquire(origin, request, connect_s=connect_s, pool_s=pool_s, fresh=True)

@@ -21,7 +21,11 @@ keep-alive, or a body that was not read to the end. HTTP/2, proxies and upgrades
 (nor proxies by `AiohttpTransport`); a 1xx answer before the final one is skipped.
 
 Failures become httpx errors chosen so retries stay safe (`_retry.py` retries a POST only when the request
-cannot have been sent): only failures before the first request byte is written are connect errors.
+cannot have been sent): only failures before the first request byte is written are connect errors. A
+kept-alive connection the server closed just as it was taken from the pool (its close not read yet) fails
+before any byte of the answer; an idempotent request with an in-memory body is then sent once more, at
+once, on a new connection. A request of another method (a POST) takes an idle connection only after a
+``poll`` shows no close waiting on it, and fails if the server closes it later (it may have read it).
 
 ==============================================================  ======================================
 failure                                                         httpx
@@ -47,6 +51,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
+from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._errors import transport_dependency_missing
 from ..core._whole_body import WholeBody
 from ._httptools_answer import answer
@@ -60,6 +65,13 @@ __all__ = ["HttptoolsTransport"]
 
 _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 _NO_TIMEOUTS: Final[dict[str, float | None]] = {}
+_STALE_FAILURES: Final = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+"""What using a connection the server closed while idle raises (before any answer byte)."""
+
+
+def _resendable(request: httpx.Request) -> bool:
+    """Whether the request may go twice: idempotent, with a body in memory (a stream cannot be replayed)."""
+    return request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
 
 
 def _import_pool() -> type[ConnectionPool]:
@@ -169,34 +181,49 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
         head = self._heads.head(request)
         timeouts = request.extensions.get("timeout") or _NO_TIMEOUTS
         connection = pool.take_idle(origin)  # the usual case, without a coroutine for `acquire`
+        if connection is not None and request.method not in IDEMPOTENT_METHODS and connection.readable():
+            connection.close()  # closed by the server, its close not read yet: a POST must not find out by sending
+            connection = None
         if connection is None:
             connection = await pool.acquire(
                 origin, request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool")
             )
         read_s = timeouts.get("read")
-        try:
-            connection.begin(request, head_only=request.method == "HEAD")
+        while True:
             try:
-                if isinstance(request.stream, httpx.ByteStream):
-                    body = request.content
-                    if len(body) <= INLINE_BODY_MAX_BYTES:
-                        connection.send(head + body if body else head)
+                connection.begin(request, head_only=request.method == "HEAD")
+                try:
+                    if isinstance(request.stream, httpx.ByteStream):
+                        body = request.content
+                        if len(body) <= INLINE_BODY_MAX_BYTES:
+                            connection.send(head + body if body else head)
+                        else:
+                            connection.send(head)
+                            connection.send(body)
+                        if connection.write_paused:
+                            await connection.drain(timeouts.get("write"))
                     else:
                         connection.send(head)
-                        connection.send(body)
-                    if connection.write_paused:
-                        await connection.drain(timeouts.get("write"))
-                else:
-                    connection.send(head)
-                    await _send_stream(connection, request, timeouts.get("write"))
-            except httpx.WriteError:
-                if not connection.exchange.head_ready:  # unless the server answered early (then closed), it's lost
+                        await _send_stream(connection, request, timeouts.get("write"))
+                except httpx.WriteError:
+                    if not connection.exchange.head_ready:  # unless the server answered early (then closed), lost
+                        raise
+                if not connection.exchange.head_ready:
+                    await connection.receive_head(read_s)
+            except _STALE_FAILURES:
+                connection.abort()
+                if not (connection.reused and not connection.answered and _resendable(request)):
                     raise
-            if not connection.exchange.head_ready:
-                await connection.receive_head(read_s)
-        except BaseException:
-            connection.abort()
-            raise
+                # The server closed the idle connection as it was taken (its close not read yet): no byte of an
+                # answer came, so an idempotent request goes once more, on a new connection (as the sync twin).
+                connection = await pool.acquire(
+                    origin, request, connect_s=timeouts.get("connect"), pool_s=timeouts.get("pool"), fresh=True
+                )
+                continue
+            except BaseException:
+                connection.abort()
+                raise
+            break
         exchange = connection.exchange  # its fields are read before the connection may serve another exchange
         status, headers, version, reason = exchange.status, exchange.headers, exchange.http_version, exchange.reason
         stream: httpx.AsyncByteStream

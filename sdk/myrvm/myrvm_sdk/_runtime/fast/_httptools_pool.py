@@ -51,16 +51,25 @@ class ConnectionPool:
         self.deadlines = WaitDeadlines(loop)  # the read and write timeouts of every connection's waits
 
     async def acquire(
-        self, origin: Origin, request: httpx.Request, *, connect_s: float | None, pool_s: float | None
+        self,
+        origin: Origin,
+        request: httpx.Request,
+        *,
+        connect_s: float | None,
+        pool_s: float | None,
+        fresh: bool = False,
     ) -> HttptoolsConnection:
-        """A connection to `origin` for one exchange.
+        """A connection to `origin` for one exchange (`fresh`: not an idle one, for a request sent again after
+        an idle one turned out closed).
 
         Raises:
             httpx.PoolTimeout: no connection or slot within `pool_s`.
             httpx.ConnectTimeout, httpx.ConnectError: opening a connection failed (nothing was sent).
         """
+        if self._closed:  # a request that was in flight when the pool closed, about to be sent again
+            raise httpx.ConnectError("the transport was closed", request=request)
         while True:
-            connection = self.take_idle(origin)
+            connection = None if fresh else self.take_idle(origin)
             if connection is not None:
                 return connection
             if self._max_open is None or self._open < self._max_open:

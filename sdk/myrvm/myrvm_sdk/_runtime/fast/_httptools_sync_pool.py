@@ -8,9 +8,10 @@ else closes another origin's idle connection to make room, else waits for a slot
 timeout. Idle connections are dropped once ``keepalive_expiry`` has passed (checked when their origin is
 next asked for) and beyond ``max_keepalive_connections``.
 
-A blocking socket cannot hear the server close it while idle. A caller that cannot send again asks for
-`check_idle` and gets an idle connection only if nothing is waiting on its socket (one ``select``); the
-others send at once and, should the connection turn out stale, ask again with `fresh` (a new connection).
+A blocking socket cannot hear the server while idle. An idle connection is handed out only if nothing is
+waiting on its socket (one ``poll``): not the server's close, nor bytes it sent unasked (a stray 408, say),
+which the next request would read as its own answer. A server may still close just after that check, so a
+caller that can send again asks with `fresh` (a new connection) when the reused one fails before answering.
 One lock guards the bookkeeping; connecting and closing sockets happen outside it.
 """
 
@@ -64,7 +65,6 @@ class SyncConnectionPool:
         *,
         connect_s: float | None,
         pool_s: float | None,
-        check_idle: bool = False,
         fresh: bool = False,
     ) -> SyncHttptoolsConnection:
         """A connection to `origin` for one exchange: an idle one (none when `fresh`), else a new one.
@@ -85,7 +85,7 @@ class SyncConnectionPool:
                         for old in expired:
                             self._give_up(old, to_close)
                         if connection is not None:
-                            if check_idle and connection.readable():
+                            if connection.readable():  # closed, or holding bytes nobody asked for
                                 self._give_up(connection, to_close)
                                 continue
                             connection.reused = True

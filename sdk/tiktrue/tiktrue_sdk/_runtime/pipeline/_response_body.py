@@ -9,7 +9,8 @@ handing the response up, as an `httpx.ByteStream` (which the lean client stores 
 - a body cut off mid-way raises `IncompleteResponseError` (a `TransportError`): the retry transport
   retries it for idempotent requests and keyed POSTs, and never re-sends any other request;
 - at most `max_bytes` (`DEFAULT_MAX_RESPONSE_BYTES`, None: no limit) are read; one byte more raises
-  `ResponseTooLargeError` and the rest is never read (a ``Content-Length`` over it fails before any).
+  `ResponseTooLargeError` and the rest is never read (a ``Content-Length`` over it fails before any,
+  unless the answer has no body whatever it declares: to a HEAD, a 204 or a 304).
   A ``Content-Encoding`` body is then decompressed once in small slices, keeping nothing, to check that
   its decoded size is within the limit too (a 200 KB gzip body may expand to 200 MB); httpx decodes it
   again when the caller reads it, then known to fit;
@@ -85,8 +86,14 @@ class _Body:
         declared = headers.value(b"content-length")
         if declared is not None:
             self.declared = declared.decode("latin-1").strip()
-        if self.limit is not None and self.declared.isdigit() and int(self.declared) > self.limit:
-            raise too_large(self.request, self.limit, f" of {self.declared} bytes")
+        limit, size = self.limit, self.declared
+        if (
+            limit is not None
+            and size.isdigit()
+            and int(size) > limit
+            and not _never_has_body(self.request, self.response)  # (asked only when over the limit)
+        ):
+            raise too_large(self.request, limit, f" of {size} bytes")
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
@@ -159,7 +166,7 @@ def _whole(
         declared = headers.value(b"content-length")
         if declared is not None:
             size = declared.decode("latin-1").strip()
-            if size.isdigit() and int(size) > limit:
+            if size.isdigit() and int(size) > limit and not _never_has_body(request, response):
                 raise too_large(request, limit, f" of {size} bytes")
         if len(content) > limit:
             raise too_large(request, limit, "")
@@ -171,6 +178,13 @@ def _whole(
         if name not in _NO_DECODING:
             _check_decoded_size(request, name, content, limit)
     return response
+
+
+def _never_has_body(request: httpx.Request, response: httpx.Response) -> bool:
+    """Whether the answer has no body whatever its Content-Length says: to a HEAD (the length is the one a
+    GET would get, RFC 9110 8.6: asking a big file's size is no large body), or a 1xx, 204 or 304."""
+    status = response.status_code
+    return request.method == "HEAD" or status < 200 or status in (204, 304)
 
 
 def too_large(request: httpx.Request, limit: int, what: str) -> ResponseTooLargeError:

@@ -21,6 +21,7 @@ kept by the pool's `WaitDeadlines` (`_httptools_deadlines.py`), one loop timer f
 from __future__ import annotations
 
 import asyncio
+import select
 from collections.abc import Callable
 from typing import Final
 
@@ -36,13 +37,16 @@ Origin = tuple[str, bytes, int]
 READ_HIGH_WATER_BYTES: Final = 256 * 1024
 """Unread response body bytes above which a connection stops reading from its socket."""
 
+_POLL: Final = hasattr(select, "poll")  # not on Windows
+
 
 class HttptoolsConnection(asyncio.Protocol):
     """One HTTP/1.1 connection and the state of its current exchange (see the module docstring).
 
     The transport reads the answer from `exchange` (plain attributes, no property calls on the hot path)
-    and `closed`; `write_paused` says whether a write must wait for `drain`. `origin`, `idle` and
-    `expires_at` belong to the pool.
+    and `closed`; `write_paused` says whether a write must wait for `drain`; `reused` (an exchange ended on
+    it before) and `answered` (a byte of the answer arrived) tell a connection the server had closed while
+    idle apart. `origin`, `idle` and `expires_at` belong to the pool.
     """
 
     __slots__ = (
@@ -54,11 +58,13 @@ class HttptoolsConnection(asyncio.Protocol):
         "_read_paused",
         "_transport",
         "_waiter",
+        "answered",
         "closed",
         "exchange",
         "expires_at",
         "idle",
         "origin",
+        "reused",
         "write_paused",
     )
 
@@ -77,6 +83,8 @@ class HttptoolsConnection(asyncio.Protocol):
         self.closed = False
         self.write_paused = False
         self.exchange = Exchange()
+        self.reused = False  # an exchange ended on it before the current one (a stale one can be told apart)
+        self.answered = False  # a byte of the current exchange's answer arrived
         self._loop = loop
         self._deadlines = deadlines  # the pool's: every wait's read or write timeout, on one timer
         self._on_close: Callable[[HttptoolsConnection], None] | None = on_close
@@ -97,12 +105,32 @@ class HttptoolsConnection(asyncio.Protocol):
         exchange = self.exchange
         return exchange.complete and exchange.keep_alive and not self.closed and self._error is None
 
+    def readable(self) -> bool:
+        """Whether the idle socket holds bytes the loop has not delivered yet: most likely the server's close,
+        which `connection_lost` would report on the loop's next turn. One ``poll``, asked only for a request
+        that cannot be sent again should the connection turn out closed."""
+        transport = self._transport
+        if self.closed or transport is None:
+            return True
+        sock = transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        try:
+            if _POLL:  # poll, unlike select, takes any descriptor number
+                poller = select.poll()
+                poller.register(sock.fileno(), select.POLLIN)
+                return bool(poller.poll(0))
+            return bool(select.select([sock.fileno()], [], [], 0)[0])
+        except (OSError, ValueError):  # closed under us
+            return True
+
     # --- the exchange, driven by the transport -------------------------------------------------------------
 
     def begin(self, request: httpx.Request, *, head_only: bool) -> None:
         """Start an exchange: `head_only` for a HEAD, whose answer has no body whatever its headers say."""
         self.exchange.begin(request, head_only=head_only)
         self._error = None
+        self.answered = False
 
     def send(self, data: bytes) -> None:
         """Queue request bytes on the socket (call `drain` while `write_paused`)."""
@@ -165,6 +193,7 @@ class HttptoolsConnection(asyncio.Protocol):
     def end(self) -> None:
         """Forget the finished exchange before the connection idles (drops a body nobody read)."""
         self.exchange.end()
+        self.reused = True
         if self._read_paused and self._transport is not None:
             self._read_paused = False
             self._transport.resume_reading()
@@ -227,6 +256,7 @@ class HttptoolsConnection(asyncio.Protocol):
         if exchange.request is None:  # bytes nobody asked for: the connection's framing is lost
             self.abort()
             return
+        self.answered = True
         try:
             exchange.feed(data)
         except httpx.RemoteProtocolError as exc:

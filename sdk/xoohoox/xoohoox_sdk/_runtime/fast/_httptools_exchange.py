@@ -20,19 +20,29 @@ import httptools
 
 from ..core import httpx
 
-__all__ = ["Exchange"]
+__all__ = ["MAX_HEAD_BYTES", "Exchange"]
 
 _FRAMING_HEADERS: Final = frozenset({b"content-length", b"transfer-encoding"})
+MAX_HEAD_BYTES: Final = 100 * 1024
+"""How many bytes may be read while an answer's head (status line, headers, and any 1xx answers before it)
+is still incomplete; one read more fails. httpx's pool bounds a head at the same size. llhttp sets no bound,
+so a server sending headers without end was kept in memory and read from until a read timed out."""
 
 
 class _UnsolicitedResponse(Exception):
     """Raised inside the parser when a second answer starts after the exchange's answer was complete."""
 
 
+class _UnsupportedCoding(Exception):
+    """Raised inside the parser at the head of an answer sent with a transfer coding other than chunked."""
+
+
 class Exchange:
     """The parser and the current answer of one connection (see the module docstring)."""
 
     __slots__ = (
+        "_foreign_coding",
+        "_head_bytes",
         "_head_only",
         "_informational",
         "_parser",
@@ -63,6 +73,8 @@ class Exchange:
         self._spent_parser = False
         self._head_only = False
         self._informational = False
+        self._foreign_coding = b""  # a Transfer-Encoding other than chunked, as sent
+        self._head_bytes = 0  # bytes fed while the current answer's head is incomplete
         self._pieces: list[bytes] = []
 
     def begin(self, request: httpx.Request, *, head_only: bool) -> None:
@@ -75,6 +87,8 @@ class Exchange:
         self.headers = []
         self.reason = b""
         self.head_ready = self.complete = False
+        self._head_bytes = 0
+        self._foreign_coding = b""  # (a HEAD's or a 304's answer may have named one and been kept alive)
 
     def end(self) -> None:
         """Forget the finished exchange (drops a body nobody read)."""
@@ -86,8 +100,9 @@ class Exchange:
         """Parse bytes from the socket.
 
         Raises:
-            httpx.RemoteProtocolError: a malformed answer, or a switch of protocols (101, an upgrade). Bytes
-                after a whole answer do not raise: the answer stands and `keep_alive` turns False.
+            httpx.RemoteProtocolError: a malformed answer, a head past `MAX_HEAD_BYTES`, a body in a
+                transfer coding other than chunked, or a switch of protocols (101, an upgrade). Bytes after
+                a whole answer do not raise: the answer stands and `keep_alive` turns False.
         """
         try:
             self._parser.feed_data(data)
@@ -97,8 +112,19 @@ class Exchange:
             raise httpx.RemoteProtocolError(message, request=self.request) from None
         except httptools.HttpParserError as exc:
             self.keep_alive = False
+            if isinstance(exc.__context__, _UnsupportedCoding):  # raised by on_headers_complete below
+                coding = self._foreign_coding.decode("latin-1")
+                message = f"the server sent Transfer-Encoding: {coding}; only chunked is supported"
+                raise httpx.RemoteProtocolError(message, request=self.request) from None
             if not self.complete:
                 raise httpx.RemoteProtocolError(f"malformed HTTP response: {exc}", request=self.request) from None
+            return
+        if not self.head_ready:  # every byte fed so far was head (a final answer's or 1xx ones'): bound it
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self.keep_alive = False
+                message = f"the response's status line and headers are still incomplete after {MAX_HEAD_BYTES} bytes"
+                raise httpx.RemoteProtocolError(message, request=self.request)
 
     def ends_at_close(self) -> bool:
         """Whether the body is delimited by the connection's close (no Content-Length, not chunked)."""
@@ -115,20 +141,32 @@ class Exchange:
 
     # --- httptools callbacks (names fixed by httptools) ------------------------------------------------------
 
+    def on_message_begin(self) -> None:
+        # A second answer in the same bytes as this one (pipelined garbage, a server's stray 408): stopped
+        # before its status line and headers reach this answer's `reason` and `headers` (the caller would get
+        # its Set-Cookie, say). Raising makes llhttp fail the feed, which `feed` turns into "don't reuse".
+        if self.complete:
+            raise _UnsolicitedResponse
+
     def on_status(self, status: bytes) -> None:
         self.reason += status  # llhttp may hand the reason phrase over in pieces
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers.append((name, value))
+        # llhttp takes the chunks of "gzip, chunked" apart and hands the gzip bytes over as the body, which
+        # nobody would then decode (Content-Encoding is not set): a wrong body, silently. httpx refuses any
+        # coding but chunked; so does this. The length test keeps the check to one compare for other names.
+        if len(name) == 17 and name.lower() == b"transfer-encoding" and value.strip().lower() != b"chunked":
+            self._foreign_coding = value
 
     def on_headers_complete(self) -> None:
-        if self.complete:
-            raise _UnsolicitedResponse
         parser = self._parser
         status = parser.get_status_code()
         if status < 200:  # 1xx (100 Continue, 103 Early Hints): skipped, the final answer follows
             self._informational = True
             return
+        if self._foreign_coding and not self._head_only and status not in (204, 304):  # a body may follow
+            raise _UnsupportedCoding
         self.status = status
         self.keep_alive = parser.should_keep_alive()
         self.http_version = parser.get_http_version()
@@ -148,5 +186,6 @@ class Exchange:
             self._informational = False
             self.headers = []
             self.reason = b""
+            self._foreign_coding = b""
             return
         self.complete = True

@@ -82,6 +82,7 @@ class SyncHttptoolsConnection:
     """
 
     __slots__ = (
+        "_poller",
         "_sock",
         "_timeout_s",
         "answered",
@@ -104,6 +105,7 @@ class SyncHttptoolsConnection:
         self.expires_at = 0.0
         self.closed = False
         self._sock = sock
+        self._poller: select.poll | None = None  # made by the first `readable`
         self._timeout_s = sock.gettimeout()  # set again only when an operation needs another
 
     def __repr__(self) -> str:
@@ -118,13 +120,16 @@ class SyncHttptoolsConnection:
         return exchange.complete and exchange.keep_alive and not self.closed
 
     def readable(self) -> bool:
-        """Whether the idle socket has something to read: the server closed it (or broke the framing)."""
+        """Whether the idle socket has something to read: the server closed it, or sent bytes nobody asked for
+        (a stray answer, which the next request would otherwise take for its own)."""
         if self.closed:
             return True
         try:
             if _POLL:  # poll, unlike select, takes any descriptor number
-                poller = select.poll()
-                poller.register(self._sock, select.POLLIN)
+                poller = self._poller
+                if poller is None:  # registered once: every reuse of the connection asks
+                    poller = self._poller = select.poll()
+                    poller.register(self._sock, select.POLLIN)
                 return bool(poller.poll(0))
             return bool(select.select([self._sock], [], [], 0)[0])
         except (OSError, ValueError):  # closed under us

@@ -267,6 +267,24 @@ async def test_connection_close_and_http_1_0(server: RawServer, answer: bytes, r
     assert server.connections == (1 if reused else 2)
 
 
+@pytest.mark.parametrize(
+    ("answer", "value"),
+    [
+        (b"HTTP/1.1 200 OK\nX-A: 1\nContent-Length: 2\n\nok", "1"),  # lines ended by a bare LF
+        (b"HTTP/1.1 200 OK\r\nX-A: one,\r\n two\r\nContent-Length: 2\r\n\r\nok", "one, two"),  # a folded value
+    ],
+)
+async def test_answers_a_client_must_read_leniently_are_read(server: RawServer, answer: bytes, value: str) -> None:
+    """RFC 9112: a bare LF may end a line (2.2), a folded header value is read with spaces (5.2), as httpx reads
+    them; the connection then serves the next request."""
+    server.answers.append(Answer(answer))
+    async with client_for(server) as client:
+        response = await client.get("/lenient")
+        assert (response.status_code, response.content, response.headers["X-A"]) == (200, b"ok", value)
+        assert (await client.get("/next")).content == b"ok"
+    assert server.connections == 1
+
+
 async def test_malformed_answer_is_a_remote_protocol_error(server: RawServer) -> None:
     """Bytes that are not HTTP/1.1 raise RemoteProtocolError."""
     server.answers.append(Answer(b"HTPT/1.1 200 OK\r\n\r\n"))

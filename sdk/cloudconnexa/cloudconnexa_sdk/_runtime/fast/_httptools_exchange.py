@@ -69,7 +69,7 @@ class Exchange:
         self.complete = False
         self.keep_alive = False
         self.buffered = 0  # body bytes fed and not taken yet
-        self._parser = httptools.HttpResponseParser(self)
+        self._parser = self._new_parser()
         self._spent_parser = False
         self._head_only = False
         self._informational = False
@@ -80,7 +80,7 @@ class Exchange:
     def begin(self, request: httpx.Request, *, head_only: bool) -> None:
         """Start an exchange: `head_only` for a HEAD, whose answer has no body whatever its headers say."""
         if self._spent_parser:  # the last answer was a HEAD's: its parser may still expect a body
-            self._parser = httptools.HttpResponseParser(self)
+            self._parser = self._new_parser()
             self._spent_parser = False
         self.request = request
         self._head_only = head_only
@@ -89,6 +89,19 @@ class Exchange:
         self.head_ready = self.complete = False
         self._head_bytes = 0
         self._foreign_coding = b""  # (a HEAD's or a 304's answer may have named one and been kept alive)
+
+    def _new_parser(self) -> httptools.HttpResponseParser:
+        """llhttp's response parser, reading what RFC 9112 asks a client to read and llhttp refuses by default
+        (as httpx's h11 reads it): a line ended by a bare LF (2.2: a recipient MAY take it for CRLF) and a
+        header value folded over lines (5.2: a user agent MUST replace the fold with spaces). llhttp accepts the
+        fold only with its lenient header mode, which also stops it checking the characters of header values:
+        a value's odd bytes are then kept as sent (names are still checked, and a bare CR still ends the
+        answer as malformed). A body framed both by Content-Length and chunked stays refused (6.3: ought to be
+        handled as an error), as does a repeated Content-Length. The parser is made once per connection (and
+        after a HEAD), so this costs nothing per request."""
+        parser = httptools.HttpResponseParser(self)
+        parser.set_dangerous_leniencies(lenient_headers=True, lenient_optional_cr_before_lf=True)
+        return parser
 
     def end(self) -> None:
         """Forget the finished exchange (drops a body nobody read)."""

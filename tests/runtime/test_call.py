@@ -536,3 +536,21 @@ def test_a_body_that_does_not_decode_as_its_content_encoding_says_is_a_typed_err
     with pytest.raises(TransportError, match=r"GET https://api\.test/pets/.* could not be decoded") as raised:
         run_call(client, mode, pet_args())
     assert isinstance(raised.value.__cause__, httpx.DecodingError)
+
+
+DEEP = b"[" * 100_000  # deeper than Python's recursion limit: `json.loads` raises RecursionError
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "httpx"])
+def test_a_body_nested_deeper_than_python_reads_is_a_typed_error(mode: str, lean: bool) -> None:
+    """A JSON body nested past Python's recursion limit (a broken or hostile server) raises the SDK's errors, as
+    any unreadable body does: ResponseValidationError for a success, the status error for an error answer
+    (its body kept as text), never a RecursionError out of the call."""
+    for status, error in [(200, ResponseValidationError), (404, NotFoundError)]:
+        handler = answering(status, DEEP, **{"Content-Type": "application/json"})
+        client = lean_client_for(handler) if lean else client_for(handler)
+        with pytest.raises(error) as raised:
+            run_call(client, mode, pet_args())
+        if status == 200:
+            assert "nested too deeply" in str(raised.value)

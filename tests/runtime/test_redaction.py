@@ -106,6 +106,14 @@ def test_unparseable_or_capped_json_is_never_shown_raw() -> None:
     """JSON that does not parse (or was cut at the capture cap) is described, not shown."""
     assert POLICY.body(b'{"password": "x', "application/json") == "<15 bytes of JSON that does not parse>"
     assert "too large" in POLICY.body(b'{"a": 1}', "application/json", complete=False)
+    deep = b"[" * 100_000  # past Python's recursion limit: described, never a RecursionError out of a log call
+    assert POLICY.body(deep, "application/json") == "<100000 bytes of JSON nested too deeply to log>"
+    assert (
+        POLICY.known_secrets(
+            httpx.Request("POST", "https://api.test/x", content=deep, headers={"Content-Type": "application/json"})
+        )
+        == []
+    )
 
 
 def test_form_body_masks_secret_fields() -> None:

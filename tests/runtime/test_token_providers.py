@@ -145,6 +145,16 @@ def test_non_json_answer_raises() -> None:
         login_provider().fetch(client, now=NOW)
 
 
+@pytest.mark.parametrize("body", [b"<html>", b"[" * 100_000], ids=["html", "nested-too-deeply"])
+def test_an_answer_without_a_readable_token_raises(body: bytes) -> None:
+    """A 200 whose body no JSON reader takes (an HTML login page; JSON nested past Python's recursion limit)
+    raises TokenRefreshError, never the parser's own error."""
+    answer = httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+    client = httpx.Client(base_url=BASE, transport=httpx.MockTransport(lambda r: answer))
+    with pytest.raises(TokenRefreshError, match="not JSON"):
+        login_provider().fetch(client, now=NOW)
+
+
 def test_credentials_must_be_secrets_and_stay_out_of_repr() -> None:
     """Plain-string credentials are refused; the provider's repr masks them."""
     with pytest.raises(TypeError, match="password"):

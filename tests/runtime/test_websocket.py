@@ -319,15 +319,16 @@ async def test_garbage_frames_are_skipped_and_later_events_arrive(
 ) -> None:
     """Non-JSON, non-object, discriminator-less and undecodable frames are logged and skipped."""
     async with client(server) as ws:
-        for garbage in ("not json {", "[1, 2]", json.dumps({"no_type": 1}), json.dumps(tz_event(0) | {"device_id": 7})):
-            await server.push(garbage)
+        garbage = ["not json {", "[1, 2]", json.dumps({"no_type": 1}), json.dumps(tz_event(0) | {"device_id": 7})]
+        for frame in [*garbage, "[" * 100_000]:  # the last nested past Python's recursion limit
+            await server.push(frame)
         await server.push(tz_event(9))
         assert await ws.next_event(timeout_s=2) == TimezoneUpdate("rvm-9", "Zone/9")
         assert ws.state is ConnectionState.OPEN
     assert server.connections == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 4
-    assert "does not match its model" in warnings[-1]
+    assert len(warnings) == 5
+    assert "does not match its model" in warnings[3] and "not JSON" in warnings[4]
 
 
 async def test_heartbeat_timeout_reconnects_from_a_silent_server(server: Loopback) -> None:

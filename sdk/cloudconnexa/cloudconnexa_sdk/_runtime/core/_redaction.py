@@ -185,9 +185,11 @@ class Redaction:
                 return f"<{len(content)}+ bytes of JSON, too large to log>"
             try:
                 data = json.loads(content)
+                rendered = json.dumps(self._mask_json(data, tuple(known)), ensure_ascii=False)
             except ValueError:
                 return f"<{len(content)} bytes of JSON that does not parse>"
-            rendered = json.dumps(self._mask_json(data, tuple(known)), ensure_ascii=False)
+            except RecursionError:  # parsing or masking a value nested past Python's recursion limit
+                return f"<{len(content)} bytes of JSON nested too deeply to log>"
             return self._cut(rendered)
         try:
             text = content.decode("utf-8")
@@ -251,7 +253,7 @@ class Redaction:
         except UnicodeDecodeError:
             return found
         if "json" in content_type:
-            with contextlib.suppress(ValueError):
+            with contextlib.suppress(ValueError, RecursionError):  # (nested past Python's recursion limit)
                 self._collect_json(json.loads(text), found, secret_parent=False)
         elif "x-www-form-urlencoded" in content_type:
             found.update(v for k, v in parse_qsl(text, keep_blank_values=True) if self.is_secret_field(k))

@@ -214,7 +214,7 @@ def read_token_answer(response: httpx.Response, *, source: str, hint: str) -> ob
         raise TokenRefreshError(f"{where}. {hint}")
     try:
         return response.json()
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # (RecursionError: JSON nested past Python's recursion limit)
         raise TokenRefreshError(
             f"{source} answered HTTP {response.status_code} with a body that is not JSON, so no token could "
             "be read. Check that the SDK's base URL points at the API."

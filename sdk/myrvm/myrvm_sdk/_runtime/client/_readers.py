@@ -33,8 +33,9 @@ __all__ = [
     "UnionOf",
 ]
 
-READ_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
-"""What a reader raises on a body that is not its type."""
+READ_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
+"""What a reader raises on a body that is not its type; also what parsing or walking a body nested past
+Python's recursion limit raises (a broken or hostile server's ``[[[[...``)."""
 
 
 class Reader(Protocol):

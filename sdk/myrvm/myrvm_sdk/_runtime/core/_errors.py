@@ -440,6 +440,8 @@ class ResponseValidationError(SDKError):
         """Describe a parse failure of `schema` (a model name): a KeyError names the missing field."""
         if isinstance(exc, KeyError) and exc.args:
             return cls(path=f"{schema}.{exc.args[0]}", reason="a required field is missing", response=response)
+        if isinstance(exc, RecursionError):  # json.loads, or a walk over what it made, past Python's limit
+            return cls(path=schema, reason="the body is nested too deeply to read", response=response)
         return cls(path=schema, reason=f"{type(exc).__name__}: {exc}", response=response)
 
 

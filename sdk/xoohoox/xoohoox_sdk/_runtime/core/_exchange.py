@@ -78,7 +78,7 @@ def parse_body(response: httpx.Response) -> object:
     if "json" in response.headers.get("content-type", "") or text.lstrip()[:1] in ("{", "["):
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's recursion limit: kept as text
             pass
     return text
 

@@ -133,7 +133,7 @@ def parse_frame(raw: str | bytes, discriminator: str, logger: logging.Logger) ->
     """The frame's kind and object, or None after logging why it was skipped (never raises)."""
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # (RecursionError: nested past Python's limit)
         excerpt = raw[:_EXCERPT_CHARS]
         logger.warning("Skipped a WebSocket frame that is not JSON (%d chars, starts %r)", len(raw), excerpt)
         return None

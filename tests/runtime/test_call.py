@@ -554,3 +554,20 @@ def test_a_body_nested_deeper_than_python_reads_is_a_typed_error(mode: str, lean
             run_call(client, mode, pet_args())
         if status == 200:
             assert "nested too deeply" in str(raised.value)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_redirect_loop_followed_by_the_client_is_a_typed_error(mode: str) -> None:
+    """With ``follow_redirects`` on (the caller's choice), a server sending the call round in circles ends in
+    the SDK's TransportError naming the call and the loop, not httpx's TooManyRedirects (no transport error)."""
+    loop = answering(302, b"", Location="/pets/elsewhere")
+    transport = httpx.MockTransport(loop)
+    client = LowLevel(
+        http=httpx.Client(base_url="https://api.test", transport=transport, follow_redirects=True, max_redirects=3),
+        ahttp=httpx.AsyncClient(
+            base_url="https://api.test", transport=transport, follow_redirects=True, max_redirects=3
+        ),
+    )
+    with pytest.raises(TransportError, match=r"GET https://api\.test/pets/.* was redirected more times") as raised:
+        run_call(client, mode, pet_args())
+    assert isinstance(raised.value.__cause__, httpx.TooManyRedirects)

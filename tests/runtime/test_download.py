@@ -476,6 +476,27 @@ def test_a_redirect_within_the_origin_keeps_the_credentials(tmp_path: Path) -> N
     assert [seen.authorization for seen in api.requests] == ["Bearer sdk-token", "Bearer sdk-token"]
 
 
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_a_redirect_loop_is_a_download_error(tmp_path: Path, flavour: str) -> None:
+    """Redirects that lead to no file (two paths sending to each other) end after the client's max_redirects in a
+    DownloadError, nothing left on disk; httpx's own TooManyRedirects is no transport error, so it left the
+    download untyped."""
+    with FaultServer({}, redirects={"/a": "/b", "/b": "/a"}) as api:
+
+        async def run() -> None:
+            if flavour == "sync":
+                with httpx.Client(base_url=api.url, max_redirects=5) as http:
+                    download(http, "/a", tmp_path / "m", expected_sha256=FILE.sha256)
+            else:
+                async with httpx.AsyncClient(base_url=api.url, max_redirects=5) as http:
+                    await adownload(http, "/a", tmp_path / "m", expected_sha256=FILE.sha256)
+
+        with pytest.raises(DownloadError, match="5 redirects in a row led to no file"):
+            asyncio.run(run())
+    assert len(api.requests) == 6  # the first request and five hops
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_absolute_url_on_the_same_origin_keeps_credentials(tmp_path: Path) -> None:
     """An absolute URL on the base URL's own origin is the API itself: the token is sent."""
     with FaultServer({"/m": FILE}) as api, httpx.Client(base_url=api.url, auth=HeaderAuth()) as http:

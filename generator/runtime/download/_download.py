@@ -101,7 +101,8 @@ def download(
 
     Raises:
         ChecksumMismatchError: the bytes do not hash to `expected_sha256`.
-        DownloadError: wrong size, or the server's answers cannot make up the file.
+        DownloadError: wrong size, the server's answers cannot make up the file, or its redirects lead to no
+            file (more in a row than the client's ``max_redirects``).
         TransportError: the connection kept failing (`ConnectError`, `RequestTimeout`, ...).
         APIStatusError: an error status that is not retried, or kept coming (e.g. `NotFoundError`).
         ValueError: a malformed `expected_sha256`, `expected_size` or `chunk_size`.
@@ -181,7 +182,7 @@ def _send(client: httpx.Client, request: httpx.Request, options: dict[str, Any],
         response.close()
         response = client.send(hop, **state.redirected(hop, options, client))
     response.close()
-    raise httpx.TooManyRedirects(f"More than {client.max_redirects} redirects", request=request)
+    raise state.redirect_loop(client.max_redirects)  # httpx's TooManyRedirects is no transport error: ours
 
 
 async def adownload(
@@ -277,7 +278,7 @@ async def _async_send(
         await response.aclose()
         response = await client.send(hop, **state.redirected(hop, options, client))
     await response.aclose()
-    raise httpx.TooManyRedirects(f"More than {client.max_redirects} redirects", request=request)
+    raise state.redirect_loop(client.max_redirects)  # httpx's TooManyRedirects is no transport error: ours
 
 
 async def _commit_off_the_loop(state: Transfer) -> None:

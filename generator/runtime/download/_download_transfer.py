@@ -212,6 +212,11 @@ class Transfer:
             f"{response.headers.get('content-range')!r}, which cannot continue the file"
         )
 
+    def redirect_loop(self, hops: int) -> DownloadError:
+        """The error once `hops` redirects in a row led to no file (a loop, or a chain longer than the client
+        follows: its ``max_redirects``)."""
+        return self._error(f"{hops} redirects in a row led to no file (a redirect loop?)")
+
     def unexpected_status(self, response: httpx.Response) -> DownloadError:
         return self._error(f"the server answered {response.status_code} {response.reason_phrase}, not the file")
 

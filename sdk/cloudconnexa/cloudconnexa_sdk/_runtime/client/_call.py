@@ -20,6 +20,7 @@ from typing import Any, Final, Protocol, TypeVar, cast
 
 from ..core import httpx
 from ..core._errors import (
+    TRANSLATED_HTTPX_ERRORS,
     NotModifiedError,
     ResponseValidationError,
     raise_for_status,
@@ -161,7 +162,6 @@ def _request(client: OperationClient, operation: Operation[Any, Any], arguments:
     )
 
 
-_TRANSLATED: Final = (httpx.TransportError, httpx.DecodingError)  # what `translate_transport_errors` turns into ours
 _decode_json: Final = json.JSONDecoder().decode  # what `json.loads` uses when given no keyword arguments
 _PLAIN_FIRST: Final = frozenset(range(1, 128))  # a first byte that is neither NUL nor the start of a BOM
 
@@ -304,7 +304,7 @@ def call_operation(
         else:
             try:  # `with translate_transport_errors()`, spelt out
                 response, content = _send(client, http, kwargs)
-            except _TRANSLATED as exc:
+            except TRANSLATED_HTTPX_ERRORS as exc:
                 raise transport_error(exc) from exc
             return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]
@@ -340,7 +340,7 @@ async def acall_operation(
                     response, content = await http.request_unread(**kwargs)
                 else:
                     response, content = await http.request(**kwargs), None
-            except _TRANSLATED as exc:
+            except TRANSLATED_HTTPX_ERRORS as exc:
                 raise transport_error(exc) from exc
             return answer(operation, response, validate=client.validate_responses, raw=raw, content=content)  # type: ignore[no-any-return]
         return answer(operation, response, validate=client.validate_responses, raw=raw)  # type: ignore[no-any-return]

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import contextlib
 from types import TracebackType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -604,9 +604,15 @@ async def araise_for_status(response: httpx.Response, *, now: float | None = Non
     raise_for_status(response, now=now)
 
 
-def transport_error(exc: httpx.TransportError | httpx.DecodingError) -> TransportError:
-    """Our error for an httpx transport failure (the most specific class), with a next step; also for a body
-    httpx could not decode, which would otherwise leave the SDK as httpx's own error."""
+TRANSLATED_HTTPX_ERRORS: Final = (httpx.TransportError, httpx.DecodingError, httpx.TooManyRedirects)
+"""The httpx errors `transport_error` turns into ours: its transport failures, and two that are no
+`httpx.TransportError` and would otherwise leave the SDK as httpx's own (a body it could not decode; more
+redirects than the client follows, with ``follow_redirects`` on)."""
+
+
+def transport_error(exc: httpx.TransportError | httpx.DecodingError | httpx.TooManyRedirects) -> TransportError:
+    """Our error for an httpx transport failure (the most specific class), with a next step; also for the
+    others of `TRANSLATED_HTTPX_ERRORS`."""
     try:
         method, url = exc.request.method, redact_url(exc.request.url)
     except RuntimeError:  # httpx raises when the exception carries no request
@@ -618,6 +624,13 @@ def transport_error(exc: httpx.TransportError | httpx.DecodingError) -> Transpor
             f"{where} got an answer whose body could not be decoded as its Content-Encoding header says "
             f"({cause}). The server, or a proxy on the way, labels its compression wrongly: report it to the "
             "API's owners.",
+            method=method,
+            url=url,
+        )
+    if isinstance(exc, httpx.TooManyRedirects):
+        return TransportError(
+            f"{where} was redirected more times than the client follows ({cause}): a redirect loop, or a chain "
+            "longer than its max_redirects. Check the URL; report a loop to the API's owners.",
             method=method,
             url=url,
         )
@@ -657,7 +670,7 @@ def transport_error(exc: httpx.TransportError | httpx.DecodingError) -> Transpor
 
 
 class translate_transport_errors(contextlib.AbstractContextManager[None]):
-    """Context manager turning httpx transport errors, and bodies httpx could not decode, into ours
+    """Context manager turning httpx transport errors (and the rest of `TRANSLATED_HTTPX_ERRORS`) into ours
     (``raise ... from exc``).
 
     Works as ``with`` in sync and async code (and as ``async with``). `SDKError`s pass through unchanged.
@@ -666,7 +679,7 @@ class translate_transport_errors(contextlib.AbstractContextManager[None]):
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+        if isinstance(exc, TRANSLATED_HTTPX_ERRORS):
             raise transport_error(exc) from exc
 
     async def __aenter__(self) -> None:

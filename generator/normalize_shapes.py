@@ -27,9 +27,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator.spec_walk import HTTP_METHODS, walk
+from generator.spec_walk import HTTP_METHODS, follow_ref_or, is_ref, walk
 
 Note = Callable[[tuple[str, ...], str, str], None]
+
+# Keywords that describe a schema without constraining its values: an `allOf` member holding only these adds nothing.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs", "xml"}
+)
 
 
 def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
@@ -46,6 +51,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _unnest_recursive_unions(document, note)
     _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
+    _fold_annotating_members(document, note)
 
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
@@ -199,3 +205,33 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
                     "model-name-collision",
                     "title shared with a sibling: named by property",
                 )
+
+
+def _is_model(schema: object) -> bool:
+    """What openapi-python-client reads as an object model (the only kind of `allOf` member it can merge)."""
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    return "object" in types or bool(schema.get("allOf")) or (schema.get("type") is None and "properties" in schema)
+
+
+def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not isinstance(members, list) or len(members) < 2 or (path and path[-1] == "properties"):
+            continue
+        annotating = [
+            m
+            for m in members
+            if isinstance(m, dict) and not is_ref(m) and all(k in _ANNOTATIONS or str(k).startswith("x-") for k in m)
+        ]
+        refs = [m for m in members if m not in annotating]
+        if not annotating or not all(is_ref(m) for m in refs):
+            continue  # a member that constrains (maxLength, properties...) is kept: openapi-python-client says why
+        if not any(not _is_model(follow_ref_or(document, m, {})) for m in refs):
+            continue
+        for member in annotating:
+            for key, value in member.items():
+                node.setdefault(key, value)
+        node["allOf"] = refs
+        note((*path, "allOf"), "allof-annotation", "members that only annotate a non-object reference: on the schema")

@@ -132,3 +132,20 @@ def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titl
     assert rules(document) == [
         ("/paths/~1invite/post/responses/default/content/application~1json/schema/title", "model-name-collision")
     ]
+
+
+def test_members_that_only_annotate_a_non_object_reference_move_onto_the_schema() -> None:
+    """allOf [array ref, {description}] is the ref with the description; an object ref or a constraint stays."""
+    described = {"description": "d", "x-note": 1}
+    schemas = {
+        "Names": {"type": "array", "items": {"type": "string"}},
+        "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        "A": {"allOf": [{"$ref": "#/components/schemas/Names"}, described]},
+        "B": {"allOf": [{"$ref": "#/components/schemas/Pet"}, described]},
+        "C": {"allOf": [{"$ref": "#/components/schemas/Names"}, described, {"maxItems": 3}]},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert result["A"] == {"allOf": [{"$ref": "#/components/schemas/Names"}], "description": "d", "x-note": 1}
+    assert result["B"] == schemas["B"] and result["C"] == schemas["C"]
+    assert rules(document) == [("/components/schemas/A/allOf", "allof-annotation")]

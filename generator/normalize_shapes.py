@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from generator.spec_walk import HTTP_METHODS, follow_ref_or, is_ref, walk
+from generator.spec_walk import HTTP_METHODS, is_ref, walk
 
 Note = Callable[[tuple[str, ...], str, str], None]
 
@@ -207,14 +207,6 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
                 )
 
 
-def _is_model(schema: object) -> bool:
-    """What openapi-python-client reads as an object model (the only kind of `allOf` member it can merge)."""
-    if not isinstance(schema, dict):
-        return False
-    types = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
-    return "object" in types or bool(schema.get("allOf")) or (schema.get("type") is None and "properties" in schema)
-
-
 def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
     for path, node in list(walk(document)):
         members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
@@ -228,10 +220,8 @@ def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
         refs = [m for m in members if m not in annotating]
         if not annotating or not all(is_ref(m) for m in refs):
             continue  # a member that constrains (maxLength, properties...) is kept: openapi-python-client says why
-        if not any(not _is_model(follow_ref_or(document, m, {})) for m in refs):
-            continue
         for member in annotating:
             for key, value in member.items():
                 node.setdefault(key, value)
         node["allOf"] = refs
-        note((*path, "allOf"), "allof-annotation", "members that only annotate a non-object reference: on the schema")
+        note((*path, "allOf"), "allof-annotation", "members that only annotate the reference: on the schema")

@@ -134,8 +134,8 @@ def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titl
     ]
 
 
-def test_members_that_only_annotate_a_non_object_reference_move_onto_the_schema() -> None:
-    """allOf [array ref, {description}] is the ref with the description; an object ref or a constraint stays."""
+def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
+    """allOf [ref, {description}] is the ref with the description; a member that constrains keeps the allOf whole."""
     described = {"description": "d", "x-note": 1}
     schemas = {
         "Names": {"type": "array", "items": {"type": "string"}},
@@ -147,5 +147,6 @@ def test_members_that_only_annotate_a_non_object_reference_move_onto_the_schema(
     document = doc(components={"schemas": schemas})
     result = normalise(document, file="s.json").document["components"]["schemas"]
     assert result["A"] == {"allOf": [{"$ref": "#/components/schemas/Names"}], "description": "d", "x-note": 1}
-    assert result["B"] == schemas["B"] and result["C"] == schemas["C"]
-    assert rules(document) == [("/components/schemas/A/allOf", "allof-annotation")]
+    assert result["B"] == {"allOf": [{"$ref": "#/components/schemas/Pet"}], "description": "d", "x-note": 1}
+    assert result["C"] == schemas["C"]
+    assert rules(document) == [(f"/components/schemas/{key}/allOf", "allof-annotation") for key in "AB"]

@@ -59,3 +59,35 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_described_reference_to_an_object_is_that_object_not_a_copy_named_like_a_component(tmp_path: Path) -> None:
+    """`allOf: [{$ref: Object}, {description}]` made a copy of the model named parent + property, which collided with
+    a component of that name (amazonaws.com/amplifyuibuilder's Component.overrides and ComponentOverrides): the
+    property is the referenced model itself."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Style: {type: object, additionalProperties: {type: string}}
+    GroupStyle: {type: object, properties: {size: {type: integer}}}
+    Group:
+      type: object
+      properties:
+        style:
+          allOf: [{$ref: "#/components/schemas/Style"}, {description: How it looks.}]
+        sized: {$ref: "#/components/schemas/GroupStyle"}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        from widget_sdk.models.style import Style
+        group = Group.from_dict({"style": {"color": "red"}, "sized": {"size": 2}})
+        assert isinstance(group.style, Style) and group.style["color"] == "red", group
+        assert group.sized.size == 2 and group.to_dict() == {"style": {"color": "red"}, "sized": {"size": 2}}
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -52,6 +52,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
     _fold_annotating_members(document, note)
+    _extend_single_references(document, note)
 
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
@@ -225,3 +226,14 @@ def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
                 node.setdefault(key, value)
         node["allOf"] = refs
         note((*path, "allOf"), "allof-annotation", "members that only annotate the reference: on the schema")
+
+
+def _extend_single_references(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not (isinstance(members, list) and len(members) == 1 and is_ref(members[0])):
+            continue
+        if (path and path[-1] == "properties") or not isinstance(node.get("properties"), dict):
+            continue
+        node["allOf"] = [*members, {"type": "object", "properties": node.pop("properties")}]
+        note((*path, "allOf"), "allof-properties", "the schema's own properties: a second allOf member")

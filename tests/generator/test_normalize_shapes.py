@@ -150,3 +150,17 @@ def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
     assert result["B"] == {"allOf": [{"$ref": "#/components/schemas/Pet"}], "description": "d", "x-note": 1}
     assert result["C"] == schemas["C"]
     assert rules(document) == [(f"/components/schemas/{key}/allOf", "allof-annotation") for key in "AB"]
+
+
+def test_an_allof_of_one_reference_gets_the_schemas_own_properties_as_a_second_member() -> None:
+    """allOf [ref] beside `properties` becomes allOf [ref, {properties}]; `required` stays on the schema."""
+    ref = {"$ref": "#/components/schemas/Resource"}
+    schemas = {
+        "Resource": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Group": {"allOf": [ref], "required": ["size"], "properties": {"size": {"type": "integer"}}},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]["Group"]
+    own = {"type": "object", "properties": {"size": {"type": "integer"}}}
+    assert result == {"allOf": [ref, own], "required": ["size"]}
+    assert rules(document) == [("/components/schemas/Group/allOf", "allof-properties")]

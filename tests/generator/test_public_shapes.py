@@ -91,3 +91,37 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_allof_of_one_reference_keeps_the_schemas_own_properties(tmp_path: Path) -> None:
+    """`{allOf: [{$ref: Resource}], properties: {...}}` (every azure.com spec) was read as Resource alone: its own
+    properties were lost, and Resource's inline models were generated twice (refused: duplicate "ResourceTags")."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Resource:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        tags: {type: object, additionalProperties: {type: string}}
+    Group:
+      type: object
+      allOf: [{$ref: "#/components/schemas/Resource"}]
+      required: [size]
+      properties:
+        size: {type: integer}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"id": "g", "tags": {"a": "b"}, "size": 3})
+        assert group.id == "g" and group.size == 3 and group.tags["a"] == "b", group
+        assert group.to_dict() == {"id": "g", "tags": {"a": "b"}, "size": 3}
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -125,3 +125,36 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_inline_model_named_like_a_component_gets_another_name(tmp_path: Path) -> None:
+    """openapi-python-client names an inline object parent + property: Operation.metadata is "OperationMetadata",
+    which googleapis.com's specs also declare as a component (refused: duplicate model). The inline one is renamed."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      type: object
+      properties:
+        metadata: {type: object, additionalProperties: {type: string}}
+        owner: {$ref: "#/components/schemas/GroupMetadata"}
+    GroupMetadata:
+      type: object
+      properties:
+        name: {type: string}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        from widget_sdk.models.group_metadata import GroupMetadata
+        group = Group.from_dict({"metadata": {"a": "b"}, "owner": {"name": "ann"}})
+        assert isinstance(group.owner, GroupMetadata) and group.owner.name == "ann", group
+        assert group.metadata["a"] == "b" and not isinstance(group.metadata, GroupMetadata), group
+        assert group.to_dict() == {"metadata": {"a": "b"}, "owner": {"name": "ann"}}
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -11,7 +11,8 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 - inline property schemas of one object that share a `title` lose it, so their models are named after their
   properties (openapi-python-client names an inline model parent + title: siblings would collide);
 - a path parameter's schema `default` is dropped: path parameters are always required, and a default before
-  a required argument is a Python syntax error;
+  a required argument is a Python syntax error; so is its `nullable` or `null` type (a path segment is never
+  null, and openapi-python-client drops the operation of a nullable one);
 - a property whose schema is a boolean (OpenAPI 3.1, JSON Schema: `true` allows any value, `false` none), which
   openapi-python-client's model refuses with the whole document: `true` becomes `{}`, and a `false` property,
   which can never be present, is left out of the model (and of `required`);
@@ -120,6 +121,14 @@ def _drop_path_parameter_defaults(document: dict[str, Any], note: Note) -> None:
             if isinstance(schema, dict) and "default" in schema:
                 del schema["default"]
                 note((*path, "schema", "default"), "path-parameter-default", "dropped: path parameters are required")
+            if isinstance(schema, dict) and schema.get("nullable") is True:
+                del schema["nullable"]
+                note((*path, "schema", "nullable"), "path-parameter-null", "dropped: a path segment is never null")
+            kinds = schema.get("type") if isinstance(schema, dict) else None
+            if isinstance(kinds, list) and "null" in kinds and len(kinds) > 1:
+                rest = [kind for kind in kinds if kind != "null"]
+                schema["type"] = rest[0] if len(rest) == 1 else rest
+                note((*path, "schema", "type"), "path-parameter-null", "null dropped: a path segment is never null")
 
 
 def _replace_boolean_properties(document: dict[str, Any], note: Note) -> None:

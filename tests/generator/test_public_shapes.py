@@ -158,3 +158,43 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_nullable_path_parameter_is_a_plain_one(tmp_path: Path) -> None:
+    """A path parameter whose schema is nullable (vtex.local's Intelligent Search `facets`) dropped its operations:
+    "None | str is not allowed in path". A path segment is never null: the parameter is its type alone. (3.0's
+    `nullable` and 3.1's `null` type in one document: openapi-python-client reads both.)"""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.1.0
+        info: {title: Widget, version: "1"}
+        paths:
+          /search/{facets}:
+            get:
+              operationId: search
+              parameters:
+                - {name: facets, in: path, required: true, schema: {type: string, nullable: true, default: /}}
+              responses:
+                "204": {description: done}
+          /find/{key}:
+            get:
+              operationId: find
+              parameters:
+                - {name: key, in: path, required: true, schema: {type: [string, "null"]}}
+              responses:
+                "204": {description: done}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.api.default import find, search
+        for module, name in ((search, "facets"), (find, "key")):
+            (parameter,) = module.OPERATION.parameters
+            assert (parameter.name, parameter.location, parameter.types) == (name, "path", (str,)), parameter
+        """,
+    )
+    assert result.returncode == 0, result.stderr

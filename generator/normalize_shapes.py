@@ -25,6 +25,7 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +55,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _untitle_sibling_properties(document, note)
     _fold_annotating_members(document, note)
     _extend_single_references(document, note)
+    _drop_unfit_defaults(document, note)
 
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
@@ -246,3 +248,33 @@ def _extend_single_references(document: dict[str, Any], note: Note) -> None:
             continue
         node["allOf"] = [*members, {"type": "object", "properties": node.pop("properties")}]
         note((*path, "allOf"), "allof-properties", "the schema's own properties: a second allOf member")
+
+
+_ISO_READERS: dict[object, Callable[[str], object]] = {
+    "date": datetime.date.fromisoformat,
+    "date-time": datetime.datetime.fromisoformat,
+}
+
+
+def _fits(schema: dict[str, Any], value: object) -> bool:
+    """Whether openapi-python-client can read `value` as the schema's default (the checks it makes)."""
+    if isinstance(schema.get("enum"), list) and value is not None and value not in schema["enum"]:
+        return False
+    reader = _ISO_READERS.get(schema.get("format")) if schema.get("type") == "string" else None
+    if reader is None or not isinstance(value, str):
+        return True
+    try:
+        reader(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_unfit_defaults(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if not (isinstance(node, dict) and "default" in node and _is_schema_path(path)):
+            continue
+        if (path and path[-1] == "properties") or _fits(node, node["default"]):
+            continue
+        value = node.pop("default")
+        note((*path, "default"), "default-unfit", f"{value!r} does not fit the schema: dropped (the server's applies)")

@@ -164,3 +164,19 @@ def test_an_allof_of_one_reference_gets_the_schemas_own_properties_as_a_second_m
     own = {"type": "object", "properties": {"size": {"type": "integer"}}}
     assert result == {"allOf": [ref, own], "required": ["size"]}
     assert rules(document) == [("/components/schemas/Group/allOf", "allof-properties")]
+
+
+def test_defaults_the_schema_cannot_hold_are_dropped_and_the_others_kept() -> None:
+    """Not an enum value, not an ISO date or date-time: dropped; a fitting one (or a plain string) is kept."""
+    schemas = {
+        "A": {"type": "string", "enum": ["true", "false"], "default": True},
+        "B": {"type": "string", "format": "date", "default": ""},
+        "C": {"type": "string", "format": "date-time", "default": "now"},
+        "D": {"type": "string", "format": "date", "default": "2024-01-31"},
+        "E": {"type": "string", "enum": ["a"], "default": "a"},
+        "F": {"type": "string", "default": ""},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert [key for key in schemas if "default" in result[key]] == ["D", "E", "F"]
+    assert rules(document) == [(f"/components/schemas/{key}/default", "default-unfit") for key in "ABC"]

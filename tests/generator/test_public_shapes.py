@@ -198,3 +198,46 @@ def test_a_nullable_path_parameter_is_a_plain_one(tmp_path: Path) -> None:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_default_the_schema_cannot_hold_is_dropped(tmp_path: Path) -> None:
+    """A default that does not fit its schema dropped the operation: sendgrid.com's `start_date` (format date,
+    default ""), api.github.com's `make_latest` (enum of strings, default true). The server's default applies."""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: Widget, version: "1"}
+        paths:
+          /releases:
+            post:
+              operationId: create_release
+              parameters:
+                - {name: since, in: query, schema: {type: string, format: date, default: ""}}
+                - {name: at, in: query, schema: {type: string, format: date-time, default: now}}
+                - {name: day, in: query, schema: {type: string, format: date, default: "2024-01-31"}}
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        make_latest: {type: string, enum: ["true", "false", legacy], default: true}
+              responses:
+                "204": {description: done}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        import datetime, inspect
+        from widget_sdk.api.default import create_release
+        from widget_sdk.models.create_release_body import CreateReleaseBody
+        from widget_sdk.models.create_release_body_make_latest import CreateReleaseBodyMakeLatest
+        assert CreateReleaseBody().to_dict() == {}
+        assert CreateReleaseBody(make_latest=CreateReleaseBodyMakeLatest("true")).to_dict() == {"make_latest": "true"}
+        """,
+    )
+    assert result.returncode == 0, result.stderr

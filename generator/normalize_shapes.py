@@ -25,11 +25,12 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable
 from typing import Any
 
-from generator.spec_walk import HTTP_METHODS, is_ref, walk
+from generator.spec_walk import HTTP_METHODS, follow_ref_or, is_ref, walk
 
 Note = Callable[[tuple[str, ...], str, str], None]
 
@@ -54,6 +55,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
     _fold_annotating_members(document, note)
+    _inline_constrained_scalars(document, note)
     _extend_single_references(document, note)
     _drop_unfit_defaults(document, note)
 
@@ -278,3 +280,35 @@ def _drop_unfit_defaults(document: dict[str, Any], note: Note) -> None:
             continue
         value = node.pop("default")
         note((*path, "default"), "default-unfit", f"{value!r} does not fit the schema: dropped (the server's applies)")
+
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean", "array"})
+# What makes a member more than constraints on one value: it would need a merge openapi-python-client cannot do.
+_COMPOSING = frozenset({"$ref", "allOf", "oneOf", "anyOf", "not", "properties", "enum", "type"})
+
+
+def _inline_constrained_scalars(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not isinstance(members, list) or len(members) < 2 or (path and path[-1] == "properties"):
+            continue
+        refs = [m for m in members if is_ref(m)]
+        inline = [m for m in members if not is_ref(m)]
+        target = follow_ref_or(document, refs[0], None) if len(refs) == 1 else None
+        if not (isinstance(target, dict) and target.get("type") in _SCALARS and _COMPOSING & target.keys() == {"type"}):
+            continue
+        if not all(isinstance(m, dict) and not _COMPOSING & m.keys() for m in inline):
+            continue
+        constraints = [k for m in [target, *inline] for k in m if k not in _ANNOTATIONS]
+        if len(constraints) != len(set(constraints)):
+            continue  # a keyword given twice (two patterns) would need both: openapi-python-client says why
+        merged = {k: v for m in [target, *inline] for k, v in m.items() if k not in _ANNOTATIONS}
+        annotations = {k: v for m in [target, *inline] for k, v in m.items() if k in _ANNOTATIONS}
+        del node["allOf"]
+        for key, value in {**annotations, **merged}.items():
+            node.setdefault(key, copy.deepcopy(value))
+        note(
+            (*path, "allOf"),
+            "allof-constraint",
+            f"the {target['type']} of {refs[0]['$ref']} with the constraints added",
+        )

@@ -135,7 +135,7 @@ def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titl
 
 
 def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
-    """allOf [ref, {description}] is the ref with the description; a member that constrains keeps the allOf whole."""
+    """allOf [ref, {description}] is the ref with the description; a member that constrains is left to the next rule."""
     described = {"description": "d", "x-note": 1}
     schemas = {
         "Names": {"type": "array", "items": {"type": "string"}},
@@ -148,8 +148,12 @@ def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
     result = normalise(document, file="s.json").document["components"]["schemas"]
     assert result["A"] == {"allOf": [{"$ref": "#/components/schemas/Names"}], "description": "d", "x-note": 1}
     assert result["B"] == {"allOf": [{"$ref": "#/components/schemas/Pet"}], "description": "d", "x-note": 1}
-    assert result["C"] == schemas["C"]
-    assert rules(document) == [(f"/components/schemas/{key}/allOf", "allof-annotation") for key in "AB"]
+    # a member that constrains is no annotation: C is the array with the constraint added (the rule after this one)
+    assert result["C"] == {"type": "array", "items": {"type": "string"}, "maxItems": 3, "description": "d", "x-note": 1}
+    assert rules(document) == [
+        *[(f"/components/schemas/{key}/allOf", "allof-annotation") for key in "AB"],
+        ("/components/schemas/C/allOf", "allof-constraint"),
+    ]
 
 
 def test_an_allof_of_one_reference_gets_the_schemas_own_properties_as_a_second_member() -> None:
@@ -180,3 +184,20 @@ def test_defaults_the_schema_cannot_hold_are_dropped_and_the_others_kept() -> No
     result = normalise(document, file="s.json").document["components"]["schemas"]
     assert [key for key in schemas if "default" in result[key]] == ["D", "E", "F"]
     assert rules(document) == [(f"/components/schemas/{key}/default", "default-unfit") for key in "ABC"]
+
+
+def test_a_reference_to_a_scalar_with_constraints_becomes_the_scalar_with_them() -> None:
+    """allOf [string ref, {pattern, description}] is the string with the pattern, the member's description first;
+    a keyword given twice, an object reference or an enum keep the allOf as it was."""
+    schemas: dict[str, Any] = {
+        "Str": {"type": "string", "description": "any text", "maxLength": 9},
+        "Kind": {"type": "string", "enum": ["a"]},
+        "A": {"allOf": [{"$ref": "#/components/schemas/Str"}, {"pattern": "^a", "description": "an a"}]},
+        "B": {"allOf": [{"$ref": "#/components/schemas/Str"}, {"maxLength": 3}]},
+        "C": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"minLength": 1}]},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert result["A"] == {"type": "string", "maxLength": 9, "pattern": "^a", "description": "an a"}
+    assert result["B"] == schemas["B"] and result["C"] == schemas["C"]
+    assert rules(document) == [("/components/schemas/A/allOf", "allof-constraint")]

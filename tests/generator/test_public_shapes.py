@@ -241,3 +241,33 @@ def test_a_default_the_schema_cannot_hold_is_dropped(tmp_path: Path) -> None:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_constrained_reference_to_a_string_or_number_generates(tmp_path: Path) -> None:
+    """`allOf: [{$ref: __string}, {pattern: ...}]` (amazonaws.com/mediaconnect's ARNs) was refused like the described
+    one: the member constrains, so the property becomes the referenced schema with the constraint added."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    __string: {type: string}
+    __integer: {type: integer}
+    Group:
+      type: object
+      properties:
+        arn:
+          allOf: [{$ref: "#/components/schemas/__string"}, {pattern: "^arn:", description: The ARN.}]
+        port:
+          allOf: [{$ref: "#/components/schemas/__integer"}, {minimum: 1}, {maximum: 65535}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"arn": "arn:x", "port": 80})
+        assert group.arn == "arn:x" and group.port == 80, group
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -3,7 +3,7 @@
 Each rewrite keeps what travels on the wire and is reported, as (path, rule, message), for the README:
 - an operation without `responses` (optional in OpenAPI 3.1) gets an undocumented `2XX` success;
 - a document without `paths` (3.1: webhooks only) gets an empty one;
-- an `array` without `items` gets `items: {}` (any value);
+- an `array` without `items` gets `items: {}` (any value), also when its type is a list (`[array, "null"]`);
 - an enum whose values are not all strings or all integers (`[true, false]`, `[1, "a"]`, `[1.5]`) is typed by
   the rest of its schema, since a Python Enum cannot hold them;
 - a header or cookie parameter whose schema is an array or object (openapi-python-client allows only
@@ -80,7 +80,9 @@ def _is_schema_path(path: tuple[str, ...]) -> bool:
 
 def _fill_array_items(document: dict[str, Any], note: Note) -> None:
     for path, node in list(walk(document)):
-        if isinstance(node, dict) and node.get("type") == "array" and "items" not in node and "prefixItems" not in node:
+        kinds = node.get("type") if isinstance(node, dict) else None
+        is_array = kinds == "array" or (isinstance(kinds, list) and "array" in kinds)  # 3.1: [array, "null"]
+        if isinstance(node, dict) and is_array and "items" not in node and "prefixItems" not in node:
             if (path and path[-1] == "properties") or not _is_schema_path(path):
                 continue
             node["items"] = {}

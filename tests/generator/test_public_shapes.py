@@ -271,3 +271,26 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_nullable_array_without_items_generates(tmp_path: Path) -> None:
+    """`type: [array, "null"]` without `items` (discourse.local's seen_popups, OpenAPI 3.1) dropped every response
+    holding it ("Invalid property in union"); a plain array without items already got `items: {}`."""
+    spec = write_spec(
+        tmp_path,
+        (
+            OPERATION
+            + "components:\n  schemas:\n    Group: {type: object, properties: {seen: {type: [array, 'null']}}}\n"
+        ).replace("openapi: 3.0.3", "openapi: 3.1.0"),
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        assert Group.from_dict({"seen": [1, "a"]}).seen == [1, "a"]
+        assert Group.from_dict({"seen": None}).seen is None
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -223,6 +223,14 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
                 )
 
 
+def _is_model(schema: object) -> bool:
+    """What openapi-python-client reads as an object model."""
+    if not isinstance(schema, dict):
+        return False
+    kinds = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    return "object" in kinds or bool(schema.get("allOf")) or (schema.get("type") is None and "properties" in schema)
+
+
 def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
     for path, node in list(walk(document)):
         members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
@@ -236,6 +244,9 @@ def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
         refs = [m for m in members if m not in annotating]
         if not annotating or not all(is_ref(m) for m in refs):
             continue  # a member that constrains (maxLength, properties...) is kept: openapi-python-client says why
+        is_component = len(path) == 3 and path[:2] == ("components", "schemas")
+        if is_component and len(refs) == 1 and _is_model(follow_ref_or(document, refs[0], None)):
+            continue  # a component that is another model alone: generated twice (its inline models collide)
         for member in annotating:
             for key, value in member.items():
                 node.setdefault(key, value)

@@ -135,23 +135,28 @@ def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titl
 
 
 def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
-    """allOf [ref, {description}] is the ref with the description; a member that constrains is left to the next rule."""
+    """allOf [ref, {description}] is the ref with the description; a member that constrains is left to the next rule;
+    a component that would be another object model alone keeps its allOf (openapi-python-client's copy)."""
     described = {"description": "d", "x-note": 1}
+    pet = {"$ref": "#/components/schemas/Pet"}
     schemas = {
         "Names": {"type": "array", "items": {"type": "string"}},
         "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}},
         "A": {"allOf": [{"$ref": "#/components/schemas/Names"}, described]},
-        "B": {"allOf": [{"$ref": "#/components/schemas/Pet"}, described]},
+        "B": {"allOf": [pet, described]},
         "C": {"allOf": [{"$ref": "#/components/schemas/Names"}, described, {"maxItems": 3}]},
+        "D": {"type": "object", "properties": {"pet": {"allOf": [pet, described]}}},
     }
     document = doc(components={"schemas": schemas})
     result = normalise(document, file="s.json").document["components"]["schemas"]
     assert result["A"] == {"allOf": [{"$ref": "#/components/schemas/Names"}], "description": "d", "x-note": 1}
-    assert result["B"] == {"allOf": [{"$ref": "#/components/schemas/Pet"}], "description": "d", "x-note": 1}
+    assert result["B"] == schemas["B"]
     # a member that constrains is no annotation: C is the array with the constraint added (the rule after this one)
     assert result["C"] == {"type": "array", "items": {"type": "string"}, "maxItems": 3, "description": "d", "x-note": 1}
+    assert result["D"]["properties"]["pet"] == {"allOf": [pet], "description": "d", "x-note": 1}
     assert rules(document) == [
-        *[(f"/components/schemas/{key}/allOf", "allof-annotation") for key in "AB"],
+        ("/components/schemas/A/allOf", "allof-annotation"),
+        ("/components/schemas/D/properties/pet/allOf", "allof-annotation"),
         ("/components/schemas/C/allOf", "allof-constraint"),
     ]
 

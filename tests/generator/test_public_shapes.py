@@ -294,3 +294,39 @@ def test_a_nullable_array_without_items_generates(tmp_path: Path) -> None:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_described_object_with_inline_models_generates_as_a_component_and_as_a_property(tmp_path: Path) -> None:
+    """twinehealth.com's CreateResource is `allOf: [{$ref: Resource}, {description}]`, and Resource holds an inline
+    model: read as an allOf of one reference, Resource's inline models were generated twice (duplicate model)."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Resource:
+      type: object
+      properties:
+        code: {type: object, properties: {system: {type: string}}}
+    CreateResource:
+      type: object
+      allOf: [{$ref: "#/components/schemas/Resource"}, {description: Data may be a list.}]
+    Group:
+      type: object
+      properties:
+        made: {$ref: "#/components/schemas/CreateResource"}
+        resource:
+          allOf: [{$ref: "#/components/schemas/Resource"}, {description: The resource.}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        data = {"made": {"code": {"system": "a"}}, "resource": {"code": {"system": "b"}}}
+        group = Group.from_dict(data)
+        assert group.made.code.system == "a" and group.resource.code.system == "b", group
+        assert group.to_dict() == data
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
-from generator.inline_names import free_inline_names
+from generator.inline_names import free_inline_names, free_operation_names
 from generator.media_types import rewrite_media_types
 from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
@@ -298,11 +298,9 @@ def _rename_colliding_models(document: dict[str, Any], log: _Log) -> None:
         taken_classes.add(name)
         taken_modules.add(module)
         classes[str(key)] = name
-    free_inline_names(
-        schemas,
-        classes,
-        lambda path, message: log.note(json_pointer(path), "model-name-collision", message),
-    )
+    retitled = lambda path, message: log.note(json_pointer(path), "model-name-collision", message)  # noqa: E731
+    free_inline_names(schemas, classes, retitled)
+    free_operation_names(document.get("paths") or {}, classes, retitled)
 
 
 def _drop_clashing_extra_field(document: dict[str, Any], log: _Log) -> None:

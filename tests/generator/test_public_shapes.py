@@ -330,3 +330,55 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_an_inline_body_or_response_named_like_a_component_gets_another_name(tmp_path: Path) -> None:
+    """openapi-python-client names an inline body operation + "Body" and a response operation + "Response200":
+    amazonaws.com/amplifyuibuilder declares a component PutMetadataFlagBody beside the operation putMetadataFlag
+    with an inline body (refused: duplicate model, the operation dropped). The inline ones are renamed."""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: Widget, version: "1"}
+        paths:
+          /flags:
+            put:
+              operationId: putFlag
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties: {enabled: {type: boolean}, meta: {$ref: "#/components/schemas/PutFlagBody"}}
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {type: object, properties: {id: {type: string}}}
+        components:
+          schemas:
+            PutFlagBody: {type: object, properties: {name: {type: string}}}
+            PutFlagResponse200: {type: object, properties: {code: {type: integer}}}
+            Holder:
+              type: object
+              properties: {r: {$ref: "#/components/schemas/PutFlagResponse200"}}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.put_flag_body import PutFlagBody
+        from widget_sdk.models.put_flag_body_2 import PutFlagBody2
+        from widget_sdk.models.put_flag_response_200 import PutFlagResponse200
+        from widget_sdk.models.put_flag_response_2002 import PutFlagResponse2002
+        body = PutFlagBody2.from_dict({"enabled": True, "meta": {"name": "n"}})
+        assert body.enabled is True and isinstance(body.meta, PutFlagBody) and body.meta.name == "n", body
+        assert PutFlagResponse2002.from_dict({"id": "x"}).id == "x"
+        assert PutFlagResponse200.from_dict({"code": 1}).code == 1
+        """,
+    )
+    assert result.returncode == 0, result.stderr

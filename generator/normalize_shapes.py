@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -268,6 +269,7 @@ def _extend_single_references(document: dict[str, Any], note: Note) -> None:
 _ISO_READERS: dict[object, Callable[[str], object]] = {
     "date": datetime.date.fromisoformat,
     "date-time": datetime.datetime.fromisoformat,
+    "uuid": uuid.UUID,
 }
 
 

@@ -184,11 +184,13 @@ def test_defaults_the_schema_cannot_hold_are_dropped_and_the_others_kept() -> No
         "D": {"type": "string", "format": "date", "default": "2024-01-31"},
         "E": {"type": "string", "enum": ["a"], "default": "a"},
         "F": {"type": "string", "default": ""},
+        "G": {"type": "string", "format": "uuid", "default": "all"},
+        "H": {"type": "string", "format": "uuid", "default": "6f1c8e52-0f0a-4bd5-9d1e-3b0c6a0e6f11"},
     }
     document = doc(components={"schemas": schemas})
     result = normalise(document, file="s.json").document["components"]["schemas"]
-    assert [key for key in schemas if "default" in result[key]] == ["D", "E", "F"]
-    assert rules(document) == [(f"/components/schemas/{key}/default", "default-unfit") for key in "ABC"]
+    assert [key for key in schemas if "default" in result[key]] == ["D", "E", "F", "H"]
+    assert rules(document) == [(f"/components/schemas/{key}/default", "default-unfit") for key in "ABCG"]
 
 
 def test_a_reference_to_a_scalar_with_constraints_becomes_the_scalar_with_them() -> None:

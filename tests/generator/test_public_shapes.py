@@ -202,7 +202,8 @@ def test_a_nullable_path_parameter_is_a_plain_one(tmp_path: Path) -> None:
 
 def test_a_default_the_schema_cannot_hold_is_dropped(tmp_path: Path) -> None:
     """A default that does not fit its schema dropped the operation: sendgrid.com's `start_date` (format date,
-    default ""), api.github.com's `make_latest` (enum of strings, default true). The server's default applies."""
+    default "") and a list id (format uuid, default "all"), api.github.com's `make_latest` (enum of strings,
+    default true). The server's default applies."""
     spec = write_spec(
         tmp_path,
         """
@@ -216,6 +217,7 @@ def test_a_default_the_schema_cannot_hold_is_dropped(tmp_path: Path) -> None:
                 - {name: since, in: query, schema: {type: string, format: date, default: ""}}
                 - {name: at, in: query, schema: {type: string, format: date-time, default: now}}
                 - {name: day, in: query, schema: {type: string, format: date, default: "2024-01-31"}}
+                - {name: list, in: query, schema: {type: string, format: uuid, default: all}}
               requestBody:
                 content:
                   application/json:

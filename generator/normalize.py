@@ -12,7 +12,7 @@ The rules, each a pure function over the document:
 - enum values whose Python member names collide (`ASC`/`asc`, `GMT+0`/`GMT0`) get `x-enum-varnames`,
   which openapi-python-client honours, with a numbered suffix on the later ones;
 - component schemas whose class names collide (`Foo_Bar` and `FooBar`, two equal `title`s) get a `title`
-  with a numbered suffix on the later ones;
+  with a numbered suffix on the later ones, and so do inline models named like a component (inline_names.py);
 - constructs its strict model rejects although they are valid: a missing or non-string `info.version`,
   `callbacks` entries given as `$ref`, a schema property whose Python name is `additional_properties`
   (it clashes with the field that keeps unknown properties, so that model keeps none);
@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 from openapi_python_client import strings
 
+from generator.inline_names import free_inline_names, free_operation_names
 from generator.media_types import rewrite_media_types
 from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
@@ -280,6 +281,7 @@ def _rename_colliding_models(document: dict[str, Any], log: _Log) -> None:
         return
     taken_classes: set[str] = set()
     taken_modules: set[str] = set()
+    classes: dict[str, str] = {}
     for key, schema in schemas.items():
         if not isinstance(schema, dict) or "$ref" in schema:
             continue
@@ -295,6 +297,10 @@ def _rename_colliding_models(document: dict[str, Any], log: _Log) -> None:
             log.note(json_pointer(("components", "schemas", key)), "model-name-collision", f"model named {name}")
         taken_classes.add(name)
         taken_modules.add(module)
+        classes[str(key)] = name
+    retitled = lambda path, message: log.note(json_pointer(path), "model-name-collision", message)  # noqa: E731
+    free_inline_names(schemas, classes, retitled)
+    free_operation_names(document.get("paths") or {}, classes, retitled)
 
 
 def _drop_clashing_extra_field(document: dict[str, Any], log: _Log) -> None:

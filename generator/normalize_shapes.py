@@ -3,7 +3,7 @@
 Each rewrite keeps what travels on the wire and is reported, as (path, rule, message), for the README:
 - an operation without `responses` (optional in OpenAPI 3.1) gets an undocumented `2XX` success;
 - a document without `paths` (3.1: webhooks only) gets an empty one;
-- an `array` without `items` gets `items: {}` (any value);
+- an `array` without `items` gets `items: {}` (any value), also when its type is a list (`[array, "null"]`);
 - an enum whose values are not all strings or all integers (`[true, false]`, `[1, "a"]`, `[1.5]`) is typed by
   the rest of its schema, since a Python Enum cannot hold them;
 - a header or cookie parameter whose schema is an array or object (openapi-python-client allows only
@@ -11,7 +11,8 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 - inline property schemas of one object that share a `title` lose it, so their models are named after their
   properties (openapi-python-client names an inline model parent + title: siblings would collide);
 - a path parameter's schema `default` is dropped: path parameters are always required, and a default before
-  a required argument is a Python syntax error;
+  a required argument is a Python syntax error; so is its `nullable` or `null` type (a path segment is never
+  null, and openapi-python-client drops the operation of a nullable one);
 - a property whose schema is a boolean (OpenAPI 3.1, JSON Schema: `true` allows any value, `false` none), which
   openapi-python-client's model refuses with the whole document: `true` becomes `{}`, and a `false` property,
   which can never be present, is left out of the model (and of `required`);
@@ -24,12 +25,20 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
 
 from __future__ import annotations
 
+import copy
+import datetime
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from generator.spec_walk import HTTP_METHODS, walk
+from generator.spec_walk import HTTP_METHODS, follow_ref_or, is_ref, walk
 
 Note = Callable[[tuple[str, ...], str, str], None]
+
+# Keywords that describe a schema without constraining its values: an `allOf` member holding only these adds nothing.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "externalDocs", "xml"}
+)
 
 
 def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
@@ -46,6 +55,10 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _unnest_recursive_unions(document, note)
     _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
+    _fold_annotating_members(document, note)
+    _inline_constrained_scalars(document, note)
+    _extend_single_references(document, note)
+    _drop_unfit_defaults(document, note)
 
 
 def _add_missing_responses(document: dict[str, Any], note: Note) -> None:
@@ -68,7 +81,9 @@ def _is_schema_path(path: tuple[str, ...]) -> bool:
 
 def _fill_array_items(document: dict[str, Any], note: Note) -> None:
     for path, node in list(walk(document)):
-        if isinstance(node, dict) and node.get("type") == "array" and "items" not in node and "prefixItems" not in node:
+        kinds = node.get("type") if isinstance(node, dict) else None
+        is_array = kinds == "array" or (isinstance(kinds, list) and "array" in kinds)  # 3.1: [array, "null"]
+        if isinstance(node, dict) and is_array and "items" not in node and "prefixItems" not in node:
             if (path and path[-1] == "properties") or not _is_schema_path(path):
                 continue
             node["items"] = {}
@@ -113,6 +128,14 @@ def _drop_path_parameter_defaults(document: dict[str, Any], note: Note) -> None:
             if isinstance(schema, dict) and "default" in schema:
                 del schema["default"]
                 note((*path, "schema", "default"), "path-parameter-default", "dropped: path parameters are required")
+            if isinstance(schema, dict) and schema.get("nullable") is True:
+                del schema["nullable"]
+                note((*path, "schema", "nullable"), "path-parameter-null", "dropped: a path segment is never null")
+            kinds = schema.get("type") if isinstance(schema, dict) else None
+            if isinstance(kinds, list) and "null" in kinds and len(kinds) > 1:
+                rest = [kind for kind in kinds if kind != "null"]
+                schema["type"] = rest[0] if len(rest) == 1 else rest
+                note((*path, "schema", "type"), "path-parameter-null", "null dropped: a path segment is never null")
 
 
 def _replace_boolean_properties(document: dict[str, Any], note: Note) -> None:
@@ -199,3 +222,108 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
                     "model-name-collision",
                     "title shared with a sibling: named by property",
                 )
+
+
+def _is_model(schema: object) -> bool:
+    """What openapi-python-client reads as an object model."""
+    if not isinstance(schema, dict):
+        return False
+    kinds = schema.get("type") if isinstance(schema.get("type"), list) else [schema.get("type")]
+    return "object" in kinds or bool(schema.get("allOf")) or (schema.get("type") is None and "properties" in schema)
+
+
+def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not isinstance(members, list) or len(members) < 2 or (path and path[-1] == "properties"):
+            continue
+        annotating = [
+            m
+            for m in members
+            if isinstance(m, dict) and not is_ref(m) and all(k in _ANNOTATIONS or str(k).startswith("x-") for k in m)
+        ]
+        refs = [m for m in members if m not in annotating]
+        if not annotating or not all(is_ref(m) for m in refs):
+            continue  # a member that constrains (maxLength, properties...) is kept: openapi-python-client says why
+        is_component = len(path) == 3 and path[:2] == ("components", "schemas")
+        if is_component and len(refs) == 1 and _is_model(follow_ref_or(document, refs[0], None)):
+            continue  # a component that is another model alone: generated twice (its inline models collide)
+        for member in annotating:
+            for key, value in member.items():
+                node.setdefault(key, value)
+        node["allOf"] = refs
+        note((*path, "allOf"), "allof-annotation", "members that only annotate the reference: on the schema")
+
+
+def _extend_single_references(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not (isinstance(members, list) and len(members) == 1 and is_ref(members[0])):
+            continue
+        if (path and path[-1] == "properties") or not isinstance(node.get("properties"), dict):
+            continue
+        node["allOf"] = [*members, {"type": "object", "properties": node.pop("properties")}]
+        note((*path, "allOf"), "allof-properties", "the schema's own properties: a second allOf member")
+
+
+_ISO_READERS: dict[object, Callable[[str], object]] = {
+    "date": datetime.date.fromisoformat,
+    "date-time": datetime.datetime.fromisoformat,
+    "uuid": uuid.UUID,
+}
+
+
+def _fits(schema: dict[str, Any], value: object) -> bool:
+    """Whether openapi-python-client can read `value` as the schema's default (the checks it makes)."""
+    if isinstance(schema.get("enum"), list) and value is not None and value not in schema["enum"]:
+        return False
+    reader = _ISO_READERS.get(schema.get("format")) if schema.get("type") == "string" else None
+    if reader is None or not isinstance(value, str):
+        return True
+    try:
+        reader(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _drop_unfit_defaults(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        if not (isinstance(node, dict) and "default" in node and _is_schema_path(path)):
+            continue
+        if (path and path[-1] == "properties") or _fits(node, node["default"]):
+            continue
+        value = node.pop("default")
+        note((*path, "default"), "default-unfit", f"{value!r} does not fit the schema: dropped (the server's applies)")
+
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean", "array"})
+# What makes a member more than constraints on one value: it would need a merge openapi-python-client cannot do.
+_COMPOSING = frozenset({"$ref", "allOf", "oneOf", "anyOf", "not", "properties", "enum", "type"})
+
+
+def _inline_constrained_scalars(document: dict[str, Any], note: Note) -> None:
+    for path, node in list(walk(document)):
+        members = node.get("allOf") if isinstance(node, dict) and _is_schema_path(path) else None
+        if not isinstance(members, list) or len(members) < 2 or (path and path[-1] == "properties"):
+            continue
+        refs = [m for m in members if is_ref(m)]
+        inline = [m for m in members if not is_ref(m)]
+        target = follow_ref_or(document, refs[0], None) if len(refs) == 1 else None
+        if not (isinstance(target, dict) and target.get("type") in _SCALARS and _COMPOSING & target.keys() == {"type"}):
+            continue
+        if not all(isinstance(m, dict) and not _COMPOSING & m.keys() for m in inline):
+            continue
+        constraints = [k for m in [target, *inline] for k in m if k not in _ANNOTATIONS]
+        if len(constraints) != len(set(constraints)):
+            continue  # a keyword given twice (two patterns) would need both: openapi-python-client says why
+        merged = {k: v for m in [target, *inline] for k, v in m.items() if k not in _ANNOTATIONS}
+        annotations = {k: v for m in [target, *inline] for k, v in m.items() if k in _ANNOTATIONS}
+        del node["allOf"]
+        for key, value in {**annotations, **merged}.items():
+            node.setdefault(key, copy.deepcopy(value))
+        note(
+            (*path, "allOf"),
+            "allof-constraint",
+            f"the {target['type']} of {refs[0]['$ref']} with the constraints added",
+        )

@@ -28,7 +28,6 @@ DOCUMENTED_REFUSALS = {
         "Attempted to generate duplicate models",
     ),
     # openapi-python-client's own limits on real APIs, refused at the first pointer it drops
-    "box.com": ("#/paths/~1events/get/responses/200: [openapi-python-client]", "Could not find reference"),
     "digitalocean.com": ("#/paths/~1v2~1actions/get: [openapi-python-client]", "Cannot take allOf a non-object"),
     "github.com/api.github.com": ("#/paths/~1events/get: [openapi-python-client]", "Could not find reference"),
     "stripe.com": ("#/paths/~1v1~1checkout~1sessions/post: [openapi-python-client]", "Invalid property in union"),

@@ -132,3 +132,79 @@ def test_bodies_of_one_operation_sharing_a_title_but_differing_get_numbered_titl
     assert rules(document) == [
         ("/paths/~1invite/post/responses/default/content/application~1json/schema/title", "model-name-collision")
     ]
+
+
+def test_members_that_only_annotate_a_reference_move_onto_the_schema() -> None:
+    """allOf [ref, {description}] is the ref with the description; a member that constrains is left to the next rule;
+    a component that would be another object model alone keeps its allOf (openapi-python-client's copy)."""
+    described = {"description": "d", "x-note": 1}
+    pet = {"$ref": "#/components/schemas/Pet"}
+    schemas = {
+        "Names": {"type": "array", "items": {"type": "string"}},
+        "Pet": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        "A": {"allOf": [{"$ref": "#/components/schemas/Names"}, described]},
+        "B": {"allOf": [pet, described]},
+        "C": {"allOf": [{"$ref": "#/components/schemas/Names"}, described, {"maxItems": 3}]},
+        "D": {"type": "object", "properties": {"pet": {"allOf": [pet, described]}}},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert result["A"] == {"allOf": [{"$ref": "#/components/schemas/Names"}], "description": "d", "x-note": 1}
+    assert result["B"] == schemas["B"]
+    # a member that constrains is no annotation: C is the array with the constraint added (the rule after this one)
+    assert result["C"] == {"type": "array", "items": {"type": "string"}, "maxItems": 3, "description": "d", "x-note": 1}
+    assert result["D"]["properties"]["pet"] == {"allOf": [pet], "description": "d", "x-note": 1}
+    assert rules(document) == [
+        ("/components/schemas/A/allOf", "allof-annotation"),
+        ("/components/schemas/D/properties/pet/allOf", "allof-annotation"),
+        ("/components/schemas/C/allOf", "allof-constraint"),
+    ]
+
+
+def test_an_allof_of_one_reference_gets_the_schemas_own_properties_as_a_second_member() -> None:
+    """allOf [ref] beside `properties` becomes allOf [ref, {properties}]; `required` stays on the schema."""
+    ref = {"$ref": "#/components/schemas/Resource"}
+    schemas = {
+        "Resource": {"type": "object", "properties": {"id": {"type": "string"}}},
+        "Group": {"allOf": [ref], "required": ["size"], "properties": {"size": {"type": "integer"}}},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]["Group"]
+    own = {"type": "object", "properties": {"size": {"type": "integer"}}}
+    assert result == {"allOf": [ref, own], "required": ["size"]}
+    assert rules(document) == [("/components/schemas/Group/allOf", "allof-properties")]
+
+
+def test_defaults_the_schema_cannot_hold_are_dropped_and_the_others_kept() -> None:
+    """Not an enum value, not an ISO date or date-time: dropped; a fitting one (or a plain string) is kept."""
+    schemas = {
+        "A": {"type": "string", "enum": ["true", "false"], "default": True},
+        "B": {"type": "string", "format": "date", "default": ""},
+        "C": {"type": "string", "format": "date-time", "default": "now"},
+        "D": {"type": "string", "format": "date", "default": "2024-01-31"},
+        "E": {"type": "string", "enum": ["a"], "default": "a"},
+        "F": {"type": "string", "default": ""},
+        "G": {"type": "string", "format": "uuid", "default": "all"},
+        "H": {"type": "string", "format": "uuid", "default": "6f1c8e52-0f0a-4bd5-9d1e-3b0c6a0e6f11"},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert [key for key in schemas if "default" in result[key]] == ["D", "E", "F", "H"]
+    assert rules(document) == [(f"/components/schemas/{key}/default", "default-unfit") for key in "ABCG"]
+
+
+def test_a_reference_to_a_scalar_with_constraints_becomes_the_scalar_with_them() -> None:
+    """allOf [string ref, {pattern, description}] is the string with the pattern, the member's description first;
+    a keyword given twice, an object reference or an enum keep the allOf as it was."""
+    schemas: dict[str, Any] = {
+        "Str": {"type": "string", "description": "any text", "maxLength": 9},
+        "Kind": {"type": "string", "enum": ["a"]},
+        "A": {"allOf": [{"$ref": "#/components/schemas/Str"}, {"pattern": "^a", "description": "an a"}]},
+        "B": {"allOf": [{"$ref": "#/components/schemas/Str"}, {"maxLength": 3}]},
+        "C": {"allOf": [{"$ref": "#/components/schemas/Kind"}, {"minLength": 1}]},
+    }
+    document = doc(components={"schemas": schemas})
+    result = normalise(document, file="s.json").document["components"]["schemas"]
+    assert result["A"] == {"type": "string", "maxLength": 9, "pattern": "^a", "description": "an a"}
+    assert result["B"] == schemas["B"] and result["C"] == schemas["C"]
+    assert rules(document) == [("/components/schemas/A/allOf", "allof-constraint")]

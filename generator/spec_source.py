@@ -10,6 +10,7 @@ and the pure-Python one about 50 s), YAML with the C loader when PyYAML has it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,40 @@ from generator.registry import ROOT
 from generator.spec_findings import Finding, SpecError, json_pointer, pointer_tokens
 
 # libyaml's loader when PyYAML was built with it; the same safe subset of YAML either way.
-SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_SAFE_BASE):  # type: ignore[valid-type,misc]  # a class chosen at import time
+    """The safe loader reading plain scalars as YAML 1.2 does (OpenAPI 3.1 names YAML 1.2; Prism and the other
+    tools read specs so): only ``true``/``false`` are booleans, and dates and ``12:30`` stay strings. PyYAML
+    follows YAML 1.1, where ``on``, ``off``, ``yes`` and ``no`` are booleans (a property named ``no`` became the
+    key True, and openapi-python-client refused the whole document; ``enum: [yes, no]`` became booleans),
+    ``2024-01-02`` a date object and ``12:30`` the integer 750 (base 60)."""
+
+
+_REREAD = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _REREAD]
+    for first, resolvers in _SAFE_BASE.yaml_implicit_resolvers.items()
+}
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# YAML 1.1's integers and floats without their base-60 forms (``190:20:30``)
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_SpecLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+SAFE_LOADER: type[yaml.SafeLoader] = _SpecLoader
 
 
 def display_name(path: Path) -> str:

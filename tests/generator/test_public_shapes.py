@@ -384,3 +384,30 @@ def test_an_inline_body_or_response_named_like_a_component_gets_another_name(tmp
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_yaml_words_that_yaml_1_1_reads_as_booleans_stay_names_and_values(tmp_path: Path) -> None:
+    """A property named `no` and a string enum of yes/no/on/off, as a YAML 1.2 reader (Prism, OpenAPI 3.1) reads
+    them: PyYAML's YAML 1.1 made the name the key True, which openapi-python-client refused with the whole
+    document, and the enum booleans."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      type: object
+      properties:
+        no: {type: integer}
+        on: {type: string, enum: [yes, no, on, off]}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        group = Group.from_dict({"no": 7, "on": "off"})
+        assert group.to_dict() == {"no": 7, "on": "off"}, group
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -93,6 +93,32 @@ def test_json_and_yaml_specs_load(tmp_path: Path) -> None:
     assert load_spec(path)["info"] == {"title": "J", "version": "1"}
 
 
+def test_yaml_plain_scalars_read_as_yaml_1_2(tmp_path: Path) -> None:
+    """OpenAPI 3.1 names YAML 1.2, as Prism reads specs: a property named ``no``, ``enum: [yes, no, on, off]``, a
+    date and ``12:30`` stay strings (PyYAML's YAML 1.1 made them booleans, a date object and 750); true/false,
+    numbers and nulls read as before."""
+    text = """
+openapi: 3.1.0
+info: {title: Y, version: "1"}
+paths: {}
+components:
+  schemas:
+    Switch:
+      type: object
+      properties:
+        no: {type: integer, example: 12}
+        on: {type: string, enum: [yes, no, on, off], example: 12:30}
+        since: {type: string, format: date, example: 2024-01-02}
+        live: {type: boolean, default: false, x-ratio: 1.5, x-none: ~}
+"""
+    schema = load_spec(write(tmp_path, text))["components"]["schemas"]["Switch"]["properties"]
+    assert list(schema) == ["no", "on", "since", "live"]
+    assert schema["no"]["example"] == 12
+    assert schema["on"] == {"type": "string", "enum": ["yes", "no", "on", "off"], "example": "12:30"}
+    assert schema["since"]["example"] == "2024-01-02"
+    assert schema["live"] == {"type": "boolean", "default": False, "x-ratio": 1.5, "x-none": None}
+
+
 # --- json_pointer ------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from ..core import httpx
+from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._lazy_request import PerOriginURL, origin_url, raw_target, wire_headers
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "RequestHeads",
     "origin_port",
     "request_head",
+    "resendable",
 ]
 
 _SCHEME_PORTS: Final = {"http": 80, "https": 443}
@@ -32,6 +34,12 @@ INLINE_BODY_MAX_BYTES: Final = 64 * 1024
 
 _METHODS: Final = {name: name.encode("ascii") for name in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")}
 _TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # RFC 9110 token: what a method may be
+
+
+def resendable(request: httpx.Request) -> bool:
+    """Whether the request may go twice (on a new connection, when a reused one turned out closed before any
+    answer byte): idempotent, with a body in memory (a stream cannot be replayed)."""
+    return request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
 
 
 def origin_port(request: httpx.Request) -> int:

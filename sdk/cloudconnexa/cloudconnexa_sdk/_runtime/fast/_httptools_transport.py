@@ -56,7 +56,7 @@ from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._errors import transport_dependency_missing
 from ..core._whole_body import WholeBody
 from ._httptools_answer import answer
-from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads, resendable
 
 if TYPE_CHECKING:
     from ._httptools_connection import HttptoolsConnection
@@ -68,11 +68,6 @@ _DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20
 _NO_TIMEOUTS: Final[dict[str, float | None]] = {}
 _STALE_FAILURES: Final = (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 """What using a connection the server closed while idle raises (before any answer byte)."""
-
-
-def _resendable(request: httpx.Request) -> bool:
-    """Whether the request may go twice: idempotent, with a body in memory (a stream cannot be replayed)."""
-    return request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
 
 
 def _import_pool() -> type[ConnectionPool]:
@@ -213,7 +208,7 @@ class HttptoolsTransport(httpx.AsyncBaseTransport):
                     await connection.receive_head(read_s)
             except _STALE_FAILURES:
                 connection.abort()
-                if not (connection.reused and not connection.answered and _resendable(request)):
+                if not (connection.reused and not connection.answered and resendable(request)):
                     raise
                 # The server closed the idle connection as it was taken (its close not read yet): no byte of an
                 # answer came, so an idempotent request goes once more, on a new connection (as the sync twin).

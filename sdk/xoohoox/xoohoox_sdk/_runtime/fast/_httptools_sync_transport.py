@@ -36,10 +36,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final
 
 from ..core import httpx
-from ..core._defaults import IDEMPOTENT_METHODS
 from ..core._errors import transport_dependency_missing
 from ._httptools_answer import answer
-from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads
+from ._httptools_request import INLINE_BODY_MAX_BYTES, BodyFraming, Origins, RequestHeads, resendable
 
 if TYPE_CHECKING:
     from ._httptools_sync_connection import SyncHttptoolsConnection
@@ -172,8 +171,7 @@ class SyncHttptoolsTransport(httpx.BaseTransport):
             _exchange(connection, request, head, timeouts)
         except _STALE_FAILURES:
             pool.discard(connection)
-            resendable = request.method in IDEMPOTENT_METHODS and isinstance(request.stream, httpx.ByteStream)
-            if not (resendable and connection.reused and not connection.answered):
+            if not (resendable(request) and connection.reused and not connection.answered):
                 raise
             connection = pool.acquire(origin, request, connect_s=connect_s, pool_s=pool_s, fresh=True)
             try:

@@ -16,6 +16,8 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 
+from generator.property_names import distinct_property_names
+
 __all__ = ["make_config", "project_for"]
 
 
@@ -36,7 +38,8 @@ def make_config(config_file: ConfigFile, *, output_path: Path, document_source: 
 
 def project_for(document: Mapping[str, Any], *, config: Config, templates: Path) -> Project | GeneratorError:
     """A Project for `document` with our templates, or the GeneratorError that refuses the document."""
-    openapi = GeneratorData.from_dict(dict(document), config=config)
+    with distinct_property_names():
+        openapi = GeneratorData.from_dict(dict(document), config=config)
     if isinstance(openapi, GeneratorError):
         return openapi
     return Project(openapi=openapi, custom_template_path=templates, config=config)

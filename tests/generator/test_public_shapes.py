@@ -411,3 +411,37 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_properties_whose_names_differ_only_in_symbols_get_distinct_attributes(tmp_path: Path) -> None:
+    """GitHub's reaction counts `+1` and `-1` (and JSON-LD's `@id` beside `id`) both lost their symbols in
+    openapi-python-client's attribute names: "have the same python_name", the model refused, and with it every
+    operation returning one (148 findings on GitHub's spec). The symbols are spelt out; the wire names stay."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      type: object
+      required: ["+1", "-1"]
+      properties:
+        "+1": {type: integer}
+        "-1": {type: integer}
+        "@id": {type: string}
+        id: {type: string}
+        total_count: {type: integer}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        wire = {"+1": 3, "-1": 1, "@id": "/groups/7", "id": "7", "total_count": 4}
+        group = Group.from_dict(wire)
+        assert (group.plus_1, group.minus_1, group.at_id, group.id) == (3, 1, "/groups/7", "7"), group
+        assert group.to_dict() == wire, group.to_dict()
+        assert Group(plus_1=0, minus_1=2).to_dict() == {"+1": 0, "-1": 2}
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -21,7 +21,8 @@ The rules, each a pure function over the document:
   when taken, each noted: openapi-python-client names its module and function from it (our own specs must
   still name every operation: `make generate` lints them first);
 - media types it does not generate become bytes bodies and responses (generator/media_types.py);
-- shapes it drops (no responses, arrays without items, enums of booleans...) are rewritten (normalize_shapes.py).
+- shapes it drops (no responses, arrays without items, enums of booleans...) are rewritten (normalize_shapes.py);
+- inline models nested in a component that is a union move into components (union_components.py).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from generator.inline_names import free_inline_names, free_operation_names
 from generator.media_types import rewrite_media_types
 from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
+from generator.union_components import hoist_union_member_models
 from generator.spec_walk import HTTP_METHODS, resolve, split_pointer, walk
 
 # The prefix openapi-python-client's default config gives names that are not identifiers.
@@ -81,6 +83,7 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
     rewrite_shapes(result, lambda path, rule, message: log.note(json_pointer(path), rule, message))
     _hoist_foreign_refs(result, log)
     _inline_callback_refs(result, log)
+    hoist_union_member_models(result, lambda path, rule, message: log.note(json_pointer(path), rule, message))
     _rename_enum_members(result, log)
     _rename_colliding_models(result, log)
     _drop_clashing_extra_field(result, log)

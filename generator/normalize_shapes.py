@@ -18,6 +18,9 @@ Each rewrite keeps what travels on the wire and is reported, as (path, rule, mes
   which can never be present, is left out of the model (and of `required`);
 - a component schema whose `oneOf`/`anyOf` member refers back to it (a JSON value: string, number, ..., or an
   array of such values), which openapi-python-client cannot parse, reads the inner reference as any value;
+- inline `anyOf`/`oneOf` members that share a `title` across sibling properties or one operation's parameters
+  (stripe.com's `range_query_specs` on every date filter) lose it: openapi-python-client names such a member
+  parent + title, and refuses the second as a duplicate model;
 - inline body and response schemas of one operation that share a `title` but differ (slack.com's 200 and
   default responses) get a numbered title on the later ones: openapi-python-client names them operation +
   title, and refuses the second as a duplicate model.
@@ -55,6 +58,7 @@ def rewrite_shapes(document: dict[str, Any], note: Note) -> None:
     _unnest_recursive_unions(document, note)
     _number_operation_titles(document, note)
     _untitle_sibling_properties(document, note)
+    _untitle_sibling_union_members(document, note)
     _fold_annotating_members(document, note)
     _inline_constrained_scalars(document, note)
     _extend_single_references(document, note)
@@ -224,6 +228,34 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
                 )
 
 
+def _untitle_sibling_union_members(document: dict[str, Any], note: Note) -> None:
+    groups: list[tuple[tuple[str, ...], list[tuple[tuple[str, ...], Any]]]] = []
+    for path, node in walk(document):
+        is_map = path and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
+        if isinstance(node, dict) and is_map and _is_schema_path(path[:-1]):
+            groups.append((path, [((str(name),), schema) for name, schema in node.items()]))
+        elif isinstance(node, list) and path and path[-1] == "parameters":
+            groups.append(
+                (path, [((str(i), "schema"), p.get("schema")) for i, p in enumerate(node) if isinstance(p, dict)])
+            )
+    for path, siblings in groups:
+        members = [
+            ((*where, keyword, str(i)), member)
+            for where, schema in siblings
+            if isinstance(schema, dict)
+            for keyword in ("anyOf", "oneOf")
+            for i, member in enumerate(schema.get(keyword) or [])
+            if isinstance(member, dict) and "$ref" not in member and isinstance(member.get("title"), str)
+        ]
+        titles = [member["title"] for _, member in members]
+        for where, member in members:
+            if titles.count(member["title"]) > 1:
+                del member["title"]
+                note(
+                    (*path, *where, "title"), "model-name-collision", "title shared with a sibling's: named by position"
+                )
+
+
 def _is_model(schema: object) -> bool:
     """What openapi-python-client reads as an object model."""
     if not isinstance(schema, dict):
@@ -308,10 +340,16 @@ def _inline_constrained_scalars(document: dict[str, Any], note: Note) -> None:
         if not isinstance(members, list) or len(members) < 2 or (path and path[-1] == "properties"):
             continue
         refs = [m for m in members if is_ref(m)]
-        inline = [m for m in members if not is_ref(m)]
         target = follow_ref_or(document, refs[0], None) if len(refs) == 1 else None
         if not (isinstance(target, dict) and target.get("type") in _SCALARS and _COMPOSING & target.keys() == {"type"}):
             continue
+        # A member repeating the reference's type adds nothing (digitalocean.com: `{type: string, nullable: true}`
+        # beside a string's `$ref`; its `nullable` is carried over, as the author meant the value may be null)
+        inline = [
+            {k: v for k, v in m.items() if not (k == "type" and v == target["type"])} if isinstance(m, dict) else m
+            for m in members
+            if not is_ref(m)
+        ]
         if not all(isinstance(m, dict) and not _COMPOSING & m.keys() for m in inline):
             continue
         constraints = [k for m in [target, *inline] for k in m if k not in _ANNOTATIONS]

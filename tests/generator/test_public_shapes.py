@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build_into
+import pytest
+
+from generator.build import SpecRejected, build_into
 from tests.generator.test_build import python_in, widget_entry, write_spec
 
 OPERATION = """
@@ -612,6 +614,34 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+UNMERGEABLE = """
+    Unmergeable:
+      allOf:
+        - {type: object, properties: {a: {type: string}}}
+        - {type: object, properties: {a: {type: integer}}}
+"""
+
+
+def test_a_model_no_operation_uses_is_left_out_and_said_when_it_cannot_be_generated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub's spec was refused whole, all 845 operations, for 59 webhook payload models no operation returns and
+    openapi-python-client cannot merge. Such a model is left out: printed, and listed in the SDK's README."""
+    project = generated(
+        tmp_path, "components:\n  schemas:\n    Group: {type: object, properties: {name: {type: string}}}" + UNMERGEABLE
+    )
+    assert "left out, no operation uses it" in capsys.readouterr().out
+    assert not list((project / "widget_sdk" / "models").glob("unmergeable*.py"))
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "/components/schemas/Unmergeable" in readme and "not generated (no operation uses it)" in readme
+
+
+def test_a_model_an_operation_uses_still_refuses_the_build_when_it_cannot_be_generated(tmp_path: Path) -> None:
+    spec = OPERATION.replace('$ref: "#/components/schemas/Group"', '$ref: "#/components/schemas/Unmergeable"')
+    with pytest.raises(SpecRejected, match="Unmergeable"):
+        build_into(widget_entry(write_spec(tmp_path, spec + "components:\n  schemas:" + UNMERGEABLE)), tmp_path / "o")
 
 
 def test_a_body_model_whose_description_ends_in_a_quote_generates(tmp_path: Path) -> None:

@@ -300,8 +300,8 @@ def _stamp(project_dir: Path, entry: SdkEntry) -> None:
 def _format(project_dir: Path) -> None:
     ruff = [sys.executable, "-m", "ruff"]
     passes = (
-        ["check", "--fix-only", "--quiet", "--no-cache", "--select", "I,F401,UP"],
-        ["format", "--quiet", "--no-cache"],
+        ["check", "--fix-only", "--no-cache", "--select", "I,F401,UP"],
+        ["format", "--no-cache"],  # not --quiet: it hid the file and line of a parse error, the one message needed
     )
     for args in passes:
         result = subprocess.run([*ruff, *args, str(project_dir)], capture_output=True, text=True, check=False)

@@ -123,10 +123,21 @@ def test_response_the_generator_drops_is_refused_at_its_status_code(tmp_path: Pa
     ]
 
 
-def test_model_the_generator_drops_is_refused_at_the_schema(tmp_path: Path) -> None:
-    """A component schema openapi-python-client cannot turn into a model is a finding at that schema."""
-    spec = f"{VALID_OPERATION}    Other:\n{WRONG_DEFAULT}"  # referenced by nothing: only the model is dropped
-    assert rejected(tmp_path, spec) == [("/components/schemas/Other", "openapi-python-client", 22)]
+def test_model_the_generator_drops_is_refused_at_the_schema_an_operation_uses(tmp_path: Path) -> None:
+    """A component schema openapi-python-client cannot turn into a model is a finding at that schema when an
+    operation reaches it, here through another component."""
+    spec = VALID_OPERATION.replace(THING_BODY, THING_BODY + "        other: {$ref: '#/components/schemas/Other'}\n")
+    findings = rejected(tmp_path, f"{spec}    Other:\n{WRONG_DEFAULT}")
+    assert ("/components/schemas/Other", "openapi-python-client") in [(pointer, rule) for pointer, rule, _ in findings]
+
+
+def test_model_the_generator_drops_that_no_operation_uses_is_left_out_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Referenced by nothing, it costs the SDK no call: left out, printed at its schema and line (1488a29)."""
+    build_into(entry_for(write(tmp_path, f"{VALID_OPERATION}    Other:\n{WRONG_DEFAULT}")), tmp_path / "out")
+    assert "left out, no operation uses it: " in (said := capsys.readouterr().out)
+    assert "spec.yaml#/components/schemas/Other: [openapi-python-client]" in said and "(line 22)" in said
 
 
 def test_endpoint_the_generator_drops_is_refused_at_the_operation(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ Nothing on the wire changes; a moved schema that is itself such a union is treat
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ __all__ = ["hoist_union_member_models"]
 
 Note = Callable[[tuple[str, ...], str, str], None]
 _RULE = "union-member-model"
-# What a component key may not hold (OpenAPI: `^[a-zA-Z0-9.\-_]+$`), and a member's title may
+# Characters a member's title may hold and a component key may not (OpenAPI keys match `^[a-zA-Z0-9.\-_]+$`)
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -37,9 +38,9 @@ def hoist_union_member_models(document: dict[str, Any], note: Note) -> None:
     schemas = (document.get("components") or {}).get("schemas")
     if not isinstance(schemas, dict):
         return
-    pending = list(schemas)
+    pending = deque(schemas)  # a large spec has thousands of components: no list.pop(0)
     while pending:
-        key = pending.pop(0)
+        key = pending.popleft()
         schema = schemas[key]
         if not isinstance(schema, dict) or "$ref" in schema:
             continue

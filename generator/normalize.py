@@ -186,7 +186,7 @@ def _hoist_foreign_refs(document: dict[str, Any], log: _Log) -> None:
         prefix, root = pending.pop()
         for path, node in list(walk(root, prefix)):
             ref = node.get("$ref") if isinstance(node, dict) else None
-            if not isinstance(ref, str):
+            if not isinstance(ref, str) or _is_literal_data(path):
                 continue
             if not ref.startswith("#"):
                 log.error(json_pointer(path), "external-ref", f"$ref {ref!r} points outside this document: inline it")
@@ -208,6 +208,29 @@ def _hoist_foreign_refs(document: dict[str, Any], log: _Log) -> None:
                 pending.append((("components", kind, name), section[name]))  # it may hold foreign refs too
                 log.note(json_pointer(path), "foreign-ref", f"$ref {ref!r} read as {hoisted[ref]!r}")
             node["$ref"] = hoisted[ref]
+
+
+# Keywords whose value is data, where a `$ref` key is a value like any other (shutterstock.com's example values
+# `{"$ref": "#/components/schemas/X/example"}`, and its `x-code-samples` pointing at text, were copied into
+# components as if they were schemas, which openapi-python-client then refused with the whole document)
+_DATA_KEYWORDS = frozenset({"example", "default", "const", "enum"})
+
+
+def _is_literal_data(path: Sequence[str]) -> bool:
+    """Whether `path` is inside an example, default, const or enum value or an `x-` extension (not a property of
+    that name)."""
+    for index, part in enumerate(path):
+        after_name = index > 0 and path[index - 1] in ("properties", "patternProperties")
+        if after_name:
+            continue
+        if part in _DATA_KEYWORDS or part.startswith("x-"):  # an extension's content is its own business
+            return True
+        # an Example Object's `value`, and 3.1's `examples` list of a schema
+        if part == "examples" and index + 1 < len(path) and path[index + 1].isdigit():
+            return True
+        if part == "value" and index >= 2 and path[index - 2] == "examples":
+            return True
+    return False
 
 
 def _inline_callback_refs(document: dict[str, Any], log: _Log) -> None:

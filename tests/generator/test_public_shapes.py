@@ -676,3 +676,47 @@ components:
         project, 'from widget_sdk.bodies import GroupDict; assert GroupDict.__doc__.endswith("security\\" ")'
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_ref_inside_an_example_value_or_an_extension_is_data_not_a_schema(tmp_path: Path) -> None:
+    """shutterstock.com's response examples are `{value: {$ref: "#/components/schemas/X/example"}}` and its
+    `x-code-samples` point at code: both were copied into components as schemas, and openapi-python-client refused
+    the whole document. A `$ref` key inside an example, default, const, enum or extension is a value."""
+    spec = """
+openapi: 3.0.3
+info: {title: Widget, version: "1"}
+paths:
+  /groups:
+    get:
+      operationId: get_group
+      x-code-samples:
+        - {lang: text, source: {$ref: "#/components/schemas/Group/description"}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Group"}
+              examples:
+                response: {value: {$ref: "#/components/schemas/Group/example"}}
+components:
+  schemas:
+    Group:
+      type: object
+      description: A group.
+      example: [{name: ops}]
+      properties:
+        name: {type: string}
+        example: {type: string, default: plain}
+"""
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, spec)), project)  # SpecRejected on any drop
+    result = python_in(
+        project,
+        """
+        from widget_sdk.models.group import Group
+        assert Group.from_dict({"name": "ops", "example": "x"}).to_dict() == {"name": "ops", "example": "x"}
+        assert Group().example == "plain"
+        """,
+    )
+    assert result.returncode == 0, result.stderr

@@ -80,10 +80,14 @@ def normalise(document: Mapping[str, Any], *, file: str, skip: Sequence[str] = (
     _skip_operations(result, skip, log)
     _name_anonymous_operations(result, log)
     _fix_info_version(result, log)
-    rewrite_shapes(result, lambda path, rule, message: log.note(json_pointer(path), rule, message))
+
+    def note(path: tuple[str, ...], rule: str, message: str) -> None:  # the rule modules report by path
+        log.note(json_pointer(path), rule, message)
+
+    rewrite_shapes(result, note)
     _hoist_foreign_refs(result, log)
     _inline_callback_refs(result, log)
-    hoist_union_member_models(result, lambda path, rule, message: log.note(json_pointer(path), rule, message))
+    hoist_union_member_models(result, note)
     _rename_enum_members(result, log)
     _rename_colliding_models(result, log)
     _drop_clashing_extra_field(result, log)
@@ -214,15 +218,40 @@ def _hoist_foreign_refs(document: dict[str, Any], log: _Log) -> None:
 # `{"$ref": "#/components/schemas/X/example"}`, and its `x-code-samples` pointing at text, were copied into
 # components as if they were schemas, which openapi-python-client then refused with the whole document)
 _DATA_KEYWORDS = frozenset({"example", "default", "const", "enum"})
+# Maps whose keys are names the author chose, any of which may spell a keyword (digitalocean.com's
+# `responses/default` held the foreign `$ref`s the hoist must follow)
+_NAMED_MAPS = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "responses",
+        "examples",
+        "schemas",
+        "parameters",
+        "headers",
+        "requestBodies",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "content",
+        "encoding",
+        "paths",
+        "webhooks",
+        "variables",
+        "mapping",
+    }
+)
 
 
 def _is_literal_data(path: Sequence[str]) -> bool:
     """Whether `path` is inside an example, default, const or enum value or an `x-` extension (not a property of
     that name)."""
     for index, part in enumerate(path):
-        after_name = index > 0 and path[index - 1] in ("properties", "patternProperties")
-        if after_name:
-            continue
+        if index > 0 and path[index - 1] in _NAMED_MAPS:
+            continue  # a name (a property `example`, the `default` response), not the keyword
         if part in _DATA_KEYWORDS or part.startswith("x-"):  # an extension's content is its own business
             return True
         # an Example Object's `value`, and 3.1's `examples` list of a schema

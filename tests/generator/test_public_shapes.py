@@ -720,3 +720,27 @@ components:
         """,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_foreign_ref_in_the_default_response_is_still_followed(tmp_path: Path) -> None:
+    """digitalocean.com's responses read `default: {$ref: "#/paths/~1a/get/responses/default"}`: `default` there
+    names a response, not a schema's default value, so the `$ref` is followed like any other."""
+    spec = OPERATION.replace(
+        '              schema: {$ref: "#/components/schemas/Group"}\n',
+        '              schema: {$ref: "#/components/schemas/Group"}\n'
+        "        default:\n"
+        "          description: failed\n"
+        "          content:\n"
+        "            application/json:\n"
+        "              schema: {type: object, properties: {message: {type: string}}}\n"
+        "  /members:\n"
+        "    get:\n"
+        "      operationId: get_members\n"
+        "      responses:\n"
+        '        "204": {description: none}\n'
+        '        default: {$ref: "#/paths/~1groups/get/responses/default"}\n',
+    )
+    components = "components:\n  schemas:\n    Group: {type: object, properties: {name: {type: string}}}\n"
+    project = tmp_path / "out"
+    build_into(widget_entry(write_spec(tmp_path, spec + components)), project)  # SpecRejected on any drop
+    assert (project / "widget_sdk" / "api" / "default" / "get_members.py").is_file()

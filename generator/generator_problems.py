@@ -23,7 +23,7 @@ from openapi_python_client.parser.errors import ErrorLevel, GeneratorError, Pars
 
 from generator.spec_findings import Finding, json_pointer, pointer_tokens
 from generator.spec_source import SpecSource
-from generator.spec_walk import walk
+from generator.spec_walk import split_pointer, walk
 
 RULE = "openapi-python-client"
 
@@ -118,21 +118,19 @@ def split_unreached(findings: Sequence[Finding], document: Mapping[str, Any]) ->
     return costly, unreached
 
 
-_COMPONENT_REF = re.compile(r"^#/components/(?P<kind>[^/]+)/(?P<name>[^/]+)$")
-
-
 def _reached_components(document: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """The (kind, name) of every component the operations reach through `$ref`s, directly or not."""
+    """The (kind, name) of every component the operations reach through `$ref`s, directly or not (a `$ref` into a
+    component reaches all of it)."""
     components = document.get("components") or {}
     reached: set[tuple[str, str]] = set()
     pending: list[Any] = [document.get("paths") or {}]
     while pending:
         for _, node in walk(pending.pop()):
             ref = node.get("$ref") if isinstance(node, Mapping) else None
-            match = _COMPONENT_REF.match(ref) if isinstance(ref, str) else None
-            if match is None:
+            tokens = split_pointer(ref) if isinstance(ref, str) and ref.startswith("#/components/") else []
+            if len(tokens) < 3:
                 continue
-            kind, name = match["kind"], match["name"].replace("~1", "/").replace("~0", "~")
+            kind, name = tokens[1], tokens[2]
             section = components.get(kind)
             if (kind, name) not in reached and isinstance(section, Mapping) and name in section:
                 reached.add((kind, name))

@@ -209,10 +209,15 @@ def _number_operation_titles(document: dict[str, Any], note: Note) -> None:
                     )
 
 
+def _is_properties_map(path: tuple[str, ...], node: object) -> bool:
+    """A schema's `properties` (not a property named "properties")."""
+    is_map = bool(path) and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
+    return isinstance(node, dict) and is_map and _is_schema_path(path[:-1])
+
+
 def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
     for path, node in list(walk(document)):
-        is_map = path and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
-        if not (isinstance(node, dict) and is_map and _is_schema_path(path[:-1])):
+        if not _is_properties_map(path, node):
             continue
         titles = [
             str(schema.get("title")) for schema in node.values() if isinstance(schema, dict) and "title" in schema
@@ -231,8 +236,7 @@ def _untitle_sibling_properties(document: dict[str, Any], note: Note) -> None:
 def _untitle_sibling_union_members(document: dict[str, Any], note: Note) -> None:
     groups: list[tuple[tuple[str, ...], list[tuple[tuple[str, ...], Any]]]] = []
     for path, node in walk(document):
-        is_map = path and path[-1] == "properties" and (len(path) < 2 or path[-2] != "properties")
-        if isinstance(node, dict) and is_map and _is_schema_path(path[:-1]):
+        if _is_properties_map(path, node):
             groups.append((path, [((str(name),), schema) for name, schema in node.items()]))
         elif isinstance(node, list) and path and path[-1] == "parameters":
             groups.append(
@@ -256,7 +260,7 @@ def _untitle_sibling_union_members(document: dict[str, Any], note: Note) -> None
                 )
 
 
-def _is_model(schema: object) -> bool:
+def is_model(schema: object) -> bool:
     """What openapi-python-client reads as an object model."""
     if not isinstance(schema, dict):
         return False
@@ -278,7 +282,7 @@ def _fold_annotating_members(document: dict[str, Any], note: Note) -> None:
         if not annotating or not all(is_ref(m) for m in refs):
             continue  # a member that constrains (maxLength, properties...) is kept: openapi-python-client says why
         is_component = len(path) == 3 and path[:2] == ("components", "schemas")
-        if is_component and len(refs) == 1 and _is_model(follow_ref_or(document, refs[0], None)):
+        if is_component and len(refs) == 1 and is_model(follow_ref_or(document, refs[0], None)):
             continue  # a component that is another model alone: generated twice (its inline models collide)
         for member in annotating:
             for key, value in member.items():

@@ -24,6 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from generator.normalize_shapes import is_model
+
 __all__ = ["hoist_union_member_models"]
 
 Note = Callable[[tuple[str, ...], str, str], None]
@@ -44,7 +46,8 @@ def hoist_union_member_models(document: dict[str, Any], note: Note) -> None:
         schema = schemas[key]
         if not isinstance(schema, dict) or "$ref" in schema:
             continue
-        for subscript, path, holder, slot in [*_inline_members(schema), *_nested_models(schema)]:
+        moves: list[tuple[str, tuple[str, ...], Any, Any]] = [*_inline_members(schema), *_nested_models(schema)]
+        for subscript, path, holder, slot in moves:  # holder[slot]: a list and index, or properties and a name
             target = _free_key(_KEY_UNSAFE.sub("_", f"{key}_{subscript}"), schemas)
             schemas[target] = holder[slot]
             holder[slot] = {"$ref": f"#/components/schemas/{target}"}
@@ -79,11 +82,13 @@ def _nested_models(schema: dict[str, Any]) -> Iterator[tuple[str, tuple[str, ...
         subscript = f"type_{kind.index('object')}"
     else:
         return
-    parts = [((), schema)]
+    parts: list[tuple[tuple[str, ...], dict[str, Any]]] = [((), schema)]
     parts += [(("allOf", str(i)), part) for i, part in enumerate(schema.get("allOf") or []) if isinstance(part, dict)]
     for path, part in parts:
         properties = part.get("properties") if "$ref" not in part else None
-        for name in list(properties) if isinstance(properties, dict) else []:
+        if not isinstance(properties, dict):
+            continue
+        for name in list(properties):
             if _holds_a_model(properties[name]):
                 yield f"{subscript}_{name}", (*path, "properties", name), properties, name
 
@@ -107,7 +112,7 @@ def _holds_a_model(schema: object) -> bool:
     """Whether `schema`, without following a `$ref`, is or holds an inline object (a model class of its own)."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return False
-    if _is_object(schema) or schema.get("allOf"):
+    if is_model(schema):
         return True
     nested: list[Any] = [schema.get("items"), schema.get("additionalProperties")]
     for keyword in ("anyOf", "oneOf"):

@@ -354,14 +354,17 @@ async def test_circuit_opens_after_consecutive_failures(server: ScriptedServer, 
 async def test_info_logging_one_line_per_attempt(
     server: ScriptedServer, backend: AsyncBackend, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """At INFO each attempt is one line with the status and the server's request id."""
+    """At INFO each attempt is one line with the status; an error answer's names the server's request id."""
     server.default = Reply(headers=(("X-Request-ID", "req-9"),))
     caplog.set_level(logging.INFO, logger="sdk.backend_test")
     async with client_for(server, backend) as client:
         await client.get("/logged?token=s3cret")
+        server.default = Reply(status=404, headers=(("X-Request-ID", "req-10"),))
+        await client.get("/missing")
     lines = [r.getMessage() for r in caplog.records if r.name == "sdk.backend_test"]
-    assert len(lines) == 1
-    assert "GET /logged?token=REDACTED -> 200 in" in lines[0] and "request id req-9" in lines[0]
+    assert len(lines) == 2
+    assert "GET /logged?token=REDACTED -> 200 in" in lines[0] and "request id" not in lines[0]
+    assert "GET /missing -> 404 in" in lines[1] and lines[1].endswith("(attempt 1, request id req-10)")
     assert "s3cret" not in lines[0]
 
 

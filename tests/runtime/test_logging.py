@@ -71,7 +71,8 @@ def client_for(handler: object, logger: logging.Logger, clock: FakeClock) -> htt
 
 
 def test_info_line_format() -> None:
-    """One INFO line: method, path with query values redacted, status, duration, attempt, request id."""
+    """One INFO line: method, path with query values redacted, status, duration, attempt; a success's request id
+    is on its record (`sdk_request_id`), not its line."""
     logger, capture = make_logger(logging.INFO)
     clock = FakeClock()
 
@@ -86,8 +87,7 @@ def test_info_line_format() -> None:
             extensions={"sdk.attempt": 2, "sdk.operation_id": "list_pets"},
         )
     assert capture.lines == [
-        f"INFO {logger.name} GET /v1/pets?limit=10&token=REDACTED&q=REDACTED -> 201 in 12.3 ms "
-        "(attempt 2, request id req-42)"
+        f"INFO {logger.name} GET /v1/pets?limit=10&token=REDACTED&q=REDACTED -> 201 in 12.3 ms (attempt 2)"
     ]
     record = capture.records[0]
     assert (record.sdk_status, record.sdk_attempt, record.sdk_request_id, record.sdk_operation_id) == (  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ def test_info_record_is_a_standard_record() -> None:
     code = _log_lines.InfoLine.write.__code__
     assert (record.pathname, record.lineno, record.funcName) == (code.co_filename, code.co_firstlineno, "write")
     assert (record.filename, record.module) == ("_log_lines.py", "_log_lines")
-    assert record.getMessage() == "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1, request id r-7)"
+    assert record.getMessage() == "GET /v1/pets/7 -> 200 in 0.0 ms (attempt 1)"
     assert record.levelname == "INFO" and record.name == logger.name and record.created > 0
     assert record.thread == threading.get_ident() and record.process == os.getpid()
     assert {key: getattr(record, key) for key in vars(record) if key.startswith("sdk_")} == {
@@ -146,6 +146,27 @@ def test_info_record_goes_through_filters_and_propagation() -> None:
     assert len(capture.records) == 1
 
 
+@pytest.mark.parametrize("status", [400, 404, 503])
+def test_an_error_answer_line_names_the_request_id(status: int) -> None:
+    """From 400 on (`ERROR_STATUS`), the line names the server's request id: the one a support ticket quotes."""
+    logger, capture = make_logger(logging.INFO)
+    with client_for(lambda r: httpx.Response(status, headers={"X-Request-ID": "req-9"}), logger, FakeClock()) as client:
+        client.get("/v1/pets")
+    assert capture.lines == [f"INFO {logger.name} GET /v1/pets -> {status} in 0.0 ms (attempt 1, request id req-9)"]
+    assert capture.records[0].sdk_request_id == "req-9"  # type: ignore[attr-defined]
+
+
+def test_the_error_status_starts_at_400() -> None:
+    """The line of a 399 answer (a redirect, a success) leaves the id out; 400 names it."""
+    assert _log_lines.ERROR_STATUS == 400
+    logger, capture = make_logger(logging.INFO)
+    answers = iter([httpx.Response(399, headers={"Request-Id": "a"}), httpx.Response(400, headers={"Request-Id": "b"})])
+    with client_for(lambda r: next(answers), logger, FakeClock()) as client:
+        client.get("/x")
+        client.get("/y")
+    assert [line.rsplit("(", 1)[1] for line in capture.lines] == ["attempt 1)", "attempt 1, request id b)"]
+
+
 @pytest.mark.parametrize(
     ("headers", "shown"),
     [
@@ -160,10 +181,13 @@ def test_info_record_goes_through_filters_and_propagation() -> None:
 def test_request_id_header(headers: list[tuple[str, str | bytes]], shown: str | None) -> None:
     """The request id is the first of REQUEST_ID_HEADERS with a value, decoded as httpx decodes headers."""
     logger, capture = make_logger(logging.INFO)
+    with client_for(lambda r: httpx.Response(500, headers=headers), logger, FakeClock()) as client:
+        client.get("/v1/pets")
     with client_for(lambda r: httpx.Response(200, headers=headers), logger, FakeClock()) as client:
         client.get("/v1/pets")
-    assert capture.records[0].sdk_request_id == shown  # type: ignore[attr-defined]
+    assert [record.sdk_request_id for record in capture.records] == [shown, shown]  # type: ignore[attr-defined]
     assert capture.lines[0].endswith(f"(attempt 1, request id {shown})" if shown else "(attempt 1)")
+    assert capture.lines[1].endswith("(attempt 1)")
 
 
 def our_handler_only(stream: io.StringIO) -> tuple[logging.Logger, BatchingStreamHandler]:
@@ -182,7 +206,7 @@ def test_line_without_record_matches_the_record_line(monkeypatch: pytest.MonkeyP
     request = {"params": {"limit": 3, "token": "t0ps3cret"}, "extensions": {"sdk.attempt": 2}}
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"X-Request-ID": "req-1"})
+        return httpx.Response(502, headers={"X-Request-ID": "req-1"})
 
     monkeypatch.setattr(logger, "makeRecord", None)  # would fail if a record were made
     with client_for(handler, logger, FakeClock()) as client:
@@ -194,7 +218,7 @@ def test_line_without_record_matches_the_record_line(monkeypatch: pytest.MonkeyP
     ours.close()  # writes the queue (and ends the flusher thread)
     direct, via_record = stream.getvalue().splitlines()
     expected = (
-        f" INFO {logger.name}: GET /v1/pets?limit=3&token=REDACTED -> 200 in 0.0 ms (attempt 2, request id req-1)"
+        f" INFO {logger.name}: GET /v1/pets?limit=3&token=REDACTED -> 502 in 0.0 ms (attempt 2, request id req-1)"
     )
     assert direct[23:] == via_record[23:] == expected  # after the timestamp
 
@@ -341,7 +365,7 @@ async def test_async_transport_logs_the_same_line() -> None:
     transport = AsyncLoggingTransport(inner=httpx.MockTransport(handler), logger=logger, clock=FakeClock())
     async with httpx.AsyncClient(base_url=BASE, transport=transport) as client:
         await client.get("/v1/pets", params={"limit": 5})
-    assert f"INFO {logger.name} GET /v1/pets?limit=5 -> 200 in 0.0 ms (attempt 1, request id r1)" in capture.lines
+    assert f"INFO {logger.name} GET /v1/pets?limit=5 -> 200 in 0.0 ms (attempt 1)" in capture.lines
     assert "async-secret" not in "\n".join(capture.lines)
 
 

@@ -20,7 +20,7 @@ from operator import itemgetter
 from . import httpx
 from ._defaults import RAW_HEADERS_EXTENSION, RECEIVED_HEADERS_EXTENSION, REQUEST_ID_HEADERS
 
-__all__ = ["FIRST_REQUEST_ID_NAME", "ReceivedHeaders", "received_headers"]
+__all__ = ["ReceivedHeaders", "received_headers"]
 
 _name = itemgetter(0)
 
@@ -55,24 +55,20 @@ class ReceivedHeaders:
         found = self._request_id
         if found is None:
             names = self.names
-            # The first name, sent once (the usual case, asked per INFO line): read in place, without the loop
-            found = self.raw[names.index(FIRST_REQUEST_ID_NAME)][1] if names.count(FIRST_REQUEST_ID_NAME) == 1 else b""
-            if not found:
-                for name in _REQUEST_ID_NAMES:
-                    times = names.count(name)
-                    if not times:
-                        continue
-                    value = self.raw[names.index(name)][1] if times == 1 else self.value(name)
-                    if value:
-                        found = value
-                        break
+            found = b""
+            for name in _REQUEST_ID_NAMES:
+                times = names.count(name)
+                if not times:
+                    continue
+                value = self.raw[names.index(name)][1] if times == 1 else self.value(name)
+                if value:
+                    found = value
+                    break
             self._request_id = found
         return found
 
 
 _REQUEST_ID_NAMES = tuple(name.lower().encode("ascii") for name in REQUEST_ID_HEADERS)
-FIRST_REQUEST_ID_NAME = _REQUEST_ID_NAMES[0]
-"""The first of `REQUEST_ID_HEADERS`, lowered: sent once and with a value, it is the request id."""
 
 
 def received_headers(response: httpx.Response) -> ReceivedHeaders:

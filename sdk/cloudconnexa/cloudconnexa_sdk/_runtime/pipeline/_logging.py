@@ -3,10 +3,12 @@
 
 `LoggingTransport` is the innermost transport, so each wire attempt is logged once::
 
-    GET /v1/pets?limit=10&token=REDACTED -> 200 in 12.3 ms (attempt 1, request id req-42)
+    GET /v1/pets?limit=10&token=REDACTED -> 200 in 12.3 ms (attempt 1)
+    POST /v1/pets -> 503 in 4.1 ms (attempt 2, request id req-42)
 
 The duration runs until the response headers arrive. `attempt` is ``request.extensions["sdk.attempt"]``
-(1 without a retry transport); the request id is the first of `REQUEST_ID_HEADERS` present. Records
+(1 without a retry transport); the request id, on the line of an error answer (4xx and 5xx, see `InfoLine`
+for why not on a success's), is the first of `REQUEST_ID_HEADERS` present. Records
 also carry these values as attributes (``sdk_method``, ``sdk_target``, ``sdk_status``,
 ``sdk_duration_ms``, ``sdk_attempt``, ``sdk_request_id``, ``sdk_operation_id``) for structured handlers.
 
@@ -27,11 +29,10 @@ The levels are read once, as the attempt starts: a level changed while it waits 
 Cost when disabled: two `isEnabledFor` checks per request; nothing is formatted or copied. At WARNING
 (failures only) an attempt that gets a response costs two checks and a clock read. At INFO with only
 the runtime's handler, a line is one f-string of texts read or looked up once (`InfoLine`: the request
-target without parsing a lazy request's URL, the request id from the response's `ReceivedHeaders`, which the
-layers above reuse), queued as text and written per batch: no record, no caller lookup, no message apart
-from the line. Callgrind counts about +17.6k instructions per request for it on the bench's sync SDK (0.323 M
-without it: +5.4 %, over the +5 % goal); with records (another handler listens), a line costs about two
-thirds of `Logger.info`.
+target without parsing a lazy request's URL), queued as text and written per batch: no record, no caller
+lookup, no message apart from the line. Callgrind counts about +14k instructions per request for it on the
+bench's sync SDK (0.326 M without it: +4.3 %; +5.4 % while a success's line named the request id); with
+records (another handler listens), a line costs about two thirds of `Logger.info`.
 """
 
 from __future__ import annotations

@@ -1,21 +1,27 @@
 """What logging at INFO costs our sync SDK per request, against logging off, in one process.
 
 One client (the same stack as `sdk_sync.py`, configured with ``log_level="INFO"``, so its logger has the
-runtime's stderr handler) sends `--requests` calls per mode and round. Rounds switch the SDK logger
-between INFO (one line per request, written to stderr: the orchestrator points stderr at a file) and off
-(the level ``log_level="OFF"`` sets), off-then-INFO in even rounds and INFO-then-off in odd ones, so a
-change in the machine's speed hits both modes alike. Many short rounds average out the noise of a
-shared machine. This runs against `--base-url` (nginx on loopback) and again against `--slow-url` (a
-server that answers after 1 ms), and prints one JSON line with every round's CPU seconds per request.
+runtime's stderr handler) sends `--requests` calls per mode and round. Within a round the two modes take turns
+every `BLOCK` requests (off first in even blocks, INFO first in odd ones), switching the SDK logger between INFO
+(one line per request, written to stderr: the orchestrator points stderr at a file) and off (the level
+``log_level="OFF"`` sets). This machine's speed drifts over tens of milliseconds: in rounds of 150 requests per
+mode run back to back, two identical modes differed by 16 points between quartiles; taking turns every 10
+requests, by 3. Each mode's time is the main thread's CPU (`time.thread_time`); the CPU the runtime's flush
+thread spent during the round (it writes the queued lines, in whichever mode runs when it wakes) is added to
+INFO's, the mode that made it work. This runs against `--base-url` (nginx on loopback) and again against
+`--slow-url` (a server that answers after 1 ms), and prints one JSON line with every round's CPU seconds per
+request, and the flush thread's share of INFO's.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import json
 import logging
 import sys
+import threading
 import time
 from typing import Any
 
@@ -24,18 +30,37 @@ from tests.bench.clients._common import item_ids, use_generated_package
 from tests.bench.clients.sdk_sync import sdk_options
 
 OFF = logging.CRITICAL + 1  # what configure_logging sets for log_level="OFF"
+BLOCK = 10  # requests per turn of a mode within a round
+FLUSH_THREAD = "sdk-log-flush"  # the name the runtime gives its handler's flush thread (`_log_output.py`)
+
+
+def _flush_thread_cpu() -> float:
+    """CPU seconds the runtime's flush thread has used so far (0 before it starts)."""
+    for thread in threading.enumerate():
+        if thread.name == FLUSH_THREAD and thread.ident is not None:
+            return time.clock_gettime(time.pthread_getcpuclockid(thread.ident))
+    return 0.0
 
 
 def _rounds(client: Any, logger: logging.Logger, requests: int, rounds: int) -> dict[str, list[float]]:
-    cpu: dict[str, list[float]] = {"off": [], "info": []}
+    turns = max(1, requests // BLOCK)  # per mode and round
+    cpu: dict[str, list[float]] = {"off": [], "info": [], "flush": []}
     for round_ in range(rounds):
-        order = ("off", "info") if round_ % 2 == 0 else ("info", "off")
-        for mode in order:
-            logger.setLevel(logging.INFO if mode == "info" else OFF)
-            start = time.process_time()
-            for item_id in item_ids(requests, start=round_ * requests):
-                check_item_object(item_id, client.items.get(item_id))
-            cpu[mode].append((time.process_time() - start) / requests)
+        ids = iter(item_ids(2 * turns * BLOCK, start=round_ * 2 * turns * BLOCK))
+        spent = {"off": 0.0, "info": 0.0}
+        flush_before = _flush_thread_cpu()
+        for turn in range(turns):
+            for mode in ("off", "info") if turn % 2 == 0 else ("info", "off"):
+                logger.setLevel(logging.INFO if mode == "info" else OFF)
+                start = time.thread_time()
+                for item_id in itertools.islice(ids, BLOCK):
+                    check_item_object(item_id, client.items.get(item_id))
+                spent[mode] += time.thread_time() - start
+        flush = _flush_thread_cpu() - flush_before
+        done = turns * BLOCK
+        cpu["off"].append(spent["off"] / done)
+        cpu["info"].append((spent["info"] + flush) / done)
+        cpu["flush"].append(flush / done)
     return cpu
 
 

@@ -126,9 +126,9 @@ class InfoLine:
     built and handed to the logger, which skips only the stack walk `Logger.info` does.
 
     The server's request id is on the line of an error answer (status `ERROR_STATUS` and up), the one a support
-    ticket quotes, and not on a success's: there it cost about a fifth of the line (3.7k of 17.7k instructions
-    per request, callgrind on the bench SDK), the difference between meeting the INFO logging goal (at most +5 %
-    CPU over logging off) and not. httpx's own INFO line and the Stripe and OpenAI SDKs' leave it out likewise.
+    ticket quotes, and not on a success's: there it cost about a quarter of the line (4.4k of 17.7k instructions
+    per request, callgrind on the bench SDK: +5.4 % of a request -> +4.1 %, against the INFO logging goal of at
+    most +5 % CPU over logging off). httpx's own INFO line and the Stripe and OpenAI SDKs' leave it out likewise.
     A success's id stays within reach: DEBUG shows the response headers, and a record made for another handler
     carries it as ``sdk_request_id`` whatever the status (`_record`).
     """

@@ -51,9 +51,10 @@ __all__ = [
 LINE_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FLUSH_INTERVAL_S: Final = 0.5
 """Longest a queued INFO or DEBUG line waits before it is written. Each batch costs a wake of the flusher thread
-(its GIL hand-offs and the write): at 100 ms that was 1.1-1.6 µs of CPU per request on the bench's 1 ms server,
-about 1 % of a request; at 1 s, 0.3 µs. Half a second is still "at once" to someone tailing the output, and
-buffered loggers elsewhere wait longer (zap's `BufferedWriteSyncer`: 30 s)."""
+(its GIL hand-offs and the write, about 120 µs): against the bench's 1 ms server at steady INFO that is 0.35 µs
+of CPU per request at 0.5 s, where 0.1 s cost several times that (3.4-3.7 µs against 0.66-0.82 µs in the bench's
+turn-taking measurement). Half a second is still "at once" to someone tailing the output, and buffered loggers
+elsewhere wait longer (zap's `BufferedWriteSyncer`: 30 s)."""
 MAX_PENDING_LINES: Final = 64
 """A batch this long is written at once, however young. Bounds the queue under a burst, and the pause of
 the thread that writes it, which also makes the lines queued without a record (a few µs each)."""

@@ -148,20 +148,18 @@ def test_emit_line_writes_what_emit_writes() -> None:
     assert direct[23:] == standard[23:] == " INFO acme_sdk: GET /v1/pets -> 200 in 1.2 ms"  # after the time
 
 
-@pytest.mark.parametrize(
-    "created_ns", [1_700_000_000_000_000_000, 1_700_000_000_250_000_000, 1_800_000_059_500_000_000]
-)
-def test_info_lines_start_as_the_standard_formatter_starts(created_ns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("created", [1_700_000_000.0, 1_700_000_000.25, 1_800_000_059.5, 1_800_000_059.9996])
+def test_info_lines_start_as_the_standard_formatter_starts(created: float, monkeypatch: pytest.MonkeyPatch) -> None:
     """`InfoLine` writes the time, level and logger name of a line made without a record as the standard
     formatter writes them for a record made at the same instant (milliseconds truncated)."""
     logger, handler = fresh_logger()
     stream = io.StringIO()
     handler.setStream(stream)
-    monkeypatch.setattr(time, "time_ns", lambda: created_ns)
+    monkeypatch.setattr(time, "time", lambda: created)
     InfoLine(logger, DEFAULT_REDACTION).write(httpx.Request("GET", "http://h/v1/pets"), httpx.Response(200), 1.0, 1.0)
     handler.close()
     (line,) = stream.getvalue().splitlines()
-    made = record("m", created=created_ns // 10**9 + created_ns % 10**9 / 1e9)  # exact: no 61-bit int in a float
+    made = record("m", created=created)
     made.name = logger.name
     assert line == logging.Formatter(LINE_FORMAT).format(made)[:-1] + "GET /v1/pets -> 200 in 0.0 ms (attempt 1)"
 
@@ -321,11 +319,24 @@ class CustomRecord(logging.LogRecord):
     pass
 
 
+def fresh_child_logger() -> tuple[logging.Logger, BatchingStreamHandler]:
+    """Our handler on ``sdk_direct_N.child``, whose parent has no handler and propagates to the root."""
+    parent, handler = fresh_logger(propagate=True)
+    parent.removeHandler(handler)
+    child = logging.getLogger(f"{parent.name}.child")
+    child.addHandler(handler)
+    return child, handler
+
+
 @pytest.mark.parametrize(
     "change",
     [
+        "none",
+        "not propagating, a root handler",
         "extra handler",
         "ancestor handler",
+        "grandparent handler",
+        "child logger, no other handler",
         "logger filter",
         "handler filter",
         "other formatter",
@@ -336,12 +347,22 @@ class CustomRecord(logging.LogRecord):
     ],
 )
 def test_records_are_built_whenever_anyone_else_could_see_them(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any other handler, filter, formatter, record factory or logger class brings the record back."""
-    logger, handler = fresh_logger(propagate=change == "ancestor handler")
-    if change == "extra handler":
+    """Any other handler, filter, formatter, record factory or logger class brings the record back: `direct_sink`
+    says so for any shape, and `InfoLine.write`, which answers the usual shape itself, builds the record."""
+    root = logging.getLogger()
+    if change in ("grandparent handler", "child logger, no other handler"):
+        logger, handler = fresh_child_logger()
+    else:
+        logger, handler = fresh_logger(propagate=change in ("ancestor handler", "not propagating, a root handler"))
+    if change == "not propagating, a root handler":
+        logger.propagate = False
+        monkeypatch.setattr(root, "handlers", [logging.NullHandler()])
+    elif change == "extra handler":
         logger.addHandler(logging.NullHandler())
-    elif change == "ancestor handler":
-        monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
+    elif change in ("ancestor handler", "grandparent handler"):
+        monkeypatch.setattr(root, "handlers", [logging.NullHandler()])
+    elif change == "child logger, no other handler":
+        monkeypatch.setattr(root, "handlers", [])
     elif change == "logger filter":
         logger.addFilter(lambda r: True)
     elif change == "handler filter":
@@ -349,20 +370,27 @@ def test_records_are_built_whenever_anyone_else_could_see_them(change: str, monk
     elif change == "other formatter":
         handler.setFormatter(logging.Formatter("%(message)s"))
     elif change == "record factory":
-        previous = logging.getLogRecordFactory()
+        # (the standard factory comes back after the test, whatever happens: monkeypatch restores where it is kept)
+        monkeypatch.setattr(logging, "_logRecordFactory", logging.getLogRecordFactory())
         logging.setLogRecordFactory(CustomRecord)  # how applications change it
-        try:
-            assert direct_sink(logger, logging.INFO) is None
-        finally:
-            logging.setLogRecordFactory(previous)
-        return
     elif change == "logger class":
         monkeypatch.setattr(logger, "__class__", OtherLogger)
     elif change == "disabled":
         logger.disabled = True
     elif change == "handler level":
         handler.setLevel(logging.WARNING)
-    assert direct_sink(logger, logging.INFO) is None
+    records: list[str] = []
+    make_record = logging.Logger.makeRecord
+
+    def counted(self: logging.Logger, *args: object, **kwargs: object) -> logging.LogRecord:
+        records.append(self.name)
+        return make_record(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(logging.Logger, "makeRecord", counted)
+    alone = change in ("none", "not propagating, a root handler", "child logger, no other handler")
+    assert (direct_sink(logger, logging.INFO) is handler) if alone else (direct_sink(logger, logging.INFO) is None)
+    InfoLine(logger, DEFAULT_REDACTION).write(httpx.Request("GET", "http://h/v1/pets"), httpx.Response(200), 1.0, 1.0)
+    assert records == ([] if alone else [logger.name])
 
 
 # -- process life: exit and fork -----------------------------------------------------------------------------

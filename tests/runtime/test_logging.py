@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -221,6 +222,41 @@ def test_line_without_record_matches_the_record_line(monkeypatch: pytest.MonkeyP
         f" INFO {logger.name}: GET /v1/pets?limit=3&token=REDACTED -> 502 in 0.0 ms (attempt 2, request id req-1)"
     )
     assert direct[23:] == via_record[23:] == expected  # after the timestamp
+
+
+@pytest.mark.parametrize("kept", [2000, 2])  # the texts kept for next time, and a full cache
+def test_lines_without_record_say_what_records_say_for_any_answer(kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The looked-up texts of a line made without a record (`_LineTexts`) give the record's message for each
+    status, duration and attempt, met once or again, whatever the attempt is, and once the cache is full."""
+    monkeypatch.setattr(_log_lines, "_KEPT_OUTCOMES", kept)
+    monkeypatch.setattr(_log_lines, "_line_texts", functools.cache(_log_lines._LineTexts))  # empty, this test's
+    stream = io.StringIO()
+    direct_logger, ours = our_handler_only(stream)
+    record_logger, capture = make_logger(logging.INFO)
+    answers: list[tuple[int, float, object]] = [
+        (200, 0.0123, 1),
+        (200, 0.0123, 1),  # met again: looked up
+        (503, 0.00449, 2),
+        (200, 0.00005, 1),  # half a tenth: rounded up
+        (404, 1.5, 3),
+        (200, 0.0123, "2"),  # not a number: made, not kept
+        (200, 0.0123, 2),
+        (200, 0.0123, True),
+        (200, 0.0123, 1),
+        (999, 0.0, 0),
+    ]
+    for status, seconds, attempt in answers:
+        request = httpx.Request("GET", f"{BASE}/v1/pets", extensions={"sdk.attempt": attempt})
+        for logger in (direct_logger, record_logger):
+            _log_lines.InfoLine(logger, Redaction()).write(request, httpx.Response(status), 10.0, 10.0 + seconds)
+    ours.close()
+    direct = [line[23:].removeprefix(f" INFO {direct_logger.name}: ") for line in stream.getvalue().splitlines()]
+    assert direct == [record.getMessage() for record in capture.records]
+    assert direct[5:8] == [
+        "GET /v1/pets -> 200 in 12.3 ms (attempt 2)",
+        "GET /v1/pets -> 200 in 12.3 ms (attempt 2)",
+        "GET /v1/pets -> 200 in 12.3 ms (attempt True)",
+    ]
 
 
 def test_a_lazy_request_logs_the_target_it_sends() -> None:

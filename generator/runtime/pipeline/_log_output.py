@@ -262,18 +262,6 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
     """
     if type(logger) is not _Logger or logger.filters or logger.disabled or _record_factory() is not _LogRecord:
         return None
-    handlers = logger.handlers
-    if len(handlers) == 1:  # the usual shape, answered without the walk (asked once per INFO line)
-        parent = logger.parent
-        if not logger.propagate or parent is None or (not parent.handlers and parent.parent is None):
-            only = handlers[0]
-            if (
-                type(only) is BatchingStreamHandler
-                and levelno >= only.level
-                and not only.filters
-                and only.formatter is only.line_formatter
-            ):
-                return only
     sink: BatchingStreamHandler | None = None
     current: logging.Logger | None = logger
     while current is not None:  # the walk `Logger.callHandlers` does
@@ -289,7 +277,6 @@ def direct_sink(logger: logging.Logger, levelno: int) -> BatchingStreamHandler |
     return sink
 
 
-# Read once per INFO line (`direct_sink`): module names save an attribute lookup on `logging` each
 _Logger, _LogRecord, _record_factory = logging.Logger, logging.LogRecord, logging.getLogRecordFactory
 
 

@@ -26,13 +26,19 @@ from ._log_output import BatchingStreamHandler, direct_sink
 
 __all__ = ["ERROR_STATUS", "AsyncTappedStream", "Exchange", "InfoLine", "SyncTappedStream"]
 
-_INFO_MESSAGE = "%s %s -> %d in %s ms (attempt %s%s)"  # the duration comes as text (`_Numerals.duration`)
+_INFO_MESSAGE = "%s %s -> %d in %s ms (attempt %s%s)"  # the duration comes as text (`_duration_text`)
 
 
 ERROR_STATUS = 400
 """From this status on, an answer's INFO line names the server's request id (`InfoLine`)."""
 _QUERY_MARK = ord("?")
 _INFO = logging.INFO
+# Read on each INFO line: module names save an attribute lookup each.
+_Logger, _LogRecord = logging.Logger, logging.LogRecord
+# The record factory is read where `logging.setLogRecordFactory` keeps it, a dict lookup where the getter is a
+# Python call. Should a Python keep it elsewhere, the lookup finds None: the shape check fails and
+# `direct_sink`, which asks the getter, decides.
+_FACTORY_HOME = vars(logging) if "_logRecordFactory" in vars(logging) else {"_logRecordFactory": None}
 
 
 def _id_suffix(request_id: str | None) -> str:
@@ -121,10 +127,10 @@ class InfoLine:
     """The INFO line of each attempt through one logging transport (`write`).
 
     Made and queued straight to the runtime's handler when nothing else would see a record (`direct_sink`):
-    then no record and no message apart from the line, made in one f-string of texts: what is fixed for the
-    transport (the level and logger name) made once, the time of day once per second, the milliseconds,
-    status, attempt and duration looked up (`_Numerals`) rather than formatted per line. Else a record is
-    built and handed to the logger, which skips only the stack walk `Logger.info` does.
+    then no record and no message apart from the line, made in one f-string of texts: the time of day made once
+    per second, the milliseconds with the level and logger name after them, and the status, duration and attempt
+    with the words around them, looked up (`_LineTexts`) rather than formatted per line. Else a record is built
+    and handed to the logger, which skips only the stack walk `Logger.info` does.
 
     The server's request id is on the line of an error answer (status `ERROR_STATUS` and up), the one a support
     ticket quotes, and not on a success's: there it cost about a quarter of the line (4.4k of 17.7k instructions
@@ -134,16 +140,15 @@ class InfoLine:
     carries it as ``sdk_request_id`` whatever the status (`_record`).
     """
 
-    __slots__ = ("_clock_text", "_numerals", "_tail", "logger", "redaction")
+    __slots__ = ("_clock_text", "_texts", "logger", "redaction")
 
     def __init__(self, logger: logging.Logger, redaction: Redaction) -> None:
         self.logger, self.redaction = logger, redaction
-        self._tail = f" {logging.getLevelName(logging.INFO)} {logger.name}: "
-        # (the whole second's first and next nanosecond, its stamp), swapped as one; the handler's
-        # `LineFormatter.stamp` is asked once a second,
-        # not per line (a call and its own check cost about 2k instructions a line; callgrind, bench SDK).
-        self._clock_text: tuple[int, int, str] = (0, 0, "")  # no second yet
-        self._numerals: _Numerals | None = None  # made on the first line: a client that never logs needs none
+        # (the whole second the last line fell in, from and to, in `time.time()` seconds; its stamp), swapped as
+        # one; the handler's `LineFormatter.stamp` is asked once a second, not per line (a call and its own check
+        # cost about 2k instructions a line; callgrind, bench SDK).
+        self._clock_text: tuple[float, float, str] = (0.0, 0.0, "")  # no second yet
+        self._texts: _LineTexts | None = None  # found on the first line: a client that never logs needs none
 
     def write(self, request: httpx.Request, response: httpx.Response, start: float, now: float) -> None:
         # A lazy request's target (the lean client's) is read without parsing its URL, and is ASCII without a
@@ -159,45 +164,61 @@ class InfoLine:
         # The server's request id on an error answer only (`ERROR_STATUS`): see the class docstring
         request_id = find_request_id(response) if status >= ERROR_STATUS else None
         attempt = request.extensions.get("sdk.attempt", 1)
-        numerals = self._numerals or self._first_line()
+        texts = self._texts or self._first_line()
         # The duration in tenths of a millisecond, rounded half up; `floor` is a plain C call where `int()` goes
         # through the type's constructor (a third of the cost, callgrind)
         tenths = floor((now - start) * 10000.0 + 0.5)
-        duration = numerals.tenths.get(tenths) or numerals.duration(tenths)
-        sink = direct_sink(self.logger, _INFO)
-        if sink is None:
-            self._record(request, response, target, (now - start) * 1000.0, duration, attempt, request_id)
+        # The usual shape, the runtime's handler alone on the SDK's logger (see `direct_sink`, which answers for
+        # any shape), checked here without a call: a call was about a sixth of the line (callgrind)
+        logger = self.logger
+        handlers = logger.handlers
+        sink: BatchingStreamHandler | None = None
+        if (
+            len(handlers) == 1
+            and type(logger) is _Logger
+            and not logger.filters
+            and not logger.disabled
+            and _FACTORY_HOME["_logRecordFactory"] is _LogRecord
+        ):
+            parent = logger.parent
+            if not logger.propagate or parent is None or (not parent.handlers and parent.parent is None):
+                only = handlers[0]
+                if (
+                    type(only) is BatchingStreamHandler
+                    and only.level <= _INFO
+                    and not only.filters
+                    and only.formatter is only.line_formatter
+                ):
+                    sink = only
+        if sink is None and (sink := direct_sink(logger, _INFO)) is None:
+            self._record(request, response, target, (now - start) * 1000.0, _duration_text(tenths), attempt, request_id)
             return
-        # In integer nanoseconds, against the second the last line fell in: the milliseconds are one subtraction
-        # and one small division away, without dividing the whole clock reading on every line
-        created_ns = time.time_ns()
-        second_ns, next_second_ns, stamp = self._clock_text
-        if not second_ns <= created_ns < next_second_ns:
-            second_ns, next_second_ns, stamp = self._clock_text = self._new_second(created_ns, sink)
-        millis = numerals.millis[(created_ns - second_ns) // 1_000_000]  # truncated, as `LogRecord.msecs` is
-        outcome = numerals.outcome.get(status) or f" -> {status} in "
-        tries = (numerals.attempts.get(attempt) if type(attempt) is int else None) or f" ms (attempt {attempt}"
-        # One f-string of texts (`%` with `%d`, `%03d` and `%.1f` cost about twice as much, callgrind), the status
-        # and attempt with the words around them looked up as one text each
+        # Against the second the last line fell in: the milliseconds are float arithmetic and a lookup away (the
+        # reading in integer nanoseconds cost twice as much in long-integer steps, callgrind)
+        created = time.time()
+        second, next_second, stamp = self._clock_text
+        if not second <= created < next_second:
+            second, next_second, stamp = self._clock_text = self._new_second(created, sink)
+        head = texts.heads[floor((created - second) * 1000.0)]  # milliseconds truncated, as `LogRecord.msecs` are
+        outcome = (texts.outcomes.get((status, tenths, attempt)) if type(attempt) is int else None) or texts.outcome(
+            status, tenths, attempt
+        )
+        # One f-string of texts (`%` with `%d`, `%03d` and `%.1f` cost about twice as much, callgrind)
         if request_id:
-            line = (
-                f"{stamp},{millis}{self._tail}{request.method} {target}{outcome}{duration}{tries}, "
-                f"request id {request_id})"
-            )
+            line = f"{stamp}{head}{request.method} {target}{outcome}, request id {request_id})"
         else:
-            line = f"{stamp},{millis}{self._tail}{request.method} {target}{outcome}{duration}{tries})"
+            line = f"{stamp}{head}{request.method} {target}{outcome})"
         sink.emit_line(line)
 
     @staticmethod
-    def _new_second(created_ns: int, sink: BatchingStreamHandler) -> tuple[int, int, str]:
-        """The second `created_ns` falls in, in nanoseconds from and to, and its stamp (`LineFormatter.stamp`)."""
-        second = created_ns // 1_000_000_000
-        second_ns = second * 1_000_000_000
-        return second_ns, second_ns + 1_000_000_000, sink.line_formatter.stamp(second)
+    def _new_second(created: float, sink: BatchingStreamHandler) -> tuple[float, float, str]:
+        """The whole second `created` falls in, from and to, and its stamp (`LineFormatter.stamp`)."""
+        second = floor(created)
+        return float(second), second + 1.0, sink.line_formatter.stamp(second)
 
-    def _first_line(self) -> _Numerals:
-        self._numerals = _numerals()
-        return self._numerals
+    def _first_line(self) -> _LineTexts:
+        self._texts = _line_texts(self.logger.name)
+        return self._texts
 
     def _record(
         self,
@@ -227,42 +248,46 @@ _INFO_SITE = (InfoLine.write.__code__.co_filename, InfoLine.write.__code__.co_fi
 """Where INFO records say they come from (``pathname``, ``lineno``, ``funcName``): `InfoLine.write`."""
 
 
-class _Numerals:
-    """The numbers of INFO lines as text, looked up instead of formatted on each line.
+class _LineTexts:
+    """The parts of one logger's INFO lines looked up instead of formatted on each line.
 
-    `millis`: ``000`` to ``999`` (what ``%03d`` makes of a record's milliseconds); `outcome`: the status codes
-    0 to 999 with the words around them (`` -> 200 in ``); `attempts`: attempts 0 to 999 likewise
-    (`` ms (attempt 1``); `tenths`: durations already written, by tenths of a millisecond, up to `_KEPT_TENTHS`
-    of them (on a steady service the same few hundred recur).
+    `heads`: what follows the second's stamp for each millisecond, ``,000 INFO acme_sdk: `` to ``,999 ...``
+    (``%03d`` of a record's milliseconds, then the level and logger name); `outcomes`: what follows the target,
+    `` -> 200 in 12.3 ms (attempt 1``, by status, duration in tenths of a millisecond and attempt, for the first
+    `_KEPT_OUTCOMES` met (on a steady service the same few hundred recur).
     """
 
-    __slots__ = ("attempts", "millis", "outcome", "tenths")
+    __slots__ = ("heads", "outcomes")
 
-    def __init__(self) -> None:
-        self.millis = tuple(f"{n:03d}" for n in range(1000))
-        self.outcome = {n: f" -> {n} in " for n in range(1000)}
-        self.attempts = {n: f" ms (attempt {n}" for n in range(1000)}
-        self.tenths: dict[int, str] = {}
+    def __init__(self, logger_name: str) -> None:
+        tail = f" {logging.getLevelName(logging.INFO)} {logger_name}: "
+        self.heads = tuple(f",{n:03d}{tail}" for n in range(1000))
+        self.outcomes: dict[tuple[int, int, int], str] = {}
 
-    def duration(self, tenths: int) -> str:
-        """A duration of `tenths` tenths of a millisecond as the line shows it (``12.3``), kept for next time.
-
-        The tenths are rounded half up from the float, which can differ from ``%.1f`` in the last digit of a
-        value that is not exact in binary (0.35 shows as ``0.4``, ``%.1f`` says ``0.3``)."""
-        whole, tenth = divmod(abs(tenths), 10)
-        text = f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
-        if len(self.tenths) < _KEPT_TENTHS:
-            self.tenths[tenths] = text
+    def outcome(self, status: int, tenths: int, attempt: object) -> str:
+        """The words after the target (`outcomes`), made and kept for next time when the attempt is a number."""
+        text = f" -> {status} in {_duration_text(tenths)} ms (attempt {attempt}"
+        if type(attempt) is int and len(self.outcomes) < _KEPT_OUTCOMES:
+            self.outcomes[(status, tenths, attempt)] = text
         return text
 
 
-_KEPT_TENTHS = 2000
+_KEPT_OUTCOMES = 2000
 
 
 @functools.cache
-def _numerals() -> _Numerals:
-    """One set of tables per process, shared by every client's INFO line."""
-    return _Numerals()
+def _line_texts(logger_name: str) -> _LineTexts:
+    """One set of texts per logger and process, shared by every client's INFO line."""
+    return _LineTexts(logger_name)
+
+
+def _duration_text(tenths: int) -> str:
+    """A duration of `tenths` tenths of a millisecond as the line shows it (``12.3``).
+
+    The tenths are rounded half up from the float, which can differ from ``%.1f`` in the last digit of a
+    value that is not exact in binary (0.35 shows as ``0.4``, ``%.1f`` says ``0.3``)."""
+    whole, tenth = divmod(abs(tenths), 10)
+    return f"{'-' if tenths < 0 else ''}{whole}.{tenth}"
 
 
 def _attributes(

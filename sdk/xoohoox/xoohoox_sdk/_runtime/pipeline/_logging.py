@@ -30,9 +30,10 @@ Cost when disabled: two `isEnabledFor` checks per request; nothing is formatted 
 (failures only) an attempt that gets a response costs two checks and a clock read. At INFO with only
 the runtime's handler, a line is one f-string of texts read or looked up once (`InfoLine`: the request
 target without parsing a lazy request's URL), queued as text and written per batch: no record, no caller
-lookup, no message apart from the line. Callgrind counts about +13.3k instructions per request for it on the
-bench's sync SDK (0.326 M without it: +4.1 %; +5.4 % while a success's line named the request id); with
-records (another handler listens), a line costs about two thirds of `Logger.info`.
+lookup, no message apart from the line. Callgrind counts about +12.2k instructions per request for it on the
+bench's sync SDK (0.326 M without it: +3.7 %; +4.1 % while the handler check was a call and the status,
+duration and attempt three lookups, +5.4 % while a success's line named the request id); with records (another
+handler listens), a line costs about two thirds of `Logger.info`.
 """
 
 from __future__ import annotations

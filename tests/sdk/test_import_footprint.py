@@ -45,10 +45,12 @@ def loaded_after_import(entry: SdkEntry) -> set[str]:
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry.name for entry in ENTRIES])
 def test_a_sync_import_loads_nothing_it_does_not_use(entry: SdkEntry) -> None:
     """`import <sdk>` loads no sqlite3, asyncio, subprocess, zipfile, tomllib, websockets or fast transport, and
-    none of the runtime's WebSocket client or outbox store (the facade is lazy; each loads where first used)."""
+    none of the runtime's WebSocket client, outbox store, download code or policies (the facade is lazy; each
+    loads where first used: `download`'s defaults are UNSET in a client's signature, not a `RetryPolicy`)."""
     loaded = loaded_after_import(entry)
     assert sorted(set(UNUSED_BY_A_SYNC_IMPORT) & loaded) == []
-    heavy = tuple(f"{entry.package}._runtime.{module}" for module in ("fast.", "realtime._ws", "outbox._outbox_store"))
+    modules = ("fast.", "realtime._ws", "outbox._outbox_store", "download.", "policies.")
+    heavy = tuple(f"{entry.package}._runtime.{module}" for module in modules)
     assert sorted(name for name in loaded if name.startswith(heavy)) == []
 
 

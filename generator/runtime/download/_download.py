@@ -51,6 +51,7 @@ from ..core._errors import (
     translate_transport_errors,
 )
 from ..core._redaction import Redaction
+from ..core._unset import UNSET, Unset
 from ..policies._retry_policy import Jitter, RetryPolicy
 from ._download_defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES, DEFAULT_DOWNLOAD_RETRY
 from ._download_plan import Verdict
@@ -77,8 +78,8 @@ def download(
     expected_sha256: str | None,
     expected_size: int | None = None,
     progress: ProgressCallback | None = None,
-    chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+    chunk_size: int | Unset = UNSET,
+    retry: RetryPolicy | Unset | None = UNSET,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
     redaction: Redaction | None = None,
@@ -92,8 +93,10 @@ def download(
         expected_sha256: the file's SHA-256 in hex; None skips the check (not recommended).
         expected_size: the file's size in bytes, if known (checked as soon as the server tells its own).
         progress: called as ``progress(fraction, bytes_done, bytes_total)`` after every chunk.
-        chunk_size: bytes written (and reported to `progress`) at a time (`DEFAULT_DOWNLOAD_CHUNK_BYTES`).
-        retry: attempts in a row without progress and the backoff (`DEFAULT_DOWNLOAD_RETRY`); None: no resume.
+        chunk_size: bytes written (and reported to `progress`) at a time; UNSET: `DEFAULT_DOWNLOAD_CHUNK_BYTES`.
+        retry: attempts in a row without progress and the backoff; UNSET: `DEFAULT_DOWNLOAD_RETRY`; None: no
+            resume. (UNSET defaults name no value, so a client's `download` signature offers them without
+            importing the retry policy, and attrs with it, when the SDK is imported.)
         clock: sleeps between attempts and measures `elapsed_s` (`SystemClock` when None).
         jitter: random source in [0, 1) for the backoff jitter (`random.random` when None).
         redaction: which headers are credentials, stripped for another origin (the SDK client's policy;
@@ -193,8 +196,8 @@ async def adownload(
     expected_sha256: str | None,
     expected_size: int | None = None,
     progress: ProgressCallback | None = None,
-    chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-    retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+    chunk_size: int | Unset = UNSET,
+    retry: RetryPolicy | Unset | None = UNSET,
     clock: Clock | None = None,
     jitter: Jitter | None = None,
     redaction: Redaction | None = None,

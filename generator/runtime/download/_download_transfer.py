@@ -22,8 +22,10 @@ from ..core._clock import Clock, SystemClock
 from ..core._defaults import STREAM_EXTENSION
 from ..core._errors import ChecksumMismatchError, DownloadError, redact_url
 from ..core._redaction import DEFAULT_REDACTION, Redaction
+from ..core._unset import Unset
 from ..policies._backoff import plan_wait_s
 from ..policies._retry_policy import RETRY_DISABLED, Jitter, RetryPolicy
+from ._download_defaults import DEFAULT_DOWNLOAD_CHUNK_BYTES, DEFAULT_DOWNLOAD_RETRY
 from ._download_part import PartFile
 from ._download_plan import Verdict, judge, resume_headers, same_origin, validator
 
@@ -70,12 +72,14 @@ class Transfer:
         expected_sha256: str | None,
         expected_size: int | None,
         progress: ProgressCallback | None,
-        chunk_size: int,
-        retry: RetryPolicy | None,
+        chunk_size: int | Unset,
+        retry: RetryPolicy | Unset | None,
         clock: Clock | None,
         jitter: Jitter | None,
         redaction: Redaction | None = None,
     ) -> None:
+        chunk_size = DEFAULT_DOWNLOAD_CHUNK_BYTES if isinstance(chunk_size, Unset) else chunk_size
+        retry = DEFAULT_DOWNLOAD_RETRY if isinstance(retry, Unset) else retry
         if expected_sha256 is not None and not _SHA256.match(expected_sha256):
             raise ValueError("expected_sha256 must be 64 hex digits (a SHA-256), or None to skip the check")
         if expected_size is not None and expected_size < 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, Unpack
 
-from ._runtime import DEFAULT_DOWNLOAD_CHUNK_BYTES, DEFAULT_DOWNLOAD_RETRY, UNSET, AuthSpec, KeyScheme, SdkIdentity
+from ._runtime import UNSET, AuthSpec, KeyScheme, SdkIdentity
 
 if TYPE_CHECKING:  # the resources, the connection and the rest load when a client is made or first uses them
     from ._resources import (
@@ -220,8 +220,8 @@ class TikTrue:
         expected_sha256: str | None,
         expected_size: int | None = None,
         progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+        chunk_size: int | Unset = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
     ) -> DownloadResult:
         """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
         renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.
@@ -437,8 +437,8 @@ class AsyncTikTrue:
         expected_sha256: str | None,
         expected_size: int | None = None,
         progress: ProgressCallback | None = None,
-        chunk_size: int = DEFAULT_DOWNLOAD_CHUNK_BYTES,
-        retry: RetryPolicy | None = DEFAULT_DOWNLOAD_RETRY,
+        chunk_size: int | Unset = UNSET,
+        retry: RetryPolicy | Unset | None = UNSET,
     ) -> DownloadResult:
         """Stream `url` to `path` in constant memory: resumed with Range after a drop, SHA-256-verified, then
         renamed into place; a mismatch raises `ChecksumMismatchError` and leaves nothing at `path`.

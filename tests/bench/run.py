@@ -101,6 +101,17 @@ def machine() -> dict[str, str]:
                 model = line.split(":", 1)[1].strip()
                 break
     nproc = subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
+    return {
+        "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),  # other jobs on a shared machine
+        "nproc": nproc or str(os.cpu_count()),
+        "cpu": model,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def package_versions() -> str:
+    """The measured libraries' versions; read after the bench group is installed, or a fresh venv lacks them."""
     versions = {}
     for name in (
         "httpx",
@@ -116,14 +127,7 @@ def machine() -> dict[str, str]:
             versions[name] = version(name)
         except PackageNotFoundError:
             continue
-    return {
-        "load": " ".join(f"{value:.1f}" for value in os.getloadavg()),  # other jobs on a shared machine
-        "nproc": nproc or str(os.cpu_count()),
-        "cpu": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
-    }
+    return ", ".join(f"{k} {v}" for k, v in versions.items())
 
 
 def generate_vanilla_opc(scratch: Path) -> tuple[Path | None, str | None]:
@@ -527,6 +531,7 @@ def main() -> int:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-", dir=ROOT / ".tmp")))
         try:
             install_bench_group()
+            info["packages"] = package_versions()
             nginx_binary = ensure_nginx(say)
             say("bench: generating our bench SDK (tests/bench/fixture_sdk.py) into a scratch folder")
             sdk_dir = build_bench_sdk(scratch)

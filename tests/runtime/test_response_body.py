@@ -78,7 +78,22 @@ def test_cut_body_of_a_plain_post_raises_and_is_never_resent(backend: str) -> No
             call(server.url, backend, "POST", clock=clock, settings=RETRYING, content=b"{}")
     assert len(server.received) == 1 and clock.sleeps == []
     message = str(caught.value)
-    assert f"after 100 of {len(BODY)} body bytes" in message and "not re-sent" in message
+    assert f"after 100 of {len(BODY)} body bytes" in message and "This was attempt 1." in message
+    assert "any other request is never re-sent" in message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_cut_body_of_a_get_whose_retries_are_spent_says_which_attempt_it_was(backend: str) -> None:
+    """A GET cut off on every attempt raises after the policy's last one, and the error does not claim the
+    request was never re-sent: it names the attempt (the message once said "this one was not re-sent")."""
+    clock = FakeClock()
+    with WireServer() as server:
+        server.default = Answer(body=BODY, cut_after=100)
+        with pytest.raises(IncompleteResponseError) as caught:
+            call(server.url, backend, clock=clock, settings=RETRYING)
+    assert [r.method for r in server.received] == ["GET"] * 3 and len(clock.sleeps) == 2
+    message = str(caught.value)
+    assert "This was attempt 3." in message and "not re-sent" not in message
 
 
 @pytest.mark.parametrize("close_delimited", [False, True], ids=["content-length", "until-close"])

@@ -115,9 +115,12 @@ class _Body:
         of = f" of {self.declared}" if self.declared else ""
         url = redact_url(self.request.url)
         if self.keep:
+            # Said the same whether or not the retry layer goes on: this message is the last one a caller sees
+            # only when it does not, and a GET whose retries are spent was re-sent (it must not say otherwise)
+            attempt = self.request.extensions.get("sdk.attempt", 1)
             what_next = (
-                "Idempotent requests and keyed POSTs are retried; this one was not re-sent, since the server may "
-                "have acted on it."
+                f"This was attempt {attempt}. Idempotent requests and keyed POSTs are retried as the retry policy "
+                "allows; any other request is never re-sent, since the server may have acted on it."
             )
         else:  # a streamed file (_streamed_body.py): the caller already holds the first part
             what_next = (

@@ -255,6 +255,52 @@ def test_an_undocumented_success_status_is_a_response_validation_error() -> None
         call_operation(client_for(handle), GET_PET, pet_args())
 
 
+@pytest.mark.parametrize("lean", [True, False], ids=["lean", "httpx"])
+@pytest.mark.parametrize(
+    ("content", "headers", "actual"),
+    [
+        (b"<html>down for maintenance</html>", {"Content-Type": "text/html"}, "a text/html body that is not JSON"),
+        (b"", {"Content-Type": "application/json"}, "an empty body"),
+        (b'{"name": "R\xffx"}', {"Content-Type": "application/json"}, "application/json body that is not JSON"),
+        (b"{not json", {}, "a body without a Content-Type that is not JSON"),
+    ],
+    ids=["html-page", "empty", "not-utf8", "no-content-type"],
+)
+def test_a_success_body_that_is_not_json_says_so_at_the_top_level(
+    lean: bool, content: bytes, headers: dict[str, str], actual: str
+) -> None:
+    """A proxy's HTML page, an empty body or bytes that are not UTF-8, where the spec documents JSON: the
+    error's pointer is the whole body (""), `expected` a JSON document, `actual` what came (it once named a
+    model and printed the decoder's message alone)."""
+    handler = answering(200, content, **headers)
+    client = lean_client_for(handler) if lean else client_for(handler)
+    with pytest.raises(ResponseValidationError) as raised:
+        call_operation(client, GET_PET, pet_args())
+    error = raised.value
+    assert (error.pointer, error.expected) == ("", "a JSON document")
+    assert error.actual is not None and actual in error.actual
+    assert f"at the top level: expected a JSON document, got {error.actual[:60]}" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("location", "target"),
+    [
+        ("https://api.test/v2/pets/p1?sig=secret", "a redirect to https://api.test/v2/pets/p1?sig=REDACTED"),
+        ("/v2/pets/p1", "a redirect to https://api.test/v2/pets/p1"),
+    ],
+    ids=["absolute", "relative"],
+)
+def test_an_undocumented_redirect_says_where_it_pointed(location: str, target: str) -> None:
+    """A 3xx that no response of the operation documents names its target (query values redacted), since it
+    usually means a wrong base URL rather than a changed API."""
+    _, handle = recording(httpx.Response(301, headers={"Location": location}))
+    with pytest.raises(ResponseValidationError) as raised:
+        call_operation(client_for(handle), GET_PET, pet_args())
+    message = str(raised.value)
+    assert f"not documented for getPet ({target}, not followed: check the base URL)" in message
+    assert "secret" not in message
+
+
 def test_bound_path_parameters_come_from_the_client() -> None:
     """x-sdk-bind: a None path argument takes the client's value."""
     bound = attrs.evolve(GET_PET, parameters=(Parameter("pet_id", "pet_id", "path", types=(str,), bound="pet"),))

@@ -224,6 +224,24 @@ def test_translate_transport_errors(exc: httpx.TransportError | httpx.DecodingEr
     assert SECRET_TOKEN not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.RemoteProtocolError("malformed HTTP response: Invalid character in chunk size"),
+        httpx.RemoteProtocolError("Invalid URL in location header"),
+        httpx.ReadError("reset"),
+    ],
+)
+def test_a_broken_answer_is_not_said_to_have_never_arrived(exc: httpx.TransportError) -> None:
+    """A protocol or read error may come after the status line and headers (a malformed chunk, a bad
+    Location): the message does not claim that no answer arrived (it once said "before an HTTP answer
+    arrived" for all of them)."""
+    exc.request = httpx.Request("GET", URL)
+    with pytest.raises(TransportError) as caught, translate_transport_errors():
+        raise exc
+    assert "failed before a whole, well-formed HTTP answer arrived" in str(caught.value)
+
+
 def test_translate_lets_sdk_errors_and_others_pass() -> None:
     """SDKErrors (e.g. CircuitOpenError) and non-httpx exceptions pass through unchanged."""
     circuit = CircuitOpenError("api.example.com", retry_in_s=4.0)

@@ -78,7 +78,7 @@ def test_cut_body_of_a_plain_post_raises_and_is_never_resent(backend: str) -> No
             call(server.url, backend, "POST", clock=clock, settings=RETRYING, content=b"{}")
     assert len(server.received) == 1 and clock.sleeps == []
     message = str(caught.value)
-    assert f"after 100 of {len(BODY)} body bytes" in message and "This was attempt 1." in message
+    assert f"body broke off after 100 of {len(BODY)} bytes" in message and "This was attempt 1." in message
     assert "any other request is never re-sent" in message
 
 

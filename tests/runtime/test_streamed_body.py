@@ -79,7 +79,9 @@ def test_cut_body_raises_incomplete_response() -> None:
     """A connection closed mid-body raises IncompleteResponseError naming how much arrived."""
     stream = _Stream([b"a" * 10], fail=True)
     response = ResponseBodyTransport(None, inner=_Inner(stream, {"Content-Length": "20"})).handle_request(_request())
-    with pytest.raises(IncompleteResponseError, match=r"after 10 of 20 body bytes .* streamed file is not retried"):
+    with pytest.raises(
+        IncompleteResponseError, match=r"body broke off after 10 of 20 bytes .* streamed file is not retried"
+    ):
         b"".join(response.stream)  # type: ignore[arg-type]
 
 

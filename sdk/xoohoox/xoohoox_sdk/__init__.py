@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .errors import XoohooxError
     from .types import Response
 
-__version__ = "5.0.1"  # this SDK's own version (generator/sdks.toml); see CHANGELOG.md
+__version__ = "5.0.2"  # this SDK's own version (generator/sdks.toml); see CHANGELOG.md
 __api_version__ = "1.0.0"  # the spec's info.version
 __runtime_version__ = RUNTIME_VERSION  # the runtime this SDK carries in _runtime/
 

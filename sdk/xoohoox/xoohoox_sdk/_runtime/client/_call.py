@@ -26,6 +26,7 @@ from ..core._errors import (
     raise_for_status,
     transport_error,
 )
+from ..core._exchange import redact_url
 from ..pipeline._call_failures import report_call_errors
 from ..pipeline._hooks import Hooks
 from ..pipeline._lean_client import AsyncLeanClient, LeanClient
@@ -180,7 +181,12 @@ def _read(success: Success, response: httpx.Response, validate: bool, content: b
         return None
     try:
         if body == "json":
-            data = response.json() if content is None else json_of(content)  # what httpx's json() does
+            try:
+                data = response.json() if content is None else json_of(content)  # what httpx's json() does
+            except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError: not JSON at all
+                if content is not None:
+                    response.read()  # the error describes the body (`answer` reads it for any other error)
+                raise ResponseValidationError.not_json(response, exc) from exc
             if validate and success.check is not None:
                 success.check(response, data)
             return success.reader.read(data)
@@ -191,6 +197,20 @@ def _read(success: Success, response: httpx.Response, validate: bool, content: b
         return response.text
     except READ_ERRORS as exc:
         raise ResponseValidationError.from_exception(response, exc, schema=success.reader.describe()) from exc
+
+
+def _undocumented(operation: Operation[Any, Any], response: httpx.Response) -> str:
+    """Why a status no range of the operation's covers is refused; a redirect says where it pointed, since
+    one usually means a wrong base URL (http:// for https://, a missing path prefix), not a changed API."""
+    reason = f"status {response.status_code} is not documented for {operation.operation_id}"
+    location = response.headers.get("location") if 300 <= response.status_code < 400 else None
+    if location is None:
+        return reason
+    try:
+        target = redact_url(response.request.url.join(location))  # no query values, no user info
+    except (httpx.InvalidURL, ValueError):  # httpx refuses such a Location first on its own paths; kept for others
+        target = "a Location that is not a URL"
+    return f"{reason} (a redirect to {target}, not followed: check the base URL)"
 
 
 def answer(
@@ -215,11 +235,7 @@ def answer(
         if content is not None:
             response.read()
         raise_for_status(response)
-        raise ResponseValidationError(
-            path="status",
-            reason=f"status {status} is not documented for {operation.operation_id}",
-            response=response,
-        )
+        raise ResponseValidationError(path="status", reason=_undocumented(operation, response), response=response)
     if content is not None and success.body not in ("json", "none"):
         response.read()
         content = None

@@ -436,6 +436,26 @@ class ResponseValidationError(SDKError):
         )
 
     @classmethod
+    def not_json(cls, response: httpx.Response, exc: ValueError) -> ResponseValidationError:
+        """A body the spec documents as JSON that is not JSON: an HTML error page from a proxy, an empty body,
+        bytes that are not UTF-8. Said as a mismatch of the whole body (pointer ``""``), naming what came."""
+        if not response.content:
+            actual = "an empty body"
+        else:
+            content_type = response.headers.get("content-type")
+            label = f"a {content_type} body" if content_type else "a body without a Content-Type"
+            # the decoder's message gives a position and at most a byte value, never the body's text
+            actual = f"{label} that is not JSON ({type(exc).__name__}: {exc})"
+        return cls(
+            path="",
+            reason=f"expected a JSON document, got {actual}",
+            response=response,
+            pointer="",
+            expected="a JSON document",
+            actual=actual,
+        )
+
+    @classmethod
     def from_exception(cls, response: httpx.Response, exc: Exception, *, schema: str) -> ResponseValidationError:
         """Describe a parse failure of `schema` (a model name): a KeyError names the missing field."""
         if isinstance(exc, KeyError) and exc.args:
@@ -663,7 +683,8 @@ def transport_error(exc: httpx.TransportError | httpx.DecodingError | httpx.TooM
             url=url,
         )
     return TransportError(
-        f"{where} failed before an HTTP answer arrived ({cause}). Try again; report it if it persists.",
+        f"{where} failed before a whole, well-formed HTTP answer arrived ({cause}). Try again; report it if it "
+        "persists.",
         method=method,
         url=url,
     )

@@ -129,8 +129,8 @@ class _Body:
                 "download(), which resumes."
             )
         return IncompleteResponseError(
-            f"{self.request.method} {url} answered HTTP {self.response.status_code}, but the connection closed "
-            f"after {self.size}{of} body bytes ({type(exc).__name__}: {exc}). {what_next}",
+            f"{self.request.method} {url} answered HTTP {self.response.status_code}, but its body broke off "
+            f"after {self.size}{of} bytes ({type(exc).__name__}: {exc}). {what_next}",
             method=self.request.method,
             url=url,
         )

@@ -301,6 +301,14 @@ def test_an_undocumented_redirect_says_where_it_pointed(location: str, target: s
     assert "secret" not in message
 
 
+def test_a_multiple_choices_answer_with_an_unreadable_location_still_says_it_was_a_redirect() -> None:
+    """httpx refuses a Location it cannot parse on 301-308 (a TransportError), not on a 300: the SDK's error
+    then says the redirect's target is not a URL instead of failing while describing it."""
+    _, handle = recording(httpx.Response(300, headers={"Location": "http://[::1"}))
+    with pytest.raises(ResponseValidationError, match=r"\(a redirect to a Location that is not a URL, not followed"):
+        call_operation(client_for(handle), GET_PET, pet_args())
+
+
 def test_bound_path_parameters_come_from_the_client() -> None:
     """x-sdk-bind: a None path argument takes the client's value."""
     bound = attrs.evolve(GET_PET, parameters=(Parameter("pet_id", "pet_id", "path", types=(str,), bound="pet"),))

@@ -116,8 +116,8 @@ class _Body:
         of = f" of {self.declared}" if self.declared else ""
         url = redact_url(self.request.url)
         if self.keep:
-            # Said the same whether or not the retry layer goes on: this message is the last one a caller sees
-            # only when it does not, and a GET whose retries are spent was re-sent (it must not say otherwise)
+            # Written before the retry layer decides, so it states the rule and the attempt rather than what
+            # happens next: a caller sees it when retries are spent (a GET re-sent twice) or never allowed
             attempt = self.request.extensions.get("sdk.attempt", 1)
             what_next = (
                 f"This was attempt {attempt}. Idempotent requests and keyed POSTs are retried as the retry policy "

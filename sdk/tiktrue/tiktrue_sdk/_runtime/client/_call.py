@@ -208,7 +208,7 @@ def _undocumented(operation: Operation[Any, Any], response: httpx.Response) -> s
         return reason
     try:
         target = redact_url(response.request.url.join(location))  # no query values, no user info
-    except (httpx.InvalidURL, ValueError):  # httpx refuses such a Location first on its own paths; kept for others
+    except (httpx.InvalidURL, ValueError):  # httpx refuses one itself on 301-308; a 300 with one gets here
         target = "a Location that is not a URL"
     return f"{reason} (a redirect to {target}, not followed: check the base URL)"
 
